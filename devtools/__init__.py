@@ -1,0 +1,1 @@
+"""Developer and CI tooling that is not shipped with the SDK."""

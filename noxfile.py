@@ -1,0 +1,85 @@
+"""Developer and CI sessions: ``nox -s generate``, ``check_generated``, ``lint``, ``typecheck``, ``tests``, ``demo``.
+
+``nox -s ci`` runs check_generated, lint, typecheck and tests: the README's test command.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).resolve().parent
+nox.options.default_venv_backend = "venv"
+nox.options.reuse_existing_virtualenvs = True
+nox.options.sessions = ["ci"]
+
+PYTHON = "3.11"
+DEV = ".[dev]"
+
+
+def _install(session: nox.Session) -> None:
+    session.install("-e", DEV)
+
+
+def _source_args(session: nox.Session) -> list[str]:
+    """``-- --source PATH_OR_URL`` passes a spec source through to the generator."""
+    return list(session.posargs)
+
+
+@nox.session(python=PYTHON)
+def generate(session: nox.Session) -> None:
+    """Regenerate generated/ from the pinned specs (source: --source, $CODAT_SPEC_SOURCE, ../shared/openapi)."""
+    _install(session)
+    session.run("python", "-m", "codegen", "generate", *_source_args(session))
+
+
+@nox.session(python=PYTHON)
+def check_generated(session: nox.Session) -> None:
+    """Regenerate into a temp dir and fail, printing the diff, if generated/ differs."""
+    _install(session)
+    with tempfile.TemporaryDirectory() as tmp:
+        session.run("python", "-m", "codegen", "generate", "--out", tmp, *_source_args(session))
+        session.run("python", "-m", "codegen", "diff", tmp, str(ROOT / "generated"))
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """ruff over generated and hand-written code."""
+    _install(session)
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", "src", "codegen", "devtools", "tests", "noxfile.py", "generated")
+
+
+@nox.session(python=PYTHON)
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict over generated and hand-written code."""
+    _install(session)
+    session.run("mypy", "--strict")
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """The full test suite, end-to-end tests against Prism included (installed into .prism/ if missing)."""
+    _install(session)
+    session.run("python", "-m", "devtools.prism", "--install")
+    session.run(
+        "python", "-m", "pytest", *session.posargs, env={"PYTHONHASHSEED": os.environ.get("PYTHONHASHSEED", "0")}
+    )
+
+
+@nox.session(python=PYTHON)
+def demo(session: nox.Session) -> None:
+    """The main job: the SDK against Prism serving the pinned specs on 127.0.0.1."""
+    _install(session)
+    session.run("python", "-m", "devtools.prism", "--install")
+    session.run("python", "-m", "devtools.demo")
+
+
+@nox.session(python=False)
+def ci(session: nox.Session) -> None:
+    """check_generated, lint, typecheck and tests: what CI runs."""
+    for name in ("check_generated", "lint", "typecheck", "tests"):
+        session.notify(name)

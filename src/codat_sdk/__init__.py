@@ -1,0 +1,78 @@
+"""Runtime of the Codat SDK: transport, errors, credentials and the primitives generated code uses.
+
+The API clients themselves live in ``codat_sdk_platform`` and ``codat_sdk_files``.
+"""
+
+from ._client import DEFAULT_TIMEOUT, AsyncAPIClient, SyncAPIClient, Timeout
+from ._credentials import API_KEY_ENV_VAR, Secret
+from ._enums import OpenIntEnum, OpenStrEnum
+from ._errors import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    BadRequestError,
+    CodatError,
+    ConflictError,
+    ErrorMessageLike,
+    ForbiddenError,
+    InternalServerError,
+    NotFoundError,
+    PaymentRequiredError,
+    RateLimitError,
+    ResponseValidationError,
+    ServiceUnavailableError,
+    UnauthorizedError,
+    UnavailableForLegalReasonsError,
+    UnexpectedStatusError,
+)
+from ._operation import Operation
+from ._paths import path_segment
+from ._resource import AsyncResource, SyncResource
+from ._response import AsyncBinaryResponse, BinaryResponse, RawResponse
+from ._types import UNSET, File, FileContent, FileTypes, RequestFiles, Unset, Upload
+from ._uploads import MultipartFiles
+from ._version import __version__
+
+__all__ = [
+    "API_KEY_ENV_VAR",
+    "DEFAULT_TIMEOUT",
+    "UNSET",
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncAPIClient",
+    "AsyncBinaryResponse",
+    "AsyncResource",
+    "BadRequestError",
+    "BinaryResponse",
+    "CodatError",
+    "ConflictError",
+    "ErrorMessageLike",
+    "File",
+    "FileContent",
+    "FileTypes",
+    "ForbiddenError",
+    "InternalServerError",
+    "MultipartFiles",
+    "NotFoundError",
+    "OpenIntEnum",
+    "OpenStrEnum",
+    "Operation",
+    "PaymentRequiredError",
+    "RateLimitError",
+    "RawResponse",
+    "RequestFiles",
+    "ResponseValidationError",
+    "Secret",
+    "ServiceUnavailableError",
+    "SyncAPIClient",
+    "SyncResource",
+    "Timeout",
+    "UnauthorizedError",
+    "UnavailableForLegalReasonsError",
+    "UnexpectedStatusError",
+    "Unset",
+    "Upload",
+    "__version__",
+    "path_segment",
+]

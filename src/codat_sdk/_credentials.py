@@ -1,0 +1,47 @@
+"""Credentials kept out of repr(), logs and exception text."""
+
+from __future__ import annotations
+
+import base64
+import os
+from typing import Final
+
+API_KEY_ENV_VAR: Final = "CODAT_API_KEY"
+
+
+class Secret:
+    """A header value that never shows itself; ``reveal()`` is the only way to read it."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> str | tuple[object, ...]:  # pickling would write the secret out in clear
+        raise TypeError("credentials cannot be pickled")
+
+
+def authorization(api_key: str | None, auth_header: str | None) -> Secret:
+    """The Authorization header value: ``Basic base64(api_key)``, or ``auth_header`` as given.
+
+    Falls back to ``$CODAT_API_KEY``. Raises ValueError (sending nothing) when credentials are
+    missing, doubled, or would break the header.
+    """
+    if api_key is not None and auth_header is not None:
+        raise ValueError("pass either api_key= or auth_header=, not both")
+    if auth_header is None:
+        key = api_key if api_key is not None else os.environ.get(API_KEY_ENV_VAR)
+        if not key:
+            raise ValueError(f"no credentials: pass api_key=, auth_header=, or set ${API_KEY_ENV_VAR}")
+        auth_header = "Basic " + base64.b64encode(key.encode()).decode("ascii")
+    if not auth_header.isprintable() or not auth_header.isascii():
+        raise ValueError("auth_header must be printable ASCII (no line breaks)")
+    return Secret(auth_header)

@@ -1,0 +1,217 @@
+"""The one exception hierarchy every SDK call raises from.
+
+CodatError
+├── APIStatusError            a non-2xx response (one subclass per status the specs document)
+├── APIConnectionError        the request did not get a response (``__cause__`` is httpx's exception)
+│   └── APITimeoutError
+└── ResponseValidationError   a 2xx response whose body does not match its schema
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
+
+import httpx
+
+if TYPE_CHECKING:
+    from ._types import Unset
+
+_BODY_EXCERPT = 500
+
+
+class ErrorMessageLike(Protocol):
+    """The fields of Codat's ``ErrorMessage`` schema that error handling relies on."""
+
+    @property
+    def status_code(self) -> int | Unset: ...
+    @property
+    def service(self) -> str | Unset: ...
+    @property
+    def error(self) -> str | Unset: ...
+    @property
+    def correlation_id(self) -> str | Unset: ...
+    @property
+    def can_be_retried(self) -> str | Unset: ...
+    @property
+    def detailed_error_code(self) -> int | Unset: ...
+    @property
+    def validation(self) -> Any: ...
+
+
+ErrorParser = Callable[[Any], ErrorMessageLike]
+
+
+class CodatError(Exception):
+    """Base class of every error this SDK raises."""
+
+
+class APIConnectionError(CodatError):
+    """The request got no response: connection refused or dropped, DNS, TLS, protocol errors."""
+
+
+class APITimeoutError(APIConnectionError):
+    """A connect, read, write or pool timeout expired."""
+
+
+class APIStatusError(CodatError):
+    """Codat answered with a non-2xx status.
+
+    ``error_message`` is the parsed Codat ``ErrorMessage`` when the body is Codat's JSON error, else None.
+    """
+
+    status_code: int
+    headers: httpx.Headers
+    body: str
+    response: httpx.Response
+    error_message: ErrorMessageLike | None
+
+    def __init__(self, response: httpx.Response, error_message: ErrorMessageLike | None = None) -> None:
+        self.response = response
+        self.status_code = response.status_code
+        self.headers = response.headers
+        self.body = response.text
+        self.error_message = error_message
+        super().__init__(self._describe())
+
+    @property
+    def correlation_id(self) -> str | None:
+        value = getattr(self.error_message, "correlation_id", None)
+        return value if isinstance(value, str) else None
+
+    @property
+    def can_be_retried(self) -> bool | None:
+        """Codat's own verdict on retrying (its ``canBeRetried`` is a string), None when absent."""
+        value = getattr(self.error_message, "can_be_retried", None)
+        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+            return value.strip().lower() == "true"
+        return None
+
+    @property
+    def detailed_error_code(self) -> int | None:
+        value = getattr(self.error_message, "detailed_error_code", None)
+        return value if isinstance(value, int) else None
+
+    def _describe(self) -> str:
+        request = self.response.request
+        head = f"{request.method} {request.url.path} -> {self.status_code} {self.response.reason_phrase}".rstrip()
+        detail = getattr(self.error_message, "error", None)
+        if not isinstance(detail, str) or not detail:
+            detail = self.body[:_BODY_EXCERPT] + ("…" if len(self.body) > _BODY_EXCERPT else "")
+        text = f"{head}: {detail}" if detail else head
+        if self.correlation_id:
+            text += f" (correlation id {self.correlation_id})"
+        return text
+
+
+class BadRequestError(APIStatusError):
+    """400: the request was malformed, or a query did not parse."""
+
+
+class UnauthorizedError(APIStatusError):
+    """401: missing or invalid API key."""
+
+
+class PaymentRequiredError(APIStatusError):
+    """402: the account's plan does not include this operation."""
+
+
+class ForbiddenError(APIStatusError):
+    """403: the API key may not perform this operation."""
+
+
+class NotFoundError(APIStatusError):
+    """404: the company, connection or other resource does not exist."""
+
+
+class ConflictError(APIStatusError):
+    """409: the request conflicts with the resource's current state."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests. ``retry_after`` is the wait the server asked for, in seconds."""
+
+    @property
+    def retry_after(self) -> float | None:
+        return parse_retry_after(self.headers.get("retry-after"))
+
+
+class UnavailableForLegalReasonsError(APIStatusError):
+    """451: the data cannot be served for legal reasons."""
+
+
+class InternalServerError(APIStatusError):
+    """500: Codat failed while handling the request."""
+
+
+class ServiceUnavailableError(APIStatusError):
+    """503: Codat is temporarily unavailable."""
+
+
+class UnexpectedStatusError(APIStatusError):
+    """Any other non-2xx status."""
+
+
+class ResponseValidationError(CodatError):
+    """A successful response whose body does not match the schema the spec documents for it."""
+
+    def __init__(self, message: str, *, response: httpx.Response) -> None:
+        self.response = response
+        self.status_code = response.status_code
+        self.body = response.text
+        super().__init__(f"{message}; body: {self.body[:_BODY_EXCERPT]}")
+
+
+STATUS_ERRORS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: UnauthorizedError,
+    402: PaymentRequiredError,
+    403: ForbiddenError,
+    404: NotFoundError,
+    409: ConflictError,
+    429: RateLimitError,
+    451: UnavailableForLegalReasonsError,
+    500: InternalServerError,
+    503: ServiceUnavailableError,
+}
+
+
+def status_error(response: httpx.Response, parse_error_message: ErrorParser | None) -> APIStatusError:
+    """The error for a non-2xx ``response`` (whose body has been read), whatever its body holds."""
+    return STATUS_ERRORS.get(response.status_code, UnexpectedStatusError)(
+        response, _error_message(response, parse_error_message)
+    )
+
+
+def _error_message(response: httpx.Response, parse: ErrorParser | None) -> ErrorMessageLike | None:
+    if parse is None or not response.content:
+        return None
+    try:
+        data = response.json()
+    except ValueError:  # HTML from a proxy, plain text, truncated JSON...
+        return None
+    if not isinstance(data, dict):
+        return None
+    try:
+        return parse(data)
+    except Exception:  # noqa: BLE001 - an odd error body must never mask the status error itself
+        # (NotImplementedError included: a client without an error model keeps the raw body only)
+        return None
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """``Retry-After`` as seconds to wait: delta-seconds or an HTTP date; None when absent or invalid."""
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        seconds = when.timestamp() - (time.time() if now is None else now)
+    return max(seconds, 0.0) if seconds == seconds else None  # NaN is not a wait
