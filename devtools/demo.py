@@ -1,0 +1,82 @@
+"""The main job, end to end against Prism serving the pinned specs on 127.0.0.1.
+
+List companies, get one, create and unlink a connection, upload and download a file: sync, then
+the same listing with the async client. ``nox -s demo`` (or ``./dev demo``) runs it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+from pathlib import Path
+from uuid import UUID
+
+from codat_sdk import CodatError
+from codat_sdk_files import CodatFiles
+from codat_sdk_platform import AsyncCodatPlatform, CodatPlatform
+from codat_sdk_platform.models import CreateConnectionBody, DataConnectionStatus, UpdateConnectionStatus
+
+from .prism import serve
+
+DEMO_API_KEY = "demo-api-key"  # Prism checks that credentials are sent, not their value
+
+
+def platform_demo(server_url: str) -> None:
+    with CodatPlatform(api_key=DEMO_API_KEY, server_url=server_url) as codat:
+        page = codat.companies.list(page_size=10)
+        print(f"companies.list: {page.total_results} company(ies) on page {page.page_number}")
+        first = (page.results or [])[0]  # Unset (falsy) when the server omits results
+        company = codat.companies.get(company_id=first.id)
+        print(f"companies.get: {company.name!r} created {company.created}")
+        connection = codat.connections.create(company_id=company.id, body=CreateConnectionBody(platform_key="gbol"))
+        print(f"connections.create: {connection.id} ({connection.platform_name}, {connection.status})")
+        unlinked = codat.connections.unlink(
+            company_id=company.id,
+            connection_id=connection.id,
+            body=UpdateConnectionStatus(status=DataConnectionStatus.UNLINKED),
+        )
+        print(f"connections.unlink: sent status Unlinked; Prism answered with its example ({unlinked.status})")
+        raw = codat.companies.with_raw_response.get(company_id=company.id)
+        print(f"with_raw_response: HTTP {raw.status_code}, content-type {raw.headers['content-type']}")
+
+
+def files_demo(server_url: str, company_id: UUID, connection_id: UUID) -> None:
+    with tempfile.TemporaryDirectory() as tmp, CodatFiles(api_key=DEMO_API_KEY, server_url=server_url) as codat:
+        statement = Path(tmp) / "statement.pdf"
+        statement.write_bytes(b"%PDF-1.4 demo statement\n")
+        codat.files.upload_files(company_id, connection_id, file=[statement, b"raw,csv,bytes\n"])
+        print("files.upload_files: uploaded 2 files, streamed from disk and memory")
+        print(f"files.list_files: {len(codat.files.list_files(company_id))} file(s)")
+        with codat.files.download_files(company_id) as download:
+            written = download.write_to(Path(tmp) / "download.zip")
+        print(f"files.download_files: streamed {written} bytes to disk")
+
+
+async def async_demo(server_url: str) -> None:
+    async with AsyncCodatPlatform(api_key=DEMO_API_KEY, server_url=server_url) as codat:
+        pages = await asyncio.gather(*(codat.companies.list(page=n) for n in (1, 2, 3)))
+        print(f"async companies.list x3 concurrently: {[p.page_number for p in pages]}")
+
+
+def main() -> int:
+    try:
+        with serve("platform") as platform_url:
+            print(f"Prism (Platform API) on {platform_url}")
+            platform_demo(platform_url)
+            asyncio.run(async_demo(platform_url))
+        with serve("files") as files_url:
+            print(f"Prism (Files API) on {files_url}")
+            files_demo(
+                files_url,
+                company_id=UUID("8a210b68-6988-11ed-a1eb-0242ac120002"),
+                connection_id=UUID("2e9d2c44-f675-40ba-8049-353bfcb5e171"),
+            )
+    except CodatError as exc:
+        print(f"demo failed: {type(exc).__name__}: {exc}")
+        return 1
+    print("demo finished")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
