@@ -544,9 +544,7 @@ def _hoist_name(spec: Spec, target: Tokens, body: Schema, taken: dict[str, Any])
         "schema",
         "content",
     )
-    meaningful = [
-        token for token in target if token not in structural and not token.isdigit() and "/" not in token
-    ]
+    meaningful = [token for token in target if token not in structural and not token.isdigit() and "/" not in token]
     key = meaningful[-1] if meaningful else "Schema"
     candidates = []
     if isinstance(body.get("title"), str):
@@ -642,9 +640,7 @@ def collapse_annotation_allof(spec: Spec) -> Spec:
             return schema
         refs = [member for member in members if isinstance(member, dict) and "$ref" in member]
         others = [member for member in members if not (isinstance(member, dict) and "$ref" in member)]
-        if len(refs) != 1 or not all(
-            isinstance(member, dict) and _annotation_only(member) for member in others
-        ):
+        if len(refs) != 1 or not all(isinstance(member, dict) and _annotation_only(member) for member in others):
             return schema
         outer = {key: value for key, value in schema.items() if key != "allOf"}
         if any(not (key in ANNOTATION_KEYWORDS or _is_extension(key)) for key in outer if key != "type"):

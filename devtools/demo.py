@@ -11,10 +11,11 @@ import tempfile
 from pathlib import Path
 from uuid import UUID
 
-from codat_sdk import CodatError
 from codat_sdk_files import CodatFiles
 from codat_sdk_platform import AsyncCodatPlatform, CodatPlatform
 from codat_sdk_platform.models import CreateConnectionBody, DataConnectionStatus, UpdateConnectionStatus
+
+from codat_sdk import CodatError
 
 from .prism import serve
 

@@ -35,10 +35,7 @@ def _spec_params() -> list[Any]:
     if configured is None:
         return [pytest.param(None, id="no-spec-source")]
     pins = source.load_pins()
-    params = [
-        pytest.param((api, source.location(pin, configured)), id=f"{api}-current")
-        for api, pin in pins.items()
-    ]
+    params = [pytest.param((api, source.location(pin, configured)), id=f"{api}-current") for api, pin in pins.items()]
     history = Path(configured) / "history"
     if history.is_dir():
         for path in sorted(history.glob("*.json")):
@@ -291,9 +288,7 @@ def _mini_files_spec() -> dict[str, Any]:
                     "operationId": "upload-thing",
                     "tags": ["Things"],
                     "requestBody": {
-                        "content": {
-                            "multipart/form-data": {"schema": {"$ref": "#/components/schemas/Upload"}}
-                        }
+                        "content": {"multipart/form-data": {"schema": {"$ref": "#/components/schemas/Upload"}}}
                     },
                     "responses": {
                         "200": {"description": "ok"},
@@ -367,9 +362,7 @@ def test_mini_document_generates_cleanly() -> None:
     assert out["components"]["responses"]["Forbidden"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/ErrorMessage"
     }
-    assert out["paths"]["/things"]["post"]["responses"]["400"] == {
-        "$ref": "#/components/responses/Bad-Request"
-    }
+    assert out["paths"]["/things"]["post"]["responses"]["400"] == {"$ref": "#/components/responses/Bad-Request"}
     assert out["x-speakeasy-retries"] == {"strategy": "backoff"}
     assert spec == _mini_files_spec()
 
@@ -457,9 +450,7 @@ def test_hoist_definitions_names_merges_prefixes_and_drops_dead_ones() -> None:
         {
             "ErrorMessage": {
                 "type": "object",
-                "properties": {
-                    "validation": {"$ref": "#/components/schemas/ErrorMessage/definitions/errorValidation"}
-                },
+                "properties": {"validation": {"$ref": "#/components/schemas/ErrorMessage/definitions/errorValidation"}},
                 "definitions": {
                     "errorValidation": {
                         "type": "object",
@@ -518,11 +509,7 @@ def test_hoist_definitions_prefers_the_plain_key_and_merges_identical_bodies() -
     spec["components"]["schemas"]["X"]["definitions"] = {"sourceType": copy.deepcopy(body)}
     out = n.hoist_definitions(spec)["components"]["schemas"]
     assert list(out) == ["X", "Y", "SourceType"]
-    assert (
-        out["X"]["properties"]["s"]
-        == out["Y"]["properties"]["s"]
-        == {"$ref": "#/components/schemas/SourceType"}
-    )
+    assert out["X"]["properties"]["s"] == out["Y"]["properties"]["s"] == {"$ref": "#/components/schemas/SourceType"}
 
 
 def test_resolve_deep_refs_inlines_primitives_and_hoists_classes() -> None:
@@ -561,14 +548,10 @@ def test_resolve_deep_refs_inlines_primitives_and_hoists_classes() -> None:
 
 def test_resolve_deep_refs_follows_refs_into_paths_and_parameters() -> None:
     body_schema = {"allOf": [{"properties": {"companyId": {"type": "string", "format": "uuid"}}}]}
-    deep = (
-        "#/paths/~1c~1%7Bid%7D/post/requestBody/content/application~1json/schema/allOf/0/properties/companyId"
-    )
+    deep = "#/paths/~1c~1%7Bid%7D/post/requestBody/content/application~1json/schema/allOf/0/properties/companyId"
     spec = _doc(
         {"C": {"properties": {"id": {"$ref": deep}}}},
-        paths={
-            "/c/{id}": {"post": _ok(requestBody={"content": {"application/json": {"schema": body_schema}}})}
-        },
+        paths={"/c/{id}": {"post": _ok(requestBody={"content": {"application/json": {"schema": body_schema}}})}},
     )
     spec["components"]["parameters"] = {
         "p": {"name": "p", "in": "path", "schema": {"$ref": "#/components/schemas/C/properties/id"}}
@@ -624,9 +607,7 @@ def test_share_repeated_inline_enums() -> None:
             "DataType": {"type": "string", "enum": ["x"]},
             "M": {"properties": {"once": {"type": "string", "enum": ["only"]}}},
         },
-        paths={
-            "/s/{dataType}": {"parameters": [param], "get": _ok(tags=["Supplemental data"]), "put": _ok()}
-        },
+        paths={"/s/{dataType}": {"parameters": [param], "get": _ok(tags=["Supplemental data"]), "put": _ok()}},
     )
     out = n.share_repeated_inline_enums(spec)
     assert out["components"]["schemas"]["SupplementalDataDataType"] == {"type": "string", "enum": ["a", "b"]}
@@ -689,9 +670,7 @@ def test_express_enum_nullability_and_titles() -> None:
 
 
 def test_name_components_by_key() -> None:
-    spec = _doc(
-        {"PagingInfo": {"title": "Pagination information", "type": "object"}, "B": {"type": "string"}}
-    )
+    spec = _doc({"PagingInfo": {"title": "Pagination information", "type": "object"}, "B": {"type": "string"}})
     out = n.name_components_by_key(spec)["components"]["schemas"]
     assert out["PagingInfo"]["title"] == "PagingInfo"
     assert out["B"]["title"] == "B"
