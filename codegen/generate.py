@@ -115,11 +115,18 @@ def _raw_operations(spec: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any
 def _deprecation(op: dict[str, Any]) -> str | None:
     if not op.get("deprecated"):
         return None
-    message = op.get("x-speakeasy-deprecation-message") or "This operation is deprecated."
-    replacement = op.get("x-speakeasy-deprecation-replacement")
-    if replacement:
-        message = f"{message.rstrip('.')}. Use {replacement} instead."
-    return str(message)
+    return str(op.get("x-speakeasy-deprecation-message") or "This operation is deprecated.")
+
+
+def _name_replacements(operations: Iterable[OperationView]) -> None:
+    """Deprecation messages name the replacement as the Python call a user types, not its operationId."""
+    by_id = {op.operation_id: op for op in operations}
+    for op in by_id.values():
+        replacement = op.raw.get("x-speakeasy-deprecation-replacement")
+        if op.deprecation_message and replacement:
+            target = by_id.get(replacement)
+            call = f"client.{target.call_path}.{target.method_name}()" if target else replacement
+            op.deprecation_message = f"{op.deprecation_message.rstrip().rstrip('.')}. Use {call} instead."
 
 
 def _resolve(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
@@ -209,7 +216,8 @@ def _operation_view(
         success_responses=success,
         multipart_fields=_multipart_fields(raw, spec),
         url=_url_fstring(str(endpoint.path.get_untrusted_value()), endpoint),
-        accept=", ".join(sorted(content_types)) or "application/json",
+        # Error bodies are JSON whatever the success type is, so JSON is always acceptable.
+        accept=", ".join(sorted(content_types | {"application/json"})),
         return_type=return_type,
         parsed=return_type != "None",
     )
@@ -241,6 +249,7 @@ def build_groups(
             groups.setdefault(parent, GroupView(parent, pascal(parent))).subgroups.append(subgroup)
             for op in subgroup.operations:
                 op.call_path = f"{parent}.{child}"
+    _name_replacements(op for group in _walk(groups.values()) for op in group.operations)
     return [groups[name] for name in sorted(groups)]
 
 
@@ -253,6 +262,42 @@ def endpoint_imports(operations: Iterable[OperationView]) -> list[str]:
     """upstream's per-endpoint imports (written for api/<tag>/<op>.py), for a module one level up."""
     lines = {line for op in operations for line in op.endpoint.relative_imports} - _PROVIDED_BY_TEMPLATES
     return sorted(line.replace("from ...", "from ..") for line in lines)
+
+
+@dataclass(frozen=True)
+class RetryDefaults:
+    """A spec's top-level ``x-speakeasy-retries``, as the generated client's ``RETRY_CONFIG`` spells it."""
+
+    strategy: str
+    initial_interval: int
+    max_interval: int
+    exponent: float
+    max_elapsed_time: int
+    status_codes: tuple[str, ...]
+    retry_connection_errors: bool
+
+
+def retry_defaults(spec: dict[str, Any]) -> RetryDefaults | None:
+    """The spec's retry defaults (None when it declares none); a malformed extension fails generation."""
+    raw = spec.get("x-speakeasy-retries")
+    if raw is None:
+        return None
+    try:
+        strategy = raw["strategy"]
+        if strategy not in ("backoff", "none"):
+            raise GenerationError(f"x-speakeasy-retries: unknown strategy {strategy!r}")
+        backoff = raw.get("backoff", {}) if strategy == "backoff" else {}
+        return RetryDefaults(
+            strategy=strategy,
+            initial_interval=int(backoff.get("initialInterval", 500)),
+            max_interval=int(backoff.get("maxInterval", 60000)),
+            exponent=float(backoff.get("exponent", 1.5)),
+            max_elapsed_time=int(backoff.get("maxElapsedTime", 3600000)),
+            status_codes=tuple(str(code).upper() for code in raw.get("statusCodes", [])),
+            retry_connection_errors=bool(raw.get("retryConnectionErrors", False)),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise GenerationError(f"x-speakeasy-retries is malformed: {raw!r} ({exc})") from exc
 
 
 def parse(spec: dict[str, Any]) -> GeneratorData:
@@ -307,6 +352,7 @@ def render_package(spec: dict[str, Any], package: PackageConfig, out: Path) -> l
         "spec_title": info["title"],
         "spec_version": info["version"],
         "servers": [server["url"] for server in spec.get("servers", [])],
+        "retries": retry_defaults(spec),
         "error_model": next((m.class_info for m in data.models if m.class_info.name == "ErrorMessage"), None),
     }
     renderer.write("__init__.py", "package_init.py.jinja", **context)

@@ -775,6 +775,17 @@ def title_nullable_inline_classes(spec: Spec) -> Spec:
     return map_all_schemas(spec, name)
 
 
+def keep_unknown_fields(spec: Spec) -> Spec:
+    """``additionalProperties: false`` makes the generator drop fields Codat adds later; keep them instead."""
+
+    def open_up(schema: Schema, tokens: Tokens) -> Schema:
+        if schema.get("additionalProperties") is False:
+            del schema["additionalProperties"]
+        return schema
+
+    return map_all_schemas(spec, open_up)
+
+
 def name_components_by_key(spec: Spec) -> Spec:
     """Top-level classes are named from ``title``; the component key (Codat's documented name) must win."""
     for name, schema in _component_schemas(spec).items():
@@ -908,6 +919,7 @@ PASSES: tuple[Pass, ...] = (
     express_ref_siblings,
     express_enum_nullability,
     title_nullable_inline_classes,
+    keep_unknown_fields,
     name_components_by_key,
     fix_response_refs,
     drop_no_content_bodies,

@@ -315,9 +315,21 @@ def violations(response: httpx.Response) -> list[Violation]:
     Every returned location starts with ``"request"`` or ``"response"``.
     """
     header = response.headers.get(VIOLATIONS_HEADER)
-    if header is not None:
-        return _checked(json.loads(header), header)
-    return _problem_violations(response)
+    if header is None:
+        return _problem_violations(response)
+    if header.startswith(_TRUNCATED_PREFIX):
+        return _truncated_violations(header)
+    return _checked(json.loads(header), header)
+
+
+# Prism cuts a long header to "Too many violations! [..." (invalid JSON): keep each side's presence.
+_TRUNCATED_PREFIX = "Too many violations!"
+
+
+def _truncated_violations(header: str) -> list[Violation]:
+    sides = [side for side in ("request", "response") if f'"location":["{side}"' in header.replace(" ", "")]
+    message = "Prism truncated its violation list: " + header[:200]
+    return [{"location": [side], "severity": "Error", "code": "truncated", "message": message} for side in sides]
 
 
 def is_request_violation(violation: Violation) -> bool:

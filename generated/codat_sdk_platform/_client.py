@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from codat_sdk import AsyncAPIClient, SyncAPIClient
+from codat_sdk import AsyncAPIClient, BackoffStrategy, RetryConfig, SyncAPIClient
 
 if TYPE_CHECKING:
     from .models.error_message import ErrorMessage
@@ -23,17 +23,34 @@ if TYPE_CHECKING:
     from .resources.webhooks import AsyncWebhooksResource, WebhooksResource
 
 
+# The spec's x-speakeasy-retries: how every call is retried unless the client or the call says otherwise.
+SPEC_RETRY_CONFIG = RetryConfig(
+    strategy="backoff",
+    backoff=BackoffStrategy(
+        initial_interval=500,
+        max_interval=60000,
+        exponent=1.5,
+        max_elapsed_time=3600000,
+    ),
+    retry_connection_errors=True,
+    status_codes=("408", "429", "5XX"),
+)
+
+
 class CodatPlatform(SyncAPIClient):
     """Client of Codat's Platform API (3.0.0).
 
     Credentials: ``api_key=`` (sent as ``Authorization: Basic base64(api_key)``), a full ``auth_header=``,
     or ``$CODAT_API_KEY``. ``server_url=`` / ``server_idx=`` pick the server; ``timeout=`` defaults to 60 s
     (10 s to connect); ``client=`` takes your own httpx client, which is then never closed by this SDK.
+    ``retry_config=`` replaces the spec's retry defaults (``RETRY_CONFIG``; ``RetryConfig("none")`` turns
+    retries off) and each call's ``retries=`` replaces it for that call; ``on_retry=`` is called before each retry.
     """
 
     SERVERS = ("https://api.codat.io",)
     SPEC_TITLE = "Platform API"
     SPEC_VERSION = "3.0.0"
+    RETRY_CONFIG = SPEC_RETRY_CONFIG
 
     def _parse_error_message(self, data: Any) -> ErrorMessage:
         from .models.error_message import ErrorMessage
@@ -113,11 +130,14 @@ class AsyncCodatPlatform(AsyncAPIClient):
     Credentials: ``api_key=`` (sent as ``Authorization: Basic base64(api_key)``), a full ``auth_header=``,
     or ``$CODAT_API_KEY``. ``server_url=`` / ``server_idx=`` pick the server; ``timeout=`` defaults to 60 s
     (10 s to connect); ``client=`` takes your own httpx client, which is then never closed by this SDK.
+    ``retry_config=`` replaces the spec's retry defaults (``RETRY_CONFIG``; ``RetryConfig("none")`` turns
+    retries off) and each call's ``retries=`` replaces it for that call; ``on_retry=`` is called before each retry.
     """
 
     SERVERS = ("https://api.codat.io",)
     SPEC_TITLE = "Platform API"
     SPEC_VERSION = "3.0.0"
+    RETRY_CONFIG = SPEC_RETRY_CONFIG
 
     def _parse_error_message(self, data: Any) -> ErrorMessage:
         from .models.error_message import ErrorMessage

@@ -27,8 +27,25 @@ from ._errors import (
 )
 from ._operation import Operation
 from ._paths import path_segment
+from ._query import (
+    MAX_QUERY_LENGTH,
+    BoolField,
+    DateField,
+    DateTimeField,
+    EnumField,
+    Field,
+    NumberField,
+    OrderBy,
+    Query,
+    QueryError,
+    StringField,
+    order_by,
+    to_order_by_param,
+    to_query_param,
+)
 from ._resource import AsyncResource, SyncResource
 from ._response import AsyncBinaryResponse, BinaryResponse, RawResponse
+from ._retries import BackoffStrategy, RetryConfig, RetryEvent
 from ._types import UNSET, File, FileContent, FileTypes, RequestFiles, Unset, Upload
 from ._uploads import MultipartFiles
 from ._version import __version__
@@ -36,6 +53,7 @@ from ._version import __version__
 __all__ = [
     "API_KEY_ENV_VAR",
     "DEFAULT_TIMEOUT",
+    "MAX_QUERY_LENGTH",
     "UNSET",
     "APIConnectionError",
     "APIStatusError",
@@ -43,11 +61,17 @@ __all__ = [
     "AsyncAPIClient",
     "AsyncBinaryResponse",
     "AsyncResource",
+    "BackoffStrategy",
     "BadRequestError",
     "BinaryResponse",
+    "BoolField",
     "CodatError",
     "ConflictError",
+    "DateField",
+    "DateTimeField",
+    "EnumField",
     "ErrorMessageLike",
+    "Field",
     "File",
     "FileContent",
     "FileTypes",
@@ -55,16 +79,23 @@ __all__ = [
     "InternalServerError",
     "MultipartFiles",
     "NotFoundError",
+    "NumberField",
     "OpenIntEnum",
     "OpenStrEnum",
     "Operation",
+    "OrderBy",
     "PaymentRequiredError",
+    "Query",
+    "QueryError",
     "RateLimitError",
     "RawResponse",
     "RequestFiles",
     "ResponseValidationError",
+    "RetryConfig",
+    "RetryEvent",
     "Secret",
     "ServiceUnavailableError",
+    "StringField",
     "SyncAPIClient",
     "SyncResource",
     "Timeout",
@@ -74,5 +105,8 @@ __all__ = [
     "Unset",
     "Upload",
     "__version__",
+    "order_by",
     "path_segment",
+    "to_order_by_param",
+    "to_query_param",
 ]

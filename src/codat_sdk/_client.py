@@ -25,6 +25,7 @@ from ._errors import (
 )
 from ._operation import Operation
 from ._response import AsyncBinaryResponse, BinaryResponse, RawResponse
+from ._retries import NO_RETRIES, Retrier, RetryConfig, RetryEvent
 from ._types import UNSET, Unset
 from ._uploads import MultipartFiles
 from ._version import __version__
@@ -39,13 +40,26 @@ Parser = Callable[[httpx.Response], T]
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 
 # Errors a parser raises when a body does not fit the model it is decoded into.
-_SCHEMA_MISMATCH = (ValueError, TypeError, KeyError, AttributeError, IndexError)
+_SCHEMA_MISMATCH = (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError)
 
 
 def _check_server_url(url: str) -> str:
-    parsed = httpx.URL(url)
-    if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise ValueError(f"server_url must be an absolute http(s) URL, got {url!r}")
+    """``url`` without a trailing slash; operation paths are appended to it, so no query or fragment."""
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise ValueError(f"server_url {url!r} is not a valid URL: {exc}") from None
+    if (
+        parsed.scheme not in ("http", "https")
+        or not parsed.host
+        or parsed.query
+        or parsed.fragment
+        or parsed.userinfo  # credentials in the URL would show in repr() and compete with Authorization
+        or "?" in url
+        or "#" in url
+        or any(char.isspace() for char in url)
+    ):
+        raise ValueError(f"server_url must be an absolute http(s) URL without query or fragment, got {url!r}")
     return url.rstrip("/")
 
 
@@ -56,11 +70,15 @@ class BaseClient:
     SERVERS: ClassVar[Sequence[str]] = ()
     SPEC_TITLE: ClassVar[str] = ""
     SPEC_VERSION: ClassVar[str] = ""
+    # From the spec's x-speakeasy-retries; a client without one does not retry.
+    RETRY_CONFIG: ClassVar[RetryConfig] = NO_RETRIES
 
     _server_url: str
     _authorization: Secret
     _timeout: Timeout
     _headers: dict[str, str]
+    _retry_config: RetryConfig
+    _retrier: Retrier
 
     def _configure(
         self,
@@ -71,6 +89,8 @@ class BaseClient:
         server_idx: int | None,
         timeout: Timeout,
         default_headers: Mapping[str, str] | None,
+        retry_config: RetryConfig | None = None,
+        on_retry: Callable[[RetryEvent], None] | None = None,
     ) -> None:
         self._authorization = authorization(api_key, auth_header)
         self._server_url = self._select_server(server_url, server_idx)
@@ -80,6 +100,8 @@ class BaseClient:
             "User-Agent": self.user_agent(),
             **(default_headers or {}),
         }
+        self._retry_config = self.RETRY_CONFIG if retry_config is None else retry_config
+        self._retrier = Retrier(on_retry=on_retry)
 
     @classmethod
     def _select_server(cls, server_url: str | None, server_idx: int | None) -> str:
@@ -100,6 +122,14 @@ class BaseClient:
     @property
     def server_url(self) -> str:
         return self._server_url
+
+    @property
+    def retry_config(self) -> RetryConfig:
+        """How calls are retried unless a call passes its own ``retries=``."""
+        return self._retry_config
+
+    def _retries(self, retries: RetryConfig | Unset) -> RetryConfig:
+        return self._retry_config if isinstance(retries, Unset) else retries
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(server_url={self._server_url!r})"
@@ -155,7 +185,7 @@ class BaseClient:
             ) from exc
 
 
-def _connection_error(operation: Operation, exc: httpx.TransportError) -> APIConnectionError:
+def _connection_error(operation: Operation, exc: httpx.RequestError) -> APIConnectionError:
     # httpx's message names the failure, never the request headers (which hold the credentials).
     kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
     return kind(f"{operation.method} {operation.path}: {type(exc).__name__}: {exc}")
@@ -179,6 +209,8 @@ class SyncAPIClient(BaseClient):
         timeout: Timeout = DEFAULT_TIMEOUT,
         default_headers: Mapping[str, str] | None = None,
         client: httpx.Client | None = None,
+        retry_config: RetryConfig | None = None,
+        on_retry: Callable[[RetryEvent], None] | None = None,
     ) -> None:
         self._configure(
             api_key=api_key,
@@ -187,6 +219,8 @@ class SyncAPIClient(BaseClient):
             server_idx=server_idx,
             timeout=timeout,
             default_headers=default_headers,
+            retry_config=retry_config,
+            on_retry=on_retry,
         )
         self._owns_http = client is None
         self._http = httpx.Client(timeout=timeout) if client is None else client
@@ -194,6 +228,13 @@ class SyncAPIClient(BaseClient):
         self._finalizer = weakref.finalize(self, self._http.close) if self._owns_http else None
 
     def _send(
+        self, operation: Operation, request: Request, *, retries: RetryConfig | Unset = UNSET, **options: Any
+    ) -> httpx.Response:
+        """Send ``request``, retried per ``retries`` (default: the client's ``retry_config``)."""
+        config = self._retries(retries)
+        return self._retrier.run(operation, config, request, lambda: self._attempt(operation, request, **options))
+
+    def _attempt(
         self,
         operation: Operation,
         request: Request,
@@ -221,7 +262,7 @@ class SyncAPIClient(BaseClient):
                         response.read()
                     finally:
                         response.close()
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:  # transport failures, and bodies that do not decode
                 raise _connection_error(operation, exc) from exc
         self._check(operation, response)
         return response
@@ -261,6 +302,8 @@ class AsyncAPIClient(BaseClient):
         timeout: Timeout = DEFAULT_TIMEOUT,
         default_headers: Mapping[str, str] | None = None,
         client: httpx.AsyncClient | None = None,
+        retry_config: RetryConfig | None = None,
+        on_retry: Callable[[RetryEvent], None] | None = None,
     ) -> None:
         self._configure(
             api_key=api_key,
@@ -269,11 +312,22 @@ class AsyncAPIClient(BaseClient):
             server_idx=server_idx,
             timeout=timeout,
             default_headers=default_headers,
+            retry_config=retry_config,
+            on_retry=on_retry,
         )
         self._owns_http = client is None
         self._http = httpx.AsyncClient(timeout=timeout) if client is None else client
 
     async def _send(
+        self, operation: Operation, request: Request, *, retries: RetryConfig | Unset = UNSET, **options: Any
+    ) -> httpx.Response:
+        """Send ``request``, retried per ``retries`` (default: the client's ``retry_config``)."""
+        config = self._retries(retries)
+        return await self._retrier.arun(
+            operation, config, request, lambda: self._attempt(operation, request, **options)
+        )
+
+    async def _attempt(
         self,
         operation: Operation,
         request: Request,
@@ -301,7 +355,7 @@ class AsyncAPIClient(BaseClient):
                         await response.aread()
                     finally:
                         await response.aclose()
-            except httpx.TransportError as exc:
+            except httpx.RequestError as exc:  # transport failures, and bodies that do not decode
                 raise _connection_error(operation, exc) from exc
         self._check(operation, response)
         return response

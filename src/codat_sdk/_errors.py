@@ -10,6 +10,7 @@ CodatError
 from __future__ import annotations
 
 import email.utils
+import math
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
@@ -45,7 +46,12 @@ ErrorParser = Callable[[Any], ErrorMessageLike]
 
 
 class CodatError(Exception):
-    """Base class of every error this SDK raises."""
+    """Base class of every error this SDK raises.
+
+    ``attempts`` is how many requests the call made, retries included (the message says so too).
+    """
+
+    attempts: int = 1
 
 
 class APIConnectionError(CodatError):
@@ -72,7 +78,7 @@ class APIStatusError(CodatError):
         self.response = response
         self.status_code = response.status_code
         self.headers = response.headers
-        self.body = response.text
+        self.body = body_text(response)
         self.error_message = error_message
         super().__init__(self._describe())
 
@@ -83,8 +89,14 @@ class APIStatusError(CodatError):
 
     @property
     def can_be_retried(self) -> bool | None:
-        """Codat's own verdict on retrying (its ``canBeRetried`` is a string), None when absent."""
+        """Codat's own verdict on retrying, None when absent or "Unknown".
+
+        The spec types ``canBeRetried`` as a string ("True", "False", "Unknown") but examples carry JSON
+        booleans, so both are read.
+        """
         value = getattr(self.error_message, "can_be_retried", None)
+        if isinstance(value, bool):
+            return value
         if isinstance(value, str) and value.strip().lower() in ("true", "false"):
             return value.strip().lower() == "true"
         return None
@@ -160,7 +172,7 @@ class ResponseValidationError(CodatError):
     def __init__(self, message: str, *, response: httpx.Response) -> None:
         self.response = response
         self.status_code = response.status_code
-        self.body = response.text
+        self.body = body_text(response)
         super().__init__(f"{message}; body: {self.body[:_BODY_EXCERPT]}")
 
 
@@ -178,6 +190,14 @@ STATUS_ERRORS: dict[int, type[APIStatusError]] = {
 }
 
 
+def body_text(response: httpx.Response) -> str:
+    """The body as text, whatever charset the server claims (a bogus one must not mask the error)."""
+    try:
+        return response.text
+    except Exception:  # noqa: BLE001 - e.g. charset=base64 makes httpx's decoder raise
+        return response.content.decode("utf-8", "replace")
+
+
 def status_error(response: httpx.Response, parse_error_message: ErrorParser | None) -> APIStatusError:
     """The error for a non-2xx ``response`` (whose body has been read), whatever its body holds."""
     return STATUS_ERRORS.get(response.status_code, UnexpectedStatusError)(
@@ -190,7 +210,7 @@ def _error_message(response: httpx.Response, parse: ErrorParser | None) -> Error
         return None
     try:
         data = response.json()
-    except ValueError:  # HTML from a proxy, plain text, truncated JSON...
+    except (ValueError, RecursionError):  # HTML from a proxy, plain text, truncated or absurdly deep JSON
         return None
     if not isinstance(data, dict):
         return None
@@ -214,4 +234,4 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
         except (TypeError, ValueError, IndexError):
             return None
         seconds = when.timestamp() - (time.time() if now is None else now)
-    return max(seconds, 0.0) if seconds == seconds else None  # NaN is not a wait
+    return max(seconds, 0.0) if math.isfinite(seconds) else None  # NaN and infinity are not waits

@@ -10,9 +10,19 @@ from typing import Generic, Self, TypeVar
 import httpx
 from attrs import frozen
 
+from ._errors import APIConnectionError, APITimeoutError
+
 T = TypeVar("T")
 
 _CHUNK = 64 * 1024
+
+
+def _body_error(response: httpx.Response, exc: httpx.RequestError) -> APIConnectionError:
+    """A failure while streaming a body, inside the SDK's hierarchy (no headers in the text)."""
+    kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
+    return kind(
+        f"{response.request.method} {response.request.url.path}: body failed mid-stream: {type(exc).__name__}: {exc}"
+    )
 
 
 @frozen
@@ -42,6 +52,8 @@ class BinaryResponse:
     def iter_bytes(self, chunk_size: int = _CHUNK) -> Iterator[bytes]:
         try:
             yield from self.http_response.iter_bytes(chunk_size)
+        except httpx.RequestError as exc:
+            raise _body_error(self.http_response, exc) from exc
         finally:
             self.close()
 
@@ -58,6 +70,8 @@ class BinaryResponse:
         """The whole body in memory; prefer ``iter_bytes`` or ``write_to`` for large files."""
         try:
             return self.http_response.read()
+        except httpx.RequestError as exc:
+            raise _body_error(self.http_response, exc) from exc
         finally:
             self.close()
 
@@ -89,6 +103,8 @@ class AsyncBinaryResponse:
         try:
             async for chunk in self.http_response.aiter_bytes(chunk_size):
                 yield chunk
+        except httpx.RequestError as exc:
+            raise _body_error(self.http_response, exc) from exc
         finally:
             await self.aclose()
 
@@ -104,6 +120,8 @@ class AsyncBinaryResponse:
     async def read(self) -> bytes:
         try:
             return await self.http_response.aread()
+        except httpx.RequestError as exc:
+            raise _body_error(self.http_response, exc) from exc
         finally:
             await self.aclose()
 

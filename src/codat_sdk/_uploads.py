@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import mimetypes
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import ExitStack
 from typing import IO
 
@@ -42,6 +42,8 @@ class MultipartFiles:
 
     @classmethod
     def of(cls, field: str, value: Upload | Sequence[Upload]) -> MultipartFiles:
+        if isinstance(value, Mapping):  # iterating would upload its keys as paths
+            raise TypeError(f"{field}: pass a path, bytes, a binary file, a File, or a list of them; not a mapping")
         single = isinstance(value, (str, os.PathLike, bytes, File)) or hasattr(value, "read")
         items: Iterable[Upload] = (value,) if single else value  # type: ignore[assignment]
         parts = tuple((field, item) for item in items)

@@ -28,5 +28,5 @@ def build(
     }
     if params:
         _kwargs["params"] = params
-    _kwargs.setdefault("headers", {})["Accept"] = "application/octet-stream"
+    _kwargs.setdefault("headers", {})["Accept"] = "application/json, application/octet-stream"
     return _kwargs

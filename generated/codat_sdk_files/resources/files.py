@@ -13,20 +13,11 @@ from codat_sdk import (
     AsyncResource,
     BinaryResponse,
     RawResponse,
+    RetryConfig,
     SyncResource,
     Timeout,
     Unset,
     Upload,
-)
-
-from ..operations import (
-    download_files as _download_files,
-)
-from ..operations import (
-    list_files as _list_files,
-)
-from ..operations import (
-    upload_files as _upload_files,
 )
 
 if TYPE_CHECKING:
@@ -54,6 +45,7 @@ class FilesResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> BinaryResponse:
         """Download all files for a company.
 
@@ -95,6 +87,9 @@ class FilesResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import download_files as _download_files
+
         return self._client._download(
             _download_files.OPERATION,
             _download_files.build(
@@ -105,6 +100,7 @@ class FilesResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def list_files(
@@ -115,6 +111,7 @@ class FilesResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> list[File]:
         """List all files uploaded by a company.
 
@@ -132,6 +129,9 @@ class FilesResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import list_files as _list_files
+
         return self._client._call(
             _list_files.OPERATION,
             _list_files.build(
@@ -142,6 +142,7 @@ class FilesResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def upload_files(
@@ -154,6 +155,7 @@ class FilesResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> None:
         """Upload files for a company.
 
@@ -181,6 +183,9 @@ class FilesResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import upload_files as _upload_files
+
         return self._client._call(
             _upload_files.OPERATION,
             _upload_files.build(
@@ -193,6 +198,7 @@ class FilesResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
 
@@ -208,6 +214,7 @@ class FilesResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> BinaryResponse:
         """Download all files for a company (detailed: status, headers and parsed body).
 
@@ -249,6 +256,9 @@ class FilesResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import download_files as _download_files
+
         return self._client._download(
             _download_files.OPERATION,
             _download_files.build(
@@ -259,6 +269,7 @@ class FilesResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def list_files(
@@ -269,6 +280,7 @@ class FilesResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[list[File]]:
         """List all files uploaded by a company (detailed: status, headers and parsed body).
 
@@ -286,6 +298,9 @@ class FilesResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import list_files as _list_files
+
         return self._client._call_raw(
             _list_files.OPERATION,
             _list_files.build(
@@ -296,6 +311,7 @@ class FilesResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def upload_files(
@@ -308,6 +324,7 @@ class FilesResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[None]:
         """Upload files for a company (detailed: status, headers and parsed body).
 
@@ -335,6 +352,9 @@ class FilesResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import upload_files as _upload_files
+
         return self._client._call_raw(
             _upload_files.OPERATION,
             _upload_files.build(
@@ -347,6 +367,7 @@ class FilesResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
 
@@ -367,6 +388,7 @@ class AsyncFilesResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> AsyncBinaryResponse:
         """Download all files for a company.
 
@@ -408,6 +430,9 @@ class AsyncFilesResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import download_files as _download_files
+
         return await self._client._download(
             _download_files.OPERATION,
             _download_files.build(
@@ -418,6 +443,7 @@ class AsyncFilesResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def list_files(
@@ -428,6 +454,7 @@ class AsyncFilesResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> list[File]:
         """List all files uploaded by a company.
 
@@ -445,6 +472,9 @@ class AsyncFilesResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import list_files as _list_files
+
         return await self._client._call(
             _list_files.OPERATION,
             _list_files.build(
@@ -455,6 +485,7 @@ class AsyncFilesResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def upload_files(
@@ -467,6 +498,7 @@ class AsyncFilesResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> None:
         """Upload files for a company.
 
@@ -494,6 +526,9 @@ class AsyncFilesResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import upload_files as _upload_files
+
         return await self._client._call(
             _upload_files.OPERATION,
             _upload_files.build(
@@ -506,6 +541,7 @@ class AsyncFilesResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
 
@@ -521,6 +557,7 @@ class AsyncFilesResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> AsyncBinaryResponse:
         """Download all files for a company (detailed: status, headers and parsed body).
 
@@ -562,6 +599,9 @@ class AsyncFilesResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import download_files as _download_files
+
         return await self._client._download(
             _download_files.OPERATION,
             _download_files.build(
@@ -572,6 +612,7 @@ class AsyncFilesResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def list_files(
@@ -582,6 +623,7 @@ class AsyncFilesResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[list[File]]:
         """List all files uploaded by a company (detailed: status, headers and parsed body).
 
@@ -599,6 +641,9 @@ class AsyncFilesResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import list_files as _list_files
+
         return await self._client._call_raw(
             _list_files.OPERATION,
             _list_files.build(
@@ -609,6 +654,7 @@ class AsyncFilesResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def upload_files(
@@ -621,6 +667,7 @@ class AsyncFilesResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[None]:
         """Upload files for a company (detailed: status, headers and parsed body).
 
@@ -648,6 +695,9 @@ class AsyncFilesResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import upload_files as _upload_files
+
         return await self._client._call_raw(
             _upload_files.OPERATION,
             _upload_files.build(
@@ -660,4 +710,5 @@ class AsyncFilesResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )

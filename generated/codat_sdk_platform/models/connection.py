@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from ..models.data_connection_status import DataConnectionStatus
 from ..models.source_type import SourceType
@@ -97,6 +98,7 @@ class Connection:
     last_sync: None | str | Unset = UNSET
     data_connection_errors: list[DataConnectionError] | None | Unset = UNSET
     connection_info: ConnectionConnectionInfo | None | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.connection_connection_info import ConnectionConnectionInfo
@@ -146,7 +148,7 @@ class Connection:
             connection_info = self.connection_info
 
         field_dict: dict[str, Any] = {}
-
+        field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "id": id,
@@ -259,4 +261,21 @@ class Connection:
             connection_info=connection_info,
         )
 
+        connection.additional_properties = d
         return connection
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

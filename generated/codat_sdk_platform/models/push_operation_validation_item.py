@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
@@ -23,6 +24,7 @@ class PushOperationValidationItem:
     item_id: None | str | Unset = UNSET
     message: None | str | Unset = UNSET
     validator_name: None | str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         item_id: None | str | Unset
@@ -44,7 +46,7 @@ class PushOperationValidationItem:
             validator_name = self.validator_name
 
         field_dict: dict[str, Any] = {}
-
+        field_dict.update(self.additional_properties)
         field_dict.update({})
         if item_id is not UNSET:
             field_dict["itemId"] = item_id
@@ -92,4 +94,21 @@ class PushOperationValidationItem:
             validator_name=validator_name,
         )
 
+        push_operation_validation_item.additional_properties = d
         return push_operation_validation_item
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

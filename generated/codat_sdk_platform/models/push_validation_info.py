@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
@@ -25,6 +26,7 @@ class PushValidationInfo:
 
     warnings: list[PushFieldValidation] | None | Unset = UNSET
     information: list[PushFieldValidation] | None | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         warnings: list[dict[str, Any]] | None | Unset
@@ -52,7 +54,7 @@ class PushValidationInfo:
             information = self.information
 
         field_dict: dict[str, Any] = {}
-
+        field_dict.update(self.additional_properties)
         field_dict.update({})
         if warnings is not UNSET:
             field_dict["warnings"] = warnings
@@ -116,4 +118,21 @@ class PushValidationInfo:
             information=information,
         )
 
+        push_validation_info.additional_properties = d
         return push_validation_info
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

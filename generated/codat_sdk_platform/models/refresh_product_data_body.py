@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
@@ -19,6 +20,7 @@ class RefreshProductDataBody:
     """
 
     data_types: list[str] | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         data_types: list[str] | Unset = UNSET
@@ -26,7 +28,7 @@ class RefreshProductDataBody:
             data_types = self.data_types
 
         field_dict: dict[str, Any] = {}
-
+        field_dict.update(self.additional_properties)
         field_dict.update({})
         if data_types is not UNSET:
             field_dict["dataTypes"] = data_types
@@ -42,4 +44,21 @@ class RefreshProductDataBody:
             data_types=data_types,
         )
 
+        refresh_product_data_body.additional_properties = d
         return refresh_product_data_body
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from ..models.data_connection_status import DataConnectionStatus
 from ..types import UNSET, Unset
@@ -20,6 +21,7 @@ class UpdateConnectionStatus:
     """
 
     status: DataConnectionStatus | None | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         status: None | str | Unset
@@ -31,7 +33,7 @@ class UpdateConnectionStatus:
             status = self.status
 
         field_dict: dict[str, Any] = {}
-
+        field_dict.update(self.additional_properties)
         field_dict.update({})
         if status is not UNSET:
             field_dict["status"] = status
@@ -63,4 +65,21 @@ class UpdateConnectionStatus:
             status=status,
         )
 
+        update_connection_status.additional_properties = d
         return update_connection_status
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -11,46 +11,10 @@ from codat_sdk import (
     UNSET,
     AsyncResource,
     RawResponse,
+    RetryConfig,
     SyncResource,
     Timeout,
     Unset,
-)
-
-from ..operations import (
-    add_product as _add_product,
-)
-from ..operations import (
-    create_company as _create_company,
-)
-from ..operations import (
-    delete_company as _delete_company,
-)
-from ..operations import (
-    get_company as _get_company,
-)
-from ..operations import (
-    get_company_access_token as _get_company_access_token,
-)
-from ..operations import (
-    get_company_sync_settings as _get_company_sync_settings,
-)
-from ..operations import (
-    list_companies as _list_companies,
-)
-from ..operations import (
-    refresh_product_data as _refresh_product_data,
-)
-from ..operations import (
-    remove_product as _remove_product,
-)
-from ..operations import (
-    replace_company as _replace_company,
-)
-from ..operations import (
-    set_company_sync_settings as _set_company_sync_settings,
-)
-from ..operations import (
-    update_company as _update_company,
 )
 
 if TYPE_CHECKING:
@@ -85,6 +49,7 @@ class CompaniesResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> None:
         """Add product.
 
@@ -106,6 +71,9 @@ class CompaniesResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import add_product as _add_product
+
         return self._client._call(
             _add_product.OPERATION,
             _add_product.build(
@@ -117,6 +85,7 @@ class CompaniesResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def create(
@@ -127,6 +96,7 @@ class CompaniesResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> Company:
         """Create company.
 
@@ -154,6 +124,9 @@ class CompaniesResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import create_company as _create_company
+
         return self._client._call(
             _create_company.OPERATION,
             _create_company.build(
@@ -164,6 +137,7 @@ class CompaniesResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def delete(
@@ -174,6 +148,7 @@ class CompaniesResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> None:
         """Delete a company.
 
@@ -199,6 +174,9 @@ class CompaniesResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import delete_company as _delete_company
+
         return self._client._call(
             _delete_company.OPERATION,
             _delete_company.build(
@@ -209,6 +187,7 @@ class CompaniesResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def get(
@@ -219,6 +198,7 @@ class CompaniesResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> Company:
         """Get company.
 
@@ -242,6 +222,9 @@ class CompaniesResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_company as _get_company
+
         return self._client._call(
             _get_company.OPERATION,
             _get_company.build(
@@ -252,6 +235,7 @@ class CompaniesResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def get_access_token(
@@ -262,6 +246,7 @@ class CompaniesResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> CompanyAccessToken:
         """Get company access token.
 
@@ -285,6 +270,9 @@ class CompaniesResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_company_access_token as _get_company_access_token
+
         return self._client._call(
             _get_company_access_token.OPERATION,
             _get_company_access_token.build(
@@ -295,6 +283,7 @@ class CompaniesResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def get_company_sync_settings(
@@ -305,6 +294,7 @@ class CompaniesResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> CompanySyncSettings:
         """Get company sync settings.
 
@@ -324,6 +314,9 @@ class CompaniesResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_company_sync_settings as _get_company_sync_settings
+
         return self._client._call(
             _get_company_sync_settings.OPERATION,
             _get_company_sync_settings.build(
@@ -334,6 +327,7 @@ class CompaniesResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def refresh_product_data(
@@ -346,6 +340,7 @@ class CompaniesResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> None:
         """Refresh product data.
 
@@ -379,6 +374,9 @@ class CompaniesResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import refresh_product_data as _refresh_product_data
+
         return self._client._call(
             _refresh_product_data.OPERATION,
             _refresh_product_data.build(
@@ -391,6 +389,7 @@ class CompaniesResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def remove_product(
@@ -402,6 +401,7 @@ class CompaniesResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> None:
         """Remove product.
 
@@ -423,6 +423,9 @@ class CompaniesResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import remove_product as _remove_product
+
         return self._client._call(
             _remove_product.OPERATION,
             _remove_product.build(
@@ -434,6 +437,7 @@ class CompaniesResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def replace(
@@ -445,6 +449,7 @@ class CompaniesResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> Company:
         """Replace company.
 
@@ -471,6 +476,9 @@ class CompaniesResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import replace_company as _replace_company
+
         return self._client._call(
             _replace_company.OPERATION,
             _replace_company.build(
@@ -482,6 +490,7 @@ class CompaniesResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def set_company_sync_settings(
@@ -493,6 +502,7 @@ class CompaniesResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> None:
         """Set company sync settings.
 
@@ -511,6 +521,9 @@ class CompaniesResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import set_company_sync_settings as _set_company_sync_settings
+
         return self._client._call(
             _set_company_sync_settings.OPERATION,
             _set_company_sync_settings.build(
@@ -522,6 +535,7 @@ class CompaniesResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def update(
@@ -533,6 +547,7 @@ class CompaniesResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> Company:
         """Update company.
 
@@ -557,6 +572,9 @@ class CompaniesResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import update_company as _update_company
+
         return self._client._call(
             _update_company.OPERATION,
             _update_company.build(
@@ -568,6 +586,7 @@ class CompaniesResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def list(
@@ -582,6 +601,7 @@ class CompaniesResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> Companies:
         """List companies.
 
@@ -626,6 +646,9 @@ class CompaniesResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import list_companies as _list_companies
+
         return self._client._call(
             _list_companies.OPERATION,
             _list_companies.build(
@@ -640,6 +663,7 @@ class CompaniesResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
 
@@ -655,6 +679,7 @@ class CompaniesResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[None]:
         """Add product (detailed: status, headers and parsed body).
 
@@ -676,6 +701,9 @@ class CompaniesResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import add_product as _add_product
+
         return self._client._call_raw(
             _add_product.OPERATION,
             _add_product.build(
@@ -687,6 +715,7 @@ class CompaniesResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def create(
@@ -697,6 +726,7 @@ class CompaniesResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[Company]:
         """Create company (detailed: status, headers and parsed body).
 
@@ -724,6 +754,9 @@ class CompaniesResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import create_company as _create_company
+
         return self._client._call_raw(
             _create_company.OPERATION,
             _create_company.build(
@@ -734,6 +767,7 @@ class CompaniesResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def delete(
@@ -744,6 +778,7 @@ class CompaniesResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[None]:
         """Delete a company (detailed: status, headers and parsed body).
 
@@ -769,6 +804,9 @@ class CompaniesResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import delete_company as _delete_company
+
         return self._client._call_raw(
             _delete_company.OPERATION,
             _delete_company.build(
@@ -779,6 +817,7 @@ class CompaniesResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def get(
@@ -789,6 +828,7 @@ class CompaniesResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[Company]:
         """Get company (detailed: status, headers and parsed body).
 
@@ -812,6 +852,9 @@ class CompaniesResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_company as _get_company
+
         return self._client._call_raw(
             _get_company.OPERATION,
             _get_company.build(
@@ -822,6 +865,7 @@ class CompaniesResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def get_access_token(
@@ -832,6 +876,7 @@ class CompaniesResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[CompanyAccessToken]:
         """Get company access token (detailed: status, headers and parsed body).
 
@@ -855,6 +900,9 @@ class CompaniesResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_company_access_token as _get_company_access_token
+
         return self._client._call_raw(
             _get_company_access_token.OPERATION,
             _get_company_access_token.build(
@@ -865,6 +913,7 @@ class CompaniesResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def get_company_sync_settings(
@@ -875,6 +924,7 @@ class CompaniesResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[CompanySyncSettings]:
         """Get company sync settings (detailed: status, headers and parsed body).
 
@@ -894,6 +944,9 @@ class CompaniesResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_company_sync_settings as _get_company_sync_settings
+
         return self._client._call_raw(
             _get_company_sync_settings.OPERATION,
             _get_company_sync_settings.build(
@@ -904,6 +957,7 @@ class CompaniesResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def refresh_product_data(
@@ -916,6 +970,7 @@ class CompaniesResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[None]:
         """Refresh product data (detailed: status, headers and parsed body).
 
@@ -949,6 +1004,9 @@ class CompaniesResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import refresh_product_data as _refresh_product_data
+
         return self._client._call_raw(
             _refresh_product_data.OPERATION,
             _refresh_product_data.build(
@@ -961,6 +1019,7 @@ class CompaniesResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def remove_product(
@@ -972,6 +1031,7 @@ class CompaniesResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[None]:
         """Remove product (detailed: status, headers and parsed body).
 
@@ -993,6 +1053,9 @@ class CompaniesResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import remove_product as _remove_product
+
         return self._client._call_raw(
             _remove_product.OPERATION,
             _remove_product.build(
@@ -1004,6 +1067,7 @@ class CompaniesResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def replace(
@@ -1015,6 +1079,7 @@ class CompaniesResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[Company]:
         """Replace company (detailed: status, headers and parsed body).
 
@@ -1041,6 +1106,9 @@ class CompaniesResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import replace_company as _replace_company
+
         return self._client._call_raw(
             _replace_company.OPERATION,
             _replace_company.build(
@@ -1052,6 +1120,7 @@ class CompaniesResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def set_company_sync_settings(
@@ -1063,6 +1132,7 @@ class CompaniesResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[None]:
         """Set company sync settings (detailed: status, headers and parsed body).
 
@@ -1081,6 +1151,9 @@ class CompaniesResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import set_company_sync_settings as _set_company_sync_settings
+
         return self._client._call_raw(
             _set_company_sync_settings.OPERATION,
             _set_company_sync_settings.build(
@@ -1092,6 +1165,7 @@ class CompaniesResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def update(
@@ -1103,6 +1177,7 @@ class CompaniesResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[Company]:
         """Update company (detailed: status, headers and parsed body).
 
@@ -1127,6 +1202,9 @@ class CompaniesResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import update_company as _update_company
+
         return self._client._call_raw(
             _update_company.OPERATION,
             _update_company.build(
@@ -1138,6 +1216,7 @@ class CompaniesResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def list(
@@ -1152,6 +1231,7 @@ class CompaniesResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[Companies]:
         """List companies (detailed: status, headers and parsed body).
 
@@ -1196,6 +1276,9 @@ class CompaniesResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import list_companies as _list_companies
+
         return self._client._call_raw(
             _list_companies.OPERATION,
             _list_companies.build(
@@ -1210,6 +1293,7 @@ class CompaniesResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
 
@@ -1230,6 +1314,7 @@ class AsyncCompaniesResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> None:
         """Add product.
 
@@ -1251,6 +1336,9 @@ class AsyncCompaniesResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import add_product as _add_product
+
         return await self._client._call(
             _add_product.OPERATION,
             _add_product.build(
@@ -1262,6 +1350,7 @@ class AsyncCompaniesResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def create(
@@ -1272,6 +1361,7 @@ class AsyncCompaniesResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> Company:
         """Create company.
 
@@ -1299,6 +1389,9 @@ class AsyncCompaniesResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import create_company as _create_company
+
         return await self._client._call(
             _create_company.OPERATION,
             _create_company.build(
@@ -1309,6 +1402,7 @@ class AsyncCompaniesResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def delete(
@@ -1319,6 +1413,7 @@ class AsyncCompaniesResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> None:
         """Delete a company.
 
@@ -1344,6 +1439,9 @@ class AsyncCompaniesResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import delete_company as _delete_company
+
         return await self._client._call(
             _delete_company.OPERATION,
             _delete_company.build(
@@ -1354,6 +1452,7 @@ class AsyncCompaniesResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def get(
@@ -1364,6 +1463,7 @@ class AsyncCompaniesResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> Company:
         """Get company.
 
@@ -1387,6 +1487,9 @@ class AsyncCompaniesResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_company as _get_company
+
         return await self._client._call(
             _get_company.OPERATION,
             _get_company.build(
@@ -1397,6 +1500,7 @@ class AsyncCompaniesResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def get_access_token(
@@ -1407,6 +1511,7 @@ class AsyncCompaniesResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> CompanyAccessToken:
         """Get company access token.
 
@@ -1430,6 +1535,9 @@ class AsyncCompaniesResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_company_access_token as _get_company_access_token
+
         return await self._client._call(
             _get_company_access_token.OPERATION,
             _get_company_access_token.build(
@@ -1440,6 +1548,7 @@ class AsyncCompaniesResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def get_company_sync_settings(
@@ -1450,6 +1559,7 @@ class AsyncCompaniesResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> CompanySyncSettings:
         """Get company sync settings.
 
@@ -1469,6 +1579,9 @@ class AsyncCompaniesResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_company_sync_settings as _get_company_sync_settings
+
         return await self._client._call(
             _get_company_sync_settings.OPERATION,
             _get_company_sync_settings.build(
@@ -1479,6 +1592,7 @@ class AsyncCompaniesResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def refresh_product_data(
@@ -1491,6 +1605,7 @@ class AsyncCompaniesResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> None:
         """Refresh product data.
 
@@ -1524,6 +1639,9 @@ class AsyncCompaniesResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import refresh_product_data as _refresh_product_data
+
         return await self._client._call(
             _refresh_product_data.OPERATION,
             _refresh_product_data.build(
@@ -1536,6 +1654,7 @@ class AsyncCompaniesResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def remove_product(
@@ -1547,6 +1666,7 @@ class AsyncCompaniesResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> None:
         """Remove product.
 
@@ -1568,6 +1688,9 @@ class AsyncCompaniesResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import remove_product as _remove_product
+
         return await self._client._call(
             _remove_product.OPERATION,
             _remove_product.build(
@@ -1579,6 +1702,7 @@ class AsyncCompaniesResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def replace(
@@ -1590,6 +1714,7 @@ class AsyncCompaniesResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> Company:
         """Replace company.
 
@@ -1616,6 +1741,9 @@ class AsyncCompaniesResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import replace_company as _replace_company
+
         return await self._client._call(
             _replace_company.OPERATION,
             _replace_company.build(
@@ -1627,6 +1755,7 @@ class AsyncCompaniesResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def set_company_sync_settings(
@@ -1638,6 +1767,7 @@ class AsyncCompaniesResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> None:
         """Set company sync settings.
 
@@ -1656,6 +1786,9 @@ class AsyncCompaniesResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import set_company_sync_settings as _set_company_sync_settings
+
         return await self._client._call(
             _set_company_sync_settings.OPERATION,
             _set_company_sync_settings.build(
@@ -1667,6 +1800,7 @@ class AsyncCompaniesResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def update(
@@ -1678,6 +1812,7 @@ class AsyncCompaniesResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> Company:
         """Update company.
 
@@ -1702,6 +1837,9 @@ class AsyncCompaniesResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import update_company as _update_company
+
         return await self._client._call(
             _update_company.OPERATION,
             _update_company.build(
@@ -1713,6 +1851,7 @@ class AsyncCompaniesResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def list(
@@ -1727,6 +1866,7 @@ class AsyncCompaniesResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> Companies:
         """List companies.
 
@@ -1771,6 +1911,9 @@ class AsyncCompaniesResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import list_companies as _list_companies
+
         return await self._client._call(
             _list_companies.OPERATION,
             _list_companies.build(
@@ -1785,6 +1928,7 @@ class AsyncCompaniesResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
 
@@ -1800,6 +1944,7 @@ class AsyncCompaniesResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[None]:
         """Add product (detailed: status, headers and parsed body).
 
@@ -1821,6 +1966,9 @@ class AsyncCompaniesResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import add_product as _add_product
+
         return await self._client._call_raw(
             _add_product.OPERATION,
             _add_product.build(
@@ -1832,6 +1980,7 @@ class AsyncCompaniesResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def create(
@@ -1842,6 +1991,7 @@ class AsyncCompaniesResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[Company]:
         """Create company (detailed: status, headers and parsed body).
 
@@ -1869,6 +2019,9 @@ class AsyncCompaniesResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import create_company as _create_company
+
         return await self._client._call_raw(
             _create_company.OPERATION,
             _create_company.build(
@@ -1879,6 +2032,7 @@ class AsyncCompaniesResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def delete(
@@ -1889,6 +2043,7 @@ class AsyncCompaniesResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[None]:
         """Delete a company (detailed: status, headers and parsed body).
 
@@ -1914,6 +2069,9 @@ class AsyncCompaniesResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import delete_company as _delete_company
+
         return await self._client._call_raw(
             _delete_company.OPERATION,
             _delete_company.build(
@@ -1924,6 +2082,7 @@ class AsyncCompaniesResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def get(
@@ -1934,6 +2093,7 @@ class AsyncCompaniesResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[Company]:
         """Get company (detailed: status, headers and parsed body).
 
@@ -1957,6 +2117,9 @@ class AsyncCompaniesResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_company as _get_company
+
         return await self._client._call_raw(
             _get_company.OPERATION,
             _get_company.build(
@@ -1967,6 +2130,7 @@ class AsyncCompaniesResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def get_access_token(
@@ -1977,6 +2141,7 @@ class AsyncCompaniesResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[CompanyAccessToken]:
         """Get company access token (detailed: status, headers and parsed body).
 
@@ -2000,6 +2165,9 @@ class AsyncCompaniesResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_company_access_token as _get_company_access_token
+
         return await self._client._call_raw(
             _get_company_access_token.OPERATION,
             _get_company_access_token.build(
@@ -2010,6 +2178,7 @@ class AsyncCompaniesResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def get_company_sync_settings(
@@ -2020,6 +2189,7 @@ class AsyncCompaniesResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[CompanySyncSettings]:
         """Get company sync settings (detailed: status, headers and parsed body).
 
@@ -2039,6 +2209,9 @@ class AsyncCompaniesResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_company_sync_settings as _get_company_sync_settings
+
         return await self._client._call_raw(
             _get_company_sync_settings.OPERATION,
             _get_company_sync_settings.build(
@@ -2049,6 +2222,7 @@ class AsyncCompaniesResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def refresh_product_data(
@@ -2061,6 +2235,7 @@ class AsyncCompaniesResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[None]:
         """Refresh product data (detailed: status, headers and parsed body).
 
@@ -2094,6 +2269,9 @@ class AsyncCompaniesResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import refresh_product_data as _refresh_product_data
+
         return await self._client._call_raw(
             _refresh_product_data.OPERATION,
             _refresh_product_data.build(
@@ -2106,6 +2284,7 @@ class AsyncCompaniesResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def remove_product(
@@ -2117,6 +2296,7 @@ class AsyncCompaniesResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[None]:
         """Remove product (detailed: status, headers and parsed body).
 
@@ -2138,6 +2318,9 @@ class AsyncCompaniesResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import remove_product as _remove_product
+
         return await self._client._call_raw(
             _remove_product.OPERATION,
             _remove_product.build(
@@ -2149,6 +2332,7 @@ class AsyncCompaniesResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def replace(
@@ -2160,6 +2344,7 @@ class AsyncCompaniesResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[Company]:
         """Replace company (detailed: status, headers and parsed body).
 
@@ -2186,6 +2371,9 @@ class AsyncCompaniesResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import replace_company as _replace_company
+
         return await self._client._call_raw(
             _replace_company.OPERATION,
             _replace_company.build(
@@ -2197,6 +2385,7 @@ class AsyncCompaniesResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def set_company_sync_settings(
@@ -2208,6 +2397,7 @@ class AsyncCompaniesResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[None]:
         """Set company sync settings (detailed: status, headers and parsed body).
 
@@ -2226,6 +2416,9 @@ class AsyncCompaniesResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import set_company_sync_settings as _set_company_sync_settings
+
         return await self._client._call_raw(
             _set_company_sync_settings.OPERATION,
             _set_company_sync_settings.build(
@@ -2237,6 +2430,7 @@ class AsyncCompaniesResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def update(
@@ -2248,6 +2442,7 @@ class AsyncCompaniesResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[Company]:
         """Update company (detailed: status, headers and parsed body).
 
@@ -2272,6 +2467,9 @@ class AsyncCompaniesResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import update_company as _update_company
+
         return await self._client._call_raw(
             _update_company.OPERATION,
             _update_company.build(
@@ -2283,6 +2481,7 @@ class AsyncCompaniesResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def list(
@@ -2297,6 +2496,7 @@ class AsyncCompaniesResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[Companies]:
         """List companies (detailed: status, headers and parsed body).
 
@@ -2341,6 +2541,9 @@ class AsyncCompaniesResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import list_companies as _list_companies
+
         return await self._client._call_raw(
             _list_companies.OPERATION,
             _list_companies.build(
@@ -2355,4 +2558,5 @@ class AsyncCompaniesResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )

@@ -13,13 +13,10 @@ from codat_sdk import (
     UNSET,
     AsyncResource,
     RawResponse,
+    RetryConfig,
     SyncResource,
     Timeout,
     Unset,
-)
-
-from ..operations import (
-    get_connection_management_access_token as _get_connection_management_access_token,
 )
 
 if TYPE_CHECKING:
@@ -46,7 +43,7 @@ class ConnectionManagementResource(SyncResource):
         return CorsResource(self._client)
 
     @deprecated(
-        "The endpoint for generating company-specific connection management access tokens has been deprecated.\nCodat now supports a global company access token, providing seamless access across multiple products.\nUpdate your integration to use the global token for improved efficiency and consistency.\n. Use get-company-access-token instead."
+        "The endpoint for generating company-specific connection management access tokens has been deprecated.\nCodat now supports a global company access token, providing seamless access across multiple products.\nUpdate your integration to use the global token for improved efficiency and consistency. Use client.companies.get_access_token() instead."
     )
     def get(
         self,
@@ -56,6 +53,7 @@ class ConnectionManagementResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> ConnectionManagementAccessToken:
         """Get access token (old).
 
@@ -74,6 +72,9 @@ class ConnectionManagementResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_connection_management_access_token as _get_connection_management_access_token
+
         return self._client._call(
             _get_connection_management_access_token.OPERATION,
             _get_connection_management_access_token.build(
@@ -84,6 +85,7 @@ class ConnectionManagementResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
 
@@ -91,7 +93,7 @@ class ConnectionManagementResourceWithRawResponse(SyncResource):
     """connection_management operations, returning status, headers and the parsed body."""
 
     @deprecated(
-        "The endpoint for generating company-specific connection management access tokens has been deprecated.\nCodat now supports a global company access token, providing seamless access across multiple products.\nUpdate your integration to use the global token for improved efficiency and consistency.\n. Use get-company-access-token instead."
+        "The endpoint for generating company-specific connection management access tokens has been deprecated.\nCodat now supports a global company access token, providing seamless access across multiple products.\nUpdate your integration to use the global token for improved efficiency and consistency. Use client.companies.get_access_token() instead."
     )
     def get(
         self,
@@ -101,6 +103,7 @@ class ConnectionManagementResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[ConnectionManagementAccessToken]:
         """Get access token (old) (detailed: status, headers and parsed body).
 
@@ -119,6 +122,9 @@ class ConnectionManagementResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_connection_management_access_token as _get_connection_management_access_token
+
         return self._client._call_raw(
             _get_connection_management_access_token.OPERATION,
             _get_connection_management_access_token.build(
@@ -129,6 +135,7 @@ class ConnectionManagementResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
 
@@ -147,7 +154,7 @@ class AsyncConnectionManagementResource(AsyncResource):
         return AsyncCorsResource(self._client)
 
     @deprecated(
-        "The endpoint for generating company-specific connection management access tokens has been deprecated.\nCodat now supports a global company access token, providing seamless access across multiple products.\nUpdate your integration to use the global token for improved efficiency and consistency.\n. Use get-company-access-token instead."
+        "The endpoint for generating company-specific connection management access tokens has been deprecated.\nCodat now supports a global company access token, providing seamless access across multiple products.\nUpdate your integration to use the global token for improved efficiency and consistency. Use client.companies.get_access_token() instead."
     )
     async def get(
         self,
@@ -157,6 +164,7 @@ class AsyncConnectionManagementResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> ConnectionManagementAccessToken:
         """Get access token (old).
 
@@ -175,6 +183,9 @@ class AsyncConnectionManagementResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_connection_management_access_token as _get_connection_management_access_token
+
         return await self._client._call(
             _get_connection_management_access_token.OPERATION,
             _get_connection_management_access_token.build(
@@ -185,6 +196,7 @@ class AsyncConnectionManagementResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
 
@@ -192,7 +204,7 @@ class AsyncConnectionManagementResourceWithRawResponse(AsyncResource):
     """connection_management operations, returning status, headers and the parsed body."""
 
     @deprecated(
-        "The endpoint for generating company-specific connection management access tokens has been deprecated.\nCodat now supports a global company access token, providing seamless access across multiple products.\nUpdate your integration to use the global token for improved efficiency and consistency.\n. Use get-company-access-token instead."
+        "The endpoint for generating company-specific connection management access tokens has been deprecated.\nCodat now supports a global company access token, providing seamless access across multiple products.\nUpdate your integration to use the global token for improved efficiency and consistency. Use client.companies.get_access_token() instead."
     )
     async def get(
         self,
@@ -202,6 +214,7 @@ class AsyncConnectionManagementResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[ConnectionManagementAccessToken]:
         """Get access token (old) (detailed: status, headers and parsed body).
 
@@ -220,6 +233,9 @@ class AsyncConnectionManagementResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_connection_management_access_token as _get_connection_management_access_token
+
         return await self._client._call_raw(
             _get_connection_management_access_token.OPERATION,
             _get_connection_management_access_token.build(
@@ -230,4 +246,5 @@ class AsyncConnectionManagementResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )

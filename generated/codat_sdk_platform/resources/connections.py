@@ -11,28 +11,10 @@ from codat_sdk import (
     UNSET,
     AsyncResource,
     RawResponse,
+    RetryConfig,
     SyncResource,
     Timeout,
     Unset,
-)
-
-from ..operations import (
-    create_connection as _create_connection,
-)
-from ..operations import (
-    delete_connection as _delete_connection,
-)
-from ..operations import (
-    get_connection as _get_connection,
-)
-from ..operations import (
-    list_connections as _list_connections,
-)
-from ..operations import (
-    unlink_connection as _unlink_connection,
-)
-from ..operations import (
-    update_connection_authorization as _update_connection_authorization,
 )
 
 if TYPE_CHECKING:
@@ -64,6 +46,7 @@ class ConnectionsResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> Connection:
         """Create connection.
 
@@ -85,6 +68,9 @@ class ConnectionsResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import create_connection as _create_connection
+
         return self._client._call(
             _create_connection.OPERATION,
             _create_connection.build(
@@ -96,6 +82,7 @@ class ConnectionsResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def delete(
@@ -107,6 +94,7 @@ class ConnectionsResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> None:
         """Delete connection.
 
@@ -128,6 +116,9 @@ class ConnectionsResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import delete_connection as _delete_connection
+
         return self._client._call(
             _delete_connection.OPERATION,
             _delete_connection.build(
@@ -139,6 +130,7 @@ class ConnectionsResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def get(
@@ -150,6 +142,7 @@ class ConnectionsResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> Connection:
         """Get connection.
 
@@ -170,6 +163,9 @@ class ConnectionsResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_connection as _get_connection
+
         return self._client._call(
             _get_connection.OPERATION,
             _get_connection.build(
@@ -181,6 +177,7 @@ class ConnectionsResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def unlink(
@@ -193,6 +190,7 @@ class ConnectionsResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> Connection:
         """Unlink connection.
 
@@ -215,6 +213,9 @@ class ConnectionsResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import unlink_connection as _unlink_connection
+
         return self._client._call(
             _unlink_connection.OPERATION,
             _unlink_connection.build(
@@ -227,6 +228,7 @@ class ConnectionsResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def update_authorization(
@@ -239,6 +241,7 @@ class ConnectionsResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> Connection:
         """Update authorization.
 
@@ -259,6 +262,9 @@ class ConnectionsResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import update_connection_authorization as _update_connection_authorization
+
         return self._client._call(
             _update_connection_authorization.OPERATION,
             _update_connection_authorization.build(
@@ -271,6 +277,7 @@ class ConnectionsResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def list(
@@ -285,6 +292,7 @@ class ConnectionsResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> Connections:
         """List connections.
 
@@ -306,6 +314,9 @@ class ConnectionsResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import list_connections as _list_connections
+
         return self._client._call(
             _list_connections.OPERATION,
             _list_connections.build(
@@ -320,6 +331,7 @@ class ConnectionsResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
 
@@ -335,6 +347,7 @@ class ConnectionsResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[Connection]:
         """Create connection (detailed: status, headers and parsed body).
 
@@ -356,6 +369,9 @@ class ConnectionsResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import create_connection as _create_connection
+
         return self._client._call_raw(
             _create_connection.OPERATION,
             _create_connection.build(
@@ -367,6 +383,7 @@ class ConnectionsResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def delete(
@@ -378,6 +395,7 @@ class ConnectionsResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[None]:
         """Delete connection (detailed: status, headers and parsed body).
 
@@ -399,6 +417,9 @@ class ConnectionsResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import delete_connection as _delete_connection
+
         return self._client._call_raw(
             _delete_connection.OPERATION,
             _delete_connection.build(
@@ -410,6 +431,7 @@ class ConnectionsResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def get(
@@ -421,6 +443,7 @@ class ConnectionsResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[Connection]:
         """Get connection (detailed: status, headers and parsed body).
 
@@ -441,6 +464,9 @@ class ConnectionsResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_connection as _get_connection
+
         return self._client._call_raw(
             _get_connection.OPERATION,
             _get_connection.build(
@@ -452,6 +478,7 @@ class ConnectionsResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def unlink(
@@ -464,6 +491,7 @@ class ConnectionsResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[Connection]:
         """Unlink connection (detailed: status, headers and parsed body).
 
@@ -486,6 +514,9 @@ class ConnectionsResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import unlink_connection as _unlink_connection
+
         return self._client._call_raw(
             _unlink_connection.OPERATION,
             _unlink_connection.build(
@@ -498,6 +529,7 @@ class ConnectionsResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def update_authorization(
@@ -510,6 +542,7 @@ class ConnectionsResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[Connection]:
         """Update authorization (detailed: status, headers and parsed body).
 
@@ -530,6 +563,9 @@ class ConnectionsResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import update_connection_authorization as _update_connection_authorization
+
         return self._client._call_raw(
             _update_connection_authorization.OPERATION,
             _update_connection_authorization.build(
@@ -542,6 +578,7 @@ class ConnectionsResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def list(
@@ -556,6 +593,7 @@ class ConnectionsResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[Connections]:
         """List connections (detailed: status, headers and parsed body).
 
@@ -577,6 +615,9 @@ class ConnectionsResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import list_connections as _list_connections
+
         return self._client._call_raw(
             _list_connections.OPERATION,
             _list_connections.build(
@@ -591,6 +632,7 @@ class ConnectionsResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
 
@@ -611,6 +653,7 @@ class AsyncConnectionsResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> Connection:
         """Create connection.
 
@@ -632,6 +675,9 @@ class AsyncConnectionsResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import create_connection as _create_connection
+
         return await self._client._call(
             _create_connection.OPERATION,
             _create_connection.build(
@@ -643,6 +689,7 @@ class AsyncConnectionsResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def delete(
@@ -654,6 +701,7 @@ class AsyncConnectionsResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> None:
         """Delete connection.
 
@@ -675,6 +723,9 @@ class AsyncConnectionsResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import delete_connection as _delete_connection
+
         return await self._client._call(
             _delete_connection.OPERATION,
             _delete_connection.build(
@@ -686,6 +737,7 @@ class AsyncConnectionsResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def get(
@@ -697,6 +749,7 @@ class AsyncConnectionsResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> Connection:
         """Get connection.
 
@@ -717,6 +770,9 @@ class AsyncConnectionsResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_connection as _get_connection
+
         return await self._client._call(
             _get_connection.OPERATION,
             _get_connection.build(
@@ -728,6 +784,7 @@ class AsyncConnectionsResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def unlink(
@@ -740,6 +797,7 @@ class AsyncConnectionsResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> Connection:
         """Unlink connection.
 
@@ -762,6 +820,9 @@ class AsyncConnectionsResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import unlink_connection as _unlink_connection
+
         return await self._client._call(
             _unlink_connection.OPERATION,
             _unlink_connection.build(
@@ -774,6 +835,7 @@ class AsyncConnectionsResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def update_authorization(
@@ -786,6 +848,7 @@ class AsyncConnectionsResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> Connection:
         """Update authorization.
 
@@ -806,6 +869,9 @@ class AsyncConnectionsResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import update_connection_authorization as _update_connection_authorization
+
         return await self._client._call(
             _update_connection_authorization.OPERATION,
             _update_connection_authorization.build(
@@ -818,6 +884,7 @@ class AsyncConnectionsResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def list(
@@ -832,6 +899,7 @@ class AsyncConnectionsResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> Connections:
         """List connections.
 
@@ -853,6 +921,9 @@ class AsyncConnectionsResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import list_connections as _list_connections
+
         return await self._client._call(
             _list_connections.OPERATION,
             _list_connections.build(
@@ -867,6 +938,7 @@ class AsyncConnectionsResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
 
@@ -882,6 +954,7 @@ class AsyncConnectionsResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[Connection]:
         """Create connection (detailed: status, headers and parsed body).
 
@@ -903,6 +976,9 @@ class AsyncConnectionsResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import create_connection as _create_connection
+
         return await self._client._call_raw(
             _create_connection.OPERATION,
             _create_connection.build(
@@ -914,6 +990,7 @@ class AsyncConnectionsResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def delete(
@@ -925,6 +1002,7 @@ class AsyncConnectionsResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[None]:
         """Delete connection (detailed: status, headers and parsed body).
 
@@ -946,6 +1024,9 @@ class AsyncConnectionsResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import delete_connection as _delete_connection
+
         return await self._client._call_raw(
             _delete_connection.OPERATION,
             _delete_connection.build(
@@ -957,6 +1038,7 @@ class AsyncConnectionsResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def get(
@@ -968,6 +1050,7 @@ class AsyncConnectionsResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[Connection]:
         """Get connection (detailed: status, headers and parsed body).
 
@@ -988,6 +1071,9 @@ class AsyncConnectionsResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_connection as _get_connection
+
         return await self._client._call_raw(
             _get_connection.OPERATION,
             _get_connection.build(
@@ -999,6 +1085,7 @@ class AsyncConnectionsResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def unlink(
@@ -1011,6 +1098,7 @@ class AsyncConnectionsResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[Connection]:
         """Unlink connection (detailed: status, headers and parsed body).
 
@@ -1033,6 +1121,9 @@ class AsyncConnectionsResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import unlink_connection as _unlink_connection
+
         return await self._client._call_raw(
             _unlink_connection.OPERATION,
             _unlink_connection.build(
@@ -1045,6 +1136,7 @@ class AsyncConnectionsResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def update_authorization(
@@ -1057,6 +1149,7 @@ class AsyncConnectionsResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[Connection]:
         """Update authorization (detailed: status, headers and parsed body).
 
@@ -1077,6 +1170,9 @@ class AsyncConnectionsResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import update_connection_authorization as _update_connection_authorization
+
         return await self._client._call_raw(
             _update_connection_authorization.OPERATION,
             _update_connection_authorization.build(
@@ -1089,6 +1185,7 @@ class AsyncConnectionsResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def list(
@@ -1103,6 +1200,7 @@ class AsyncConnectionsResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[Connections]:
         """List connections (detailed: status, headers and parsed body).
 
@@ -1124,6 +1222,9 @@ class AsyncConnectionsResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import list_connections as _list_connections
+
         return await self._client._call_raw(
             _list_connections.OPERATION,
             _list_connections.build(
@@ -1138,4 +1239,5 @@ class AsyncConnectionsResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )

@@ -13,16 +13,10 @@ from codat_sdk import (
     UNSET,
     AsyncResource,
     RawResponse,
+    RetryConfig,
     SyncResource,
     Timeout,
     Unset,
-)
-
-from ..operations import (
-    get_connection_management_cors_settings as _get_connection_management_cors_settings,
-)
-from ..operations import (
-    set_connection_management_cors_settings as _set_connection_management_cors_settings,
 )
 
 if TYPE_CHECKING:
@@ -40,7 +34,7 @@ class CorsResource(SyncResource):
         return CorsResourceWithRawResponse(self._client)
 
     @deprecated(
-        "The new [Get CORS settings](https://docs.codat.io/platform-api#/operations/get-cors-settings) endpoint replaces this endpoint and includes additional functionality.\nUpdate your integrations to use the new path `/corsSettings` as the existing route will be removed in a future release.\n. Use get-cors-settings instead."
+        "The new [Get CORS settings](https://docs.codat.io/platform-api#/operations/get-cors-settings) endpoint replaces this endpoint and includes additional functionality.\nUpdate your integrations to use the new path `/corsSettings` as the existing route will be removed in a future release. Use client.settings.get() instead."
     )
     def get(
         self,
@@ -49,6 +43,7 @@ class CorsResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> ConnectionManagementAllowedOrigins:
         """Get CORS settings (old).
 
@@ -68,6 +63,9 @@ class CorsResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_connection_management_cors_settings as _get_connection_management_cors_settings
+
         return self._client._call(
             _get_connection_management_cors_settings.OPERATION,
             _get_connection_management_cors_settings.build(),
@@ -76,10 +74,11 @@ class CorsResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     @deprecated(
-        "The new [Set CORS settings](https://docs.codat.io/platform-api#/operations/set-cors-settings) endpoint replaces this endpoint and includes additional functionality.\nUpdate your integrations to use the new path `/corsSettings` as the existing route will be removed in a future release.\n. Use set-cors-settings instead."
+        "The new [Set CORS settings](https://docs.codat.io/platform-api#/operations/set-cors-settings) endpoint replaces this endpoint and includes additional functionality.\nUpdate your integrations to use the new path `/corsSettings` as the existing route will be removed in a future release. Use client.settings.set() instead."
     )
     def set(
         self,
@@ -89,6 +88,7 @@ class CorsResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> ConnectionManagementAllowedOrigins:
         """Set CORS settings (old).
 
@@ -112,6 +112,9 @@ class CorsResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import set_connection_management_cors_settings as _set_connection_management_cors_settings
+
         return self._client._call(
             _set_connection_management_cors_settings.OPERATION,
             _set_connection_management_cors_settings.build(
@@ -122,6 +125,7 @@ class CorsResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
 
@@ -129,7 +133,7 @@ class CorsResourceWithRawResponse(SyncResource):
     """cors operations, returning status, headers and the parsed body."""
 
     @deprecated(
-        "The new [Get CORS settings](https://docs.codat.io/platform-api#/operations/get-cors-settings) endpoint replaces this endpoint and includes additional functionality.\nUpdate your integrations to use the new path `/corsSettings` as the existing route will be removed in a future release.\n. Use get-cors-settings instead."
+        "The new [Get CORS settings](https://docs.codat.io/platform-api#/operations/get-cors-settings) endpoint replaces this endpoint and includes additional functionality.\nUpdate your integrations to use the new path `/corsSettings` as the existing route will be removed in a future release. Use client.settings.get() instead."
     )
     def get(
         self,
@@ -138,6 +142,7 @@ class CorsResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[ConnectionManagementAllowedOrigins]:
         """Get CORS settings (old) (detailed: status, headers and parsed body).
 
@@ -157,6 +162,9 @@ class CorsResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_connection_management_cors_settings as _get_connection_management_cors_settings
+
         return self._client._call_raw(
             _get_connection_management_cors_settings.OPERATION,
             _get_connection_management_cors_settings.build(),
@@ -165,10 +173,11 @@ class CorsResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     @deprecated(
-        "The new [Set CORS settings](https://docs.codat.io/platform-api#/operations/set-cors-settings) endpoint replaces this endpoint and includes additional functionality.\nUpdate your integrations to use the new path `/corsSettings` as the existing route will be removed in a future release.\n. Use set-cors-settings instead."
+        "The new [Set CORS settings](https://docs.codat.io/platform-api#/operations/set-cors-settings) endpoint replaces this endpoint and includes additional functionality.\nUpdate your integrations to use the new path `/corsSettings` as the existing route will be removed in a future release. Use client.settings.set() instead."
     )
     def set(
         self,
@@ -178,6 +187,7 @@ class CorsResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[ConnectionManagementAllowedOrigins]:
         """Set CORS settings (old) (detailed: status, headers and parsed body).
 
@@ -201,6 +211,9 @@ class CorsResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import set_connection_management_cors_settings as _set_connection_management_cors_settings
+
         return self._client._call_raw(
             _set_connection_management_cors_settings.OPERATION,
             _set_connection_management_cors_settings.build(
@@ -211,6 +224,7 @@ class CorsResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
 
@@ -223,7 +237,7 @@ class AsyncCorsResource(AsyncResource):
         return AsyncCorsResourceWithRawResponse(self._client)
 
     @deprecated(
-        "The new [Get CORS settings](https://docs.codat.io/platform-api#/operations/get-cors-settings) endpoint replaces this endpoint and includes additional functionality.\nUpdate your integrations to use the new path `/corsSettings` as the existing route will be removed in a future release.\n. Use get-cors-settings instead."
+        "The new [Get CORS settings](https://docs.codat.io/platform-api#/operations/get-cors-settings) endpoint replaces this endpoint and includes additional functionality.\nUpdate your integrations to use the new path `/corsSettings` as the existing route will be removed in a future release. Use client.settings.get() instead."
     )
     async def get(
         self,
@@ -232,6 +246,7 @@ class AsyncCorsResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> ConnectionManagementAllowedOrigins:
         """Get CORS settings (old).
 
@@ -251,6 +266,9 @@ class AsyncCorsResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_connection_management_cors_settings as _get_connection_management_cors_settings
+
         return await self._client._call(
             _get_connection_management_cors_settings.OPERATION,
             _get_connection_management_cors_settings.build(),
@@ -259,10 +277,11 @@ class AsyncCorsResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     @deprecated(
-        "The new [Set CORS settings](https://docs.codat.io/platform-api#/operations/set-cors-settings) endpoint replaces this endpoint and includes additional functionality.\nUpdate your integrations to use the new path `/corsSettings` as the existing route will be removed in a future release.\n. Use set-cors-settings instead."
+        "The new [Set CORS settings](https://docs.codat.io/platform-api#/operations/set-cors-settings) endpoint replaces this endpoint and includes additional functionality.\nUpdate your integrations to use the new path `/corsSettings` as the existing route will be removed in a future release. Use client.settings.set() instead."
     )
     async def set(
         self,
@@ -272,6 +291,7 @@ class AsyncCorsResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> ConnectionManagementAllowedOrigins:
         """Set CORS settings (old).
 
@@ -295,6 +315,9 @@ class AsyncCorsResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import set_connection_management_cors_settings as _set_connection_management_cors_settings
+
         return await self._client._call(
             _set_connection_management_cors_settings.OPERATION,
             _set_connection_management_cors_settings.build(
@@ -305,6 +328,7 @@ class AsyncCorsResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
 
@@ -312,7 +336,7 @@ class AsyncCorsResourceWithRawResponse(AsyncResource):
     """cors operations, returning status, headers and the parsed body."""
 
     @deprecated(
-        "The new [Get CORS settings](https://docs.codat.io/platform-api#/operations/get-cors-settings) endpoint replaces this endpoint and includes additional functionality.\nUpdate your integrations to use the new path `/corsSettings` as the existing route will be removed in a future release.\n. Use get-cors-settings instead."
+        "The new [Get CORS settings](https://docs.codat.io/platform-api#/operations/get-cors-settings) endpoint replaces this endpoint and includes additional functionality.\nUpdate your integrations to use the new path `/corsSettings` as the existing route will be removed in a future release. Use client.settings.get() instead."
     )
     async def get(
         self,
@@ -321,6 +345,7 @@ class AsyncCorsResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[ConnectionManagementAllowedOrigins]:
         """Get CORS settings (old) (detailed: status, headers and parsed body).
 
@@ -340,6 +365,9 @@ class AsyncCorsResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_connection_management_cors_settings as _get_connection_management_cors_settings
+
         return await self._client._call_raw(
             _get_connection_management_cors_settings.OPERATION,
             _get_connection_management_cors_settings.build(),
@@ -348,10 +376,11 @@ class AsyncCorsResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     @deprecated(
-        "The new [Set CORS settings](https://docs.codat.io/platform-api#/operations/set-cors-settings) endpoint replaces this endpoint and includes additional functionality.\nUpdate your integrations to use the new path `/corsSettings` as the existing route will be removed in a future release.\n. Use set-cors-settings instead."
+        "The new [Set CORS settings](https://docs.codat.io/platform-api#/operations/set-cors-settings) endpoint replaces this endpoint and includes additional functionality.\nUpdate your integrations to use the new path `/corsSettings` as the existing route will be removed in a future release. Use client.settings.set() instead."
     )
     async def set(
         self,
@@ -361,6 +390,7 @@ class AsyncCorsResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[ConnectionManagementAllowedOrigins]:
         """Set CORS settings (old) (detailed: status, headers and parsed body).
 
@@ -384,6 +414,9 @@ class AsyncCorsResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import set_connection_management_cors_settings as _set_connection_management_cors_settings
+
         return await self._client._call_raw(
             _set_connection_management_cors_settings.OPERATION,
             _set_connection_management_cors_settings.build(
@@ -394,4 +427,5 @@ class AsyncCorsResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )

@@ -11,22 +11,10 @@ from codat_sdk import (
     UNSET,
     AsyncResource,
     RawResponse,
+    RetryConfig,
     SyncResource,
     Timeout,
     Unset,
-)
-
-from ..operations import (
-    configure_custom_data_type as _configure_custom_data_type,
-)
-from ..operations import (
-    get_custom_data_type_configuration as _get_custom_data_type_configuration,
-)
-from ..operations import (
-    list_custom_data_type_records as _list_custom_data_type_records,
-)
-from ..operations import (
-    refresh_custom_data_type as _refresh_custom_data_type,
 )
 
 if TYPE_CHECKING:
@@ -57,6 +45,7 @@ class CustomDataTypeResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> CustomDataTypeConfiguration:
         """Configure custom data type.
 
@@ -99,6 +88,9 @@ class CustomDataTypeResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import configure_custom_data_type as _configure_custom_data_type
+
         return self._client._call(
             _configure_custom_data_type.OPERATION,
             _configure_custom_data_type.build(
@@ -111,6 +103,7 @@ class CustomDataTypeResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def get_configuration(
@@ -122,6 +115,7 @@ class CustomDataTypeResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> CustomDataTypeRecords:
         """Get custom data configuration.
 
@@ -147,6 +141,9 @@ class CustomDataTypeResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_custom_data_type_configuration as _get_custom_data_type_configuration
+
         return self._client._call(
             _get_custom_data_type_configuration.OPERATION,
             _get_custom_data_type_configuration.build(
@@ -158,6 +155,7 @@ class CustomDataTypeResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def refresh(
@@ -170,6 +168,7 @@ class CustomDataTypeResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> PullOperation:
         """Refresh custom data type.
 
@@ -192,6 +191,9 @@ class CustomDataTypeResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import refresh_custom_data_type as _refresh_custom_data_type
+
         return self._client._call(
             _refresh_custom_data_type.OPERATION,
             _refresh_custom_data_type.build(
@@ -204,6 +206,7 @@ class CustomDataTypeResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def list(
@@ -218,6 +221,7 @@ class CustomDataTypeResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> CustomDataTypeRecords:
         """List custom data type records.
 
@@ -246,6 +250,9 @@ class CustomDataTypeResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import list_custom_data_type_records as _list_custom_data_type_records
+
         return self._client._call(
             _list_custom_data_type_records.OPERATION,
             _list_custom_data_type_records.build(
@@ -260,6 +267,7 @@ class CustomDataTypeResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
 
@@ -276,6 +284,7 @@ class CustomDataTypeResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[CustomDataTypeConfiguration]:
         """Configure custom data type (detailed: status, headers and parsed body).
 
@@ -318,6 +327,9 @@ class CustomDataTypeResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import configure_custom_data_type as _configure_custom_data_type
+
         return self._client._call_raw(
             _configure_custom_data_type.OPERATION,
             _configure_custom_data_type.build(
@@ -330,6 +342,7 @@ class CustomDataTypeResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def get_configuration(
@@ -341,6 +354,7 @@ class CustomDataTypeResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[CustomDataTypeRecords]:
         """Get custom data configuration (detailed: status, headers and parsed body).
 
@@ -366,6 +380,9 @@ class CustomDataTypeResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_custom_data_type_configuration as _get_custom_data_type_configuration
+
         return self._client._call_raw(
             _get_custom_data_type_configuration.OPERATION,
             _get_custom_data_type_configuration.build(
@@ -377,6 +394,7 @@ class CustomDataTypeResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def refresh(
@@ -389,6 +407,7 @@ class CustomDataTypeResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[PullOperation]:
         """Refresh custom data type (detailed: status, headers and parsed body).
 
@@ -411,6 +430,9 @@ class CustomDataTypeResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import refresh_custom_data_type as _refresh_custom_data_type
+
         return self._client._call_raw(
             _refresh_custom_data_type.OPERATION,
             _refresh_custom_data_type.build(
@@ -423,6 +445,7 @@ class CustomDataTypeResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def list(
@@ -437,6 +460,7 @@ class CustomDataTypeResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[CustomDataTypeRecords]:
         """List custom data type records (detailed: status, headers and parsed body).
 
@@ -465,6 +489,9 @@ class CustomDataTypeResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import list_custom_data_type_records as _list_custom_data_type_records
+
         return self._client._call_raw(
             _list_custom_data_type_records.OPERATION,
             _list_custom_data_type_records.build(
@@ -479,6 +506,7 @@ class CustomDataTypeResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
 
@@ -500,6 +528,7 @@ class AsyncCustomDataTypeResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> CustomDataTypeConfiguration:
         """Configure custom data type.
 
@@ -542,6 +571,9 @@ class AsyncCustomDataTypeResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import configure_custom_data_type as _configure_custom_data_type
+
         return await self._client._call(
             _configure_custom_data_type.OPERATION,
             _configure_custom_data_type.build(
@@ -554,6 +586,7 @@ class AsyncCustomDataTypeResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def get_configuration(
@@ -565,6 +598,7 @@ class AsyncCustomDataTypeResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> CustomDataTypeRecords:
         """Get custom data configuration.
 
@@ -590,6 +624,9 @@ class AsyncCustomDataTypeResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_custom_data_type_configuration as _get_custom_data_type_configuration
+
         return await self._client._call(
             _get_custom_data_type_configuration.OPERATION,
             _get_custom_data_type_configuration.build(
@@ -601,6 +638,7 @@ class AsyncCustomDataTypeResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def refresh(
@@ -613,6 +651,7 @@ class AsyncCustomDataTypeResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> PullOperation:
         """Refresh custom data type.
 
@@ -635,6 +674,9 @@ class AsyncCustomDataTypeResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import refresh_custom_data_type as _refresh_custom_data_type
+
         return await self._client._call(
             _refresh_custom_data_type.OPERATION,
             _refresh_custom_data_type.build(
@@ -647,6 +689,7 @@ class AsyncCustomDataTypeResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def list(
@@ -661,6 +704,7 @@ class AsyncCustomDataTypeResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> CustomDataTypeRecords:
         """List custom data type records.
 
@@ -689,6 +733,9 @@ class AsyncCustomDataTypeResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import list_custom_data_type_records as _list_custom_data_type_records
+
         return await self._client._call(
             _list_custom_data_type_records.OPERATION,
             _list_custom_data_type_records.build(
@@ -703,6 +750,7 @@ class AsyncCustomDataTypeResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
 
@@ -719,6 +767,7 @@ class AsyncCustomDataTypeResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[CustomDataTypeConfiguration]:
         """Configure custom data type (detailed: status, headers and parsed body).
 
@@ -761,6 +810,9 @@ class AsyncCustomDataTypeResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import configure_custom_data_type as _configure_custom_data_type
+
         return await self._client._call_raw(
             _configure_custom_data_type.OPERATION,
             _configure_custom_data_type.build(
@@ -773,6 +825,7 @@ class AsyncCustomDataTypeResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def get_configuration(
@@ -784,6 +837,7 @@ class AsyncCustomDataTypeResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[CustomDataTypeRecords]:
         """Get custom data configuration (detailed: status, headers and parsed body).
 
@@ -809,6 +863,9 @@ class AsyncCustomDataTypeResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_custom_data_type_configuration as _get_custom_data_type_configuration
+
         return await self._client._call_raw(
             _get_custom_data_type_configuration.OPERATION,
             _get_custom_data_type_configuration.build(
@@ -820,6 +877,7 @@ class AsyncCustomDataTypeResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def refresh(
@@ -832,6 +890,7 @@ class AsyncCustomDataTypeResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[PullOperation]:
         """Refresh custom data type (detailed: status, headers and parsed body).
 
@@ -854,6 +913,9 @@ class AsyncCustomDataTypeResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import refresh_custom_data_type as _refresh_custom_data_type
+
         return await self._client._call_raw(
             _refresh_custom_data_type.OPERATION,
             _refresh_custom_data_type.build(
@@ -866,6 +928,7 @@ class AsyncCustomDataTypeResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def list(
@@ -880,6 +943,7 @@ class AsyncCustomDataTypeResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[CustomDataTypeRecords]:
         """List custom data type records (detailed: status, headers and parsed body).
 
@@ -908,6 +972,9 @@ class AsyncCustomDataTypeResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import list_custom_data_type_records as _list_custom_data_type_records
+
         return await self._client._call_raw(
             _list_custom_data_type_records.OPERATION,
             _list_custom_data_type_records.build(
@@ -922,4 +989,5 @@ class AsyncCustomDataTypeResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )

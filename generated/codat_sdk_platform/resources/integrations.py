@@ -11,19 +11,10 @@ from codat_sdk import (
     UNSET,
     AsyncResource,
     RawResponse,
+    RetryConfig,
     SyncResource,
     Timeout,
     Unset,
-)
-
-from ..operations import (
-    get_integration as _get_integration,
-)
-from ..operations import (
-    get_integrations_branding as _get_integrations_branding,
-)
-from ..operations import (
-    list_integrations as _list_integrations,
 )
 
 if TYPE_CHECKING:
@@ -50,6 +41,7 @@ class IntegrationsResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> Integration:
         """Get integration.
 
@@ -70,6 +62,9 @@ class IntegrationsResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_integration as _get_integration
+
         return self._client._call(
             _get_integration.OPERATION,
             _get_integration.build(
@@ -80,6 +75,7 @@ class IntegrationsResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def get_branding(
@@ -90,6 +86,7 @@ class IntegrationsResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> Branding:
         """Get branding.
 
@@ -110,6 +107,9 @@ class IntegrationsResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_integrations_branding as _get_integrations_branding
+
         return self._client._call(
             _get_integrations_branding.OPERATION,
             _get_integrations_branding.build(
@@ -120,6 +120,7 @@ class IntegrationsResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def list(
@@ -133,6 +134,7 @@ class IntegrationsResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> Integrations:
         """List integrations.
 
@@ -152,6 +154,9 @@ class IntegrationsResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import list_integrations as _list_integrations
+
         return self._client._call(
             _list_integrations.OPERATION,
             _list_integrations.build(
@@ -165,6 +170,7 @@ class IntegrationsResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
 
@@ -179,6 +185,7 @@ class IntegrationsResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[Integration]:
         """Get integration (detailed: status, headers and parsed body).
 
@@ -199,6 +206,9 @@ class IntegrationsResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_integration as _get_integration
+
         return self._client._call_raw(
             _get_integration.OPERATION,
             _get_integration.build(
@@ -209,6 +219,7 @@ class IntegrationsResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def get_branding(
@@ -219,6 +230,7 @@ class IntegrationsResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[Branding]:
         """Get branding (detailed: status, headers and parsed body).
 
@@ -239,6 +251,9 @@ class IntegrationsResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_integrations_branding as _get_integrations_branding
+
         return self._client._call_raw(
             _get_integrations_branding.OPERATION,
             _get_integrations_branding.build(
@@ -249,6 +264,7 @@ class IntegrationsResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def list(
@@ -262,6 +278,7 @@ class IntegrationsResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[Integrations]:
         """List integrations (detailed: status, headers and parsed body).
 
@@ -281,6 +298,9 @@ class IntegrationsResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import list_integrations as _list_integrations
+
         return self._client._call_raw(
             _list_integrations.OPERATION,
             _list_integrations.build(
@@ -294,6 +314,7 @@ class IntegrationsResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
 
@@ -313,6 +334,7 @@ class AsyncIntegrationsResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> Integration:
         """Get integration.
 
@@ -333,6 +355,9 @@ class AsyncIntegrationsResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_integration as _get_integration
+
         return await self._client._call(
             _get_integration.OPERATION,
             _get_integration.build(
@@ -343,6 +368,7 @@ class AsyncIntegrationsResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def get_branding(
@@ -353,6 +379,7 @@ class AsyncIntegrationsResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> Branding:
         """Get branding.
 
@@ -373,6 +400,9 @@ class AsyncIntegrationsResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_integrations_branding as _get_integrations_branding
+
         return await self._client._call(
             _get_integrations_branding.OPERATION,
             _get_integrations_branding.build(
@@ -383,6 +413,7 @@ class AsyncIntegrationsResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def list(
@@ -396,6 +427,7 @@ class AsyncIntegrationsResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> Integrations:
         """List integrations.
 
@@ -415,6 +447,9 @@ class AsyncIntegrationsResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import list_integrations as _list_integrations
+
         return await self._client._call(
             _list_integrations.OPERATION,
             _list_integrations.build(
@@ -428,6 +463,7 @@ class AsyncIntegrationsResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
 
@@ -442,6 +478,7 @@ class AsyncIntegrationsResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[Integration]:
         """Get integration (detailed: status, headers and parsed body).
 
@@ -462,6 +499,9 @@ class AsyncIntegrationsResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_integration as _get_integration
+
         return await self._client._call_raw(
             _get_integration.OPERATION,
             _get_integration.build(
@@ -472,6 +512,7 @@ class AsyncIntegrationsResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def get_branding(
@@ -482,6 +523,7 @@ class AsyncIntegrationsResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[Branding]:
         """Get branding (detailed: status, headers and parsed body).
 
@@ -502,6 +544,9 @@ class AsyncIntegrationsResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_integrations_branding as _get_integrations_branding
+
         return await self._client._call_raw(
             _get_integrations_branding.OPERATION,
             _get_integrations_branding.build(
@@ -512,6 +557,7 @@ class AsyncIntegrationsResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def list(
@@ -525,6 +571,7 @@ class AsyncIntegrationsResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[Integrations]:
         """List integrations (detailed: status, headers and parsed body).
 
@@ -544,6 +591,9 @@ class AsyncIntegrationsResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import list_integrations as _list_integrations
+
         return await self._client._call_raw(
             _list_integrations.OPERATION,
             _list_integrations.build(
@@ -557,4 +607,5 @@ class AsyncIntegrationsResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )

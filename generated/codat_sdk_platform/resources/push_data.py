@@ -11,19 +11,10 @@ from codat_sdk import (
     UNSET,
     AsyncResource,
     RawResponse,
+    RetryConfig,
     SyncResource,
     Timeout,
     Unset,
-)
-
-from ..operations import (
-    get_company_push_history as _get_company_push_history,
-)
-from ..operations import (
-    get_create_update_model_options_by_data_type as _get_create_update_model_options_by_data_type,
-)
-from ..operations import (
-    get_push_operation as _get_push_operation,
 )
 
 if TYPE_CHECKING:
@@ -55,6 +46,7 @@ class PushDataResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> PushOption:
         """Get push options.
 
@@ -87,6 +79,11 @@ class PushDataResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import (
+            get_create_update_model_options_by_data_type as _get_create_update_model_options_by_data_type,
+        )
+
         return self._client._call(
             _get_create_update_model_options_by_data_type.OPERATION,
             _get_create_update_model_options_by_data_type.build(
@@ -99,6 +96,7 @@ class PushDataResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def get_operation(
@@ -110,6 +108,7 @@ class PushDataResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> PushOperation:
         """Get push operation.
 
@@ -132,6 +131,9 @@ class PushDataResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_push_operation as _get_push_operation
+
         return self._client._call(
             _get_push_operation.OPERATION,
             _get_push_operation.build(
@@ -143,6 +145,7 @@ class PushDataResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def list_operations(
@@ -157,6 +160,7 @@ class PushDataResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> PushOperations:
         """List push operations.
 
@@ -182,6 +186,9 @@ class PushDataResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_company_push_history as _get_company_push_history
+
         return self._client._call(
             _get_company_push_history.OPERATION,
             _get_company_push_history.build(
@@ -196,6 +203,7 @@ class PushDataResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
 
@@ -212,6 +220,7 @@ class PushDataResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[PushOption]:
         """Get push options (detailed: status, headers and parsed body).
 
@@ -244,6 +253,11 @@ class PushDataResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import (
+            get_create_update_model_options_by_data_type as _get_create_update_model_options_by_data_type,
+        )
+
         return self._client._call_raw(
             _get_create_update_model_options_by_data_type.OPERATION,
             _get_create_update_model_options_by_data_type.build(
@@ -256,6 +270,7 @@ class PushDataResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def get_operation(
@@ -267,6 +282,7 @@ class PushDataResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[PushOperation]:
         """Get push operation (detailed: status, headers and parsed body).
 
@@ -289,6 +305,9 @@ class PushDataResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_push_operation as _get_push_operation
+
         return self._client._call_raw(
             _get_push_operation.OPERATION,
             _get_push_operation.build(
@@ -300,6 +319,7 @@ class PushDataResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def list_operations(
@@ -314,6 +334,7 @@ class PushDataResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[PushOperations]:
         """List push operations (detailed: status, headers and parsed body).
 
@@ -339,6 +360,9 @@ class PushDataResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_company_push_history as _get_company_push_history
+
         return self._client._call_raw(
             _get_company_push_history.OPERATION,
             _get_company_push_history.build(
@@ -353,6 +377,7 @@ class PushDataResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
 
@@ -374,6 +399,7 @@ class AsyncPushDataResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> PushOption:
         """Get push options.
 
@@ -406,6 +432,11 @@ class AsyncPushDataResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import (
+            get_create_update_model_options_by_data_type as _get_create_update_model_options_by_data_type,
+        )
+
         return await self._client._call(
             _get_create_update_model_options_by_data_type.OPERATION,
             _get_create_update_model_options_by_data_type.build(
@@ -418,6 +449,7 @@ class AsyncPushDataResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def get_operation(
@@ -429,6 +461,7 @@ class AsyncPushDataResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> PushOperation:
         """Get push operation.
 
@@ -451,6 +484,9 @@ class AsyncPushDataResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_push_operation as _get_push_operation
+
         return await self._client._call(
             _get_push_operation.OPERATION,
             _get_push_operation.build(
@@ -462,6 +498,7 @@ class AsyncPushDataResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def list_operations(
@@ -476,6 +513,7 @@ class AsyncPushDataResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> PushOperations:
         """List push operations.
 
@@ -501,6 +539,9 @@ class AsyncPushDataResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_company_push_history as _get_company_push_history
+
         return await self._client._call(
             _get_company_push_history.OPERATION,
             _get_company_push_history.build(
@@ -515,6 +556,7 @@ class AsyncPushDataResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
 
@@ -531,6 +573,7 @@ class AsyncPushDataResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[PushOption]:
         """Get push options (detailed: status, headers and parsed body).
 
@@ -563,6 +606,11 @@ class AsyncPushDataResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import (
+            get_create_update_model_options_by_data_type as _get_create_update_model_options_by_data_type,
+        )
+
         return await self._client._call_raw(
             _get_create_update_model_options_by_data_type.OPERATION,
             _get_create_update_model_options_by_data_type.build(
@@ -575,6 +623,7 @@ class AsyncPushDataResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def get_operation(
@@ -586,6 +635,7 @@ class AsyncPushDataResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[PushOperation]:
         """Get push operation (detailed: status, headers and parsed body).
 
@@ -608,6 +658,9 @@ class AsyncPushDataResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_push_operation as _get_push_operation
+
         return await self._client._call_raw(
             _get_push_operation.OPERATION,
             _get_push_operation.build(
@@ -619,6 +672,7 @@ class AsyncPushDataResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def list_operations(
@@ -633,6 +687,7 @@ class AsyncPushDataResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[PushOperations]:
         """List push operations (detailed: status, headers and parsed body).
 
@@ -658,6 +713,9 @@ class AsyncPushDataResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_company_push_history as _get_company_push_history
+
         return await self._client._call_raw(
             _get_company_push_history.OPERATION,
             _get_company_push_history.build(
@@ -672,4 +730,5 @@ class AsyncPushDataResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )

@@ -11,13 +11,10 @@ from codat_sdk import (
     UNSET,
     AsyncResource,
     RawResponse,
+    RetryConfig,
     SyncResource,
     Timeout,
     Unset,
-)
-
-from ..operations import (
-    get_read_validation_results as _get_read_validation_results,
 )
 
 if TYPE_CHECKING:
@@ -45,6 +42,7 @@ class ReadDataResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> ValidationResult:
         """Get validation results.
 
@@ -72,6 +70,9 @@ class ReadDataResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_read_validation_results as _get_read_validation_results
+
         return self._client._call(
             _get_read_validation_results.OPERATION,
             _get_read_validation_results.build(
@@ -83,6 +84,7 @@ class ReadDataResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
 
@@ -98,6 +100,7 @@ class ReadDataResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[ValidationResult]:
         """Get validation results (detailed: status, headers and parsed body).
 
@@ -125,6 +128,9 @@ class ReadDataResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_read_validation_results as _get_read_validation_results
+
         return self._client._call_raw(
             _get_read_validation_results.OPERATION,
             _get_read_validation_results.build(
@@ -136,6 +142,7 @@ class ReadDataResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
 
@@ -156,6 +163,7 @@ class AsyncReadDataResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> ValidationResult:
         """Get validation results.
 
@@ -183,6 +191,9 @@ class AsyncReadDataResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_read_validation_results as _get_read_validation_results
+
         return await self._client._call(
             _get_read_validation_results.OPERATION,
             _get_read_validation_results.build(
@@ -194,6 +205,7 @@ class AsyncReadDataResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
 
@@ -209,6 +221,7 @@ class AsyncReadDataResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[ValidationResult]:
         """Get validation results (detailed: status, headers and parsed body).
 
@@ -236,6 +249,9 @@ class AsyncReadDataResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_read_validation_results as _get_read_validation_results
+
         return await self._client._call_raw(
             _get_read_validation_results.OPERATION,
             _get_read_validation_results.build(
@@ -247,4 +263,5 @@ class AsyncReadDataResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )

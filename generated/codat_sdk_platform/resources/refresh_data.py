@@ -11,25 +11,10 @@ from codat_sdk import (
     UNSET,
     AsyncResource,
     RawResponse,
+    RetryConfig,
     SyncResource,
     Timeout,
     Unset,
-)
-
-from ..operations import (
-    get_company_data_status as _get_company_data_status,
-)
-from ..operations import (
-    get_pull_operation as _get_pull_operation,
-)
-from ..operations import (
-    list_pull_operations as _list_pull_operations,
-)
-from ..operations import (
-    refresh_company_data as _refresh_company_data,
-)
-from ..operations import (
-    refresh_data_type as _refresh_data_type,
 )
 
 if TYPE_CHECKING:
@@ -59,6 +44,7 @@ class RefreshDataResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> None:
         """Refresh all data.
 
@@ -82,6 +68,9 @@ class RefreshDataResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import refresh_company_data as _refresh_company_data
+
         return self._client._call(
             _refresh_company_data.OPERATION,
             _refresh_company_data.build(
@@ -92,6 +81,7 @@ class RefreshDataResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def by_data_type(
@@ -104,6 +94,7 @@ class RefreshDataResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> PullOperation:
         """Refresh data type.
 
@@ -126,6 +117,9 @@ class RefreshDataResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import refresh_data_type as _refresh_data_type
+
         return self._client._call(
             _refresh_data_type.OPERATION,
             _refresh_data_type.build(
@@ -138,6 +132,7 @@ class RefreshDataResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def get(
@@ -148,6 +143,7 @@ class RefreshDataResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> DataStatuses:
         """Get data status.
 
@@ -165,6 +161,9 @@ class RefreshDataResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_company_data_status as _get_company_data_status
+
         return self._client._call(
             _get_company_data_status.OPERATION,
             _get_company_data_status.build(
@@ -175,6 +174,7 @@ class RefreshDataResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def get_pull_operation(
@@ -186,6 +186,7 @@ class RefreshDataResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> PullOperation:
         """Get pull operation.
 
@@ -204,6 +205,9 @@ class RefreshDataResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_pull_operation as _get_pull_operation
+
         return self._client._call(
             _get_pull_operation.OPERATION,
             _get_pull_operation.build(
@@ -215,6 +219,7 @@ class RefreshDataResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def list_pull_operations(
@@ -229,6 +234,7 @@ class RefreshDataResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> PullOperations:
         """List pull operations.
 
@@ -250,6 +256,9 @@ class RefreshDataResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import list_pull_operations as _list_pull_operations
+
         return self._client._call(
             _list_pull_operations.OPERATION,
             _list_pull_operations.build(
@@ -264,6 +273,7 @@ class RefreshDataResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
 
@@ -278,6 +288,7 @@ class RefreshDataResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[None]:
         """Refresh all data (detailed: status, headers and parsed body).
 
@@ -301,6 +312,9 @@ class RefreshDataResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import refresh_company_data as _refresh_company_data
+
         return self._client._call_raw(
             _refresh_company_data.OPERATION,
             _refresh_company_data.build(
@@ -311,6 +325,7 @@ class RefreshDataResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def by_data_type(
@@ -323,6 +338,7 @@ class RefreshDataResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[PullOperation]:
         """Refresh data type (detailed: status, headers and parsed body).
 
@@ -345,6 +361,9 @@ class RefreshDataResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import refresh_data_type as _refresh_data_type
+
         return self._client._call_raw(
             _refresh_data_type.OPERATION,
             _refresh_data_type.build(
@@ -357,6 +376,7 @@ class RefreshDataResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def get(
@@ -367,6 +387,7 @@ class RefreshDataResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[DataStatuses]:
         """Get data status (detailed: status, headers and parsed body).
 
@@ -384,6 +405,9 @@ class RefreshDataResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_company_data_status as _get_company_data_status
+
         return self._client._call_raw(
             _get_company_data_status.OPERATION,
             _get_company_data_status.build(
@@ -394,6 +418,7 @@ class RefreshDataResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def get_pull_operation(
@@ -405,6 +430,7 @@ class RefreshDataResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[PullOperation]:
         """Get pull operation (detailed: status, headers and parsed body).
 
@@ -423,6 +449,9 @@ class RefreshDataResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_pull_operation as _get_pull_operation
+
         return self._client._call_raw(
             _get_pull_operation.OPERATION,
             _get_pull_operation.build(
@@ -434,6 +463,7 @@ class RefreshDataResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def list_pull_operations(
@@ -448,6 +478,7 @@ class RefreshDataResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[PullOperations]:
         """List pull operations (detailed: status, headers and parsed body).
 
@@ -469,6 +500,9 @@ class RefreshDataResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import list_pull_operations as _list_pull_operations
+
         return self._client._call_raw(
             _list_pull_operations.OPERATION,
             _list_pull_operations.build(
@@ -483,6 +517,7 @@ class RefreshDataResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
 
@@ -502,6 +537,7 @@ class AsyncRefreshDataResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> None:
         """Refresh all data.
 
@@ -525,6 +561,9 @@ class AsyncRefreshDataResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import refresh_company_data as _refresh_company_data
+
         return await self._client._call(
             _refresh_company_data.OPERATION,
             _refresh_company_data.build(
@@ -535,6 +574,7 @@ class AsyncRefreshDataResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def by_data_type(
@@ -547,6 +587,7 @@ class AsyncRefreshDataResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> PullOperation:
         """Refresh data type.
 
@@ -569,6 +610,9 @@ class AsyncRefreshDataResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import refresh_data_type as _refresh_data_type
+
         return await self._client._call(
             _refresh_data_type.OPERATION,
             _refresh_data_type.build(
@@ -581,6 +625,7 @@ class AsyncRefreshDataResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def get(
@@ -591,6 +636,7 @@ class AsyncRefreshDataResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> DataStatuses:
         """Get data status.
 
@@ -608,6 +654,9 @@ class AsyncRefreshDataResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_company_data_status as _get_company_data_status
+
         return await self._client._call(
             _get_company_data_status.OPERATION,
             _get_company_data_status.build(
@@ -618,6 +667,7 @@ class AsyncRefreshDataResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def get_pull_operation(
@@ -629,6 +679,7 @@ class AsyncRefreshDataResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> PullOperation:
         """Get pull operation.
 
@@ -647,6 +698,9 @@ class AsyncRefreshDataResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_pull_operation as _get_pull_operation
+
         return await self._client._call(
             _get_pull_operation.OPERATION,
             _get_pull_operation.build(
@@ -658,6 +712,7 @@ class AsyncRefreshDataResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def list_pull_operations(
@@ -672,6 +727,7 @@ class AsyncRefreshDataResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> PullOperations:
         """List pull operations.
 
@@ -693,6 +749,9 @@ class AsyncRefreshDataResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import list_pull_operations as _list_pull_operations
+
         return await self._client._call(
             _list_pull_operations.OPERATION,
             _list_pull_operations.build(
@@ -707,6 +766,7 @@ class AsyncRefreshDataResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
 
@@ -721,6 +781,7 @@ class AsyncRefreshDataResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[None]:
         """Refresh all data (detailed: status, headers and parsed body).
 
@@ -744,6 +805,9 @@ class AsyncRefreshDataResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import refresh_company_data as _refresh_company_data
+
         return await self._client._call_raw(
             _refresh_company_data.OPERATION,
             _refresh_company_data.build(
@@ -754,6 +818,7 @@ class AsyncRefreshDataResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def by_data_type(
@@ -766,6 +831,7 @@ class AsyncRefreshDataResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[PullOperation]:
         """Refresh data type (detailed: status, headers and parsed body).
 
@@ -788,6 +854,9 @@ class AsyncRefreshDataResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import refresh_data_type as _refresh_data_type
+
         return await self._client._call_raw(
             _refresh_data_type.OPERATION,
             _refresh_data_type.build(
@@ -800,6 +869,7 @@ class AsyncRefreshDataResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def get(
@@ -810,6 +880,7 @@ class AsyncRefreshDataResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[DataStatuses]:
         """Get data status (detailed: status, headers and parsed body).
 
@@ -827,6 +898,9 @@ class AsyncRefreshDataResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_company_data_status as _get_company_data_status
+
         return await self._client._call_raw(
             _get_company_data_status.OPERATION,
             _get_company_data_status.build(
@@ -837,6 +911,7 @@ class AsyncRefreshDataResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def get_pull_operation(
@@ -848,6 +923,7 @@ class AsyncRefreshDataResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[PullOperation]:
         """Get pull operation (detailed: status, headers and parsed body).
 
@@ -866,6 +942,9 @@ class AsyncRefreshDataResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_pull_operation as _get_pull_operation
+
         return await self._client._call_raw(
             _get_pull_operation.OPERATION,
             _get_pull_operation.build(
@@ -877,6 +956,7 @@ class AsyncRefreshDataResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def list_pull_operations(
@@ -891,6 +971,7 @@ class AsyncRefreshDataResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[PullOperations]:
         """List pull operations (detailed: status, headers and parsed body).
 
@@ -912,6 +993,9 @@ class AsyncRefreshDataResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import list_pull_operations as _list_pull_operations
+
         return await self._client._call_raw(
             _list_pull_operations.OPERATION,
             _list_pull_operations.build(
@@ -926,4 +1010,5 @@ class AsyncRefreshDataResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )

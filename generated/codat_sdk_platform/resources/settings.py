@@ -11,37 +11,10 @@ from codat_sdk import (
     UNSET,
     AsyncResource,
     RawResponse,
+    RetryConfig,
     SyncResource,
     Timeout,
     Unset,
-)
-
-from ..operations import (
-    create_api_key as _create_api_key,
-)
-from ..operations import (
-    delete_api_key as _delete_api_key,
-)
-from ..operations import (
-    get_cors_settings as _get_cors_settings,
-)
-from ..operations import (
-    get_profile as _get_profile,
-)
-from ..operations import (
-    get_profile_sync_settings as _get_profile_sync_settings,
-)
-from ..operations import (
-    list_api_keys as _list_api_keys,
-)
-from ..operations import (
-    set_cors_settings as _set_cors_settings,
-)
-from ..operations import (
-    update_profile as _update_profile,
-)
-from ..operations import (
-    update_profile_sync_settings as _update_profile_sync_settings,
 )
 
 if TYPE_CHECKING:
@@ -72,6 +45,7 @@ class SettingsResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> ApiKeyDetails:
         """Create API key.
 
@@ -103,6 +77,9 @@ class SettingsResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import create_api_key as _create_api_key
+
         return self._client._call(
             _create_api_key.OPERATION,
             _create_api_key.build(
@@ -113,6 +90,7 @@ class SettingsResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def delete_api_key(
@@ -123,6 +101,7 @@ class SettingsResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> None:
         """Delete API key.
 
@@ -153,6 +132,9 @@ class SettingsResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import delete_api_key as _delete_api_key
+
         return self._client._call(
             _delete_api_key.OPERATION,
             _delete_api_key.build(
@@ -163,6 +145,7 @@ class SettingsResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def get(
@@ -172,6 +155,7 @@ class SettingsResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> ConnectionManagementAllowedOrigins:
         """Get CORS settings.
 
@@ -191,6 +175,9 @@ class SettingsResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_cors_settings as _get_cors_settings
+
         return self._client._call(
             _get_cors_settings.OPERATION,
             _get_cors_settings.build(),
@@ -199,6 +186,7 @@ class SettingsResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def get_profile(
@@ -208,6 +196,7 @@ class SettingsResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> Profile:
         """Get profile.
 
@@ -221,6 +210,9 @@ class SettingsResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_profile as _get_profile
+
         return self._client._call(
             _get_profile.OPERATION,
             _get_profile.build(),
@@ -229,6 +221,7 @@ class SettingsResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def get_sync_settings(
@@ -238,6 +231,7 @@ class SettingsResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> SyncSettings:
         """Get sync settings.
 
@@ -253,6 +247,9 @@ class SettingsResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_profile_sync_settings as _get_profile_sync_settings
+
         return self._client._call(
             _get_profile_sync_settings.OPERATION,
             _get_profile_sync_settings.build(),
@@ -261,6 +258,7 @@ class SettingsResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def list_api_keys(
@@ -270,6 +268,7 @@ class SettingsResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> ApiKeys:
         """List API keys.
 
@@ -291,6 +290,9 @@ class SettingsResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import list_api_keys as _list_api_keys
+
         return self._client._call(
             _list_api_keys.OPERATION,
             _list_api_keys.build(),
@@ -299,6 +301,7 @@ class SettingsResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def update_profile(
@@ -309,6 +312,7 @@ class SettingsResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> Profile:
         """Update profile.
 
@@ -331,6 +335,9 @@ class SettingsResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import update_profile as _update_profile
+
         return self._client._call(
             _update_profile.OPERATION,
             _update_profile.build(
@@ -341,6 +348,7 @@ class SettingsResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def update_sync_settings(
@@ -351,6 +359,7 @@ class SettingsResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> None:
         """Update all sync settings.
 
@@ -367,6 +376,9 @@ class SettingsResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import update_profile_sync_settings as _update_profile_sync_settings
+
         return self._client._call(
             _update_profile_sync_settings.OPERATION,
             _update_profile_sync_settings.build(
@@ -377,6 +389,7 @@ class SettingsResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def set(
@@ -387,6 +400,7 @@ class SettingsResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> ConnectionManagementAllowedOrigins:
         """Set CORS settings.
 
@@ -410,6 +424,9 @@ class SettingsResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import set_cors_settings as _set_cors_settings
+
         return self._client._call(
             _set_cors_settings.OPERATION,
             _set_cors_settings.build(
@@ -420,6 +437,7 @@ class SettingsResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
 
@@ -434,6 +452,7 @@ class SettingsResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[ApiKeyDetails]:
         """Create API key (detailed: status, headers and parsed body).
 
@@ -465,6 +484,9 @@ class SettingsResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import create_api_key as _create_api_key
+
         return self._client._call_raw(
             _create_api_key.OPERATION,
             _create_api_key.build(
@@ -475,6 +497,7 @@ class SettingsResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def delete_api_key(
@@ -485,6 +508,7 @@ class SettingsResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[None]:
         """Delete API key (detailed: status, headers and parsed body).
 
@@ -515,6 +539,9 @@ class SettingsResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import delete_api_key as _delete_api_key
+
         return self._client._call_raw(
             _delete_api_key.OPERATION,
             _delete_api_key.build(
@@ -525,6 +552,7 @@ class SettingsResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def get(
@@ -534,6 +562,7 @@ class SettingsResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[ConnectionManagementAllowedOrigins]:
         """Get CORS settings (detailed: status, headers and parsed body).
 
@@ -553,6 +582,9 @@ class SettingsResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_cors_settings as _get_cors_settings
+
         return self._client._call_raw(
             _get_cors_settings.OPERATION,
             _get_cors_settings.build(),
@@ -561,6 +593,7 @@ class SettingsResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def get_profile(
@@ -570,6 +603,7 @@ class SettingsResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[Profile]:
         """Get profile (detailed: status, headers and parsed body).
 
@@ -583,6 +617,9 @@ class SettingsResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_profile as _get_profile
+
         return self._client._call_raw(
             _get_profile.OPERATION,
             _get_profile.build(),
@@ -591,6 +628,7 @@ class SettingsResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def get_sync_settings(
@@ -600,6 +638,7 @@ class SettingsResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[SyncSettings]:
         """Get sync settings (detailed: status, headers and parsed body).
 
@@ -615,6 +654,9 @@ class SettingsResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_profile_sync_settings as _get_profile_sync_settings
+
         return self._client._call_raw(
             _get_profile_sync_settings.OPERATION,
             _get_profile_sync_settings.build(),
@@ -623,6 +665,7 @@ class SettingsResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def list_api_keys(
@@ -632,6 +675,7 @@ class SettingsResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[ApiKeys]:
         """List API keys (detailed: status, headers and parsed body).
 
@@ -653,6 +697,9 @@ class SettingsResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import list_api_keys as _list_api_keys
+
         return self._client._call_raw(
             _list_api_keys.OPERATION,
             _list_api_keys.build(),
@@ -661,6 +708,7 @@ class SettingsResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def update_profile(
@@ -671,6 +719,7 @@ class SettingsResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[Profile]:
         """Update profile (detailed: status, headers and parsed body).
 
@@ -693,6 +742,9 @@ class SettingsResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import update_profile as _update_profile
+
         return self._client._call_raw(
             _update_profile.OPERATION,
             _update_profile.build(
@@ -703,6 +755,7 @@ class SettingsResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def update_sync_settings(
@@ -713,6 +766,7 @@ class SettingsResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[None]:
         """Update all sync settings (detailed: status, headers and parsed body).
 
@@ -729,6 +783,9 @@ class SettingsResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import update_profile_sync_settings as _update_profile_sync_settings
+
         return self._client._call_raw(
             _update_profile_sync_settings.OPERATION,
             _update_profile_sync_settings.build(
@@ -739,6 +796,7 @@ class SettingsResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def set(
@@ -749,6 +807,7 @@ class SettingsResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[ConnectionManagementAllowedOrigins]:
         """Set CORS settings (detailed: status, headers and parsed body).
 
@@ -772,6 +831,9 @@ class SettingsResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import set_cors_settings as _set_cors_settings
+
         return self._client._call_raw(
             _set_cors_settings.OPERATION,
             _set_cors_settings.build(
@@ -782,6 +844,7 @@ class SettingsResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
 
@@ -801,6 +864,7 @@ class AsyncSettingsResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> ApiKeyDetails:
         """Create API key.
 
@@ -832,6 +896,9 @@ class AsyncSettingsResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import create_api_key as _create_api_key
+
         return await self._client._call(
             _create_api_key.OPERATION,
             _create_api_key.build(
@@ -842,6 +909,7 @@ class AsyncSettingsResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def delete_api_key(
@@ -852,6 +920,7 @@ class AsyncSettingsResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> None:
         """Delete API key.
 
@@ -882,6 +951,9 @@ class AsyncSettingsResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import delete_api_key as _delete_api_key
+
         return await self._client._call(
             _delete_api_key.OPERATION,
             _delete_api_key.build(
@@ -892,6 +964,7 @@ class AsyncSettingsResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def get(
@@ -901,6 +974,7 @@ class AsyncSettingsResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> ConnectionManagementAllowedOrigins:
         """Get CORS settings.
 
@@ -920,6 +994,9 @@ class AsyncSettingsResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_cors_settings as _get_cors_settings
+
         return await self._client._call(
             _get_cors_settings.OPERATION,
             _get_cors_settings.build(),
@@ -928,6 +1005,7 @@ class AsyncSettingsResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def get_profile(
@@ -937,6 +1015,7 @@ class AsyncSettingsResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> Profile:
         """Get profile.
 
@@ -950,6 +1029,9 @@ class AsyncSettingsResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_profile as _get_profile
+
         return await self._client._call(
             _get_profile.OPERATION,
             _get_profile.build(),
@@ -958,6 +1040,7 @@ class AsyncSettingsResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def get_sync_settings(
@@ -967,6 +1050,7 @@ class AsyncSettingsResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> SyncSettings:
         """Get sync settings.
 
@@ -982,6 +1066,9 @@ class AsyncSettingsResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_profile_sync_settings as _get_profile_sync_settings
+
         return await self._client._call(
             _get_profile_sync_settings.OPERATION,
             _get_profile_sync_settings.build(),
@@ -990,6 +1077,7 @@ class AsyncSettingsResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def list_api_keys(
@@ -999,6 +1087,7 @@ class AsyncSettingsResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> ApiKeys:
         """List API keys.
 
@@ -1020,6 +1109,9 @@ class AsyncSettingsResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import list_api_keys as _list_api_keys
+
         return await self._client._call(
             _list_api_keys.OPERATION,
             _list_api_keys.build(),
@@ -1028,6 +1120,7 @@ class AsyncSettingsResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def update_profile(
@@ -1038,6 +1131,7 @@ class AsyncSettingsResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> Profile:
         """Update profile.
 
@@ -1060,6 +1154,9 @@ class AsyncSettingsResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import update_profile as _update_profile
+
         return await self._client._call(
             _update_profile.OPERATION,
             _update_profile.build(
@@ -1070,6 +1167,7 @@ class AsyncSettingsResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def update_sync_settings(
@@ -1080,6 +1178,7 @@ class AsyncSettingsResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> None:
         """Update all sync settings.
 
@@ -1096,6 +1195,9 @@ class AsyncSettingsResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import update_profile_sync_settings as _update_profile_sync_settings
+
         return await self._client._call(
             _update_profile_sync_settings.OPERATION,
             _update_profile_sync_settings.build(
@@ -1106,6 +1208,7 @@ class AsyncSettingsResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def set(
@@ -1116,6 +1219,7 @@ class AsyncSettingsResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> ConnectionManagementAllowedOrigins:
         """Set CORS settings.
 
@@ -1139,6 +1243,9 @@ class AsyncSettingsResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import set_cors_settings as _set_cors_settings
+
         return await self._client._call(
             _set_cors_settings.OPERATION,
             _set_cors_settings.build(
@@ -1149,6 +1256,7 @@ class AsyncSettingsResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
 
@@ -1163,6 +1271,7 @@ class AsyncSettingsResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[ApiKeyDetails]:
         """Create API key (detailed: status, headers and parsed body).
 
@@ -1194,6 +1303,9 @@ class AsyncSettingsResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import create_api_key as _create_api_key
+
         return await self._client._call_raw(
             _create_api_key.OPERATION,
             _create_api_key.build(
@@ -1204,6 +1316,7 @@ class AsyncSettingsResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def delete_api_key(
@@ -1214,6 +1327,7 @@ class AsyncSettingsResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[None]:
         """Delete API key (detailed: status, headers and parsed body).
 
@@ -1244,6 +1358,9 @@ class AsyncSettingsResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import delete_api_key as _delete_api_key
+
         return await self._client._call_raw(
             _delete_api_key.OPERATION,
             _delete_api_key.build(
@@ -1254,6 +1371,7 @@ class AsyncSettingsResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def get(
@@ -1263,6 +1381,7 @@ class AsyncSettingsResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[ConnectionManagementAllowedOrigins]:
         """Get CORS settings (detailed: status, headers and parsed body).
 
@@ -1282,6 +1401,9 @@ class AsyncSettingsResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_cors_settings as _get_cors_settings
+
         return await self._client._call_raw(
             _get_cors_settings.OPERATION,
             _get_cors_settings.build(),
@@ -1290,6 +1412,7 @@ class AsyncSettingsResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def get_profile(
@@ -1299,6 +1422,7 @@ class AsyncSettingsResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[Profile]:
         """Get profile (detailed: status, headers and parsed body).
 
@@ -1312,6 +1436,9 @@ class AsyncSettingsResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_profile as _get_profile
+
         return await self._client._call_raw(
             _get_profile.OPERATION,
             _get_profile.build(),
@@ -1320,6 +1447,7 @@ class AsyncSettingsResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def get_sync_settings(
@@ -1329,6 +1457,7 @@ class AsyncSettingsResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[SyncSettings]:
         """Get sync settings (detailed: status, headers and parsed body).
 
@@ -1344,6 +1473,9 @@ class AsyncSettingsResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_profile_sync_settings as _get_profile_sync_settings
+
         return await self._client._call_raw(
             _get_profile_sync_settings.OPERATION,
             _get_profile_sync_settings.build(),
@@ -1352,6 +1484,7 @@ class AsyncSettingsResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def list_api_keys(
@@ -1361,6 +1494,7 @@ class AsyncSettingsResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[ApiKeys]:
         """List API keys (detailed: status, headers and parsed body).
 
@@ -1382,6 +1516,9 @@ class AsyncSettingsResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import list_api_keys as _list_api_keys
+
         return await self._client._call_raw(
             _list_api_keys.OPERATION,
             _list_api_keys.build(),
@@ -1390,6 +1527,7 @@ class AsyncSettingsResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def update_profile(
@@ -1400,6 +1538,7 @@ class AsyncSettingsResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[Profile]:
         """Update profile (detailed: status, headers and parsed body).
 
@@ -1422,6 +1561,9 @@ class AsyncSettingsResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import update_profile as _update_profile
+
         return await self._client._call_raw(
             _update_profile.OPERATION,
             _update_profile.build(
@@ -1432,6 +1574,7 @@ class AsyncSettingsResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def update_sync_settings(
@@ -1442,6 +1585,7 @@ class AsyncSettingsResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[None]:
         """Update all sync settings (detailed: status, headers and parsed body).
 
@@ -1458,6 +1602,9 @@ class AsyncSettingsResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import update_profile_sync_settings as _update_profile_sync_settings
+
         return await self._client._call_raw(
             _update_profile_sync_settings.OPERATION,
             _update_profile_sync_settings.build(
@@ -1468,6 +1615,7 @@ class AsyncSettingsResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def set(
@@ -1478,6 +1626,7 @@ class AsyncSettingsResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[ConnectionManagementAllowedOrigins]:
         """Set CORS settings (detailed: status, headers and parsed body).
 
@@ -1501,6 +1650,9 @@ class AsyncSettingsResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import set_cors_settings as _set_cors_settings
+
         return await self._client._call_raw(
             _set_cors_settings.OPERATION,
             _set_cors_settings.build(
@@ -1511,4 +1663,5 @@ class AsyncSettingsResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )

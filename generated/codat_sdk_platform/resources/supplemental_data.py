@@ -11,16 +11,10 @@ from codat_sdk import (
     UNSET,
     AsyncResource,
     RawResponse,
+    RetryConfig,
     SyncResource,
     Timeout,
     Unset,
-)
-
-from ..operations import (
-    configure_supplemental_data as _configure_supplemental_data,
-)
-from ..operations import (
-    get_supplemental_data_configuration as _get_supplemental_data_configuration,
 )
 
 if TYPE_CHECKING:
@@ -48,6 +42,7 @@ class SupplementalDataResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> None:
         """Configure.
 
@@ -79,6 +74,9 @@ class SupplementalDataResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import configure_supplemental_data as _configure_supplemental_data
+
         return self._client._call(
             _configure_supplemental_data.OPERATION,
             _configure_supplemental_data.build(
@@ -91,6 +89,7 @@ class SupplementalDataResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def get_configuration(
@@ -102,6 +101,7 @@ class SupplementalDataResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> SupplementalDataConfiguration:
         """Get configuration.
 
@@ -127,6 +127,9 @@ class SupplementalDataResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_supplemental_data_configuration as _get_supplemental_data_configuration
+
         return self._client._call(
             _get_supplemental_data_configuration.OPERATION,
             _get_supplemental_data_configuration.build(
@@ -138,6 +141,7 @@ class SupplementalDataResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
 
@@ -154,6 +158,7 @@ class SupplementalDataResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[None]:
         """Configure (detailed: status, headers and parsed body).
 
@@ -185,6 +190,9 @@ class SupplementalDataResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import configure_supplemental_data as _configure_supplemental_data
+
         return self._client._call_raw(
             _configure_supplemental_data.OPERATION,
             _configure_supplemental_data.build(
@@ -197,6 +205,7 @@ class SupplementalDataResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def get_configuration(
@@ -208,6 +217,7 @@ class SupplementalDataResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[SupplementalDataConfiguration]:
         """Get configuration (detailed: status, headers and parsed body).
 
@@ -233,6 +243,9 @@ class SupplementalDataResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_supplemental_data_configuration as _get_supplemental_data_configuration
+
         return self._client._call_raw(
             _get_supplemental_data_configuration.OPERATION,
             _get_supplemental_data_configuration.build(
@@ -244,6 +257,7 @@ class SupplementalDataResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
 
@@ -265,6 +279,7 @@ class AsyncSupplementalDataResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> None:
         """Configure.
 
@@ -296,6 +311,9 @@ class AsyncSupplementalDataResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import configure_supplemental_data as _configure_supplemental_data
+
         return await self._client._call(
             _configure_supplemental_data.OPERATION,
             _configure_supplemental_data.build(
@@ -308,6 +326,7 @@ class AsyncSupplementalDataResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def get_configuration(
@@ -319,6 +338,7 @@ class AsyncSupplementalDataResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> SupplementalDataConfiguration:
         """Get configuration.
 
@@ -344,6 +364,9 @@ class AsyncSupplementalDataResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_supplemental_data_configuration as _get_supplemental_data_configuration
+
         return await self._client._call(
             _get_supplemental_data_configuration.OPERATION,
             _get_supplemental_data_configuration.build(
@@ -355,6 +378,7 @@ class AsyncSupplementalDataResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
 
@@ -371,6 +395,7 @@ class AsyncSupplementalDataResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[None]:
         """Configure (detailed: status, headers and parsed body).
 
@@ -402,6 +427,9 @@ class AsyncSupplementalDataResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import configure_supplemental_data as _configure_supplemental_data
+
         return await self._client._call_raw(
             _configure_supplemental_data.OPERATION,
             _configure_supplemental_data.build(
@@ -414,6 +442,7 @@ class AsyncSupplementalDataResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def get_configuration(
@@ -425,6 +454,7 @@ class AsyncSupplementalDataResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[SupplementalDataConfiguration]:
         """Get configuration (detailed: status, headers and parsed body).
 
@@ -450,6 +480,9 @@ class AsyncSupplementalDataResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import get_supplemental_data_configuration as _get_supplemental_data_configuration
+
         return await self._client._call_raw(
             _get_supplemental_data_configuration.OPERATION,
             _get_supplemental_data_configuration.build(
@@ -461,4 +494,5 @@ class AsyncSupplementalDataResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )

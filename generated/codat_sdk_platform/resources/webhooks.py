@@ -11,19 +11,10 @@ from codat_sdk import (
     UNSET,
     AsyncResource,
     RawResponse,
+    RetryConfig,
     SyncResource,
     Timeout,
     Unset,
-)
-
-from ..operations import (
-    create_webhook_consumer as _create_webhook_consumer,
-)
-from ..operations import (
-    delete_webhook_consumer as _delete_webhook_consumer,
-)
-from ..operations import (
-    list_webhook_consumers as _list_webhook_consumers,
 )
 
 if TYPE_CHECKING:
@@ -52,6 +43,7 @@ class WebhooksResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> WebhookConsumer:
         """Create webhook consumer.
 
@@ -78,6 +70,9 @@ class WebhooksResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import create_webhook_consumer as _create_webhook_consumer
+
         return self._client._call(
             _create_webhook_consumer.OPERATION,
             _create_webhook_consumer.build(
@@ -88,6 +83,7 @@ class WebhooksResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def delete_consumer(
@@ -98,6 +94,7 @@ class WebhooksResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> None:
         """Delete webhook consumer.
 
@@ -120,6 +117,9 @@ class WebhooksResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import delete_webhook_consumer as _delete_webhook_consumer
+
         return self._client._call(
             _delete_webhook_consumer.OPERATION,
             _delete_webhook_consumer.build(
@@ -130,6 +130,7 @@ class WebhooksResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def list_consumers(
@@ -139,6 +140,7 @@ class WebhooksResource(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> WebhookConsumers:
         """List webhook consumers.
 
@@ -157,6 +159,9 @@ class WebhooksResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import list_webhook_consumers as _list_webhook_consumers
+
         return self._client._call(
             _list_webhook_consumers.OPERATION,
             _list_webhook_consumers.build(),
@@ -165,6 +170,7 @@ class WebhooksResource(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
 
@@ -179,6 +185,7 @@ class WebhooksResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[WebhookConsumer]:
         """Create webhook consumer (detailed: status, headers and parsed body).
 
@@ -205,6 +212,9 @@ class WebhooksResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import create_webhook_consumer as _create_webhook_consumer
+
         return self._client._call_raw(
             _create_webhook_consumer.OPERATION,
             _create_webhook_consumer.build(
@@ -215,6 +225,7 @@ class WebhooksResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def delete_consumer(
@@ -225,6 +236,7 @@ class WebhooksResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[None]:
         """Delete webhook consumer (detailed: status, headers and parsed body).
 
@@ -247,6 +259,9 @@ class WebhooksResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import delete_webhook_consumer as _delete_webhook_consumer
+
         return self._client._call_raw(
             _delete_webhook_consumer.OPERATION,
             _delete_webhook_consumer.build(
@@ -257,6 +272,7 @@ class WebhooksResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     def list_consumers(
@@ -266,6 +282,7 @@ class WebhooksResourceWithRawResponse(SyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[WebhookConsumers]:
         """List webhook consumers (detailed: status, headers and parsed body).
 
@@ -284,6 +301,9 @@ class WebhooksResourceWithRawResponse(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import list_webhook_consumers as _list_webhook_consumers
+
         return self._client._call_raw(
             _list_webhook_consumers.OPERATION,
             _list_webhook_consumers.build(),
@@ -292,6 +312,7 @@ class WebhooksResourceWithRawResponse(SyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
 
@@ -311,6 +332,7 @@ class AsyncWebhooksResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> WebhookConsumer:
         """Create webhook consumer.
 
@@ -337,6 +359,9 @@ class AsyncWebhooksResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import create_webhook_consumer as _create_webhook_consumer
+
         return await self._client._call(
             _create_webhook_consumer.OPERATION,
             _create_webhook_consumer.build(
@@ -347,6 +372,7 @@ class AsyncWebhooksResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def delete_consumer(
@@ -357,6 +383,7 @@ class AsyncWebhooksResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> None:
         """Delete webhook consumer.
 
@@ -379,6 +406,9 @@ class AsyncWebhooksResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import delete_webhook_consumer as _delete_webhook_consumer
+
         return await self._client._call(
             _delete_webhook_consumer.OPERATION,
             _delete_webhook_consumer.build(
@@ -389,6 +419,7 @@ class AsyncWebhooksResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def list_consumers(
@@ -398,6 +429,7 @@ class AsyncWebhooksResource(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> WebhookConsumers:
         """List webhook consumers.
 
@@ -416,6 +448,9 @@ class AsyncWebhooksResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import list_webhook_consumers as _list_webhook_consumers
+
         return await self._client._call(
             _list_webhook_consumers.OPERATION,
             _list_webhook_consumers.build(),
@@ -424,6 +459,7 @@ class AsyncWebhooksResource(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
 
@@ -438,6 +474,7 @@ class AsyncWebhooksResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[WebhookConsumer]:
         """Create webhook consumer (detailed: status, headers and parsed body).
 
@@ -464,6 +501,9 @@ class AsyncWebhooksResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import create_webhook_consumer as _create_webhook_consumer
+
         return await self._client._call_raw(
             _create_webhook_consumer.OPERATION,
             _create_webhook_consumer.build(
@@ -474,6 +514,7 @@ class AsyncWebhooksResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def delete_consumer(
@@ -484,6 +525,7 @@ class AsyncWebhooksResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[None]:
         """Delete webhook consumer (detailed: status, headers and parsed body).
 
@@ -506,6 +548,9 @@ class AsyncWebhooksResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import delete_webhook_consumer as _delete_webhook_consumer
+
         return await self._client._call_raw(
             _delete_webhook_consumer.OPERATION,
             _delete_webhook_consumer.build(
@@ -516,6 +561,7 @@ class AsyncWebhooksResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )
 
     async def list_consumers(
@@ -525,6 +571,7 @@ class AsyncWebhooksResourceWithRawResponse(AsyncResource):
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
     ) -> RawResponse[WebhookConsumers]:
         """List webhook consumers (detailed: status, headers and parsed body).
 
@@ -543,6 +590,9 @@ class AsyncWebhooksResourceWithRawResponse(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
+        from ..operations import list_webhook_consumers as _list_webhook_consumers
+
         return await self._client._call_raw(
             _list_webhook_consumers.OPERATION,
             _list_webhook_consumers.build(),
@@ -551,4 +601,5 @@ class AsyncWebhooksResourceWithRawResponse(AsyncResource):
             timeout=timeout,
             extra_headers=extra_headers,
             extra_query=extra_query,
+            retries=retries,
         )

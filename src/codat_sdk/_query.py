@@ -1,0 +1,366 @@
+"""Builders for Codat's ``query`` and ``orderBy`` parameters.
+
+A query is ``{property}{operator}{value}`` clauses joined by ``&&`` or by ``||``::
+
+    from datetime import date
+
+    name = StringField("name")
+    created = DateField("created")
+    q = (name.contains("Acme")) & (created >= date(2024, 1, 1))
+    str(q)  # 'name~Acme&&created>=2024-01-01'
+
+Wrap each comparison in parentheses when combining: ``&`` and ``|`` bind tighter than ``==``.
+
+Everything Codat would reject or silently misread raises :class:`QueryError` here, before a
+request exists. The rendered text is *not* URL-encoded: pass it to httpx ``params`` (which
+encodes exactly once), never pre-encode it.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, ClassVar, Final, Generic, Literal, TypeVar
+
+from ._errors import CodatError
+
+__all__ = [
+    "MAX_QUERY_LENGTH",
+    "BoolField",
+    "DateField",
+    "DateTimeField",
+    "EnumField",
+    "Field",
+    "NumberField",
+    "OrderBy",
+    "Query",
+    "QueryError",
+    "StringField",
+    "order_by",
+    "to_order_by_param",
+    "to_query_param",
+]
+
+# Codat documents that longer queries are refused; the limit is on the text before URL encoding.
+MAX_QUERY_LENGTH: Final = 2048
+
+Joiner = Literal["&&", "||"]
+
+# Dotted camelCase paths such as ``customerRef.id``; anything else (spaces, operators) would
+# change how the clause parses.
+_PROPERTY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+
+# Values are written unquoted (Codat documents no quoting or escaping), so a value must not contain
+# anything the server could read as the end of the clause, a group, or a second operator.
+_UNSAFE_IN_VALUE = ("&&", "||", "{", "}", "=", "<", ">", "~")
+
+
+class QueryError(CodatError, ValueError):
+    """A query or ordering Codat would refuse or silently misread; raised before any request is made."""
+
+
+@dataclass(frozen=True)
+class Query:
+    """A rendered, validated query; ``str(query)`` is the ``query`` parameter's value.
+
+    Build one from :class:`Field` comparisons, combine with ``&`` (``&&``) or ``|`` (``||``), or wrap
+    a hand-written string with :meth:`raw`. Instances are immutable; the constructor is internal.
+    """
+
+    text: str
+    # The joiner used inside ``text``; None for a single clause.
+    joiner: Joiner | None = None
+    # False for raw text that groups with braces or mixes joiners: appending to it is ambiguous.
+    combinable: bool = True
+
+    def __post_init__(self) -> None:
+        if len(self.text) > MAX_QUERY_LENGTH:
+            raise QueryError(
+                f"query is {len(self.text)} characters; Codat refuses queries over {MAX_QUERY_LENGTH}: "
+                "split the request or narrow the query"
+            )
+
+    @classmethod
+    def raw(cls, text: str) -> Query:
+        """Wrap a hand-written query, e.g. one using ``{...}`` grouping the builder does not produce.
+
+        Only the length is checked, plus the one mistake Codat silently misreads: ``&&`` and ``||``
+        mixed without braces.
+        """
+        has_and, has_or, grouped = "&&" in text, "||" in text, "{" in text or "}" in text
+        if has_and and has_or and not grouped:
+            raise _mixed_error()
+        joiner: Joiner | None = "&&" if has_and else "||" if has_or else None
+        return cls(text, joiner, combinable=not grouped and not (has_and and has_or))
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __and__(self, other: Query) -> Query:
+        return self._combine(other, "&&")
+
+    def __or__(self, other: Query) -> Query:
+        return self._combine(other, "||")
+
+    def __bool__(self) -> bool:
+        # ``a <= field <= b`` and ``q1 and q2`` would otherwise silently keep only one clause.
+        raise QueryError("a Query has no truth value: combine with & or |, not `and`/`or` or chained comparisons")
+
+    def _combine(self, other: Query, joiner: Joiner) -> Query:
+        if not isinstance(other, Query):
+            return NotImplemented
+        for part in (self, other):
+            if not part.combinable:
+                raise QueryError(f"cannot combine the raw query {part.text!r}: it groups with braces or mixes joiners")
+            if part.joiner not in (None, joiner):
+                raise _mixed_error()
+        return Query(f"{self.text}{joiner}{other.text}", joiner)
+
+
+def _mixed_error() -> QueryError:
+    return QueryError("a query cannot mix && and ||: Codat reads every || as && when both appear")
+
+
+def _check_property(name: str) -> None:
+    if not name:
+        raise QueryError("property name is empty")
+    if not _PROPERTY.fullmatch(name):
+        raise QueryError(f"invalid property name {name!r}: expected a dotted path such as 'customerRef.id'")
+
+
+def _check_text(name: str, value: str) -> str:
+    """Return ``value`` if it can be written unquoted into a clause on ``name``."""
+    problem = None
+    if not value:
+        problem = "is empty (Codat cannot query empty or null values)"
+    elif value != value.strip():
+        problem = "has leading or trailing whitespace, which Codat may trim"
+    elif unsafe := next((s for s in _UNSAFE_IN_VALUE if s in value), None):
+        problem = f"contains {unsafe!r}, which Codat's parser would read as query syntax"
+    elif value[0] in "&|" or value[-1] in "&|":
+        problem = "starts or ends with '&' or '|', which would merge with a neighbouring joiner"
+    else:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            problem = "is not encodable as UTF-8"
+    if problem:
+        raise QueryError(f"value {value!r} for {name!r} {problem}; use Query.raw() if you are sure it is right")
+    return value
+
+
+def _enum_text(value: object) -> object:
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+V = TypeVar("V", contravariant=True)
+
+
+@dataclass(frozen=True, eq=False)
+class Field:
+    """A queryable property; subclasses fix its value kind and so which operators it allows.
+
+    Comparisons return a :class:`Query`. Operators a kind does not allow are absent from its type,
+    so mypy rejects them; at runtime they raise :class:`QueryError`. mypy cannot check the value's
+    type on ``==``/``!=`` (it falls back to the value's own ``__eq__``); the runtime check does.
+    """
+
+    name: str
+    _operators: ClassVar[frozenset[str]] = frozenset()
+
+    def __post_init__(self) -> None:
+        _check_property(self.name)
+
+    def _render(self, value: object) -> str:
+        raise NotImplementedError
+
+    def _clause(self, operator: str, value: object) -> Query:
+        if operator not in self._operators:
+            allowed = " ".join(sorted(self._operators))
+            raise QueryError(f"{operator!r} is not allowed on {type(self).__name__} {self.name!r} (allowed: {allowed})")
+        return Query(f"{self.name}{operator}{self._render(value)}")
+
+    if not TYPE_CHECKING:
+        # Untyped callers reach these for operators their field kind lacks; _clause rejects them.
+        # Hidden from the type checker so that misuse is a type error, not a runtime surprise.
+        def __eq__(self, value):
+            return self._clause("=", value)
+
+        def __ne__(self, value):
+            return self._clause("!=", value)
+
+        def __gt__(self, value):
+            return self._clause(">", value)
+
+        def __lt__(self, value):
+            return self._clause("<", value)
+
+        def __ge__(self, value):
+            return self._clause(">=", value)
+
+        def __le__(self, value):
+            return self._clause("<=", value)
+
+        def contains(self, value):
+            return self._clause("~", value)
+
+        __hash__ = None
+
+
+class _Equatable(Field, Generic[V]):
+    # Narrowing object.__eq__'s argument is what lets mypy reject e.g. ``NumberField("x") == "a"``.
+    def __eq__(self, value: V) -> Query:  # type: ignore[override]
+        return self._clause("=", value)
+
+    def __ne__(self, value: V) -> Query:  # type: ignore[override]
+        return self._clause("!=", value)
+
+
+class _Orderable(_Equatable[V]):
+    def __gt__(self, value: V) -> Query:
+        return self._clause(">", value)
+
+    def __lt__(self, value: V) -> Query:
+        return self._clause("<", value)
+
+    def __ge__(self, value: V) -> Query:
+        return self._clause(">=", value)
+
+    def __le__(self, value: V) -> Query:
+        return self._clause("<=", value)
+
+
+class StringField(_Equatable[str]):
+    """A string property: ``==``, ``!=`` and :meth:`contains` (``~``); Codat cannot order strings."""
+
+    _operators = frozenset({"=", "!=", "~"})
+
+    def contains(self, value: str) -> Query:
+        return self._clause("~", value)
+
+    def _render(self, value: object) -> str:
+        value = _enum_text(value)
+        if not isinstance(value, str):
+            raise QueryError(f"{self.name!r} is a string property; got {type(value).__name__}")
+        return _check_text(self.name, value)
+
+
+class NumberField(_Orderable[int | float | Decimal]):
+    """A numeric property: ``==``, ``!=``, ``>``, ``<``, ``>=``, ``<=``."""
+
+    _operators = frozenset({"=", "!=", ">", "<", ">=", "<="})
+
+    def _render(self, value: object) -> str:
+        # bool is an int to Python (and to mypy) but never a number to Codat.
+        if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+            raise QueryError(f"{self.name!r} is a numeric property; got {type(value).__name__}")
+        if isinstance(value, int):
+            return str(value)
+        if not math.isfinite(value):
+            raise QueryError(f"{self.name!r} cannot be compared with {value}")
+        # Plain decimal notation: repr() would give '1e+20', which Codat does not document as a number.
+        return format(Decimal(repr(value)) if isinstance(value, float) else value, "f")
+
+
+class DateField(_Orderable[date]):
+    """A date property compared with a :class:`datetime.date`, written ``YYYY-MM-DD``."""
+
+    _operators = frozenset({"=", "!=", ">", "<", ">=", "<="})
+
+    def _render(self, value: object) -> str:
+        # datetime subclasses date; dropping or inventing a time of day silently is worse than asking.
+        if isinstance(value, datetime) or not isinstance(value, date):
+            raise QueryError(f"{self.name!r} is a date property (use DateTimeField for times); got {value!r}")
+        return value.isoformat()
+
+
+class DateTimeField(_Orderable[datetime | date]):
+    """A date-time property compared with a datetime (ISO 8601) or a date (``YYYY-MM-DD``)."""
+
+    _operators = frozenset({"=", "!=", ">", "<", ">=", "<="})
+
+    def _render(self, value: object) -> str:
+        if not isinstance(value, date):
+            raise QueryError(f"{self.name!r} is a date-time property; got {type(value).__name__}")
+        return value.isoformat()
+
+
+class BoolField(_Equatable[bool]):
+    """A boolean property: ``==`` and ``!=``, written ``true``/``false``."""
+
+    _operators = frozenset({"=", "!="})
+
+    def _render(self, value: object) -> str:
+        if not isinstance(value, bool):
+            raise QueryError(f"{self.name!r} is a boolean property; got {type(value).__name__}")
+        return "true" if value else "false"
+
+
+@dataclass(frozen=True, eq=False, init=False)
+class EnumField(_Equatable[str | enum.Enum]):
+    """An enum property: ``==`` and ``!=`` with a value or an :class:`enum.Enum` member.
+
+    ``values`` (strings, members, or an Enum class) restricts what is accepted; leave it empty for
+    enums Codat may extend.
+    """
+
+    values: tuple[str, ...]
+    _operators = frozenset({"=", "!="})
+
+    def __init__(self, name: str, values: Iterable[str | enum.Enum] = ()) -> None:
+        super().__init__(name)
+        allowed = tuple(_enum_text(v) for v in values)
+        if not all(isinstance(v, str) for v in allowed):
+            raise QueryError(f"values of {name!r} must be strings or string-valued enum members")
+        object.__setattr__(self, "values", allowed)
+
+    def _render(self, value: object) -> str:
+        value = _enum_text(value)
+        if not isinstance(value, str):
+            raise QueryError(f"{self.name!r} takes string enum values; got {type(value).__name__}")
+        if self.values and value not in self.values:
+            raise QueryError(f"{value!r} is not a value of {self.name!r}: expected one of {', '.join(self.values)}")
+        return _check_text(self.name, value)
+
+
+@dataclass(frozen=True)
+class OrderBy:
+    """The ``orderBy`` parameter: one property, ascending unless :meth:`desc` (rendered ``-name``).
+
+    Codat documents ordering by a single property only.
+    """
+
+    property: str
+    descending: bool = False
+
+    def __post_init__(self) -> None:
+        _check_property(self.property)
+
+    def asc(self) -> OrderBy:
+        return replace(self, descending=False)
+
+    def desc(self) -> OrderBy:
+        return replace(self, descending=True)
+
+    def __str__(self) -> str:
+        return f"-{self.property}" if self.descending else self.property
+
+
+def order_by(field: Field) -> OrderBy:
+    """Order ascending by ``field``; chain ``.desc()`` for descending."""
+    return OrderBy(field.name)
+
+
+def to_query_param(value: Query | str) -> str:
+    """The text for a ``query`` parameter; a plain string is checked as :meth:`Query.raw` does."""
+    return str(value if isinstance(value, Query) else Query.raw(value))
+
+
+def to_order_by_param(value: OrderBy | str) -> str:
+    """The text for an ``orderBy`` parameter; a plain string is passed as is."""
+    return str(value)

@@ -1,0 +1,318 @@
+"""Retries: the one retry layer of the SDK, shared by the sync and async clients.
+
+The decisions are pure functions (``should_retry``, ``next_wait``); ``Retrier`` runs the loop around one
+send callable and owns the side effects (clock, sleep, jitter, logging, the ``on_retry`` callback), which
+tests replace. The defaults come from each spec's ``x-speakeasy-retries`` and are emitted by the code
+generator as the generated client's ``RETRY_CONFIG``; this module hard-codes none of them.
+
+Method safety: GET, HEAD, PUT, DELETE, OPTIONS and TRACE are retried per the config. POST and PATCH are
+retried only where the server cannot have acted on the request: a connection that failed before the
+request was sent, or a 408, 429 or 503 answer. A 500/502/504 or a read timeout on them is retried only
+with ``RetryConfig(..., retry_non_idempotent=True)``. Codat's ``canBeRetried: "false"`` is never retried.
+Uploads are retried only when every stream can be rewound to where it started.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random as _random
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, Final, Literal, TypeVar
+
+import httpx
+from attrs import field, frozen
+
+from ._errors import APIConnectionError, APIStatusError, CodatError, parse_retry_after
+from ._operation import Operation
+from ._types import File
+from ._uploads import MultipartFiles
+
+T = TypeVar("T")
+
+logger = logging.getLogger("codat_sdk")
+
+IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
+# Statuses that say the server did not act on the request, so even a POST may be sent again.
+NOT_ACTED_STATUSES: Final = frozenset({408, 429, 503})
+# Transport failures raised before any byte of the request left this process.
+NOT_SENT_ERRORS: Final = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# Backoff waits vary by up to this fraction either way, so clients retrying together spread out.
+JITTER: Final = 0.25
+
+
+@frozen
+class BackoffStrategy:
+    """Exponential backoff, all durations in milliseconds (as in Codat's own SDKs).
+
+    The n-th retry waits ``initial_interval * exponent ** (n - 1)`` (±25 % jitter), at most
+    ``max_interval``; no retry starts once ``max_elapsed_time`` of wall time (requests and waits) is spent.
+    """
+
+    initial_interval: int
+    max_interval: int
+    exponent: float
+    max_elapsed_time: int
+
+    def __attrs_post_init__(self) -> None:
+        if self.initial_interval < 0 or self.max_interval < 0 or self.max_elapsed_time < 0:
+            raise ValueError("backoff intervals and max_elapsed_time must not be negative")
+        if self.exponent < 1:
+            raise ValueError(f"backoff exponent must be at least 1, got {self.exponent}")
+
+
+def _status_codes(codes: Iterable[str | int]) -> tuple[str, ...]:
+    normalised = tuple(str(code).strip().upper() for code in codes)
+    for code in normalised:
+        if not (len(code) == 3 and code[0] in "12345" and (code[1:].isdigit() or code[1:] == "XX")):
+            raise ValueError(f"status code {code!r} is neither a status (429) nor a range (5XX)")
+    return normalised
+
+
+@frozen
+class RetryConfig:
+    """When and how often a call is retried; set on the client (``retry_config=``) or per call (``retries=``).
+
+    ``RetryConfig("none")`` disables retries. ``status_codes`` holds statuses ("429") and ranges ("5XX");
+    ``max_attempts`` caps the number of requests (None: only the elapsed budget limits them).
+    ``retry_non_idempotent`` lets POST and PATCH be retried after the server may have acted on them.
+    """
+
+    strategy: Literal["backoff", "none"]
+    backoff: BackoffStrategy | None = None
+    retry_connection_errors: bool = True
+    status_codes: tuple[str, ...] = field(default=("408", "429", "5XX"), converter=_status_codes)
+    max_attempts: int | None = None
+    retry_non_idempotent: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        if self.strategy not in ("backoff", "none"):
+            raise ValueError(f"strategy must be 'backoff' or 'none', got {self.strategy!r}")
+        if self.strategy == "backoff" and self.backoff is None:
+            raise ValueError("strategy 'backoff' needs backoff=BackoffStrategy(...)")
+        if self.max_attempts is not None and self.max_attempts < 1:
+            raise ValueError(f"max_attempts must be at least 1, got {self.max_attempts}")
+
+    @property
+    def enabled(self) -> bool:
+        return self.strategy == "backoff" and self.max_attempts != 1
+
+
+NO_RETRIES: Final = RetryConfig("none")
+
+
+@frozen
+class RetryEvent:
+    """One retry about to happen: ``attempt`` (1-based) failed with ``error``; the next starts after ``wait`` s."""
+
+    attempt: int
+    wait: float
+    error: CodatError
+    operation: Operation
+
+    @property
+    def status_code(self) -> int | None:
+        return self.error.status_code if isinstance(self.error, APIStatusError) else None
+
+    @property
+    def reason(self) -> str:
+        return describe(self.error)
+
+
+def describe(error: CodatError) -> str:
+    """What failed, without headers or bodies: ``503`` or ``ConnectError``."""
+    if isinstance(error, APIStatusError):
+        return str(error.status_code)
+    cause = error.__cause__
+    return type(cause).__name__ if cause is not None else type(error).__name__
+
+
+def _status_matches(status: int, patterns: Iterable[str]) -> bool:
+    text = str(status)
+    return any(text == pattern or (pattern.endswith("XX") and text[0] == pattern[0]) for pattern in patterns)
+
+
+def should_retry(config: RetryConfig, operation: Operation, error: CodatError) -> str | None:
+    """None when ``error`` may be retried under ``config``; otherwise why it may not.
+
+    Attempt and time budgets and upload rewinding are the caller's part; this judges the failure only.
+    """
+    if config.strategy == "none":
+        return "retries are off"
+    safe = operation.method.upper() in IDEMPOTENT_METHODS or config.retry_non_idempotent
+    if isinstance(error, APIStatusError):
+        if not _status_matches(error.status_code, config.status_codes):
+            return f"{error.status_code} is not a retried status"
+        if error.can_be_retried is False:
+            return "Codat marked the error canBeRetried: false"
+        if not safe and error.status_code not in NOT_ACTED_STATUSES:
+            return f"{operation.method} may have been acted on ({error.status_code})"
+        return None
+    if isinstance(error, APIConnectionError):
+        if not config.retry_connection_errors:
+            return "connection errors are not retried"
+        if not safe and not isinstance(error.__cause__, NOT_SENT_ERRORS):
+            return f"{operation.method} may have been acted on ({describe(error)})"
+        return None
+    return f"{type(error).__name__} is not retried"
+
+
+def next_wait(config: RetryConfig, attempt: int, retry_after: float | None, rand: float) -> float:
+    """Seconds to wait after failed ``attempt`` (1-based): the server's Retry-After, else jittered backoff.
+
+    ``rand`` is a uniform draw in [0, 1); 0.5 gives the backoff without jitter.
+    """
+    if retry_after is not None:
+        return max(retry_after, 0.0)
+    backoff = config.backoff
+    if backoff is None:
+        return 0.0
+    cap = backoff.max_interval / 1000
+    base = min(backoff.initial_interval / 1000 * backoff.exponent ** (attempt - 1), cap)
+    return min(base * (1 + JITTER * (2 * rand - 1)), cap)
+
+
+def retry_after(error: CodatError) -> float | None:
+    """The wait a status error's ``Retry-After`` asks for, in seconds."""
+    if not isinstance(error, APIStatusError):
+        return None
+    return parse_retry_after(error.headers.get("retry-after"))
+
+
+class Rewind:
+    """The positions of an upload's streams, to send identical bytes again; ``possible`` if every one seeks."""
+
+    def __init__(self, request: dict[str, Any]) -> None:
+        self._marks: list[tuple[Any, int]] = []
+        self.possible = True
+        upload = request.get("files")
+        if not isinstance(upload, MultipartFiles):
+            return
+        for _, item in upload.parts:
+            stream = item.payload if isinstance(item, File) else item
+            if isinstance(stream, (str, bytes, os.PathLike)):
+                continue  # bytes are resent as they are; paths are reopened by each attempt
+            try:
+                if not stream.seekable():
+                    self.possible = False
+                    return
+                self._marks.append((stream, stream.tell()))
+            except (AttributeError, OSError, ValueError):
+                self.possible = False
+                return
+
+    def rewind(self) -> bool:
+        try:
+            for stream, position in self._marks:
+                stream.seek(position)
+        except (OSError, ValueError):
+            return False
+        return True
+
+
+class _Attempts:
+    """The retry state of one call: decides after each failure whether, and how long, to wait."""
+
+    def __init__(self, retrier: Retrier, operation: Operation, config: RetryConfig, request: dict[str, Any]) -> None:
+        self.retrier = retrier
+        self.operation = operation
+        self.config = config
+        self.rewind = Rewind(request)
+        self.count = 0
+        self.started = retrier.clock()
+
+    def failed(self, error: CodatError) -> float | None:
+        """Seconds to wait before the next attempt, or None to give up (``error`` then records the attempts)."""
+        wait = 0.0
+        reason = self._refusal(error)
+        if reason is None:
+            wait = next_wait(self.config, self.count, retry_after(error), self.retrier.random())
+            reason = self._over_budget(wait)
+        if reason is None and not self.rewind.rewind():
+            reason = "an upload stream could not be rewound"
+        if reason is not None:
+            _record(error, self.count, reason if self.config.strategy != "none" else None)
+            return None
+        logger.debug(
+            "retrying %s %s: attempt %d failed (%s); waiting %.3f s",
+            self.operation.method,
+            self.operation.path,
+            self.count,
+            describe(error),
+            wait,
+        )
+        if self.retrier.on_retry is not None:
+            self.retrier.on_retry(RetryEvent(self.count, wait, error, self.operation))
+        return wait
+
+    def _refusal(self, error: CodatError) -> str | None:
+        if self.config.max_attempts is not None and self.count >= self.config.max_attempts:
+            return f"max_attempts={self.config.max_attempts} reached"
+        reason = should_retry(self.config, self.operation, error)
+        if reason is None and not self.rewind.possible:
+            return "an upload stream cannot be rewound"
+        return reason
+
+    def _over_budget(self, wait: float) -> str | None:
+        backoff = self.config.backoff
+        if backoff is None:
+            return None
+        remaining = backoff.max_elapsed_time / 1000 - (self.retrier.clock() - self.started)
+        if wait > remaining:
+            return f"waiting {wait:.3f} s would exceed the retry budget ({max(remaining, 0):.3f} s left)"
+        return None
+
+
+def _record(error: CodatError, attempts: int, reason: str | None) -> None:
+    """Note on ``error`` how many attempts were made, and (when retrying was on) why the last was not retried."""
+    error.attempts = attempts
+    if reason is not None and error.args and isinstance(error.args[0], str):
+        plural = "attempt" if attempts == 1 else "attempts"
+        error.args = (f"{error.args[0]} [{attempts} {plural}; {reason}]", *error.args[1:])
+
+
+class Retrier:
+    """Runs a call's attempts; ``clock``, ``sleep``, ``async_sleep`` and ``random`` are replaceable for tests."""
+
+    def __init__(
+        self,
+        *,
+        on_retry: Callable[[RetryEvent], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        async_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        random: Callable[[], float] = _random.random,
+    ) -> None:
+        self.on_retry = on_retry
+        self.clock = clock
+        self.sleep = sleep
+        self.async_sleep = async_sleep
+        self.random = random
+
+    def run(self, operation: Operation, config: RetryConfig, request: dict[str, Any], send: Callable[[], T]) -> T:
+        attempts = _Attempts(self, operation, config, request)
+        while True:  # bounded: each pass counts an attempt against max_attempts and the elapsed budget
+            attempts.count += 1
+            try:
+                return send()
+            except (APIStatusError, APIConnectionError) as error:
+                wait = attempts.failed(error)
+                if wait is None:
+                    raise
+            self.sleep(wait)
+
+    async def arun(
+        self, operation: Operation, config: RetryConfig, request: dict[str, Any], send: Callable[[], Awaitable[T]]
+    ) -> T:
+        attempts = _Attempts(self, operation, config, request)
+        while True:  # bounded: each pass counts an attempt against max_attempts and the elapsed budget
+            attempts.count += 1
+            try:
+                return await send()
+            except (APIStatusError, APIConnectionError) as error:
+                wait = attempts.failed(error)
+                if wait is None:
+                    raise
+            await self.async_sleep(wait)

@@ -1,0 +1,66 @@
+"""The harness itself: the clients' response hook really collects request violations, both the
+``sl-violations`` header (Prism's 400) and the problem body of Prism's own 422, sync and async.
+
+Each test sends a request Prism must reject, checks the log, then clears it so the autouse check in
+conftest.py does not fail the test for the violation it provoked on purpose.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from codat_sdk_files import AsyncCodatFiles, CodatFiles
+from codat_sdk_platform import AsyncCodatPlatform, CodatPlatform
+
+from codat_sdk import APIStatusError, BadRequestError
+from tests.e2e.harness import ViolationLog
+
+BAD_PAGE_SIZE = {"pageSize": "abc"}
+NOT_A_UUID: Any = "not-a-uuid"
+
+
+def _locations(log: ViolationLog) -> list[list[str]]:
+    return [v["location"] for seen in log.request_violations() for v in seen.violations]
+
+
+def test_header_violation_is_collected_sync(platform_client: CodatPlatform, violation_log: ViolationLog) -> None:
+    with pytest.raises(BadRequestError):
+        platform_client.companies.list(extra_query=BAD_PAGE_SIZE)
+    assert ["request", "query", "pagesize"] in _locations(violation_log)
+    violation_log.clear()
+
+
+async def test_header_violation_is_collected_async(
+    async_platform_client: AsyncCodatPlatform, violation_log: ViolationLog
+) -> None:
+    with pytest.raises(BadRequestError):
+        await async_platform_client.companies.list(extra_query=BAD_PAGE_SIZE)
+    assert ["request", "query", "pagesize"] in _locations(violation_log)
+    violation_log.clear()
+
+
+def test_problem_body_violation_is_collected_sync(files_client: CodatFiles, violation_log: ViolationLog) -> None:
+    with pytest.raises(APIStatusError) as caught:
+        files_client.files.list_files(NOT_A_UUID)
+    assert caught.value.status_code == 422
+    assert ["request", "path", "companyid"] in _locations(violation_log)
+    violation_log.clear()
+
+
+async def test_problem_body_violation_is_collected_async(
+    async_files_client: AsyncCodatFiles, violation_log: ViolationLog
+) -> None:
+    with pytest.raises(APIStatusError) as caught:
+        await async_files_client.files.list_files(NOT_A_UUID)
+    assert caught.value.status_code == 422
+    assert ["request", "path", "companyid"] in _locations(violation_log)
+    violation_log.clear()
+
+
+def test_streamed_response_violation_is_collected(files_client: CodatFiles, violation_log: ViolationLog) -> None:
+    """A download is streamed (the hook sees it before its body is read); download documents a 400."""
+    with pytest.raises(BadRequestError):
+        files_client.files.download_files(NOT_A_UUID)
+    assert ["request", "path", "companyid"] in _locations(violation_log)
+    violation_log.clear()

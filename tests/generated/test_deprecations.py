@@ -1,0 +1,162 @@
+"""Deprecated operations warn at the caller's line, name their replacement, and carry PEP 702 metadata."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import textwrap
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from codat_sdk_platform import AsyncCodatPlatform, CodatPlatform
+
+from tests.conftest import API_KEY, COMPANY_ID, Recorder
+
+# One attempt per call: what a single failure raises (retries have their own tests).
+pytestmark = pytest.mark.usefixtures("single_attempts")
+
+ROOT = Path(__file__).resolve().parents[2]
+REFERENCE = ROOT / "generated" / "reference" / "platform.md"
+
+
+def _reference_rows() -> list[tuple[str, str, bool]]:
+    """(operationId, attribute path under the client, deprecated) from the generated reference table."""
+    rows = []
+    pattern = re.compile(r"^\| `([^`]+)` \| `client\.([\w.]+)\(\.\.\.\)` \| `[^`]+` \| (yes)? *\|$")
+    for line in REFERENCE.read_text().splitlines():
+        match = pattern.match(line)
+        if match:
+            rows.append((match[1], match[2], match[3] == "yes"))
+    return rows
+
+
+ROWS = _reference_rows()
+DEPRECATED = [(op, path) for op, path, deprecated in ROWS if deprecated]
+# One body that parses as every model these tests call for (access tokens and CORS settings).
+CANNED = {"accessToken": "t", "expiresIn": 3600, "tokenType": "Bearer", "allowedOrigins": ["https://example.com"]}
+
+
+def _client() -> CodatPlatform:
+    recorder = Recorder(json=CANNED)
+    return CodatPlatform(api_key=API_KEY, client=httpx.Client(transport=httpx.MockTransport(recorder)))
+
+
+def _async_client() -> AsyncCodatPlatform:
+    recorder = Recorder(json=CANNED)
+    return AsyncCodatPlatform(api_key=API_KEY, client=httpx.AsyncClient(transport=httpx.MockTransport(recorder)))
+
+
+def _resolve(root: object, path: str) -> Any:
+    target: Any = root
+    for name in path.split("."):
+        target = getattr(target, name)
+    return target
+
+
+def test_the_reference_lists_the_deprecated_operations() -> None:
+    assert len(ROWS) == 51
+    assert DEPRECATED == [
+        ("get-connection-management-access-token", "connection_management.get"),
+        ("get-connection-management-cors-settings", "connection_management.cors.get"),
+        ("set-connection-management-cors-settings", "connection_management.cors.set"),
+    ]
+
+
+@pytest.mark.parametrize(("operation_id", "path", "deprecated"), ROWS, ids=[row[0] for row in ROWS])
+def test_pep_702_metadata_matches_the_reference(operation_id: str, path: str, deprecated: bool) -> None:
+    group_path, name = path.rsplit(".", 1) if "." in path else ("", path)
+    for client in (_client(), _async_client()):
+        group: Any = _resolve(client, group_path) if group_path else client
+        for holder in (group, group.with_raw_response):
+            function = getattr(type(holder), name)
+            if deprecated:
+                assert isinstance(function.__deprecated__, str), operation_id
+                assert function.__deprecated__
+            else:
+                assert not hasattr(function, "__deprecated__"), operation_id
+
+
+def _calls(client: CodatPlatform) -> list[tuple[str, Callable[[], object]]]:
+    from codat_sdk_platform.models import ConnectionManagementAllowedOrigins
+
+    origins = ConnectionManagementAllowedOrigins.from_dict({"allowedOrigins": ["https://example.com"]})
+    return [
+        ("client.companies.get_access_token()", lambda: client.connection_management.get(COMPANY_ID)),
+        ("client.companies.get_access_token()", lambda: client.connection_management.with_raw_response.get(COMPANY_ID)),
+        ("client.settings.get()", lambda: client.connection_management.cors.get()),
+        ("client.settings.get()", lambda: client.connection_management.cors.with_raw_response.get()),
+        ("client.settings.set()", lambda: client.connection_management.cors.set(body=origins)),
+    ]
+
+
+@pytest.mark.parametrize("index", range(5))
+def test_deprecated_call_warns_at_the_callers_line(index: int) -> None:
+    replacement, call = _calls(_client())[index]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        call()
+    deprecations = [w for w in caught if issubclass(w.category, DeprecationWarning)]
+    assert len(deprecations) == 1
+    warning = deprecations[0]
+    assert warning.filename == __file__, "the warning must point at the caller, not at generated code"
+    assert str(warning.message).endswith(f"Use {replacement} instead.")
+
+
+def test_pytest_warns_sees_the_deprecation() -> None:
+    client = _client()
+    with pytest.warns(DeprecationWarning, match=r"client\.companies\.get_access_token\(\)") as record:
+        client.connection_management.get(COMPANY_ID)
+    assert record[0].filename == __file__
+
+
+async def test_deprecated_async_call_warns_at_the_callers_line() -> None:
+    client = _async_client()
+    with pytest.warns(DeprecationWarning, match=r"client\.settings\.get\(\)") as record:
+        await client.connection_management.cors.get()
+    assert record[0].filename == __file__
+    with pytest.warns(DeprecationWarning, match=r"client\.companies\.get_access_token\(\)") as record:
+        await client.connection_management.with_raw_response.get(COMPANY_ID)
+    assert record[0].filename == __file__
+
+
+def test_non_deprecated_call_does_not_warn() -> None:
+    client = _client()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        client.companies.get_access_token(COMPANY_ID)
+
+
+def test_deprecation_names_the_python_replacement() -> None:
+    with pytest.warns(DeprecationWarning) as record:
+        _client().connection_management.get(COMPANY_ID)
+    assert "companies.get_access_token" in str(record[0].message)
+
+
+def test_warning_is_printed_under_default_filters_when_called_from_main() -> None:
+    script = textwrap.dedent(
+        """
+        import httpx
+        from codat_sdk_platform import CodatPlatform
+
+        def answer(request):
+            return httpx.Response(200, json={"allowedOrigins": []})
+
+        client = CodatPlatform(api_key="k", client=httpx.Client(transport=httpx.MockTransport(answer)))
+        client.connection_management.cors.get()
+        print("called")
+        """
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONWARNINGS", "PYTHONDEVMODE")}
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=ROOT, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "called"
+    assert "<string>:9: DeprecationWarning" in result.stderr
+    assert "Use client.settings.get() instead" in result.stderr

@@ -1,0 +1,121 @@
+"""The public names of the runtime and of the generated packages are pinned: changes are deliberate."""
+
+from __future__ import annotations
+
+import importlib
+
+import codat_sdk_files
+import codat_sdk_platform
+import pytest
+
+import codat_sdk
+
+CODAT_SDK = [
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "API_KEY_ENV_VAR",
+    "AsyncAPIClient",
+    "AsyncBinaryResponse",
+    "AsyncResource",
+    "BackoffStrategy",
+    "BadRequestError",
+    "BinaryResponse",
+    "BoolField",
+    "CodatError",
+    "ConflictError",
+    "DEFAULT_TIMEOUT",
+    "DateField",
+    "DateTimeField",
+    "EnumField",
+    "ErrorMessageLike",
+    "Field",
+    "File",
+    "FileContent",
+    "FileTypes",
+    "ForbiddenError",
+    "InternalServerError",
+    "MAX_QUERY_LENGTH",
+    "MultipartFiles",
+    "NotFoundError",
+    "NumberField",
+    "OpenIntEnum",
+    "OpenStrEnum",
+    "Operation",
+    "OrderBy",
+    "PaymentRequiredError",
+    "Query",
+    "QueryError",
+    "RateLimitError",
+    "RawResponse",
+    "RequestFiles",
+    "ResponseValidationError",
+    "RetryConfig",
+    "RetryEvent",
+    "Secret",
+    "ServiceUnavailableError",
+    "StringField",
+    "SyncAPIClient",
+    "SyncResource",
+    "Timeout",
+    "UNSET",
+    "UnauthorizedError",
+    "UnavailableForLegalReasonsError",
+    "UnexpectedStatusError",
+    "Unset",
+    "Upload",
+    "__version__",
+    "order_by",
+    "path_segment",
+    "to_order_by_param",
+    "to_query_param",
+]
+CODAT_SDK_PLATFORM = ["AsyncCodatPlatform", "CodatPlatform", "SPEC_VERSION", "models"]
+CODAT_SDK_FILES = ["AsyncCodatFiles", "CodatFiles", "SPEC_VERSION", "models"]
+
+
+@pytest.mark.parametrize(
+    ("module", "expected"),
+    [(codat_sdk, CODAT_SDK), (codat_sdk_platform, CODAT_SDK_PLATFORM), (codat_sdk_files, CODAT_SDK_FILES)],
+    ids=lambda value: getattr(value, "__name__", ""),
+)
+def test_all_is_pinned(module: object, expected: list[str]) -> None:
+    names: list[str] = getattr(module, "__all__")  # noqa: B009 - the attribute is what is under test
+    assert len(names) == len(set(names)), "duplicates in __all__"
+    assert sorted(names) == sorted(expected)
+
+
+@pytest.mark.parametrize("module_name", ["codat_sdk", "codat_sdk_platform", "codat_sdk_files"])
+def test_every_public_name_is_importable(module_name: str) -> None:
+    module = importlib.import_module(module_name)
+    for name in module.__all__:
+        assert hasattr(module, name), f"{module_name}.{name}"
+        exec(f"from {module_name} import {name}", {})
+
+
+def test_star_import_gives_exactly_all() -> None:
+    namespace: dict[str, object] = {}
+    exec("from codat_sdk import *", namespace)
+    assert sorted(k for k in namespace if k != "__builtins__") == CODAT_SDK
+
+
+@pytest.mark.parametrize("package", [codat_sdk_platform, codat_sdk_files], ids=lambda p: p.__name__)
+def test_every_lazy_model_name_resolves(package: object) -> None:
+    models = getattr(package, "models")  # noqa: B009
+    names: list[str] = models.__all__
+    assert names
+    for name in names:
+        model = getattr(models, name)
+        assert model.__name__ == name
+    with pytest.raises(AttributeError):
+        models.NoSuchModel  # noqa: B018
+
+
+def test_spec_versions() -> None:
+    assert codat_sdk_platform.SPEC_VERSION == codat_sdk_platform.CodatPlatform.SPEC_VERSION == "3.0.0"
+    assert codat_sdk_files.SPEC_VERSION == codat_sdk_files.CodatFiles.SPEC_VERSION == "3.0.0"
+
+
+def test_runtime_version_is_a_string() -> None:
+    assert isinstance(codat_sdk.__version__, str)
+    assert codat_sdk.__version__.count(".") >= 2
