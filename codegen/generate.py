@@ -8,6 +8,7 @@ fallback their own macros expect. Nothing upstream is copied.
 from __future__ import annotations
 
 import json
+import keyword
 import re
 import shutil
 import subprocess
@@ -24,7 +25,13 @@ from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
 from openapi_python_client.parser.openapi import Endpoint
-from openapi_python_client.parser.properties import LiteralEnumProperty
+from openapi_python_client.parser.properties import (
+    ListProperty,
+    LiteralEnumProperty,
+    ModelProperty,
+    NoneProperty,
+    UnionProperty,
+)
 
 from . import source as spec_source
 from .normalise import normalise
@@ -52,6 +59,46 @@ class PackageConfig:
     subgroups: dict[str, str]
 
 
+@dataclass(frozen=True)
+class PaginationView:
+    """How a paged list operation's companion (``list_all``, ...) fetches and reads its pages."""
+
+    method_name: str
+    page_type: str
+    item_type: str
+    item_imports: tuple[str, ...]
+    page_param: str  # python names of the page number and page size parameters
+    page_size_param: str
+    default_page_size: int
+    min_page_size: int
+    max_page_size: int
+    # Attribute names on the page model; links/next are None when the page model has no links.
+    results: str
+    total_results: str
+    links: str | None
+    next: str | None
+
+
+@dataclass(frozen=True)
+class QueryFieldView:
+    """One typed query field (``kind`` is a codat_sdk field class) or a namespace of sub-fields."""
+
+    attribute: str
+    wire_name: str  # the dotted JSON path, e.g. "dataConnections.status"
+    kind: str
+    values: tuple[str, ...] = ()
+    namespace: str | None = None  # the class holding the sub-fields of an object property
+
+
+@dataclass(frozen=True)
+class QueryClassView:
+    name: str
+    model: str
+    fields: tuple[QueryFieldView, ...]
+    used_by: tuple[str, ...] = ()  # the Python calls whose query/order_by these fields serve
+    public: bool = True
+
+
 @dataclass
 class OperationView:
     """One operation as our templates see it: upstream's parsed endpoint plus the raw spec operation."""
@@ -74,6 +121,11 @@ class OperationView:
     return_type: str = "None"
     parsed: bool = False
     call_path: str = ""  # attribute path from the client, e.g. "connection_management.cors"
+    pagination: PaginationView | None = None
+    # python names of the parameters taking Codat's query language and an ordering
+    query_param: str | None = None
+    order_by_param: str | None = None
+    query_class: str | None = None  # the generated class of typed fields for query / order_by
 
 
 @dataclass
@@ -188,8 +240,109 @@ def _is_success(response: Any) -> bool:
     return code_range is not None and 200 <= code_range[0] <= 299
 
 
+# Parameters taking Codat's query language and orderings; the builders' runtime helpers render them.
+QUERY_PARAMETER = "query"
+ORDER_BY_PARAMETER = "orderBy"
+PAGE_PARAMETER = "page"
+PAGE_SIZE_PARAMETER = "pageSize"
+# Codat's paging rules (https://docs.codat.io/using-the-api/paging) when the spec does not bound pageSize.
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 5000
+# The properties that make a response model a page of results.
+PAGE_PROPERTIES = frozenset({"pageNumber", "pageSize", "totalResults", "results"})
+
+
+def _raw_parameters(spec: dict[str, Any], path_item: dict[str, Any], op: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The operation's parameters (path-level ones included, the operation's winning), by name."""
+    params: dict[str, dict[str, Any]] = {}
+    for raw in [*path_item.get("parameters", []), *op.get("parameters", [])]:
+        param = _resolve(spec, raw)
+        params[param["name"]] = param
+    return params
+
+
+def _unwrap(prop: Any) -> Any:
+    """A nullable property's non-null part (``X | None`` is upstream's union of X and None)."""
+    if isinstance(prop, UnionProperty):
+        inner = [p for p in prop.inner_properties if not isinstance(p, NoneProperty)]
+        if len(inner) == 1:
+            return inner[0]
+    return prop
+
+
+def _model_properties(prop: Any, models: dict[str, ModelProperty]) -> dict[str, Any] | None:
+    """A model property's properties by JSON name (from the processed model), or None if not a model."""
+    prop = _unwrap(prop)
+    if not isinstance(prop, ModelProperty):
+        return None
+    model = models.get(prop.class_info.name, prop)
+    return {_json_name(p): p for p in [*(model.required_properties or []), *(model.optional_properties or [])]}
+
+
+def _json_name(prop: Any) -> str:
+    """A parsed property's or parameter's name as on the wire."""
+    name = prop.name
+    return str(name.get_untrusted_value() if hasattr(name, "get_untrusted_value") else name)
+
+
+def companion_name(method_name: str) -> str:
+    """The name of a paged method's item iterator: list -> list_all, list_xxx -> list_all_xxx, else iter_xxx."""
+    if method_name == "list":
+        return "list_all"
+    if method_name.startswith("list_"):
+        return "list_all_" + method_name.removeprefix("list_")
+    return "iter_" + method_name
+
+
+def pagination_view(
+    endpoint: Endpoint,
+    params: dict[str, dict[str, Any]],
+    models: dict[str, ModelProperty],
+    method_name: str,
+) -> PaginationView | None:
+    """The paging of an operation, when its shape is paged: ``page`` and ``pageSize`` query parameters
+    and a 200 response model with ``pageNumber``, ``pageSize``, ``totalResults`` and a ``results`` array
+    (``_links.next``, when the model has it, also ends the iteration)."""
+    page_params = {_json_name(p): p for p in endpoint.query_parameters}
+    if PAGE_PARAMETER not in page_params or PAGE_SIZE_PARAMETER not in page_params:
+        return None
+    ok = [r for r in endpoint.responses.patterns if r.status_code.range == (200, 200)]
+    page_props = _model_properties(ok[0].prop, models) if ok else None
+    if page_props is None or not page_props.keys() >= PAGE_PROPERTIES:
+        return None
+    results = _unwrap(page_props["results"])
+    if not isinstance(results, ListProperty):
+        return None
+    links = page_props.get("_links")
+    link_props = _model_properties(links, models) if links is not None else None
+    next_link = link_props.get("next") if link_props else None
+    item = results.inner_property
+    imports = {*item.get_imports(prefix=".."), *getattr(item, "get_lazy_imports", lambda prefix: set())(prefix="..")}
+    size_schema = params.get(PAGE_SIZE_PARAMETER, {}).get("schema", {})
+    return PaginationView(
+        method_name=companion_name(method_name),
+        page_type=str(_unwrap(ok[0].prop).get_type_string(no_optional=True).as_unembedded_code()),
+        item_type=str(item.get_type_string().as_unembedded_code()),
+        item_imports=tuple(sorted(line for line in imports if line.startswith("from .."))),
+        page_param=str(page_params[PAGE_PARAMETER].python_name),
+        page_size_param=str(page_params[PAGE_SIZE_PARAMETER].python_name),
+        default_page_size=int(size_schema.get("default", DEFAULT_PAGE_SIZE)),
+        min_page_size=int(size_schema.get("minimum", 1)),
+        max_page_size=int(size_schema.get("maximum", MAX_PAGE_SIZE)),
+        results=str(page_props["results"].python_name),
+        total_results=str(page_props["totalResults"].python_name),
+        links=str(links.python_name) if links is not None and next_link is not None else None,
+        next=str(next_link.python_name) if next_link is not None else None,
+    )
+
+
 def _operation_view(
-    endpoint: Endpoint, raw: dict[str, Any], path: str, spec: dict[str, Any], name: dict[str, str]
+    endpoint: Endpoint,
+    raw: dict[str, Any],
+    path: str,
+    spec: dict[str, Any],
+    name: dict[str, str],
+    models: dict[str, ModelProperty],
 ) -> OperationView:
     success = [r for r in endpoint.responses.patterns if _is_success(r)]
     content_types = {
@@ -201,6 +354,10 @@ def _operation_view(
     types = sorted({str(r.prop.get_type_string().as_unembedded_code()) for r in success})
     # A documented success without content is upstream's Any: the call returns None.
     return_type = " | ".join(types) if types and types != ["Any"] else "None"
+    if len(endpoint.bodies) > 1:
+        raise GenerationError(f"{raw['operationId']}: several request body types are not supported")
+    params = _raw_parameters(spec, spec["paths"][path], raw)
+    query_names = {_json_name(p): str(p.python_name) for p in endpoint.query_parameters}
     return OperationView(
         endpoint=endpoint,
         raw=raw,
@@ -220,6 +377,9 @@ def _operation_view(
         accept=", ".join(sorted(content_types | {"application/json"})),
         return_type=return_type,
         parsed=return_type != "None",
+        pagination=pagination_view(endpoint, params, models, name["method"]),
+        query_param=query_names.get(QUERY_PARAMETER),
+        order_by_param=query_names.get(ORDER_BY_PARAMETER),
     )
 
 
@@ -230,17 +390,27 @@ def build_groups(
     raw_ops = _raw_operations(spec)
     raw_paths = {id(op): path for path, item in spec.get("paths", {}).items() for op in item.values()}
     groups: dict[str, GroupView] = {}
+    models = {model.class_info.name: model for model in data.models}
     for collection in data.endpoint_collections_by_tag.values():
         for endpoint in collection.endpoints:
             raw = raw_ops[(endpoint.method, str(endpoint.path.get_untrusted_value()))]
             if raw["operationId"] not in names:
                 raise GenerationError(f"{raw['operationId']}: no group/method in openapi/sdk-method-names.json")
-            view = _operation_view(endpoint, raw, raw_paths[id(raw)], spec, names[raw["operationId"]])
+            view = _operation_view(endpoint, raw, raw_paths[id(raw)], spec, names[raw["operationId"]], models)
             groups.setdefault(view.group, GroupView(view.group, pascal(view.group))).operations.append(view)
     for group in groups.values():
         group.operations.sort(key=_method_order)
         if sum(op.method_name in SHADOWING for op in group.operations) > 1:
             raise GenerationError(f"group {group.name} has several methods named like builtins")
+        taken = {op.method_name for op in group.operations} | {"with_raw_response"}
+        for op in group.operations:
+            if op.pagination is not None and op.pagination.method_name in taken:
+                taken_name = op.pagination.method_name
+                raise GenerationError(
+                    f"{op.operation_id}: its paginator's name {taken_name} is taken by another method"
+                )
+            if op.pagination is not None:
+                taken.add(op.pagination.method_name)
         for op in group.operations:
             op.call_path = group.name
     for child, parent in package.subgroups.items():
@@ -251,6 +421,135 @@ def build_groups(
                 op.call_path = f"{parent}.{child}"
     _name_replacements(op for group in _walk(groups.values()) for op in group.operations)
     return [groups[name] for name in sorted(groups)]
+
+
+# Sub-properties deeper than this (or a model inside itself) get no typed fields: raw queries still work.
+MAX_QUERY_DEPTH = 3
+# Codat's property paths (as codat_sdk._query checks them); other JSON names cannot be queried.
+QUERYABLE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+
+
+def _schema_properties(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """An object schema's properties, those of its ``allOf`` parts merged in."""
+    schema = _resolve(spec, schema)
+    properties: dict[str, dict[str, Any]] = {}
+    for part in schema.get("allOf", []):
+        properties.update(_schema_properties(spec, part))
+    properties.update(schema.get("properties", {}))
+    return properties
+
+
+def _ref_name(schema: dict[str, Any]) -> str | None:
+    ref = schema.get("$ref")
+    return ref.rsplit("/", 1)[-1] if isinstance(ref, str) and ref.startswith("#/components/schemas/") else None
+
+
+def _non_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """A nullable schema's one non-null alternative (``anyOf: [X, {type: null}]``), else ``schema``."""
+    for key in ("anyOf", "oneOf"):
+        options = [o for o in schema.get(key, []) if o.get("type") != "null"]
+        if key in schema and len(options) == 1:
+            return options[0]
+    return schema
+
+
+def _scalar_kind(spec: dict[str, Any], schema: dict[str, Any]) -> tuple[str, tuple[str, ...]] | None:
+    """The codat_sdk field class (and enum values) of a scalar schema; None for objects, maps and unions."""
+    schema = _non_null(schema)
+    names = {_ref_name(schema)}
+    resolved = schema
+    while "$ref" in resolved:
+        resolved = _resolve(spec, {"$ref": resolved["$ref"]})
+        names.add(_ref_name(resolved))
+    merged = dict(resolved)
+    for part in resolved.get("allOf", []):  # an annotated $ref: {allOf: [{$ref}], description}
+        if len(resolved["allOf"]) == 1:
+            names.add(_ref_name(part))
+            merged = {**_resolve(spec, part), **{k: v for k, v in resolved.items() if k != "allOf"}}
+    names.add(str(merged.get("title", "")).replace(" ", ""))
+    kind, fmt = merged.get("type"), merged.get("format")
+    enum_values = [v for v in merged.get("enum", []) if v is not None]  # null is no value to query for
+    if enum_values and all(isinstance(v, str) for v in enum_values):
+        return "EnumField", tuple(enum_values)
+    if kind == "string":
+        # Codat's DateTime / Date schemas are plain strings with no format; their names say what they are.
+        if fmt == "date-time" or {"DateTime", "Datetime"} & names:
+            return "DateTimeField", ()
+        if fmt == "date" or "Date" in names:
+            return "DateField", ()
+        return "StringField", ()
+    if kind in ("integer", "number"):
+        return "NumberField", ()
+    if kind == "boolean":
+        return "BoolField", ()
+    return None
+
+
+def _query_fields(
+    spec: dict[str, Any],
+    schema: dict[str, Any],
+    class_name: str,
+    path: str,
+    seen: frozenset[str],
+    out: list[QueryClassView],
+) -> tuple[QueryFieldView, ...]:
+    """The typed fields of an object schema; namespaces of nested objects are appended to ``out``."""
+    fields: list[QueryFieldView] = []
+    for name, raw in _schema_properties(spec, schema).items():
+        if not QUERYABLE_NAME.fullmatch(name):
+            continue
+        attribute = snake(name)
+        attribute = attribute + "_" if keyword.iskeyword(attribute) else attribute
+        wire = f"{path}.{name}" if path else name
+        raw = _non_null(raw)
+        prop = _resolve(spec, raw)
+        if prop.get("type") == "array" and "items" in prop:
+            raw = _non_null(prop["items"])
+            prop = _resolve(spec, raw)
+        scalar = _scalar_kind(spec, raw)
+        if scalar is not None:
+            fields.append(QueryFieldView(attribute, wire, scalar[0], scalar[1]))
+            continue
+        target = _ref_name(raw) or wire
+        properties = _schema_properties(spec, prop)
+        if not properties or target in seen or wire.count(".") + 1 >= MAX_QUERY_DEPTH:
+            continue  # a map (tags), a recursive model, or deeper than anyone queries
+        nested = f"_{class_name.removeprefix('_')}{pascal(name)}"
+        sub = _query_fields(spec, prop, nested, wire, seen | {target}, out)
+        if sub:
+            out.append(QueryClassView(nested, _ref_name(raw) or name, sub, public=False))
+            fields.append(QueryFieldView(attribute, wire, "", namespace=nested))
+    return tuple(fields)
+
+
+def query_classes(spec: dict[str, Any], operations: Iterable[OperationView]) -> list[QueryClassView]:
+    """One class of typed fields per item model of a paged operation taking ``query`` (e.g. CompanyQuery)."""
+    by_model: dict[str, tuple[dict[str, Any], list[str]]] = {}
+    for op in operations:
+        if op.pagination is None or op.query_param is None:
+            continue
+        response = op.raw.get("responses", {}).get("200", {})
+        page_schema = response.get("content", {}).get("application/json", {}).get("schema")
+        if page_schema is None:
+            continue
+        results = _resolve(spec, _schema_properties(spec, page_schema).get("results", {}))
+        if "items" not in results:
+            continue
+        model = op.pagination.item_type
+        calls = [f"client.{op.call_path}.{op.method_name}", f"client.{op.call_path}.{op.pagination.method_name}"]
+        by_model.setdefault(model, (results["items"], []))[1].extend(calls)
+    classes: list[QueryClassView] = []
+    for model in sorted(by_model):
+        schema, calls = by_model[model]
+        name = f"{model}Query"
+        nested: list[QueryClassView] = []
+        fields = _query_fields(spec, schema, name, "", frozenset({_ref_name(schema) or model}), nested)
+        classes.extend(nested)
+        classes.append(QueryClassView(name, model, fields, tuple(calls)))
+    for op in operations:
+        if op.pagination is not None and op.query_param is not None and op.pagination.item_type in by_model:
+            op.query_class = f"{op.pagination.item_type}Query"
+    return classes
 
 
 # Our templates import these from codat_sdk directly; upload and download methods take runtime types,
@@ -342,6 +641,7 @@ def render_package(spec: dict[str, Any], package: PackageConfig, out: Path) -> l
     names = json.loads(METHOD_NAMES_FILE.read_text(encoding="utf-8"))[package.api]
     groups = build_groups(data, spec, package, names)
     operations = [op for group in _walk(groups) for op in group.operations]
+    queries = query_classes(spec, operations)
     renderer = Renderer(data, config, package, out / package.package)
     info = spec["info"]
     context = {
@@ -353,6 +653,7 @@ def render_package(spec: dict[str, Any], package: PackageConfig, out: Path) -> l
         "spec_version": info["version"],
         "servers": [server["url"] for server in spec.get("servers", [])],
         "retries": retry_defaults(spec),
+        "query_classes": queries,
         "error_model": next((m.class_info for m in data.models if m.class_info.name == "ErrorMessage"), None),
     }
     renderer.write("__init__.py", "package_init.py.jinja", **context)
@@ -364,7 +665,10 @@ def render_package(spec: dict[str, Any], package: PackageConfig, out: Path) -> l
             f"resources/{group.name}.py",
             "resource.py.jinja",
             group=group,
-            group_imports=endpoint_imports(group.operations),
+            group_imports=sorted(
+                {*endpoint_imports(group.operations)}
+                | {line for op in group.operations if op.pagination for line in op.pagination.item_imports}
+            ),
             **context,
         )
     renderer.write("resources/__init__.py", "resources_init.py.jinja", **context)
@@ -374,10 +678,12 @@ def render_package(spec: dict[str, Any], package: PackageConfig, out: Path) -> l
             "operation.py.jinja",
             op=op,
             endpoint=op.endpoint,
-            op_imports=endpoint_imports([op]),
+            op_imports=sorted({*endpoint_imports([op]), *(op.pagination.item_imports if op.pagination else ())}),
             **context,
         )
     renderer.write("operations/__init__.py", "operations_init.py.jinja", **context)
+    if context["query_classes"]:
+        renderer.write("queries.py", "queries.py.jinja", **context)
     models = []
     for model in data.models:
         renderer.write(f"models/{model.class_info.module_name}.py", "model.py.jinja", model=model)

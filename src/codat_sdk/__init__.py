@@ -26,6 +26,7 @@ from ._errors import (
     UnexpectedStatusError,
 )
 from ._operation import Operation
+from ._pagination import AsyncPaginator, PageContents, SyncPaginator, present
 from ._paths import path_segment
 from ._query import (
     MAX_QUERY_LENGTH,
@@ -60,6 +61,7 @@ __all__ = [
     "APITimeoutError",
     "AsyncAPIClient",
     "AsyncBinaryResponse",
+    "AsyncPaginator",
     "AsyncResource",
     "BackoffStrategy",
     "BadRequestError",
@@ -84,6 +86,7 @@ __all__ = [
     "OpenStrEnum",
     "Operation",
     "OrderBy",
+    "PageContents",
     "PaymentRequiredError",
     "Query",
     "QueryError",
@@ -97,6 +100,7 @@ __all__ = [
     "ServiceUnavailableError",
     "StringField",
     "SyncAPIClient",
+    "SyncPaginator",
     "SyncResource",
     "Timeout",
     "UnauthorizedError",
@@ -107,6 +111,7 @@ __all__ = [
     "__version__",
     "order_by",
     "path_segment",
+    "present",
     "to_order_by_param",
     "to_query_param",
 ]

@@ -8,8 +8,20 @@ from uuid import UUID
 
 import httpx
 
-from codat_sdk import UNSET, Operation, Unset, path_segment
+from codat_sdk import (
+    UNSET,
+    Operation,
+    OrderBy,
+    PageContents,
+    Query,
+    Unset,
+    path_segment,
+    present,
+    to_order_by_param,
+    to_query_param,
+)
 
+from ..models.push_operation import PushOperation
 from ..models.push_operations import PushOperations
 
 OPERATION = Operation(id="get-company-push-history", method="GET", path="/companies/{companyId}/push")
@@ -20,9 +32,14 @@ def build(
     *,
     page: int | Unset = 1,
     page_size: int | Unset = 100,
-    query: str | Unset = UNSET,
-    order_by: str | Unset = UNSET,
+    query: str | Query | Unset = UNSET,
+    order_by: str | OrderBy | Unset = UNSET,
 ) -> dict[str, Any]:
+    if not isinstance(query, Unset):
+        query = to_query_param(query)
+    if not isinstance(order_by, Unset):
+        order_by = to_order_by_param(order_by)
+
     params: dict[str, Any] = {}
 
     params["page"] = page
@@ -49,3 +66,13 @@ def parse(response: httpx.Response) -> PushOperations:
     response_200 = PushOperations.from_dict(response.json())
 
     return response_200
+
+
+def page_contents(page: PushOperations) -> PageContents[PushOperation]:
+    """The items of one page and what tells whether another follows, for the paginator."""
+    links = present(page.field_links)
+    return PageContents(
+        items=present(page.results) or [],
+        total_results=present(page.total_results),
+        has_next=None if links is None else present(links.next_) is not None,
+    )

@@ -8,8 +8,9 @@ from uuid import UUID
 
 import httpx
 
-from codat_sdk import UNSET, Operation, Unset, path_segment
+from codat_sdk import UNSET, Operation, PageContents, Unset, path_segment, present
 
+from ..models.custom_data_type_record import CustomDataTypeRecord
 from ..models.custom_data_type_records import CustomDataTypeRecords
 
 OPERATION = Operation(
@@ -49,3 +50,11 @@ def parse(response: httpx.Response) -> CustomDataTypeRecords:
     response_200 = CustomDataTypeRecords.from_dict(response.json())
 
     return response_200
+
+
+def page_contents(page: CustomDataTypeRecords) -> PageContents[CustomDataTypeRecord]:
+    """The items of one page and what tells whether another follows, for the paginator."""
+    return PageContents(
+        items=present(page.results) or [],
+        total_results=present(page.total_results),
+    )

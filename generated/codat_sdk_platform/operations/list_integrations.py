@@ -7,8 +7,19 @@ from typing import Any
 
 import httpx
 
-from codat_sdk import UNSET, Operation, Unset
+from codat_sdk import (
+    UNSET,
+    Operation,
+    OrderBy,
+    PageContents,
+    Query,
+    Unset,
+    present,
+    to_order_by_param,
+    to_query_param,
+)
 
+from ..models.integration import Integration
 from ..models.integrations import Integrations
 
 OPERATION = Operation(id="list-integrations", method="GET", path="/integrations")
@@ -18,9 +29,14 @@ def build(
     *,
     page: int | Unset = 1,
     page_size: int | Unset = 100,
-    query: str | Unset = UNSET,
-    order_by: str | Unset = UNSET,
+    query: str | Query | Unset = UNSET,
+    order_by: str | OrderBy | Unset = UNSET,
 ) -> dict[str, Any]:
+    if not isinstance(query, Unset):
+        query = to_query_param(query)
+    if not isinstance(order_by, Unset):
+        order_by = to_order_by_param(order_by)
+
     params: dict[str, Any] = {}
 
     params["page"] = page
@@ -47,3 +63,13 @@ def parse(response: httpx.Response) -> Integrations:
     response_200 = Integrations.from_dict(response.json())
 
     return response_200
+
+
+def page_contents(page: Integrations) -> PageContents[Integration]:
+    """The items of one page and what tells whether another follows, for the paginator."""
+    links = present(page.field_links)
+    return PageContents(
+        items=present(page.results) or [],
+        total_results=present(page.total_results),
+        has_next=None if links is None else present(links.next_) is not None,
+    )

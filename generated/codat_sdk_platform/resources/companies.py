@@ -9,12 +9,18 @@ from typing import TYPE_CHECKING
 
 from codat_sdk import (
     UNSET,
+    AsyncPaginator,
     AsyncResource,
+    OrderBy,
+    Query,
     RawResponse,
     RetryConfig,
+    SyncPaginator,
     SyncResource,
     Timeout,
     Unset,
+    to_order_by_param,
+    to_query_param,
 )
 
 if TYPE_CHECKING:
@@ -589,13 +595,76 @@ class CompaniesResource(SyncResource):
             retries=retries,
         )
 
+    def list_all(
+        self,
+        *,
+        query: str | Query | Unset = UNSET,
+        order_by: str | OrderBy | Unset = UNSET,
+        tags: str | Unset = UNSET,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_page: int = 1,
+        server_url: str | None = None,
+        timeout: Timeout | Unset = UNSET,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
+    ) -> SyncPaginator[Company, Companies]:
+        """Every ``Company`` of ``list()``, page after page: ``for item in ...``; ``.pages()`` for pages.
+
+        Sends ``GET /companies`` once per page of ``page_size`` items
+        (1-5000), as the loop asks for it, each page retried per ``retries``. Stops after an
+        empty page, the last page (``totalResults`` or no ``_links.next``), or ``max_items`` items.
+        A page that still fails raises; iterating the paginator again retries that page, and
+        ``start_page=paginator.next_page`` resumes from it in a new paginator.
+        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.CompanyQuery``.
+
+        Raises:
+            ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
+            codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
+        """
+        from ..operations import list_companies as _list_companies
+
+        if not isinstance(query, Unset):
+            query = to_query_param(query)
+        if not isinstance(order_by, Unset):
+            order_by = to_order_by_param(order_by)
+
+        def fetch(page_number: int, size: int) -> Companies:
+            return self._client._call(
+                _list_companies.OPERATION,
+                _list_companies.build(
+                    page=page_number,
+                    page_size=size,
+                    query=query,
+                    order_by=order_by,
+                    tags=tags,
+                ),
+                _list_companies.parse,
+                server_url=server_url,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                retries=retries,
+            )
+
+        return SyncPaginator(
+            fetch,
+            _list_companies.page_contents,
+            page_size=page_size,
+            max_items=max_items,
+            start_page=start_page,
+            min_page_size=1,
+            max_page_size=5000,
+        )
+
     def list(
         self,
         *,
         page: int | Unset = 1,
         page_size: int | Unset = 100,
-        query: str | Unset = UNSET,
-        order_by: str | Unset = UNSET,
+        query: str | Query | Unset = UNSET,
+        order_by: str | OrderBy | Unset = UNSET,
         tags: str | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -632,6 +701,8 @@ class CompaniesResource(SyncResource):
         - Owning team and region: `region = uk && owningTeam = invoice-finance`
 
         ``GET /companies`` (operationId ``list-companies``).
+        Every item of every page: ``list_all()``.
+        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.CompanyQuery``.
 
         Args:
             page (int | Unset):  Default: 1. Example: 1.
@@ -1224,8 +1295,8 @@ class CompaniesResourceWithRawResponse(SyncResource):
         *,
         page: int | Unset = 1,
         page_size: int | Unset = 100,
-        query: str | Unset = UNSET,
-        order_by: str | Unset = UNSET,
+        query: str | Query | Unset = UNSET,
+        order_by: str | OrderBy | Unset = UNSET,
         tags: str | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -1262,6 +1333,7 @@ class CompaniesResourceWithRawResponse(SyncResource):
         - Owning team and region: `region = uk && owningTeam = invoice-finance`
 
         ``GET /companies`` (operationId ``list-companies``).
+        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.CompanyQuery``.
 
         Args:
             page (int | Unset):  Default: 1. Example: 1.
@@ -1854,13 +1926,76 @@ class AsyncCompaniesResource(AsyncResource):
             retries=retries,
         )
 
+    def list_all(
+        self,
+        *,
+        query: str | Query | Unset = UNSET,
+        order_by: str | OrderBy | Unset = UNSET,
+        tags: str | Unset = UNSET,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_page: int = 1,
+        server_url: str | None = None,
+        timeout: Timeout | Unset = UNSET,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
+    ) -> AsyncPaginator[Company, Companies]:
+        """Every ``Company`` of ``list()``, page after page: ``async for item in ...``; ``.pages()`` for pages.
+
+        Sends ``GET /companies`` once per page of ``page_size`` items
+        (1-5000), as the loop asks for it, each page retried per ``retries``. Stops after an
+        empty page, the last page (``totalResults`` or no ``_links.next``), or ``max_items`` items.
+        A page that still fails raises; iterating the paginator again retries that page, and
+        ``start_page=paginator.next_page`` resumes from it in a new paginator.
+        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.CompanyQuery``.
+
+        Raises:
+            ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
+            codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
+        """
+        from ..operations import list_companies as _list_companies
+
+        if not isinstance(query, Unset):
+            query = to_query_param(query)
+        if not isinstance(order_by, Unset):
+            order_by = to_order_by_param(order_by)
+
+        async def fetch(page_number: int, size: int) -> Companies:
+            return await self._client._call(
+                _list_companies.OPERATION,
+                _list_companies.build(
+                    page=page_number,
+                    page_size=size,
+                    query=query,
+                    order_by=order_by,
+                    tags=tags,
+                ),
+                _list_companies.parse,
+                server_url=server_url,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                retries=retries,
+            )
+
+        return AsyncPaginator(
+            fetch,
+            _list_companies.page_contents,
+            page_size=page_size,
+            max_items=max_items,
+            start_page=start_page,
+            min_page_size=1,
+            max_page_size=5000,
+        )
+
     async def list(
         self,
         *,
         page: int | Unset = 1,
         page_size: int | Unset = 100,
-        query: str | Unset = UNSET,
-        order_by: str | Unset = UNSET,
+        query: str | Query | Unset = UNSET,
+        order_by: str | OrderBy | Unset = UNSET,
         tags: str | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -1897,6 +2032,8 @@ class AsyncCompaniesResource(AsyncResource):
         - Owning team and region: `region = uk && owningTeam = invoice-finance`
 
         ``GET /companies`` (operationId ``list-companies``).
+        Every item of every page: ``list_all()``.
+        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.CompanyQuery``.
 
         Args:
             page (int | Unset):  Default: 1. Example: 1.
@@ -2489,8 +2626,8 @@ class AsyncCompaniesResourceWithRawResponse(AsyncResource):
         *,
         page: int | Unset = 1,
         page_size: int | Unset = 100,
-        query: str | Unset = UNSET,
-        order_by: str | Unset = UNSET,
+        query: str | Query | Unset = UNSET,
+        order_by: str | OrderBy | Unset = UNSET,
         tags: str | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -2527,6 +2664,7 @@ class AsyncCompaniesResourceWithRawResponse(AsyncResource):
         - Owning team and region: `region = uk && owningTeam = invoice-finance`
 
         ``GET /companies`` (operationId ``list-companies``).
+        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.CompanyQuery``.
 
         Args:
             page (int | Unset):  Default: 1. Example: 1.

@@ -9,12 +9,18 @@ from typing import TYPE_CHECKING
 
 from codat_sdk import (
     UNSET,
+    AsyncPaginator,
     AsyncResource,
+    OrderBy,
+    Query,
     RawResponse,
     RetryConfig,
+    SyncPaginator,
     SyncResource,
     Timeout,
     Unset,
+    to_order_by_param,
+    to_query_param,
 )
 
 if TYPE_CHECKING:
@@ -280,14 +286,77 @@ class ConnectionsResource(SyncResource):
             retries=retries,
         )
 
+    def list_all(
+        self,
+        company_id: UUID,
+        *,
+        query: str | Query | Unset = UNSET,
+        order_by: str | OrderBy | Unset = UNSET,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_page: int = 1,
+        server_url: str | None = None,
+        timeout: Timeout | Unset = UNSET,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
+    ) -> SyncPaginator[Connection, Connections]:
+        """Every ``Connection`` of ``list()``, page after page: ``for item in ...``; ``.pages()`` for pages.
+
+        Sends ``GET /companies/{companyId}/connections`` once per page of ``page_size`` items
+        (1-5000), as the loop asks for it, each page retried per ``retries``. Stops after an
+        empty page, the last page (``totalResults`` or no ``_links.next``), or ``max_items`` items.
+        A page that still fails raises; iterating the paginator again retries that page, and
+        ``start_page=paginator.next_page`` resumes from it in a new paginator.
+        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.ConnectionQuery``.
+
+        Raises:
+            ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
+            codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
+        """
+        from ..operations import list_connections as _list_connections
+
+        if not isinstance(query, Unset):
+            query = to_query_param(query)
+        if not isinstance(order_by, Unset):
+            order_by = to_order_by_param(order_by)
+
+        def fetch(page_number: int, size: int) -> Connections:
+            return self._client._call(
+                _list_connections.OPERATION,
+                _list_connections.build(
+                    company_id=company_id,
+                    page=page_number,
+                    page_size=size,
+                    query=query,
+                    order_by=order_by,
+                ),
+                _list_connections.parse,
+                server_url=server_url,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                retries=retries,
+            )
+
+        return SyncPaginator(
+            fetch,
+            _list_connections.page_contents,
+            page_size=page_size,
+            max_items=max_items,
+            start_page=start_page,
+            min_page_size=1,
+            max_page_size=5000,
+        )
+
     def list(
         self,
         company_id: UUID,
         *,
         page: int | Unset = 1,
         page_size: int | Unset = 100,
-        query: str | Unset = UNSET,
-        order_by: str | Unset = UNSET,
+        query: str | Query | Unset = UNSET,
+        order_by: str | OrderBy | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -299,6 +368,8 @@ class ConnectionsResource(SyncResource):
         ﻿List the connections for a company.
 
         ``GET /companies/{companyId}/connections`` (operationId ``list-connections``).
+        Every item of every page: ``list_all()``.
+        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.ConnectionQuery``.
 
         Args:
             company_id (UUID): Unique identifier for your SMB in Codat. Example:
@@ -587,8 +658,8 @@ class ConnectionsResourceWithRawResponse(SyncResource):
         *,
         page: int | Unset = 1,
         page_size: int | Unset = 100,
-        query: str | Unset = UNSET,
-        order_by: str | Unset = UNSET,
+        query: str | Query | Unset = UNSET,
+        order_by: str | OrderBy | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -600,6 +671,7 @@ class ConnectionsResourceWithRawResponse(SyncResource):
         ﻿List the connections for a company.
 
         ``GET /companies/{companyId}/connections`` (operationId ``list-connections``).
+        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.ConnectionQuery``.
 
         Args:
             company_id (UUID): Unique identifier for your SMB in Codat. Example:
@@ -887,14 +959,77 @@ class AsyncConnectionsResource(AsyncResource):
             retries=retries,
         )
 
+    def list_all(
+        self,
+        company_id: UUID,
+        *,
+        query: str | Query | Unset = UNSET,
+        order_by: str | OrderBy | Unset = UNSET,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_page: int = 1,
+        server_url: str | None = None,
+        timeout: Timeout | Unset = UNSET,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
+    ) -> AsyncPaginator[Connection, Connections]:
+        """Every ``Connection`` of ``list()``, page after page: ``async for item in ...``; ``.pages()`` for pages.
+
+        Sends ``GET /companies/{companyId}/connections`` once per page of ``page_size`` items
+        (1-5000), as the loop asks for it, each page retried per ``retries``. Stops after an
+        empty page, the last page (``totalResults`` or no ``_links.next``), or ``max_items`` items.
+        A page that still fails raises; iterating the paginator again retries that page, and
+        ``start_page=paginator.next_page`` resumes from it in a new paginator.
+        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.ConnectionQuery``.
+
+        Raises:
+            ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
+            codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
+        """
+        from ..operations import list_connections as _list_connections
+
+        if not isinstance(query, Unset):
+            query = to_query_param(query)
+        if not isinstance(order_by, Unset):
+            order_by = to_order_by_param(order_by)
+
+        async def fetch(page_number: int, size: int) -> Connections:
+            return await self._client._call(
+                _list_connections.OPERATION,
+                _list_connections.build(
+                    company_id=company_id,
+                    page=page_number,
+                    page_size=size,
+                    query=query,
+                    order_by=order_by,
+                ),
+                _list_connections.parse,
+                server_url=server_url,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                retries=retries,
+            )
+
+        return AsyncPaginator(
+            fetch,
+            _list_connections.page_contents,
+            page_size=page_size,
+            max_items=max_items,
+            start_page=start_page,
+            min_page_size=1,
+            max_page_size=5000,
+        )
+
     async def list(
         self,
         company_id: UUID,
         *,
         page: int | Unset = 1,
         page_size: int | Unset = 100,
-        query: str | Unset = UNSET,
-        order_by: str | Unset = UNSET,
+        query: str | Query | Unset = UNSET,
+        order_by: str | OrderBy | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -906,6 +1041,8 @@ class AsyncConnectionsResource(AsyncResource):
         ﻿List the connections for a company.
 
         ``GET /companies/{companyId}/connections`` (operationId ``list-connections``).
+        Every item of every page: ``list_all()``.
+        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.ConnectionQuery``.
 
         Args:
             company_id (UUID): Unique identifier for your SMB in Codat. Example:
@@ -1194,8 +1331,8 @@ class AsyncConnectionsResourceWithRawResponse(AsyncResource):
         *,
         page: int | Unset = 1,
         page_size: int | Unset = 100,
-        query: str | Unset = UNSET,
-        order_by: str | Unset = UNSET,
+        query: str | Query | Unset = UNSET,
+        order_by: str | OrderBy | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -1207,6 +1344,7 @@ class AsyncConnectionsResourceWithRawResponse(AsyncResource):
         ﻿List the connections for a company.
 
         ``GET /companies/{companyId}/connections`` (operationId ``list-connections``).
+        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.ConnectionQuery``.
 
         Args:
             company_id (UUID): Unique identifier for your SMB in Codat. Example:

@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING
 
 from codat_sdk import (
     UNSET,
+    AsyncPaginator,
     AsyncResource,
     RawResponse,
     RetryConfig,
+    SyncPaginator,
     SyncResource,
     Timeout,
     Unset,
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
     from uuid import UUID
 
     from ..models.custom_data_type_configuration import CustomDataTypeConfiguration
+    from ..models.custom_data_type_record import CustomDataTypeRecord
     from ..models.custom_data_type_records import CustomDataTypeRecords
     from ..models.pull_operation import PullOperation
 
@@ -209,6 +212,63 @@ class CustomDataTypeResource(SyncResource):
             retries=retries,
         )
 
+    def list_all(
+        self,
+        company_id: UUID,
+        connection_id: UUID,
+        custom_data_identifier: str,
+        *,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_page: int = 1,
+        server_url: str | None = None,
+        timeout: Timeout | Unset = UNSET,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
+    ) -> SyncPaginator[CustomDataTypeRecord, CustomDataTypeRecords]:
+        """Every ``CustomDataTypeRecord`` of ``list()``, page after page: ``for item in ...``; ``.pages()`` for pages.
+
+        Sends ``GET /companies/{companyId}/connections/{connectionId}/data/custom/{customDataIdentifier}`` once per page of ``page_size`` items
+        (1-5000), as the loop asks for it, each page retried per ``retries``. Stops after an
+        empty page, the last page (``totalResults``), or ``max_items`` items.
+        A page that still fails raises; iterating the paginator again retries that page, and
+        ``start_page=paginator.next_page`` resumes from it in a new paginator.
+
+        Raises:
+            ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
+            codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
+        """
+        from ..operations import list_custom_data_type_records as _list_custom_data_type_records
+
+        def fetch(page_number: int, size: int) -> CustomDataTypeRecords:
+            return self._client._call(
+                _list_custom_data_type_records.OPERATION,
+                _list_custom_data_type_records.build(
+                    company_id=company_id,
+                    connection_id=connection_id,
+                    custom_data_identifier=custom_data_identifier,
+                    page=page_number,
+                    page_size=size,
+                ),
+                _list_custom_data_type_records.parse,
+                server_url=server_url,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                retries=retries,
+            )
+
+        return SyncPaginator(
+            fetch,
+            _list_custom_data_type_records.page_contents,
+            page_size=page_size,
+            max_items=max_items,
+            start_page=start_page,
+            min_page_size=1,
+            max_page_size=5000,
+        )
+
     def list(
         self,
         company_id: UUID,
@@ -234,6 +294,7 @@ class CustomDataTypeResource(SyncResource):
         api#/operations/configure-custom-data-type)
 
         ``GET /companies/{companyId}/connections/{connectionId}/data/custom/{customDataIdentifier}`` (operationId ``list-custom-data-type-records``).
+        Every item of every page: ``list_all()``.
 
         Args:
             company_id (UUID): Unique identifier for your SMB in Codat. Example:
@@ -692,6 +753,63 @@ class AsyncCustomDataTypeResource(AsyncResource):
             retries=retries,
         )
 
+    def list_all(
+        self,
+        company_id: UUID,
+        connection_id: UUID,
+        custom_data_identifier: str,
+        *,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_page: int = 1,
+        server_url: str | None = None,
+        timeout: Timeout | Unset = UNSET,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
+    ) -> AsyncPaginator[CustomDataTypeRecord, CustomDataTypeRecords]:
+        """Every ``CustomDataTypeRecord`` of ``list()``, page after page: ``async for item in ...``; ``.pages()`` for pages.
+
+        Sends ``GET /companies/{companyId}/connections/{connectionId}/data/custom/{customDataIdentifier}`` once per page of ``page_size`` items
+        (1-5000), as the loop asks for it, each page retried per ``retries``. Stops after an
+        empty page, the last page (``totalResults``), or ``max_items`` items.
+        A page that still fails raises; iterating the paginator again retries that page, and
+        ``start_page=paginator.next_page`` resumes from it in a new paginator.
+
+        Raises:
+            ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
+            codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
+        """
+        from ..operations import list_custom_data_type_records as _list_custom_data_type_records
+
+        async def fetch(page_number: int, size: int) -> CustomDataTypeRecords:
+            return await self._client._call(
+                _list_custom_data_type_records.OPERATION,
+                _list_custom_data_type_records.build(
+                    company_id=company_id,
+                    connection_id=connection_id,
+                    custom_data_identifier=custom_data_identifier,
+                    page=page_number,
+                    page_size=size,
+                ),
+                _list_custom_data_type_records.parse,
+                server_url=server_url,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                retries=retries,
+            )
+
+        return AsyncPaginator(
+            fetch,
+            _list_custom_data_type_records.page_contents,
+            page_size=page_size,
+            max_items=max_items,
+            start_page=start_page,
+            min_page_size=1,
+            max_page_size=5000,
+        )
+
     async def list(
         self,
         company_id: UUID,
@@ -717,6 +835,7 @@ class AsyncCustomDataTypeResource(AsyncResource):
         api#/operations/configure-custom-data-type)
 
         ``GET /companies/{companyId}/connections/{connectionId}/data/custom/{customDataIdentifier}`` (operationId ``list-custom-data-type-records``).
+        Every item of every page: ``list_all()``.
 
         Args:
             company_id (UUID): Unique identifier for your SMB in Codat. Example:

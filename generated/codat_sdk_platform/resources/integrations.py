@@ -9,12 +9,18 @@ from typing import TYPE_CHECKING
 
 from codat_sdk import (
     UNSET,
+    AsyncPaginator,
     AsyncResource,
+    OrderBy,
+    Query,
     RawResponse,
     RetryConfig,
+    SyncPaginator,
     SyncResource,
     Timeout,
     Unset,
+    to_order_by_param,
+    to_query_param,
 )
 
 if TYPE_CHECKING:
@@ -123,13 +129,74 @@ class IntegrationsResource(SyncResource):
             retries=retries,
         )
 
+    def list_all(
+        self,
+        *,
+        query: str | Query | Unset = UNSET,
+        order_by: str | OrderBy | Unset = UNSET,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_page: int = 1,
+        server_url: str | None = None,
+        timeout: Timeout | Unset = UNSET,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
+    ) -> SyncPaginator[Integration, Integrations]:
+        """Every ``Integration`` of ``list()``, page after page: ``for item in ...``; ``.pages()`` for pages.
+
+        Sends ``GET /integrations`` once per page of ``page_size`` items
+        (1-5000), as the loop asks for it, each page retried per ``retries``. Stops after an
+        empty page, the last page (``totalResults`` or no ``_links.next``), or ``max_items`` items.
+        A page that still fails raises; iterating the paginator again retries that page, and
+        ``start_page=paginator.next_page`` resumes from it in a new paginator.
+        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.IntegrationQuery``.
+
+        Raises:
+            ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
+            codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
+        """
+        from ..operations import list_integrations as _list_integrations
+
+        if not isinstance(query, Unset):
+            query = to_query_param(query)
+        if not isinstance(order_by, Unset):
+            order_by = to_order_by_param(order_by)
+
+        def fetch(page_number: int, size: int) -> Integrations:
+            return self._client._call(
+                _list_integrations.OPERATION,
+                _list_integrations.build(
+                    page=page_number,
+                    page_size=size,
+                    query=query,
+                    order_by=order_by,
+                ),
+                _list_integrations.parse,
+                server_url=server_url,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                retries=retries,
+            )
+
+        return SyncPaginator(
+            fetch,
+            _list_integrations.page_contents,
+            page_size=page_size,
+            max_items=max_items,
+            start_page=start_page,
+            min_page_size=1,
+            max_page_size=5000,
+        )
+
     def list(
         self,
         *,
         page: int | Unset = 1,
         page_size: int | Unset = 100,
-        query: str | Unset = UNSET,
-        order_by: str | Unset = UNSET,
+        query: str | Query | Unset = UNSET,
+        order_by: str | OrderBy | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -141,6 +208,8 @@ class IntegrationsResource(SyncResource):
         List your available integrations
 
         ``GET /integrations`` (operationId ``list-integrations``).
+        Every item of every page: ``list_all()``.
+        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.IntegrationQuery``.
 
         Args:
             page (int | Unset):  Default: 1. Example: 1.
@@ -272,8 +341,8 @@ class IntegrationsResourceWithRawResponse(SyncResource):
         *,
         page: int | Unset = 1,
         page_size: int | Unset = 100,
-        query: str | Unset = UNSET,
-        order_by: str | Unset = UNSET,
+        query: str | Query | Unset = UNSET,
+        order_by: str | OrderBy | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -285,6 +354,7 @@ class IntegrationsResourceWithRawResponse(SyncResource):
         List your available integrations
 
         ``GET /integrations`` (operationId ``list-integrations``).
+        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.IntegrationQuery``.
 
         Args:
             page (int | Unset):  Default: 1. Example: 1.
@@ -416,13 +486,74 @@ class AsyncIntegrationsResource(AsyncResource):
             retries=retries,
         )
 
+    def list_all(
+        self,
+        *,
+        query: str | Query | Unset = UNSET,
+        order_by: str | OrderBy | Unset = UNSET,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_page: int = 1,
+        server_url: str | None = None,
+        timeout: Timeout | Unset = UNSET,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
+    ) -> AsyncPaginator[Integration, Integrations]:
+        """Every ``Integration`` of ``list()``, page after page: ``async for item in ...``; ``.pages()`` for pages.
+
+        Sends ``GET /integrations`` once per page of ``page_size`` items
+        (1-5000), as the loop asks for it, each page retried per ``retries``. Stops after an
+        empty page, the last page (``totalResults`` or no ``_links.next``), or ``max_items`` items.
+        A page that still fails raises; iterating the paginator again retries that page, and
+        ``start_page=paginator.next_page`` resumes from it in a new paginator.
+        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.IntegrationQuery``.
+
+        Raises:
+            ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
+            codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
+        """
+        from ..operations import list_integrations as _list_integrations
+
+        if not isinstance(query, Unset):
+            query = to_query_param(query)
+        if not isinstance(order_by, Unset):
+            order_by = to_order_by_param(order_by)
+
+        async def fetch(page_number: int, size: int) -> Integrations:
+            return await self._client._call(
+                _list_integrations.OPERATION,
+                _list_integrations.build(
+                    page=page_number,
+                    page_size=size,
+                    query=query,
+                    order_by=order_by,
+                ),
+                _list_integrations.parse,
+                server_url=server_url,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                retries=retries,
+            )
+
+        return AsyncPaginator(
+            fetch,
+            _list_integrations.page_contents,
+            page_size=page_size,
+            max_items=max_items,
+            start_page=start_page,
+            min_page_size=1,
+            max_page_size=5000,
+        )
+
     async def list(
         self,
         *,
         page: int | Unset = 1,
         page_size: int | Unset = 100,
-        query: str | Unset = UNSET,
-        order_by: str | Unset = UNSET,
+        query: str | Query | Unset = UNSET,
+        order_by: str | OrderBy | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -434,6 +565,8 @@ class AsyncIntegrationsResource(AsyncResource):
         List your available integrations
 
         ``GET /integrations`` (operationId ``list-integrations``).
+        Every item of every page: ``list_all()``.
+        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.IntegrationQuery``.
 
         Args:
             page (int | Unset):  Default: 1. Example: 1.
@@ -565,8 +698,8 @@ class AsyncIntegrationsResourceWithRawResponse(AsyncResource):
         *,
         page: int | Unset = 1,
         page_size: int | Unset = 100,
-        query: str | Unset = UNSET,
-        order_by: str | Unset = UNSET,
+        query: str | Query | Unset = UNSET,
+        order_by: str | OrderBy | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -578,6 +711,7 @@ class AsyncIntegrationsResourceWithRawResponse(AsyncResource):
         List your available integrations
 
         ``GET /integrations`` (operationId ``list-integrations``).
+        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.IntegrationQuery``.
 
         Args:
             page (int | Unset):  Default: 1. Example: 1.

@@ -9,12 +9,18 @@ from typing import TYPE_CHECKING
 
 from codat_sdk import (
     UNSET,
+    AsyncPaginator,
     AsyncResource,
+    OrderBy,
+    Query,
     RawResponse,
     RetryConfig,
+    SyncPaginator,
     SyncResource,
     Timeout,
     Unset,
+    to_order_by_param,
+    to_query_param,
 )
 
 if TYPE_CHECKING:
@@ -148,14 +154,77 @@ class PushDataResource(SyncResource):
             retries=retries,
         )
 
+    def list_all_operations(
+        self,
+        company_id: UUID,
+        *,
+        query: str | Query | Unset = UNSET,
+        order_by: str | OrderBy | Unset = UNSET,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_page: int = 1,
+        server_url: str | None = None,
+        timeout: Timeout | Unset = UNSET,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
+    ) -> SyncPaginator[PushOperation, PushOperations]:
+        """Every ``PushOperation`` of ``list_operations()``, page after page: ``for item in ...``; ``.pages()`` for pages.
+
+        Sends ``GET /companies/{companyId}/push`` once per page of ``page_size`` items
+        (1-5000), as the loop asks for it, each page retried per ``retries``. Stops after an
+        empty page, the last page (``totalResults`` or no ``_links.next``), or ``max_items`` items.
+        A page that still fails raises; iterating the paginator again retries that page, and
+        ``start_page=paginator.next_page`` resumes from it in a new paginator.
+        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.PushOperationQuery``.
+
+        Raises:
+            ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
+            codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
+        """
+        from ..operations import get_company_push_history as _get_company_push_history
+
+        if not isinstance(query, Unset):
+            query = to_query_param(query)
+        if not isinstance(order_by, Unset):
+            order_by = to_order_by_param(order_by)
+
+        def fetch(page_number: int, size: int) -> PushOperations:
+            return self._client._call(
+                _get_company_push_history.OPERATION,
+                _get_company_push_history.build(
+                    company_id=company_id,
+                    page=page_number,
+                    page_size=size,
+                    query=query,
+                    order_by=order_by,
+                ),
+                _get_company_push_history.parse,
+                server_url=server_url,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                retries=retries,
+            )
+
+        return SyncPaginator(
+            fetch,
+            _get_company_push_history.page_contents,
+            page_size=page_size,
+            max_items=max_items,
+            start_page=start_page,
+            min_page_size=1,
+            max_page_size=5000,
+        )
+
     def list_operations(
         self,
         company_id: UUID,
         *,
         page: int | Unset = 1,
         page_size: int | Unset = 100,
-        query: str | Unset = UNSET,
-        order_by: str | Unset = UNSET,
+        query: str | Query | Unset = UNSET,
+        order_by: str | OrderBy | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -171,6 +240,8 @@ class PushDataResource(SyncResource):
         of records, or uploading attachments in the connected accounting software.
 
         ``GET /companies/{companyId}/push`` (operationId ``get-company-push-history``).
+        Every item of every page: ``list_all_operations()``.
+        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.PushOperationQuery``.
 
         Args:
             company_id (UUID): Unique identifier for your SMB in Codat. Example:
@@ -328,8 +399,8 @@ class PushDataResourceWithRawResponse(SyncResource):
         *,
         page: int | Unset = 1,
         page_size: int | Unset = 100,
-        query: str | Unset = UNSET,
-        order_by: str | Unset = UNSET,
+        query: str | Query | Unset = UNSET,
+        order_by: str | OrderBy | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -345,6 +416,7 @@ class PushDataResourceWithRawResponse(SyncResource):
         of records, or uploading attachments in the connected accounting software.
 
         ``GET /companies/{companyId}/push`` (operationId ``get-company-push-history``).
+        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.PushOperationQuery``.
 
         Args:
             company_id (UUID): Unique identifier for your SMB in Codat. Example:
@@ -501,14 +573,77 @@ class AsyncPushDataResource(AsyncResource):
             retries=retries,
         )
 
+    def list_all_operations(
+        self,
+        company_id: UUID,
+        *,
+        query: str | Query | Unset = UNSET,
+        order_by: str | OrderBy | Unset = UNSET,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_page: int = 1,
+        server_url: str | None = None,
+        timeout: Timeout | Unset = UNSET,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
+    ) -> AsyncPaginator[PushOperation, PushOperations]:
+        """Every ``PushOperation`` of ``list_operations()``, page after page: ``async for item in ...``; ``.pages()`` for pages.
+
+        Sends ``GET /companies/{companyId}/push`` once per page of ``page_size`` items
+        (1-5000), as the loop asks for it, each page retried per ``retries``. Stops after an
+        empty page, the last page (``totalResults`` or no ``_links.next``), or ``max_items`` items.
+        A page that still fails raises; iterating the paginator again retries that page, and
+        ``start_page=paginator.next_page`` resumes from it in a new paginator.
+        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.PushOperationQuery``.
+
+        Raises:
+            ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
+            codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
+        """
+        from ..operations import get_company_push_history as _get_company_push_history
+
+        if not isinstance(query, Unset):
+            query = to_query_param(query)
+        if not isinstance(order_by, Unset):
+            order_by = to_order_by_param(order_by)
+
+        async def fetch(page_number: int, size: int) -> PushOperations:
+            return await self._client._call(
+                _get_company_push_history.OPERATION,
+                _get_company_push_history.build(
+                    company_id=company_id,
+                    page=page_number,
+                    page_size=size,
+                    query=query,
+                    order_by=order_by,
+                ),
+                _get_company_push_history.parse,
+                server_url=server_url,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                retries=retries,
+            )
+
+        return AsyncPaginator(
+            fetch,
+            _get_company_push_history.page_contents,
+            page_size=page_size,
+            max_items=max_items,
+            start_page=start_page,
+            min_page_size=1,
+            max_page_size=5000,
+        )
+
     async def list_operations(
         self,
         company_id: UUID,
         *,
         page: int | Unset = 1,
         page_size: int | Unset = 100,
-        query: str | Unset = UNSET,
-        order_by: str | Unset = UNSET,
+        query: str | Query | Unset = UNSET,
+        order_by: str | OrderBy | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -524,6 +659,8 @@ class AsyncPushDataResource(AsyncResource):
         of records, or uploading attachments in the connected accounting software.
 
         ``GET /companies/{companyId}/push`` (operationId ``get-company-push-history``).
+        Every item of every page: ``list_all_operations()``.
+        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.PushOperationQuery``.
 
         Args:
             company_id (UUID): Unique identifier for your SMB in Codat. Example:
@@ -681,8 +818,8 @@ class AsyncPushDataResourceWithRawResponse(AsyncResource):
         *,
         page: int | Unset = 1,
         page_size: int | Unset = 100,
-        query: str | Unset = UNSET,
-        order_by: str | Unset = UNSET,
+        query: str | Query | Unset = UNSET,
+        order_by: str | OrderBy | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -698,6 +835,7 @@ class AsyncPushDataResourceWithRawResponse(AsyncResource):
         of records, or uploading attachments in the connected accounting software.
 
         ``GET /companies/{companyId}/push`` (operationId ``get-company-push-history``).
+        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.PushOperationQuery``.
 
         Args:
             company_id (UUID): Unique identifier for your SMB in Codat. Example:

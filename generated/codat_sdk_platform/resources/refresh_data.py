@@ -9,12 +9,18 @@ from typing import TYPE_CHECKING
 
 from codat_sdk import (
     UNSET,
+    AsyncPaginator,
     AsyncResource,
+    OrderBy,
+    Query,
     RawResponse,
     RetryConfig,
+    SyncPaginator,
     SyncResource,
     Timeout,
     Unset,
+    to_order_by_param,
+    to_query_param,
 )
 
 if TYPE_CHECKING:
@@ -222,14 +228,77 @@ class RefreshDataResource(SyncResource):
             retries=retries,
         )
 
+    def list_all_pull_operations(
+        self,
+        company_id: UUID,
+        *,
+        query: str | Query | Unset = UNSET,
+        order_by: str | OrderBy | Unset = UNSET,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_page: int = 1,
+        server_url: str | None = None,
+        timeout: Timeout | Unset = UNSET,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
+    ) -> SyncPaginator[PullOperation, PullOperations]:
+        """Every ``PullOperation`` of ``list_pull_operations()``, page after page: ``for item in ...``; ``.pages()`` for pages.
+
+        Sends ``GET /companies/{companyId}/data/history`` once per page of ``page_size`` items
+        (1-5000), as the loop asks for it, each page retried per ``retries``. Stops after an
+        empty page, the last page (``totalResults`` or no ``_links.next``), or ``max_items`` items.
+        A page that still fails raises; iterating the paginator again retries that page, and
+        ``start_page=paginator.next_page`` resumes from it in a new paginator.
+        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.PullOperationQuery``.
+
+        Raises:
+            ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
+            codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
+        """
+        from ..operations import list_pull_operations as _list_pull_operations
+
+        if not isinstance(query, Unset):
+            query = to_query_param(query)
+        if not isinstance(order_by, Unset):
+            order_by = to_order_by_param(order_by)
+
+        def fetch(page_number: int, size: int) -> PullOperations:
+            return self._client._call(
+                _list_pull_operations.OPERATION,
+                _list_pull_operations.build(
+                    company_id=company_id,
+                    page=page_number,
+                    page_size=size,
+                    query=query,
+                    order_by=order_by,
+                ),
+                _list_pull_operations.parse,
+                server_url=server_url,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                retries=retries,
+            )
+
+        return SyncPaginator(
+            fetch,
+            _list_pull_operations.page_contents,
+            page_size=page_size,
+            max_items=max_items,
+            start_page=start_page,
+            min_page_size=1,
+            max_page_size=5000,
+        )
+
     def list_pull_operations(
         self,
         company_id: UUID,
         *,
         page: int | Unset = 1,
         page_size: int | Unset = 100,
-        query: str | Unset = UNSET,
-        order_by: str | Unset = UNSET,
+        query: str | Query | Unset = UNSET,
+        order_by: str | OrderBy | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -241,6 +310,8 @@ class RefreshDataResource(SyncResource):
         Gets the pull operation history (datasets) for a given company.
 
         ``GET /companies/{companyId}/data/history`` (operationId ``list-pull-operations``).
+        Every item of every page: ``list_all_pull_operations()``.
+        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.PullOperationQuery``.
 
         Args:
             company_id (UUID): Unique identifier for your SMB in Codat. Example:
@@ -472,8 +543,8 @@ class RefreshDataResourceWithRawResponse(SyncResource):
         *,
         page: int | Unset = 1,
         page_size: int | Unset = 100,
-        query: str | Unset = UNSET,
-        order_by: str | Unset = UNSET,
+        query: str | Query | Unset = UNSET,
+        order_by: str | OrderBy | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -485,6 +556,7 @@ class RefreshDataResourceWithRawResponse(SyncResource):
         Gets the pull operation history (datasets) for a given company.
 
         ``GET /companies/{companyId}/data/history`` (operationId ``list-pull-operations``).
+        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.PullOperationQuery``.
 
         Args:
             company_id (UUID): Unique identifier for your SMB in Codat. Example:
@@ -715,14 +787,77 @@ class AsyncRefreshDataResource(AsyncResource):
             retries=retries,
         )
 
+    def list_all_pull_operations(
+        self,
+        company_id: UUID,
+        *,
+        query: str | Query | Unset = UNSET,
+        order_by: str | OrderBy | Unset = UNSET,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_page: int = 1,
+        server_url: str | None = None,
+        timeout: Timeout | Unset = UNSET,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, str] | None = None,
+        retries: RetryConfig | Unset = UNSET,
+    ) -> AsyncPaginator[PullOperation, PullOperations]:
+        """Every ``PullOperation`` of ``list_pull_operations()``, page after page: ``async for item in ...``; ``.pages()`` for pages.
+
+        Sends ``GET /companies/{companyId}/data/history`` once per page of ``page_size`` items
+        (1-5000), as the loop asks for it, each page retried per ``retries``. Stops after an
+        empty page, the last page (``totalResults`` or no ``_links.next``), or ``max_items`` items.
+        A page that still fails raises; iterating the paginator again retries that page, and
+        ``start_page=paginator.next_page`` resumes from it in a new paginator.
+        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.PullOperationQuery``.
+
+        Raises:
+            ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
+            codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
+        """
+        from ..operations import list_pull_operations as _list_pull_operations
+
+        if not isinstance(query, Unset):
+            query = to_query_param(query)
+        if not isinstance(order_by, Unset):
+            order_by = to_order_by_param(order_by)
+
+        async def fetch(page_number: int, size: int) -> PullOperations:
+            return await self._client._call(
+                _list_pull_operations.OPERATION,
+                _list_pull_operations.build(
+                    company_id=company_id,
+                    page=page_number,
+                    page_size=size,
+                    query=query,
+                    order_by=order_by,
+                ),
+                _list_pull_operations.parse,
+                server_url=server_url,
+                timeout=timeout,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                retries=retries,
+            )
+
+        return AsyncPaginator(
+            fetch,
+            _list_pull_operations.page_contents,
+            page_size=page_size,
+            max_items=max_items,
+            start_page=start_page,
+            min_page_size=1,
+            max_page_size=5000,
+        )
+
     async def list_pull_operations(
         self,
         company_id: UUID,
         *,
         page: int | Unset = 1,
         page_size: int | Unset = 100,
-        query: str | Unset = UNSET,
-        order_by: str | Unset = UNSET,
+        query: str | Query | Unset = UNSET,
+        order_by: str | OrderBy | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -734,6 +869,8 @@ class AsyncRefreshDataResource(AsyncResource):
         Gets the pull operation history (datasets) for a given company.
 
         ``GET /companies/{companyId}/data/history`` (operationId ``list-pull-operations``).
+        Every item of every page: ``list_all_pull_operations()``.
+        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.PullOperationQuery``.
 
         Args:
             company_id (UUID): Unique identifier for your SMB in Codat. Example:
@@ -965,8 +1102,8 @@ class AsyncRefreshDataResourceWithRawResponse(AsyncResource):
         *,
         page: int | Unset = 1,
         page_size: int | Unset = 100,
-        query: str | Unset = UNSET,
-        order_by: str | Unset = UNSET,
+        query: str | Query | Unset = UNSET,
+        order_by: str | OrderBy | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -978,6 +1115,7 @@ class AsyncRefreshDataResourceWithRawResponse(AsyncResource):
         Gets the pull operation history (datasets) for a given company.
 
         ``GET /companies/{companyId}/data/history`` (operationId ``list-pull-operations``).
+        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.PullOperationQuery``.
 
         Args:
             company_id (UUID): Unique identifier for your SMB in Codat. Example:

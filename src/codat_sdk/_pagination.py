@@ -1,0 +1,224 @@
+"""Iteration over every item of a paged list operation, one page in memory at a time.
+
+Generated ``list_all``-style methods build a paginator from two callables: one fetching a page by
+number and size (retried like any call), one reading a page model into :class:`PageContents`. The
+paginator never imports generated code.
+
+A paginator is its own iterator: ``for item in paginator`` (or ``async for``) and ``paginator.pages()``
+continue where the last step left off. A page that fails (after its retries) raises and leaves
+``next_page`` at the failed page, so iterating the same paginator again, or a new one built with
+``start_page=paginator.next_page``, resumes without repeating or skipping an item.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from typing_extensions import TypeVar as DefaultTypeVar
+
+from ._types import Unset
+
+__all__ = ["AsyncPaginator", "PageContents", "SyncPaginator", "present"]
+
+T = TypeVar("T")
+ItemT = TypeVar("ItemT")
+# The page model; a default lets annotations name just the item type: SyncPaginator[Company].
+PageT = DefaultTypeVar("PageT", default=Any)
+
+# Codat's documented bounds of pageSize; the generated methods pass the spec's own.
+MAX_PAGE_SIZE = 5000
+
+
+@dataclass(frozen=True)
+class PageContents(Generic[ItemT]):
+    """What the paginator reads from one page model."""
+
+    items: Sequence[ItemT]
+    # None when the page does not say (the stop rules that need it are then skipped).
+    total_results: int | None = None
+    # Whether the page links a next page; None when the page model has no links.
+    has_next: bool | None = None
+
+
+def present(value: T | Unset | None) -> T | None:
+    """``value``, or None when a page model's field is absent (UNSET) or null."""
+    return None if isinstance(value, Unset) else value
+
+
+def _check_int(name: str, value: object, minimum: int, maximum: int | None = None) -> int:
+    # bool is an int to Python, never a page number or size.
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < minimum or (maximum is not None and value > maximum):
+        bounds = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
+        raise ValueError(f"{name} must be {bounds}, got {value}")
+    return value
+
+
+class _Cursor(Generic[ItemT, PageT]):
+    """Paging state and stop rules shared by the sync and async paginators."""
+
+    def __init__(
+        self,
+        read_page: Callable[[PageT], PageContents[ItemT]],
+        *,
+        page_size: int,
+        max_items: int | None,
+        start_page: int,
+        min_page_size: int,
+        max_page_size: int,
+    ) -> None:
+        self._read_page = read_page
+        self.page_size = _check_int("page_size", page_size, min_page_size, max_page_size)
+        self.max_items = None if max_items is None else _check_int("max_items", max_items, 0)
+        self._next_page: int | None = _check_int("start_page", start_page, 1)
+        self._buffer: deque[ItemT] = deque()
+        self._delivered = 0
+        if self.max_items == 0:
+            self._next_page = None
+
+    @property
+    def next_page(self) -> int | None:
+        """The page the next fetch asks for (after a failure: the failed page); None once finished."""
+        return self._next_page
+
+    @property
+    def items_delivered(self) -> int:
+        return self._delivered
+
+    def _accept(self, number: int, page: PageT) -> bool:
+        """Take fetched page ``number``; False when it is empty (nothing to deliver, iteration over)."""
+        contents = self._read_page(page)
+        items = contents.items
+        if self.max_items is not None:
+            items = items[: self.max_items - self._delivered]
+        self._delivered += len(items)
+        reached_total = contents.total_results is not None and (number - 1) * self.page_size + len(
+            contents.items
+        ) >= max(contents.total_results, 0)
+        finished = (
+            not contents.items
+            or reached_total
+            or contents.has_next is False
+            or (self.max_items is not None and self._delivered >= self.max_items)
+        )
+        self._next_page = None if finished else number + 1
+        self._buffer.extend(items)
+        return bool(items)
+
+    def _check_no_buffered_items(self) -> None:
+        if self._buffer:
+            raise RuntimeError(
+                f"{len(self._buffer)} items of the current page have not been iterated yet; "
+                "pages() would skip them: finish the item iteration, or use a new paginator"
+            )
+
+
+class SyncPaginator(_Cursor[ItemT, PageT]):
+    """Every item of a paged list operation: ``for item in paginator``; whole pages: ``pages()``.
+
+    Stops on an empty page, when ``totalResults`` is reached, when a page has no ``_links.next``, or
+    after ``max_items`` items. Not thread-safe: iterate one paginator from one thread.
+    """
+
+    def __init__(
+        self,
+        fetch_page: Callable[[int, int], PageT],
+        read_page: Callable[[PageT], PageContents[ItemT]],
+        *,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_page: int = 1,
+        min_page_size: int = 1,
+        max_page_size: int = MAX_PAGE_SIZE,
+    ) -> None:
+        super().__init__(
+            read_page,
+            page_size=page_size,
+            max_items=max_items,
+            start_page=start_page,
+            min_page_size=min_page_size,
+            max_page_size=max_page_size,
+        )
+        self._fetch_page = fetch_page
+
+    def _fetch(self) -> PageT | None:
+        number = self._next_page
+        if number is None:
+            return None
+        # An exception leaves next_page at this page: the next step fetches it again.
+        page = self._fetch_page(number, self.page_size)
+        return page if self._accept(number, page) else None
+
+    def __iter__(self) -> Iterator[ItemT]:
+        return self
+
+    def __next__(self) -> ItemT:
+        # A fetched page either fills the buffer or (empty, or past the last page) ends the iteration.
+        if not self._buffer:
+            self._fetch()
+        if not self._buffer:
+            raise StopIteration
+        return self._buffer.popleft()
+
+    def pages(self) -> Iterator[PageT]:
+        """Each remaining page model, fetched as the loop asks for it (items past ``max_items`` included)."""
+        self._check_no_buffered_items()
+        while (page := self._fetch()) is not None:
+            self._buffer.clear()
+            yield page
+
+
+class AsyncPaginator(_Cursor[ItemT, PageT]):
+    """Every item of a paged list operation: ``async for item in paginator``; pages: ``pages()``.
+
+    The same stop rules and resumption as :class:`SyncPaginator`; one page is fetched at a time.
+    """
+
+    def __init__(
+        self,
+        fetch_page: Callable[[int, int], Awaitable[PageT]],
+        read_page: Callable[[PageT], PageContents[ItemT]],
+        *,
+        page_size: int = 100,
+        max_items: int | None = None,
+        start_page: int = 1,
+        min_page_size: int = 1,
+        max_page_size: int = MAX_PAGE_SIZE,
+    ) -> None:
+        super().__init__(
+            read_page,
+            page_size=page_size,
+            max_items=max_items,
+            start_page=start_page,
+            min_page_size=min_page_size,
+            max_page_size=max_page_size,
+        )
+        self._fetch_page = fetch_page
+
+    async def _fetch(self) -> PageT | None:
+        number = self._next_page
+        if number is None:
+            return None
+        page = await self._fetch_page(number, self.page_size)
+        return page if self._accept(number, page) else None
+
+    def __aiter__(self) -> AsyncIterator[ItemT]:
+        return self
+
+    async def __anext__(self) -> ItemT:
+        if not self._buffer:
+            await self._fetch()
+        if not self._buffer:
+            raise StopAsyncIteration
+        return self._buffer.popleft()
+
+    async def pages(self) -> AsyncIterator[PageT]:
+        """Each remaining page model, fetched as the loop asks for it (items past ``max_items`` included)."""
+        self._check_no_buffered_items()
+        while (page := await self._fetch()) is not None:
+            self._buffer.clear()
+            yield page
