@@ -77,6 +77,8 @@ class _Cursor(Generic[ItemT, PageT]):
         self._next_page: int | None = _check_int("start_page", start_page, 1)
         self._buffer: deque[ItemT] = deque()
         self._delivered = 0
+        # Records before start_page, as far as the page size tells, plus every record received since.
+        self._received = (start_page - 1) * page_size
         if self.max_items == 0:
             self._next_page = None
 
@@ -92,13 +94,14 @@ class _Cursor(Generic[ItemT, PageT]):
     def _accept(self, number: int, page: PageT) -> bool:
         """Take fetched page ``number``; False when it is empty (nothing to deliver, iteration over)."""
         contents = self._read_page(page)
+        # Counted from what arrived, not from page numbers: a server that caps the page size below the
+        # one asked for still pages by its own size.
+        self._received += len(contents.items)
         items = contents.items
         if self.max_items is not None:
             items = items[: self.max_items - self._delivered]
         self._delivered += len(items)
-        reached_total = contents.total_results is not None and (number - 1) * self.page_size + len(
-            contents.items
-        ) >= max(contents.total_results, 0)
+        reached_total = contents.total_results is not None and self._received >= contents.total_results
         finished = (
             not contents.items
             or reached_total

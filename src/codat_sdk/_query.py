@@ -358,9 +358,16 @@ def order_by(field: Field) -> OrderBy:
 
 def to_query_param(value: Query | str) -> str:
     """The text for a ``query`` parameter; a plain string is checked as :meth:`Query.raw` does."""
-    return str(value if isinstance(value, Query) else Query.raw(value))
+    if isinstance(value, Query):
+        return str(value)
+    if not isinstance(value, str):
+        # A bare field (``query=CompanyQuery.name``) would otherwise be sent as its repr.
+        raise QueryError(f"query must be a Query (e.g. field == value) or a str, got {type(value).__name__}")
+    return str(Query.raw(value))
 
 
 def to_order_by_param(value: OrderBy | str) -> str:
     """The text for an ``orderBy`` parameter; a plain string is passed as is."""
+    if not isinstance(value, OrderBy | str):
+        raise QueryError(f"order_by must be an OrderBy (e.g. order_by(field)) or a str, got {type(value).__name__}")
     return str(value)

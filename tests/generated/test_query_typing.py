@@ -1,0 +1,108 @@
+"""Static typing of paginators and typed query fields, checked by ``mypy --strict`` over this file.
+
+``warn_unused_ignores`` (part of strict) turns each ``# type: ignore[code]`` below into an assertion:
+mypy must report exactly that error on that line, or the ignore is unused and the typecheck fails.
+``assert_type`` pins the inferred types. Run by pytest too: each misuse also fails at run time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import date
+from typing import assert_type
+
+import httpx
+import pytest
+from codat_sdk_platform import AsyncCodatPlatform, CodatPlatform
+from codat_sdk_platform.models import Companies, Company, Connection, Connections
+from codat_sdk_platform.queries import CompanyQuery, ConnectionQuery
+
+from codat_sdk import (
+    AsyncPaginator,
+    DateTimeField,
+    EnumField,
+    OrderBy,
+    Query,
+    QueryError,
+    StringField,
+    SyncPaginator,
+    order_by,
+)
+from tests.conftest import API_KEY, COMPANY_ID, Recorder, companies_json
+
+pytestmark = pytest.mark.usefixtures("single_attempts")
+
+
+def _sync() -> CodatPlatform:
+    return CodatPlatform(
+        api_key=API_KEY, client=httpx.Client(transport=httpx.MockTransport(Recorder(json=companies_json())))
+    )
+
+
+def test_paginators_are_typed_by_item_and_page() -> None:
+    with _sync() as codat:
+        companies = codat.companies.list_all(max_items=1)
+        assert_type(companies, SyncPaginator[Company, Companies])
+        for company in companies:
+            assert_type(company, Company)
+        assert_type(companies.pages(), Iterator[Companies])
+        assert_type(companies.next_page, int | None)
+        assert_type(codat.connections.list_all(COMPANY_ID), SyncPaginator[Connection, Connections])
+        # The page type has a default: annotations may name just the item.
+        only_items: SyncPaginator[Company] = codat.companies.list_all()
+        assert only_items.page_size == 100
+
+
+async def test_async_paginators_are_typed() -> None:
+    http = httpx.AsyncClient(transport=httpx.MockTransport(Recorder(json=companies_json())))
+    async with AsyncCodatPlatform(api_key=API_KEY, client=http) as codat:
+        companies = codat.companies.list_all()
+        assert_type(companies, AsyncPaginator[Company, Companies])
+        async for company in companies:
+            assert_type(company, Company)
+        assert_type(companies.pages(), AsyncIterator[Companies])
+    await http.aclose()
+
+
+def test_fields_are_typed_by_kind() -> None:
+    assert_type(CompanyQuery.name, StringField)
+    assert_type(CompanyQuery.created, DateTimeField)
+    assert_type(CompanyQuery.data_connections.status, EnumField)
+    assert_type(CompanyQuery.name.contains("Toft"), Query)
+    assert_type((CompanyQuery.created >= date(2024, 1, 1)) & (CompanyQuery.name == "x"), Query)
+    assert_type(order_by(ConnectionQuery.created).desc(), OrderBy)
+
+
+def test_operators_a_kind_lacks_are_type_errors() -> None:
+    with pytest.raises(QueryError, match="'>' is not allowed on StringField"):
+        CompanyQuery.name > "Toft"  # type: ignore[operator]  # noqa: B015
+    with pytest.raises(QueryError, match="'~' is not allowed on DateTimeField"):
+        CompanyQuery.created.contains("2024")  # type: ignore[attr-defined]
+    with pytest.raises(QueryError, match="'<' is not allowed on EnumField"):
+        CompanyQuery.data_connections.status < "Linked"  # type: ignore[operator]  # noqa: B015
+
+
+def test_values_of_the_wrong_type_are_type_errors() -> None:
+    with pytest.raises(QueryError, match="date-time property"):
+        CompanyQuery.created >= "2024-01-01"  # type: ignore[operator]  # noqa: B015
+    with pytest.raises(QueryError, match="string property"):
+        CompanyQuery.name.contains(5)  # type: ignore[arg-type]
+
+
+def test_unknown_properties_and_reassignment_are_type_errors() -> None:
+    with pytest.raises(AttributeError):
+        CompanyQuery.nmae  # type: ignore[attr-defined]  # noqa: B018
+    with pytest.raises(AttributeError):
+        CompanyQuery.data_connections.state  # type: ignore[attr-defined]  # noqa: B018
+
+
+def test_paginator_arguments_are_checked() -> None:
+    with _sync() as codat:
+        with pytest.raises(TypeError):
+            codat.companies.list_all(page=2)  # type: ignore[call-arg]
+        with pytest.raises(TypeError, match="page_size must be an int"):
+            codat.companies.list_all(page_size="10")  # type: ignore[arg-type]
+        with pytest.raises(QueryError, match="query must be a Query"):
+            codat.companies.list(query=CompanyQuery.name)  # type: ignore[arg-type]
+        with pytest.raises(QueryError, match="order_by must be an OrderBy"):
+            codat.companies.list_all(order_by=CompanyQuery.name)  # type: ignore[arg-type]
