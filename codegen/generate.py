@@ -25,13 +25,10 @@ from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
 from openapi_python_client.parser.openapi import Endpoint
-from openapi_python_client.parser.properties import (
-    ListProperty,
-    LiteralEnumProperty,
-    ModelProperty,
-    NoneProperty,
-    UnionProperty,
-)
+from openapi_python_client.parser.properties import LiteralEnumProperty, ModelProperty
+from openapi_python_client.parser.properties.list_property import ListProperty
+from openapi_python_client.parser.properties.none import NoneProperty
+from openapi_python_client.parser.properties.union import UnionProperty
 
 from . import source as spec_source
 from .normalise import normalise
@@ -390,7 +387,7 @@ def build_groups(
     raw_ops = _raw_operations(spec)
     raw_paths = {id(op): path for path, item in spec.get("paths", {}).items() for op in item.values()}
     groups: dict[str, GroupView] = {}
-    models = {model.class_info.name: model for model in data.models}
+    models = {str(model.class_info.name): model for model in data.models}
     for collection in data.endpoint_collections_by_tag.values():
         for endpoint in collection.endpoints:
             raw = raw_ops[(endpoint.method, str(endpoint.path.get_untrusted_value()))]
@@ -449,7 +446,8 @@ def _non_null(schema: dict[str, Any]) -> dict[str, Any]:
     for key in ("anyOf", "oneOf"):
         options = [o for o in schema.get(key, []) if o.get("type") != "null"]
         if key in schema and len(options) == 1:
-            return options[0]
+            option: dict[str, Any] = options[0]
+            return option
     return schema
 
 

@@ -1,0 +1,192 @@
+"""Paged operations and typed query fields are found from the spec's shape, not from a list.
+
+The mutated specs are built here from the real pinned spec (read through codegen.source); nothing of
+Codat's is committed.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from codegen import generate as gen
+from codegen import source
+from codegen.generate import GenerationError, build_groups, companion_name, load_packages, parse, query_classes
+from codegen.normalise import normalise
+
+SOURCE = source.default_source()
+pytestmark = pytest.mark.skipif(SOURCE is None, reason="no spec source: set $CODAT_SPEC_SOURCE or ../shared/openapi")
+
+EXPECTED = {
+    "list-companies": ("companies", "list_all", "Company"),
+    "list-connections": ("connections", "list_all", "Connection"),
+    "list-pull-operations": ("refresh_data", "list_all_pull_operations", "PullOperation"),
+    "list-integrations": ("integrations", "list_all", "Integration"),
+    "get-company-push-history": ("push_data", "list_all_operations", "PushOperation"),
+    "list-custom-data-type-records": ("custom_data_type", "list_all", "CustomDataTypeRecord"),
+}
+
+
+def _spec(api: str = "platform") -> dict[str, Any]:
+    return normalise(source.load_pinned(source.load_pins()[api], SOURCE))
+
+
+def _names(api: str = "platform") -> dict[str, dict[str, str]]:
+    names: dict[str, dict[str, str]] = json.loads(gen.METHOD_NAMES_FILE.read_text(encoding="utf-8"))[api]
+    return names
+
+
+def _paged(
+    spec: dict[str, Any], names: dict[str, dict[str, str]], api: str = "platform"
+) -> dict[str, gen.OperationView]:
+    groups = build_groups(parse(spec), spec, load_packages()[api], names)
+    return {op.operation_id: op for group in gen._walk(groups) for op in group.operations if op.pagination}
+
+
+def _add_widgets(spec: dict[str, Any], *, paged: bool = True) -> None:
+    """A new ``GET /widgets`` shaped like Codat's list operations (page, pageSize, query, orderBy)."""
+    schemas = spec["components"]["schemas"]
+    schemas["Widget"] = {
+        "title": "Widget",
+        "type": "object",
+        "properties": {
+            "id": {"type": "string", "format": "uuid"},
+            "colour": {"type": "string", "enum": ["red", "green"]},
+            "made": {"type": "string", "format": "date"},
+            "weight": {"type": "number"},
+            "maker": {"type": "object", "properties": {"name": {"type": "string"}}},
+        },
+    }
+    page_info = {k: v for k, v in schemas["Companies"].items() if k != "allOf"}
+    page_info["title"] = "Widgets"
+    page_info["allOf"] = copy.deepcopy(schemas["Companies"]["allOf"])
+    page_info["allOf"][0]["properties"]["results"]["items"] = {"$ref": "#/components/schemas/Widget"}
+    schemas["Widgets"] = page_info
+    companies = spec["paths"]["/companies"]["get"]
+    params = [
+        p for p in companies["parameters"] if p.get("$ref", "").rsplit("/", 1)[-1] in ("page", "pageSize", "query")
+    ]
+    if not paged:
+        params = [p for p in params if not p.get("$ref", "").endswith("/page")]
+    spec["paths"]["/widgets"] = {
+        "get": {
+            "operationId": "list-widgets",
+            "tags": companies.get("tags", []),
+            "summary": "List widgets",
+            "parameters": params,
+            "responses": {
+                "200": {
+                    "description": "OK",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Widgets"}}},
+                }
+            },
+        }
+    }
+
+
+def test_the_six_paged_operations_of_the_pinned_spec() -> None:
+    paged = _paged(_spec(), _names())
+    found = {
+        op_id: (op.call_path, op.pagination.method_name, op.pagination.item_type)
+        for op_id, op in paged.items()
+        if op.pagination
+    }
+    assert found == EXPECTED
+    companies = paged["list-companies"].pagination
+    assert companies is not None
+    assert (companies.default_page_size, companies.min_page_size, companies.max_page_size) == (100, 1, 5000)
+    assert (companies.links, companies.next) == ("field_links", "next_")
+    # CustomDataTypeRecords has no _links: only empty pages and totalResults end it.
+    records = paged["list-custom-data-type-records"].pagination
+    assert records is not None
+    assert records.links is None
+
+
+def test_the_files_api_has_no_paged_operation() -> None:
+    assert _paged(_spec("files"), _names("files"), "files") == {}
+
+
+def test_a_new_paged_operation_gets_a_paginator_and_typed_fields(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = _spec()
+    _add_widgets(spec)
+    names = {**_names(), "list-widgets": {"group": "widgets", "method": "list_widgets", "http": "GET"}}
+    names_file = tmp_path / "names.json"
+    names_file.write_text(json.dumps({"platform": names}), encoding="utf-8")
+    monkeypatch.setattr(gen, "METHOD_NAMES_FILE", names_file)
+
+    gen.render_package(spec, load_packages()["platform"], tmp_path)
+
+    resource = (tmp_path / "codat_sdk_platform" / "resources" / "widgets.py").read_text(encoding="utf-8")
+    assert "def list_all_widgets(" in resource
+    assert "-> SyncPaginator[Widget, Widgets]:" in resource
+    assert "-> AsyncPaginator[Widget, Widgets]:" in resource
+    assert "query: str | Query | Unset = UNSET," in resource
+    queries = (tmp_path / "codat_sdk_platform" / "queries.py").read_text(encoding="utf-8")
+    assert "class WidgetQuery:" in queries
+    assert "colour: Final = EnumField('colour', ('red', 'green'))" in queries
+    assert "made: Final = DateField('made')" in queries
+    assert "weight: Final = NumberField('weight')" in queries
+    assert "name: Final = StringField('maker.name')" in queries
+    reference = (tmp_path / "reference" / "platform.md").read_text(encoding="utf-8")
+    assert "`client.widgets.list_all_widgets(...)`" in reference
+    assert "7 paginators." in reference
+    for path in (tmp_path / "codat_sdk_platform").rglob("*.py"):
+        compile(path.read_text(encoding="utf-8"), str(path), "exec")
+
+
+def test_an_operation_without_a_page_parameter_is_not_paged() -> None:
+    spec = _spec()
+    _add_widgets(spec, paged=False)
+    names = {**_names(), "list-widgets": {"group": "widgets", "method": "list", "http": "GET"}}
+    assert "list-widgets" not in _paged(spec, names)
+
+
+def test_a_response_without_paging_fields_is_not_paged() -> None:
+    spec = _spec()
+    _add_widgets(spec)
+    del spec["components"]["schemas"]["Widgets"]["allOf"][1]  # drop PagingInfo: no pageNumber / totalResults
+    names = {**_names(), "list-widgets": {"group": "widgets", "method": "list", "http": "GET"}}
+    assert "list-widgets" not in _paged(spec, names)
+
+
+def test_a_paginator_name_taken_by_another_method_fails_generation() -> None:
+    spec = _spec()
+    names = _names()
+    names["list-integrations"] = {**names["list-integrations"], "group": "companies", "method": "list_all"}
+    names["list-companies"] = {**names["list-companies"], "method": "list"}
+    with pytest.raises(GenerationError, match="list_all"):
+        build_groups(parse(spec), spec, load_packages()["platform"], names)
+
+
+@pytest.mark.parametrize(
+    ("method", "companion"),
+    [("list", "list_all"), ("list_operations", "list_all_operations"), ("history", "iter_history")],
+)
+def test_companion_names(method: str, companion: str) -> None:
+    assert companion_name(method) == companion
+
+
+def test_query_classes_cover_each_queryable_item_model_once() -> None:
+    spec = _spec()
+    groups = build_groups(parse(spec), spec, load_packages()["platform"], _names())
+    operations = [op for group in gen._walk(groups) for op in group.operations]
+    public = [cls for cls in query_classes(spec, operations) if cls.public]
+    assert [cls.name for cls in public] == [
+        "CompanyQuery",
+        "ConnectionQuery",
+        "IntegrationQuery",
+        "PullOperationQuery",
+        "PushOperationQuery",
+    ]
+    company = next(cls for cls in public if cls.name == "CompanyQuery")
+    kinds = {field.wire_name: field.kind for field in company.fields}
+    assert kinds["created"] == "DateTimeField"  # Codat's DateTime schema has no format: named by its title
+    assert kinds["lastSync"] == "DateTimeField"  # nullable (anyOf with null)
+    assert kinds["name"] == "StringField"
+    assert "tags" not in kinds  # a map: no fixed properties to query
