@@ -237,7 +237,6 @@ class CustomDataTypeResource(SyncResource):
 
         Raises:
             ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
-            codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
         """
         from ..operations import list_custom_data_type_records as _list_custom_data_type_records
 
@@ -778,7 +777,6 @@ class AsyncCustomDataTypeResource(AsyncResource):
 
         Raises:
             ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
-            codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
         """
         from ..operations import list_custom_data_type_records as _list_custom_data_type_records
 
