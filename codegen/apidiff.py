@@ -132,7 +132,8 @@ def _parameters(spec: Spec, op: dict[str, Any], item: dict[str, Any]) -> dict[tu
 
 def _media_schema(spec: Spec, holder: Any) -> tuple[str, Any] | None:
     """The first media type of a request body or response, and its schema (None: no content)."""
-    content = _resolve(spec, holder).get("content") if isinstance(_resolve(spec, holder), dict) else None
+    resolved = _resolve(spec, holder)
+    content = resolved.get("content") if isinstance(resolved, dict) else None
     if not content:
         return None
     media_type = sorted(content, key=lambda ct: ("json" not in ct, ct))[0]
@@ -194,10 +195,11 @@ def _single_type(schema: Schema, kind: Any) -> str:
     if kind == "array":
         return "list[" + " | ".join(sorted(type_members(schema.get("items", {})))) + "]"
     if kind == "object" or (kind is None and "properties" in schema):
+        if "properties" in schema or "allOf" in schema:
+            return "object"  # a model class; its fields are compared one by one
+        # A free-form object: a class holding only additional properties, a dict to the user.
         extra = schema.get("additionalProperties")
-        if "properties" not in schema and isinstance(extra, dict):
-            return "dict[str, " + " | ".join(sorted(type_members(extra))) + "]"
-        return "object"
+        return "dict[str, " + (" | ".join(sorted(type_members(extra))) if isinstance(extra, dict) else "Any") + "]"
     if kind == "string" and schema.get("format") in _FORMATS:
         return _FORMATS[str(schema["format"])]
     if kind is None:

@@ -155,7 +155,8 @@ def changelog_release(text: str, version: str, date: str, summary: list[str], en
     heading = re.search(r"^## \[Unreleased\][^\n]*\n", text, flags=re.MULTILINE)
     if heading is None:
         raise BumpError("CHANGELOG.md has no '## [Unreleased]' section")
-    following = re.search(r"^## ", text[heading.end() :], flags=re.MULTILINE)
+    # The entry ends at the next release heading, or at the link definitions closing the file.
+    following = re.search(r"^(## |\[[^\]]+\]: )", text[heading.end() :], flags=re.MULTILINE)
     end = heading.end() + following.start() if following else len(text)
     preamble, sections = _sections(text[heading.end() : end])
     for name, lines in entries.items():
@@ -164,7 +165,7 @@ def changelog_release(text: str, version: str, date: str, summary: list[str], en
     out = [f"## [{version}] - {date}", ""]
     kept = _trimmed(preamble)
     out += [*kept, ""] if kept else []
-    out += [*summary, ""]
+    out += [*summary, ""] if summary else []
     for name in order:
         lines = _trimmed(sections.get(name, []))
         if lines:

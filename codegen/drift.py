@@ -186,9 +186,14 @@ def check_api(
         report = apidiff.ApiReport(pin.api, location, pin.sha256, upstream_sha, pin.version, version, None, note)
         return Upstream(pin, location, data, spec, report)
     remember(pinned)
-    old = normalise(parse_spec(pinned, f"pinned {pin.api} spec"))
-    changes = apidiff.api_diff(old, normalise(spec), repo.sdk_names(pin.api))
-    report = apidiff.ApiReport(pin.api, location, pin.sha256, upstream_sha, pin.version, version, changes)
+    try:
+        old = normalise(parse_spec(pinned, f"pinned {pin.api} spec"))
+        changes: list[apidiff.Change] | None = apidiff.api_diff(old, normalise(spec), repo.sdk_names(pin.api))
+        note = ""
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        # A spec shape the normaliser or the diff does not know yet: still report the drift itself.
+        changes, note = None, f"the semantic diff failed ({type(exc).__name__}: {exc}); compare the specs by hand"
+    report = apidiff.ApiReport(pin.api, location, pin.sha256, upstream_sha, pin.version, version, changes, note)
     return Upstream(pin, location, data, spec, report)
 
 
@@ -229,7 +234,9 @@ def main(argv: Sequence[str], root: Path = spec_source.ROOT) -> int:
     parser = argparse.ArgumentParser(prog="python -m codegen drift", description=__doc__)
     add_common_arguments(parser)
     parser.add_argument("--strict", action="store_true", help="exit 1 on drift or an unreadable upstream")
-    parser.add_argument("--json", type=Path, help="also write the report as JSON to this file")
+    parser.add_argument(
+        "--json", type=Path, help="also write the report as JSON to this file ('-': only JSON, to stdout)"
+    )
     args = parser.parse_args(argv)
     source = args.source if args.source is not None else spec_source.default_source()
     try:
@@ -238,10 +245,14 @@ def main(argv: Sequence[str], root: Path = spec_source.ROOT) -> int:
         print(f"drift check could not run: {exc}", file=sys.stderr)
         return 1 if args.strict or isinstance(exc, DriftError) else 0
     reports = [result.report for result in results]
+    drifted = [r.api for r in reports if r.drifted]
+    as_json = json.dumps(json_report(reports), indent=2) + "\n"
+    if str(args.json) == "-":
+        sys.stdout.write(as_json)
+        return 1 if args.strict and drifted else 0
     sys.stdout.write(apidiff.markdown(reports))
     if args.json is not None:
-        args.json.write_text(json.dumps(json_report(reports), indent=2) + "\n", encoding="utf-8")
-    drifted = [r.api for r in reports if r.drifted]
+        args.json.write_text(as_json, encoding="utf-8")
     if drifted:
         print(f"\nupstream moved for {', '.join(drifted)}: read the diff above, then `nox -s bump`.")
     return 1 if args.strict and drifted else 0

@@ -139,6 +139,14 @@ def test_changelog_release_moves_unreleased_notes_and_adds_the_diff() -> None:
     assert text.endswith("## [0.1.0] - 2026-01-01\n\n### Added\n- First release.\n")
 
 
+def test_changelog_link_definitions_stay_at_the_end() -> None:
+    links = "[Unreleased]: https://example.invalid/compare/v0.1.0...HEAD\n"
+    text = bump.changelog_release(
+        "# Changelog\n\n## [Unreleased]\n\n### Added\n- X.\n\n" + links, "0.2.0", "2026-11-27", [], {}
+    )
+    assert text.endswith("## [0.2.0] - 2026-11-27\n\n### Added\n- X.\n\n" + links)
+
+
 def test_changelog_without_unreleased_is_refused() -> None:
     with pytest.raises(bump.BumpError, match="Unreleased"):
         bump.changelog_release("# Changelog\n", "1.0.0", "2026-11-27", [], {})
@@ -208,9 +216,13 @@ def test_failing_checks_leave_the_tree_byte_identical(repo: Path, capsys: pytest
     before = _tree(repo)
     version = _versions(repo)[0]
     expected = bump.next_version(version, apidiff.MAJOR)
-    # Exit 3 only if the bump really wrote the new version before the check ran; 4 otherwise.
+    # Exit 3 only if the bump wrote everything before the check ran (version, breaking changelog entry).
     check = _python(
-        f"import pathlib, sys; sys.exit(3 if '\"{expected}\"' in pathlib.Path('pyproject.toml').read_text() else 4)"
+        "import pathlib, sys\n"
+        f"written = '\"{expected}\"' in pathlib.Path('pyproject.toml').read_text()\n"
+        "changelog = pathlib.Path('CHANGELOG.md').read_text()\n"
+        f"written = written and '## [{expected}] - ' in changelog and '- **Breaking:** ' in changelog\n"
+        "sys.exit(3 if written else 4)"
     )
     assert bump.main(["--source", str(older), "--check", check], root=repo) == 1
     err = capsys.readouterr().err

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from codegen import drift, source
+from codegen import apidiff, drift, source
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = source.default_source()
@@ -73,6 +73,9 @@ def test_drift_is_reported_but_fails_only_when_strict(tmp_path: Path, capsys: py
     assert entry["changes"] and all({"kind", "path", "breaking", "reason"} <= set(c) for c in entry["changes"])
     assert entry["breaking"] == sum(c["breaking"] for c in entry["changes"])
     assert drift.main(["--source", str(older), "--strict"]) == 1
+    capsys.readouterr()
+    assert drift.main(["--source", str(older), "--json", "-"]) == 0
+    assert json.loads(capsys.readouterr().out) == report
 
 
 @needs_specs
@@ -124,3 +127,17 @@ def test_the_command_line_entry_point(tmp_path: Path) -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert "## platform" in completed.stdout and "## files" in completed.stdout
+
+
+@needs_specs
+def test_a_spec_the_diff_cannot_handle_still_reports_the_drift(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def unknown_shape(*_args: object) -> None:
+        raise KeyError("x-new-keyword")
+
+    monkeypatch.setattr(apidiff, "api_diff", unknown_shape)
+    older = _newest_history(source.load_pins()["platform"].file)
+    assert drift.main(["--source", str(older)]) == 0
+    assert "semantic diff failed" in capsys.readouterr().out
+    assert drift.main(["--source", str(older), "--strict"]) == 1
