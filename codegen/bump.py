@@ -170,7 +170,9 @@ def changelog_release(text: str, version: str, date: str, summary: list[str], en
         lines = _trimmed(sections.get(name, []))
         if lines:
             out += [f"### {name}", *lines, ""]
-    return text[: heading.end()] + "\n" + "\n".join(out) + "\n" + text[end:]
+    release = "\n".join(out).rstrip("\n") + "\n"
+    rest = text[end:]
+    return text[: heading.end()] + "\n" + release + ("\n" + rest if rest else "")
 
 
 def changelog_entries(plans: Sequence[ApiPlan]) -> tuple[list[str], dict[str, list[str]]]:
@@ -269,6 +271,36 @@ def plan(
     return plans
 
 
+def pinned_after(
+    layout: Layout, plans: Sequence[ApiPlan], source: str | None, baselines: Sequence[str]
+) -> dict[str, bytes]:
+    """File name -> bytes of every spec as pinned once the bump is written (bumped ones: the new bytes).
+
+    The checks read specs through ``$CODAT_SPEC_SOURCE`` pointed at these, so they test against exactly
+    what is pinned, whatever ``../shared/openapi`` holds.
+    """
+    bumped = {plan.pin.api: plan.data for plan in plans}
+    found = {}
+    for api, pin in spec_source.load_pins(layout.repo.pins).items():
+        data = bumped.get(api) or drift.find_pinned(pin, baselines, source)
+        if data is None:
+            try:
+                data = spec_source.fetch_pinned(pin, spec_source.default_source())
+            except spec_source.SpecError as exc:
+                print(f"bump: note: the checks will not see the {api} spec: {exc}", file=sys.stderr)
+                continue
+        found[pin.file] = data
+    return found
+
+
+def _history_dir(source: str | None) -> Path | None:
+    """The dated older specs beside the local spec source, for the tests that render every version."""
+    for local in (source, spec_source.default_source()):
+        if local and Path(local).is_dir() and (Path(local) / "history").is_dir():
+            return (Path(local) / "history").resolve()
+    return None
+
+
 # ------------------------------------------------------------------------------------------ transaction
 
 
@@ -303,16 +335,30 @@ def _write_pins(layout: Layout, plans: Sequence[ApiPlan]) -> None:
     layout.repo.pins.write_text(json.dumps(raw, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def _run(command: Sequence[str], cwd: Path, what: str) -> None:
+def _run(command: Sequence[str], cwd: Path, what: str, specs: Path) -> None:
     print(f"bump: {what}: {shlex.join(command)}", flush=True)
-    env = {**os.environ, "PYTHONHASHSEED": os.environ.get("PYTHONHASHSEED", "0")}
+    env = {
+        **os.environ,
+        spec_source.SOURCE_ENV_VAR: str(specs),
+        "PYTHONHASHSEED": os.environ.get("PYTHONHASHSEED", "0"),
+    }
     completed = subprocess.run(list(command), cwd=cwd, env=env, check=False)  # noqa: S603 - our commands
     if completed.returncode != 0:
         raise BumpError(f"{what} failed (exit {completed.returncode}): {shlex.join(command)}")
 
 
-def apply(layout: Layout, plans: Sequence[ApiPlan], checks: Sequence[Sequence[str]]) -> str:
-    """Write the bump and run the checks, restoring everything on failure; returns the new version."""
+def apply(
+    layout: Layout,
+    plans: Sequence[ApiPlan],
+    checks: Sequence[Sequence[str]],
+    specs: dict[str, bytes],
+    history: Path | None = None,
+) -> str:
+    """Write the bump and run the checks, restoring everything on failure; returns the new version.
+
+    ``specs`` (file name -> bytes, see ``pinned_after``) and ``history`` become the spec source of the
+    regeneration and the checks.
+    """
     version = current_version(layout)
     level = max((plan.report.level or apidiff.PATCH for plan in plans), key=LEVELS.index)
     new_version = next_version(version, level)
@@ -321,18 +367,22 @@ def apply(layout: Layout, plans: Sequence[ApiPlan], checks: Sequence[Sequence[st
     changelog = changelog_release(
         layout.changelog.read_text(encoding="utf-8"), new_version, release_date, summary, entries
     )
-    with restored_on_failure(layout), tempfile.TemporaryDirectory(prefix="codat-bump-specs-") as specs:
-        # Generate from exactly the bytes just diffed and pinned (a URL could answer differently twice).
-        for plan in plans:
-            (Path(specs) / plan.pin.file).write_bytes(plan.data)
+    with restored_on_failure(layout), tempfile.TemporaryDirectory(prefix="codat-bump-specs-") as tmp:
+        # Generate and check with exactly the bytes just diffed and pinned (a URL could answer differently).
+        source_dir = Path(tmp)
+        for name, data in specs.items():
+            (source_dir / name).write_bytes(data)
+        if history is not None:
+            (source_dir / "history").symlink_to(history, target_is_directory=True)
         _write_pins(layout, plans)
         apis = [arg for plan in plans for arg in ("--api", plan.pin.api)]
-        _run([sys.executable, "-m", "codegen", "generate", "--source", specs, *apis], layout.root, "regenerate")
+        generate = [sys.executable, "-m", "codegen", "generate", "--source", tmp, *apis]
+        _run(generate, layout.root, "regenerate", source_dir)
         _replace_version(layout.pyproject, PYPROJECT_VERSION, new_version)
         _replace_version(layout.runtime_version, RUNTIME_VERSION, new_version)
         layout.changelog.write_text(changelog, encoding="utf-8")
         for command in checks:
-            _run(command, layout.root, "check")
+            _run(command, layout.root, "check", source_dir)
     for plan in plans:
         drift.remember(plan.data)
     print(f"bump: {version} -> {new_version} ({level}); review `git diff`, then commit.")
@@ -367,7 +417,7 @@ def main(argv: Sequence[str], root: Path = spec_source.ROOT) -> int:
             print(f"\nbump (dry run): {current_version(layout)} -> {next_version(current_version(layout), level)}")
             return 0
         checks = [shlex.split(command) for command in args.check] if args.check else default_checks()
-        apply(layout, plans, checks)
+        apply(layout, plans, checks, pinned_after(layout, plans, source, args.baseline), _history_dir(source))
     except (spec_source.SpecError, drift.DriftError, BumpError) as exc:
         print(f"bump: {exc}\nbump: nothing was changed.", file=sys.stderr)
         return 1

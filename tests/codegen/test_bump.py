@@ -250,7 +250,14 @@ def test_successful_bump_updates_pin_generated_version_and_changelog(
     pins_file.write_text(json.dumps(pins, indent=2) + "\n", encoding="utf-8")
     untouched_files_package = _tree(repo / "generated" / "codat_sdk_files")
 
-    check = _python("import pathlib; assert '\"0.2.0\"' in pathlib.Path('src/codat_sdk/_version.py').read_text()")
+    # The checks run on the bumped tree, reading specs from exactly what is now pinned.
+    check = _python(
+        "import hashlib, json, os, pathlib\n"
+        "assert '\"0.2.0\"' in pathlib.Path('src/codat_sdk/_version.py').read_text()\n"
+        "specs = pathlib.Path(os.environ['CODAT_SPEC_SOURCE'])\n"
+        "for pin in json.loads(pathlib.Path('openapi/pins.json').read_text()).values():\n"
+        "    assert hashlib.sha256((specs / pin['file']).read_bytes()).hexdigest() == pin['sha256'], pin\n"
+    )
     argv = ["--source", str(LOCAL), "--api", "platform", "--date", "2026-11-27", "--check", check]
     assert bump.main(argv, root=repo) == 0, capsys.readouterr().err
 
