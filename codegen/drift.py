@@ -124,7 +124,10 @@ def baseline_places(pin: spec_source.Pin, baselines: Sequence[str], source: str 
     for local in (source, os.environ.get(spec_source.SOURCE_ENV_VAR), str(spec_source.DEFAULT_LOCAL_SOURCE)):
         if local and not local.startswith(("http://", "https://")):
             path = Path(local)
-            places.append(path.parent if path.is_file() else path)
+            directory = path.parent if path.is_file() else path
+            places.append(directory)
+            if directory.name == "history":  # a dated spec given as the source: the current one is above
+                places.append(directory.parent)
     return places
 
 
