@@ -403,3 +403,36 @@ def test_reports_render_as_markdown_and_json() -> None:
     data = json.loads(json.dumps(report.to_json()))
     assert data["bump"] == "major" and data["breaking"] == 1
     assert data["changes"][0]["kind"] == "operation.removed"
+
+
+def test_parameter_made_required_is_breaking_and_optional_is_not() -> None:
+    def make_page_required(spec: Spec) -> None:
+        spec["components"]["parameters"]["page"]["required"] = True
+
+    changes = _mutated(make_page_required)
+    required = {c.spec_path for c in changes if c.kind == "parameter.required"}
+    uses = {
+        op["operationId"]
+        for item in _raw(_current("platform"))["paths"].values()
+        for method, op in item.items()
+        if method in METHODS and {"$ref": "#/components/parameters/page"} in op.get("parameters", [])
+    }
+    assert uses and required == {f"{op_id} query:page" for op_id in uses}
+    assert all(c.breaking for c in changes)
+
+
+def test_request_body_type_change_is_breaking() -> None:
+    def mutate(spec: Spec) -> None:
+        media = spec["paths"]["/companies"]["post"]["requestBody"]["content"]["application/json"]
+        media["schema"] = {"$ref": "#/components/schemas/CompanyUpdateRequest"}
+
+    change = _only(_mutated(mutate), "request_body.retyped", "create-company requestBody")
+    assert change.breaking and change.path == "companies.create(body)"
+
+
+def test_moved_route_keeps_the_method_and_is_not_breaking() -> None:
+    def mutate(spec: Spec) -> None:
+        spec["paths"]["/v2/companies"] = {"get": spec["paths"]["/companies"].pop("get")}
+
+    change = _only(_mutated(mutate), "operation.moved", "list-companies")
+    assert not change.breaking and (change.old, change.new) == ("GET /companies", "GET /v2/companies")
