@@ -1,6 +1,6 @@
-"""Developer and CI sessions: ``nox -s generate``, ``check_generated``, ``lint``, ``typecheck``, ``tests``, ``demo``.
+"""Developer and CI sessions: generate, check_generated, drift, bump, lint, typecheck, tests, demo.
 
-``nox -s ci`` runs check_generated, lint, typecheck and tests: the README's test command.
+``nox -s ci`` runs check_generated, drift (report only), lint, typecheck and tests: the README's test command.
 """
 
 from __future__ import annotations
@@ -46,6 +46,36 @@ def check_generated(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON)
+def drift(session: nox.Session) -> None:
+    """Report, in SDK terms, how the upstream specs differ from the pins.
+
+    Report-only (exit 0 on drift); ``-- --strict`` fails on drift (scheduled jobs), ``-- --source PATH_OR_URL``,
+    ``-- --json FILE``: see ``python -m codegen drift --help``.
+    """
+    _install(session)
+    session.run("python", "-m", "codegen", "drift", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def bump(session: nox.Session) -> None:
+    """Pin the upstream specs, regenerate, run lint + mypy + tests, bump the version, write the changelog.
+
+    All or nothing: a failed step restores every file. ``-- --source PATH_OR_URL``, ``-- --dry-run``, ...:
+    see ``python -m codegen bump --help``.
+    """
+    _install(session)
+    session.run("python", "-m", "devtools.prism", "--install")
+    session.run(
+        "python",
+        "-m",
+        "codegen",
+        "bump",
+        *session.posargs,
+        env={"PYTHONHASHSEED": os.environ.get("PYTHONHASHSEED", "0")},
+    )
+
+
+@nox.session(python=PYTHON)
 def lint(session: nox.Session) -> None:
     """ruff over generated and hand-written code."""
     _install(session)
@@ -80,6 +110,6 @@ def demo(session: nox.Session) -> None:
 
 @nox.session(python=False)
 def ci(session: nox.Session) -> None:
-    """check_generated, lint, typecheck and tests: what CI runs."""
-    for name in ("check_generated", "lint", "typecheck", "tests"):
+    """check_generated, drift (report only: upstream moving never fails a commit), lint, typecheck and tests."""
+    for name in ("check_generated", "drift", "lint", "typecheck", "tests"):
         session.notify(name)

@@ -1,4 +1,8 @@
-"""``python -m codegen generate [--out DIR] [--source PATH_OR_URL] [--api NAME]``."""
+"""``python -m codegen generate|diff|drift|bump ...``.
+
+``generate [--out DIR] [--source PATH_OR_URL] [--api NAME]``, ``diff EXPECTED ACTUAL``; ``drift`` and ``bump``
+take their own options (``python -m codegen drift --help``).
+"""
 
 from __future__ import annotations
 
@@ -6,12 +10,18 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import source
+from . import bump, drift, source
 from .diff import tree_diff
 from .generate import GENERATED, GenerationError, generate
 
+# Commands with their own parsers (and --help); dispatched before the parser below sees their options.
+OWN_PARSERS = {"drift": drift.main, "bump": bump.main}
+
 
 def main(argv: list[str] | None = None) -> int:
+    args_given = sys.argv[1:] if argv is None else argv
+    if args_given and args_given[0] in OWN_PARSERS:
+        return OWN_PARSERS[args_given[0]](args_given[1:])
     parser = argparse.ArgumentParser(prog="python -m codegen")
     commands = parser.add_subparsers(dest="command", required=True)
     gen = commands.add_parser("generate", help="generate the packages from the pinned specs")
@@ -25,7 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     cmp = commands.add_parser("diff", help="fail, printing the diff, if two generated trees differ")
     cmp.add_argument("expected", type=Path)
     cmp.add_argument("actual", type=Path)
-    args = parser.parse_args(argv)
+    commands.add_parser("drift", help="report how upstream specs differ from the pins, in SDK terms (see drift --help)")
+    commands.add_parser("bump", help="pin the upstream specs, regenerate, check, version, changelog (see bump --help)")
+    args = parser.parse_args(args_given)
     if args.command == "diff":
         lines = list(tree_diff(args.expected, args.actual))
         sys.stdout.writelines(lines)

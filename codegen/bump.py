@@ -1,0 +1,424 @@
+"""``python -m codegen bump``: move the pins to the upstream specs, regenerate, check, version, changelog.
+
+All or nothing. Everything is validated before the first write (readable upstream, a pinned spec to diff
+against, an SDK name for every new operation, consistent versions). Then pins.json, generated/, the
+package version (pyproject.toml and src/codat_sdk/_version.py) and CHANGELOG.md are snapshotted, written,
+and the checks run (lint, types, tests: ``--check`` replaces them); if anything fails, or the run is
+interrupted, the snapshot is put back byte for byte.
+
+Versioning: breaking -> major, additions or deprecations -> minor, otherwise patch. This holds before
+1.0 too (0.4.2 -> 1.0.0 on a breaking upstream change): users pinning ``codat-sdk~=0.4`` must not get a
+breaking spec change in a minor release.
+
+The changelog entry releases ``[Unreleased]``: its notes move into the new version's section, followed by
+one line per SDK-visible change from the semantic diff (``**Breaking:**`` marked).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import apidiff, drift
+from . import source as spec_source
+from .normalise import normalise
+
+DATE_IN_NAME = re.compile(r"\.(\d{4}-\d{2}-\d{2})\.json$")
+SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
+PYPROJECT_VERSION = re.compile(r'^(version\s*=\s*")([^"]*)(")', re.MULTILINE)
+RUNTIME_VERSION = re.compile(r'^(__version__\s*=\s*")([^"]*)(")', re.MULTILINE)
+LEVELS = (apidiff.PATCH, apidiff.MINOR, apidiff.MAJOR)
+# Keep a Changelog's section order; sections found in [Unreleased] under other names follow these.
+CHANGELOG_SECTIONS = ("Added", "Changed", "Deprecated", "Removed", "Fixed", "Security")
+
+
+def default_checks() -> list[list[str]]:
+    """What the CI gate runs besides check_generated: lint, types, the test suite."""
+    python = sys.executable
+    return [
+        [python, "-m", "ruff", "check", "."],
+        [python, "-m", "ruff", "format", "--check", "src", "codegen", "devtools", "tests", "noxfile.py", "generated"],
+        [python, "-m", "mypy", "--strict"],
+        [python, "-m", "pytest", "-q"],
+    ]
+
+
+class BumpError(Exception):
+    """The bump cannot start (bad input) or a step failed (and everything was restored)."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The files a bump writes, under one repository root."""
+
+    root: Path
+
+    @property
+    def repo(self) -> drift.RepoFiles:
+        return drift.RepoFiles(self.root)
+
+    @property
+    def pyproject(self) -> Path:
+        return self.root / "pyproject.toml"
+
+    @property
+    def runtime_version(self) -> Path:
+        return self.root / "src" / "codat_sdk" / "_version.py"
+
+    @property
+    def changelog(self) -> Path:
+        return self.root / "CHANGELOG.md"
+
+    @property
+    def generated(self) -> Path:
+        return self.root / "generated"
+
+    def snapshot_files(self) -> list[Path]:
+        return [self.repo.pins, self.pyproject, self.runtime_version, self.changelog]
+
+
+# ------------------------------------------------------------------------------------------ versions
+
+
+def current_version(layout: Layout) -> str:
+    """The package version; pyproject.toml and _version.py must agree (the User-Agent reports the latter)."""
+    declared = str(tomllib.loads(layout.pyproject.read_text(encoding="utf-8"))["project"]["version"])
+    match = RUNTIME_VERSION.search(layout.runtime_version.read_text(encoding="utf-8"))
+    runtime = match.group(2) if match else None
+    if runtime != declared:
+        raise BumpError(f"pyproject.toml says {declared} but {layout.runtime_version} says {runtime}: fix one first")
+    if not SEMVER.match(declared):
+        raise BumpError(f"version {declared!r} is not MAJOR.MINOR.PATCH")
+    return declared
+
+
+def next_version(version: str, level: str) -> str:
+    match = SEMVER.match(version)
+    if match is None:
+        raise BumpError(f"version {version!r} is not MAJOR.MINOR.PATCH")
+    major, minor, patch = (int(part) for part in match.groups())
+    if level == apidiff.MAJOR:
+        return f"{major + 1}.0.0"
+    if level == apidiff.MINOR:
+        return f"{major}.{minor + 1}.0"
+    return f"{major}.{minor}.{patch + 1}"
+
+
+def _replace_version(path: Path, pattern: re.Pattern[str], version: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    updated, count = pattern.subn(lambda m: m.group(1) + version + m.group(3), text, count=1)
+    if count != 1:
+        raise BumpError(f"{path}: no version line to update")
+    path.write_text(updated, encoding="utf-8")
+
+
+# ------------------------------------------------------------------------------------------ changelog
+
+
+def _sections(body: str) -> tuple[list[str], dict[str, list[str]]]:
+    """``### Name`` sections of a changelog entry: (lines before the first section, name -> lines)."""
+    preamble: list[str] = []
+    sections: dict[str, list[str]] = {}
+    current: list[str] = preamble
+    for line in body.splitlines():
+        if line.startswith("### "):
+            current = sections.setdefault(line[4:].strip(), [])
+        else:
+            current.append(line)
+    return preamble, sections
+
+
+def _trimmed(lines: list[str]) -> list[str]:
+    start, end = 0, len(lines)
+    while start < end and not lines[start].strip():
+        start += 1
+    while end > start and not lines[end - 1].strip():
+        end -= 1
+    return lines[start:end]
+
+
+def changelog_release(text: str, version: str, date: str, summary: list[str], entries: dict[str, list[str]]) -> str:
+    """``text`` with ``[Unreleased]`` released as ``version``: its notes plus ``entries``, per section."""
+    heading = re.search(r"^## \[Unreleased\][^\n]*\n", text, flags=re.MULTILINE)
+    if heading is None:
+        raise BumpError("CHANGELOG.md has no '## [Unreleased]' section")
+    # The entry ends at the next release heading, or at the link definitions closing the file.
+    following = re.search(r"^(## |\[[^\]]+\]: )", text[heading.end() :], flags=re.MULTILINE)
+    end = heading.end() + following.start() if following else len(text)
+    preamble, sections = _sections(text[heading.end() : end])
+    for name, lines in entries.items():
+        sections[name] = [*_trimmed(sections.get(name, [])), *lines]
+    order = [*CHANGELOG_SECTIONS, *(name for name in sections if name not in CHANGELOG_SECTIONS)]
+    out = [f"## [{version}] - {date}", ""]
+    kept = _trimmed(preamble)
+    out += [*kept, ""] if kept else []
+    out += [*summary, ""] if summary else []
+    for name in order:
+        lines = _trimmed(sections.get(name, []))
+        if lines:
+            out += [f"### {name}", *lines, ""]
+    release = "\n".join(out).rstrip("\n") + "\n"
+    rest = text[end:]
+    return text[: heading.end()] + "\n" + release + ("\n" + rest if rest else "")
+
+
+def changelog_entries(plans: Sequence[ApiPlan]) -> tuple[list[str], dict[str, list[str]]]:
+    summary: list[str] = []
+    entries: dict[str, list[str]] = {}
+    for plan in plans:
+        title = plan.title
+        changes = plan.report.changes or []
+        breaking = sum(change.breaking for change in changes)
+        summary.append(
+            f"{title} spec updated: sha256 `{plan.pin.sha256[:12]}` -> `{plan.new_sha256[:12]}` "
+            f"(upstream version {plan.new_version}, {plan.date}); {len(changes)} SDK-visible changes, "
+            f"{breaking} breaking."
+        )
+        for section in apidiff.SECTIONS:
+            lines = apidiff.section_lines(changes, section, prefix=f"{title}: ")
+            entries.setdefault(section, []).extend(f"- {line}" for line in lines)
+        if not changes:
+            entries.setdefault("Changed", []).append(f"- {title}: documentation only (no SDK-visible change).")
+    return summary, entries
+
+
+# ------------------------------------------------------------------------------------------ planning
+
+
+@dataclass
+class ApiPlan:
+    """One API to bump: its current pin, the upstream bytes, and the diff between them."""
+
+    pin: spec_source.Pin
+    data: bytes
+    title: str
+    new_version: str
+    date: str
+    report: apidiff.ApiReport
+    missing_names: list[str] = field(default_factory=list)
+
+    @property
+    def new_sha256(self) -> str:
+        return spec_source.sha256(self.data)
+
+
+def _spec_date(location: str, explicit: str | None) -> str:
+    if explicit is not None:
+        try:
+            return datetime.date.fromisoformat(explicit).isoformat()
+        except ValueError as exc:
+            raise BumpError(f"--date {explicit!r} is not YYYY-MM-DD") from exc
+    match = DATE_IN_NAME.search(location)
+    return match.group(1) if match else datetime.datetime.now(datetime.UTC).date().isoformat()
+
+
+def plan(
+    layout: Layout,
+    source: str | None,
+    apis: Sequence[str] | None,
+    baselines: Sequence[str],
+    date: str | None,
+) -> list[ApiPlan]:
+    """Everything checked, nothing written: the APIs whose upstream moved, with their diffs."""
+    plans = []
+    for result in drift.drift(layout.repo, source, apis, baselines):
+        report = result.report
+        if not report.drifted:
+            continue
+        if report.changes is None:
+            raise BumpError(f"{report.api}: cannot diff against the pinned spec: {report.note}")
+        names = layout.repo.sdk_names(result.pin.api)
+        operations = {
+            str(op["operationId"])
+            for item in (normalise(result.spec).get("paths") or {}).values()
+            for method, op in item.items()
+            if method in apidiff.HTTP_METHODS and isinstance(op, dict) and "operationId" in op
+        }
+        plans.append(
+            ApiPlan(
+                pin=result.pin,
+                data=result.data,
+                title=str(result.spec["info"].get("title", result.pin.api)),
+                new_version=str(result.spec["info"].get("version", "")),
+                date=_spec_date(result.location, date),
+                report=report,
+                missing_names=sorted(operations - names.keys()),
+            )
+        )
+    unnamed = {plan.pin.api: plan.missing_names for plan in plans if plan.missing_names}
+    if unnamed:
+        suggestion = {
+            api: {op: {"group": "<resource>", "method": "<method>", "http": "<METHOD>"} for op in ops}
+            for api, ops in unnamed.items()
+        }
+        raise BumpError(
+            "new operations have no SDK name: add them to openapi/sdk-method-names.json first "
+            "(as in Codat's own SDK), e.g.\n" + json.dumps(suggestion, indent=2)
+        )
+    return plans
+
+
+def pinned_after(
+    layout: Layout, plans: Sequence[ApiPlan], source: str | None, baselines: Sequence[str]
+) -> dict[str, bytes]:
+    """File name -> bytes of every spec as pinned once the bump is written (bumped ones: the new bytes).
+
+    The checks read specs through ``$CODAT_SPEC_SOURCE`` pointed at these, so they test against exactly
+    what is pinned, whatever ``../shared/openapi`` holds.
+    """
+    bumped = {plan.pin.api: plan.data for plan in plans}
+    found = {}
+    for api, pin in spec_source.load_pins(layout.repo.pins).items():
+        data = bumped.get(api) or drift.find_pinned(pin, baselines, source)
+        if data is None:
+            try:
+                data = spec_source.fetch_pinned(pin, spec_source.default_source())
+            except spec_source.SpecError as exc:
+                print(f"bump: note: the checks will not see the {api} spec: {exc}", file=sys.stderr)
+                continue
+        found[pin.file] = data
+    return found
+
+
+def _history_dir(source: str | None) -> Path | None:
+    """The dated older specs beside the local spec source, for the tests that render every version."""
+    for local in (source, spec_source.default_source()):
+        if local and Path(local).is_dir() and (Path(local) / "history").is_dir():
+            return (Path(local) / "history").resolve()
+    return None
+
+
+# ------------------------------------------------------------------------------------------ transaction
+
+
+@contextmanager
+def restored_on_failure(layout: Layout) -> Iterator[None]:
+    """Snapshot the files a bump writes and generated/; put them back exactly if the block raises."""
+    with tempfile.TemporaryDirectory(prefix="codat-bump-") as tmp:
+        saved = Path(tmp)
+        files = {path: path.read_bytes() if path.exists() else None for path in layout.snapshot_files()}
+        had_generated = layout.generated.exists()
+        if had_generated:
+            shutil.copytree(layout.generated, saved / "generated", symlinks=True)
+        try:
+            yield
+        except BaseException:
+            for path, data in files.items():
+                if data is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    path.write_bytes(data)
+            shutil.rmtree(layout.generated, ignore_errors=True)
+            if had_generated:
+                shutil.copytree(saved / "generated", layout.generated, symlinks=True)
+            raise
+
+
+def _write_pins(layout: Layout, plans: Sequence[ApiPlan]) -> None:
+    raw = json.loads(layout.repo.pins.read_text(encoding="utf-8"))
+    for plan in plans:
+        entry = raw[plan.pin.api]
+        entry.update(sha256=plan.new_sha256, version=plan.new_version, date=plan.date)
+    layout.repo.pins.write_text(json.dumps(raw, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _run(command: Sequence[str], cwd: Path, what: str, specs: Path) -> None:
+    print(f"bump: {what}: {shlex.join(command)}", flush=True)
+    env = {
+        **os.environ,
+        spec_source.SOURCE_ENV_VAR: str(specs),
+        "PYTHONHASHSEED": os.environ.get("PYTHONHASHSEED", "0"),
+    }
+    completed = subprocess.run(list(command), cwd=cwd, env=env, check=False)  # noqa: S603 - our commands
+    if completed.returncode != 0:
+        raise BumpError(f"{what} failed (exit {completed.returncode}): {shlex.join(command)}")
+
+
+def apply(
+    layout: Layout,
+    plans: Sequence[ApiPlan],
+    checks: Sequence[Sequence[str]],
+    specs: dict[str, bytes],
+    history: Path | None = None,
+) -> str:
+    """Write the bump and run the checks, restoring everything on failure; returns the new version.
+
+    ``specs`` (file name -> bytes, see ``pinned_after``) and ``history`` become the spec source of the
+    regeneration and the checks.
+    """
+    version = current_version(layout)
+    level = max((plan.report.level or apidiff.PATCH for plan in plans), key=LEVELS.index)
+    new_version = next_version(version, level)
+    summary, entries = changelog_entries(plans)
+    release_date = datetime.datetime.now(datetime.UTC).date().isoformat()
+    changelog = changelog_release(
+        layout.changelog.read_text(encoding="utf-8"), new_version, release_date, summary, entries
+    )
+    with restored_on_failure(layout), tempfile.TemporaryDirectory(prefix="codat-bump-specs-") as tmp:
+        # Generate and check with exactly the bytes just diffed and pinned (a URL could answer differently).
+        source_dir = Path(tmp)
+        for name, data in specs.items():
+            (source_dir / name).write_bytes(data)
+        if history is not None:
+            (source_dir / "history").symlink_to(history, target_is_directory=True)
+        _write_pins(layout, plans)
+        apis = [arg for plan in plans for arg in ("--api", plan.pin.api)]
+        generate = [sys.executable, "-m", "codegen", "generate", "--source", tmp, *apis]
+        _run(generate, layout.root, "regenerate", source_dir)
+        _replace_version(layout.pyproject, PYPROJECT_VERSION, new_version)
+        _replace_version(layout.runtime_version, RUNTIME_VERSION, new_version)
+        layout.changelog.write_text(changelog, encoding="utf-8")
+        for command in checks:
+            _run(command, layout.root, "check", source_dir)
+    for plan in plans:
+        drift.remember(plan.data)
+    print(f"bump: {version} -> {new_version} ({level}); review `git diff`, then commit.")
+    return new_version
+
+
+def main(argv: Sequence[str], root: Path = spec_source.ROOT) -> int:
+    parser = argparse.ArgumentParser(prog="python -m codegen bump", description=__doc__)
+    drift.add_common_arguments(parser)
+    parser.add_argument(
+        "--date",
+        help="the upstream spec's date for the pin (default: from a file name "
+        "like Codat-Platform.2026-04-15.json, else today)",
+    )
+    parser.add_argument(
+        "--check",
+        action="append",
+        help="a check to run after regenerating (repeatable; replaces the default ruff, mypy and pytest)",
+    )
+    parser.add_argument("--dry-run", action="store_true", help="print the diff and the new version; write nothing")
+    args = parser.parse_args(argv)
+    layout = Layout(root)
+    source = args.source if args.source is not None else spec_source.default_source()
+    try:
+        plans = plan(layout, source, args.api, args.baseline, args.date)
+        if not plans:
+            print("bump: every pinned spec matches upstream; nothing to do.")
+            return 0
+        sys.stdout.write(apidiff.markdown(p.report for p in plans))
+        if args.dry_run:
+            level = max((p.report.level or apidiff.PATCH for p in plans), key=LEVELS.index)
+            print(f"\nbump (dry run): {current_version(layout)} -> {next_version(current_version(layout), level)}")
+            return 0
+        checks = [shlex.split(command) for command in args.check] if args.check else default_checks()
+        apply(layout, plans, checks, pinned_after(layout, plans, source, args.baseline), _history_dir(source))
+    except (spec_source.SpecError, drift.DriftError, BumpError) as exc:
+        print(f"bump: {exc}\nbump: nothing was changed.", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,279 @@
+"""``python -m codegen bump`` into a copy of the repository: versions, changelog, and all-or-nothing writes.
+
+Two tests regenerate (one API each, a few seconds); the rest stop before generation or inject checks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shlex
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from codegen import apidiff, bump, drift, source
+from codegen.diff import tree_diff
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCE = source.default_source()
+LOCAL = Path(SOURCE) if SOURCE is not None and Path(SOURCE).is_dir() else None
+needs_specs = pytest.mark.skipif(
+    LOCAL is None,
+    reason="no spec source: neither $CODAT_SPEC_SOURCE nor ../shared/openapi exists (tests do not download specs)",
+)
+COPIED = ("codegen", "templates", "openapi", "generated", "pyproject.toml", "CHANGELOG.md", "src/codat_sdk/_version.py")
+IGNORED = {"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache"}
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(drift.CACHE_ENV_VAR, str(tmp_path / "spec-cache"))
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """What a bump reads and writes, copied from the worktree (which the tests never modify)."""
+    target = tmp_path / "repo"
+    for name in COPIED:
+        origin = ROOT / name
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        if origin.is_dir():
+            shutil.copytree(origin, target / name, ignore=shutil.ignore_patterns(*IGNORED))
+        else:
+            shutil.copy2(origin, target / name)
+    return target
+
+
+def _tree(root: Path) -> dict[str, str]:
+    """Relative path -> sha256 of every file (tool caches excluded)."""
+    return {
+        str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and not IGNORED.intersection(path.relative_to(root).parts)
+    }
+
+
+def _python(code: str) -> str:
+    return shlex.join([sys.executable, "-c", code])
+
+
+def _pin(repo: Path, api: str) -> dict[str, str]:
+    pins: dict[str, dict[str, str]] = json.loads((repo / "openapi" / "pins.json").read_text(encoding="utf-8"))
+    return pins[api]
+
+
+def _versions(repo: Path) -> tuple[str, str]:
+    pyproject = re.search(r'^version = "([^"]+)"', (repo / "pyproject.toml").read_text(encoding="utf-8"), re.M)
+    runtime = re.search(r'__version__ = "([^"]+)"', (repo / "src/codat_sdk/_version.py").read_text(encoding="utf-8"))
+    assert pyproject and runtime
+    return pyproject.group(1), runtime.group(1)
+
+
+def _history(api: str) -> list[Path]:
+    assert LOCAL is not None
+    found = sorted((LOCAL / "history").glob(f"{Path(source.load_pins()[api].file).stem}.*.json"))
+    if not found:
+        pytest.skip(f"no history version of the {api} spec")
+    return found
+
+
+# ------------------------------------------------------------------------------------------ pure parts
+
+
+@pytest.mark.parametrize(
+    ("version", "level", "expected"),
+    [
+        ("0.1.0", apidiff.MAJOR, "1.0.0"),
+        ("0.1.0", apidiff.MINOR, "0.2.0"),
+        ("0.1.0", apidiff.PATCH, "0.1.1"),
+        ("2.3.4", apidiff.MAJOR, "3.0.0"),
+        ("2.3.4", apidiff.MINOR, "2.4.0"),
+        ("2.3.4", apidiff.PATCH, "2.3.5"),
+    ],
+)
+def test_next_version(version: str, level: str, expected: str) -> None:
+    assert bump.next_version(version, level) == expected
+
+
+def test_next_version_refuses_non_semver() -> None:
+    with pytest.raises(bump.BumpError, match=r"MAJOR\.MINOR\.PATCH"):
+        bump.next_version("1.0", apidiff.PATCH)
+
+
+CHANGELOG = """# Changelog
+
+Intro.
+
+## [Unreleased]
+
+### Fixed
+- A hand-written fix.
+
+### Added
+- A hand-written feature.
+
+## [0.1.0] - 2026-01-01
+
+### Added
+- First release.
+"""
+
+
+def test_changelog_release_moves_unreleased_notes_and_adds_the_diff() -> None:
+    text = bump.changelog_release(
+        CHANGELOG,
+        "1.0.0",
+        "2026-11-27",
+        ["Platform API spec updated."],
+        {"Removed": ["- **Breaking:** Platform API: `companies.list`: method removed."], "Added": ["- New thing."]},
+    )
+    assert text.startswith("# Changelog\n\nIntro.\n\n## [Unreleased]\n\n## [1.0.0] - 2026-11-27\n")
+    release = text.split("## [1.0.0] - 2026-11-27\n", 1)[1].split("## [0.1.0]", 1)[0]
+    assert release.index("### Added") < release.index("### Removed") < release.index("### Fixed")
+    assert "- A hand-written feature.\n- New thing.\n" in release
+    assert "- A hand-written fix." in release and "Platform API spec updated." in release
+    assert text.endswith("## [0.1.0] - 2026-01-01\n\n### Added\n- First release.\n")
+
+
+def test_changelog_link_definitions_stay_at_the_end() -> None:
+    links = "[Unreleased]: https://example.invalid/compare/v0.1.0...HEAD\n"
+    text = bump.changelog_release(
+        "# Changelog\n\n## [Unreleased]\n\n### Added\n- X.\n\n" + links, "0.2.0", "2026-11-27", [], {}
+    )
+    assert text.endswith("## [0.2.0] - 2026-11-27\n\n### Added\n- X.\n\n" + links)
+
+
+def test_changelog_without_unreleased_is_refused() -> None:
+    with pytest.raises(bump.BumpError, match="Unreleased"):
+        bump.changelog_release("# Changelog\n", "1.0.0", "2026-11-27", [], {})
+
+
+def test_inconsistent_versions_are_refused(repo: Path) -> None:
+    (repo / "src/codat_sdk/_version.py").write_text('__version__ = "9.9.9"\n', encoding="utf-8")
+    with pytest.raises(bump.BumpError, match=r"9\.9\.9"):
+        bump.current_version(bump.Layout(repo))
+
+
+def test_interrupted_writes_are_rolled_back_exactly(repo: Path) -> None:
+    layout = bump.Layout(repo)
+    before = _tree(repo)
+    with pytest.raises(KeyboardInterrupt), bump.restored_on_failure(layout):
+        layout.changelog.write_text("gone", encoding="utf-8")
+        layout.repo.pins.unlink()
+        shutil.rmtree(layout.generated / "codat_sdk_files")
+        (layout.generated / "stray.py").write_text("x = 1\n", encoding="utf-8")
+        raise KeyboardInterrupt
+    assert _tree(repo) == before
+
+
+# ------------------------------------------------------------------------------------------ whole bumps
+
+
+@needs_specs
+def test_no_drift_means_nothing_to_do(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = _tree(repo)
+    assert bump.main(["--source", str(LOCAL), "--check", _python("raise SystemExit(1)")], root=repo) == 0
+    assert "nothing to do" in capsys.readouterr().out
+    assert _tree(repo) == before
+
+
+@needs_specs
+def test_new_operation_without_an_sdk_name_is_refused_before_any_write(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert LOCAL is not None
+    spec = json.loads((LOCAL / "Codat-Platform.json").read_bytes())
+    operation = {"operationId": "frobnicate-company", "responses": {"204": {"description": "No Content"}}}
+    spec["paths"]["/companies/{companyId}/frobnicate"] = {"post": operation}
+    upstream = tmp_path / "upstream"
+    upstream.mkdir()
+    (upstream / "Codat-Platform.json").write_text(json.dumps(spec), encoding="utf-8")
+    before = _tree(repo)
+    argv = ["--source", str(upstream), "--api", "platform", "--baseline", str(LOCAL), "--check", _python("pass")]
+    assert bump.main(argv, root=repo) == 1
+    err = capsys.readouterr().err
+    assert "frobnicate-company" in err and "sdk-method-names.json" in err and "nothing was changed" in err
+    assert _tree(repo) == before
+
+
+@needs_specs
+def test_dry_run_writes_nothing(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    older = _history("platform")[-1]
+    before = _tree(repo)
+    assert bump.main(["--source", str(older), "--dry-run"], root=repo) == 0
+    assert "0.1.0 -> " in capsys.readouterr().out
+    assert _tree(repo) == before
+
+
+@needs_specs
+def test_failing_checks_leave_the_tree_byte_identical(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Bump to an older spec (removals: major), then fail the check after everything has been written."""
+    older = _history("platform")[-1]
+    before = _tree(repo)
+    version = _versions(repo)[0]
+    expected = bump.next_version(version, apidiff.MAJOR)
+    # Exit 3 only if the bump wrote everything before the check ran (version, breaking changelog entry).
+    check = _python(
+        "import pathlib, sys\n"
+        f"written = '\"{expected}\"' in pathlib.Path('pyproject.toml').read_text()\n"
+        "changelog = pathlib.Path('CHANGELOG.md').read_text()\n"
+        f"written = written and '## [{expected}] - ' in changelog and '- **Breaking:** ' in changelog\n"
+        "sys.exit(3 if written else 4)"
+    )
+    assert bump.main(["--source", str(older), "--check", check], root=repo) == 1
+    err = capsys.readouterr().err
+    assert "exit 3" in err and "nothing was changed" in err
+    assert _tree(repo) == before
+
+
+@needs_specs
+def test_successful_bump_updates_pin_generated_version_and_changelog(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Pin the copy to the newest history spec, then bump it to the current one (which only adds: minor)."""
+    assert LOCAL is not None
+    older, current = _history("platform")[-1], LOCAL / "Codat-Platform.json"
+    raw_old, raw_new = json.loads(older.read_bytes()), json.loads(current.read_bytes())
+    removed = (raw_old["paths"].keys() - raw_new["paths"].keys()) | (
+        raw_old["components"]["schemas"].keys() - raw_new["components"]["schemas"].keys()
+    )
+    added_hooks = raw_new.get("webhooks", {}).keys() - raw_old.get("webhooks", {}).keys()
+    if removed or not added_hooks:
+        pytest.skip("the newest history spec is not an additions-only predecessor of the current one")
+    pins_file = repo / "openapi" / "pins.json"
+    pins = json.loads(pins_file.read_text(encoding="utf-8"))
+    pins["platform"].update(sha256=source.sha256(older.read_bytes()), date="2000-01-01")
+    pins_file.write_text(json.dumps(pins, indent=2) + "\n", encoding="utf-8")
+    untouched_files_package = _tree(repo / "generated" / "codat_sdk_files")
+
+    # The checks run on the bumped tree, reading specs from exactly what is now pinned.
+    check = _python(
+        "import hashlib, json, os, pathlib\n"
+        "assert '\"0.2.0\"' in pathlib.Path('src/codat_sdk/_version.py').read_text()\n"
+        "specs = pathlib.Path(os.environ['CODAT_SPEC_SOURCE'])\n"
+        "for pin in json.loads(pathlib.Path('openapi/pins.json').read_text()).values():\n"
+        "    assert hashlib.sha256((specs / pin['file']).read_bytes()).hexdigest() == pin['sha256'], pin\n"
+    )
+    argv = ["--source", str(LOCAL), "--api", "platform", "--date", "2026-11-27", "--check", check]
+    assert bump.main(argv, root=repo) == 0, capsys.readouterr().err
+
+    pin = _pin(repo, "platform")
+    assert (pin["sha256"], pin["version"], pin["date"]) == (
+        source.sha256(current.read_bytes()),
+        raw_new["info"]["version"],
+        "2026-11-27",
+    )
+    assert _versions(repo) == ("0.2.0", "0.2.0")
+    changelog = (repo / "CHANGELOG.md").read_text(encoding="utf-8")
+    release = changelog.split("## [0.2.0] - ", 1)[1].split("\n## [", 1)[0]
+    assert changelog.index("## [Unreleased]") < changelog.index("## [0.2.0] - ")
+    for hook in added_hooks:
+        assert f"`webhook {hook}`" in release
+    assert "**Breaking:**" not in release
+    # The current spec is what the worktree is pinned to: the regenerated package is the committed one.
+    assert list(tree_diff(ROOT / "generated" / "codat_sdk_platform", repo / "generated" / "codat_sdk_platform")) == []
+    assert _tree(repo / "generated" / "codat_sdk_files") == untouched_files_package
