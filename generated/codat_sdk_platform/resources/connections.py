@@ -185,7 +185,7 @@ class ConnectionsResource(SyncResource):
         company_id: UUID,
         connection_id: UUID,
         *,
-        body: UpdateConnectionStatus,
+        body: UpdateConnectionStatus | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -205,7 +205,8 @@ class ConnectionsResource(SyncResource):
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             connection_id (UUID): Unique identifier for a company's data connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
-            body (UpdateConnectionStatus):
+            body (UpdateConnectionStatus | Unset): Defaults to ``{"status": "Unlinked"}``. Unlinked is
+                the only status this operation accepts.
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -486,7 +487,7 @@ class ConnectionsResourceWithRawResponse(SyncResource):
         company_id: UUID,
         connection_id: UUID,
         *,
-        body: UpdateConnectionStatus,
+        body: UpdateConnectionStatus | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -506,7 +507,8 @@ class ConnectionsResourceWithRawResponse(SyncResource):
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             connection_id (UUID): Unique identifier for a company's data connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
-            body (UpdateConnectionStatus):
+            body (UpdateConnectionStatus | Unset): Defaults to ``{"status": "Unlinked"}``. Unlinked is
+                the only status this operation accepts.
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -792,7 +794,7 @@ class AsyncConnectionsResource(AsyncResource):
         company_id: UUID,
         connection_id: UUID,
         *,
-        body: UpdateConnectionStatus,
+        body: UpdateConnectionStatus | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -812,7 +814,8 @@ class AsyncConnectionsResource(AsyncResource):
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             connection_id (UUID): Unique identifier for a company's data connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
-            body (UpdateConnectionStatus):
+            body (UpdateConnectionStatus | Unset): Defaults to ``{"status": "Unlinked"}``. Unlinked is
+                the only status this operation accepts.
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -1093,7 +1096,7 @@ class AsyncConnectionsResourceWithRawResponse(AsyncResource):
         company_id: UUID,
         connection_id: UUID,
         *,
-        body: UpdateConnectionStatus,
+        body: UpdateConnectionStatus | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -1113,7 +1116,8 @@ class AsyncConnectionsResourceWithRawResponse(AsyncResource):
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             connection_id (UUID): Unique identifier for a company's data connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
-            body (UpdateConnectionStatus):
+            body (UpdateConnectionStatus | Unset): Defaults to ``{"status": "Unlinked"}``. Unlinked is
+                the only status this operation accepts.
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
