@@ -67,8 +67,11 @@ class HookError(CodatError):
     """A before_request, after_response or on_error hook raised (or returned something unusable).
 
     ``stage`` names the hook point, ``hook_name`` the callable (``hook`` is the callable itself);
-    ``__cause__`` is the hook's own exception. The call is not retried.
+    ``__cause__`` is the hook's own exception; for an on_error hook, ``error`` is the error it was
+    handed. The call is not retried.
     """
+
+    error: CodatError | None = None
 
     def __init__(self, stage: str, hook: Callable[..., object], problem: str) -> None:
         self.stage = stage

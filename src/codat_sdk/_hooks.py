@@ -110,8 +110,12 @@ class Hooks:
         return response
 
     def run_on_error(self, error: CodatError, context: HookContext) -> None:
-        for hook in self._on_error:
-            _sync_result("on_error", hook, error, context)
+        try:
+            for hook in self._on_error:
+                _sync_result("on_error", hook, error, context)
+        except HookError as hook_error:
+            hook_error.error = error
+            raise
 
     async def arun_before_request(self, request: httpx.Request, context: HookContext) -> httpx.Request:
         for hook in self._before_request:
@@ -125,8 +129,12 @@ class Hooks:
         return response
 
     async def arun_on_error(self, error: CodatError, context: HookContext) -> None:
-        for hook in self._on_error:
-            await _async_result("on_error", hook, error, context)
+        try:
+            for hook in self._on_error:
+                await _async_result("on_error", hook, error, context)
+        except HookError as hook_error:
+            hook_error.error = error
+            raise
 
 
 def _checked(hook: H) -> H:

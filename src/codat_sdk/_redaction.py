@@ -19,7 +19,8 @@ import httpx
 REDACTED: Final = "[REDACTED]"
 SECRET_NAME_PARTS: Final = (
     "apikey",
-    "auth",  # Authorization, authHeader, Proxy-Authorization, oauth...
+    "authorization",  # and Proxy-Authorization; not bare "auth": "401 Unauthorized: ..." is no secret
+    "authheader",
     "token",
     "password",
     "passwd",
