@@ -141,6 +141,8 @@ class BaseClient:
             # Keep the caller's product token and ours: "my-app/2.1 codat-sdk-python/0.1.0 (...)".
             extra[name] = f"{extra[name]} {self.user_agent()}"
         _merge_headers(self._headers, extra)
+        for name in [name for name in self._headers if name.lower() == "authorization"]:
+            del self._headers[name]  # the credentials always come from api_key= / auth_header=, added per request
 
     @classmethod
     def _select_server(cls, server_url: str | None, server_idx: int | None) -> str:
@@ -254,12 +256,16 @@ class BaseClient:
         extra_query: Mapping[str, str] | None,
     ) -> httpx.Request:
         base = self._server_url if server_url is None else _check_server_url(server_url)
-        headers = self._headers.copy()
-        if request.get("headers"):
-            _merge_headers(headers, request["headers"])
-        if extra_headers:
-            _merge_headers(headers, extra_headers)
-        _merge_headers(headers, {"Authorization": self._authorization.reveal()})
+        headers = self._headers.copy()  # never holds Authorization (see _add_default_headers)
+        operation_headers = request.get("headers")
+        if operation_headers or extra_headers:
+            if operation_headers:
+                _merge_headers(headers, operation_headers)
+            if extra_headers:
+                _merge_headers(headers, extra_headers)
+            _merge_headers(headers, {"Authorization": self._authorization.reveal()})
+        else:
+            headers["Authorization"] = self._authorization.reveal()
         params = request.get("params")
         if extra_query:
             params = {**(params or {}), **extra_query}
@@ -417,7 +423,7 @@ class SyncAPIClient(BaseClient):
         extra_query: Mapping[str, str] | None = None,
     ) -> httpx.Response:
         hooks = self._hooks
-        context = HookContext(operation, attempt) if hooks else None
+        context = HookContext(operation, attempt) if hooks.active else None
         started: float | None = None
         http = self._transport.http
         with ExitStack() as stack:
@@ -571,7 +577,7 @@ class AsyncAPIClient(BaseClient):
         extra_query: Mapping[str, str] | None = None,
     ) -> httpx.Response:
         hooks = self._hooks
-        context = HookContext(operation, attempt) if hooks else None
+        context = HookContext(operation, attempt) if hooks.active else None
         started: float | None = None
         http = await self._transport.current()
         with ExitStack() as stack:

@@ -53,7 +53,7 @@ class Hooks:
     when its attempt started.
     """
 
-    __slots__ = ("_after_response", "_before_request", "_lock", "_on_error")
+    __slots__ = ("_after_response", "_before_request", "_lock", "_on_error", "active")
 
     def __init__(
         self,
@@ -67,23 +67,28 @@ class Hooks:
         self._before_request: tuple[BeforeRequestHook, ...] = tuple(_checked(h) for h in before_request)
         self._after_response: tuple[AfterResponseHook, ...] = tuple(_checked(h) for h in after_response)
         self._on_error: tuple[OnErrorHook, ...] = tuple(_checked(h) for h in on_error)
+        # Whether any hook is registered: read on every attempt, so a plain attribute rather than a call.
+        self.active = bool(self._before_request or self._after_response or self._on_error)
 
     def before_request(self, hook: BeforeRequestT) -> BeforeRequestT:
         """Register ``hook(request, context)``; it may edit the request or return a new one."""
         with self._lock:
             self._before_request = (*self._before_request, _checked(hook))
+            self.active = True
         return hook
 
     def after_response(self, hook: AfterResponseT) -> AfterResponseT:
         """Register ``hook(response, context)``, called for every response, whatever its status."""
         with self._lock:
             self._after_response = (*self._after_response, _checked(hook))
+            self.active = True
         return hook
 
     def on_error(self, hook: OnErrorT) -> OnErrorT:
         """Register ``hook(error, context)``, called for every failed attempt (its return value is ignored)."""
         with self._lock:
             self._on_error = (*self._on_error, _checked(hook))
+            self.active = True
         return hook
 
     def copy(self) -> Hooks:
@@ -91,7 +96,7 @@ class Hooks:
         return Hooks(before_request=self._before_request, after_response=self._after_response, on_error=self._on_error)
 
     def __bool__(self) -> bool:
-        return bool(self._before_request or self._after_response or self._on_error)
+        return self.active
 
     def __repr__(self) -> str:
         counts = (len(self._before_request), len(self._after_response), len(self._on_error))

@@ -229,3 +229,13 @@ def test_server_idx_must_be_an_int() -> None:
         CodatPlatform(api_key=API_KEY, server_idx="0")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="server_idx must be an int"):
         CodatPlatform(api_key=API_KEY, server_idx=True)
+
+
+def test_default_headers_cannot_replace_the_credentials() -> None:
+    recorder = Recorder(json=companies_json())
+    client = sync_platform(recorder, default_headers={"authorization": "Basic other"})
+    client.companies.list()
+    client.companies.list(extra_headers={"AUTHORIZATION": "Basic other"})
+    for request in recorder.requests:
+        assert request.headers.get_list("authorization") == [client._authorization.reveal()]
+    assert "authorization" not in {name.lower() for name in client.default_headers}
