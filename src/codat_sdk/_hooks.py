@@ -183,4 +183,8 @@ def _response_result(hook: Callable[..., Any], result: object, response: httpx.R
         return response
     if not isinstance(result, httpx.Response):
         raise HookError("after_response", hook, f"returned {type(result).__name__}, not an httpx.Response or None")
+    try:
+        result.request  # noqa: B018 - raises RuntimeError when the hook built a response without one
+    except RuntimeError:
+        result.request = response.request  # errors and logs name the request a response answers
     return result

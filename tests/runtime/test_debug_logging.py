@@ -207,3 +207,27 @@ def test_nothing_is_formatted_when_debug_is_off(
 def test_debug_logger_must_be_a_logger() -> None:
     with pytest.raises(TypeError, match=r"debug_logger= must be a logging\.Logger"):
         CodatPlatform(api_key=API_KEY, debug_logger="codat")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_a_streamed_download_is_not_read_for_the_log(
+    mode: str, debug_log: pytest.LogCaptureFixture, server: FaultServer
+) -> None:
+    from codat_sdk_files import AsyncCodatFiles, CodatFiles
+
+    server.script(Reply(200, b"PK\x03\x04" + b"\x00" * 100_000, {"Content-Type": "application/octet-stream"}))
+    company = "8a210b68-6988-11ed-a1eb-0242ac120002"
+    if mode == "sync":
+        with (
+            CodatFiles(api_key=API_KEY, server_url=server.url) as client,
+            client.files.download_files(company) as download,  # type: ignore[arg-type]
+        ):
+            assert len(download.read()) == 100_004
+    else:
+        async with (
+            AsyncCodatFiles(api_key=API_KEY, server_url=server.url) as aclient,
+            await aclient.files.download_files(company) as adownload,  # type: ignore[arg-type]
+        ):
+            assert len(await adownload.read()) == 100_004
+    response_line = next(r.getMessage() for r in debug_log.records if "response 200" in r.getMessage())
+    assert response_line.endswith("body=<streamed>")

@@ -92,6 +92,13 @@ def test_before_request_may_replace_the_request() -> None:
     assert recorder.last.url.params["page"] == "7"
 
 
+def test_a_replacement_response_without_a_request_still_raises_the_right_error() -> None:
+    client = sync_platform(Recorder(json=companies_json()))
+    client.hooks.after_response(lambda response, context: httpx.Response(404, json=error_json(404)))
+    with pytest.raises(NotFoundError, match="GET /companies -> 404"):
+        client.companies.list()
+
+
 def test_after_response_may_replace_the_response() -> None:
     recorder = Recorder(404, json=error_json(404))
     client = sync_platform(recorder)
