@@ -201,19 +201,24 @@ class BaseClient:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(server_url={self._server_url!r})"
 
-    def _copy_with(
+    def with_options(
         self,
         *,
-        server_url: str | None,
-        timeout: Timeout | Unset,
-        default_headers: Mapping[str, str] | None,
-        retry_config: RetryConfig | None,
-        on_retry: Callable[[RetryEvent], None] | Unset | None,
-        hooks: Hooks | None,
-        debug_logger: logging.Logger | None,
+        server_url: str | None = None,
+        timeout: Timeout | Unset = UNSET,
+        default_headers: Mapping[str, str] | None = None,
+        retry_config: RetryConfig | None = None,
+        on_retry: Callable[[RetryEvent], None] | Unset | None = UNSET,
+        hooks: Hooks | None = None,
+        debug_logger: logging.Logger | None = None,
     ) -> Self:
-        """A shallow copy sharing the transport; every field it changes is replaced, never mutated."""
-        server = None if server_url is None else _check_server_url(server_url)  # checked before copying
+        """A copy of this client with some settings replaced; this client is left unchanged.
+
+        The copy shares the HTTP client and connection pool (closing the copy closes nothing; close the
+        original), the credentials, and the hooks unless ``hooks=`` is given. ``default_headers`` are
+        added to this client's. Every value is checked before anything is copied.
+        """
+        server = None if server_url is None else _check_server_url(server_url)
         new_hooks = None if hooks is None else _checked_hooks(hooks)
         new_logger = None if debug_logger is None else _checked_logger(debug_logger)
         clone = copy.copy(self)
@@ -374,33 +379,6 @@ class SyncAPIClient(BaseClient):
     def _http(self) -> HttpClient:
         return self._transport.http
 
-    def with_options(
-        self,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        default_headers: Mapping[str, str] | None = None,
-        retry_config: RetryConfig | None = None,
-        on_retry: Callable[[RetryEvent], None] | Unset | None = UNSET,
-        hooks: Hooks | None = None,
-        debug_logger: logging.Logger | None = None,
-    ) -> Self:
-        """A copy of this client with some settings replaced; this client is left unchanged.
-
-        The copy shares the HTTP client and connection pool (closing the copy closes nothing; close the
-        original), the credentials, and the hooks unless ``hooks=`` is given. ``default_headers`` are
-        added to this client's.
-        """
-        return self._copy_with(
-            server_url=server_url,
-            timeout=timeout,
-            default_headers=default_headers,
-            retry_config=retry_config,
-            on_retry=on_retry,
-            hooks=hooks,
-            debug_logger=debug_logger,
-        )
-
     def _send(
         self, operation: Operation, request: Request, *, retries: RetryConfig | Unset = UNSET, **options: Any
     ) -> httpx.Response:
@@ -527,33 +505,6 @@ class AsyncAPIClient(BaseClient):
     @property
     def _http(self) -> AsyncHttpClient:
         return self._transport.http
-
-    def with_options(
-        self,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        default_headers: Mapping[str, str] | None = None,
-        retry_config: RetryConfig | None = None,
-        on_retry: Callable[[RetryEvent], None] | Unset | None = UNSET,
-        hooks: Hooks | None = None,
-        debug_logger: logging.Logger | None = None,
-    ) -> Self:
-        """A copy of this client with some settings replaced; this client is left unchanged.
-
-        The copy shares the HTTP client and connection pool (closing the copy closes nothing; close the
-        original), the credentials, and the hooks unless ``hooks=`` is given. ``default_headers`` are
-        added to this client's.
-        """
-        return self._copy_with(
-            server_url=server_url,
-            timeout=timeout,
-            default_headers=default_headers,
-            retry_config=retry_config,
-            on_retry=on_retry,
-            hooks=hooks,
-            debug_logger=debug_logger,
-        )
 
     async def _send(
         self, operation: Operation, request: Request, *, retries: RetryConfig | Unset = UNSET, **options: Any
