@@ -13,7 +13,7 @@ from uuid import UUID
 
 from codat_sdk_files import CodatFiles
 from codat_sdk_platform import AsyncCodatPlatform, CodatPlatform
-from codat_sdk_platform.models import CreateConnectionBody, DataConnectionStatus, UpdateConnectionStatus
+from codat_sdk_platform.models import CreateConnectionBody
 
 from codat_sdk import CodatError
 
@@ -31,11 +31,8 @@ def platform_demo(server_url: str) -> None:
         print(f"companies.get: {company.name!r} created {company.created}")
         connection = codat.connections.create(company_id=company.id, body=CreateConnectionBody(platform_key="gbol"))
         print(f"connections.create: {connection.id} ({connection.platform_name}, {connection.status})")
-        unlinked = codat.connections.unlink(
-            company_id=company.id,
-            connection_id=connection.id,
-            body=UpdateConnectionStatus(status=DataConnectionStatus.UNLINKED),
-        )
+        # Sends {"status": "Unlinked"}, the only body the operation accepts, without spelling it out.
+        unlinked = codat.connections.unlink(company_id=company.id, connection_id=connection.id)
         print(f"connections.unlink: sent status Unlinked; Prism answered with its example ({unlinked.status})")
         raw = codat.companies.with_raw_response.get(company_id=company.id)
         print(f"with_raw_response: HTTP {raw.status_code}, content-type {raw.headers['content-type']}")

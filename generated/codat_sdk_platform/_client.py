@@ -42,9 +42,13 @@ class CodatPlatform(SyncAPIClient):
 
     Credentials: ``api_key=`` (sent as ``Authorization: Basic base64(api_key)``), a full ``auth_header=``,
     or ``$CODAT_API_KEY``. ``server_url=`` / ``server_idx=`` pick the server; ``timeout=`` defaults to 60 s
-    (10 s to connect); ``client=`` takes your own httpx client, which is then never closed by this SDK.
+    (10 s to connect); ``client=`` takes your own httpx.Client or any
+    ``codat_sdk.HttpClient``, which this SDK then never closes.
     ``retry_config=`` replaces the spec's retry defaults (``RETRY_CONFIG``; ``RetryConfig("none")`` turns
     retries off) and each call's ``retries=`` replaces it for that call; ``on_retry=`` is called before each retry.
+    ``hooks=`` (or ``client.hooks``) runs your callables around every attempt; ``debug_logger=`` takes the
+    ``logging.Logger`` that requests, responses, retries and errors are logged to at DEBUG, redacted
+    (default: ``codat_sdk``). ``with_options(...)`` returns a copy with some of these replaced.
     """
 
     SERVERS = ("https://api.codat.io",)
@@ -129,9 +133,13 @@ class AsyncCodatPlatform(AsyncAPIClient):
 
     Credentials: ``api_key=`` (sent as ``Authorization: Basic base64(api_key)``), a full ``auth_header=``,
     or ``$CODAT_API_KEY``. ``server_url=`` / ``server_idx=`` pick the server; ``timeout=`` defaults to 60 s
-    (10 s to connect); ``client=`` takes your own httpx client, which is then never closed by this SDK.
+    (10 s to connect); ``client=`` takes your own httpx.AsyncClient or any
+    ``codat_sdk.AsyncHttpClient``, which this SDK then never closes.
     ``retry_config=`` replaces the spec's retry defaults (``RETRY_CONFIG``; ``RetryConfig("none")`` turns
     retries off) and each call's ``retries=`` replaces it for that call; ``on_retry=`` is called before each retry.
+    ``hooks=`` (or ``client.hooks``) runs your callables around every attempt; ``debug_logger=`` takes the
+    ``logging.Logger`` that requests, responses, retries and errors are logged to at DEBUG, redacted
+    (default: ``codat_sdk``). ``with_options(...)`` returns a copy with some of these replaced.
     """
 
     SERVERS = ("https://api.codat.io",)

@@ -5,6 +5,7 @@ The API clients themselves live in ``codat_sdk_platform`` and ``codat_sdk_files`
 
 from ._client import DEFAULT_TIMEOUT, AsyncAPIClient, SyncAPIClient, Timeout
 from ._credentials import API_KEY_ENV_VAR, Secret
+from ._debug import LOGGER_NAME, MAX_LOGGED_BODY
 from ._enums import OpenIntEnum, OpenStrEnum
 from ._errors import (
     APIConnectionError,
@@ -15,6 +16,7 @@ from ._errors import (
     ConflictError,
     ErrorMessageLike,
     ForbiddenError,
+    HookError,
     InternalServerError,
     NotFoundError,
     PaymentRequiredError,
@@ -25,6 +27,7 @@ from ._errors import (
     UnavailableForLegalReasonsError,
     UnexpectedStatusError,
 )
+from ._hooks import HookContext, Hooks
 from ._operation import Operation
 from ._pagination import AsyncPaginator, PageContents, SyncPaginator, present
 from ._paths import path_segment
@@ -47,6 +50,7 @@ from ._query import (
 from ._resource import AsyncResource, SyncResource
 from ._response import AsyncBinaryResponse, BinaryResponse, RawResponse
 from ._retries import BackoffStrategy, RetryConfig, RetryEvent
+from ._transport import AsyncHttpClient, HttpClient
 from ._types import UNSET, File, FileContent, FileTypes, RequestFiles, Unset, Upload
 from ._uploads import MultipartFiles
 from ._version import __version__
@@ -54,6 +58,8 @@ from ._version import __version__
 __all__ = [
     "API_KEY_ENV_VAR",
     "DEFAULT_TIMEOUT",
+    "LOGGER_NAME",
+    "MAX_LOGGED_BODY",
     "MAX_QUERY_LENGTH",
     "UNSET",
     "APIConnectionError",
@@ -61,6 +67,7 @@ __all__ = [
     "APITimeoutError",
     "AsyncAPIClient",
     "AsyncBinaryResponse",
+    "AsyncHttpClient",
     "AsyncPaginator",
     "AsyncResource",
     "BackoffStrategy",
@@ -78,6 +85,10 @@ __all__ = [
     "FileContent",
     "FileTypes",
     "ForbiddenError",
+    "HookContext",
+    "HookError",
+    "Hooks",
+    "HttpClient",
     "InternalServerError",
     "MultipartFiles",
     "NotFoundError",

@@ -2,30 +2,40 @@
 
 Generated operations hand the client a request description (a dict of httpx ``build_request``
 arguments with a relative ``url``) and a parser; the client adds the server URL, credentials and
-headers, sends, maps failures onto the SDK's errors, and parses.
+headers, runs the hooks, sends, logs, maps failures onto the SDK's errors, and parses.
+
+The sync and async clients share every step that does no I/O (``BaseClient``: building the request,
+logging, turning a failure into an error); their ``_attempt`` methods only add the sending and the
+awaiting of hooks.
 """
 
 from __future__ import annotations
 
+import copy
+import logging
 import platform
-import weakref
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
+from functools import cached_property
 from typing import Any, ClassVar, Self, TypeVar
 
 import httpx
 
 from ._credentials import Secret, authorization
+from ._debug import LOGGER_NAME, log_error, log_request, log_response
 from ._errors import (
     APIConnectionError,
+    APIStatusError,
     APITimeoutError,
     ErrorMessageLike,
     ResponseValidationError,
     status_error,
 )
+from ._hooks import HookContext, Hooks
 from ._operation import Operation
 from ._response import AsyncBinaryResponse, BinaryResponse, RawResponse
 from ._retries import NO_RETRIES, Retrier, RetryConfig, RetryEvent
+from ._transport import AsyncHttpClient, AsyncTransport, HttpClient, SyncTransport, check_client
 from ._types import UNSET, Unset
 from ._uploads import MultipartFiles
 from ._version import __version__
@@ -41,6 +51,8 @@ DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 
 # Errors a parser raises when a body does not fit the model it is decoded into.
 _SCHEMA_MISMATCH = (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError)
+
+_DEBUG = logging.DEBUG
 
 
 def _check_server_url(url: str) -> str:
@@ -63,8 +75,21 @@ def _check_server_url(url: str) -> str:
     return url.rstrip("/")
 
 
+def _merge_headers(headers: dict[str, str], extra: Mapping[str, str]) -> None:
+    """``headers.update(extra)``, names compared case-insensitively (HTTP's rule), so none is sent twice."""
+    for name, value in extra.items():
+        lowered = name.lower()
+        for existing in [key for key in headers if key.lower() == lowered]:
+            del headers[existing]
+        headers[name] = value
+
+
+def _is_success(response: httpx.Response) -> bool:
+    return 200 <= response.status_code < 300
+
+
 class BaseClient:
-    """State and request building shared by the sync and async clients."""
+    """State and the I/O-free steps of a call, shared by the sync and async clients."""
 
     # Set by each generated client class.
     SERVERS: ClassVar[Sequence[str]] = ()
@@ -79,6 +104,10 @@ class BaseClient:
     _headers: dict[str, str]
     _retry_config: RetryConfig
     _retrier: Retrier
+    _hooks: Hooks
+    _logger: logging.Logger
+    # A with_options() copy: shares the HTTP client of the client it came from and never closes it.
+    _is_copy: bool = False
 
     def _configure(
         self,
@@ -91,17 +120,29 @@ class BaseClient:
         default_headers: Mapping[str, str] | None,
         retry_config: RetryConfig | None = None,
         on_retry: Callable[[RetryEvent], None] | None = None,
+        hooks: Hooks | None = None,
+        debug_logger: logging.Logger | None = None,
     ) -> None:
         self._authorization = authorization(api_key, auth_header)
         self._server_url = self._select_server(server_url, server_idx)
         self._timeout = timeout
-        self._headers = {
-            "Accept": "application/json",
-            "User-Agent": self.user_agent(),
-            **(default_headers or {}),
-        }
+        self._headers = {"Accept": "application/json", "User-Agent": self.user_agent()}
+        self._add_default_headers(default_headers)
         self._retry_config = self.RETRY_CONFIG if retry_config is None else retry_config
-        self._retrier = Retrier(on_retry=on_retry)
+        self._hooks = Hooks() if hooks is None else _checked_hooks(hooks)
+        self._logger = logging.getLogger(LOGGER_NAME) if debug_logger is None else _checked_logger(debug_logger)
+        self._retrier = Retrier(on_retry=on_retry, logger=self._logger)
+
+    def _add_default_headers(self, default_headers: Mapping[str, str] | None) -> None:
+        if not default_headers:
+            return
+        extra = dict(default_headers)
+        for name in [name for name in extra if name.lower() == "user-agent"]:
+            # Keep the caller's product token and ours: "my-app/2.1 codat-sdk-python/0.1.0 (...)".
+            extra[name] = f"{extra[name]} {self.user_agent()}"
+        _merge_headers(self._headers, extra)
+        for name in [name for name in self._headers if name.lower() == "authorization"]:
+            del self._headers[name]  # the credentials always come from api_key= / auth_header=, added per request
 
     @classmethod
     def _select_server(cls, server_url: str | None, server_idx: int | None) -> str:
@@ -110,12 +151,18 @@ class BaseClient:
         if server_url is not None:
             return _check_server_url(server_url)
         index = 0 if server_idx is None else server_idx
+        if isinstance(index, bool) or not isinstance(index, int):
+            raise TypeError(f"server_idx must be an int, got {type(index).__name__}")
         if not 0 <= index < len(cls.SERVERS):
-            raise ValueError(f"server_idx={index} is out of range: the spec lists {len(cls.SERVERS)} server(s)")
+            listed = ", ".join(f"{i}: {url}" for i, url in enumerate(cls.SERVERS))
+            raise ValueError(
+                f"server_idx={index} is out of range: the spec lists {len(cls.SERVERS)} server(s): {listed}"
+            )
         return _check_server_url(cls.SERVERS[index])
 
     @classmethod
     def user_agent(cls) -> str:
+        """``codat-sdk-python/<version> (Python <version>; <spec title> <spec version>)``."""
         spec = f"; {cls.SPEC_TITLE} {cls.SPEC_VERSION}" if cls.SPEC_TITLE else ""
         return f"codat-sdk-python/{__version__} (Python {platform.python_version()}{spec})"
 
@@ -124,9 +171,29 @@ class BaseClient:
         return self._server_url
 
     @property
+    def timeout(self) -> Timeout:
+        """The timeout of calls that do not pass their own ``timeout=``."""
+        return self._timeout
+
+    @property
+    def default_headers(self) -> Mapping[str, str]:
+        """The headers sent with every call (credentials excepted), a read-only copy."""
+        return dict(self._headers)
+
+    @property
     def retry_config(self) -> RetryConfig:
         """How calls are retried unless a call passes its own ``retries=``."""
         return self._retry_config
+
+    @property
+    def hooks(self) -> Hooks:
+        """The client's hooks: ``client.hooks.before_request(fn)``, ``.after_response(fn)``, ``.on_error(fn)``."""
+        return self._hooks
+
+    @property
+    def debug_logger(self) -> logging.Logger:
+        """Where requests, responses, retries and errors are logged at DEBUG (default: ``codat_sdk``)."""
+        return self._logger
 
     def _retries(self, retries: RetryConfig | Unset) -> RetryConfig:
         return self._retry_config if isinstance(retries, Unset) else retries
@@ -134,9 +201,57 @@ class BaseClient:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(server_url={self._server_url!r})"
 
+    def with_options(
+        self,
+        *,
+        server_url: str | None = None,
+        timeout: Timeout | Unset = UNSET,
+        default_headers: Mapping[str, str] | None = None,
+        retry_config: RetryConfig | None = None,
+        on_retry: Callable[[RetryEvent], None] | Unset | None = UNSET,
+        hooks: Hooks | None = None,
+        debug_logger: logging.Logger | None = None,
+    ) -> Self:
+        """A copy of this client with some settings replaced; this client is left unchanged.
+
+        The copy shares the HTTP client and connection pool (closing the copy closes nothing; close the
+        original), the credentials, and the hooks unless ``hooks=`` is given. ``default_headers`` are
+        added to this client's. Every value is checked before anything is copied.
+        """
+        server = None if server_url is None else _check_server_url(server_url)
+        new_hooks = None if hooks is None else _checked_hooks(hooks)
+        new_logger = None if debug_logger is None else _checked_logger(debug_logger)
+        clone = copy.copy(self)
+        # Resource groups (cached properties) hold the client they were made for: the copy makes its own.
+        for cls in type(self).__mro__:
+            for name, attribute in vars(cls).items():
+                if isinstance(attribute, cached_property):
+                    clone.__dict__.pop(name, None)
+        clone._is_copy = True
+        if server is not None:
+            clone._server_url = server
+        if not isinstance(timeout, Unset):
+            clone._timeout = timeout
+        if default_headers:
+            clone._headers = dict(self._headers)
+            clone._add_default_headers(default_headers)
+        if retry_config is not None:
+            clone._retry_config = retry_config
+        if new_hooks is not None:
+            clone._hooks = new_hooks
+        if new_logger is not None or not isinstance(on_retry, Unset):
+            clone._retrier = retrier = copy.copy(self._retrier)
+            if new_logger is not None:
+                clone._logger = retrier.logger = new_logger
+            if not isinstance(on_retry, Unset):
+                retrier.on_retry = on_retry
+        return clone
+
+    # -- the I/O-free steps of one attempt -------------------------------------------------------------
+
     def _build_request(
         self,
-        http: httpx.Client | httpx.AsyncClient,
+        http: HttpClient | AsyncHttpClient,
         request: Request,
         files: httpx._types.RequestFiles | None,
         *,
@@ -146,11 +261,16 @@ class BaseClient:
         extra_query: Mapping[str, str] | None,
     ) -> httpx.Request:
         base = self._server_url if server_url is None else _check_server_url(server_url)
-        headers = self._headers.copy()
-        headers.update(request.get("headers") or ())
-        if extra_headers:
-            headers.update(extra_headers)
-        headers["Authorization"] = self._authorization.reveal()
+        headers = self._headers.copy()  # never holds Authorization (see _add_default_headers)
+        operation_headers = request.get("headers")
+        if operation_headers or extra_headers:
+            if operation_headers:
+                _merge_headers(headers, operation_headers)
+            if extra_headers:
+                _merge_headers(headers, extra_headers)
+            _merge_headers(headers, {"Authorization": self._authorization.reveal()})
+        else:
+            headers["Authorization"] = self._authorization.reveal()
         params = request.get("params")
         if extra_query:
             params = {**(params or {}), **extra_query}
@@ -166,13 +286,26 @@ class BaseClient:
             timeout=self._timeout if isinstance(timeout, Unset) else timeout,
         )
 
+    def _connection_failure(
+        self, operation: Operation, exc: httpx.RequestError, request: httpx.Request, attempt: int, started: float | None
+    ) -> APIConnectionError:
+        error = _connection_error(operation, exc)
+        error.__cause__ = exc
+        if started is not None:
+            log_error(self._logger, operation, request, attempt, started, error)
+        return error
+
+    def _status_failure(
+        self, operation: Operation, response: httpx.Response, attempt: int, started: float | None
+    ) -> APIStatusError:
+        error = status_error(response, self._parse_error_message)
+        if started is not None:
+            log_error(self._logger, operation, response.request, attempt, started, error)
+        return error
+
     def _parse_error_message(self, data: Any) -> ErrorMessageLike:
         """Codat's JSON error body as the API's ErrorMessage model; generated clients override this."""
         raise NotImplementedError
-
-    def _check(self, operation: Operation, response: httpx.Response) -> None:
-        if not 200 <= response.status_code < 300:
-            raise status_error(response, self._parse_error_message)
 
     @staticmethod
     def _parse(operation: Operation, response: httpx.Response, parse: Parser[T]) -> T:
@@ -183,6 +316,18 @@ class BaseClient:
                 f"{operation.id}: the {response.status_code} response does not match its schema ({exc})",
                 response=response,
             ) from exc
+
+
+def _checked_hooks(hooks: object) -> Hooks:
+    if not isinstance(hooks, Hooks):
+        raise TypeError(f"hooks= must be a codat_sdk.Hooks, got {type(hooks).__name__}")
+    return hooks
+
+
+def _checked_logger(logger: object) -> logging.Logger:
+    if not isinstance(logger, logging.Logger):
+        raise TypeError(f"debug_logger= must be a logging.Logger, got {type(logger).__name__}")
+    return logger
 
 
 def _connection_error(operation: Operation, exc: httpx.RequestError) -> APIConnectionError:
@@ -197,7 +342,7 @@ def _files(request: Request, stack: ExitStack) -> httpx._types.RequestFiles | No
 
 
 class SyncAPIClient(BaseClient):
-    """Base of the generated synchronous clients (``httpx.Client``)."""
+    """Base of the generated synchronous clients (``httpx.Client``, or any ``HttpClient``)."""
 
     def __init__(
         self,
@@ -208,10 +353,14 @@ class SyncAPIClient(BaseClient):
         server_idx: int | None = None,
         timeout: Timeout = DEFAULT_TIMEOUT,
         default_headers: Mapping[str, str] | None = None,
-        client: httpx.Client | None = None,
+        client: HttpClient | None = None,
         retry_config: RetryConfig | None = None,
         on_retry: Callable[[RetryEvent], None] | None = None,
+        hooks: Hooks | None = None,
+        debug_logger: logging.Logger | None = None,
     ) -> None:
+        if client is not None:
+            check_client(client, is_async=False)
         self._configure(
             api_key=api_key,
             auth_header=auth_header,
@@ -221,23 +370,29 @@ class SyncAPIClient(BaseClient):
             default_headers=default_headers,
             retry_config=retry_config,
             on_retry=on_retry,
+            hooks=hooks,
+            debug_logger=debug_logger,
         )
-        self._owns_http = client is None
-        self._http = httpx.Client(timeout=timeout) if client is None else client
-        # Close a client we created even if the user never calls close().
-        self._finalizer = weakref.finalize(self, self._http.close) if self._owns_http else None
+        self._transport = SyncTransport(client, timeout)
+
+    @property
+    def _http(self) -> HttpClient:
+        return self._transport.http
 
     def _send(
         self, operation: Operation, request: Request, *, retries: RetryConfig | Unset = UNSET, **options: Any
     ) -> httpx.Response:
         """Send ``request``, retried per ``retries`` (default: the client's ``retry_config``)."""
         config = self._retries(retries)
-        return self._retrier.run(operation, config, request, lambda: self._attempt(operation, request, **options))
+        return self._retrier.run(
+            operation, config, request, lambda attempt: self._attempt(operation, request, attempt, **options)
+        )
 
     def _attempt(
         self,
         operation: Operation,
         request: Request,
+        attempt: int,
         *,
         stream: bool = False,
         server_url: str | None = None,
@@ -245,9 +400,13 @@ class SyncAPIClient(BaseClient):
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
     ) -> httpx.Response:
+        hooks = self._hooks
+        context = HookContext(operation, attempt) if hooks.active else None
+        started: float | None = None
+        http = self._transport.http
         with ExitStack() as stack:
             http_request = self._build_request(
-                self._http,
+                http,
                 request,
                 _files(request, stack),
                 server_url=server_url,
@@ -255,16 +414,33 @@ class SyncAPIClient(BaseClient):
                 extra_headers=extra_headers,
                 extra_query=extra_query,
             )
+            if context is not None:
+                http_request = hooks.run_before_request(http_request, context)
+            if self._logger.isEnabledFor(_DEBUG):
+                started = log_request(self._logger, operation, http_request, attempt)
             try:
-                response = self._http.send(http_request, stream=stream)
-                if stream and not 200 <= response.status_code < 300:
+                response = http.send(http_request, stream=stream)
+                if stream and not _is_success(response):
                     try:
                         response.read()
                     finally:
                         response.close()
             except httpx.RequestError as exc:  # transport failures, and bodies that do not decode
-                raise _connection_error(operation, exc) from exc
-        self._check(operation, response)
+                error: APIConnectionError | APIStatusError = self._connection_failure(
+                    operation, exc, http_request, attempt, started
+                )
+                if context is not None:
+                    hooks.run_on_error(error, context)
+                raise error from exc
+        if started is not None:
+            log_response(self._logger, operation, response, attempt, started)
+        if context is not None:
+            response = hooks.run_after_response(response, context)
+        if not _is_success(response):
+            error = self._status_failure(operation, response, attempt, started)
+            if context is not None:
+                hooks.run_on_error(error, context)
+            raise error
         return response
 
     def _call(self, operation: Operation, request: Request, parse: Parser[T], **options: Any) -> T:
@@ -278,9 +454,12 @@ class SyncAPIClient(BaseClient):
         return BinaryResponse(self._send(operation, request, stream=True, **options))
 
     def close(self) -> None:
-        """Close the HTTP client if this SDK client created it; a user's own client is left open."""
-        if self._finalizer is not None:
-            self._finalizer()
+        """Close the HTTP client if this SDK client created it; a user's own client is left open.
+
+        On a ``with_options`` copy this does nothing: the client it came from owns the connections.
+        """
+        if not self._is_copy:
+            self._transport.close()
 
     def __enter__(self) -> Self:
         return self
@@ -290,7 +469,7 @@ class SyncAPIClient(BaseClient):
 
 
 class AsyncAPIClient(BaseClient):
-    """Base of the generated asynchronous clients (``httpx.AsyncClient``, no threads)."""
+    """Base of the generated asynchronous clients (``httpx.AsyncClient``, or any ``AsyncHttpClient``; no threads)."""
 
     def __init__(
         self,
@@ -301,10 +480,14 @@ class AsyncAPIClient(BaseClient):
         server_idx: int | None = None,
         timeout: Timeout = DEFAULT_TIMEOUT,
         default_headers: Mapping[str, str] | None = None,
-        client: httpx.AsyncClient | None = None,
+        client: AsyncHttpClient | None = None,
         retry_config: RetryConfig | None = None,
         on_retry: Callable[[RetryEvent], None] | None = None,
+        hooks: Hooks | None = None,
+        debug_logger: logging.Logger | None = None,
     ) -> None:
+        if client is not None:
+            check_client(client, is_async=True)
         self._configure(
             api_key=api_key,
             auth_header=auth_header,
@@ -314,9 +497,14 @@ class AsyncAPIClient(BaseClient):
             default_headers=default_headers,
             retry_config=retry_config,
             on_retry=on_retry,
+            hooks=hooks,
+            debug_logger=debug_logger,
         )
-        self._owns_http = client is None
-        self._http = httpx.AsyncClient(timeout=timeout) if client is None else client
+        self._transport = AsyncTransport(client, timeout)
+
+    @property
+    def _http(self) -> AsyncHttpClient:
+        return self._transport.http
 
     async def _send(
         self, operation: Operation, request: Request, *, retries: RetryConfig | Unset = UNSET, **options: Any
@@ -324,13 +512,14 @@ class AsyncAPIClient(BaseClient):
         """Send ``request``, retried per ``retries`` (default: the client's ``retry_config``)."""
         config = self._retries(retries)
         return await self._retrier.arun(
-            operation, config, request, lambda: self._attempt(operation, request, **options)
+            operation, config, request, lambda attempt: self._attempt(operation, request, attempt, **options)
         )
 
     async def _attempt(
         self,
         operation: Operation,
         request: Request,
+        attempt: int,
         *,
         stream: bool = False,
         server_url: str | None = None,
@@ -338,9 +527,13 @@ class AsyncAPIClient(BaseClient):
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
     ) -> httpx.Response:
+        hooks = self._hooks
+        context = HookContext(operation, attempt) if hooks.active else None
+        started: float | None = None
+        http = await self._transport.current()
         with ExitStack() as stack:
             http_request = self._build_request(
-                self._http,
+                http,
                 request,
                 _files(request, stack),
                 server_url=server_url,
@@ -348,16 +541,33 @@ class AsyncAPIClient(BaseClient):
                 extra_headers=extra_headers,
                 extra_query=extra_query,
             )
+            if context is not None:
+                http_request = await hooks.arun_before_request(http_request, context)
+            if self._logger.isEnabledFor(_DEBUG):
+                started = log_request(self._logger, operation, http_request, attempt)
             try:
-                response = await self._http.send(http_request, stream=stream)
-                if stream and not 200 <= response.status_code < 300:
+                response = await http.send(http_request, stream=stream)
+                if stream and not _is_success(response):
                     try:
                         await response.aread()
                     finally:
                         await response.aclose()
             except httpx.RequestError as exc:  # transport failures, and bodies that do not decode
-                raise _connection_error(operation, exc) from exc
-        self._check(operation, response)
+                error: APIConnectionError | APIStatusError = self._connection_failure(
+                    operation, exc, http_request, attempt, started
+                )
+                if context is not None:
+                    await hooks.arun_on_error(error, context)
+                raise error from exc
+        if started is not None:
+            log_response(self._logger, operation, response, attempt, started)
+        if context is not None:
+            response = await hooks.arun_after_response(response, context)
+        if not _is_success(response):
+            error = self._status_failure(operation, response, attempt, started)
+            if context is not None:
+                await hooks.arun_on_error(error, context)
+            raise error
         return response
 
     async def _call(self, operation: Operation, request: Request, parse: Parser[T], **options: Any) -> T:
@@ -373,9 +583,12 @@ class AsyncAPIClient(BaseClient):
         return AsyncBinaryResponse(await self._send(operation, request, stream=True, **options))
 
     async def aclose(self) -> None:
-        """Close the HTTP client if this SDK client created it; a user's own client is left open."""
-        if self._owns_http:
-            await self._http.aclose()
+        """Close the HTTP client if this SDK client created it; a user's own client is left open.
+
+        On a ``with_options`` copy this does nothing: the client it came from owns the connections.
+        """
+        if not self._is_copy:
+            await self._transport.aclose()
 
     async def __aenter__(self) -> Self:
         return self

@@ -4,7 +4,8 @@ CodatError
 ├── APIStatusError            a non-2xx response (one subclass per status the specs document)
 ├── APIConnectionError        the request did not get a response (``__cause__`` is httpx's exception)
 │   └── APITimeoutError
-└── ResponseValidationError   a 2xx response whose body does not match its schema
+├── ResponseValidationError   a 2xx response whose body does not match its schema
+└── HookError                 a hook registered on the client raised (``__cause__`` is its exception)
 """
 
 from __future__ import annotations
@@ -60,6 +61,29 @@ class APIConnectionError(CodatError):
 
 class APITimeoutError(APIConnectionError):
     """A connect, read, write or pool timeout expired."""
+
+
+class HookError(CodatError):
+    """A before_request, after_response or on_error hook raised (or returned something unusable).
+
+    ``stage`` names the hook point, ``hook_name`` the callable (``hook`` is the callable itself);
+    ``__cause__`` is the hook's own exception; for an on_error hook, ``error`` is the error it was
+    handed. The call is not retried.
+    """
+
+    error: CodatError | None = None
+
+    def __init__(self, stage: str, hook: Callable[..., object], problem: str) -> None:
+        self.stage = stage
+        self.hook = hook
+        self.hook_name = hook_name(hook)
+        super().__init__(f"{stage} hook {self.hook_name} {problem}")
+
+
+def hook_name(hook: Callable[..., object]) -> str:
+    module = getattr(hook, "__module__", None)
+    name = getattr(hook, "__qualname__", None) or type(hook).__qualname__
+    return f"{module}.{name}" if module else name
 
 
 class APIStatusError(CodatError):

@@ -235,7 +235,7 @@ class _Attempts:
         if reason is not None:
             _record(error, self.count, reason if self.config.strategy != "none" else None)
             return None
-        logger.debug(
+        self.retrier.logger.debug(
             "retrying %s %s: attempt %d failed (%s); waiting %.3f s",
             self.operation.method,
             self.operation.path,
@@ -274,7 +274,10 @@ def _record(error: CodatError, attempts: int, reason: str | None) -> None:
 
 
 class Retrier:
-    """Runs a call's attempts; ``clock``, ``sleep``, ``async_sleep`` and ``random`` are replaceable for tests."""
+    """Runs a call's attempts; ``clock``, ``sleep``, ``async_sleep`` and ``random`` are replaceable for tests.
+
+    ``send`` receives the 1-based attempt number; retries are logged at DEBUG on ``logger``.
+    """
 
     def __init__(
         self,
@@ -284,19 +287,21 @@ class Retrier:
         sleep: Callable[[float], None] = time.sleep,
         async_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         random: Callable[[], float] = _random.random,
+        logger: logging.Logger = logger,
     ) -> None:
         self.on_retry = on_retry
+        self.logger = logger
         self.clock = clock
         self.sleep = sleep
         self.async_sleep = async_sleep
         self.random = random
 
-    def run(self, operation: Operation, config: RetryConfig, request: dict[str, Any], send: Callable[[], T]) -> T:
+    def run(self, operation: Operation, config: RetryConfig, request: dict[str, Any], send: Callable[[int], T]) -> T:
         attempts = _Attempts(self, operation, config, request)
         while True:  # bounded: each pass counts an attempt against max_attempts and the elapsed budget
             attempts.count += 1
             try:
-                return send()
+                return send(attempts.count)
             except (APIStatusError, APIConnectionError) as error:
                 wait = attempts.failed(error)
                 if wait is None:
@@ -304,13 +309,13 @@ class Retrier:
             self.sleep(wait)
 
     async def arun(
-        self, operation: Operation, config: RetryConfig, request: dict[str, Any], send: Callable[[], Awaitable[T]]
+        self, operation: Operation, config: RetryConfig, request: dict[str, Any], send: Callable[[int], Awaitable[T]]
     ) -> T:
         attempts = _Attempts(self, operation, config, request)
         while True:  # bounded: each pass counts an attempt against max_attempts and the elapsed budget
             attempts.count += 1
             try:
-                return await send()
+                return await send(attempts.count)
             except (APIStatusError, APIConnectionError) as error:
                 wait = attempts.failed(error)
                 if wait is None:

@@ -9,12 +9,22 @@ import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from codegen import source
 from codegen.diff import tree_diff
-from codegen.generate import GENERATED, GenerationError, load_packages, parse, render_package
+from codegen.generate import (
+    GENERATED,
+    METHOD_NAMES_FILE,
+    GenerationError,
+    build_groups,
+    load_body_defaults,
+    load_packages,
+    parse,
+    render_package,
+)
 from codegen.normalise import normalise
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,3 +98,58 @@ def test_generation_is_byte_identical_and_matches_generated(tmp_path: Path) -> N
     assert list(tree_diff(outputs[0], outputs[1])) == []
     assert list(tree_diff(outputs[0], GENERATED)) == []
     assert not [p for p in outputs[0].rglob("*") if p.name in ("__pycache__", ".ruff_cache", ".mypy_cache")]
+
+
+# -- request bodies with a default (openapi/body-defaults.json) ------------------------------------------------
+
+
+def _platform_spec() -> dict[str, Any]:
+    spec: dict[str, Any] = normalise(json.loads(source.fetch_pinned(source.load_pins()["platform"], SOURCE)))
+    return spec
+
+
+def _unlink(groups: list[Any]) -> Any:
+    return next(op for group in groups for op in group.operations if op.operation_id == "unlink-connection")
+
+
+def _build(spec: dict[str, Any], defaults: dict[str, Any]) -> list[Any]:
+    names = json.loads(METHOD_NAMES_FILE.read_text(encoding="utf-8"))["platform"]
+    return build_groups(parse(spec), spec, load_packages()["platform"], names, defaults)
+
+
+@needs_spec
+def test_unlink_body_default_is_checked_against_the_spec_and_makes_the_body_optional() -> None:
+    defaults = load_body_defaults("platform")
+    assert defaults["unlink-connection"]["body"] == {"status": "Unlinked"}
+    unlink = _unlink(_build(_platform_spec(), defaults))
+    assert unlink.body_default == {"status": "Unlinked"}
+    assert unlink.endpoint.bodies[0].prop.required is False
+
+
+@needs_spec
+@pytest.mark.parametrize(
+    ("entry", "problem"),
+    [
+        ({"body": {"status": "Unlinkd"}}, "not one of the values the spec allows"),
+        ({"body": {"state": "Unlinked"}}, "no property 'state'"),
+        ({"body": {}}, "non-empty JSON object"),
+    ],
+)
+def test_a_body_default_the_spec_does_not_allow_fails_generation(entry: dict[str, Any], problem: str) -> None:
+    with pytest.raises(GenerationError, match=problem):
+        _build(_platform_spec(), {"unlink-connection": entry})
+
+
+@needs_spec
+def test_a_body_default_contradicting_the_specs_example_fails_generation() -> None:
+    spec = _platform_spec()
+    media = spec["paths"]["/companies/{companyId}/connections/{connectionId}"]["patch"]["requestBody"]["content"]
+    media["application/json"]["examples"]["Example"]["value"] = {"status": "Linked"}
+    with pytest.raises(GenerationError, match="differs from the default"):
+        _build(spec, load_body_defaults("platform"))
+
+
+@needs_spec
+def test_a_body_default_for_an_unknown_operation_fails_generation() -> None:
+    with pytest.raises(GenerationError, match="unknown operations"):
+        _build(_platform_spec(), {"no-such-operation": {"body": {"x": 1}}})

@@ -54,7 +54,9 @@ def test_default_timeout_applies_over_a_callers_own_httpx_client() -> None:
 def test_client_it_creates_has_the_timeout_too() -> None:
     client = CodatPlatform(api_key=API_KEY)
     try:
-        assert client._http.timeout == DEFAULT_TIMEOUT
+        http = client._http
+        assert isinstance(http, httpx.Client)
+        assert http.timeout == DEFAULT_TIMEOUT
     finally:
         client.close()
 

@@ -8,7 +8,7 @@ from uuid import UUID
 
 import httpx
 
-from codat_sdk import Operation, path_segment
+from codat_sdk import UNSET, Operation, Unset, path_segment
 
 from ..models.connection import Connection
 from ..models.update_connection_status import UpdateConnectionStatus
@@ -20,15 +20,17 @@ def build(
     company_id: UUID,
     connection_id: UUID,
     *,
-    body: UpdateConnectionStatus,
+    body: UpdateConnectionStatus | Unset = UNSET,
 ) -> dict[str, Any]:
 
     _kwargs: dict[str, Any] = {
         "method": "PATCH",
         "url": f"/companies/{path_segment('company_id', company_id)}/connections/{path_segment('connection_id', connection_id)}",
     }
+    if isinstance(body, Unset):
+        # The body this operation expects (openapi/body-defaults.json), so callers need not spell it out.
+        body = UpdateConnectionStatus.from_dict({"status": "Unlinked"})
     _kwargs["json"] = body.to_dict()
-
     return _kwargs
 
 

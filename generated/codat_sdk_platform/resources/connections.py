@@ -191,7 +191,7 @@ class ConnectionsResource(SyncResource):
         company_id: UUID,
         connection_id: UUID,
         *,
-        body: UpdateConnectionStatus,
+        body: UpdateConnectionStatus | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -211,7 +211,8 @@ class ConnectionsResource(SyncResource):
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             connection_id (UUID): Unique identifier for a company's data connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
-            body (UpdateConnectionStatus):
+            body (UpdateConnectionStatus | Unset): Defaults to ``{"status": "Unlinked"}``. Unlinked is
+                the only status this operation accepts.
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -557,7 +558,7 @@ class ConnectionsResourceWithRawResponse(SyncResource):
         company_id: UUID,
         connection_id: UUID,
         *,
-        body: UpdateConnectionStatus,
+        body: UpdateConnectionStatus | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -577,7 +578,8 @@ class ConnectionsResourceWithRawResponse(SyncResource):
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             connection_id (UUID): Unique identifier for a company's data connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
-            body (UpdateConnectionStatus):
+            body (UpdateConnectionStatus | Unset): Defaults to ``{"status": "Unlinked"}``. Unlinked is
+                the only status this operation accepts.
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -864,7 +866,7 @@ class AsyncConnectionsResource(AsyncResource):
         company_id: UUID,
         connection_id: UUID,
         *,
-        body: UpdateConnectionStatus,
+        body: UpdateConnectionStatus | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -884,7 +886,8 @@ class AsyncConnectionsResource(AsyncResource):
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             connection_id (UUID): Unique identifier for a company's data connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
-            body (UpdateConnectionStatus):
+            body (UpdateConnectionStatus | Unset): Defaults to ``{"status": "Unlinked"}``. Unlinked is
+                the only status this operation accepts.
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -1230,7 +1233,7 @@ class AsyncConnectionsResourceWithRawResponse(AsyncResource):
         company_id: UUID,
         connection_id: UUID,
         *,
-        body: UpdateConnectionStatus,
+        body: UpdateConnectionStatus | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -1250,7 +1253,8 @@ class AsyncConnectionsResourceWithRawResponse(AsyncResource):
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             connection_id (UUID): Unique identifier for a company's data connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
-            body (UpdateConnectionStatus):
+            body (UpdateConnectionStatus | Unset): Defaults to ``{"status": "Unlinked"}``. Unlinked is
+                the only status this operation accepts.
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).

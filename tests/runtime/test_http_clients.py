@@ -1,0 +1,291 @@
+"""Custom HTTP clients (httpx or the documented protocol), and who closes which client when."""
+
+from __future__ import annotations
+
+import gc
+import subprocess
+import sys
+import textwrap
+import weakref
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from codat_sdk_platform import AsyncCodatPlatform, CodatPlatform
+
+from codat_sdk import AsyncHttpClient, HttpClient
+from tests.conftest import API_KEY, companies_json
+from tests.runtime.faultserver import FaultServer, Reply, serving
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def server() -> Iterator[FaultServer]:
+    with serving() as fault:
+        yield fault
+
+
+def _ok(server: FaultServer, count: int = 1) -> None:
+    server.script(*[Reply(200, companies_json()) for _ in range(count)])
+
+
+# -- a user's wrapper following the protocol ---------------------------------------------------------------
+
+
+class HeaderAdding:
+    """Not an httpx client: wraps one and adds a header to everything it sends (the README's example)."""
+
+    def __init__(self, inner: httpx.Client) -> None:
+        self.inner = inner
+        self.sent = 0
+
+    def build_request(self, method: str, url: str, **kwargs: Any) -> httpx.Request:
+        return self.inner.build_request(method, url, **kwargs)
+
+    def send(self, request: httpx.Request, *, stream: bool = False) -> httpx.Response:
+        request.headers["X-Team"] = "payments"
+        self.sent += 1
+        return self.inner.send(request, stream=stream)
+
+
+class AsyncHeaderAdding:
+    def __init__(self, inner: httpx.AsyncClient) -> None:
+        self.inner = inner
+
+    def build_request(self, method: str, url: str, **kwargs: Any) -> httpx.Request:
+        return self.inner.build_request(method, url, **kwargs)
+
+    async def send(self, request: httpx.Request, *, stream: bool = False) -> httpx.Response:
+        request.headers["X-Team"] = "payments"
+        return await self.inner.send(request, stream=stream)
+
+
+def test_wrappers_and_httpx_clients_match_the_protocols() -> None:
+    with httpx.Client() as sync_http:
+        assert isinstance(sync_http, HttpClient)
+        assert isinstance(HeaderAdding(sync_http), HttpClient)
+    assert isinstance(AsyncHeaderAdding(httpx.AsyncClient()), AsyncHttpClient)
+
+
+def test_a_header_adding_wrapper_reaches_the_server(server: FaultServer) -> None:
+    _ok(server)
+    with httpx.Client() as inner:
+        wrapper = HeaderAdding(inner)
+        client = CodatPlatform(api_key=API_KEY, server_url=server.url, client=wrapper)
+        page = client.companies.list()
+        client.close()
+        assert not inner.is_closed, "the SDK must not close a client it was given"
+    assert page.page_number == 1
+    assert wrapper.sent == 1
+    received = server.requests[-1]
+    assert received.headers["x-team"] == "payments"
+    assert received.headers["authorization"].startswith("Basic ")
+
+
+async def test_a_header_adding_wrapper_reaches_the_server_async(server: FaultServer) -> None:
+    _ok(server)
+    async with httpx.AsyncClient() as inner:
+        async with AsyncCodatPlatform(
+            api_key=API_KEY, server_url=server.url, client=AsyncHeaderAdding(inner)
+        ) as client:
+            await client.companies.list()
+        assert not inner.is_closed
+    assert server.requests[-1].headers["x-team"] == "payments"
+
+
+@pytest.mark.parametrize(
+    ("client_type", "http", "message"),
+    [
+        (CodatPlatform, httpx.AsyncClient(), "needs an httpx.Client"),
+        (AsyncCodatPlatform, httpx.Client(), "needs an httpx.AsyncClient"),
+        (CodatPlatform, object(), "lacks build_request and send"),
+        (AsyncCodatPlatform, "http://x", "lacks build_request and send"),
+    ],
+)
+def test_a_client_of_the_wrong_kind_is_refused_at_construction(client_type: Any, http: Any, message: str) -> None:
+    with pytest.raises(TypeError, match=message):
+        client_type(api_key=API_KEY, client=http)
+
+
+# -- closing, checked on the transport ------------------------------------------------------------------------
+
+
+class ClosingTransport(httpx.MockTransport):
+    """Answers every request and records whether the client closed it."""
+
+    def __init__(self) -> None:
+        super().__init__(lambda request: httpx.Response(200, json=companies_json()))
+        self.closed = 0
+
+    def close(self) -> None:
+        self.closed += 1
+
+    async def aclose(self) -> None:
+        self.closed += 1
+
+
+def _owned_sync(transport: httpx.MockTransport) -> CodatPlatform:
+    """A client that creates its own httpx.Client, whose transport is then swapped for ``transport``."""
+    client = CodatPlatform(api_key=API_KEY)
+    http = client._http
+    assert isinstance(http, httpx.Client)
+    http._transport = transport
+    return client
+
+
+def test_sdk_created_client_is_closed_on_leaving_with() -> None:
+    transport = ClosingTransport()
+    with _owned_sync(transport) as client:
+        client.companies.list()
+        assert transport.closed == 0
+    assert transport.closed == 1
+    assert client._http.is_closed  # type: ignore[attr-defined]
+
+
+def test_close_is_idempotent() -> None:
+    transport = ClosingTransport()
+    client = _owned_sync(transport)
+    client.close()
+    client.close()
+    assert transport.closed == 1
+
+
+def test_users_client_is_left_open_on_leaving_with() -> None:
+    transport = ClosingTransport()
+    http = httpx.Client(transport=transport)
+    with CodatPlatform(api_key=API_KEY, client=http) as client:
+        client.companies.list()
+    assert transport.closed == 0
+    assert not http.is_closed
+    http.close()
+    assert transport.closed == 1
+
+
+def test_sdk_created_client_is_closed_when_the_sdk_client_is_collected() -> None:
+    transport = ClosingTransport()
+    client = _owned_sync(transport)
+    client.companies.list()
+    reference = weakref.ref(client)
+    del client
+    gc.collect()
+    assert reference() is None
+    assert transport.closed == 1
+
+
+async def test_sdk_created_async_client_is_closed_on_leaving_async_with() -> None:
+    transport = ClosingTransport()
+    async with AsyncCodatPlatform(api_key=API_KEY) as client:
+        http = client._http
+        assert isinstance(http, httpx.AsyncClient)
+        http._transport = transport
+        await client.companies.list()
+        assert transport.closed == 0
+    assert transport.closed == 1
+    assert http.is_closed
+
+
+async def test_users_async_client_is_left_open_on_leaving_async_with() -> None:
+    transport = ClosingTransport()
+    http = httpx.AsyncClient(transport=transport)
+    async with AsyncCodatPlatform(api_key=API_KEY, client=http) as client:
+        await client.companies.list()
+    assert transport.closed == 0
+    assert not http.is_closed
+    await http.aclose()
+
+
+async def test_a_closed_async_client_refuses_further_calls() -> None:
+    client = AsyncCodatPlatform(api_key=API_KEY)
+    await client.aclose()
+    with pytest.raises(RuntimeError, match="has been closed"):
+        await client.companies.list()
+
+
+def test_with_options_copy_does_not_close_the_shared_client() -> None:
+    transport = ClosingTransport()
+    client = _owned_sync(transport)
+    with client.with_options(timeout=5) as copy:
+        copy.companies.list()
+    assert transport.closed == 0
+    client.companies.list()
+    client.close()
+    assert transport.closed == 1
+
+
+async def test_with_options_copy_does_not_close_the_shared_async_client() -> None:
+    transport = ClosingTransport()
+    async with AsyncCodatPlatform(api_key=API_KEY) as client:
+        http = client._http
+        assert isinstance(http, httpx.AsyncClient)
+        http._transport = transport
+        async with client.with_options(timeout=5) as copy:
+            await copy.companies.list()
+        assert transport.closed == 0
+        await client.companies.list()
+    assert transport.closed == 1
+
+
+# -- no leaks, no warnings: in a fresh interpreter with every warning an error ---------------------------------
+
+SCRIPT_HEAD = """
+import asyncio, gc, sys
+from codat_sdk_platform import AsyncCodatPlatform, CodatPlatform
+URL = sys.argv[1]
+"""
+
+LIFECYCLES = {
+    "sync, never closed, collected": """
+        client = CodatPlatform(api_key="k", server_url=URL)
+        client.companies.list()
+        del client
+        gc.collect()
+    """,
+    "sync, never closed, alive at exit": """
+        client = CodatPlatform(api_key="k", server_url=URL)
+        client.companies.list()
+    """,
+    "async, never closed, loop ends (asyncio.run), then used from a second loop": """
+        client = AsyncCodatPlatform(api_key="k", server_url=URL)
+        asyncio.run(client.companies.list())
+        assert client._http.is_closed, "closed with the loop it ran on"
+        asyncio.run(client.companies.list())
+        del client
+        gc.collect()
+    """,
+    "async, never closed, collected while its loop runs": """
+        async def main():
+            client = AsyncCodatPlatform(api_key="k", server_url=URL)
+            await client.companies.list()
+            http = client._http
+            del client
+            gc.collect()
+            for _ in range(10):
+                await asyncio.sleep(0)
+            assert http.is_closed
+        asyncio.run(main())
+    """,
+    "async, never closed, alive at exit": """
+        client = AsyncCodatPlatform(api_key="k", server_url=URL)
+        asyncio.run(client.companies.list())
+    """,
+}
+
+
+@pytest.mark.parametrize("lifecycle", sorted(LIFECYCLES))
+def test_no_connection_leaks_or_warnings_without_close(lifecycle: str, server: FaultServer) -> None:
+    _ok(server, 2)
+    script = SCRIPT_HEAD + textwrap.dedent(LIFECYCLES[lifecycle]) + "print('done')\n"
+    result = subprocess.run(
+        [sys.executable, "-W", "error", "-c", script, server.url],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "done"
+    assert result.stderr == "", "warnings or 'Exception ignored' at exit"
