@@ -1,7 +1,8 @@
 """The main job, end to end against Prism serving the pinned specs on 127.0.0.1.
 
-List companies, get one, create and unlink a connection, upload and download a file: sync, then
-the same listing with the async client. ``nox -s demo`` (or ``./dev demo``) runs it.
+List companies (one page, then every page of a typed query), get one, create and unlink a connection,
+upload and download a file: sync, then listings with the async client. ``nox -s demo`` (or
+``./dev demo``) runs it.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from uuid import UUID
 from codat_sdk_files import CodatFiles
 from codat_sdk_platform import AsyncCodatPlatform, CodatPlatform
 from codat_sdk_platform.models import CreateConnectionBody
+from codat_sdk_platform.queries import CompanyQuery
 
-from codat_sdk import CodatError
+from codat_sdk import CodatError, order_by
 
 from .prism import serve
 
@@ -27,6 +29,11 @@ def platform_demo(server_url: str) -> None:
         page = codat.companies.list(page_size=10)
         print(f"companies.list: {page.total_results} company(ies) on page {page.page_number}")
         first = (page.results or [])[0]  # Unset (falsy) when the server omits results
+        # Every page of a filtered, ordered listing; the query is checked before anything is sent.
+        linked = (CompanyQuery.name.contains("Toft")) & (CompanyQuery.data_connections.status == "Linked")
+        newest_first = order_by(CompanyQuery.created).desc()
+        matches = codat.companies.list_all(query=linked, order_by=newest_first, page_size=50, max_items=200)
+        print(f"companies.list_all(query={linked}, order_by={newest_first}): {sum(1 for _ in matches)} company(ies)")
         company = codat.companies.get(company_id=first.id)
         print(f"companies.get: {company.name!r} created {company.created}")
         connection = codat.connections.create(company_id=company.id, body=CreateConnectionBody(platform_key="gbol"))
@@ -54,6 +61,8 @@ async def async_demo(server_url: str) -> None:
     async with AsyncCodatPlatform(api_key=DEMO_API_KEY, server_url=server_url) as codat:
         pages = await asyncio.gather(*(codat.companies.list(page=n) for n in (1, 2, 3)))
         print(f"async companies.list x3 concurrently: {[p.page_number for p in pages]}")
+        names = [company.name async for company in codat.companies.list_all(max_items=10)]
+        print(f"async for over companies.list_all: {len(names)} company(ies)")
 
 
 def main() -> int:
