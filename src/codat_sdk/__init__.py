@@ -5,6 +5,7 @@ The API clients themselves live in ``codat_sdk_platform`` and ``codat_sdk_files`
 
 from ._client import DEFAULT_TIMEOUT, AsyncAPIClient, SyncAPIClient, Timeout
 from ._credentials import API_KEY_ENV_VAR, Secret
+from ._decoding import decode_with_gc_paused, parse_uuid
 from ._enums import OpenIntEnum, OpenStrEnum
 from ._errors import (
     APIConnectionError,
@@ -105,7 +106,9 @@ __all__ = [
     "Unset",
     "Upload",
     "__version__",
+    "decode_with_gc_paused",
     "order_by",
+    "parse_uuid",
     "path_segment",
     "to_order_by_param",
     "to_query_param",

@@ -7,10 +7,20 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 from ..models.feature_state import FeatureState
 from ..models.feature_type import FeatureType
 
 T = TypeVar("T", bound="SupportedFeature")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "featureType",
+        "featureState",
+    }
+)
 
 
 @_attrs_define
@@ -26,34 +36,40 @@ class SupportedFeature:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+
         feature_type = self.feature_type.value
 
         feature_state = self.feature_state.value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "featureType": feature_type,
-                "featureState": feature_state,
-            }
-        )
-
+        field_dict["featureType"] = feature_type
+        field_dict["featureState"] = feature_state
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        feature_type = FeatureType(d.pop("featureType"))
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        feature_state = FeatureState(d.pop("featureState"))
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+
+        feature_type = FeatureType(src_dict["featureType"])
+
+        feature_state = FeatureState(src_dict["featureState"])
 
         supported_feature = cls(
-            feature_type=feature_type,
-            feature_state=feature_state,
+            feature_type,
+            feature_state,
         )
-
-        supported_feature.additional_properties = d
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            supported_feature.additional_properties = {}
+        else:
+            supported_feature.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return supported_feature
 
     @property
