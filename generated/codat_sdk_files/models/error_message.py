@@ -108,32 +108,24 @@ class ErrorMessage:
             _bind_nested_models()
 
         src_get = src_dict.get
-        status_code = src_get("statusCode", UNSET)
+        error_message = cls.__new__(cls)
+        error_message.status_code = src_get("statusCode", UNSET)
 
-        service = src_get("service", UNSET)
+        error_message.service = src_get("service", UNSET)
 
-        error = src_get("error", UNSET)
+        error_message.error = src_get("error", UNSET)
 
-        correlation_id = src_get("correlationId", UNSET)
+        error_message.correlation_id = src_get("correlationId", UNSET)
 
         _validation = src_get("validation", UNSET)
-        validation = (
+        error_message.validation = (
             UNSET if _validation is UNSET else None if _validation is None else ErrorValidation._from_dict(_validation)
         )
 
-        can_be_retried = src_get("canBeRetried", UNSET)
+        error_message.can_be_retried = src_get("canBeRetried", UNSET)
 
-        detailed_error_code = src_get("detailedErrorCode", UNSET)
+        error_message.detailed_error_code = src_get("detailedErrorCode", UNSET)
 
-        error_message = cls(
-            status_code,
-            service,
-            error,
-            correlation_id,
-            validation,
-            can_be_retried,
-            detailed_error_code,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             error_message.additional_properties = {}

@@ -105,20 +105,15 @@ class File:
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
         src_get = src_dict.get
-        file_name = src_get("fileName", UNSET)
+        file = cls.__new__(cls)
+        file.file_name = src_get("fileName", UNSET)
 
-        display_name = src_get("displayName", UNSET)
+        file.display_name = src_get("displayName", UNSET)
 
-        source_type = src_get("sourceType", UNSET)
+        file.source_type = src_get("sourceType", UNSET)
 
-        uploaded = src_get("uploaded", UNSET)
+        file.uploaded = src_get("uploaded", UNSET)
 
-        file = cls(
-            file_name,
-            display_name,
-            source_type,
-            uploaded,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             file.additional_properties = {}

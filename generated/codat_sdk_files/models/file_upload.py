@@ -60,11 +60,11 @@ class FileUpload:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
+        file_upload = cls.__new__(cls)
         file = File(payload=BytesIO(src_dict["file"]))
 
-        file_upload = cls(
-            file,
-        )
+        file_upload.file = file
+
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             file_upload.additional_properties = {}

@@ -99,20 +99,15 @@ class ApiKeyDetails:
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
         src_get = src_dict.get
-        id = src_get("id", UNSET)
+        api_key_details = cls.__new__(cls)
+        api_key_details.id = src_get("id", UNSET)
 
-        name = src_get("name", UNSET)
+        api_key_details.name = src_get("name", UNSET)
 
-        api_key = src_get("apiKey", UNSET)
+        api_key_details.api_key = src_get("apiKey", UNSET)
 
-        created_date = src_get("createdDate", UNSET)
+        api_key_details.created_date = src_get("createdDate", UNSET)
 
-        api_key_details = cls(
-            id,
-            name,
-            api_key,
-            created_date,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             api_key_details.additional_properties = {}

@@ -63,12 +63,10 @@ class ApiKeys:
             _bind_nested_models()
 
         src_get = src_dict.get
+        api_keys = cls.__new__(cls)
         _results = src_get("results", UNSET)
-        results = UNSET if _results is UNSET else [ApiKeyDetails._from_dict(item0) for item0 in _results]
+        api_keys.results = UNSET if _results is UNSET else [ApiKeyDetails._from_dict(item0) for item0 in _results]
 
-        api_keys = cls(
-            results,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             api_keys.additional_properties = {}

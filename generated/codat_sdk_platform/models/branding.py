@@ -94,20 +94,16 @@ class Branding:
             _bind_nested_models()
 
         src_get = src_dict.get
+        branding = cls.__new__(cls)
         _logo = src_get("logo", UNSET)
-        logo = UNSET if _logo is UNSET else BrandingLogo._from_dict(_logo)
+        branding.logo = UNSET if _logo is UNSET else BrandingLogo._from_dict(_logo)
 
         _button = src_get("button", UNSET)
-        button = UNSET if _button is UNSET else BrandingButton._from_dict(_button)
+        branding.button = UNSET if _button is UNSET else BrandingButton._from_dict(_button)
 
         _source_id = src_get("sourceId", UNSET)
-        source_id = UNSET if _source_id is UNSET else parse_uuid(_source_id)
+        branding.source_id = UNSET if _source_id is UNSET else parse_uuid(_source_id)
 
-        branding = cls(
-            logo,
-            button,
-            source_id,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             branding.additional_properties = {}

@@ -70,16 +70,13 @@ class BrandingButton:
             _bind_nested_models()
 
         src_get = src_dict.get
+        branding_button = cls.__new__(cls)
         _default = src_get("default", UNSET)
-        default = UNSET if _default is UNSET else BrandingImage._from_dict(_default)
+        branding_button.default = UNSET if _default is UNSET else BrandingImage._from_dict(_default)
 
         _hover = src_get("hover", UNSET)
-        hover = UNSET if _hover is UNSET else BrandingImage._from_dict(_hover)
+        branding_button.hover = UNSET if _hover is UNSET else BrandingImage._from_dict(_hover)
 
-        branding_button = cls(
-            default,
-            hover,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             branding_button.additional_properties = {}

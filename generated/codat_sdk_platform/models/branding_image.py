@@ -60,12 +60,10 @@ class BrandingImage:
             _bind_nested_models()
 
         src_get = src_dict.get
+        branding_image = cls.__new__(cls)
         _image = src_get("image", UNSET)
-        image = UNSET if _image is UNSET else ImageReference._from_dict(_image)
+        branding_image.image = UNSET if _image is UNSET else ImageReference._from_dict(_image)
 
-        branding_image = cls(
-            image,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             branding_image.additional_properties = {}

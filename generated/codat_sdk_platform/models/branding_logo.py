@@ -70,16 +70,13 @@ class BrandingLogo:
             _bind_nested_models()
 
         src_get = src_dict.get
+        branding_logo = cls.__new__(cls)
         _full = src_get("full", UNSET)
-        full = UNSET if _full is UNSET else BrandingImage._from_dict(_full)
+        branding_logo.full = UNSET if _full is UNSET else BrandingImage._from_dict(_full)
 
         _square = src_get("square", UNSET)
-        square = UNSET if _square is UNSET else BrandingImage._from_dict(_square)
+        branding_logo.square = UNSET if _square is UNSET else BrandingImage._from_dict(_square)
 
-        branding_logo = cls(
-            full,
-            square,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             branding_logo.additional_properties = {}

@@ -106,22 +106,19 @@ class ClientRateLimitWebhook:
             _bind_nested_models()
 
         src_get = src_dict.get
+        client_rate_limit_webhook = cls.__new__(cls)
         _id = src_get("id", UNSET)
-        id = UNSET if _id is UNSET else parse_uuid(_id)
+        client_rate_limit_webhook.id = UNSET if _id is UNSET else parse_uuid(_id)
 
-        event_type = src_get("eventType", UNSET)
+        client_rate_limit_webhook.event_type = src_get("eventType", UNSET)
 
-        generated_date = src_get("generatedDate", UNSET)
+        client_rate_limit_webhook.generated_date = src_get("generatedDate", UNSET)
 
         _payload = src_get("payload", UNSET)
-        payload = UNSET if _payload is UNSET else ClientRateLimitWebhookPayload._from_dict(_payload)
-
-        client_rate_limit_webhook = cls(
-            id,
-            event_type,
-            generated_date,
-            payload,
+        client_rate_limit_webhook.payload = (
+            UNSET if _payload is UNSET else ClientRateLimitWebhookPayload._from_dict(_payload)
         )
+
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             client_rate_limit_webhook.additional_properties = {}

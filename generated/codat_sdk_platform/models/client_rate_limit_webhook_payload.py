@@ -86,17 +86,13 @@ class ClientRateLimitWebhookPayload:
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
         src_get = src_dict.get
-        daily_quota = src_get("dailyQuota", UNSET)
+        client_rate_limit_webhook_payload = cls.__new__(cls)
+        client_rate_limit_webhook_payload.daily_quota = src_get("dailyQuota", UNSET)
 
-        quota_remaining = src_get("quotaRemaining", UNSET)
+        client_rate_limit_webhook_payload.quota_remaining = src_get("quotaRemaining", UNSET)
 
-        expiry_date = src_get("expiryDate", UNSET)
+        client_rate_limit_webhook_payload.expiry_date = src_get("expiryDate", UNSET)
 
-        client_rate_limit_webhook_payload = cls(
-            daily_quota,
-            quota_remaining,
-            expiry_date,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             client_rate_limit_webhook_payload.additional_properties = {}

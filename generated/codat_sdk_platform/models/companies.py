@@ -89,24 +89,18 @@ class Companies:
             _bind_nested_models()
 
         src_get = src_dict.get
-        page_number = src_dict["pageNumber"]
+        companies = cls.__new__(cls)
+        companies.page_number = src_dict["pageNumber"]
 
-        page_size = src_dict["pageSize"]
+        companies.page_size = src_dict["pageSize"]
 
-        total_results = src_dict["totalResults"]
+        companies.total_results = src_dict["totalResults"]
 
-        field_links = Links._from_dict(src_dict["_links"])
+        companies.field_links = Links._from_dict(src_dict["_links"])
 
         _results = src_get("results", UNSET)
-        results = UNSET if _results is UNSET else [Company._from_dict(item0) for item0 in _results]
+        companies.results = UNSET if _results is UNSET else [Company._from_dict(item0) for item0 in _results]
 
-        companies = cls(
-            page_number,
-            page_size,
-            total_results,
-            field_links,
-            results,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             companies.additional_properties = {}

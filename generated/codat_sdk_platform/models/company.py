@@ -216,27 +216,28 @@ class Company:
             _bind_nested_models()
 
         src_get = src_dict.get
-        id = parse_uuid(src_dict["id"])
+        company = cls.__new__(cls)
+        company.id = parse_uuid(src_dict["id"])
 
-        name = src_dict["name"]
+        company.name = src_dict["name"]
 
-        redirect = src_dict["redirect"]
+        company.redirect = src_dict["redirect"]
 
-        description = src_get("description", UNSET)
+        company.description = src_get("description", UNSET)
 
-        last_sync = src_get("lastSync", UNSET)
+        company.last_sync = src_get("lastSync", UNSET)
 
-        created = src_get("created", UNSET)
+        company.created = src_get("created", UNSET)
 
-        created_by_user_name = src_get("createdByUserName", UNSET)
+        company.created_by_user_name = src_get("createdByUserName", UNSET)
 
-        products = src_get("products", UNSET)
+        company.products = src_get("products", UNSET)
 
         _tags = src_get("tags", UNSET)
-        tags = UNSET if _tags is UNSET else Tags._from_dict(_tags)
+        company.tags = UNSET if _tags is UNSET else Tags._from_dict(_tags)
 
         _reference_parent_company = src_get("referenceParentCompany", UNSET)
-        reference_parent_company = (
+        company.reference_parent_company = (
             UNSET
             if _reference_parent_company is UNSET
             else None
@@ -245,31 +246,17 @@ class Company:
         )
 
         _reference_subsidiary_companies = src_get("referenceSubsidiaryCompanies", UNSET)
-        reference_subsidiary_companies = (
+        company.reference_subsidiary_companies = (
             UNSET
             if _reference_subsidiary_companies is UNSET
             else [CompanyReference._from_dict(item0) for item0 in _reference_subsidiary_companies]
         )
 
         _data_connections = src_get("dataConnections", UNSET)
-        data_connections = (
+        company.data_connections = (
             UNSET if _data_connections is UNSET else [Connection._from_dict(item0) for item0 in _data_connections]
         )
 
-        company = cls(
-            id,
-            name,
-            redirect,
-            description,
-            last_sync,
-            created,
-            created_by_user_name,
-            products,
-            tags,
-            reference_parent_company,
-            reference_subsidiary_companies,
-            data_connections,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             company.additional_properties = {}

@@ -62,17 +62,13 @@ class CompanyAccessToken:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        expires_in = src_dict["expiresIn"]
+        company_access_token = cls.__new__(cls)
+        company_access_token.expires_in = src_dict["expiresIn"]
 
-        access_token = src_dict["accessToken"]
+        company_access_token.access_token = src_dict["accessToken"]
 
-        token_type = src_dict["tokenType"]
+        company_access_token.token_type = src_dict["tokenType"]
 
-        company_access_token = cls(
-            expires_in,
-            access_token,
-            token_type,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             company_access_token.additional_properties = {}

@@ -182,27 +182,28 @@ class CompanyDetails:
             _bind_nested_models()
 
         src_get = src_dict.get
-        id = parse_uuid(src_dict["id"])
+        company_details = cls.__new__(cls)
+        company_details.id = parse_uuid(src_dict["id"])
 
-        name = src_dict["name"]
+        company_details.name = src_dict["name"]
 
-        redirect = src_dict["redirect"]
+        company_details.redirect = src_dict["redirect"]
 
-        description = src_get("description", UNSET)
+        company_details.description = src_get("description", UNSET)
 
-        last_sync = src_get("lastSync", UNSET)
+        company_details.last_sync = src_get("lastSync", UNSET)
 
-        created = src_get("created", UNSET)
+        company_details.created = src_get("created", UNSET)
 
-        created_by_user_name = src_get("createdByUserName", UNSET)
+        company_details.created_by_user_name = src_get("createdByUserName", UNSET)
 
-        products = src_get("products", UNSET)
+        company_details.products = src_get("products", UNSET)
 
         _tags = src_get("tags", UNSET)
-        tags = UNSET if _tags is UNSET else Tags._from_dict(_tags)
+        company_details.tags = UNSET if _tags is UNSET else Tags._from_dict(_tags)
 
         _reference_parent_company = src_get("referenceParentCompany", UNSET)
-        reference_parent_company = (
+        company_details.reference_parent_company = (
             UNSET
             if _reference_parent_company is UNSET
             else None
@@ -211,25 +212,12 @@ class CompanyDetails:
         )
 
         _reference_subsidiary_companies = src_get("referenceSubsidiaryCompanies", UNSET)
-        reference_subsidiary_companies = (
+        company_details.reference_subsidiary_companies = (
             UNSET
             if _reference_subsidiary_companies is UNSET
             else [CompanyReference._from_dict(item0) for item0 in _reference_subsidiary_companies]
         )
 
-        company_details = cls(
-            id,
-            name,
-            redirect,
-            description,
-            last_sync,
-            created,
-            created_by_user_name,
-            products,
-            tags,
-            reference_parent_company,
-            reference_subsidiary_companies,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             company_details.additional_properties = {}

@@ -98,27 +98,20 @@ class CompanyProductWebhookPayload:
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
         src_get = src_dict.get
+        company_product_webhook_payload = cls.__new__(cls)
         _id = src_get("id", UNSET)
-        id = UNSET if _id is UNSET else parse_uuid(_id)
+        company_product_webhook_payload.id = UNSET if _id is UNSET else parse_uuid(_id)
 
-        name = src_get("name", UNSET)
+        company_product_webhook_payload.name = src_get("name", UNSET)
 
-        description = src_get("description", UNSET)
+        company_product_webhook_payload.description = src_get("description", UNSET)
 
-        product_id = src_get("productId", UNSET)
+        company_product_webhook_payload.product_id = src_get("productId", UNSET)
 
-        product_name = src_get("productName", UNSET)
+        company_product_webhook_payload.product_name = src_get("productName", UNSET)
 
-        products = src_get("products", UNSET)
+        company_product_webhook_payload.products = src_get("products", UNSET)
 
-        company_product_webhook_payload = cls(
-            id,
-            name,
-            description,
-            product_id,
-            product_name,
-            products,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             company_product_webhook_payload.additional_properties = {}

@@ -100,26 +100,20 @@ class CompanyReference:
             _bind_nested_models()
 
         src_get = src_dict.get
+        company_reference = cls.__new__(cls)
         _id = src_get("id", UNSET)
-        id = UNSET if _id is UNSET else parse_uuid(_id)
+        company_reference.id = UNSET if _id is UNSET else parse_uuid(_id)
 
-        name = src_get("name", UNSET)
+        company_reference.name = src_get("name", UNSET)
 
-        description = src_get("description", UNSET)
+        company_reference.description = src_get("description", UNSET)
 
         _links = src_get("links", UNSET)
-        links = UNSET if _links is UNSET else CompanyReferenceLinks._from_dict(_links)
+        company_reference.links = UNSET if _links is UNSET else CompanyReferenceLinks._from_dict(_links)
 
         _tags = src_get("tags", UNSET)
-        tags = UNSET if _tags is UNSET else Tags._from_dict(_tags)
+        company_reference.tags = UNSET if _tags is UNSET else Tags._from_dict(_tags)
 
-        company_reference = cls(
-            id,
-            name,
-            description,
-            links,
-            tags,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             company_reference.additional_properties = {}

@@ -51,11 +51,9 @@ class CompanyReferenceLinks:
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
         src_get = src_dict.get
-        portal = src_get("portal", UNSET)
+        company_reference_links = cls.__new__(cls)
+        company_reference_links.portal = src_get("portal", UNSET)
 
-        company_reference_links = cls(
-            portal,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             company_reference_links.additional_properties = {}

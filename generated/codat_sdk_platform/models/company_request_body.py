@@ -75,18 +75,14 @@ class CompanyRequestBody:
             _bind_nested_models()
 
         src_get = src_dict.get
-        name = src_dict["name"]
+        company_request_body = cls.__new__(cls)
+        company_request_body.name = src_dict["name"]
 
-        description = src_get("description", UNSET)
+        company_request_body.description = src_get("description", UNSET)
 
         _tags = src_get("tags", UNSET)
-        tags = UNSET if _tags is UNSET else Tags._from_dict(_tags)
+        company_request_body.tags = UNSET if _tags is UNSET else Tags._from_dict(_tags)
 
-        company_request_body = cls(
-            name,
-            description,
-            tags,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             company_request_body.additional_properties = {}

@@ -82,19 +82,17 @@ class CompanySyncSettings:
             _bind_nested_models()
 
         src_get = src_dict.get
+        company_sync_settings = cls.__new__(cls)
         _company_id = src_get("companyId", UNSET)
-        company_id = UNSET if _company_id is UNSET else parse_uuid(_company_id)
+        company_sync_settings.company_id = UNSET if _company_id is UNSET else parse_uuid(_company_id)
 
         _settings = src_get("settings", UNSET)
-        settings = UNSET if _settings is UNSET else [SyncSetting._from_dict(item0) for item0 in _settings]
-
-        overrides_defaults = src_get("overridesDefaults", UNSET)
-
-        company_sync_settings = cls(
-            company_id,
-            settings,
-            overrides_defaults,
+        company_sync_settings.settings = (
+            UNSET if _settings is UNSET else [SyncSetting._from_dict(item0) for item0 in _settings]
         )
+
+        company_sync_settings.overrides_defaults = src_get("overridesDefaults", UNSET)
+
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             company_sync_settings.additional_properties = {}

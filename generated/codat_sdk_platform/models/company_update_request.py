@@ -76,18 +76,14 @@ class CompanyUpdateRequest:
             _bind_nested_models()
 
         src_get = src_dict.get
-        name = src_get("name", UNSET)
+        company_update_request = cls.__new__(cls)
+        company_update_request.name = src_get("name", UNSET)
 
-        description = src_get("description", UNSET)
+        company_update_request.description = src_get("description", UNSET)
 
         _tags = src_get("tags", UNSET)
-        tags = UNSET if _tags is UNSET else Tags._from_dict(_tags)
+        company_update_request.tags = UNSET if _tags is UNSET else Tags._from_dict(_tags)
 
-        company_update_request = cls(
-            name,
-            description,
-            tags,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             company_update_request.additional_properties = {}

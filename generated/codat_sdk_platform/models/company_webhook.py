@@ -106,22 +106,17 @@ class CompanyWebhook:
             _bind_nested_models()
 
         src_get = src_dict.get
+        company_webhook = cls.__new__(cls)
         _id = src_get("id", UNSET)
-        id = UNSET if _id is UNSET else parse_uuid(_id)
+        company_webhook.id = UNSET if _id is UNSET else parse_uuid(_id)
 
-        event_type = src_get("eventType", UNSET)
+        company_webhook.event_type = src_get("eventType", UNSET)
 
-        generated_date = src_get("generatedDate", UNSET)
+        company_webhook.generated_date = src_get("generatedDate", UNSET)
 
         _payload = src_get("payload", UNSET)
-        payload = UNSET if _payload is UNSET else CompanyDetails._from_dict(_payload)
+        company_webhook.payload = UNSET if _payload is UNSET else CompanyDetails._from_dict(_payload)
 
-        company_webhook = cls(
-            id,
-            event_type,
-            generated_date,
-            payload,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             company_webhook.additional_properties = {}

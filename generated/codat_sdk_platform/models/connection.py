@@ -199,28 +199,29 @@ class Connection:
             _bind_nested_models()
 
         src_get = src_dict.get
-        id = parse_uuid(src_dict["id"])
+        connection = cls.__new__(cls)
+        connection.id = parse_uuid(src_dict["id"])
 
-        integration_id = parse_uuid(src_dict["integrationId"])
+        connection.integration_id = parse_uuid(src_dict["integrationId"])
 
-        source_id = parse_uuid(src_dict["sourceId"])
+        connection.source_id = parse_uuid(src_dict["sourceId"])
 
-        source_type = SourceType(src_dict["sourceType"])
+        connection.source_type = SourceType._from_json(src_dict["sourceType"])
 
-        platform_name = src_dict["platformName"]
+        connection.platform_name = src_dict["platformName"]
 
-        link_url = src_dict["linkUrl"]
+        connection.link_url = src_dict["linkUrl"]
 
-        status = DataConnectionStatus(src_dict["status"])
+        connection.status = DataConnectionStatus._from_json(src_dict["status"])
 
-        created = src_dict["created"]
+        connection.created = src_dict["created"]
 
-        integration_key = src_get("integrationKey", UNSET)
+        connection.integration_key = src_get("integrationKey", UNSET)
 
-        last_sync = src_get("lastSync", UNSET)
+        connection.last_sync = src_get("lastSync", UNSET)
 
         _data_connection_errors = src_get("dataConnectionErrors", UNSET)
-        data_connection_errors = (
+        connection.data_connection_errors = (
             UNSET
             if _data_connection_errors is UNSET
             else None
@@ -229,7 +230,7 @@ class Connection:
         )
 
         _connection_info = src_get("connectionInfo", UNSET)
-        connection_info = (
+        connection.connection_info = (
             UNSET
             if _connection_info is UNSET
             else None
@@ -237,20 +238,6 @@ class Connection:
             else ConnectionConnectionInfo._from_dict(_connection_info)
         )
 
-        connection = cls(
-            id,
-            integration_id,
-            source_id,
-            source_type,
-            platform_name,
-            link_url,
-            status,
-            created,
-            integration_key,
-            last_sync,
-            data_connection_errors,
-            connection_info,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             connection.additional_properties = {}

@@ -33,7 +33,7 @@ class ConnectionConnectionInfo:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        connection_connection_info = cls()
+        connection_connection_info = cls.__new__(cls)
         connection_connection_info.additional_properties = {**src_dict}
         return connection_connection_info
 

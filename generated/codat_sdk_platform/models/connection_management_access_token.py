@@ -52,11 +52,9 @@ class ConnectionManagementAccessToken:
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
         src_get = src_dict.get
-        access_token = src_get("accessToken", UNSET)
+        connection_management_access_token = cls.__new__(cls)
+        connection_management_access_token.access_token = src_get("accessToken", UNSET)
 
-        connection_management_access_token = cls(
-            access_token,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             connection_management_access_token.additional_properties = {}

@@ -57,11 +57,9 @@ class ConnectionManagementAllowedOrigins:
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
         src_get = src_dict.get
-        allowed_origins = src_get("allowedOrigins", UNSET)
+        connection_management_allowed_origins = cls.__new__(cls)
+        connection_management_allowed_origins.allowed_origins = src_get("allowedOrigins", UNSET)
 
-        connection_management_allowed_origins = cls(
-            allowed_origins,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             connection_management_allowed_origins.additional_properties = {}

@@ -106,22 +106,17 @@ class ConnectionWebhook:
             _bind_nested_models()
 
         src_get = src_dict.get
+        connection_webhook = cls.__new__(cls)
         _id = src_get("id", UNSET)
-        id = UNSET if _id is UNSET else parse_uuid(_id)
+        connection_webhook.id = UNSET if _id is UNSET else parse_uuid(_id)
 
-        event_type = src_get("eventType", UNSET)
+        connection_webhook.event_type = src_get("eventType", UNSET)
 
-        generated_date = src_get("generatedDate", UNSET)
+        connection_webhook.generated_date = src_get("generatedDate", UNSET)
 
         _payload = src_get("payload", UNSET)
-        payload = UNSET if _payload is UNSET else ConnectionWebhookPayload._from_dict(_payload)
+        connection_webhook.payload = UNSET if _payload is UNSET else ConnectionWebhookPayload._from_dict(_payload)
 
-        connection_webhook = cls(
-            id,
-            event_type,
-            generated_date,
-            payload,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             connection_webhook.additional_properties = {}

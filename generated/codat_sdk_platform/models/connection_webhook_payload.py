@@ -88,16 +88,15 @@ class ConnectionWebhookPayload:
             _bind_nested_models()
 
         src_get = src_dict.get
+        connection_webhook_payload = cls.__new__(cls)
         _reference_company = src_get("referenceCompany", UNSET)
-        reference_company = UNSET if _reference_company is UNSET else CompanyReference._from_dict(_reference_company)
+        connection_webhook_payload.reference_company = (
+            UNSET if _reference_company is UNSET else CompanyReference._from_dict(_reference_company)
+        )
 
         _connection = src_get("connection", UNSET)
-        connection = UNSET if _connection is UNSET else Connection._from_dict(_connection)
+        connection_webhook_payload.connection = UNSET if _connection is UNSET else Connection._from_dict(_connection)
 
-        connection_webhook_payload = cls(
-            reference_company,
-            connection,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             connection_webhook_payload.additional_properties = {}

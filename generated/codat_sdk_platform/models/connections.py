@@ -89,24 +89,18 @@ class Connections:
             _bind_nested_models()
 
         src_get = src_dict.get
-        page_number = src_dict["pageNumber"]
+        connections = cls.__new__(cls)
+        connections.page_number = src_dict["pageNumber"]
 
-        page_size = src_dict["pageSize"]
+        connections.page_size = src_dict["pageSize"]
 
-        total_results = src_dict["totalResults"]
+        connections.total_results = src_dict["totalResults"]
 
-        field_links = Links._from_dict(src_dict["_links"])
+        connections.field_links = Links._from_dict(src_dict["_links"])
 
         _results = src_get("results", UNSET)
-        results = UNSET if _results is UNSET else [Connection._from_dict(item0) for item0 in _results]
+        connections.results = UNSET if _results is UNSET else [Connection._from_dict(item0) for item0 in _results]
 
-        connections = cls(
-            page_number,
-            page_size,
-            total_results,
-            field_links,
-            results,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             connections.additional_properties = {}

@@ -55,11 +55,9 @@ class CreateApiKey:
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
         src_get = src_dict.get
-        name = src_get("name", UNSET)
+        create_api_key = cls.__new__(cls)
+        create_api_key.name = src_get("name", UNSET)
 
-        create_api_key = cls(
-            name,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             create_api_key.additional_properties = {}

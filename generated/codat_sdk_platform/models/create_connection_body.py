@@ -53,11 +53,9 @@ class CreateConnectionBody:
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
         src_get = src_dict.get
-        platform_key = src_get("platformKey", UNSET)
+        create_connection_body = cls.__new__(cls)
+        create_connection_body.platform_key = src_get("platformKey", UNSET)
 
-        create_connection_body = cls(
-            platform_key,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             create_connection_body.additional_properties = {}

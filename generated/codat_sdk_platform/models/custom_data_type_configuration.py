@@ -101,23 +101,18 @@ class CustomDataTypeConfiguration:
             _bind_nested_models()
 
         src_get = src_dict.get
-        data_source = src_get("dataSource", UNSET)
+        custom_data_type_configuration = cls.__new__(cls)
+        custom_data_type_configuration.data_source = src_get("dataSource", UNSET)
 
         _required_data = src_get("requiredData", UNSET)
-        required_data = (
+        custom_data_type_configuration.required_data = (
             UNSET if _required_data is UNSET else CustomDataTypeConfigurationRequiredData._from_dict(_required_data)
         )
 
-        key_by = src_get("keyBy", UNSET)
+        custom_data_type_configuration.key_by = src_get("keyBy", UNSET)
 
-        source_modified_date = src_get("sourceModifiedDate", UNSET)
+        custom_data_type_configuration.source_modified_date = src_get("sourceModifiedDate", UNSET)
 
-        custom_data_type_configuration = cls(
-            data_source,
-            required_data,
-            key_by,
-            source_modified_date,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             custom_data_type_configuration.additional_properties = {}

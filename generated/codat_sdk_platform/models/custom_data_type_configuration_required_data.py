@@ -38,7 +38,7 @@ class CustomDataTypeConfigurationRequiredData:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        custom_data_type_configuration_required_data = cls()
+        custom_data_type_configuration_required_data = cls.__new__(cls)
         custom_data_type_configuration_required_data.additional_properties = {**src_dict}
         return custom_data_type_configuration_required_data
 

@@ -78,21 +78,19 @@ class CustomDataTypeRecord:
             _bind_nested_models()
 
         src_get = src_dict.get
-        id = src_get("id", UNSET)
+        custom_data_type_record = cls.__new__(cls)
+        custom_data_type_record.id = src_get("id", UNSET)
 
         _content = src_get("content", UNSET)
-        content = UNSET if _content is UNSET else CustomDataTypeRecordContent._from_dict(_content)
+        custom_data_type_record.content = (
+            UNSET if _content is UNSET else CustomDataTypeRecordContent._from_dict(_content)
+        )
 
         _modified_date = src_get("modifiedDate", UNSET)
-        modified_date = (
+        custom_data_type_record.modified_date = (
             UNSET if _modified_date is UNSET else CustomDataTypeRecordModifiedDate._from_dict(_modified_date)
         )
 
-        custom_data_type_record = cls(
-            id,
-            content,
-            modified_date,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             custom_data_type_record.additional_properties = {}

@@ -48,7 +48,7 @@ class CustomDataTypeRecordContent:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        custom_data_type_record_content = cls()
+        custom_data_type_record_content = cls.__new__(cls)
         custom_data_type_record_content.additional_properties = {
             key: CustomDataTypeRecordContentAdditionalProperty._from_dict(value)
             for key, value in src_dict.items()

@@ -33,7 +33,7 @@ class CustomDataTypeRecordContentAdditionalProperty:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        custom_data_type_record_content_additional_property = cls()
+        custom_data_type_record_content_additional_property = cls.__new__(cls)
         custom_data_type_record_content_additional_property.additional_properties = {**src_dict}
         return custom_data_type_record_content_additional_property
 

@@ -72,11 +72,9 @@ class CustomDataTypeRecordModifiedDate:
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
         src_get = src_dict.get
-        modified_date = src_get("modifiedDate", UNSET)
+        custom_data_type_record_modified_date = cls.__new__(cls)
+        custom_data_type_record_modified_date.modified_date = src_get("modifiedDate", UNSET)
 
-        custom_data_type_record_modified_date = cls(
-            modified_date,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             custom_data_type_record_modified_date.additional_properties = {}

@@ -85,21 +85,18 @@ class CustomDataTypeRecords:
             _bind_nested_models()
 
         src_get = src_dict.get
+        custom_data_type_records = cls.__new__(cls)
         _results = src_get("results", UNSET)
-        results = UNSET if _results is UNSET else [CustomDataTypeRecord._from_dict(item0) for item0 in _results]
-
-        page_number = src_get("pageNumber", UNSET)
-
-        page_size = src_get("pageSize", UNSET)
-
-        total_results = src_get("totalResults", UNSET)
-
-        custom_data_type_records = cls(
-            results,
-            page_number,
-            page_size,
-            total_results,
+        custom_data_type_records.results = (
+            UNSET if _results is UNSET else [CustomDataTypeRecord._from_dict(item0) for item0 in _results]
         )
+
+        custom_data_type_records.page_number = src_get("pageNumber", UNSET)
+
+        custom_data_type_records.page_size = src_get("pageSize", UNSET)
+
+        custom_data_type_records.total_results = src_get("totalResults", UNSET)
+
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             custom_data_type_records.additional_properties = {}

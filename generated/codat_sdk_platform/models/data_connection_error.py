@@ -120,27 +120,26 @@ class DataConnectionError:
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
         src_get = src_dict.get
-        status_code = src_get("statusCode", UNSET)
+        data_connection_error = cls.__new__(cls)
+        data_connection_error.status_code = src_get("statusCode", UNSET)
 
-        status_text = src_get("statusText", UNSET)
+        data_connection_error.status_text = src_get("statusText", UNSET)
 
-        error_message = src_get("errorMessage", UNSET)
+        data_connection_error.error_message = src_get("errorMessage", UNSET)
 
-        errored_on_utc = src_get("erroredOnUtc", UNSET)
+        data_connection_error.errored_on_utc = src_get("erroredOnUtc", UNSET)
 
         _status = src_get("status", UNSET)
-        status = UNSET if _status is UNSET else None if _status is None else DataConnectionErrorErrorStatus(_status)
-
-        resolved_on_utc = src_get("resolvedOnUtc", UNSET)
-
-        data_connection_error = cls(
-            status_code,
-            status_text,
-            error_message,
-            errored_on_utc,
-            status,
-            resolved_on_utc,
+        data_connection_error.status = (
+            UNSET
+            if _status is UNSET
+            else None
+            if _status is None
+            else DataConnectionErrorErrorStatus._from_json(_status)
         )
+
+        data_connection_error.resolved_on_utc = src_get("resolvedOnUtc", UNSET)
+
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             data_connection_error.additional_properties = {}

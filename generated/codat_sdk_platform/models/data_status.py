@@ -113,27 +113,21 @@ class DataStatus:
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
         src_get = src_dict.get
-        data_type = DataType(src_dict["dataType"])
+        data_status = cls.__new__(cls)
+        data_status.data_type = DataType._from_json(src_dict["dataType"])
 
-        current_status = DatasetStatus(src_dict["currentStatus"])
+        data_status.current_status = DatasetStatus._from_json(src_dict["currentStatus"])
 
-        last_successful_sync = src_get("lastSuccessfulSync", UNSET)
+        data_status.last_successful_sync = src_get("lastSuccessfulSync", UNSET)
 
         _latest_sync_id = src_get("latestSyncId", UNSET)
-        latest_sync_id = UNSET if _latest_sync_id is UNSET else parse_uuid(_latest_sync_id)
+        data_status.latest_sync_id = UNSET if _latest_sync_id is UNSET else parse_uuid(_latest_sync_id)
 
         _latest_successful_sync_id = src_get("latestSuccessfulSyncId", UNSET)
-        latest_successful_sync_id = (
+        data_status.latest_successful_sync_id = (
             UNSET if _latest_successful_sync_id is UNSET else parse_uuid(_latest_successful_sync_id)
         )
 
-        data_status = cls(
-            data_type,
-            current_status,
-            last_successful_sync,
-            latest_sync_id,
-            latest_successful_sync_id,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             data_status.additional_properties = {}

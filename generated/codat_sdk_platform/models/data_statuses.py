@@ -610,8 +610,9 @@ class DataStatuses:
             _bind_nested_models()
 
         src_get = src_dict.get
+        data_statuses = cls.__new__(cls)
         _account_transactions = src_get("accountTransactions", UNSET)
-        account_transactions = (
+        data_statuses.account_transactions = (
             UNSET
             if _account_transactions is UNSET
             else None
@@ -620,7 +621,7 @@ class DataStatuses:
         )
 
         _balance_sheet = src_get("balanceSheet", UNSET)
-        balance_sheet = (
+        data_statuses.balance_sheet = (
             UNSET
             if _balance_sheet is UNSET
             else None
@@ -629,7 +630,7 @@ class DataStatuses:
         )
 
         _bank_accounts = src_get("bankAccounts", UNSET)
-        bank_accounts = (
+        data_statuses.bank_accounts = (
             UNSET
             if _bank_accounts is UNSET
             else None
@@ -638,7 +639,7 @@ class DataStatuses:
         )
 
         _bank_transactions = src_get("bankTransactions", UNSET)
-        bank_transactions = (
+        data_statuses.bank_transactions = (
             UNSET
             if _bank_transactions is UNSET
             else None
@@ -647,7 +648,7 @@ class DataStatuses:
         )
 
         _bill_credit_notes = src_get("billCreditNotes", UNSET)
-        bill_credit_notes = (
+        data_statuses.bill_credit_notes = (
             UNSET
             if _bill_credit_notes is UNSET
             else None
@@ -656,7 +657,7 @@ class DataStatuses:
         )
 
         _bill_payments = src_get("billPayments", UNSET)
-        bill_payments = (
+        data_statuses.bill_payments = (
             UNSET
             if _bill_payments is UNSET
             else None
@@ -665,10 +666,10 @@ class DataStatuses:
         )
 
         _bills = src_get("bills", UNSET)
-        bills = UNSET if _bills is UNSET else None if _bills is None else DataStatus._from_dict(_bills)
+        data_statuses.bills = UNSET if _bills is UNSET else None if _bills is None else DataStatus._from_dict(_bills)
 
         _cash_flow_statement = src_get("cashFlowStatement", UNSET)
-        cash_flow_statement = (
+        data_statuses.cash_flow_statement = (
             UNSET
             if _cash_flow_statement is UNSET
             else None
@@ -677,7 +678,7 @@ class DataStatuses:
         )
 
         _chart_of_accounts = src_get("chartOfAccounts", UNSET)
-        chart_of_accounts = (
+        data_statuses.chart_of_accounts = (
             UNSET
             if _chart_of_accounts is UNSET
             else None
@@ -686,23 +687,27 @@ class DataStatuses:
         )
 
         _company = src_get("company", UNSET)
-        company = UNSET if _company is UNSET else None if _company is None else DataStatus._from_dict(_company)
+        data_statuses.company = (
+            UNSET if _company is UNSET else None if _company is None else DataStatus._from_dict(_company)
+        )
 
         _credit_notes = src_get("creditNotes", UNSET)
-        credit_notes = (
+        data_statuses.credit_notes = (
             UNSET if _credit_notes is UNSET else None if _credit_notes is None else DataStatus._from_dict(_credit_notes)
         )
 
         _customers = src_get("customers", UNSET)
-        customers = UNSET if _customers is UNSET else None if _customers is None else DataStatus._from_dict(_customers)
+        data_statuses.customers = (
+            UNSET if _customers is UNSET else None if _customers is None else DataStatus._from_dict(_customers)
+        )
 
         _direct_costs = src_get("directCosts", UNSET)
-        direct_costs = (
+        data_statuses.direct_costs = (
             UNSET if _direct_costs is UNSET else None if _direct_costs is None else DataStatus._from_dict(_direct_costs)
         )
 
         _direct_incomes = src_get("directIncomes", UNSET)
-        direct_incomes = (
+        data_statuses.direct_incomes = (
             UNSET
             if _direct_incomes is UNSET
             else None
@@ -711,10 +716,12 @@ class DataStatuses:
         )
 
         _invoices = src_get("invoices", UNSET)
-        invoices = UNSET if _invoices is UNSET else None if _invoices is None else DataStatus._from_dict(_invoices)
+        data_statuses.invoices = (
+            UNSET if _invoices is UNSET else None if _invoices is None else DataStatus._from_dict(_invoices)
+        )
 
         _item_receipts = src_get("itemReceipts", UNSET)
-        item_receipts = (
+        data_statuses.item_receipts = (
             UNSET
             if _item_receipts is UNSET
             else None
@@ -723,10 +730,10 @@ class DataStatuses:
         )
 
         _items = src_get("items", UNSET)
-        items = UNSET if _items is UNSET else None if _items is None else DataStatus._from_dict(_items)
+        data_statuses.items = UNSET if _items is UNSET else None if _items is None else DataStatus._from_dict(_items)
 
         _journal_entries = src_get("journalEntries", UNSET)
-        journal_entries = (
+        data_statuses.journal_entries = (
             UNSET
             if _journal_entries is UNSET
             else None
@@ -735,10 +742,12 @@ class DataStatuses:
         )
 
         _journals = src_get("journals", UNSET)
-        journals = UNSET if _journals is UNSET else None if _journals is None else DataStatus._from_dict(_journals)
+        data_statuses.journals = (
+            UNSET if _journals is UNSET else None if _journals is None else DataStatus._from_dict(_journals)
+        )
 
         _payment_methods = src_get("paymentMethods", UNSET)
-        payment_methods = (
+        data_statuses.payment_methods = (
             UNSET
             if _payment_methods is UNSET
             else None
@@ -747,10 +756,12 @@ class DataStatuses:
         )
 
         _payments = src_get("payments", UNSET)
-        payments = UNSET if _payments is UNSET else None if _payments is None else DataStatus._from_dict(_payments)
+        data_statuses.payments = (
+            UNSET if _payments is UNSET else None if _payments is None else DataStatus._from_dict(_payments)
+        )
 
         _profit_and_loss = src_get("profitAndLoss", UNSET)
-        profit_and_loss = (
+        data_statuses.profit_and_loss = (
             UNSET
             if _profit_and_loss is UNSET
             else None
@@ -759,7 +770,7 @@ class DataStatuses:
         )
 
         _purchase_orders = src_get("purchaseOrders", UNSET)
-        purchase_orders = (
+        data_statuses.purchase_orders = (
             UNSET
             if _purchase_orders is UNSET
             else None
@@ -768,18 +779,22 @@ class DataStatuses:
         )
 
         _sales_orders = src_get("salesOrders", UNSET)
-        sales_orders = (
+        data_statuses.sales_orders = (
             UNSET if _sales_orders is UNSET else None if _sales_orders is None else DataStatus._from_dict(_sales_orders)
         )
 
         _suppliers = src_get("suppliers", UNSET)
-        suppliers = UNSET if _suppliers is UNSET else None if _suppliers is None else DataStatus._from_dict(_suppliers)
+        data_statuses.suppliers = (
+            UNSET if _suppliers is UNSET else None if _suppliers is None else DataStatus._from_dict(_suppliers)
+        )
 
         _tax_rates = src_get("taxRates", UNSET)
-        tax_rates = UNSET if _tax_rates is UNSET else None if _tax_rates is None else DataStatus._from_dict(_tax_rates)
+        data_statuses.tax_rates = (
+            UNSET if _tax_rates is UNSET else None if _tax_rates is None else DataStatus._from_dict(_tax_rates)
+        )
 
         _tracking_categories = src_get("trackingCategories", UNSET)
-        tracking_categories = (
+        data_statuses.tracking_categories = (
             UNSET
             if _tracking_categories is UNSET
             else None
@@ -788,10 +803,12 @@ class DataStatuses:
         )
 
         _transfers = src_get("transfers", UNSET)
-        transfers = UNSET if _transfers is UNSET else None if _transfers is None else DataStatus._from_dict(_transfers)
+        data_statuses.transfers = (
+            UNSET if _transfers is UNSET else None if _transfers is None else DataStatus._from_dict(_transfers)
+        )
 
         _banking_account_balances = src_get("banking-accountBalances", UNSET)
-        banking_account_balances = (
+        data_statuses.banking_account_balances = (
             UNSET
             if _banking_account_balances is UNSET
             else None
@@ -800,7 +817,7 @@ class DataStatuses:
         )
 
         _banking_accounts = src_get("banking-accounts", UNSET)
-        banking_accounts = (
+        data_statuses.banking_accounts = (
             UNSET
             if _banking_accounts is UNSET
             else None
@@ -809,7 +826,7 @@ class DataStatuses:
         )
 
         _banking_transaction_categories = src_get("banking-transactionCategories", UNSET)
-        banking_transaction_categories = (
+        data_statuses.banking_transaction_categories = (
             UNSET
             if _banking_transaction_categories is UNSET
             else None
@@ -818,7 +835,7 @@ class DataStatuses:
         )
 
         _banking_transactions = src_get("banking-transactions", UNSET)
-        banking_transactions = (
+        data_statuses.banking_transactions = (
             UNSET
             if _banking_transactions is UNSET
             else None
@@ -827,7 +844,7 @@ class DataStatuses:
         )
 
         _commerce_company_info = src_get("commerce-companyInfo", UNSET)
-        commerce_company_info = (
+        data_statuses.commerce_company_info = (
             UNSET
             if _commerce_company_info is UNSET
             else None
@@ -836,7 +853,7 @@ class DataStatuses:
         )
 
         _commerce_customers = src_get("commerce-customers", UNSET)
-        commerce_customers = (
+        data_statuses.commerce_customers = (
             UNSET
             if _commerce_customers is UNSET
             else None
@@ -845,7 +862,7 @@ class DataStatuses:
         )
 
         _commerce_disputes = src_get("commerce-disputes", UNSET)
-        commerce_disputes = (
+        data_statuses.commerce_disputes = (
             UNSET
             if _commerce_disputes is UNSET
             else None
@@ -854,7 +871,7 @@ class DataStatuses:
         )
 
         _commerce_locations = src_get("commerce-locations", UNSET)
-        commerce_locations = (
+        data_statuses.commerce_locations = (
             UNSET
             if _commerce_locations is UNSET
             else None
@@ -863,7 +880,7 @@ class DataStatuses:
         )
 
         _commerce_orders = src_get("commerce-orders", UNSET)
-        commerce_orders = (
+        data_statuses.commerce_orders = (
             UNSET
             if _commerce_orders is UNSET
             else None
@@ -872,7 +889,7 @@ class DataStatuses:
         )
 
         _commerce_payment_methods = src_get("commerce-paymentMethods", UNSET)
-        commerce_payment_methods = (
+        data_statuses.commerce_payment_methods = (
             UNSET
             if _commerce_payment_methods is UNSET
             else None
@@ -881,7 +898,7 @@ class DataStatuses:
         )
 
         _commerce_payments = src_get("commerce-payments", UNSET)
-        commerce_payments = (
+        data_statuses.commerce_payments = (
             UNSET
             if _commerce_payments is UNSET
             else None
@@ -890,7 +907,7 @@ class DataStatuses:
         )
 
         _commerce_product_categories = src_get("commerce-productCategories", UNSET)
-        commerce_product_categories = (
+        data_statuses.commerce_product_categories = (
             UNSET
             if _commerce_product_categories is UNSET
             else None
@@ -899,7 +916,7 @@ class DataStatuses:
         )
 
         _commerce_products = src_get("commerce-products", UNSET)
-        commerce_products = (
+        data_statuses.commerce_products = (
             UNSET
             if _commerce_products is UNSET
             else None
@@ -908,7 +925,7 @@ class DataStatuses:
         )
 
         _commerce_tax_components = src_get("commerce-taxComponents", UNSET)
-        commerce_tax_components = (
+        data_statuses.commerce_tax_components = (
             UNSET
             if _commerce_tax_components is UNSET
             else None
@@ -917,7 +934,7 @@ class DataStatuses:
         )
 
         _commerce_transactions = src_get("commerce-transactions", UNSET)
-        commerce_transactions = (
+        data_statuses.commerce_transactions = (
             UNSET
             if _commerce_transactions is UNSET
             else None
@@ -925,51 +942,6 @@ class DataStatuses:
             else DataStatus._from_dict(_commerce_transactions)
         )
 
-        data_statuses = cls(
-            account_transactions,
-            balance_sheet,
-            bank_accounts,
-            bank_transactions,
-            bill_credit_notes,
-            bill_payments,
-            bills,
-            cash_flow_statement,
-            chart_of_accounts,
-            company,
-            credit_notes,
-            customers,
-            direct_costs,
-            direct_incomes,
-            invoices,
-            item_receipts,
-            items,
-            journal_entries,
-            journals,
-            payment_methods,
-            payments,
-            profit_and_loss,
-            purchase_orders,
-            sales_orders,
-            suppliers,
-            tax_rates,
-            tracking_categories,
-            transfers,
-            banking_account_balances,
-            banking_accounts,
-            banking_transaction_categories,
-            banking_transactions,
-            commerce_company_info,
-            commerce_customers,
-            commerce_disputes,
-            commerce_locations,
-            commerce_orders,
-            commerce_payment_methods,
-            commerce_payments,
-            commerce_product_categories,
-            commerce_products,
-            commerce_tax_components,
-            commerce_transactions,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             data_statuses.additional_properties = {}

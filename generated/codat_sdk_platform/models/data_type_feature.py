@@ -74,15 +74,14 @@ class DataTypeFeature:
             _bind_nested_models()
 
         src_get = src_dict.get
-        supported_features = [SupportedFeature._from_dict(item0) for item0 in src_dict["supportedFeatures"]]
+        data_type_feature = cls.__new__(cls)
+        data_type_feature.supported_features = [
+            SupportedFeature._from_dict(item0) for item0 in src_dict["supportedFeatures"]
+        ]
 
         _data_type = src_get("dataType", UNSET)
-        data_type = UNSET if _data_type is UNSET else DataType(_data_type)
+        data_type_feature.data_type = UNSET if _data_type is UNSET else DataType._from_json(_data_type)
 
-        data_type_feature = cls(
-            supported_features,
-            data_type,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             data_type_feature.additional_properties = {}

@@ -107,29 +107,23 @@ class DataTypeReadSummary:
             _bind_nested_models()
 
         src_get = src_dict.get
+        data_type_read_summary = cls.__new__(cls)
         _connection_id = src_get("connectionId", UNSET)
-        connection_id = UNSET if _connection_id is UNSET else parse_uuid(_connection_id)
+        data_type_read_summary.connection_id = UNSET if _connection_id is UNSET else parse_uuid(_connection_id)
 
         _data_type = src_get("dataType", UNSET)
-        data_type = UNSET if _data_type is UNSET else DataType(_data_type)
+        data_type_read_summary.data_type = UNSET if _data_type is UNSET else DataType._from_json(_data_type)
 
-        records_modified = src_get("recordsModified", UNSET)
+        data_type_read_summary.records_modified = src_get("recordsModified", UNSET)
 
         _status = src_get("status", UNSET)
-        status = UNSET if _status is UNSET else DatasetStatus(_status)
+        data_type_read_summary.status = UNSET if _status is UNSET else DatasetStatus._from_json(_status)
 
         _issues = src_get("issues", UNSET)
-        issues = (
+        data_type_read_summary.issues = (
             UNSET if _issues is UNSET else None if _issues is None else [Issue._from_dict(item0) for item0 in _issues]
         )
 
-        data_type_read_summary = cls(
-            connection_id,
-            data_type,
-            records_modified,
-            status,
-            issues,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             data_type_read_summary.additional_properties = {}

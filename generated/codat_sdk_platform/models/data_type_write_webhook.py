@@ -106,22 +106,19 @@ class DataTypeWriteWebhook:
             _bind_nested_models()
 
         src_get = src_dict.get
+        data_type_write_webhook = cls.__new__(cls)
         _id = src_get("id", UNSET)
-        id = UNSET if _id is UNSET else parse_uuid(_id)
+        data_type_write_webhook.id = UNSET if _id is UNSET else parse_uuid(_id)
 
-        event_type = src_get("eventType", UNSET)
+        data_type_write_webhook.event_type = src_get("eventType", UNSET)
 
-        generated_date = src_get("generatedDate", UNSET)
+        data_type_write_webhook.generated_date = src_get("generatedDate", UNSET)
 
         _payload = src_get("payload", UNSET)
-        payload = UNSET if _payload is UNSET else DataTypeWriteWebhookPayload._from_dict(_payload)
-
-        data_type_write_webhook = cls(
-            id,
-            event_type,
-            generated_date,
-            payload,
+        data_type_write_webhook.payload = (
+            UNSET if _payload is UNSET else DataTypeWriteWebhookPayload._from_dict(_payload)
         )
+
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             data_type_write_webhook.additional_properties = {}

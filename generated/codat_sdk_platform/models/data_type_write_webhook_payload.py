@@ -183,42 +183,34 @@ class DataTypeWriteWebhookPayload:
             _bind_nested_models()
 
         src_get = src_dict.get
-        id = src_get("id", UNSET)
+        data_type_write_webhook_payload = cls.__new__(cls)
+        data_type_write_webhook_payload.id = src_get("id", UNSET)
 
         _type_ = src_get("type", UNSET)
-        type_ = UNSET if _type_ is UNSET else WriteType(_type_)
+        data_type_write_webhook_payload.type_ = UNSET if _type_ is UNSET else WriteType._from_json(_type_)
 
         _reference_company = src_get("referenceCompany", UNSET)
-        reference_company = UNSET if _reference_company is UNSET else CompanyReference._from_dict(_reference_company)
+        data_type_write_webhook_payload.reference_company = (
+            UNSET if _reference_company is UNSET else CompanyReference._from_dict(_reference_company)
+        )
 
         _connection_id = src_get("connectionId", UNSET)
-        connection_id = UNSET if _connection_id is UNSET else parse_uuid(_connection_id)
+        data_type_write_webhook_payload.connection_id = UNSET if _connection_id is UNSET else parse_uuid(_connection_id)
 
-        requested_on_date = src_get("requestedOnDate", UNSET)
+        data_type_write_webhook_payload.requested_on_date = src_get("requestedOnDate", UNSET)
 
-        completed_on_date = src_get("completedOnDate", UNSET)
+        data_type_write_webhook_payload.completed_on_date = src_get("completedOnDate", UNSET)
 
         _status = src_get("status", UNSET)
-        status = UNSET if _status is UNSET else WriteStatus(_status)
+        data_type_write_webhook_payload.status = UNSET if _status is UNSET else WriteStatus._from_json(_status)
 
         _record = src_get("record", UNSET)
-        record = (
+        data_type_write_webhook_payload.record = (
             UNSET if _record is UNSET else None if _record is None else DataTypeWriteWebhookRecord._from_dict(_record)
         )
 
-        attachment_id = src_get("attachmentId", UNSET)
+        data_type_write_webhook_payload.attachment_id = src_get("attachmentId", UNSET)
 
-        data_type_write_webhook_payload = cls(
-            id,
-            type_,
-            reference_company,
-            connection_id,
-            requested_on_date,
-            completed_on_date,
-            status,
-            record,
-            attachment_id,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             data_type_write_webhook_payload.additional_properties = {}

@@ -51,11 +51,9 @@ class DataTypeWriteWebhookRecord:
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
         src_get = src_dict.get
-        id = src_get("id", UNSET)
+        data_type_write_webhook_record = cls.__new__(cls)
+        data_type_write_webhook_record.id = src_get("id", UNSET)
 
-        data_type_write_webhook_record = cls(
-            id,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             data_type_write_webhook_record.additional_properties = {}

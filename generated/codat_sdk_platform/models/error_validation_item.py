@@ -76,17 +76,13 @@ class ErrorValidationItem:
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
         src_get = src_dict.get
-        item_id = src_get("itemId", UNSET)
+        error_validation_item = cls.__new__(cls)
+        error_validation_item.item_id = src_get("itemId", UNSET)
 
-        message = src_get("message", UNSET)
+        error_validation_item.message = src_get("message", UNSET)
 
-        validator_name = src_get("validatorName", UNSET)
+        error_validation_item.validator_name = src_get("validatorName", UNSET)
 
-        error_validation_item = cls(
-            item_id,
-            message,
-            validator_name,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             error_validation_item.additional_properties = {}

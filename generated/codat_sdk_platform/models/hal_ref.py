@@ -50,11 +50,9 @@ class HalRef:
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
         src_get = src_dict.get
-        href = src_get("href", UNSET)
+        hal_ref = cls.__new__(cls)
+        hal_ref.href = src_get("href", UNSET)
 
-        hal_ref = cls(
-            href,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             hal_ref.additional_properties = {}

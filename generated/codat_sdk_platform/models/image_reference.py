@@ -58,14 +58,11 @@ class ImageReference:
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
         src_get = src_dict.get
-        src = src_get("src", UNSET)
+        image_reference = cls.__new__(cls)
+        image_reference.src = src_get("src", UNSET)
 
-        alt = src_get("alt", UNSET)
+        image_reference.alt = src_get("alt", UNSET)
 
-        image_reference = cls(
-            src,
-            alt,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             image_reference.additional_properties = {}

@@ -152,49 +152,37 @@ class Integration:
             _bind_nested_models()
 
         src_get = src_dict.get
-        key = src_dict["key"]
+        integration = cls.__new__(cls)
+        integration.key = src_dict["key"]
 
-        logo_url = src_dict["logoUrl"]
+        integration.logo_url = src_dict["logoUrl"]
 
-        name = src_dict["name"]
+        integration.name = src_dict["name"]
 
-        enabled = src_dict["enabled"]
+        integration.enabled = src_dict["enabled"]
 
         _source_id = src_get("sourceId", UNSET)
-        source_id = UNSET if _source_id is UNSET else parse_uuid(_source_id)
+        integration.source_id = UNSET if _source_id is UNSET else parse_uuid(_source_id)
 
         _source_type = src_get("sourceType", UNSET)
-        source_type = UNSET if _source_type is UNSET else SourceType(_source_type)
+        integration.source_type = UNSET if _source_type is UNSET else SourceType._from_json(_source_type)
 
         _integration_id = src_get("integrationId", UNSET)
-        integration_id = UNSET if _integration_id is UNSET else parse_uuid(_integration_id)
+        integration.integration_id = UNSET if _integration_id is UNSET else parse_uuid(_integration_id)
 
-        is_offline_connector = src_get("isOfflineConnector", UNSET)
+        integration.is_offline_connector = src_get("isOfflineConnector", UNSET)
 
-        is_beta = src_get("isBeta", UNSET)
+        integration.is_beta = src_get("isBeta", UNSET)
 
-        data_provided_by = src_get("dataProvidedBy", UNSET)
+        integration.data_provided_by = src_get("dataProvidedBy", UNSET)
 
         _datatype_features = src_get("datatypeFeatures", UNSET)
-        datatype_features = (
+        integration.datatype_features = (
             UNSET
             if _datatype_features is UNSET
             else [DataTypeFeature._from_dict(item0) for item0 in _datatype_features]
         )
 
-        integration = cls(
-            key,
-            logo_url,
-            name,
-            enabled,
-            source_id,
-            source_type,
-            integration_id,
-            is_offline_connector,
-            is_beta,
-            data_provided_by,
-            datatype_features,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             integration.additional_properties = {}

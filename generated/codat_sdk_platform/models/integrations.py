@@ -89,24 +89,18 @@ class Integrations:
             _bind_nested_models()
 
         src_get = src_dict.get
-        page_number = src_dict["pageNumber"]
+        integrations = cls.__new__(cls)
+        integrations.page_number = src_dict["pageNumber"]
 
-        page_size = src_dict["pageSize"]
+        integrations.page_size = src_dict["pageSize"]
 
-        total_results = src_dict["totalResults"]
+        integrations.total_results = src_dict["totalResults"]
 
-        field_links = Links._from_dict(src_dict["_links"])
+        integrations.field_links = Links._from_dict(src_dict["_links"])
 
         _results = src_get("results", UNSET)
-        results = UNSET if _results is UNSET else [Integration._from_dict(item0) for item0 in _results]
+        integrations.results = UNSET if _results is UNSET else [Integration._from_dict(item0) for item0 in _results]
 
-        integrations = cls(
-            page_number,
-            page_size,
-            total_results,
-            field_links,
-            results,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             integrations.additional_properties = {}

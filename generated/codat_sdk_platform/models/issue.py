@@ -76,18 +76,14 @@ class Issue:
             _bind_nested_models()
 
         src_get = src_dict.get
-        type_ = src_get("type", UNSET)
+        issue = cls.__new__(cls)
+        issue.type_ = src_get("type", UNSET)
 
-        message = src_get("message", UNSET)
+        issue.message = src_get("message", UNSET)
 
         _links = src_get("links", UNSET)
-        links = UNSET if _links is UNSET else IssueLinks._from_dict(_links)
+        issue.links = UNSET if _links is UNSET else IssueLinks._from_dict(_links)
 
-        issue = cls(
-            type_,
-            message,
-            links,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             issue.additional_properties = {}

@@ -67,17 +67,13 @@ class IssueLinks:
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
         src_get = src_dict.get
-        logs = src_get("logs", UNSET)
+        issue_links = cls.__new__(cls)
+        issue_links.logs = src_get("logs", UNSET)
 
-        portal = src_get("portal", UNSET)
+        issue_links.portal = src_get("portal", UNSET)
 
-        read_more = src_get("readMore", UNSET)
+        issue_links.read_more = src_get("readMore", UNSET)
 
-        issue_links = cls(
-            logs,
-            portal,
-            read_more,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             issue_links.additional_properties = {}

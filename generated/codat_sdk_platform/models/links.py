@@ -84,22 +84,17 @@ class Links:
             _bind_nested_models()
 
         src_get = src_dict.get
-        self_ = HalRef._from_dict(src_dict["self"])
+        links = cls.__new__(cls)
+        links.self_ = HalRef._from_dict(src_dict["self"])
 
-        current = HalRef._from_dict(src_dict["current"])
+        links.current = HalRef._from_dict(src_dict["current"])
 
         _next_ = src_get("next", UNSET)
-        next_ = UNSET if _next_ is UNSET else HalRef._from_dict(_next_)
+        links.next_ = UNSET if _next_ is UNSET else HalRef._from_dict(_next_)
 
         _previous = src_get("previous", UNSET)
-        previous = UNSET if _previous is UNSET else HalRef._from_dict(_previous)
+        links.previous = UNSET if _previous is UNSET else HalRef._from_dict(_previous)
 
-        links = cls(
-            self_,
-            current,
-            next_,
-            previous,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             links.additional_properties = {}

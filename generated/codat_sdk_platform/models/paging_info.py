@@ -77,20 +77,15 @@ class PagingInfo:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        page_number = src_dict["pageNumber"]
+        paging_info = cls.__new__(cls)
+        paging_info.page_number = src_dict["pageNumber"]
 
-        page_size = src_dict["pageSize"]
+        paging_info.page_size = src_dict["pageSize"]
 
-        total_results = src_dict["totalResults"]
+        paging_info.total_results = src_dict["totalResults"]
 
-        field_links = Links._from_dict(src_dict["_links"])
+        paging_info.field_links = Links._from_dict(src_dict["_links"])
 
-        paging_info = cls(
-            page_number,
-            page_size,
-            total_results,
-            field_links,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             paging_info.additional_properties = {}

@@ -106,29 +106,21 @@ class Profile:
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
         src_get = src_dict.get
-        name = src_dict["name"]
+        profile = cls.__new__(cls)
+        profile.name = src_dict["name"]
 
-        redirect_url = src_dict["redirectUrl"]
+        profile.redirect_url = src_dict["redirectUrl"]
 
-        logo_url = src_get("logoUrl", UNSET)
+        profile.logo_url = src_get("logoUrl", UNSET)
 
-        icon_url = src_get("iconUrl", UNSET)
+        profile.icon_url = src_get("iconUrl", UNSET)
 
-        white_list_urls = src_get("whiteListUrls", UNSET)
+        profile.white_list_urls = src_get("whiteListUrls", UNSET)
 
-        api_key = src_get("apiKey", UNSET)
+        profile.api_key = src_get("apiKey", UNSET)
 
-        confirm_company_name = src_get("confirmCompanyName", UNSET)
+        profile.confirm_company_name = src_get("confirmCompanyName", UNSET)
 
-        profile = cls(
-            name,
-            redirect_url,
-            logo_url,
-            icon_url,
-            white_list_urls,
-            api_key,
-            confirm_company_name,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             profile.additional_properties = {}

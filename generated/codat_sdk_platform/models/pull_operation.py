@@ -185,44 +185,31 @@ class PullOperation:
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
         src_get = src_dict.get
-        id = parse_uuid(src_dict["id"])
+        pull_operation = cls.__new__(cls)
+        pull_operation.id = parse_uuid(src_dict["id"])
 
-        company_id = parse_uuid(src_dict["companyId"])
+        pull_operation.company_id = parse_uuid(src_dict["companyId"])
 
-        connection_id = parse_uuid(src_dict["connectionId"])
+        pull_operation.connection_id = parse_uuid(src_dict["connectionId"])
 
-        data_type = src_dict["dataType"]
+        pull_operation.data_type = src_dict["dataType"]
 
-        status = DatasetStatus(src_dict["status"])
+        pull_operation.status = DatasetStatus._from_json(src_dict["status"])
 
-        requested = src_dict["requested"]
+        pull_operation.requested = src_dict["requested"]
 
-        progress = src_dict["progress"]
+        pull_operation.progress = src_dict["progress"]
 
-        is_completed = src_dict["isCompleted"]
+        pull_operation.is_completed = src_dict["isCompleted"]
 
-        is_errored = src_dict["isErrored"]
+        pull_operation.is_errored = src_dict["isErrored"]
 
-        status_description = src_get("statusDescription", UNSET)
+        pull_operation.status_description = src_get("statusDescription", UNSET)
 
-        error_message = src_get("errorMessage", UNSET)
+        pull_operation.error_message = src_get("errorMessage", UNSET)
 
-        completed = src_get("completed", UNSET)
+        pull_operation.completed = src_get("completed", UNSET)
 
-        pull_operation = cls(
-            id,
-            company_id,
-            connection_id,
-            data_type,
-            status,
-            requested,
-            progress,
-            is_completed,
-            is_errored,
-            status_description,
-            error_message,
-            completed,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             pull_operation.additional_properties = {}

@@ -89,24 +89,20 @@ class PullOperations:
             _bind_nested_models()
 
         src_get = src_dict.get
-        page_number = src_dict["pageNumber"]
+        pull_operations = cls.__new__(cls)
+        pull_operations.page_number = src_dict["pageNumber"]
 
-        page_size = src_dict["pageSize"]
+        pull_operations.page_size = src_dict["pageSize"]
 
-        total_results = src_dict["totalResults"]
+        pull_operations.total_results = src_dict["totalResults"]
 
-        field_links = Links._from_dict(src_dict["_links"])
+        pull_operations.field_links = Links._from_dict(src_dict["_links"])
 
         _results = src_get("results", UNSET)
-        results = UNSET if _results is UNSET else [PullOperation._from_dict(item0) for item0 in _results]
-
-        pull_operations = cls(
-            page_number,
-            page_size,
-            total_results,
-            field_links,
-            results,
+        pull_operations.results = (
+            UNSET if _results is UNSET else [PullOperation._from_dict(item0) for item0 in _results]
         )
+
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             pull_operations.additional_properties = {}

@@ -67,17 +67,13 @@ class PushFieldValidation:
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
         src_get = src_dict.get
-        details = src_dict["details"]
+        push_field_validation = cls.__new__(cls)
+        push_field_validation.details = src_dict["details"]
 
-        field = src_get("field", UNSET)
+        push_field_validation.field = src_get("field", UNSET)
 
-        ref = src_get("ref", UNSET)
+        push_field_validation.ref = src_get("ref", UNSET)
 
-        push_field_validation = cls(
-            details,
-            field,
-            ref,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             push_field_validation.additional_properties = {}

@@ -216,20 +216,21 @@ class PushOperation:
             _bind_nested_models()
 
         src_get = src_dict.get
-        company_id = parse_uuid(src_dict["companyId"])
+        push_operation = cls.__new__(cls)
+        push_operation.company_id = parse_uuid(src_dict["companyId"])
 
-        push_operation_key = parse_uuid(src_dict["pushOperationKey"])
+        push_operation.push_operation_key = parse_uuid(src_dict["pushOperationKey"])
 
-        data_connection_key = parse_uuid(src_dict["dataConnectionKey"])
+        push_operation.data_connection_key = parse_uuid(src_dict["dataConnectionKey"])
 
-        requested_on_utc = src_dict["requestedOnUtc"]
+        push_operation.requested_on_utc = src_dict["requestedOnUtc"]
 
-        status = PushOperationStatus(src_dict["status"])
+        push_operation.status = PushOperationStatus._from_json(src_dict["status"])
 
-        status_code = src_dict["statusCode"]
+        push_operation.status_code = src_dict["statusCode"]
 
         _changes = src_get("changes", UNSET)
-        changes = (
+        push_operation.changes = (
             UNSET
             if _changes is UNSET
             else None
@@ -238,34 +239,19 @@ class PushOperation:
         )
 
         _data_type = src_get("dataType", UNSET)
-        data_type = UNSET if _data_type is UNSET else DataType(_data_type)
+        push_operation.data_type = UNSET if _data_type is UNSET else DataType._from_json(_data_type)
 
-        completed_on_utc = src_get("completedOnUtc", UNSET)
+        push_operation.completed_on_utc = src_get("completedOnUtc", UNSET)
 
-        timeout_in_minutes = src_get("timeoutInMinutes", UNSET)
+        push_operation.timeout_in_minutes = src_get("timeoutInMinutes", UNSET)
 
-        timeout_in_seconds = src_get("timeoutInSeconds", UNSET)
+        push_operation.timeout_in_seconds = src_get("timeoutInSeconds", UNSET)
 
-        error_message = src_get("errorMessage", UNSET)
+        push_operation.error_message = src_get("errorMessage", UNSET)
 
         _validation = src_get("validation", UNSET)
-        validation = UNSET if _validation is UNSET else Validation._from_dict(_validation)
+        push_operation.validation = UNSET if _validation is UNSET else Validation._from_dict(_validation)
 
-        push_operation = cls(
-            company_id,
-            push_operation_key,
-            data_connection_key,
-            requested_on_utc,
-            status,
-            status_code,
-            changes,
-            data_type,
-            completed_on_utc,
-            timeout_in_minutes,
-            timeout_in_seconds,
-            error_message,
-            validation,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             push_operation.additional_properties = {}

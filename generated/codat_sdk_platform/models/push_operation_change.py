@@ -81,19 +81,15 @@ class PushOperationChange:
             _bind_nested_models()
 
         src_get = src_dict.get
+        push_operation_change = cls.__new__(cls)
         _type_ = src_get("type", UNSET)
-        type_ = UNSET if _type_ is UNSET else PushChangeType(_type_)
+        push_operation_change.type_ = UNSET if _type_ is UNSET else PushChangeType._from_json(_type_)
 
         _record_ref = src_get("recordRef", UNSET)
-        record_ref = UNSET if _record_ref is UNSET else PushOperationRef._from_dict(_record_ref)
+        push_operation_change.record_ref = UNSET if _record_ref is UNSET else PushOperationRef._from_dict(_record_ref)
 
-        attachment_id = src_get("attachmentId", UNSET)
+        push_operation_change.attachment_id = src_get("attachmentId", UNSET)
 
-        push_operation_change = cls(
-            type_,
-            record_ref,
-            attachment_id,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             push_operation_change.additional_properties = {}

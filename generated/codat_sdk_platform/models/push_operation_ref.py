@@ -64,15 +64,14 @@ class PushOperationRef:
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
         src_get = src_dict.get
-        id = src_get("id", UNSET)
+        push_operation_ref = cls.__new__(cls)
+        push_operation_ref.id = src_get("id", UNSET)
 
         _data_type = src_get("dataType", UNSET)
-        data_type = UNSET if _data_type is UNSET else None if _data_type is None else DataType(_data_type)
-
-        push_operation_ref = cls(
-            id,
-            data_type,
+        push_operation_ref.data_type = (
+            UNSET if _data_type is UNSET else None if _data_type is None else DataType._from_json(_data_type)
         )
+
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             push_operation_ref.additional_properties = {}

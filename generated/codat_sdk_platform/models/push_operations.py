@@ -89,24 +89,20 @@ class PushOperations:
             _bind_nested_models()
 
         src_get = src_dict.get
-        page_number = src_dict["pageNumber"]
+        push_operations = cls.__new__(cls)
+        push_operations.page_number = src_dict["pageNumber"]
 
-        page_size = src_dict["pageSize"]
+        push_operations.page_size = src_dict["pageSize"]
 
-        total_results = src_dict["totalResults"]
+        push_operations.total_results = src_dict["totalResults"]
 
-        field_links = Links._from_dict(src_dict["_links"])
+        push_operations.field_links = Links._from_dict(src_dict["_links"])
 
         _results = src_get("results", UNSET)
-        results = UNSET if _results is UNSET else [PushOperation._from_dict(item0) for item0 in _results]
-
-        push_operations = cls(
-            page_number,
-            page_size,
-            total_results,
-            field_links,
-            results,
+        push_operations.results = (
+            UNSET if _results is UNSET else [PushOperation._from_dict(item0) for item0 in _results]
         )
+
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             push_operations.additional_properties = {}

@@ -122,16 +122,17 @@ class PushOption:
             _bind_nested_models()
 
         src_get = src_dict.get
-        type_ = PushOptionType(src_dict["type"])
+        push_option = cls.__new__(cls)
+        push_option.type_ = PushOptionType._from_json(src_dict["type"])
 
-        display_name = src_dict["displayName"]
+        push_option.display_name = src_dict["displayName"]
 
-        required = src_dict["required"]
+        push_option.required = src_dict["required"]
 
-        description = src_get("description", UNSET)
+        push_option.description = src_get("description", UNSET)
 
         _properties = src_get("properties", UNSET)
-        properties = (
+        push_option.properties = (
             UNSET
             if _properties is UNSET
             else None
@@ -140,7 +141,7 @@ class PushOption:
         )
 
         _options = src_get("options", UNSET)
-        options = (
+        push_option.options = (
             UNSET
             if _options is UNSET
             else None
@@ -149,7 +150,7 @@ class PushOption:
         )
 
         _validation = src_get("validation", UNSET)
-        validation = (
+        push_option.validation = (
             UNSET
             if _validation is UNSET
             else None
@@ -157,15 +158,6 @@ class PushOption:
             else PushValidationInfo._from_dict(_validation)
         )
 
-        push_option = cls(
-            type_,
-            display_name,
-            required,
-            description,
-            properties,
-            options,
-            validation,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             push_option.additional_properties = {}

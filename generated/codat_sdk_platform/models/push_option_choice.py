@@ -81,24 +81,18 @@ class PushOptionChoice:
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
         src_get = src_dict.get
-        value = src_get("value", UNSET)
+        push_option_choice = cls.__new__(cls)
+        push_option_choice.value = src_get("value", UNSET)
 
         _type_ = src_get("type", UNSET)
-        type_ = UNSET if _type_ is UNSET else PushOptionType(_type_)
+        push_option_choice.type_ = UNSET if _type_ is UNSET else PushOptionType._from_json(_type_)
 
-        display_name = src_get("displayName", UNSET)
+        push_option_choice.display_name = src_get("displayName", UNSET)
 
-        description = src_get("description", UNSET)
+        push_option_choice.description = src_get("description", UNSET)
 
-        required = src_get("required", UNSET)
+        push_option_choice.required = src_get("required", UNSET)
 
-        push_option_choice = cls(
-            value,
-            type_,
-            display_name,
-            description,
-            required,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             push_option_choice.additional_properties = {}

@@ -117,16 +117,17 @@ class PushOptionProperty:
             _bind_nested_models()
 
         src_get = src_dict.get
-        type_ = PushOptionType(src_dict["type"])
+        push_option_property = cls.__new__(cls)
+        push_option_property.type_ = PushOptionType._from_json(src_dict["type"])
 
-        display_name = src_dict["displayName"]
+        push_option_property.display_name = src_dict["displayName"]
 
-        description = src_dict["description"]
+        push_option_property.description = src_dict["description"]
 
-        required = src_dict["required"]
+        push_option_property.required = src_dict["required"]
 
         _properties = src_get("properties", UNSET)
-        properties = (
+        push_option_property.properties = (
             UNSET
             if _properties is UNSET
             else None
@@ -135,7 +136,7 @@ class PushOptionProperty:
         )
 
         _options = src_get("options", UNSET)
-        options = (
+        push_option_property.options = (
             UNSET
             if _options is UNSET
             else None
@@ -144,17 +145,8 @@ class PushOptionProperty:
         )
 
         _validation = src_get("validation", UNSET)
-        validation = UNSET if _validation is UNSET else PushValidationInfo._from_dict(_validation)
+        push_option_property.validation = UNSET if _validation is UNSET else PushValidationInfo._from_dict(_validation)
 
-        push_option_property = cls(
-            type_,
-            display_name,
-            description,
-            required,
-            properties,
-            options,
-            validation,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             push_option_property.additional_properties = {}

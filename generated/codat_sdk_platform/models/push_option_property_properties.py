@@ -42,7 +42,7 @@ class PushOptionPropertyProperties:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        push_option_property_properties = cls()
+        push_option_property_properties = cls.__new__(cls)
         push_option_property_properties.additional_properties = {
             key: PushOptionProperty._from_dict(value) for key, value in src_dict.items() if key not in _PROPERTY_NAMES
         }

@@ -85,8 +85,9 @@ class PushValidationInfo:
             _bind_nested_models()
 
         src_get = src_dict.get
+        push_validation_info = cls.__new__(cls)
         _warnings = src_get("warnings", UNSET)
-        warnings = (
+        push_validation_info.warnings = (
             UNSET
             if _warnings is UNSET
             else None
@@ -95,7 +96,7 @@ class PushValidationInfo:
         )
 
         _information = src_get("information", UNSET)
-        information = (
+        push_validation_info.information = (
             UNSET
             if _information is UNSET
             else None
@@ -103,10 +104,6 @@ class PushValidationInfo:
             else [PushFieldValidation._from_dict(item0) for item0 in _information]
         )
 
-        push_validation_info = cls(
-            warnings,
-            information,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             push_validation_info.additional_properties = {}

@@ -106,22 +106,19 @@ class ReadCompletedWebhook:
             _bind_nested_models()
 
         src_get = src_dict.get
+        read_completed_webhook = cls.__new__(cls)
         _id = src_get("id", UNSET)
-        id = UNSET if _id is UNSET else parse_uuid(_id)
+        read_completed_webhook.id = UNSET if _id is UNSET else parse_uuid(_id)
 
-        event_type = src_get("eventType", UNSET)
+        read_completed_webhook.event_type = src_get("eventType", UNSET)
 
-        generated_date = src_get("generatedDate", UNSET)
+        read_completed_webhook.generated_date = src_get("generatedDate", UNSET)
 
         _payload = src_get("payload", UNSET)
-        payload = UNSET if _payload is UNSET else ReadCompletedWebhookPayload._from_dict(_payload)
-
-        read_completed_webhook = cls(
-            id,
-            event_type,
-            generated_date,
-            payload,
+        read_completed_webhook.payload = (
+            UNSET if _payload is UNSET else ReadCompletedWebhookPayload._from_dict(_payload)
         )
+
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             read_completed_webhook.additional_properties = {}

@@ -85,19 +85,19 @@ class ReadCompletedWebhookPayload:
             _bind_nested_models()
 
         src_get = src_dict.get
+        read_completed_webhook_payload = cls.__new__(cls)
         _reference_company = src_get("referenceCompany", UNSET)
-        reference_company = UNSET if _reference_company is UNSET else CompanyReference._from_dict(_reference_company)
+        read_completed_webhook_payload.reference_company = (
+            UNSET if _reference_company is UNSET else CompanyReference._from_dict(_reference_company)
+        )
 
-        modified_from_date = src_get("modifiedFromDate", UNSET)
+        read_completed_webhook_payload.modified_from_date = src_get("modifiedFromDate", UNSET)
 
         _data_types = src_get("dataTypes", UNSET)
-        data_types = UNSET if _data_types is UNSET else [DataTypeReadSummary._from_dict(item0) for item0 in _data_types]
-
-        read_completed_webhook_payload = cls(
-            reference_company,
-            modified_from_date,
-            data_types,
+        read_completed_webhook_payload.data_types = (
+            UNSET if _data_types is UNSET else [DataTypeReadSummary._from_dict(item0) for item0 in _data_types]
         )
+
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             read_completed_webhook_payload.additional_properties = {}

@@ -52,11 +52,9 @@ class RefreshProductDataBody:
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
         src_get = src_dict.get
-        data_types = src_get("dataTypes", UNSET)
+        refresh_product_data_body = cls.__new__(cls)
+        refresh_product_data_body.data_types = src_get("dataTypes", UNSET)
 
-        refresh_product_data_body = cls(
-            data_types,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             refresh_product_data_body.additional_properties = {}

@@ -71,17 +71,13 @@ class SetCompanySyncSettingsBody:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        company_id = parse_uuid(src_dict["companyId"])
+        set_company_sync_settings_body = cls.__new__(cls)
+        set_company_sync_settings_body.company_id = parse_uuid(src_dict["companyId"])
 
-        settings = [SyncSetting._from_dict(item0) for item0 in src_dict["settings"]]
+        set_company_sync_settings_body.settings = [SyncSetting._from_dict(item0) for item0 in src_dict["settings"]]
 
-        overrides_defaults = src_dict["overridesDefaults"]
+        set_company_sync_settings_body.overrides_defaults = src_dict["overridesDefaults"]
 
-        set_company_sync_settings_body = cls(
-            company_id,
-            settings,
-            overrides_defaults,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             set_company_sync_settings_body.additional_properties = {}

@@ -66,16 +66,14 @@ class SupplementalDataConfiguration:
             _bind_nested_models()
 
         src_get = src_dict.get
+        supplemental_data_configuration = cls.__new__(cls)
         _supplemental_data_config = src_get("supplementalDataConfig", UNSET)
-        supplemental_data_config = (
+        supplemental_data_configuration.supplemental_data_config = (
             UNSET
             if _supplemental_data_config is UNSET
             else SupplementalDataConfigurationSupplementalDataConfig._from_dict(_supplemental_data_config)
         )
 
-        supplemental_data_configuration = cls(
-            supplemental_data_config,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             supplemental_data_configuration.additional_properties = {}

@@ -46,7 +46,7 @@ class SupplementalDataConfigurationSupplementalDataConfig:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        supplemental_data_configuration_supplemental_data_config = cls()
+        supplemental_data_configuration_supplemental_data_config = cls.__new__(cls)
         supplemental_data_configuration_supplemental_data_config.additional_properties = {
             key: SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfiguration._from_dict(
                 value

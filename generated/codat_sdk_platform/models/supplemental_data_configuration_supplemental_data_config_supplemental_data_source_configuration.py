@@ -88,10 +88,15 @@ class SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceC
             _bind_nested_models()
 
         src_get = src_dict.get
-        data_source = src_get("dataSource", UNSET)
+        supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration = cls.__new__(
+            cls
+        )
+        supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration.data_source = (
+            src_get("dataSource", UNSET)
+        )
 
         _pull_data = src_get("pullData", UNSET)
-        pull_data = (
+        supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration.pull_data = (
             UNSET
             if _pull_data is UNSET
             else SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfigurationPullData._from_dict(
@@ -100,7 +105,7 @@ class SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceC
         )
 
         _push_data = src_get("pushData", UNSET)
-        push_data = (
+        supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration.push_data = (
             UNSET
             if _push_data is UNSET
             else SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfigurationPushData._from_dict(
@@ -108,11 +113,6 @@ class SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceC
             )
         )
 
-        supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration = cls(
-            data_source,
-            pull_data,
-            push_data,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration.additional_properties = {}

@@ -36,7 +36,7 @@ class SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceC
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
         supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration_push_data = (
-            cls()
+            cls.__new__(cls)
         )
         supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration_push_data.additional_properties = {
             **src_dict

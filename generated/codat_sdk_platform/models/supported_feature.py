@@ -55,14 +55,11 @@ class SupportedFeature:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        feature_type = FeatureType(src_dict["featureType"])
+        supported_feature = cls.__new__(cls)
+        supported_feature.feature_type = FeatureType._from_json(src_dict["featureType"])
 
-        feature_state = FeatureState(src_dict["featureState"])
+        supported_feature.feature_state = FeatureState._from_json(src_dict["featureState"])
 
-        supported_feature = cls(
-            feature_type,
-            feature_state,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             supported_feature.additional_properties = {}

@@ -127,32 +127,23 @@ class SyncSetting:
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
         src_get = src_dict.get
-        data_type = DataType(src_dict["dataType"])
+        sync_setting = cls.__new__(cls)
+        sync_setting.data_type = DataType._from_json(src_dict["dataType"])
 
-        fetch_on_first_link = src_dict["fetchOnFirstLink"]
+        sync_setting.fetch_on_first_link = src_dict["fetchOnFirstLink"]
 
-        sync_schedule = src_dict["syncSchedule"]
+        sync_setting.sync_schedule = src_dict["syncSchedule"]
 
-        sync_order = src_dict["syncOrder"]
+        sync_setting.sync_order = src_dict["syncOrder"]
 
-        sync_from_utc = src_get("syncFromUtc", UNSET)
+        sync_setting.sync_from_utc = src_get("syncFromUtc", UNSET)
 
-        sync_from_window = src_get("syncFromWindow", UNSET)
+        sync_setting.sync_from_window = src_get("syncFromWindow", UNSET)
 
-        months_to_sync = src_get("monthsToSync", UNSET)
+        sync_setting.months_to_sync = src_get("monthsToSync", UNSET)
 
-        is_locked = src_get("isLocked", UNSET)
+        sync_setting.is_locked = src_get("isLocked", UNSET)
 
-        sync_setting = cls(
-            data_type,
-            fetch_on_first_link,
-            sync_schedule,
-            sync_order,
-            sync_from_utc,
-            sync_from_window,
-            months_to_sync,
-            is_locked,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             sync_setting.additional_properties = {}

@@ -81,19 +81,15 @@ class SyncSettings:
             _bind_nested_models()
 
         src_get = src_dict.get
+        sync_settings = cls.__new__(cls)
         _client_id = src_get("clientId", UNSET)
-        client_id = UNSET if _client_id is UNSET else parse_uuid(_client_id)
+        sync_settings.client_id = UNSET if _client_id is UNSET else parse_uuid(_client_id)
 
         _settings = src_get("settings", UNSET)
-        settings = UNSET if _settings is UNSET else [SyncSetting._from_dict(item0) for item0 in _settings]
+        sync_settings.settings = UNSET if _settings is UNSET else [SyncSetting._from_dict(item0) for item0 in _settings]
 
-        overrides_defaults = src_get("overridesDefaults", UNSET)
+        sync_settings.overrides_defaults = src_get("overridesDefaults", UNSET)
 
-        sync_settings = cls(
-            client_id,
-            settings,
-            overrides_defaults,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             sync_settings.additional_properties = {}

@@ -35,7 +35,7 @@ class Tags:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        tags = cls()
+        tags = cls.__new__(cls)
         tags.additional_properties = {**src_dict}
         return tags
 

@@ -33,7 +33,7 @@ class UpdateConnectionAuthorizationBody:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        update_connection_authorization_body = cls()
+        update_connection_authorization_body = cls.__new__(cls)
         update_connection_authorization_body.additional_properties = {**src_dict}
         return update_connection_authorization_body
 

@@ -57,12 +57,12 @@ class UpdateConnectionStatus:
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
         src_get = src_dict.get
+        update_connection_status = cls.__new__(cls)
         _status = src_get("status", UNSET)
-        status = UNSET if _status is UNSET else None if _status is None else DataConnectionStatus(_status)
-
-        update_connection_status = cls(
-            status,
+        update_connection_status.status = (
+            UNSET if _status is UNSET else None if _status is None else DataConnectionStatus._from_json(_status)
         )
+
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             update_connection_status.additional_properties = {}

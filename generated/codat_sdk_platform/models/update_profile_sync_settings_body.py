@@ -71,17 +71,13 @@ class UpdateProfileSyncSettingsBody:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        client_id = parse_uuid(src_dict["clientId"])
+        update_profile_sync_settings_body = cls.__new__(cls)
+        update_profile_sync_settings_body.client_id = parse_uuid(src_dict["clientId"])
 
-        settings = [SyncSetting._from_dict(item0) for item0 in src_dict["settings"]]
+        update_profile_sync_settings_body.settings = [SyncSetting._from_dict(item0) for item0 in src_dict["settings"]]
 
-        overrides_defaults = src_dict["overridesDefaults"]
+        update_profile_sync_settings_body.overrides_defaults = src_dict["overridesDefaults"]
 
-        update_profile_sync_settings_body = cls(
-            client_id,
-            settings,
-            overrides_defaults,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             update_profile_sync_settings_body.additional_properties = {}

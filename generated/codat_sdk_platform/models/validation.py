@@ -87,8 +87,9 @@ class Validation:
             _bind_nested_models()
 
         src_get = src_dict.get
+        validation = cls.__new__(cls)
         _errors = src_get("errors", UNSET)
-        errors = (
+        validation.errors = (
             UNSET
             if _errors is UNSET
             else None
@@ -97,7 +98,7 @@ class Validation:
         )
 
         _warnings = src_get("warnings", UNSET)
-        warnings = (
+        validation.warnings = (
             UNSET
             if _warnings is UNSET
             else None
@@ -105,10 +106,6 @@ class Validation:
             else [PushOperationValidationItem._from_dict(item0) for item0 in _warnings]
         )
 
-        validation = cls(
-            errors,
-            warnings,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             validation.additional_properties = {}

@@ -75,18 +75,17 @@ class ValidationResult:
             _bind_nested_models()
 
         src_get = src_dict.get
+        validation_result = cls.__new__(cls)
         _errors = src_get("errors", UNSET)
-        errors = UNSET if _errors is UNSET else [ValidationResultValidationItem._from_dict(item0) for item0 in _errors]
+        validation_result.errors = (
+            UNSET if _errors is UNSET else [ValidationResultValidationItem._from_dict(item0) for item0 in _errors]
+        )
 
         _warnings = src_get("warnings", UNSET)
-        warnings = (
+        validation_result.warnings = (
             UNSET if _warnings is UNSET else [ValidationResultValidationItem._from_dict(item0) for item0 in _warnings]
         )
 
-        validation_result = cls(
-            errors,
-            warnings,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             validation_result.additional_properties = {}

@@ -71,20 +71,15 @@ class ValidationResultValidationItem:
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
         src_get = src_dict.get
-        rule_id = src_get("ruleId", UNSET)
+        validation_result_validation_item = cls.__new__(cls)
+        validation_result_validation_item.rule_id = src_get("ruleId", UNSET)
 
-        item_id = src_get("itemId", UNSET)
+        validation_result_validation_item.item_id = src_get("itemId", UNSET)
 
-        message = src_get("message", UNSET)
+        validation_result_validation_item.message = src_get("message", UNSET)
 
-        validator_name = src_get("validatorName", UNSET)
+        validation_result_validation_item.validator_name = src_get("validatorName", UNSET)
 
-        validation_result_validation_item = cls(
-            rule_id,
-            item_id,
-            message,
-            validator_name,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             validation_result_validation_item.additional_properties = {}

@@ -101,24 +101,18 @@ class WebhookConsumer:
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
         src_get = src_dict.get
+        webhook_consumer = cls.__new__(cls)
         _id = src_get("id", UNSET)
-        id = UNSET if _id is UNSET else parse_uuid(_id)
+        webhook_consumer.id = UNSET if _id is UNSET else parse_uuid(_id)
 
-        url = src_get("url", UNSET)
+        webhook_consumer.url = src_get("url", UNSET)
 
-        disabled = src_get("disabled", UNSET)
+        webhook_consumer.disabled = src_get("disabled", UNSET)
 
-        event_types = src_get("eventTypes", UNSET)
+        webhook_consumer.event_types = src_get("eventTypes", UNSET)
 
-        company_tags = src_get("companyTags", UNSET)
+        webhook_consumer.company_tags = src_get("companyTags", UNSET)
 
-        webhook_consumer = cls(
-            id,
-            url,
-            disabled,
-            event_types,
-            company_tags,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             webhook_consumer.additional_properties = {}

@@ -87,20 +87,15 @@ class WebhookConsumerPrototype:
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
         src_get = src_dict.get
-        url = src_get("url", UNSET)
+        webhook_consumer_prototype = cls.__new__(cls)
+        webhook_consumer_prototype.url = src_get("url", UNSET)
 
-        disabled = src_get("disabled", UNSET)
+        webhook_consumer_prototype.disabled = src_get("disabled", UNSET)
 
-        event_types = src_get("eventTypes", UNSET)
+        webhook_consumer_prototype.event_types = src_get("eventTypes", UNSET)
 
-        company_tags = src_get("companyTags", UNSET)
+        webhook_consumer_prototype.company_tags = src_get("companyTags", UNSET)
 
-        webhook_consumer_prototype = cls(
-            url,
-            disabled,
-            event_types,
-            company_tags,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             webhook_consumer_prototype.additional_properties = {}

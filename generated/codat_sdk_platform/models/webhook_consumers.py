@@ -63,12 +63,12 @@ class WebhookConsumers:
             _bind_nested_models()
 
         src_get = src_dict.get
+        webhook_consumers = cls.__new__(cls)
         _results = src_get("results", UNSET)
-        results = UNSET if _results is UNSET else [WebhookConsumer._from_dict(item0) for item0 in _results]
-
-        webhook_consumers = cls(
-            results,
+        webhook_consumers.results = (
+            UNSET if _results is UNSET else [WebhookConsumer._from_dict(item0) for item0 in _results]
         )
+
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             webhook_consumers.additional_properties = {}

@@ -54,11 +54,9 @@ class WebhookZapierKey:
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
         src_get = src_dict.get
-        key = src_get("key", UNSET)
+        webhook_zapier_key = cls.__new__(cls)
+        webhook_zapier_key.key = src_get("key", UNSET)
 
-        webhook_zapier_key = cls(
-            key,
-        )
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:
             webhook_zapier_key.additional_properties = {}
