@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from codat_sdk import UNSET, Operation, Unset
+from codat_sdk import UNSET, Operation, Unset, decode_with_gc_paused
 
 from ..models.companies import Companies
 
@@ -47,6 +47,11 @@ def build(
 
 def parse(response: httpx.Response) -> Companies:
     """The documented success body of ``response`` (already known to be 2xx)."""
+    # JSON parsing and model building create many objects and no cycles: no collection is needed.
+    return decode_with_gc_paused(_parse, response)
+
+
+def _parse(response: httpx.Response) -> Companies:
     response_200 = Companies.from_dict(response.json())
 
     return response_200
