@@ -114,10 +114,11 @@ class ThisSDK:
 
         self.url = url
         self.companies_model = Companies
+        self.company_id = UUID(COMPANY_ID)
         self.client = CodatPlatform(api_key=API_KEY, server_url=url, retry_config=NO_RETRIES)
 
     def get_one(self) -> object:
-        return self.client.companies.get(company_id=UUID(COMPANY_ID))
+        return self.client.companies.get(company_id=self.company_id)
 
     def list_page(self, page_size: int) -> object:
         return self.client.companies.list(page_size=page_size)
