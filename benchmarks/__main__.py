@@ -325,7 +325,8 @@ def table(bench: Bench, started: datetime, seconds: float, smoke: bool) -> str:
         f"`nox -s bench` on {started:%Y-%m-%d %H:%M} UTC, {seconds:.0f} s in all. Machine: {machine()}.",
         "",
         "Medians of interleaved samples; x is the ratio to the floor (raw httpx + json.loads) in the same run.",
-        "Targets apply to this SDK; RSS growth targets are absolute.",
+        "Targets apply to this SDK; RSS growth targets are absolute. Method, and what limits the targets not met:",
+        "[README.md](README.md).",
     ]
     if bench.codat_missing:
         lines += ["", f"**codat-platform: {bench.codat_missing}.**"]
