@@ -361,6 +361,22 @@ def decoding(prop: Any) -> str:
     return "upstream"
 
 
+def enum_classes(props: Any) -> list[Any]:
+    """The classes (upstream's ``Class``: name, module_name) of the enums ``props`` decode into, directly
+    or as list items or ``X | None``."""
+    found: dict[str, Any] = {}
+    pending = list(props)
+    while pending:  # bounded: each step replaces a property by its strictly smaller inner properties
+        prop = pending.pop()
+        if isinstance(prop, EnumProperty):
+            found[str(prop.class_info.name)] = prop.class_info
+        elif isinstance(prop, ListProperty):
+            pending.append(prop.inner_property)
+        elif isinstance(prop, UnionProperty):
+            pending.extend(prop.inner_properties)
+    return [found[name] for name in sorted(found)]
+
+
 class Renderer:
     def __init__(self, data: GeneratorData, config: Config, package: PackageConfig, out: Path) -> None:
         # Upstream's Project sets up the Jinja environment (filters, globals) its macros rely on.
@@ -377,6 +393,7 @@ class Renderer:
         self.env.filters["py"] = repr  # a Python literal of a spec string (quotes, escapes)
         self.env.filters["decoding"] = decoding
         self.env.filters["non_null"] = _non_null
+        self.env.filters["enum_classes"] = enum_classes
         self.out = out
 
     def write(self, relative: str, template: str, **context: Any) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum, IntEnum
-from typing import Any, Self
+from typing import Any
 
 UNKNOWN = "UNKNOWN"
 
@@ -28,12 +28,6 @@ class OpenStrEnum(str, Enum):  # noqa: UP042 - StrEnum's __str__/_missing_ seman
     def is_known(self) -> bool:
         return type(self).__members__.get(self._name_) is self
 
-    @classmethod
-    def _from_json(cls, value: Any) -> Self:
-        """``cls(value)``; a known value is one dict lookup instead of Enum's call machinery."""
-        member = cls._value2member_map_.get(value)
-        return member if member is not None else cls(value)  # type: ignore[return-value]
-
     def __str__(self) -> str:
         return str(self.value)
 
@@ -53,9 +47,3 @@ class OpenIntEnum(IntEnum):
     @property
     def is_known(self) -> bool:
         return type(self).__members__.get(self._name_) is self
-
-    @classmethod
-    def _from_json(cls, value: Any) -> Self:
-        """``cls(value)``; a known value is one dict lookup instead of Enum's call machinery."""
-        member = cls._value2member_map_.get(value)
-        return member if member is not None else cls(value)  # type: ignore[return-value]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -20,6 +20,11 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="Connection")
+
+# Known members by value: one dict lookup instead of Enum's call machinery (unknown values still go
+# through the class, which makes them open-enum members).
+_DATA_CONNECTION_STATUS_BY_VALUE = cast("dict[Any, DataConnectionStatus]", DataConnectionStatus._value2member_map_)
+_SOURCE_TYPE_BY_VALUE = cast("dict[Any, SourceType]", SourceType._value2member_map_)
 
 # The JSON keys of the declared properties: any other key is an additional property.
 _PROPERTY_NAMES: frozenset[str] = frozenset(
@@ -206,13 +211,15 @@ class Connection:
 
         connection.source_id = parse_uuid(src_dict["sourceId"])
 
-        connection.source_type = SourceType._from_json(src_dict["sourceType"])
+        connection.source_type = _SOURCE_TYPE_BY_VALUE.get(src_dict["sourceType"]) or SourceType(src_dict["sourceType"])
 
         connection.platform_name = src_dict["platformName"]
 
         connection.link_url = src_dict["linkUrl"]
 
-        connection.status = DataConnectionStatus._from_json(src_dict["status"])
+        connection.status = _DATA_CONNECTION_STATUS_BY_VALUE.get(src_dict["status"]) or DataConnectionStatus(
+            src_dict["status"]
+        )
 
         connection.created = src_dict["created"]
 

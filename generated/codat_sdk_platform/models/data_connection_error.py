@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -13,6 +13,12 @@ from ..models.data_connection_error_error_status import DataConnectionErrorError
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DataConnectionError")
+
+# Known members by value: one dict lookup instead of Enum's call machinery (unknown values still go
+# through the class, which makes them open-enum members).
+_DATA_CONNECTION_ERROR_ERROR_STATUS_BY_VALUE = cast(
+    "dict[Any, DataConnectionErrorErrorStatus]", DataConnectionErrorErrorStatus._value2member_map_
+)
 
 # The JSON keys of the declared properties: any other key is an additional property.
 _PROPERTY_NAMES: frozenset[str] = frozenset(
@@ -135,7 +141,7 @@ class DataConnectionError:
             if _status is UNSET
             else None
             if _status is None
-            else DataConnectionErrorErrorStatus._from_json(_status)
+            else (_DATA_CONNECTION_ERROR_ERROR_STATUS_BY_VALUE.get(_status) or DataConnectionErrorErrorStatus(_status))
         )
 
         data_connection_error.resolved_on_utc = src_get("resolvedOnUtc", UNSET)

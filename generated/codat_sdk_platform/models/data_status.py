@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -15,6 +15,11 @@ from ..models.dataset_status import DatasetStatus
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DataStatus")
+
+# Known members by value: one dict lookup instead of Enum's call machinery (unknown values still go
+# through the class, which makes them open-enum members).
+_DATA_TYPE_BY_VALUE = cast("dict[Any, DataType]", DataType._value2member_map_)
+_DATASET_STATUS_BY_VALUE = cast("dict[Any, DatasetStatus]", DatasetStatus._value2member_map_)
 
 # The JSON keys of the declared properties: any other key is an additional property.
 _PROPERTY_NAMES: frozenset[str] = frozenset(
@@ -114,9 +119,11 @@ class DataStatus:
 
         src_get = src_dict.get
         data_status = cls.__new__(cls)
-        data_status.data_type = DataType._from_json(src_dict["dataType"])
+        data_status.data_type = _DATA_TYPE_BY_VALUE.get(src_dict["dataType"]) or DataType(src_dict["dataType"])
 
-        data_status.current_status = DatasetStatus._from_json(src_dict["currentStatus"])
+        data_status.current_status = _DATASET_STATUS_BY_VALUE.get(src_dict["currentStatus"]) or DatasetStatus(
+            src_dict["currentStatus"]
+        )
 
         data_status.last_successful_sync = src_get("lastSuccessfulSync", UNSET)
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -17,6 +17,10 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="DataTypeFeature")
+
+# Known members by value: one dict lookup instead of Enum's call machinery (unknown values still go
+# through the class, which makes them open-enum members).
+_DATA_TYPE_BY_VALUE = cast("dict[Any, DataType]", DataType._value2member_map_)
 
 # The JSON keys of the declared properties: any other key is an additional property.
 _PROPERTY_NAMES: frozenset[str] = frozenset(
@@ -80,7 +84,9 @@ class DataTypeFeature:
         ]
 
         _data_type = src_get("dataType", UNSET)
-        data_type_feature.data_type = UNSET if _data_type is UNSET else DataType._from_json(_data_type)
+        data_type_feature.data_type = (
+            UNSET if _data_type is UNSET else (_DATA_TYPE_BY_VALUE.get(_data_type) or DataType(_data_type))
+        )
 
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -19,6 +19,11 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="DataTypeReadSummary")
+
+# Known members by value: one dict lookup instead of Enum's call machinery (unknown values still go
+# through the class, which makes them open-enum members).
+_DATA_TYPE_BY_VALUE = cast("dict[Any, DataType]", DataType._value2member_map_)
+_DATASET_STATUS_BY_VALUE = cast("dict[Any, DatasetStatus]", DatasetStatus._value2member_map_)
 
 # The JSON keys of the declared properties: any other key is an additional property.
 _PROPERTY_NAMES: frozenset[str] = frozenset(
@@ -112,12 +117,16 @@ class DataTypeReadSummary:
         data_type_read_summary.connection_id = UNSET if _connection_id is UNSET else parse_uuid(_connection_id)
 
         _data_type = src_get("dataType", UNSET)
-        data_type_read_summary.data_type = UNSET if _data_type is UNSET else DataType._from_json(_data_type)
+        data_type_read_summary.data_type = (
+            UNSET if _data_type is UNSET else (_DATA_TYPE_BY_VALUE.get(_data_type) or DataType(_data_type))
+        )
 
         data_type_read_summary.records_modified = src_get("recordsModified", UNSET)
 
         _status = src_get("status", UNSET)
-        data_type_read_summary.status = UNSET if _status is UNSET else DatasetStatus._from_json(_status)
+        data_type_read_summary.status = (
+            UNSET if _status is UNSET else (_DATASET_STATUS_BY_VALUE.get(_status) or DatasetStatus(_status))
+        )
 
         _issues = src_get("issues", UNSET)
         data_type_read_summary.issues = (

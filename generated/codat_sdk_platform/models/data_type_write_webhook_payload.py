@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -20,6 +20,11 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="DataTypeWriteWebhookPayload")
+
+# Known members by value: one dict lookup instead of Enum's call machinery (unknown values still go
+# through the class, which makes them open-enum members).
+_WRITE_STATUS_BY_VALUE = cast("dict[Any, WriteStatus]", WriteStatus._value2member_map_)
+_WRITE_TYPE_BY_VALUE = cast("dict[Any, WriteType]", WriteType._value2member_map_)
 
 # The JSON keys of the declared properties: any other key is an additional property.
 _PROPERTY_NAMES: frozenset[str] = frozenset(
@@ -187,7 +192,9 @@ class DataTypeWriteWebhookPayload:
         data_type_write_webhook_payload.id = src_get("id", UNSET)
 
         _type_ = src_get("type", UNSET)
-        data_type_write_webhook_payload.type_ = UNSET if _type_ is UNSET else WriteType._from_json(_type_)
+        data_type_write_webhook_payload.type_ = (
+            UNSET if _type_ is UNSET else (_WRITE_TYPE_BY_VALUE.get(_type_) or WriteType(_type_))
+        )
 
         _reference_company = src_get("referenceCompany", UNSET)
         data_type_write_webhook_payload.reference_company = (
@@ -202,7 +209,9 @@ class DataTypeWriteWebhookPayload:
         data_type_write_webhook_payload.completed_on_date = src_get("completedOnDate", UNSET)
 
         _status = src_get("status", UNSET)
-        data_type_write_webhook_payload.status = UNSET if _status is UNSET else WriteStatus._from_json(_status)
+        data_type_write_webhook_payload.status = (
+            UNSET if _status is UNSET else (_WRITE_STATUS_BY_VALUE.get(_status) or WriteStatus(_status))
+        )
 
         _record = src_get("record", UNSET)
         data_type_write_webhook_payload.record = (

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -18,6 +18,10 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="Integration")
+
+# Known members by value: one dict lookup instead of Enum's call machinery (unknown values still go
+# through the class, which makes them open-enum members).
+_SOURCE_TYPE_BY_VALUE = cast("dict[Any, SourceType]", SourceType._value2member_map_)
 
 # The JSON keys of the declared properties: any other key is an additional property.
 _PROPERTY_NAMES: frozenset[str] = frozenset(
@@ -165,7 +169,9 @@ class Integration:
         integration.source_id = UNSET if _source_id is UNSET else parse_uuid(_source_id)
 
         _source_type = src_get("sourceType", UNSET)
-        integration.source_type = UNSET if _source_type is UNSET else SourceType._from_json(_source_type)
+        integration.source_type = (
+            UNSET if _source_type is UNSET else (_SOURCE_TYPE_BY_VALUE.get(_source_type) or SourceType(_source_type))
+        )
 
         _integration_id = src_get("integrationId", UNSET)
         integration.integration_id = UNSET if _integration_id is UNSET else parse_uuid(_integration_id)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -14,6 +14,10 @@ from ..models.dataset_status import DatasetStatus
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PullOperation")
+
+# Known members by value: one dict lookup instead of Enum's call machinery (unknown values still go
+# through the class, which makes them open-enum members).
+_DATASET_STATUS_BY_VALUE = cast("dict[Any, DatasetStatus]", DatasetStatus._value2member_map_)
 
 # The JSON keys of the declared properties: any other key is an additional property.
 _PROPERTY_NAMES: frozenset[str] = frozenset(
@@ -194,7 +198,7 @@ class PullOperation:
 
         pull_operation.data_type = src_dict["dataType"]
 
-        pull_operation.status = DatasetStatus._from_json(src_dict["status"])
+        pull_operation.status = _DATASET_STATUS_BY_VALUE.get(src_dict["status"]) or DatasetStatus(src_dict["status"])
 
         pull_operation.requested = src_dict["requested"]
 

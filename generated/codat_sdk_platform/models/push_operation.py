@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -20,6 +20,11 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="PushOperation")
+
+# Known members by value: one dict lookup instead of Enum's call machinery (unknown values still go
+# through the class, which makes them open-enum members).
+_DATA_TYPE_BY_VALUE = cast("dict[Any, DataType]", DataType._value2member_map_)
+_PUSH_OPERATION_STATUS_BY_VALUE = cast("dict[Any, PushOperationStatus]", PushOperationStatus._value2member_map_)
 
 # The JSON keys of the declared properties: any other key is an additional property.
 _PROPERTY_NAMES: frozenset[str] = frozenset(
@@ -225,7 +230,9 @@ class PushOperation:
 
         push_operation.requested_on_utc = src_dict["requestedOnUtc"]
 
-        push_operation.status = PushOperationStatus._from_json(src_dict["status"])
+        push_operation.status = _PUSH_OPERATION_STATUS_BY_VALUE.get(src_dict["status"]) or PushOperationStatus(
+            src_dict["status"]
+        )
 
         push_operation.status_code = src_dict["statusCode"]
 
@@ -239,7 +246,9 @@ class PushOperation:
         )
 
         _data_type = src_get("dataType", UNSET)
-        push_operation.data_type = UNSET if _data_type is UNSET else DataType._from_json(_data_type)
+        push_operation.data_type = (
+            UNSET if _data_type is UNSET else (_DATA_TYPE_BY_VALUE.get(_data_type) or DataType(_data_type))
+        )
 
         push_operation.completed_on_utc = src_get("completedOnUtc", UNSET)
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -17,6 +17,10 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="PushOperationChange")
+
+# Known members by value: one dict lookup instead of Enum's call machinery (unknown values still go
+# through the class, which makes them open-enum members).
+_PUSH_CHANGE_TYPE_BY_VALUE = cast("dict[Any, PushChangeType]", PushChangeType._value2member_map_)
 
 # The JSON keys of the declared properties: any other key is an additional property.
 _PROPERTY_NAMES: frozenset[str] = frozenset(
@@ -83,7 +87,9 @@ class PushOperationChange:
         src_get = src_dict.get
         push_operation_change = cls.__new__(cls)
         _type_ = src_get("type", UNSET)
-        push_operation_change.type_ = UNSET if _type_ is UNSET else PushChangeType._from_json(_type_)
+        push_operation_change.type_ = (
+            UNSET if _type_ is UNSET else (_PUSH_CHANGE_TYPE_BY_VALUE.get(_type_) or PushChangeType(_type_))
+        )
 
         _record_ref = src_get("recordRef", UNSET)
         push_operation_change.record_ref = UNSET if _record_ref is UNSET else PushOperationRef._from_dict(_record_ref)

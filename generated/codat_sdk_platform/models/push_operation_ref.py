@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -13,6 +13,10 @@ from ..models.data_type import DataType
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PushOperationRef")
+
+# Known members by value: one dict lookup instead of Enum's call machinery (unknown values still go
+# through the class, which makes them open-enum members).
+_DATA_TYPE_BY_VALUE = cast("dict[Any, DataType]", DataType._value2member_map_)
 
 # The JSON keys of the declared properties: any other key is an additional property.
 _PROPERTY_NAMES: frozenset[str] = frozenset(
@@ -69,7 +73,11 @@ class PushOperationRef:
 
         _data_type = src_get("dataType", UNSET)
         push_operation_ref.data_type = (
-            UNSET if _data_type is UNSET else None if _data_type is None else DataType._from_json(_data_type)
+            UNSET
+            if _data_type is UNSET
+            else None
+            if _data_type is None
+            else (_DATA_TYPE_BY_VALUE.get(_data_type) or DataType(_data_type))
         )
 
         # The common case, no unknown keys, costs one set comparison.

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -19,6 +19,10 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="PushOption")
+
+# Known members by value: one dict lookup instead of Enum's call machinery (unknown values still go
+# through the class, which makes them open-enum members).
+_PUSH_OPTION_TYPE_BY_VALUE = cast("dict[Any, PushOptionType]", PushOptionType._value2member_map_)
 
 # The JSON keys of the declared properties: any other key is an additional property.
 _PROPERTY_NAMES: frozenset[str] = frozenset(
@@ -123,7 +127,7 @@ class PushOption:
 
         src_get = src_dict.get
         push_option = cls.__new__(cls)
-        push_option.type_ = PushOptionType._from_json(src_dict["type"])
+        push_option.type_ = _PUSH_OPTION_TYPE_BY_VALUE.get(src_dict["type"]) or PushOptionType(src_dict["type"])
 
         push_option.display_name = src_dict["displayName"]
 

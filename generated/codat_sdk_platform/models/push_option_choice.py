@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -13,6 +13,10 @@ from ..models.push_option_type import PushOptionType
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PushOptionChoice")
+
+# Known members by value: one dict lookup instead of Enum's call machinery (unknown values still go
+# through the class, which makes them open-enum members).
+_PUSH_OPTION_TYPE_BY_VALUE = cast("dict[Any, PushOptionType]", PushOptionType._value2member_map_)
 
 # The JSON keys of the declared properties: any other key is an additional property.
 _PROPERTY_NAMES: frozenset[str] = frozenset(
@@ -85,7 +89,9 @@ class PushOptionChoice:
         push_option_choice.value = src_get("value", UNSET)
 
         _type_ = src_get("type", UNSET)
-        push_option_choice.type_ = UNSET if _type_ is UNSET else PushOptionType._from_json(_type_)
+        push_option_choice.type_ = (
+            UNSET if _type_ is UNSET else (_PUSH_OPTION_TYPE_BY_VALUE.get(_type_) or PushOptionType(_type_))
+        )
 
         push_option_choice.display_name = src_get("displayName", UNSET)
 

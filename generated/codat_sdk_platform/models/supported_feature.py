@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -13,6 +13,11 @@ from ..models.feature_state import FeatureState
 from ..models.feature_type import FeatureType
 
 T = TypeVar("T", bound="SupportedFeature")
+
+# Known members by value: one dict lookup instead of Enum's call machinery (unknown values still go
+# through the class, which makes them open-enum members).
+_FEATURE_STATE_BY_VALUE = cast("dict[Any, FeatureState]", FeatureState._value2member_map_)
+_FEATURE_TYPE_BY_VALUE = cast("dict[Any, FeatureType]", FeatureType._value2member_map_)
 
 # The JSON keys of the declared properties: any other key is an additional property.
 _PROPERTY_NAMES: frozenset[str] = frozenset(
@@ -56,9 +61,13 @@ class SupportedFeature:
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
         supported_feature = cls.__new__(cls)
-        supported_feature.feature_type = FeatureType._from_json(src_dict["featureType"])
+        supported_feature.feature_type = _FEATURE_TYPE_BY_VALUE.get(src_dict["featureType"]) or FeatureType(
+            src_dict["featureType"]
+        )
 
-        supported_feature.feature_state = FeatureState._from_json(src_dict["featureState"])
+        supported_feature.feature_state = _FEATURE_STATE_BY_VALUE.get(src_dict["featureState"]) or FeatureState(
+            src_dict["featureState"]
+        )
 
         # The common case, no unknown keys, costs one set comparison.
         if src_dict.keys() <= _PROPERTY_NAMES:

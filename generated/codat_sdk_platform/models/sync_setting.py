@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -13,6 +13,10 @@ from ..models.data_type import DataType
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SyncSetting")
+
+# Known members by value: one dict lookup instead of Enum's call machinery (unknown values still go
+# through the class, which makes them open-enum members).
+_DATA_TYPE_BY_VALUE = cast("dict[Any, DataType]", DataType._value2member_map_)
 
 # The JSON keys of the declared properties: any other key is an additional property.
 _PROPERTY_NAMES: frozenset[str] = frozenset(
@@ -128,7 +132,7 @@ class SyncSetting:
 
         src_get = src_dict.get
         sync_setting = cls.__new__(cls)
-        sync_setting.data_type = DataType._from_json(src_dict["dataType"])
+        sync_setting.data_type = _DATA_TYPE_BY_VALUE.get(src_dict["dataType"]) or DataType(src_dict["dataType"])
 
         sync_setting.fetch_on_first_link = src_dict["fetchOnFirstLink"]
 

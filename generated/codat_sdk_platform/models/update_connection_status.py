@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -13,6 +13,10 @@ from ..models.data_connection_status import DataConnectionStatus
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateConnectionStatus")
+
+# Known members by value: one dict lookup instead of Enum's call machinery (unknown values still go
+# through the class, which makes them open-enum members).
+_DATA_CONNECTION_STATUS_BY_VALUE = cast("dict[Any, DataConnectionStatus]", DataConnectionStatus._value2member_map_)
 
 # The JSON keys of the declared properties: any other key is an additional property.
 _PROPERTY_NAMES: frozenset[str] = frozenset(
@@ -60,7 +64,11 @@ class UpdateConnectionStatus:
         update_connection_status = cls.__new__(cls)
         _status = src_get("status", UNSET)
         update_connection_status.status = (
-            UNSET if _status is UNSET else None if _status is None else DataConnectionStatus._from_json(_status)
+            UNSET
+            if _status is UNSET
+            else None
+            if _status is None
+            else (_DATA_CONNECTION_STATUS_BY_VALUE.get(_status) or DataConnectionStatus(_status))
         )
 
         # The common case, no unknown keys, costs one set comparison.
