@@ -34,7 +34,7 @@ IMPORT_HTTPX = "`import httpx` alone (fresh interpreter)"
 class Sizes:
     """How much each case does; ``--smoke`` shrinks everything to prove the harness runs."""
 
-    first_call_samples: int = 7
+    first_call_samples: int = 11
     rounds: int = 15
     heavy_rounds: int = 9  # the 5000-company cases
     process_rounds: int = 3  # upload, download, pagination
@@ -44,7 +44,7 @@ class Sizes:
     small_page: int = 100
     big_page: int = 5000
     concurrent_calls: int = 50
-    concurrent_rounds: int = 5
+    concurrent_rounds: int = 9
     slow_ms: float = 200.0
     upload_files: int = 20
     upload_mib: int = 10
