@@ -1,4 +1,4 @@
-"""Developer and CI sessions: generate, check_generated, drift, bump, lint, typecheck, tests, demo.
+"""Developer and CI sessions: generate, check_generated, drift, bump, lint, typecheck, tests, demo, bench.
 
 ``nox -s ci`` runs check_generated, drift (report only), lint, typecheck and tests: the README's test command.
 """
@@ -80,7 +80,9 @@ def lint(session: nox.Session) -> None:
     """ruff over generated and hand-written code."""
     _install(session)
     session.run("ruff", "check", ".")
-    session.run("ruff", "format", "--check", "src", "codegen", "devtools", "tests", "noxfile.py", "generated")
+    session.run(
+        "ruff", "format", "--check", "src", "codegen", "devtools", "tests", "benchmarks", "noxfile.py", "generated"
+    )
 
 
 @nox.session(python=PYTHON)
@@ -106,6 +108,25 @@ def demo(session: nox.Session) -> None:
     _install(session)
     session.run("python", "-m", "devtools.prism", "--install")
     session.run("python", "-m", "devtools.demo")
+
+
+# Codat's own SDK, compared against in the benchmarks; never a dependency of this package.
+CODAT_PLATFORM = "codat-platform==6.0.0"
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """Benchmarks against raw httpx and codat-platform 6.0.0; prints the table, writes benchmarks/RESULTS.md.
+
+    ``-- --smoke`` runs every case once with tiny sizes. Without codat-platform (no package index
+    reachable) its column says so and the rest still runs.
+    """
+    session.install(".")
+    try:
+        session.install(CODAT_PLATFORM)
+    except nox.command.CommandFailed:
+        session.warn(f"could not install {CODAT_PLATFORM}: its column will say 'not installed'")
+    session.run("python", "-m", "benchmarks", *session.posargs)
 
 
 @nox.session(python=False)

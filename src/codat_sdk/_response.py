@@ -14,8 +14,6 @@ from ._errors import APIConnectionError, APITimeoutError
 
 T = TypeVar("T")
 
-_CHUNK = 64 * 1024
-
 
 def _body_error(response: httpx.Response, exc: httpx.RequestError) -> APIConnectionError:
     """A failure while streaming a body, inside the SDK's hierarchy (no headers in the text)."""
@@ -49,7 +47,8 @@ class BinaryResponse:
     def headers(self) -> httpx.Headers:
         return self.http_response.headers
 
-    def iter_bytes(self, chunk_size: int = _CHUNK) -> Iterator[bytes]:
+    def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        """The body in chunks as they arrive, or of ``chunk_size`` bytes (re-chunking copies every byte)."""
         try:
             yield from self.http_response.iter_bytes(chunk_size)
         except httpx.RequestError as exc:
@@ -99,7 +98,8 @@ class AsyncBinaryResponse:
     def headers(self) -> httpx.Headers:
         return self.http_response.headers
 
-    async def iter_bytes(self, chunk_size: int = _CHUNK) -> AsyncIterator[bytes]:
+    async def iter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
+        """The body in chunks as they arrive, or of ``chunk_size`` bytes (re-chunking copies every byte)."""
         try:
             async for chunk in self.http_response.aiter_bytes(chunk_size):
                 yield chunk

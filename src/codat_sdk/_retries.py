@@ -14,7 +14,6 @@ Uploads are retried only when every stream can be rewound to where it started.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import random as _random
@@ -273,6 +272,12 @@ def _record(error: CodatError, attempts: int, reason: str | None) -> None:
         error.args = (f"{error.args[0]} [{attempts} {plural}; {reason}]", *error.args[1:])
 
 
+async def _asyncio_sleep(seconds: float) -> None:
+    import asyncio  # here, not at the top: sync-only programs then never pay its import (~15 ms)
+
+    await asyncio.sleep(seconds)
+
+
 class Retrier:
     """Runs a call's attempts; ``clock``, ``sleep``, ``async_sleep`` and ``random`` are replaceable for tests.
 
@@ -285,7 +290,7 @@ class Retrier:
         on_retry: Callable[[RetryEvent], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
-        async_sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        async_sleep: Callable[[float], Awaitable[None]] = _asyncio_sleep,
         random: Callable[[], float] = _random.random,
         logger: logging.Logger = logger,
     ) -> None:

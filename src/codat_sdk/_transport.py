@@ -10,12 +10,16 @@ on shuts down (``asyncio.run`` returning), after which the next call from anothe
 
 from __future__ import annotations
 
-import asyncio
+import functools
 import weakref
 from collections.abc import AsyncGenerator, Callable
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import httpx
+
+if TYPE_CHECKING:
+    import asyncio  # at run time imported where a loop is running: sync-only programs never pay for it
+    import ssl
 
 
 @runtime_checkable
@@ -79,6 +83,17 @@ def check_client(client: object, *, is_async: bool) -> None:
         )
 
 
+@functools.cache
+def _shared_tls_context() -> ssl.SSLContext | bool:
+    """One TLS context for every HTTP client the SDK creates: building one loads the CA bundle (~40 ms).
+
+    Built as httpx builds its default (certifi, or $SSL_CERT_FILE / $SSL_CERT_DIR); httpx < 0.28 has
+    no public way to, and there each client builds its own (``True``).
+    """
+    create: Callable[[], ssl.SSLContext] | None = getattr(httpx, "create_ssl_context", None)
+    return create() if create is not None else True
+
+
 class SyncTransport:
     """The HTTP client behind a sync SDK client and its ``with_options`` copies (which share it)."""
 
@@ -86,7 +101,9 @@ class SyncTransport:
 
     def __init__(self, client: HttpClient | None, timeout: Any) -> None:
         self.owned = client is None
-        self.http: HttpClient = httpx.Client(timeout=timeout) if client is None else client
+        self.http: HttpClient = (
+            httpx.Client(timeout=timeout, verify=_shared_tls_context()) if client is None else client
+        )
         # An owned client is closed once no SDK client uses it, even if close() is never called; weakref.finalize
         # also runs at interpreter exit, so its sockets never reach the "unclosed socket" ResourceWarning.
         self._finalizer = weakref.finalize(self, _close_sync, self.http) if self.owned else None
@@ -116,7 +133,9 @@ class AsyncTransport:
 
     def __init__(self, client: AsyncHttpClient | None, timeout: Any) -> None:
         self.owned = client is None
-        self._make: Callable[[], httpx.AsyncClient] = lambda: httpx.AsyncClient(timeout=timeout)
+        self._make: Callable[[], httpx.AsyncClient] = lambda: httpx.AsyncClient(
+            timeout=timeout, verify=_shared_tls_context()
+        )
         self.http: AsyncHttpClient = self._make() if client is None else client
         self._guard: _Guard | None = None
         self._guard_loop: asyncio.AbstractEventLoop | None = None
@@ -137,6 +156,8 @@ class AsyncTransport:
         if http.is_closed:  # closed by the shutdown of the loop it ran on: this is a later loop
             http = self.http = self._make()
         self._guard = guard = _Guard(http)
+        import asyncio
+
         self._guard_loop = asyncio.get_running_loop()
         # Ends the guard without touching the loop if that loop is closed when the transport goes away
         # (a loop closed without shutdown_asyncgens() cannot run the guard's aclose()).
@@ -150,6 +171,8 @@ class AsyncTransport:
             return
         self._closed = True
         guard, self._guard = self._guard, None
+        import asyncio
+
         if guard is not None and self._guard_loop is asyncio.get_running_loop():
             await guard.close()  # closes the client, on its own loop
             return

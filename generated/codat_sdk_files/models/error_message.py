@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from codat_sdk import decode_with_gc_paused
 
 from ..types import UNSET, Unset
 
@@ -14,6 +16,19 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="ErrorMessage")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "statusCode",
+        "service",
+        "error",
+        "correlationId",
+        "validation",
+        "canBeRetried",
+        "detailedErrorCode",
+    }
+)
 
 
 @_attrs_define
@@ -24,11 +39,11 @@ class ErrorMessage:
         service (str | Unset): Codat's service the returned the error.
         error (str | Unset): A brief description of the error.
         correlation_id (str | Unset): Unique identifier used to propagate to all downstream services and determine the
-            source of the error.
+                source of the error.
         validation (ErrorValidation | None | Unset):
         can_be_retried (str | Unset): `True` if the error occurred transiently and can be retried.
         detailed_error_code (int | Unset): Machine readable error code used to automate processes based on the code
-            returned.
+                returned.
     """
 
     status_code: int | Unset = UNSET
@@ -41,7 +56,8 @@ class ErrorMessage:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.error_validation import ErrorValidation
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
         status_code = self.status_code
 
@@ -65,7 +81,6 @@ class ErrorMessage:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if status_code is not UNSET:
             field_dict["statusCode"] = status_code
         if service is not UNSET:
@@ -80,54 +95,44 @@ class ErrorMessage:
             field_dict["canBeRetried"] = can_be_retried
         if detailed_error_code is not UNSET:
             field_dict["detailedErrorCode"] = detailed_error_code
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.error_validation import ErrorValidation
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        d = dict(src_dict)
-        status_code = d.pop("statusCode", UNSET)
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
-        service = d.pop("service", UNSET)
+        src_get = src_dict.get
+        error_message = cls.__new__(cls)
+        error_message.status_code = src_get("statusCode", UNSET)
 
-        error = d.pop("error", UNSET)
+        error_message.service = src_get("service", UNSET)
 
-        correlation_id = d.pop("correlationId", UNSET)
+        error_message.error = src_get("error", UNSET)
 
-        def _parse_validation(data: object) -> ErrorValidation | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                validation_type_0 = ErrorValidation.from_dict(data)
+        error_message.correlation_id = src_get("correlationId", UNSET)
 
-                return validation_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ErrorValidation | None | Unset, data)
-
-        validation = _parse_validation(d.pop("validation", UNSET))
-
-        can_be_retried = d.pop("canBeRetried", UNSET)
-
-        detailed_error_code = d.pop("detailedErrorCode", UNSET)
-
-        error_message = cls(
-            status_code=status_code,
-            service=service,
-            error=error,
-            correlation_id=correlation_id,
-            validation=validation,
-            can_be_retried=can_be_retried,
-            detailed_error_code=detailed_error_code,
+        _validation = src_get("validation", UNSET)
+        error_message.validation = (
+            UNSET if _validation is UNSET else None if _validation is None else ErrorValidation._from_dict(_validation)
         )
 
-        error_message.additional_properties = d
+        error_message.can_be_retried = src_get("canBeRetried", UNSET)
+
+        error_message.detailed_error_code = src_get("detailedErrorCode", UNSET)
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            error_message.additional_properties = {}
+        else:
+            error_message.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return error_message
 
     @property
@@ -145,3 +150,14 @@ class ErrorMessage:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global _NESTED_UNBOUND, ErrorValidation
+    from ..models.error_validation import ErrorValidation
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

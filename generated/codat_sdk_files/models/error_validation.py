@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from codat_sdk import decode_with_gc_paused
 
 from ..types import UNSET, Unset
 
@@ -15,15 +17,23 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="ErrorValidation")
 
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "errors",
+        "warnings",
+    }
+)
+
 
 @_attrs_define
 class ErrorValidation:
     """A human-readable object describing validation decisions Codat has made. If an operation has failed because of
     validation errors, they will be detailed here.
 
-        Attributes:
-            errors (list[ErrorValidationItem] | None | Unset):
-            warnings (list[ErrorValidationItem] | None | Unset):
+    Attributes:
+        errors (list[ErrorValidationItem] | None | Unset):
+        warnings (list[ErrorValidationItem] | None | Unset):
     """
 
     errors: list[ErrorValidationItem] | None | Unset = UNSET
@@ -31,6 +41,9 @@ class ErrorValidation:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
+
         errors: list[dict[str, Any]] | None | Unset
         if isinstance(self.errors, Unset):
             errors = UNSET
@@ -57,70 +70,49 @@ class ErrorValidation:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if errors is not UNSET:
             field_dict["errors"] = errors
         if warnings is not UNSET:
             field_dict["warnings"] = warnings
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.error_validation_item import ErrorValidationItem
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        d = dict(src_dict)
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
-        def _parse_errors(data: object) -> list[ErrorValidationItem] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                errors_type_0 = []
-                _errors_type_0 = data
-                for errors_type_0_item_data in _errors_type_0:
-                    errors_type_0_item = ErrorValidationItem.from_dict(errors_type_0_item_data)
-
-                    errors_type_0.append(errors_type_0_item)
-
-                return errors_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[ErrorValidationItem] | None | Unset, data)
-
-        errors = _parse_errors(d.pop("errors", UNSET))
-
-        def _parse_warnings(data: object) -> list[ErrorValidationItem] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                warnings_type_0 = []
-                _warnings_type_0 = data
-                for warnings_type_0_item_data in _warnings_type_0:
-                    warnings_type_0_item = ErrorValidationItem.from_dict(warnings_type_0_item_data)
-
-                    warnings_type_0.append(warnings_type_0_item)
-
-                return warnings_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[ErrorValidationItem] | None | Unset, data)
-
-        warnings = _parse_warnings(d.pop("warnings", UNSET))
-
-        error_validation = cls(
-            errors=errors,
-            warnings=warnings,
+        src_get = src_dict.get
+        error_validation = cls.__new__(cls)
+        _errors = src_get("errors", UNSET)
+        error_validation.errors = (
+            UNSET
+            if _errors is UNSET
+            else None
+            if _errors is None
+            else [ErrorValidationItem._from_dict(item0) for item0 in _errors]
         )
 
-        error_validation.additional_properties = d
+        _warnings = src_get("warnings", UNSET)
+        error_validation.warnings = (
+            UNSET
+            if _warnings is UNSET
+            else None
+            if _warnings is None
+            else [ErrorValidationItem._from_dict(item0) for item0 in _warnings]
+        )
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            error_validation.additional_properties = {}
+        else:
+            error_validation.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return error_validation
 
     @property
@@ -138,3 +130,14 @@ class ErrorValidation:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global _NESTED_UNBOUND, ErrorValidationItem
+    from ..models.error_validation_item import ErrorValidationItem
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

@@ -2,14 +2,26 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="File")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "fileName",
+        "displayName",
+        "sourceType",
+        "uploaded",
+    }
+)
 
 
 @_attrs_define
@@ -20,28 +32,28 @@ class File:
         display_name (None | str | Unset): An optional display name for the file.
         source_type (None | str | Unset): The source of the file uploaded.
         uploaded (str | Unset): In Codat's data model, dates and times are represented using the <a class="external"
-            href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601 standard</a>. Date and time fields are
-            formatted as strings; for example:
+                href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601 standard</a>. Date and time fields are
+                formatted as strings; for example:
 
-            ```
-            2020-10-08T22:40:50Z
-            2021-01-01T00:00:00
-            ```
+                ```
+                2020-10-08T22:40:50Z
+                2021-01-01T00:00:00
+                ```
 
 
 
-            When syncing data that contains `DateTime` fields from Codat, make sure you support the following cases when
-            reading time information:
+                When syncing data that contains `DateTime` fields from Codat, make sure you support the following cases when
+                reading time information:
 
-            - Coordinated Universal Time (UTC): `2021-11-15T06:00:00Z`
-            - Unqualified local time: `2021-11-15T01:00:00`
-            - UTC time offsets: `2021-11-15T01:00:00-05:00`
+                - Coordinated Universal Time (UTC): `2021-11-15T06:00:00Z`
+                - Unqualified local time: `2021-11-15T01:00:00`
+                - UTC time offsets: `2021-11-15T01:00:00-05:00`
 
-            > Time zones
-            >
-            > Not all dates from Codat will contain information about time zones.
-            > Where it is not available from the underlying platform, Codat will return these as times local to the business
-            whose data has been synced. Example: 2022-10-23T00:00:00Z.
+                > Time zones
+                >
+                > Not all dates from Codat will contain information about time zones.
+                > Where it is not available from the underlying platform, Codat will return these as times local to the business
+                whose data has been synced. Example: 2022-10-23T00:00:00Z.
     """
 
     file_name: None | str | Unset = UNSET
@@ -51,6 +63,7 @@ class File:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+
         file_name: None | str | Unset
         if isinstance(self.file_name, Unset):
             file_name = UNSET
@@ -73,7 +86,6 @@ class File:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if file_name is not UNSET:
             field_dict["fileName"] = file_name
         if display_name is not UNSET:
@@ -82,50 +94,31 @@ class File:
             field_dict["sourceType"] = source_type
         if uploaded is not UNSET:
             field_dict["uploaded"] = uploaded
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        def _parse_file_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        file_name = _parse_file_name(d.pop("fileName", UNSET))
+        src_get = src_dict.get
+        file = cls.__new__(cls)
+        file.file_name = src_get("fileName", UNSET)
 
-        def _parse_display_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        file.display_name = src_get("displayName", UNSET)
 
-        display_name = _parse_display_name(d.pop("displayName", UNSET))
+        file.source_type = src_get("sourceType", UNSET)
 
-        def _parse_source_type(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        file.uploaded = src_get("uploaded", UNSET)
 
-        source_type = _parse_source_type(d.pop("sourceType", UNSET))
-
-        uploaded = d.pop("uploaded", UNSET)
-
-        file = cls(
-            file_name=file_name,
-            display_name=display_name,
-            source_type=source_type,
-            uploaded=uploaded,
-        )
-
-        file.additional_properties = d
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            file.additional_properties = {}
+        else:
+            file.additional_properties = {key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES}
         return file
 
     @property

@@ -8,10 +8,19 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 from .. import types
 from ..types import File
 
 T = TypeVar("T", bound="FileUpload")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "file",
+    }
+)
 
 
 @_attrs_define
@@ -25,21 +34,17 @@ class FileUpload:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+
         file = self.file.to_tuple()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "file": file,
-            }
-        )
-
+        field_dict["file"] = file
         return field_dict
 
     def to_multipart(self) -> types.RequestFiles:
-        files: types.RequestFiles = []
 
+        files: types.RequestFiles = []
         files.append(("file", self.file.to_tuple()))
 
         for prop_name, prop in self.additional_properties.items():
@@ -49,14 +54,24 @@ class FileUpload:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        file = File(payload=BytesIO(d.pop("file")))
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        file_upload = cls(
-            file=file,
-        )
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        file_upload.additional_properties = d
+        file_upload = cls.__new__(cls)
+        file = File(payload=BytesIO(src_dict["file"]))
+
+        file_upload.file = file
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            file_upload.additional_properties = {}
+        else:
+            file_upload.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return file_upload
 
     @property

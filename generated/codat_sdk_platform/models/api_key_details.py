@@ -2,14 +2,26 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ApiKeyDetails")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "id",
+        "name",
+        "apiKey",
+        "createdDate",
+    }
+)
 
 
 @_attrs_define
@@ -20,30 +32,30 @@ class ApiKeyDetails:
         id (str | Unset): Unique identifier for the API key. Example: e288a972-b402-4b21-93f9-b5335ae5679c.
         name (None | str | Unset): A meaningful name assigned to the API key. Example: azure-invoice-finance-processor.
         api_key (str | Unset): The API key value used to make authenticated http requests. Example:
-            ztHQGvnC4XN2CgUhaDWEG4ySLUJqWjp7zkbZkGHd.
+                ztHQGvnC4XN2CgUhaDWEG4ySLUJqWjp7zkbZkGHd.
         created_date (str | Unset): In Codat's data model, dates and times are represented using the <a class="external"
-            href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601 standard</a>. Date and time fields are
-            formatted as strings; for example:
+                href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601 standard</a>. Date and time fields are
+                formatted as strings; for example:
 
-            ```
-            2020-10-08T22:40:50Z
-            2021-01-01T00:00:00
-            ```
+                ```
+                2020-10-08T22:40:50Z
+                2021-01-01T00:00:00
+                ```
 
 
 
-            When syncing data that contains `DateTime` fields from Codat, make sure you support the following cases when
-            reading time information:
+                When syncing data that contains `DateTime` fields from Codat, make sure you support the following cases when
+                reading time information:
 
-            - Coordinated Universal Time (UTC): `2021-11-15T06:00:00Z`
-            - Unqualified local time: `2021-11-15T01:00:00`
-            - UTC time offsets: `2021-11-15T01:00:00-05:00`
+                - Coordinated Universal Time (UTC): `2021-11-15T06:00:00Z`
+                - Unqualified local time: `2021-11-15T01:00:00`
+                - UTC time offsets: `2021-11-15T01:00:00-05:00`
 
-            > Time zones
-            >
-            > Not all dates from Codat will contain information about time zones.
-            > Where it is not available from the underlying platform, Codat will return these as times local to the business
-            whose data has been synced. Example: 2022-10-23T00:00:00Z.
+                > Time zones
+                >
+                > Not all dates from Codat will contain information about time zones.
+                > Where it is not available from the underlying platform, Codat will return these as times local to the business
+                whose data has been synced. Example: 2022-10-23T00:00:00Z.
     """
 
     id: str | Unset = UNSET
@@ -53,6 +65,7 @@ class ApiKeyDetails:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+
         id = self.id
 
         name: None | str | Unset
@@ -67,7 +80,6 @@ class ApiKeyDetails:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if id is not UNSET:
             field_dict["id"] = id
         if name is not UNSET:
@@ -76,35 +88,33 @@ class ApiKeyDetails:
             field_dict["apiKey"] = api_key
         if created_date is not UNSET:
             field_dict["createdDate"] = created_date
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        def _parse_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        name = _parse_name(d.pop("name", UNSET))
+        src_get = src_dict.get
+        api_key_details = cls.__new__(cls)
+        api_key_details.id = src_get("id", UNSET)
 
-        api_key = d.pop("apiKey", UNSET)
+        api_key_details.name = src_get("name", UNSET)
 
-        created_date = d.pop("createdDate", UNSET)
+        api_key_details.api_key = src_get("apiKey", UNSET)
 
-        api_key_details = cls(
-            id=id,
-            name=name,
-            api_key=api_key,
-            created_date=created_date,
-        )
+        api_key_details.created_date = src_get("createdDate", UNSET)
 
-        api_key_details.additional_properties = d
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            api_key_details.additional_properties = {}
+        else:
+            api_key_details.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return api_key_details
 
     @property

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -14,6 +16,13 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="ApiKeys")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "results",
+    }
+)
 
 
 @_attrs_define
@@ -27,6 +36,9 @@ class ApiKeys:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
+
         results: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.results, Unset):
             results = []
@@ -36,31 +48,32 @@ class ApiKeys:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if results is not UNSET:
             field_dict["results"] = results
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.api_key_details import ApiKeyDetails
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        d = dict(src_dict)
-        _results = d.pop("results", UNSET)
-        results: list[ApiKeyDetails] | Unset = UNSET
-        if _results is not UNSET:
-            results = []
-            for results_item_data in _results:
-                results_item = ApiKeyDetails.from_dict(results_item_data)
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
-                results.append(results_item)
+        src_get = src_dict.get
+        api_keys = cls.__new__(cls)
+        _results = src_get("results", UNSET)
+        api_keys.results = UNSET if _results is UNSET else [ApiKeyDetails._from_dict(item0) for item0 in _results]
 
-        api_keys = cls(
-            results=results,
-        )
-
-        api_keys.additional_properties = d
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            api_keys.additional_properties = {}
+        else:
+            api_keys.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return api_keys
 
     @property
@@ -78,3 +91,14 @@ class ApiKeys:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global _NESTED_UNBOUND, ApiKeyDetails
+    from ..models.api_key_details import ApiKeyDetails
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

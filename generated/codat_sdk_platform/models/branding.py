@@ -8,6 +8,8 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused, parse_uuid
+
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -17,28 +19,37 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="Branding")
 
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "logo",
+        "button",
+        "sourceId",
+    }
+)
+
 
 @_attrs_define
 class Branding:
     """
     Example:
         {'logo': {'full': {'image': {'src':
-            'https://static.codat.io/public/officialLogos/Full/8A156A5A-39CB-4F9D-856E-76EF9B9A9607.png', 'alt': 'xero full
-            icon'}}, 'square': {'image': {'src':
-            'https://static.codat.io/public/officialLogos/Square/8A156A5A-39CB-4F9D-856E-76EF9B2W3607.png', 'alt': 'xero
-            square icon'}}}, 'button': {'default': {'image': {'src':
-            'https://static.codat.io/public/officialButtons/Full/8A156A5A-39CB-4F9D-856E-76EF9Q7A9607.png', 'alt': 'xero
-            default button icon'}}, 'hover': {'image': {'src':
-            'https://static.codat.io/public/officialLogos/Full/8A156A5A-39CB-4F9D-856E-76EF9B9A9607.png', 'alt': 'xero hover
-            button icon'}}}, 'sourceId': '35b92968-9851-4095-ad60-395c95cbcba4'}
+                'https://static.codat.io/public/officialLogos/Full/8A156A5A-39CB-4F9D-856E-76EF9B9A9607.png', 'alt': 'xero full
+                icon'}}, 'square': {'image': {'src':
+                'https://static.codat.io/public/officialLogos/Square/8A156A5A-39CB-4F9D-856E-76EF9B2W3607.png', 'alt': 'xero
+                square icon'}}}, 'button': {'default': {'image': {'src':
+                'https://static.codat.io/public/officialButtons/Full/8A156A5A-39CB-4F9D-856E-76EF9Q7A9607.png', 'alt': 'xero
+                default button icon'}}, 'hover': {'image': {'src':
+                'https://static.codat.io/public/officialLogos/Full/8A156A5A-39CB-4F9D-856E-76EF9B9A9607.png', 'alt': 'xero hover
+                button icon'}}}, 'sourceId': '35b92968-9851-4095-ad60-395c95cbcba4'}
 
     Attributes:
         logo (BrandingLogo | Unset): Logo branding references.
         button (BrandingButton | Unset): Button branding references.
         source_id (UUID | Unset): A source-specific ID used to distinguish between different sources originating from
-            the same data connection. In general, a data connection is a single data source. However, for TrueLayer,
-            `sourceId` is associated with a specific bank and has a many-to-one relationship with the `integrationId`.
-            Example: 35b92968-9851-4095-ad60-395c95cbcba4.
+                the same data connection. In general, a data connection is a single data source. However, for TrueLayer,
+                `sourceId` is associated with a specific bank and has a many-to-one relationship with the `integrationId`.
+                Example: 35b92968-9851-4095-ad60-395c95cbcba4.
     """
 
     logo: BrandingLogo | Unset = UNSET
@@ -47,6 +58,9 @@ class Branding:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
+
         logo: dict[str, Any] | Unset = UNSET
         if not isinstance(self.logo, Unset):
             logo = self.logo.to_dict()
@@ -61,50 +75,42 @@ class Branding:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if logo is not UNSET:
             field_dict["logo"] = logo
         if button is not UNSET:
             field_dict["button"] = button
         if source_id is not UNSET:
             field_dict["sourceId"] = source_id
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.branding_button import BrandingButton
-        from ..models.branding_logo import BrandingLogo
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        d = dict(src_dict)
-        _logo = d.pop("logo", UNSET)
-        logo: BrandingLogo | Unset
-        if isinstance(_logo, Unset):
-            logo = UNSET
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
+
+        src_get = src_dict.get
+        branding = cls.__new__(cls)
+        _logo = src_get("logo", UNSET)
+        branding.logo = UNSET if _logo is UNSET else BrandingLogo._from_dict(_logo)
+
+        _button = src_get("button", UNSET)
+        branding.button = UNSET if _button is UNSET else BrandingButton._from_dict(_button)
+
+        _source_id = src_get("sourceId", UNSET)
+        branding.source_id = UNSET if _source_id is UNSET else parse_uuid(_source_id)
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            branding.additional_properties = {}
         else:
-            logo = BrandingLogo.from_dict(_logo)
-
-        _button = d.pop("button", UNSET)
-        button: BrandingButton | Unset
-        if isinstance(_button, Unset):
-            button = UNSET
-        else:
-            button = BrandingButton.from_dict(_button)
-
-        _source_id = d.pop("sourceId", UNSET)
-        source_id: UUID | Unset
-        if isinstance(_source_id, Unset):
-            source_id = UNSET
-        else:
-            source_id = UUID(_source_id)
-
-        branding = cls(
-            logo=logo,
-            button=button,
-            source_id=source_id,
-        )
-
-        branding.additional_properties = d
+            branding.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return branding
 
     @property
@@ -122,3 +128,15 @@ class Branding:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global _NESTED_UNBOUND, BrandingButton, BrandingLogo
+    from ..models.branding_button import BrandingButton
+    from ..models.branding_logo import BrandingLogo
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

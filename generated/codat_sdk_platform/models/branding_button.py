@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -14,6 +16,14 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="BrandingButton")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "default",
+        "hover",
+    }
+)
 
 
 @_attrs_define
@@ -30,6 +40,9 @@ class BrandingButton:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
+
         default: dict[str, Any] | Unset = UNSET
         if not isinstance(self.default, Unset):
             default = self.default.to_dict()
@@ -40,39 +53,37 @@ class BrandingButton:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if default is not UNSET:
             field_dict["default"] = default
         if hover is not UNSET:
             field_dict["hover"] = hover
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.branding_image import BrandingImage
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        d = dict(src_dict)
-        _default = d.pop("default", UNSET)
-        default: BrandingImage | Unset
-        if isinstance(_default, Unset):
-            default = UNSET
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
+
+        src_get = src_dict.get
+        branding_button = cls.__new__(cls)
+        _default = src_get("default", UNSET)
+        branding_button.default = UNSET if _default is UNSET else BrandingImage._from_dict(_default)
+
+        _hover = src_get("hover", UNSET)
+        branding_button.hover = UNSET if _hover is UNSET else BrandingImage._from_dict(_hover)
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            branding_button.additional_properties = {}
         else:
-            default = BrandingImage.from_dict(_default)
-
-        _hover = d.pop("hover", UNSET)
-        hover: BrandingImage | Unset
-        if isinstance(_hover, Unset):
-            hover = UNSET
-        else:
-            hover = BrandingImage.from_dict(_hover)
-
-        branding_button = cls(
-            default=default,
-            hover=hover,
-        )
-
-        branding_button.additional_properties = d
+            branding_button.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return branding_button
 
     @property
@@ -90,3 +101,14 @@ class BrandingButton:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global _NESTED_UNBOUND, BrandingImage
+    from ..models.branding_image import BrandingImage
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

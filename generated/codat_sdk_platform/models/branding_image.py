@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -14,6 +16,13 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="BrandingImage")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "image",
+    }
+)
 
 
 @_attrs_define
@@ -27,35 +36,41 @@ class BrandingImage:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
+
         image: dict[str, Any] | Unset = UNSET
         if not isinstance(self.image, Unset):
             image = self.image.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if image is not UNSET:
             field_dict["image"] = image
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.image_reference import ImageReference
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        d = dict(src_dict)
-        _image = d.pop("image", UNSET)
-        image: ImageReference | Unset
-        if isinstance(_image, Unset):
-            image = UNSET
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
+
+        src_get = src_dict.get
+        branding_image = cls.__new__(cls)
+        _image = src_get("image", UNSET)
+        branding_image.image = UNSET if _image is UNSET else ImageReference._from_dict(_image)
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            branding_image.additional_properties = {}
         else:
-            image = ImageReference.from_dict(_image)
-
-        branding_image = cls(
-            image=image,
-        )
-
-        branding_image.additional_properties = d
+            branding_image.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return branding_image
 
     @property
@@ -73,3 +88,14 @@ class BrandingImage:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global _NESTED_UNBOUND, ImageReference
+    from ..models.image_reference import ImageReference
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

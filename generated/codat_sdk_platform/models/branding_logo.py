@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -14,6 +16,14 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="BrandingLogo")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "full",
+        "square",
+    }
+)
 
 
 @_attrs_define
@@ -30,6 +40,9 @@ class BrandingLogo:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
+
         full: dict[str, Any] | Unset = UNSET
         if not isinstance(self.full, Unset):
             full = self.full.to_dict()
@@ -40,39 +53,37 @@ class BrandingLogo:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if full is not UNSET:
             field_dict["full"] = full
         if square is not UNSET:
             field_dict["square"] = square
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.branding_image import BrandingImage
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        d = dict(src_dict)
-        _full = d.pop("full", UNSET)
-        full: BrandingImage | Unset
-        if isinstance(_full, Unset):
-            full = UNSET
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
+
+        src_get = src_dict.get
+        branding_logo = cls.__new__(cls)
+        _full = src_get("full", UNSET)
+        branding_logo.full = UNSET if _full is UNSET else BrandingImage._from_dict(_full)
+
+        _square = src_get("square", UNSET)
+        branding_logo.square = UNSET if _square is UNSET else BrandingImage._from_dict(_square)
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            branding_logo.additional_properties = {}
         else:
-            full = BrandingImage.from_dict(_full)
-
-        _square = d.pop("square", UNSET)
-        square: BrandingImage | Unset
-        if isinstance(_square, Unset):
-            square = UNSET
-        else:
-            square = BrandingImage.from_dict(_square)
-
-        branding_logo = cls(
-            full=full,
-            square=square,
-        )
-
-        branding_logo.additional_properties = d
+            branding_logo.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return branding_logo
 
     @property
@@ -90,3 +101,14 @@ class BrandingLogo:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global _NESTED_UNBOUND, BrandingImage
+    from ..models.branding_image import BrandingImage
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

@@ -7,9 +7,20 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ClientRateLimitWebhookPayload")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "dailyQuota",
+        "quotaRemaining",
+        "expiryDate",
+    }
+)
 
 
 @_attrs_define
@@ -19,28 +30,28 @@ class ClientRateLimitWebhookPayload:
         daily_quota (int | Unset): The number of available requests per day.
         quota_remaining (int | Unset): Total number of requests remaining for your client.
         expiry_date (str | Unset): In Codat's data model, dates and times are represented using the <a class="external"
-            href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601 standard</a>. Date and time fields are
-            formatted as strings; for example:
+                href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601 standard</a>. Date and time fields are
+                formatted as strings; for example:
 
-            ```
-            2020-10-08T22:40:50Z
-            2021-01-01T00:00:00
-            ```
+                ```
+                2020-10-08T22:40:50Z
+                2021-01-01T00:00:00
+                ```
 
 
 
-            When syncing data that contains `DateTime` fields from Codat, make sure you support the following cases when
-            reading time information:
+                When syncing data that contains `DateTime` fields from Codat, make sure you support the following cases when
+                reading time information:
 
-            - Coordinated Universal Time (UTC): `2021-11-15T06:00:00Z`
-            - Unqualified local time: `2021-11-15T01:00:00`
-            - UTC time offsets: `2021-11-15T01:00:00-05:00`
+                - Coordinated Universal Time (UTC): `2021-11-15T06:00:00Z`
+                - Unqualified local time: `2021-11-15T01:00:00`
+                - UTC time offsets: `2021-11-15T01:00:00-05:00`
 
-            > Time zones
-            >
-            > Not all dates from Codat will contain information about time zones.
-            > Where it is not available from the underlying platform, Codat will return these as times local to the business
-            whose data has been synced. Example: 2022-10-23T00:00:00Z.
+                > Time zones
+                >
+                > Not all dates from Codat will contain information about time zones.
+                > Where it is not available from the underlying platform, Codat will return these as times local to the business
+                whose data has been synced. Example: 2022-10-23T00:00:00Z.
     """
 
     daily_quota: int | Unset = UNSET
@@ -49,6 +60,7 @@ class ClientRateLimitWebhookPayload:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+
         daily_quota = self.daily_quota
 
         quota_remaining = self.quota_remaining
@@ -57,32 +69,37 @@ class ClientRateLimitWebhookPayload:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if daily_quota is not UNSET:
             field_dict["dailyQuota"] = daily_quota
         if quota_remaining is not UNSET:
             field_dict["quotaRemaining"] = quota_remaining
         if expiry_date is not UNSET:
             field_dict["expiryDate"] = expiry_date
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        daily_quota = d.pop("dailyQuota", UNSET)
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        quota_remaining = d.pop("quotaRemaining", UNSET)
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        expiry_date = d.pop("expiryDate", UNSET)
+        src_get = src_dict.get
+        client_rate_limit_webhook_payload = cls.__new__(cls)
+        client_rate_limit_webhook_payload.daily_quota = src_get("dailyQuota", UNSET)
 
-        client_rate_limit_webhook_payload = cls(
-            daily_quota=daily_quota,
-            quota_remaining=quota_remaining,
-            expiry_date=expiry_date,
-        )
+        client_rate_limit_webhook_payload.quota_remaining = src_get("quotaRemaining", UNSET)
 
-        client_rate_limit_webhook_payload.additional_properties = d
+        client_rate_limit_webhook_payload.expiry_date = src_get("expiryDate", UNSET)
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            client_rate_limit_webhook_payload.additional_properties = {}
+        else:
+            client_rate_limit_webhook_payload.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return client_rate_limit_webhook_payload
 
     @property

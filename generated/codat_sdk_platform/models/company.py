@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from codat_sdk import decode_with_gc_paused, parse_uuid
 
 from ..types import UNSET, Unset
 
@@ -17,6 +19,24 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="Company")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "id",
+        "name",
+        "redirect",
+        "description",
+        "lastSync",
+        "created",
+        "createdByUserName",
+        "products",
+        "tags",
+        "referenceParentCompany",
+        "referenceSubsidiaryCompanies",
+        "dataConnections",
+    }
+)
 
 
 @_attrs_define
@@ -32,8 +52,8 @@ class Company:
     When you create a company, you can specify a `name` and we will automatically generate a unique `id` for the
     company. You can also add a `description` to store any additional information about the company.
 
-        Example:
-            {'id': '0498e921-9b53-4396-a412-4f2f5983b0a2', 'name': 'string', 'redirect':
+    Example:
+        {'id': '0498e921-9b53-4396-a412-4f2f5983b0a2', 'name': 'string', 'redirect':
                 'https://link.codat.io/company/27628208-459c-46a2-a705-5641ce25f739', 'lastSync': '2022-01-01T12:00:00.000Z',
                 'created': '2022-01-01T12:00:00.000Z', 'createdByUserName': 'string', 'tags': {'region': 'us', 'uid':
                 'f6b0c253-16c7-4da1-a0c5-9c871e9c9d6c'}, 'dataConnections': [{'id': 'ee2eb431-c0fa-4dc9-93fa-d29781c12bcd',
@@ -43,16 +63,16 @@ class Company:
                 'lastSync': '2022-10-27T10:22:43.6464237Z', 'created': '2022-10-27T09:53:29Z', 'sourceType': 'Banking'}],
                 'products': ['spend-insights', 'lending']}
 
-        Attributes:
-            id (UUID): Unique identifier for your SMB in Codat. Example: 8a210b68-6988-11ed-a1eb-0242ac120002.
-            name (str): The name of the company Example: Codat Ltd..
-            redirect (str): The `redirect` [Link URL](https://docs.codat.io/auth-flow/authorize-hosted-link) enabling the
+    Attributes:
+        id (UUID): Unique identifier for your SMB in Codat. Example: 8a210b68-6988-11ed-a1eb-0242ac120002.
+        name (str): The name of the company Example: Codat Ltd..
+        redirect (str): The `redirect` [Link URL](https://docs.codat.io/auth-flow/authorize-hosted-link) enabling the
                 customer to start their auth flow journey for the company. Example:
                 https://link.codat.io/company/27628208-459c-46a2-a705-5641ce25f739.
-            description (None | str | Unset): Additional information about the company. This can be used to store foreign
+        description (None | str | Unset): Additional information about the company. This can be used to store foreign
                 IDs, references, etc. Example: Requested early access to the new financing scheme..
-            last_sync (None | str | Unset):
-            created (str | Unset): In Codat's data model, dates and times are represented using the <a class="external"
+        last_sync (None | str | Unset):
+        created (str | Unset): In Codat's data model, dates and times are represented using the <a class="external"
                 href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601 standard</a>. Date and time fields are
                 formatted as strings; for example:
 
@@ -75,15 +95,15 @@ class Company:
                 > Not all dates from Codat will contain information about time zones.
                 > Where it is not available from the underlying platform, Codat will return these as times local to the business
                 whose data has been synced. Example: 2022-10-23T00:00:00Z.
-            created_by_user_name (None | str | Unset): Name of user that created the company in Codat.
-            products (list[str] | Unset): An array of products that are currently enabled for the company.
-            tags (Tags | Unset): A collection of user-defined key-value pairs that store custom metadata against the
+        created_by_user_name (None | str | Unset): Name of user that created the company in Codat.
+        products (list[str] | Unset): An array of products that are currently enabled for the company.
+        tags (Tags | Unset): A collection of user-defined key-value pairs that store custom metadata against the
                 company.
-            reference_parent_company (CompanyReference | None | Unset): The parent entity or controlling organization of
+        reference_parent_company (CompanyReference | None | Unset): The parent entity or controlling organization of
                 this company. Null if the company has no parent.
-            reference_subsidiary_companies (list[CompanyReference] | Unset): A list of subsidiary companies owned or
+        reference_subsidiary_companies (list[CompanyReference] | Unset): A list of subsidiary companies owned or
                 controlled by this entity. Empty if the company has no children.
-            data_connections (list[Connection] | Unset):
+        data_connections (list[Connection] | Unset):
     """
 
     id: UUID
@@ -101,7 +121,8 @@ class Company:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.company_reference import CompanyReference
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
         id = str(self.id)
 
@@ -161,13 +182,9 @@ class Company:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "name": name,
-                "redirect": redirect,
-            }
-        )
+        field_dict["id"] = id
+        field_dict["name"] = name
+        field_dict["redirect"] = redirect
         if description is not UNSET:
             field_dict["description"] = description
         if last_sync is not UNSET:
@@ -186,113 +203,67 @@ class Company:
             field_dict["referenceSubsidiaryCompanies"] = reference_subsidiary_companies
         if data_connections is not UNSET:
             field_dict["dataConnections"] = data_connections
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.company_reference import CompanyReference
-        from ..models.connection import Connection
-        from ..models.tags import Tags
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        d = dict(src_dict)
-        id = UUID(d.pop("id"))
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
-        name = d.pop("name")
+        src_get = src_dict.get
+        company = cls.__new__(cls)
+        company.id = parse_uuid(src_dict["id"])
 
-        redirect = d.pop("redirect")
+        company.name = src_dict["name"]
 
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        company.redirect = src_dict["redirect"]
 
-        description = _parse_description(d.pop("description", UNSET))
+        company.description = src_get("description", UNSET)
 
-        def _parse_last_sync(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        company.last_sync = src_get("lastSync", UNSET)
 
-        last_sync = _parse_last_sync(d.pop("lastSync", UNSET))
+        company.created = src_get("created", UNSET)
 
-        created = d.pop("created", UNSET)
+        company.created_by_user_name = src_get("createdByUserName", UNSET)
 
-        def _parse_created_by_user_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        company.products = src_get("products", UNSET)
 
-        created_by_user_name = _parse_created_by_user_name(d.pop("createdByUserName", UNSET))
+        _tags = src_get("tags", UNSET)
+        company.tags = UNSET if _tags is UNSET else Tags._from_dict(_tags)
 
-        products = cast(list[str], d.pop("products", UNSET))
-
-        _tags = d.pop("tags", UNSET)
-        tags: Tags | Unset
-        if isinstance(_tags, Unset):
-            tags = UNSET
-        else:
-            tags = Tags.from_dict(_tags)
-
-        def _parse_reference_parent_company(data: object) -> CompanyReference | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                reference_parent_company_type_0 = CompanyReference.from_dict(data)
-
-                return reference_parent_company_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CompanyReference | None | Unset, data)
-
-        reference_parent_company = _parse_reference_parent_company(d.pop("referenceParentCompany", UNSET))
-
-        _reference_subsidiary_companies = d.pop("referenceSubsidiaryCompanies", UNSET)
-        reference_subsidiary_companies: list[CompanyReference] | Unset = UNSET
-        if _reference_subsidiary_companies is not UNSET:
-            reference_subsidiary_companies = []
-            for reference_subsidiary_companies_item_data in _reference_subsidiary_companies:
-                reference_subsidiary_companies_item = CompanyReference.from_dict(
-                    reference_subsidiary_companies_item_data
-                )
-
-                reference_subsidiary_companies.append(reference_subsidiary_companies_item)
-
-        _data_connections = d.pop("dataConnections", UNSET)
-        data_connections: list[Connection] | Unset = UNSET
-        if _data_connections is not UNSET:
-            data_connections = []
-            for data_connections_item_data in _data_connections:
-                data_connections_item = Connection.from_dict(data_connections_item_data)
-
-                data_connections.append(data_connections_item)
-
-        company = cls(
-            id=id,
-            name=name,
-            redirect=redirect,
-            description=description,
-            last_sync=last_sync,
-            created=created,
-            created_by_user_name=created_by_user_name,
-            products=products,
-            tags=tags,
-            reference_parent_company=reference_parent_company,
-            reference_subsidiary_companies=reference_subsidiary_companies,
-            data_connections=data_connections,
+        _reference_parent_company = src_get("referenceParentCompany", UNSET)
+        company.reference_parent_company = (
+            UNSET
+            if _reference_parent_company is UNSET
+            else None
+            if _reference_parent_company is None
+            else CompanyReference._from_dict(_reference_parent_company)
         )
 
-        company.additional_properties = d
+        _reference_subsidiary_companies = src_get("referenceSubsidiaryCompanies", UNSET)
+        company.reference_subsidiary_companies = (
+            UNSET
+            if _reference_subsidiary_companies is UNSET
+            else [CompanyReference._from_dict(item0) for item0 in _reference_subsidiary_companies]
+        )
+
+        _data_connections = src_get("dataConnections", UNSET)
+        company.data_connections = (
+            UNSET if _data_connections is UNSET else [Connection._from_dict(item0) for item0 in _data_connections]
+        )
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            company.additional_properties = {}
+        else:
+            company.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return company
 
     @property
@@ -310,3 +281,16 @@ class Company:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global _NESTED_UNBOUND, CompanyReference, Connection, Tags
+    from ..models.company_reference import CompanyReference
+    from ..models.connection import Connection
+    from ..models.tags import Tags
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

@@ -7,7 +7,18 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 T = TypeVar("T", bound="CompanyAccessToken")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "expiresIn",
+        "accessToken",
+        "tokenType",
+    }
+)
 
 
 @_attrs_define
@@ -29,6 +40,7 @@ class CompanyAccessToken:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+
         expires_in = self.expires_in
 
         access_token = self.access_token
@@ -37,32 +49,33 @@ class CompanyAccessToken:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "expiresIn": expires_in,
-                "accessToken": access_token,
-                "tokenType": token_type,
-            }
-        )
-
+        field_dict["expiresIn"] = expires_in
+        field_dict["accessToken"] = access_token
+        field_dict["tokenType"] = token_type
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        expires_in = d.pop("expiresIn")
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        access_token = d.pop("accessToken")
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        token_type = d.pop("tokenType")
+        company_access_token = cls.__new__(cls)
+        company_access_token.expires_in = src_dict["expiresIn"]
 
-        company_access_token = cls(
-            expires_in=expires_in,
-            access_token=access_token,
-            token_type=token_type,
-        )
+        company_access_token.access_token = src_dict["accessToken"]
 
-        company_access_token.additional_properties = d
+        company_access_token.token_type = src_dict["tokenType"]
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            company_access_token.additional_properties = {}
+        else:
+            company_access_token.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return company_access_token
 
     @property

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from codat_sdk import decode_with_gc_paused, parse_uuid
 
 from ..types import UNSET, Unset
 
@@ -17,6 +19,23 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="CompanyDetails")
 
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "id",
+        "name",
+        "redirect",
+        "description",
+        "lastSync",
+        "created",
+        "createdByUserName",
+        "products",
+        "tags",
+        "referenceParentCompany",
+        "referenceSubsidiaryCompanies",
+    }
+)
+
 
 @_attrs_define
 class CompanyDetails:
@@ -25,42 +44,42 @@ class CompanyDetails:
         id (UUID): Unique identifier for your SMB in Codat. Example: 8a210b68-6988-11ed-a1eb-0242ac120002.
         name (str): The name of the company Example: Codat Ltd..
         redirect (str): The `redirect` [Link URL](https://docs.codat.io/auth-flow/authorize-hosted-link) enabling the
-            customer to start their auth flow journey for the company. Example:
-            https://link.codat.io/company/27628208-459c-46a2-a705-5641ce25f739.
+                customer to start their auth flow journey for the company. Example:
+                https://link.codat.io/company/27628208-459c-46a2-a705-5641ce25f739.
         description (None | str | Unset): Additional information about the company. This can be used to store foreign
-            IDs, references, etc. Example: Requested early access to the new financing scheme..
+                IDs, references, etc. Example: Requested early access to the new financing scheme..
         last_sync (None | str | Unset):
         created (str | Unset): In Codat's data model, dates and times are represented using the <a class="external"
-            href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601 standard</a>. Date and time fields are
-            formatted as strings; for example:
+                href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601 standard</a>. Date and time fields are
+                formatted as strings; for example:
 
-            ```
-            2020-10-08T22:40:50Z
-            2021-01-01T00:00:00
-            ```
+                ```
+                2020-10-08T22:40:50Z
+                2021-01-01T00:00:00
+                ```
 
 
 
-            When syncing data that contains `DateTime` fields from Codat, make sure you support the following cases when
-            reading time information:
+                When syncing data that contains `DateTime` fields from Codat, make sure you support the following cases when
+                reading time information:
 
-            - Coordinated Universal Time (UTC): `2021-11-15T06:00:00Z`
-            - Unqualified local time: `2021-11-15T01:00:00`
-            - UTC time offsets: `2021-11-15T01:00:00-05:00`
+                - Coordinated Universal Time (UTC): `2021-11-15T06:00:00Z`
+                - Unqualified local time: `2021-11-15T01:00:00`
+                - UTC time offsets: `2021-11-15T01:00:00-05:00`
 
-            > Time zones
-            >
-            > Not all dates from Codat will contain information about time zones.
-            > Where it is not available from the underlying platform, Codat will return these as times local to the business
-            whose data has been synced. Example: 2022-10-23T00:00:00Z.
+                > Time zones
+                >
+                > Not all dates from Codat will contain information about time zones.
+                > Where it is not available from the underlying platform, Codat will return these as times local to the business
+                whose data has been synced. Example: 2022-10-23T00:00:00Z.
         created_by_user_name (None | str | Unset): Name of user that created the company in Codat.
         products (list[str] | Unset): An array of products that are currently enabled for the company.
         tags (Tags | Unset): A collection of user-defined key-value pairs that store custom metadata against the
-            company.
+                company.
         reference_parent_company (CompanyReference | None | Unset): The parent entity or controlling organization of
-            this company. Null if the company has no parent.
+                this company. Null if the company has no parent.
         reference_subsidiary_companies (list[CompanyReference] | Unset): A list of subsidiary companies owned or
-            controlled by this entity. Empty if the company has no children.
+                controlled by this entity. Empty if the company has no children.
     """
 
     id: UUID
@@ -77,7 +96,8 @@ class CompanyDetails:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.company_reference import CompanyReference
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
         id = str(self.id)
 
@@ -130,13 +150,9 @@ class CompanyDetails:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "name": name,
-                "redirect": redirect,
-            }
-        )
+        field_dict["id"] = id
+        field_dict["name"] = name
+        field_dict["redirect"] = redirect
         if description is not UNSET:
             field_dict["description"] = description
         if last_sync is not UNSET:
@@ -153,102 +169,62 @@ class CompanyDetails:
             field_dict["referenceParentCompany"] = reference_parent_company
         if reference_subsidiary_companies is not UNSET:
             field_dict["referenceSubsidiaryCompanies"] = reference_subsidiary_companies
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.company_reference import CompanyReference
-        from ..models.tags import Tags
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        d = dict(src_dict)
-        id = UUID(d.pop("id"))
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
-        name = d.pop("name")
+        src_get = src_dict.get
+        company_details = cls.__new__(cls)
+        company_details.id = parse_uuid(src_dict["id"])
 
-        redirect = d.pop("redirect")
+        company_details.name = src_dict["name"]
 
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        company_details.redirect = src_dict["redirect"]
 
-        description = _parse_description(d.pop("description", UNSET))
+        company_details.description = src_get("description", UNSET)
 
-        def _parse_last_sync(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        company_details.last_sync = src_get("lastSync", UNSET)
 
-        last_sync = _parse_last_sync(d.pop("lastSync", UNSET))
+        company_details.created = src_get("created", UNSET)
 
-        created = d.pop("created", UNSET)
+        company_details.created_by_user_name = src_get("createdByUserName", UNSET)
 
-        def _parse_created_by_user_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        company_details.products = src_get("products", UNSET)
 
-        created_by_user_name = _parse_created_by_user_name(d.pop("createdByUserName", UNSET))
+        _tags = src_get("tags", UNSET)
+        company_details.tags = UNSET if _tags is UNSET else Tags._from_dict(_tags)
 
-        products = cast(list[str], d.pop("products", UNSET))
-
-        _tags = d.pop("tags", UNSET)
-        tags: Tags | Unset
-        if isinstance(_tags, Unset):
-            tags = UNSET
-        else:
-            tags = Tags.from_dict(_tags)
-
-        def _parse_reference_parent_company(data: object) -> CompanyReference | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                reference_parent_company_type_0 = CompanyReference.from_dict(data)
-
-                return reference_parent_company_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CompanyReference | None | Unset, data)
-
-        reference_parent_company = _parse_reference_parent_company(d.pop("referenceParentCompany", UNSET))
-
-        _reference_subsidiary_companies = d.pop("referenceSubsidiaryCompanies", UNSET)
-        reference_subsidiary_companies: list[CompanyReference] | Unset = UNSET
-        if _reference_subsidiary_companies is not UNSET:
-            reference_subsidiary_companies = []
-            for reference_subsidiary_companies_item_data in _reference_subsidiary_companies:
-                reference_subsidiary_companies_item = CompanyReference.from_dict(
-                    reference_subsidiary_companies_item_data
-                )
-
-                reference_subsidiary_companies.append(reference_subsidiary_companies_item)
-
-        company_details = cls(
-            id=id,
-            name=name,
-            redirect=redirect,
-            description=description,
-            last_sync=last_sync,
-            created=created,
-            created_by_user_name=created_by_user_name,
-            products=products,
-            tags=tags,
-            reference_parent_company=reference_parent_company,
-            reference_subsidiary_companies=reference_subsidiary_companies,
+        _reference_parent_company = src_get("referenceParentCompany", UNSET)
+        company_details.reference_parent_company = (
+            UNSET
+            if _reference_parent_company is UNSET
+            else None
+            if _reference_parent_company is None
+            else CompanyReference._from_dict(_reference_parent_company)
         )
 
-        company_details.additional_properties = d
+        _reference_subsidiary_companies = src_get("referenceSubsidiaryCompanies", UNSET)
+        company_details.reference_subsidiary_companies = (
+            UNSET
+            if _reference_subsidiary_companies is UNSET
+            else [CompanyReference._from_dict(item0) for item0 in _reference_subsidiary_companies]
+        )
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            company_details.additional_properties = {}
+        else:
+            company_details.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return company_details
 
     @property
@@ -266,3 +242,15 @@ class CompanyDetails:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global _NESTED_UNBOUND, CompanyReference, Tags
+    from ..models.company_reference import CompanyReference
+    from ..models.tags import Tags
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

@@ -2,15 +2,29 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused, parse_uuid
+
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CompanyProductWebhookPayload")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "id",
+        "name",
+        "description",
+        "productId",
+        "productName",
+        "products",
+    }
+)
 
 
 @_attrs_define
@@ -18,15 +32,15 @@ class CompanyProductWebhookPayload:
     """
     Attributes:
         id (UUID | Unset): Unique identifier of the company the product change applies to. Example:
-            0498e921-9b53-4396-a412-4f2f5983b0a2.
+                0498e921-9b53-4396-a412-4f2f5983b0a2.
         name (str | Unset): Name of the company. Example: Bank of Dave.
         description (None | str | Unset): Additional information about the company. This can be used to store foreign
-            IDs, references, etc. Example: Requested early access to the new financing scheme..
+                IDs, references, etc. Example: Requested early access to the new financing scheme..
         product_id (str | Unset): Unique identifier of the product that was added to or removed from the company.
-            Example: lending.
+                Example: lending.
         product_name (str | Unset): Name of the product that was added to or removed from the company. Example: Lending.
         products (list[str] | Unset): The full list of products currently enabled for the company. Example:
-            ['accounting', 'banking', 'lending'].
+                ['accounting', 'banking', 'lending'].
     """
 
     id: UUID | Unset = UNSET
@@ -38,6 +52,7 @@ class CompanyProductWebhookPayload:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+
         id: str | Unset = UNSET
         if not isinstance(self.id, Unset):
             id = str(self.id)
@@ -60,7 +75,6 @@ class CompanyProductWebhookPayload:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if id is not UNSET:
             field_dict["id"] = id
         if name is not UNSET:
@@ -73,46 +87,38 @@ class CompanyProductWebhookPayload:
             field_dict["productName"] = product_name
         if products is not UNSET:
             field_dict["products"] = products
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _id = d.pop("id", UNSET)
-        id: UUID | Unset
-        if isinstance(_id, Unset):
-            id = UNSET
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
+
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+
+        src_get = src_dict.get
+        company_product_webhook_payload = cls.__new__(cls)
+        _id = src_get("id", UNSET)
+        company_product_webhook_payload.id = UNSET if _id is UNSET else parse_uuid(_id)
+
+        company_product_webhook_payload.name = src_get("name", UNSET)
+
+        company_product_webhook_payload.description = src_get("description", UNSET)
+
+        company_product_webhook_payload.product_id = src_get("productId", UNSET)
+
+        company_product_webhook_payload.product_name = src_get("productName", UNSET)
+
+        company_product_webhook_payload.products = src_get("products", UNSET)
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            company_product_webhook_payload.additional_properties = {}
         else:
-            id = UUID(_id)
-
-        name = d.pop("name", UNSET)
-
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        description = _parse_description(d.pop("description", UNSET))
-
-        product_id = d.pop("productId", UNSET)
-
-        product_name = d.pop("productName", UNSET)
-
-        products = cast(list[str], d.pop("products", UNSET))
-
-        company_product_webhook_payload = cls(
-            id=id,
-            name=name,
-            description=description,
-            product_id=product_id,
-            product_name=product_name,
-            products=products,
-        )
-
-        company_product_webhook_payload.additional_properties = d
+            company_product_webhook_payload.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return company_product_webhook_payload
 
     @property

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from codat_sdk import decode_with_gc_paused, parse_uuid
 
 from ..types import UNSET, Unset
 
@@ -17,6 +19,17 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="CompanyReference")
 
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "id",
+        "name",
+        "description",
+        "links",
+        "tags",
+    }
+)
+
 
 @_attrs_define
 class CompanyReference:
@@ -25,10 +38,10 @@ class CompanyReference:
         id (UUID | Unset): Unique identifier for your SMB in Codat. Example: 8a210b68-6988-11ed-a1eb-0242ac120002.
         name (str | Unset): The name of the company Example: Codat Ltd..
         description (None | str | Unset): Additional information about the company. This can be used to store foreign
-            IDs, references, etc. Example: Requested early access to the new financing scheme..
+                IDs, references, etc. Example: Requested early access to the new financing scheme..
         links (CompanyReferenceLinks | Unset): A collection of links for the company.
         tags (Tags | Unset): A collection of user-defined key-value pairs that store custom metadata against the
-            company.
+                company.
     """
 
     id: UUID | Unset = UNSET
@@ -39,6 +52,9 @@ class CompanyReference:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
+
         id: str | Unset = UNSET
         if not isinstance(self.id, Unset):
             id = str(self.id)
@@ -61,7 +77,6 @@ class CompanyReference:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if id is not UNSET:
             field_dict["id"] = id
         if name is not UNSET:
@@ -72,56 +87,40 @@ class CompanyReference:
             field_dict["links"] = links
         if tags is not UNSET:
             field_dict["tags"] = tags
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.company_reference_links import CompanyReferenceLinks
-        from ..models.tags import Tags
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        d = dict(src_dict)
-        _id = d.pop("id", UNSET)
-        id: UUID | Unset
-        if isinstance(_id, Unset):
-            id = UNSET
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
+
+        src_get = src_dict.get
+        company_reference = cls.__new__(cls)
+        _id = src_get("id", UNSET)
+        company_reference.id = UNSET if _id is UNSET else parse_uuid(_id)
+
+        company_reference.name = src_get("name", UNSET)
+
+        company_reference.description = src_get("description", UNSET)
+
+        _links = src_get("links", UNSET)
+        company_reference.links = UNSET if _links is UNSET else CompanyReferenceLinks._from_dict(_links)
+
+        _tags = src_get("tags", UNSET)
+        company_reference.tags = UNSET if _tags is UNSET else Tags._from_dict(_tags)
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            company_reference.additional_properties = {}
         else:
-            id = UUID(_id)
-
-        name = d.pop("name", UNSET)
-
-        def _parse_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        description = _parse_description(d.pop("description", UNSET))
-
-        _links = d.pop("links", UNSET)
-        links: CompanyReferenceLinks | Unset
-        if isinstance(_links, Unset):
-            links = UNSET
-        else:
-            links = CompanyReferenceLinks.from_dict(_links)
-
-        _tags = d.pop("tags", UNSET)
-        tags: Tags | Unset
-        if isinstance(_tags, Unset):
-            tags = UNSET
-        else:
-            tags = Tags.from_dict(_tags)
-
-        company_reference = cls(
-            id=id,
-            name=name,
-            description=description,
-            links=links,
-            tags=tags,
-        )
-
-        company_reference.additional_properties = d
+            company_reference.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return company_reference
 
     @property
@@ -139,3 +138,15 @@ class CompanyReference:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global _NESTED_UNBOUND, CompanyReferenceLinks, Tags
+    from ..models.company_reference_links import CompanyReferenceLinks
+    from ..models.tags import Tags
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

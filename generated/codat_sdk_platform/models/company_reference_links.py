@@ -7,9 +7,18 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CompanyReferenceLinks")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "portal",
+    }
+)
 
 
 @_attrs_define
@@ -24,26 +33,34 @@ class CompanyReferenceLinks:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+
         portal = self.portal
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if portal is not UNSET:
             field_dict["portal"] = portal
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        portal = d.pop("portal", UNSET)
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        company_reference_links = cls(
-            portal=portal,
-        )
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        company_reference_links.additional_properties = d
+        src_get = src_dict.get
+        company_reference_links = cls.__new__(cls)
+        company_reference_links.portal = src_get("portal", UNSET)
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            company_reference_links.additional_properties = {}
+        else:
+            company_reference_links.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return company_reference_links
 
     @property

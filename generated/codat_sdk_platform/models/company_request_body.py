@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -15,6 +17,15 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="CompanyRequestBody")
 
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "name",
+        "description",
+        "tags",
+    }
+)
+
 
 @_attrs_define
 class CompanyRequestBody:
@@ -22,9 +33,9 @@ class CompanyRequestBody:
     Attributes:
         name (str): Name of company being connected. Example: Bank of Dave.
         description (str | Unset): Additional information about the company. This can be used to store foreign IDs,
-            references, etc. Example: Requested early access to the new financing scheme..
+                references, etc. Example: Requested early access to the new financing scheme..
         tags (Tags | Unset): A collection of user-defined key-value pairs that store custom metadata against the
-            company.
+                company.
     """
 
     name: str
@@ -33,6 +44,9 @@ class CompanyRequestBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
+
         name = self.name
 
         description = self.description
@@ -43,41 +57,39 @@ class CompanyRequestBody:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-            }
-        )
+        field_dict["name"] = name
         if description is not UNSET:
             field_dict["description"] = description
         if tags is not UNSET:
             field_dict["tags"] = tags
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.tags import Tags
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        d = dict(src_dict)
-        name = d.pop("name")
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
-        description = d.pop("description", UNSET)
+        src_get = src_dict.get
+        company_request_body = cls.__new__(cls)
+        company_request_body.name = src_dict["name"]
 
-        _tags = d.pop("tags", UNSET)
-        tags: Tags | Unset
-        if isinstance(_tags, Unset):
-            tags = UNSET
+        company_request_body.description = src_get("description", UNSET)
+
+        _tags = src_get("tags", UNSET)
+        company_request_body.tags = UNSET if _tags is UNSET else Tags._from_dict(_tags)
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            company_request_body.additional_properties = {}
         else:
-            tags = Tags.from_dict(_tags)
-
-        company_request_body = cls(
-            name=name,
-            description=description,
-            tags=tags,
-        )
-
-        company_request_body.additional_properties = d
+            company_request_body.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return company_request_body
 
     @property
@@ -95,3 +107,14 @@ class CompanyRequestBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global _NESTED_UNBOUND, Tags
+    from ..models.tags import Tags
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

@@ -8,6 +8,8 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused, parse_uuid
+
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -16,16 +18,25 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="CompanySyncSettings")
 
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "companyId",
+        "settings",
+        "overridesDefaults",
+    }
+)
+
 
 @_attrs_define
 class CompanySyncSettings:
     """
     Attributes:
         company_id (UUID | Unset): Unique identifier for your SMB in Codat. Example:
-            8a210b68-6988-11ed-a1eb-0242ac120002.
+                8a210b68-6988-11ed-a1eb-0242ac120002.
         settings (list[SyncSetting] | Unset):
         overrides_defaults (bool | Unset): Set to `True` if you want to override the default [sync
-            settings](https://docs.codat.io/knowledge-base/advanced-sync-settings).
+                settings](https://docs.codat.io/knowledge-base/advanced-sync-settings).
     """
 
     company_id: UUID | Unset = UNSET
@@ -34,6 +45,9 @@ class CompanySyncSettings:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
+
         company_id: str | Unset = UNSET
         if not isinstance(self.company_id, Unset):
             company_id = str(self.company_id)
@@ -49,46 +63,43 @@ class CompanySyncSettings:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if company_id is not UNSET:
             field_dict["companyId"] = company_id
         if settings is not UNSET:
             field_dict["settings"] = settings
         if overrides_defaults is not UNSET:
             field_dict["overridesDefaults"] = overrides_defaults
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.sync_setting import SyncSetting
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        d = dict(src_dict)
-        _company_id = d.pop("companyId", UNSET)
-        company_id: UUID | Unset
-        if isinstance(_company_id, Unset):
-            company_id = UNSET
-        else:
-            company_id = UUID(_company_id)
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
-        _settings = d.pop("settings", UNSET)
-        settings: list[SyncSetting] | Unset = UNSET
-        if _settings is not UNSET:
-            settings = []
-            for settings_item_data in _settings:
-                settings_item = SyncSetting.from_dict(settings_item_data)
+        src_get = src_dict.get
+        company_sync_settings = cls.__new__(cls)
+        _company_id = src_get("companyId", UNSET)
+        company_sync_settings.company_id = UNSET if _company_id is UNSET else parse_uuid(_company_id)
 
-                settings.append(settings_item)
-
-        overrides_defaults = d.pop("overridesDefaults", UNSET)
-
-        company_sync_settings = cls(
-            company_id=company_id,
-            settings=settings,
-            overrides_defaults=overrides_defaults,
+        _settings = src_get("settings", UNSET)
+        company_sync_settings.settings = (
+            UNSET if _settings is UNSET else [SyncSetting._from_dict(item0) for item0 in _settings]
         )
 
-        company_sync_settings.additional_properties = d
+        company_sync_settings.overrides_defaults = src_get("overridesDefaults", UNSET)
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            company_sync_settings.additional_properties = {}
+        else:
+            company_sync_settings.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return company_sync_settings
 
     @property
@@ -106,3 +117,14 @@ class CompanySyncSettings:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global _NESTED_UNBOUND, SyncSetting
+    from ..models.sync_setting import SyncSetting
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

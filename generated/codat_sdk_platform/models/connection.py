@@ -8,6 +8,8 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused, parse_uuid
+
 from ..models.data_connection_status import DataConnectionStatus
 from ..models.source_type import SourceType
 from ..types import UNSET, Unset
@@ -18,6 +20,29 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="Connection")
+
+# Known members by value: one dict lookup instead of Enum's call machinery (unknown values still go
+# through the class, which makes them open-enum members).
+_DATA_CONNECTION_STATUS_BY_VALUE = cast("dict[Any, DataConnectionStatus]", DataConnectionStatus._value2member_map_)
+_SOURCE_TYPE_BY_VALUE = cast("dict[Any, SourceType]", SourceType._value2member_map_)
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "id",
+        "integrationId",
+        "sourceId",
+        "sourceType",
+        "platformName",
+        "linkUrl",
+        "status",
+        "created",
+        "integrationKey",
+        "lastSync",
+        "dataConnectionErrors",
+        "connectionInfo",
+    }
+)
 
 
 @_attrs_define
@@ -36,27 +61,27 @@ class Connection:
     Before you can use a data connection to pull or push data, the company must grant you access to their business data
     by [linking the connection](https://docs.codat.io/auth-flow/overview).
 
-        Example:
-            {'id': 'ee2eb431-c0fa-4dc9-93fa-d29781c12bcd', 'integrationId': 'bf083d72-62c7-493e-aec9-81b4dbba7e2c',
+    Example:
+        {'id': 'ee2eb431-c0fa-4dc9-93fa-d29781c12bcd', 'integrationId': 'bf083d72-62c7-493e-aec9-81b4dbba7e2c',
                 'integrationKey': 'dfxm', 'sourceId': 'bdd831ce-eebd-4896-89a7-20e5ee8989ee', 'platformName': 'Basiq',
                 'linkUrl': 'https://link-api.codat.io/companies/86bd88cb-44ab-4dfb-b32f-87b19b14287f/connections/ee2eb431-c0fa-
                 4dc9-93fa-d29781c12bcd/start', 'status': 'Linked', 'lastSync': '2022-10-27T10:22:43.6464237Z', 'created':
                 '2022-10-27T09:53:29Z', 'sourceType': 'Banking'}
 
-        Attributes:
-            id (UUID): Unique identifier for a company's data connection. Example: 2e9d2c44-f675-40ba-8049-353bfcb5e171.
-            integration_id (UUID): A Codat ID representing the integration. Example: fd321cb6-7963-4506-b873-e99593a45e30.
-            source_id (UUID): A source-specific ID used to distinguish between different sources originating from the same
+    Attributes:
+        id (UUID): Unique identifier for a company's data connection. Example: 2e9d2c44-f675-40ba-8049-353bfcb5e171.
+        integration_id (UUID): A Codat ID representing the integration. Example: fd321cb6-7963-4506-b873-e99593a45e30.
+        source_id (UUID): A source-specific ID used to distinguish between different sources originating from the same
                 data connection. In general, a data connection is a single data source. However, for TrueLayer, `sourceId` is
                 associated with a specific bank and has a many-to-one relationship with the `integrationId`. Example:
                 35b92968-9851-4095-ad60-395c95cbcba4.
-            source_type (SourceType): The type of platform of the connection. Example: Accounting.
-            platform_name (str): Name of integration connected to company.
-            link_url (str): The link URL your customers can use to authorize access to their business application. Example:
+        source_type (SourceType): The type of platform of the connection. Example: Accounting.
+        platform_name (str): Name of integration connected to company.
+        link_url (str): The link URL your customers can use to authorize access to their business application. Example:
                 https://link-api.codat.io/companies/86bd88cb-44ab-4dfb-b32f-87b19b14287f/connections/2e2eb431-c1fa-4dc9-93fa-
                 d29781c12bcd/start.
-            status (DataConnectionStatus): The current authorization status of the data connection.
-            created (str): In Codat's data model, dates and times are represented using the <a class="external"
+        status (DataConnectionStatus): The current authorization status of the data connection.
+        created (str): In Codat's data model, dates and times are represented using the <a class="external"
                 href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601 standard</a>. Date and time fields are
                 formatted as strings; for example:
 
@@ -79,11 +104,11 @@ class Connection:
                 > Not all dates from Codat will contain information about time zones.
                 > Where it is not available from the underlying platform, Codat will return these as times local to the business
                 whose data has been synced. Example: 2022-10-23T00:00:00Z.
-            integration_key (str | Unset): A unique four-character ID that identifies the platform of the company's data
+        integration_key (str | Unset): A unique four-character ID that identifies the platform of the company's data
                 connection. This ensures continuity if the platform changes its name in the future.
-            last_sync (None | str | Unset):
-            data_connection_errors (list[DataConnectionError] | None | Unset):
-            connection_info (ConnectionConnectionInfo | None | Unset):
+        last_sync (None | str | Unset):
+        data_connection_errors (list[DataConnectionError] | None | Unset):
+        connection_info (ConnectionConnectionInfo | None | Unset):
     """
 
     id: UUID
@@ -101,7 +126,8 @@ class Connection:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.connection_connection_info import ConnectionConnectionInfo
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
         id = str(self.id)
 
@@ -149,18 +175,14 @@ class Connection:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "integrationId": integration_id,
-                "sourceId": source_id,
-                "sourceType": source_type,
-                "platformName": platform_name,
-                "linkUrl": link_url,
-                "status": status,
-                "created": created,
-            }
-        )
+        field_dict["id"] = id
+        field_dict["integrationId"] = integration_id
+        field_dict["sourceId"] = source_id
+        field_dict["sourceType"] = source_type
+        field_dict["platformName"] = platform_name
+        field_dict["linkUrl"] = link_url
+        field_dict["status"] = status
+        field_dict["created"] = created
         if integration_key is not UNSET:
             field_dict["integrationKey"] = integration_key
         if last_sync is not UNSET:
@@ -169,99 +191,67 @@ class Connection:
             field_dict["dataConnectionErrors"] = data_connection_errors
         if connection_info is not UNSET:
             field_dict["connectionInfo"] = connection_info
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.connection_connection_info import ConnectionConnectionInfo
-        from ..models.data_connection_error import DataConnectionError
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        d = dict(src_dict)
-        id = UUID(d.pop("id"))
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
-        integration_id = UUID(d.pop("integrationId"))
+        src_get = src_dict.get
+        connection = cls.__new__(cls)
+        connection.id = parse_uuid(src_dict["id"])
 
-        source_id = UUID(d.pop("sourceId"))
+        connection.integration_id = parse_uuid(src_dict["integrationId"])
 
-        source_type = SourceType(d.pop("sourceType"))
+        connection.source_id = parse_uuid(src_dict["sourceId"])
 
-        platform_name = d.pop("platformName")
+        connection.source_type = _SOURCE_TYPE_BY_VALUE.get(src_dict["sourceType"]) or SourceType(src_dict["sourceType"])
 
-        link_url = d.pop("linkUrl")
+        connection.platform_name = src_dict["platformName"]
 
-        status = DataConnectionStatus(d.pop("status"))
+        connection.link_url = src_dict["linkUrl"]
 
-        created = d.pop("created")
-
-        integration_key = d.pop("integrationKey", UNSET)
-
-        def _parse_last_sync(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        last_sync = _parse_last_sync(d.pop("lastSync", UNSET))
-
-        def _parse_data_connection_errors(data: object) -> list[DataConnectionError] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                data_connection_errors_type_0 = []
-                _data_connection_errors_type_0 = data
-                for data_connection_errors_type_0_item_data in _data_connection_errors_type_0:
-                    data_connection_errors_type_0_item = DataConnectionError.from_dict(
-                        data_connection_errors_type_0_item_data
-                    )
-
-                    data_connection_errors_type_0.append(data_connection_errors_type_0_item)
-
-                return data_connection_errors_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[DataConnectionError] | None | Unset, data)
-
-        data_connection_errors = _parse_data_connection_errors(d.pop("dataConnectionErrors", UNSET))
-
-        def _parse_connection_info(data: object) -> ConnectionConnectionInfo | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                connection_info_type_0 = ConnectionConnectionInfo.from_dict(data)
-
-                return connection_info_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(ConnectionConnectionInfo | None | Unset, data)
-
-        connection_info = _parse_connection_info(d.pop("connectionInfo", UNSET))
-
-        connection = cls(
-            id=id,
-            integration_id=integration_id,
-            source_id=source_id,
-            source_type=source_type,
-            platform_name=platform_name,
-            link_url=link_url,
-            status=status,
-            created=created,
-            integration_key=integration_key,
-            last_sync=last_sync,
-            data_connection_errors=data_connection_errors,
-            connection_info=connection_info,
+        connection.status = _DATA_CONNECTION_STATUS_BY_VALUE.get(src_dict["status"]) or DataConnectionStatus(
+            src_dict["status"]
         )
 
-        connection.additional_properties = d
+        connection.created = src_dict["created"]
+
+        connection.integration_key = src_get("integrationKey", UNSET)
+
+        connection.last_sync = src_get("lastSync", UNSET)
+
+        _data_connection_errors = src_get("dataConnectionErrors", UNSET)
+        connection.data_connection_errors = (
+            UNSET
+            if _data_connection_errors is UNSET
+            else None
+            if _data_connection_errors is None
+            else [DataConnectionError._from_dict(item0) for item0 in _data_connection_errors]
+        )
+
+        _connection_info = src_get("connectionInfo", UNSET)
+        connection.connection_info = (
+            UNSET
+            if _connection_info is UNSET
+            else None
+            if _connection_info is None
+            else ConnectionConnectionInfo._from_dict(_connection_info)
+        )
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            connection.additional_properties = {}
+        else:
+            connection.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return connection
 
     @property
@@ -279,3 +269,15 @@ class Connection:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global _NESTED_UNBOUND, ConnectionConnectionInfo, DataConnectionError
+    from ..models.connection_connection_info import ConnectionConnectionInfo
+    from ..models.data_connection_error import DataConnectionError
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

@@ -2,14 +2,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ConnectionManagementAllowedOrigins")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "allowedOrigins",
+    }
+)
 
 
 @_attrs_define
@@ -20,36 +29,44 @@ class ConnectionManagementAllowedOrigins:
 
     Attributes:
         allowed_origins (list[str] | Unset): An array of allowed origins (i.e. your domains) to permit cross-origin
-            resource sharing ([CORS](https://en.wikipedia.org/wiki/Cross-origin_resource_sharing)).n resource sharing
-            ([CORS](https://en.wikipedia.org/wiki/Cross-origin_resource_sharing)).
+                resource sharing ([CORS](https://en.wikipedia.org/wiki/Cross-origin_resource_sharing)).n resource sharing
+                ([CORS](https://en.wikipedia.org/wiki/Cross-origin_resource_sharing)).
     """
 
     allowed_origins: list[str] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+
         allowed_origins: list[str] | Unset = UNSET
         if not isinstance(self.allowed_origins, Unset):
             allowed_origins = self.allowed_origins
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if allowed_origins is not UNSET:
             field_dict["allowedOrigins"] = allowed_origins
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        allowed_origins = cast(list[str], d.pop("allowedOrigins", UNSET))
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        connection_management_allowed_origins = cls(
-            allowed_origins=allowed_origins,
-        )
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        connection_management_allowed_origins.additional_properties = d
+        src_get = src_dict.get
+        connection_management_allowed_origins = cls.__new__(cls)
+        connection_management_allowed_origins.allowed_origins = src_get("allowedOrigins", UNSET)
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            connection_management_allowed_origins.additional_properties = {}
+        else:
+            connection_management_allowed_origins.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return connection_management_allowed_origins
 
     @property

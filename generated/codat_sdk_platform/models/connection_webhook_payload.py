@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -16,6 +18,14 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="ConnectionWebhookPayload")
 
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "referenceCompany",
+        "connection",
+    }
+)
+
 
 @_attrs_define
 class ConnectionWebhookPayload:
@@ -23,24 +33,24 @@ class ConnectionWebhookPayload:
     Attributes:
         reference_company (CompanyReference | Unset):
         connection (Connection | Unset): ﻿A connection represents a [company's](https://docs.codat.io/platform-
-            api#/schemas/Company) connection to a data source and allows you to synchronize data (pull and/or push) with
-            that source.
+                api#/schemas/Company) connection to a data source and allows you to synchronize data (pull and/or push) with
+                that source.
 
-            A company can have multiple data connections depending on the type of data source it is connecting to. For
-            example, a single company can link to:
+                A company can have multiple data connections depending on the type of data source it is connecting to. For
+                example, a single company can link to:
 
-            - [Accounting data](https://docs.codat.io/accounting-api/overview) - 1 active connection.
-            - [Banking data](https://docs.codat.io/banking-api/overview) - Multiple active connections.
-            - [Commerce data](https://docs.codat.io/commerce-api/overview) - Multiple active connections.
-            Any combination of accounting, banking, and commerce data connections is allowed.
+                - [Accounting data](https://docs.codat.io/accounting-api/overview) - 1 active connection.
+                - [Banking data](https://docs.codat.io/banking-api/overview) - Multiple active connections.
+                - [Commerce data](https://docs.codat.io/commerce-api/overview) - Multiple active connections.
+                Any combination of accounting, banking, and commerce data connections is allowed.
 
-            Before you can use a data connection to pull or push data, the company must grant you access to their business
-            data by [linking the connection](https://docs.codat.io/auth-flow/overview). Example: {'id':
-            'ee2eb431-c0fa-4dc9-93fa-d29781c12bcd', 'integrationId': 'bf083d72-62c7-493e-aec9-81b4dbba7e2c',
-            'integrationKey': 'dfxm', 'sourceId': 'bdd831ce-eebd-4896-89a7-20e5ee8989ee', 'platformName': 'Basiq',
-            'linkUrl': 'https://link-api.codat.io/companies/86bd88cb-44ab-4dfb-b32f-87b19b14287f/connections/ee2eb431-c0fa-
-            4dc9-93fa-d29781c12bcd/start', 'status': 'Linked', 'lastSync': '2022-10-27T10:22:43.6464237Z', 'created':
-            '2022-10-27T09:53:29Z', 'sourceType': 'Banking'}.
+                Before you can use a data connection to pull or push data, the company must grant you access to their business
+                data by [linking the connection](https://docs.codat.io/auth-flow/overview). Example: {'id':
+                'ee2eb431-c0fa-4dc9-93fa-d29781c12bcd', 'integrationId': 'bf083d72-62c7-493e-aec9-81b4dbba7e2c',
+                'integrationKey': 'dfxm', 'sourceId': 'bdd831ce-eebd-4896-89a7-20e5ee8989ee', 'platformName': 'Basiq',
+                'linkUrl': 'https://link-api.codat.io/companies/86bd88cb-44ab-4dfb-b32f-87b19b14287f/connections/ee2eb431-c0fa-
+                4dc9-93fa-d29781c12bcd/start', 'status': 'Linked', 'lastSync': '2022-10-27T10:22:43.6464237Z', 'created':
+                '2022-10-27T09:53:29Z', 'sourceType': 'Banking'}.
     """
 
     reference_company: CompanyReference | Unset = UNSET
@@ -48,6 +58,9 @@ class ConnectionWebhookPayload:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
+
         reference_company: dict[str, Any] | Unset = UNSET
         if not isinstance(self.reference_company, Unset):
             reference_company = self.reference_company.to_dict()
@@ -58,40 +71,39 @@ class ConnectionWebhookPayload:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if reference_company is not UNSET:
             field_dict["referenceCompany"] = reference_company
         if connection is not UNSET:
             field_dict["connection"] = connection
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.company_reference import CompanyReference
-        from ..models.connection import Connection
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        d = dict(src_dict)
-        _reference_company = d.pop("referenceCompany", UNSET)
-        reference_company: CompanyReference | Unset
-        if isinstance(_reference_company, Unset):
-            reference_company = UNSET
-        else:
-            reference_company = CompanyReference.from_dict(_reference_company)
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
-        _connection = d.pop("connection", UNSET)
-        connection: Connection | Unset
-        if isinstance(_connection, Unset):
-            connection = UNSET
-        else:
-            connection = Connection.from_dict(_connection)
-
-        connection_webhook_payload = cls(
-            reference_company=reference_company,
-            connection=connection,
+        src_get = src_dict.get
+        connection_webhook_payload = cls.__new__(cls)
+        _reference_company = src_get("referenceCompany", UNSET)
+        connection_webhook_payload.reference_company = (
+            UNSET if _reference_company is UNSET else CompanyReference._from_dict(_reference_company)
         )
 
-        connection_webhook_payload.additional_properties = d
+        _connection = src_get("connection", UNSET)
+        connection_webhook_payload.connection = UNSET if _connection is UNSET else Connection._from_dict(_connection)
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            connection_webhook_payload.additional_properties = {}
+        else:
+            connection_webhook_payload.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return connection_webhook_payload
 
     @property
@@ -109,3 +121,15 @@ class ConnectionWebhookPayload:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global _NESTED_UNBOUND, CompanyReference, Connection
+    from ..models.company_reference import CompanyReference
+    from ..models.connection import Connection
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

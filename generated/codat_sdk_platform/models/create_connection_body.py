@@ -7,9 +7,18 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="CreateConnectionBody")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "platformKey",
+    }
+)
 
 
 @_attrs_define
@@ -17,35 +26,43 @@ class CreateConnectionBody:
     """
     Attributes:
         platform_key (str | Unset): A unique 4-letter key to represent a platform in each integration. View
-            [accounting](https://docs.codat.io/integrations/accounting/overview#platform-keys),
-            [banking](https://docs.codat.io/integrations/banking/overview#platform-keys), and
-            [commerce](https://docs.codat.io/integrations/commerce/overview#platform-keys) platform keys. Example: gbol.
+                [accounting](https://docs.codat.io/integrations/accounting/overview#platform-keys),
+                [banking](https://docs.codat.io/integrations/banking/overview#platform-keys), and
+                [commerce](https://docs.codat.io/integrations/commerce/overview#platform-keys) platform keys. Example: gbol.
     """
 
     platform_key: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+
         platform_key = self.platform_key
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if platform_key is not UNSET:
             field_dict["platformKey"] = platform_key
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        platform_key = d.pop("platformKey", UNSET)
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        create_connection_body = cls(
-            platform_key=platform_key,
-        )
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        create_connection_body.additional_properties = d
+        src_get = src_dict.get
+        create_connection_body = cls.__new__(cls)
+        create_connection_body.platform_key = src_get("platformKey", UNSET)
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            create_connection_body.additional_properties = {}
+        else:
+            create_connection_body.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return create_connection_body
 
     @property

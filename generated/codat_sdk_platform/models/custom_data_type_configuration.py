@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from codat_sdk import decode_with_gc_paused
 
 from ..types import UNSET, Unset
 
@@ -15,6 +17,16 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="CustomDataTypeConfiguration")
 
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "dataSource",
+        "requiredData",
+        "keyBy",
+        "sourceModifiedDate",
+    }
+)
+
 
 @_attrs_define
 class CustomDataTypeConfiguration:
@@ -22,19 +34,19 @@ class CustomDataTypeConfiguration:
 
     Example:
         {'dataSource': "api/purchaseOrders?$filter=currencyCode eq 'NOK'", 'requiredData': {'currencyCode':
-            '$[*].currencyCode', 'id': '$[*].id', 'number': '$[*].number', 'orderDate': '$[*].orderDate',
-            'totalAmountExcludingTax': '$[*].totalAmountExcludingTax', 'totalTaxAmount': '$[*].totalTaxAmount',
-            'vendorName': '$[*].number'}, 'keyBy': ['$[*].id'], 'sourceModifiedDate': ['$[*].lastModifiedDateTime']}
+                '$[*].currencyCode', 'id': '$[*].id', 'number': '$[*].number', 'orderDate': '$[*].orderDate',
+                'totalAmountExcludingTax': '$[*].totalAmountExcludingTax', 'totalTaxAmount': '$[*].totalTaxAmount',
+                'vendorName': '$[*].number'}, 'keyBy': ['$[*].id'], 'sourceModifiedDate': ['$[*].lastModifiedDateTime']}
 
     Attributes:
         data_source (str | Unset): Underlying endpoint of the source platform that will serve as a data source for the
-            custom data type. This value is not validated by Codat.
+                custom data type. This value is not validated by Codat.
         required_data (CustomDataTypeConfigurationRequiredData | Unset): Properties required to be fetched from the
-            underlying platform for the custom data type that is being configured. This value is not validated by Codat.
+                underlying platform for the custom data type that is being configured. This value is not validated by Codat.
         key_by (list[str] | Unset): An array of properties from the source system that can be used to uniquely identify
-            the records returned for the custom data type. This value is not validated by Codat.
+                the records returned for the custom data type. This value is not validated by Codat.
         source_modified_date (list[str] | None | Unset): Property in the source platform nominated by the client that
-            defines the date when a record was last modified there. This value is not validated by Codat.
+                defines the date when a record was last modified there. This value is not validated by Codat.
     """
 
     data_source: str | Unset = UNSET
@@ -44,6 +56,9 @@ class CustomDataTypeConfiguration:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
+
         data_source = self.data_source
 
         required_data: dict[str, Any] | Unset = UNSET
@@ -65,7 +80,6 @@ class CustomDataTypeConfiguration:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if data_source is not UNSET:
             field_dict["dataSource"] = data_source
         if required_data is not UNSET:
@@ -74,50 +88,38 @@ class CustomDataTypeConfiguration:
             field_dict["keyBy"] = key_by
         if source_modified_date is not UNSET:
             field_dict["sourceModifiedDate"] = source_modified_date
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.custom_data_type_configuration_required_data import CustomDataTypeConfigurationRequiredData
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        d = dict(src_dict)
-        data_source = d.pop("dataSource", UNSET)
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
-        _required_data = d.pop("requiredData", UNSET)
-        required_data: CustomDataTypeConfigurationRequiredData | Unset
-        if isinstance(_required_data, Unset):
-            required_data = UNSET
-        else:
-            required_data = CustomDataTypeConfigurationRequiredData.from_dict(_required_data)
+        src_get = src_dict.get
+        custom_data_type_configuration = cls.__new__(cls)
+        custom_data_type_configuration.data_source = src_get("dataSource", UNSET)
 
-        key_by = cast(list[str], d.pop("keyBy", UNSET))
-
-        def _parse_source_modified_date(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                source_modified_date_type_0 = cast(list[str], data)
-
-                return source_modified_date_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[str] | None | Unset, data)
-
-        source_modified_date = _parse_source_modified_date(d.pop("sourceModifiedDate", UNSET))
-
-        custom_data_type_configuration = cls(
-            data_source=data_source,
-            required_data=required_data,
-            key_by=key_by,
-            source_modified_date=source_modified_date,
+        _required_data = src_get("requiredData", UNSET)
+        custom_data_type_configuration.required_data = (
+            UNSET if _required_data is UNSET else CustomDataTypeConfigurationRequiredData._from_dict(_required_data)
         )
 
-        custom_data_type_configuration.additional_properties = d
+        custom_data_type_configuration.key_by = src_get("keyBy", UNSET)
+
+        custom_data_type_configuration.source_modified_date = src_get("sourceModifiedDate", UNSET)
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            custom_data_type_configuration.additional_properties = {}
+        else:
+            custom_data_type_configuration.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return custom_data_type_configuration
 
     @property
@@ -135,3 +137,14 @@ class CustomDataTypeConfiguration:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global _NESTED_UNBOUND, CustomDataTypeConfigurationRequiredData
+    from ..models.custom_data_type_configuration_required_data import CustomDataTypeConfigurationRequiredData
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

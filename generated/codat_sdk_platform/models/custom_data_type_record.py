@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -16,6 +18,15 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="CustomDataTypeRecord")
 
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "id",
+        "content",
+        "modifiedDate",
+    }
+)
+
 
 @_attrs_define
 class CustomDataTypeRecord:
@@ -23,7 +34,7 @@ class CustomDataTypeRecord:
     Attributes:
         id (str | Unset): Unique identifier of the record.
         content (CustomDataTypeRecordContent | Unset): Values from the source system for the properties defined in the
-            custom data type configuration.
+                custom data type configuration.
         modified_date (CustomDataTypeRecordModifiedDate | Unset):
     """
 
@@ -33,6 +44,9 @@ class CustomDataTypeRecord:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
+
         id = self.id
 
         content: dict[str, Any] | Unset = UNSET
@@ -45,45 +59,45 @@ class CustomDataTypeRecord:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if id is not UNSET:
             field_dict["id"] = id
         if content is not UNSET:
             field_dict["content"] = content
         if modified_date is not UNSET:
             field_dict["modifiedDate"] = modified_date
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.custom_data_type_record_content import CustomDataTypeRecordContent
-        from ..models.custom_data_type_record_modified_date import CustomDataTypeRecordModifiedDate
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
-        _content = d.pop("content", UNSET)
-        content: CustomDataTypeRecordContent | Unset
-        if isinstance(_content, Unset):
-            content = UNSET
-        else:
-            content = CustomDataTypeRecordContent.from_dict(_content)
+        src_get = src_dict.get
+        custom_data_type_record = cls.__new__(cls)
+        custom_data_type_record.id = src_get("id", UNSET)
 
-        _modified_date = d.pop("modifiedDate", UNSET)
-        modified_date: CustomDataTypeRecordModifiedDate | Unset
-        if isinstance(_modified_date, Unset):
-            modified_date = UNSET
-        else:
-            modified_date = CustomDataTypeRecordModifiedDate.from_dict(_modified_date)
-
-        custom_data_type_record = cls(
-            id=id,
-            content=content,
-            modified_date=modified_date,
+        _content = src_get("content", UNSET)
+        custom_data_type_record.content = (
+            UNSET if _content is UNSET else CustomDataTypeRecordContent._from_dict(_content)
         )
 
-        custom_data_type_record.additional_properties = d
+        _modified_date = src_get("modifiedDate", UNSET)
+        custom_data_type_record.modified_date = (
+            UNSET if _modified_date is UNSET else CustomDataTypeRecordModifiedDate._from_dict(_modified_date)
+        )
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            custom_data_type_record.additional_properties = {}
+        else:
+            custom_data_type_record.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return custom_data_type_record
 
     @property
@@ -101,3 +115,15 @@ class CustomDataTypeRecord:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global _NESTED_UNBOUND, CustomDataTypeRecordContent, CustomDataTypeRecordModifiedDate
+    from ..models.custom_data_type_record_content import CustomDataTypeRecordContent
+    from ..models.custom_data_type_record_modified_date import CustomDataTypeRecordModifiedDate
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

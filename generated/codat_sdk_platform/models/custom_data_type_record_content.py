@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 if TYPE_CHECKING:
     from ..models.custom_data_type_record_content_additional_property import (
         CustomDataTypeRecordContentAdditionalProperty,
@@ -14,6 +16,9 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="CustomDataTypeRecordContent")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset()
 
 
 @_attrs_define
@@ -25,29 +30,30 @@ class CustomDataTypeRecordContent:
     )
 
     def to_dict(self) -> dict[str, Any]:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
         field_dict: dict[str, Any] = {}
         for prop_name, prop in self.additional_properties.items():
             field_dict[prop_name] = prop.to_dict()
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.custom_data_type_record_content_additional_property import (
-            CustomDataTypeRecordContentAdditionalProperty,
-        )
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        d = dict(src_dict)
-        custom_data_type_record_content = cls()
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
-        additional_properties = {}
-        for prop_name, prop_dict in d.items():
-            additional_property = CustomDataTypeRecordContentAdditionalProperty.from_dict(prop_dict)
-
-            additional_properties[prop_name] = additional_property
-
-        custom_data_type_record_content.additional_properties = additional_properties
+        custom_data_type_record_content = cls.__new__(cls)
+        custom_data_type_record_content.additional_properties = {
+            key: CustomDataTypeRecordContentAdditionalProperty._from_dict(value)
+            for key, value in src_dict.items()
+            if key not in _PROPERTY_NAMES
+        }
         return custom_data_type_record_content
 
     @property
@@ -65,3 +71,16 @@ class CustomDataTypeRecordContent:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global _NESTED_UNBOUND, CustomDataTypeRecordContentAdditionalProperty
+    from ..models.custom_data_type_record_content_additional_property import (
+        CustomDataTypeRecordContentAdditionalProperty,
+    )
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -14,6 +16,16 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="CustomDataTypeRecords")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "results",
+        "pageNumber",
+        "pageSize",
+        "totalResults",
+    }
+)
 
 
 @_attrs_define
@@ -34,6 +46,9 @@ class CustomDataTypeRecords:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
+
         results: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.results, Unset):
             results = []
@@ -49,7 +64,6 @@ class CustomDataTypeRecords:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if results is not UNSET:
             field_dict["results"] = results
         if page_number is not UNSET:
@@ -58,37 +72,38 @@ class CustomDataTypeRecords:
             field_dict["pageSize"] = page_size
         if total_results is not UNSET:
             field_dict["totalResults"] = total_results
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.custom_data_type_record import CustomDataTypeRecord
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        d = dict(src_dict)
-        _results = d.pop("results", UNSET)
-        results: list[CustomDataTypeRecord] | Unset = UNSET
-        if _results is not UNSET:
-            results = []
-            for results_item_data in _results:
-                results_item = CustomDataTypeRecord.from_dict(results_item_data)
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
-                results.append(results_item)
-
-        page_number = d.pop("pageNumber", UNSET)
-
-        page_size = d.pop("pageSize", UNSET)
-
-        total_results = d.pop("totalResults", UNSET)
-
-        custom_data_type_records = cls(
-            results=results,
-            page_number=page_number,
-            page_size=page_size,
-            total_results=total_results,
+        src_get = src_dict.get
+        custom_data_type_records = cls.__new__(cls)
+        _results = src_get("results", UNSET)
+        custom_data_type_records.results = (
+            UNSET if _results is UNSET else [CustomDataTypeRecord._from_dict(item0) for item0 in _results]
         )
 
-        custom_data_type_records.additional_properties = d
+        custom_data_type_records.page_number = src_get("pageNumber", UNSET)
+
+        custom_data_type_records.page_size = src_get("pageSize", UNSET)
+
+        custom_data_type_records.total_results = src_get("totalResults", UNSET)
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            custom_data_type_records.additional_properties = {}
+        else:
+            custom_data_type_records.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return custom_data_type_records
 
     @property
@@ -106,3 +121,14 @@ class CustomDataTypeRecords:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global _NESTED_UNBOUND, CustomDataTypeRecord
+    from ..models.custom_data_type_record import CustomDataTypeRecord
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

@@ -7,10 +7,30 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 from ..models.data_connection_error_error_status import DataConnectionErrorErrorStatus
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DataConnectionError")
+
+# Known members by value: one dict lookup instead of Enum's call machinery (unknown values still go
+# through the class, which makes them open-enum members).
+_DATA_CONNECTION_ERROR_ERROR_STATUS_BY_VALUE = cast(
+    "dict[Any, DataConnectionErrorErrorStatus]", DataConnectionErrorErrorStatus._value2member_map_
+)
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "statusCode",
+        "statusText",
+        "errorMessage",
+        "erroredOnUtc",
+        "status",
+        "resolvedOnUtc",
+    }
+)
 
 
 @_attrs_define
@@ -19,33 +39,33 @@ class DataConnectionError:
     Attributes:
         status_code (str | Unset): The HTTP status code returned by the source platform when the error occurred.
         status_text (str | Unset): A non-numeric status code/text returned by the source platform when the error
-            occurred.
+                occurred.
         error_message (str | Unset): A message about a error returned by Codat.
         errored_on_utc (str | Unset): In Codat's data model, dates and times are represented using the <a
-            class="external" href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601 standard</a>. Date and
-            time fields are formatted as strings; for example:
+                class="external" href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601 standard</a>. Date and
+                time fields are formatted as strings; for example:
 
-            ```
-            2020-10-08T22:40:50Z
-            2021-01-01T00:00:00
-            ```
+                ```
+                2020-10-08T22:40:50Z
+                2021-01-01T00:00:00
+                ```
 
 
 
-            When syncing data that contains `DateTime` fields from Codat, make sure you support the following cases when
-            reading time information:
+                When syncing data that contains `DateTime` fields from Codat, make sure you support the following cases when
+                reading time information:
 
-            - Coordinated Universal Time (UTC): `2021-11-15T06:00:00Z`
-            - Unqualified local time: `2021-11-15T01:00:00`
-            - UTC time offsets: `2021-11-15T01:00:00-05:00`
+                - Coordinated Universal Time (UTC): `2021-11-15T06:00:00Z`
+                - Unqualified local time: `2021-11-15T01:00:00`
+                - UTC time offsets: `2021-11-15T01:00:00-05:00`
 
-            > Time zones
-            >
-            > Not all dates from Codat will contain information about time zones.
-            > Where it is not available from the underlying platform, Codat will return these as times local to the business
-            whose data has been synced. Example: 2022-10-23T00:00:00Z.
+                > Time zones
+                >
+                > Not all dates from Codat will contain information about time zones.
+                > Where it is not available from the underlying platform, Codat will return these as times local to the business
+                whose data has been synced. Example: 2022-10-23T00:00:00Z.
         status (DataConnectionErrorErrorStatus | None | Unset): The current status of a transient error. Null statuses
-            indicate that the error is not transient.
+                indicate that the error is not transient.
         resolved_on_utc (None | str | Unset): The datetime in Utc that the error was resolved.
     """
 
@@ -58,6 +78,7 @@ class DataConnectionError:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+
         status_code = self.status_code
 
         status_text = self.status_text
@@ -82,7 +103,6 @@ class DataConnectionError:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if status_code is not UNSET:
             field_dict["statusCode"] = status_code
         if status_text is not UNSET:
@@ -95,56 +115,44 @@ class DataConnectionError:
             field_dict["status"] = status
         if resolved_on_utc is not UNSET:
             field_dict["resolvedOnUtc"] = resolved_on_utc
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        status_code = d.pop("statusCode", UNSET)
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        status_text = d.pop("statusText", UNSET)
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        error_message = d.pop("errorMessage", UNSET)
+        src_get = src_dict.get
+        data_connection_error = cls.__new__(cls)
+        data_connection_error.status_code = src_get("statusCode", UNSET)
 
-        errored_on_utc = d.pop("erroredOnUtc", UNSET)
+        data_connection_error.status_text = src_get("statusText", UNSET)
 
-        def _parse_status(data: object) -> DataConnectionErrorErrorStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                status_type_1 = DataConnectionErrorErrorStatus(data)
+        data_connection_error.error_message = src_get("errorMessage", UNSET)
 
-                return status_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataConnectionErrorErrorStatus | None | Unset, data)
+        data_connection_error.errored_on_utc = src_get("erroredOnUtc", UNSET)
 
-        status = _parse_status(d.pop("status", UNSET))
-
-        def _parse_resolved_on_utc(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        resolved_on_utc = _parse_resolved_on_utc(d.pop("resolvedOnUtc", UNSET))
-
-        data_connection_error = cls(
-            status_code=status_code,
-            status_text=status_text,
-            error_message=error_message,
-            errored_on_utc=errored_on_utc,
-            status=status,
-            resolved_on_utc=resolved_on_utc,
+        _status = src_get("status", UNSET)
+        data_connection_error.status = (
+            UNSET
+            if _status is UNSET
+            else None
+            if _status is None
+            else (_DATA_CONNECTION_ERROR_ERROR_STATUS_BY_VALUE.get(_status) or DataConnectionErrorErrorStatus(_status))
         )
 
-        data_connection_error.additional_properties = d
+        data_connection_error.resolved_on_utc = src_get("resolvedOnUtc", UNSET)
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            data_connection_error.additional_properties = {}
+        else:
+            data_connection_error.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return data_connection_error
 
     @property

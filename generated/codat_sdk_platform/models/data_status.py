@@ -2,17 +2,35 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from codat_sdk import decode_with_gc_paused, parse_uuid
 
 from ..models.data_type import DataType
 from ..models.dataset_status import DatasetStatus
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DataStatus")
+
+# Known members by value: one dict lookup instead of Enum's call machinery (unknown values still go
+# through the class, which makes them open-enum members).
+_DATA_TYPE_BY_VALUE = cast("dict[Any, DataType]", DataType._value2member_map_)
+_DATASET_STATUS_BY_VALUE = cast("dict[Any, DatasetStatus]", DatasetStatus._value2member_map_)
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "dataType",
+        "currentStatus",
+        "lastSuccessfulSync",
+        "latestSyncId",
+        "latestSuccessfulSyncId",
+    }
+)
 
 
 @_attrs_define
@@ -21,39 +39,39 @@ class DataStatus:
 
     Example:
         {'dataType': 'string', 'lastSuccessfulSync': '2022-01-01T13:00:00.000Z', 'currentStatus': 'string',
-            'latestSyncId': 'ad474a37-2003-478e-baee-9af9f1ec2fe3', 'latestSuccessfulSyncId':
-            '8220fc90-55b6-47bc-9417-48ac6ea93101'}
+                'latestSyncId': 'ad474a37-2003-478e-baee-9af9f1ec2fe3', 'latestSuccessfulSyncId':
+                '8220fc90-55b6-47bc-9417-48ac6ea93101'}
 
     Attributes:
         data_type (DataType): Available data types Example: invoices.
         current_status (DatasetStatus): The current status of the dataset.
         last_successful_sync (str | Unset): In Codat's data model, dates and times are represented using the <a
-            class="external" href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601 standard</a>. Date and
-            time fields are formatted as strings; for example:
+                class="external" href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601 standard</a>. Date and
+                time fields are formatted as strings; for example:
 
-            ```
-            2020-10-08T22:40:50Z
-            2021-01-01T00:00:00
-            ```
+                ```
+                2020-10-08T22:40:50Z
+                2021-01-01T00:00:00
+                ```
 
 
 
-            When syncing data that contains `DateTime` fields from Codat, make sure you support the following cases when
-            reading time information:
+                When syncing data that contains `DateTime` fields from Codat, make sure you support the following cases when
+                reading time information:
 
-            - Coordinated Universal Time (UTC): `2021-11-15T06:00:00Z`
-            - Unqualified local time: `2021-11-15T01:00:00`
-            - UTC time offsets: `2021-11-15T01:00:00-05:00`
+                - Coordinated Universal Time (UTC): `2021-11-15T06:00:00Z`
+                - Unqualified local time: `2021-11-15T01:00:00`
+                - UTC time offsets: `2021-11-15T01:00:00-05:00`
 
-            > Time zones
-            >
-            > Not all dates from Codat will contain information about time zones.
-            > Where it is not available from the underlying platform, Codat will return these as times local to the business
-            whose data has been synced. Example: 2022-10-23T00:00:00Z.
+                > Time zones
+                >
+                > Not all dates from Codat will contain information about time zones.
+                > Where it is not available from the underlying platform, Codat will return these as times local to the business
+                whose data has been synced. Example: 2022-10-23T00:00:00Z.
         latest_sync_id (UUID | Unset): Unique identifier for most recent sync of data type. Example:
-            ad474a37-2003-478e-baee-9af9f1ec2fe3.
+                ad474a37-2003-478e-baee-9af9f1ec2fe3.
         latest_successful_sync_id (UUID | Unset): Unique identifier for the most recent successful sync of data type.
-            Example: 8220fc90-55b6-47bc-9417-48ac6ea93101.
+                Example: 8220fc90-55b6-47bc-9417-48ac6ea93101.
     """
 
     data_type: DataType
@@ -64,6 +82,7 @@ class DataStatus:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+
         data_type = self.data_type.value
 
         current_status = self.current_status.value
@@ -80,53 +99,49 @@ class DataStatus:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "dataType": data_type,
-                "currentStatus": current_status,
-            }
-        )
+        field_dict["dataType"] = data_type
+        field_dict["currentStatus"] = current_status
         if last_successful_sync is not UNSET:
             field_dict["lastSuccessfulSync"] = last_successful_sync
         if latest_sync_id is not UNSET:
             field_dict["latestSyncId"] = latest_sync_id
         if latest_successful_sync_id is not UNSET:
             field_dict["latestSuccessfulSyncId"] = latest_successful_sync_id
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        data_type = DataType(d.pop("dataType"))
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        current_status = DatasetStatus(d.pop("currentStatus"))
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        last_successful_sync = d.pop("lastSuccessfulSync", UNSET)
+        src_get = src_dict.get
+        data_status = cls.__new__(cls)
+        data_status.data_type = _DATA_TYPE_BY_VALUE.get(src_dict["dataType"]) or DataType(src_dict["dataType"])
 
-        _latest_sync_id = d.pop("latestSyncId", UNSET)
-        latest_sync_id: UUID | Unset
-        if isinstance(_latest_sync_id, Unset):
-            latest_sync_id = UNSET
-        else:
-            latest_sync_id = UUID(_latest_sync_id)
-
-        _latest_successful_sync_id = d.pop("latestSuccessfulSyncId", UNSET)
-        latest_successful_sync_id: UUID | Unset
-        if isinstance(_latest_successful_sync_id, Unset):
-            latest_successful_sync_id = UNSET
-        else:
-            latest_successful_sync_id = UUID(_latest_successful_sync_id)
-
-        data_status = cls(
-            data_type=data_type,
-            current_status=current_status,
-            last_successful_sync=last_successful_sync,
-            latest_sync_id=latest_sync_id,
-            latest_successful_sync_id=latest_successful_sync_id,
+        data_status.current_status = _DATASET_STATUS_BY_VALUE.get(src_dict["currentStatus"]) or DatasetStatus(
+            src_dict["currentStatus"]
         )
 
-        data_status.additional_properties = d
+        data_status.last_successful_sync = src_get("lastSuccessfulSync", UNSET)
+
+        _latest_sync_id = src_get("latestSyncId", UNSET)
+        data_status.latest_sync_id = UNSET if _latest_sync_id is UNSET else parse_uuid(_latest_sync_id)
+
+        _latest_successful_sync_id = src_get("latestSuccessfulSyncId", UNSET)
+        data_status.latest_successful_sync_id = (
+            UNSET if _latest_successful_sync_id is UNSET else parse_uuid(_latest_successful_sync_id)
+        )
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            data_status.additional_properties = {}
+        else:
+            data_status.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return data_status
 
     @property

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from codat_sdk import decode_with_gc_paused
 
 from ..types import UNSET, Unset
 
@@ -14,6 +16,55 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="DataStatuses")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "accountTransactions",
+        "balanceSheet",
+        "bankAccounts",
+        "bankTransactions",
+        "billCreditNotes",
+        "billPayments",
+        "bills",
+        "cashFlowStatement",
+        "chartOfAccounts",
+        "company",
+        "creditNotes",
+        "customers",
+        "directCosts",
+        "directIncomes",
+        "invoices",
+        "itemReceipts",
+        "items",
+        "journalEntries",
+        "journals",
+        "paymentMethods",
+        "payments",
+        "profitAndLoss",
+        "purchaseOrders",
+        "salesOrders",
+        "suppliers",
+        "taxRates",
+        "trackingCategories",
+        "transfers",
+        "banking-accountBalances",
+        "banking-accounts",
+        "banking-transactionCategories",
+        "banking-transactions",
+        "commerce-companyInfo",
+        "commerce-customers",
+        "commerce-disputes",
+        "commerce-locations",
+        "commerce-orders",
+        "commerce-paymentMethods",
+        "commerce-payments",
+        "commerce-productCategories",
+        "commerce-products",
+        "commerce-taxComponents",
+        "commerce-transactions",
+    }
+)
 
 
 @_attrs_define
@@ -111,7 +162,8 @@ class DataStatuses:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.data_status import DataStatus
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
         account_transactions: dict[str, Any] | None | Unset
         if isinstance(self.account_transactions, Unset):
@@ -459,7 +511,6 @@ class DataStatuses:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if account_transactions is not UNSET:
             field_dict["accountTransactions"] = account_transactions
         if balance_sheet is not UNSET:
@@ -546,795 +597,358 @@ class DataStatuses:
             field_dict["commerce-taxComponents"] = commerce_tax_components
         if commerce_transactions is not UNSET:
             field_dict["commerce-transactions"] = commerce_transactions
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.data_status import DataStatus
-
-        d = dict(src_dict)
-
-        def _parse_account_transactions(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                account_transactions_type_0 = DataStatus.from_dict(data)
-
-                return account_transactions_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        account_transactions = _parse_account_transactions(d.pop("accountTransactions", UNSET))
-
-        def _parse_balance_sheet(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                balance_sheet_type_0 = DataStatus.from_dict(data)
-
-                return balance_sheet_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        balance_sheet = _parse_balance_sheet(d.pop("balanceSheet", UNSET))
-
-        def _parse_bank_accounts(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                bank_accounts_type_0 = DataStatus.from_dict(data)
-
-                return bank_accounts_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        bank_accounts = _parse_bank_accounts(d.pop("bankAccounts", UNSET))
-
-        def _parse_bank_transactions(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                bank_transactions_type_0 = DataStatus.from_dict(data)
-
-                return bank_transactions_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        bank_transactions = _parse_bank_transactions(d.pop("bankTransactions", UNSET))
-
-        def _parse_bill_credit_notes(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                bill_credit_notes_type_0 = DataStatus.from_dict(data)
-
-                return bill_credit_notes_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        bill_credit_notes = _parse_bill_credit_notes(d.pop("billCreditNotes", UNSET))
-
-        def _parse_bill_payments(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                bill_payments_type_0 = DataStatus.from_dict(data)
-
-                return bill_payments_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        bill_payments = _parse_bill_payments(d.pop("billPayments", UNSET))
-
-        def _parse_bills(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                bills_type_0 = DataStatus.from_dict(data)
-
-                return bills_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        bills = _parse_bills(d.pop("bills", UNSET))
-
-        def _parse_cash_flow_statement(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                cash_flow_statement_type_0 = DataStatus.from_dict(data)
-
-                return cash_flow_statement_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        cash_flow_statement = _parse_cash_flow_statement(d.pop("cashFlowStatement", UNSET))
-
-        def _parse_chart_of_accounts(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                chart_of_accounts_type_0 = DataStatus.from_dict(data)
-
-                return chart_of_accounts_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        chart_of_accounts = _parse_chart_of_accounts(d.pop("chartOfAccounts", UNSET))
-
-        def _parse_company(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                company_type_0 = DataStatus.from_dict(data)
-
-                return company_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        company = _parse_company(d.pop("company", UNSET))
-
-        def _parse_credit_notes(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                credit_notes_type_0 = DataStatus.from_dict(data)
-
-                return credit_notes_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        credit_notes = _parse_credit_notes(d.pop("creditNotes", UNSET))
-
-        def _parse_customers(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                customers_type_0 = DataStatus.from_dict(data)
-
-                return customers_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        customers = _parse_customers(d.pop("customers", UNSET))
-
-        def _parse_direct_costs(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                direct_costs_type_0 = DataStatus.from_dict(data)
-
-                return direct_costs_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        direct_costs = _parse_direct_costs(d.pop("directCosts", UNSET))
-
-        def _parse_direct_incomes(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                direct_incomes_type_0 = DataStatus.from_dict(data)
-
-                return direct_incomes_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        direct_incomes = _parse_direct_incomes(d.pop("directIncomes", UNSET))
-
-        def _parse_invoices(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                invoices_type_0 = DataStatus.from_dict(data)
-
-                return invoices_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        invoices = _parse_invoices(d.pop("invoices", UNSET))
-
-        def _parse_item_receipts(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                item_receipts_type_0 = DataStatus.from_dict(data)
-
-                return item_receipts_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        item_receipts = _parse_item_receipts(d.pop("itemReceipts", UNSET))
-
-        def _parse_items(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                items_type_0 = DataStatus.from_dict(data)
-
-                return items_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        items = _parse_items(d.pop("items", UNSET))
-
-        def _parse_journal_entries(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                journal_entries_type_0 = DataStatus.from_dict(data)
-
-                return journal_entries_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        journal_entries = _parse_journal_entries(d.pop("journalEntries", UNSET))
-
-        def _parse_journals(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                journals_type_0 = DataStatus.from_dict(data)
-
-                return journals_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        journals = _parse_journals(d.pop("journals", UNSET))
-
-        def _parse_payment_methods(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                payment_methods_type_0 = DataStatus.from_dict(data)
-
-                return payment_methods_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        payment_methods = _parse_payment_methods(d.pop("paymentMethods", UNSET))
-
-        def _parse_payments(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                payments_type_0 = DataStatus.from_dict(data)
-
-                return payments_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        payments = _parse_payments(d.pop("payments", UNSET))
-
-        def _parse_profit_and_loss(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                profit_and_loss_type_0 = DataStatus.from_dict(data)
-
-                return profit_and_loss_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        profit_and_loss = _parse_profit_and_loss(d.pop("profitAndLoss", UNSET))
-
-        def _parse_purchase_orders(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                purchase_orders_type_0 = DataStatus.from_dict(data)
-
-                return purchase_orders_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        purchase_orders = _parse_purchase_orders(d.pop("purchaseOrders", UNSET))
-
-        def _parse_sales_orders(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                sales_orders_type_0 = DataStatus.from_dict(data)
-
-                return sales_orders_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        sales_orders = _parse_sales_orders(d.pop("salesOrders", UNSET))
-
-        def _parse_suppliers(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                suppliers_type_0 = DataStatus.from_dict(data)
-
-                return suppliers_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        suppliers = _parse_suppliers(d.pop("suppliers", UNSET))
-
-        def _parse_tax_rates(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                tax_rates_type_0 = DataStatus.from_dict(data)
-
-                return tax_rates_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        tax_rates = _parse_tax_rates(d.pop("taxRates", UNSET))
-
-        def _parse_tracking_categories(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                tracking_categories_type_0 = DataStatus.from_dict(data)
-
-                return tracking_categories_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        tracking_categories = _parse_tracking_categories(d.pop("trackingCategories", UNSET))
-
-        def _parse_transfers(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                transfers_type_0 = DataStatus.from_dict(data)
-
-                return transfers_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        transfers = _parse_transfers(d.pop("transfers", UNSET))
-
-        def _parse_banking_account_balances(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                banking_account_balances_type_0 = DataStatus.from_dict(data)
-
-                return banking_account_balances_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        banking_account_balances = _parse_banking_account_balances(d.pop("banking-accountBalances", UNSET))
-
-        def _parse_banking_accounts(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                banking_accounts_type_0 = DataStatus.from_dict(data)
-
-                return banking_accounts_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        banking_accounts = _parse_banking_accounts(d.pop("banking-accounts", UNSET))
-
-        def _parse_banking_transaction_categories(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                banking_transaction_categories_type_0 = DataStatus.from_dict(data)
-
-                return banking_transaction_categories_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        banking_transaction_categories = _parse_banking_transaction_categories(
-            d.pop("banking-transactionCategories", UNSET)
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
+
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
+
+        src_get = src_dict.get
+        data_statuses = cls.__new__(cls)
+        _account_transactions = src_get("accountTransactions", UNSET)
+        data_statuses.account_transactions = (
+            UNSET
+            if _account_transactions is UNSET
+            else None
+            if _account_transactions is None
+            else DataStatus._from_dict(_account_transactions)
         )
 
-        def _parse_banking_transactions(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                banking_transactions_type_0 = DataStatus.from_dict(data)
-
-                return banking_transactions_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        banking_transactions = _parse_banking_transactions(d.pop("banking-transactions", UNSET))
-
-        def _parse_commerce_company_info(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                commerce_company_info_type_0 = DataStatus.from_dict(data)
-
-                return commerce_company_info_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        commerce_company_info = _parse_commerce_company_info(d.pop("commerce-companyInfo", UNSET))
-
-        def _parse_commerce_customers(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                commerce_customers_type_0 = DataStatus.from_dict(data)
-
-                return commerce_customers_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        commerce_customers = _parse_commerce_customers(d.pop("commerce-customers", UNSET))
-
-        def _parse_commerce_disputes(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                commerce_disputes_type_0 = DataStatus.from_dict(data)
-
-                return commerce_disputes_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        commerce_disputes = _parse_commerce_disputes(d.pop("commerce-disputes", UNSET))
-
-        def _parse_commerce_locations(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                commerce_locations_type_0 = DataStatus.from_dict(data)
-
-                return commerce_locations_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        commerce_locations = _parse_commerce_locations(d.pop("commerce-locations", UNSET))
-
-        def _parse_commerce_orders(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                commerce_orders_type_0 = DataStatus.from_dict(data)
-
-                return commerce_orders_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        commerce_orders = _parse_commerce_orders(d.pop("commerce-orders", UNSET))
-
-        def _parse_commerce_payment_methods(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                commerce_payment_methods_type_0 = DataStatus.from_dict(data)
-
-                return commerce_payment_methods_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        commerce_payment_methods = _parse_commerce_payment_methods(d.pop("commerce-paymentMethods", UNSET))
-
-        def _parse_commerce_payments(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                commerce_payments_type_0 = DataStatus.from_dict(data)
-
-                return commerce_payments_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        commerce_payments = _parse_commerce_payments(d.pop("commerce-payments", UNSET))
-
-        def _parse_commerce_product_categories(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                commerce_product_categories_type_0 = DataStatus.from_dict(data)
-
-                return commerce_product_categories_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        commerce_product_categories = _parse_commerce_product_categories(d.pop("commerce-productCategories", UNSET))
-
-        def _parse_commerce_products(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                commerce_products_type_0 = DataStatus.from_dict(data)
-
-                return commerce_products_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        commerce_products = _parse_commerce_products(d.pop("commerce-products", UNSET))
-
-        def _parse_commerce_tax_components(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                commerce_tax_components_type_0 = DataStatus.from_dict(data)
-
-                return commerce_tax_components_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        commerce_tax_components = _parse_commerce_tax_components(d.pop("commerce-taxComponents", UNSET))
-
-        def _parse_commerce_transactions(data: object) -> DataStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                commerce_transactions_type_0 = DataStatus.from_dict(data)
-
-                return commerce_transactions_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataStatus | None | Unset, data)
-
-        commerce_transactions = _parse_commerce_transactions(d.pop("commerce-transactions", UNSET))
-
-        data_statuses = cls(
-            account_transactions=account_transactions,
-            balance_sheet=balance_sheet,
-            bank_accounts=bank_accounts,
-            bank_transactions=bank_transactions,
-            bill_credit_notes=bill_credit_notes,
-            bill_payments=bill_payments,
-            bills=bills,
-            cash_flow_statement=cash_flow_statement,
-            chart_of_accounts=chart_of_accounts,
-            company=company,
-            credit_notes=credit_notes,
-            customers=customers,
-            direct_costs=direct_costs,
-            direct_incomes=direct_incomes,
-            invoices=invoices,
-            item_receipts=item_receipts,
-            items=items,
-            journal_entries=journal_entries,
-            journals=journals,
-            payment_methods=payment_methods,
-            payments=payments,
-            profit_and_loss=profit_and_loss,
-            purchase_orders=purchase_orders,
-            sales_orders=sales_orders,
-            suppliers=suppliers,
-            tax_rates=tax_rates,
-            tracking_categories=tracking_categories,
-            transfers=transfers,
-            banking_account_balances=banking_account_balances,
-            banking_accounts=banking_accounts,
-            banking_transaction_categories=banking_transaction_categories,
-            banking_transactions=banking_transactions,
-            commerce_company_info=commerce_company_info,
-            commerce_customers=commerce_customers,
-            commerce_disputes=commerce_disputes,
-            commerce_locations=commerce_locations,
-            commerce_orders=commerce_orders,
-            commerce_payment_methods=commerce_payment_methods,
-            commerce_payments=commerce_payments,
-            commerce_product_categories=commerce_product_categories,
-            commerce_products=commerce_products,
-            commerce_tax_components=commerce_tax_components,
-            commerce_transactions=commerce_transactions,
+        _balance_sheet = src_get("balanceSheet", UNSET)
+        data_statuses.balance_sheet = (
+            UNSET
+            if _balance_sheet is UNSET
+            else None
+            if _balance_sheet is None
+            else DataStatus._from_dict(_balance_sheet)
         )
 
-        data_statuses.additional_properties = d
+        _bank_accounts = src_get("bankAccounts", UNSET)
+        data_statuses.bank_accounts = (
+            UNSET
+            if _bank_accounts is UNSET
+            else None
+            if _bank_accounts is None
+            else DataStatus._from_dict(_bank_accounts)
+        )
+
+        _bank_transactions = src_get("bankTransactions", UNSET)
+        data_statuses.bank_transactions = (
+            UNSET
+            if _bank_transactions is UNSET
+            else None
+            if _bank_transactions is None
+            else DataStatus._from_dict(_bank_transactions)
+        )
+
+        _bill_credit_notes = src_get("billCreditNotes", UNSET)
+        data_statuses.bill_credit_notes = (
+            UNSET
+            if _bill_credit_notes is UNSET
+            else None
+            if _bill_credit_notes is None
+            else DataStatus._from_dict(_bill_credit_notes)
+        )
+
+        _bill_payments = src_get("billPayments", UNSET)
+        data_statuses.bill_payments = (
+            UNSET
+            if _bill_payments is UNSET
+            else None
+            if _bill_payments is None
+            else DataStatus._from_dict(_bill_payments)
+        )
+
+        _bills = src_get("bills", UNSET)
+        data_statuses.bills = UNSET if _bills is UNSET else None if _bills is None else DataStatus._from_dict(_bills)
+
+        _cash_flow_statement = src_get("cashFlowStatement", UNSET)
+        data_statuses.cash_flow_statement = (
+            UNSET
+            if _cash_flow_statement is UNSET
+            else None
+            if _cash_flow_statement is None
+            else DataStatus._from_dict(_cash_flow_statement)
+        )
+
+        _chart_of_accounts = src_get("chartOfAccounts", UNSET)
+        data_statuses.chart_of_accounts = (
+            UNSET
+            if _chart_of_accounts is UNSET
+            else None
+            if _chart_of_accounts is None
+            else DataStatus._from_dict(_chart_of_accounts)
+        )
+
+        _company = src_get("company", UNSET)
+        data_statuses.company = (
+            UNSET if _company is UNSET else None if _company is None else DataStatus._from_dict(_company)
+        )
+
+        _credit_notes = src_get("creditNotes", UNSET)
+        data_statuses.credit_notes = (
+            UNSET if _credit_notes is UNSET else None if _credit_notes is None else DataStatus._from_dict(_credit_notes)
+        )
+
+        _customers = src_get("customers", UNSET)
+        data_statuses.customers = (
+            UNSET if _customers is UNSET else None if _customers is None else DataStatus._from_dict(_customers)
+        )
+
+        _direct_costs = src_get("directCosts", UNSET)
+        data_statuses.direct_costs = (
+            UNSET if _direct_costs is UNSET else None if _direct_costs is None else DataStatus._from_dict(_direct_costs)
+        )
+
+        _direct_incomes = src_get("directIncomes", UNSET)
+        data_statuses.direct_incomes = (
+            UNSET
+            if _direct_incomes is UNSET
+            else None
+            if _direct_incomes is None
+            else DataStatus._from_dict(_direct_incomes)
+        )
+
+        _invoices = src_get("invoices", UNSET)
+        data_statuses.invoices = (
+            UNSET if _invoices is UNSET else None if _invoices is None else DataStatus._from_dict(_invoices)
+        )
+
+        _item_receipts = src_get("itemReceipts", UNSET)
+        data_statuses.item_receipts = (
+            UNSET
+            if _item_receipts is UNSET
+            else None
+            if _item_receipts is None
+            else DataStatus._from_dict(_item_receipts)
+        )
+
+        _items = src_get("items", UNSET)
+        data_statuses.items = UNSET if _items is UNSET else None if _items is None else DataStatus._from_dict(_items)
+
+        _journal_entries = src_get("journalEntries", UNSET)
+        data_statuses.journal_entries = (
+            UNSET
+            if _journal_entries is UNSET
+            else None
+            if _journal_entries is None
+            else DataStatus._from_dict(_journal_entries)
+        )
+
+        _journals = src_get("journals", UNSET)
+        data_statuses.journals = (
+            UNSET if _journals is UNSET else None if _journals is None else DataStatus._from_dict(_journals)
+        )
+
+        _payment_methods = src_get("paymentMethods", UNSET)
+        data_statuses.payment_methods = (
+            UNSET
+            if _payment_methods is UNSET
+            else None
+            if _payment_methods is None
+            else DataStatus._from_dict(_payment_methods)
+        )
+
+        _payments = src_get("payments", UNSET)
+        data_statuses.payments = (
+            UNSET if _payments is UNSET else None if _payments is None else DataStatus._from_dict(_payments)
+        )
+
+        _profit_and_loss = src_get("profitAndLoss", UNSET)
+        data_statuses.profit_and_loss = (
+            UNSET
+            if _profit_and_loss is UNSET
+            else None
+            if _profit_and_loss is None
+            else DataStatus._from_dict(_profit_and_loss)
+        )
+
+        _purchase_orders = src_get("purchaseOrders", UNSET)
+        data_statuses.purchase_orders = (
+            UNSET
+            if _purchase_orders is UNSET
+            else None
+            if _purchase_orders is None
+            else DataStatus._from_dict(_purchase_orders)
+        )
+
+        _sales_orders = src_get("salesOrders", UNSET)
+        data_statuses.sales_orders = (
+            UNSET if _sales_orders is UNSET else None if _sales_orders is None else DataStatus._from_dict(_sales_orders)
+        )
+
+        _suppliers = src_get("suppliers", UNSET)
+        data_statuses.suppliers = (
+            UNSET if _suppliers is UNSET else None if _suppliers is None else DataStatus._from_dict(_suppliers)
+        )
+
+        _tax_rates = src_get("taxRates", UNSET)
+        data_statuses.tax_rates = (
+            UNSET if _tax_rates is UNSET else None if _tax_rates is None else DataStatus._from_dict(_tax_rates)
+        )
+
+        _tracking_categories = src_get("trackingCategories", UNSET)
+        data_statuses.tracking_categories = (
+            UNSET
+            if _tracking_categories is UNSET
+            else None
+            if _tracking_categories is None
+            else DataStatus._from_dict(_tracking_categories)
+        )
+
+        _transfers = src_get("transfers", UNSET)
+        data_statuses.transfers = (
+            UNSET if _transfers is UNSET else None if _transfers is None else DataStatus._from_dict(_transfers)
+        )
+
+        _banking_account_balances = src_get("banking-accountBalances", UNSET)
+        data_statuses.banking_account_balances = (
+            UNSET
+            if _banking_account_balances is UNSET
+            else None
+            if _banking_account_balances is None
+            else DataStatus._from_dict(_banking_account_balances)
+        )
+
+        _banking_accounts = src_get("banking-accounts", UNSET)
+        data_statuses.banking_accounts = (
+            UNSET
+            if _banking_accounts is UNSET
+            else None
+            if _banking_accounts is None
+            else DataStatus._from_dict(_banking_accounts)
+        )
+
+        _banking_transaction_categories = src_get("banking-transactionCategories", UNSET)
+        data_statuses.banking_transaction_categories = (
+            UNSET
+            if _banking_transaction_categories is UNSET
+            else None
+            if _banking_transaction_categories is None
+            else DataStatus._from_dict(_banking_transaction_categories)
+        )
+
+        _banking_transactions = src_get("banking-transactions", UNSET)
+        data_statuses.banking_transactions = (
+            UNSET
+            if _banking_transactions is UNSET
+            else None
+            if _banking_transactions is None
+            else DataStatus._from_dict(_banking_transactions)
+        )
+
+        _commerce_company_info = src_get("commerce-companyInfo", UNSET)
+        data_statuses.commerce_company_info = (
+            UNSET
+            if _commerce_company_info is UNSET
+            else None
+            if _commerce_company_info is None
+            else DataStatus._from_dict(_commerce_company_info)
+        )
+
+        _commerce_customers = src_get("commerce-customers", UNSET)
+        data_statuses.commerce_customers = (
+            UNSET
+            if _commerce_customers is UNSET
+            else None
+            if _commerce_customers is None
+            else DataStatus._from_dict(_commerce_customers)
+        )
+
+        _commerce_disputes = src_get("commerce-disputes", UNSET)
+        data_statuses.commerce_disputes = (
+            UNSET
+            if _commerce_disputes is UNSET
+            else None
+            if _commerce_disputes is None
+            else DataStatus._from_dict(_commerce_disputes)
+        )
+
+        _commerce_locations = src_get("commerce-locations", UNSET)
+        data_statuses.commerce_locations = (
+            UNSET
+            if _commerce_locations is UNSET
+            else None
+            if _commerce_locations is None
+            else DataStatus._from_dict(_commerce_locations)
+        )
+
+        _commerce_orders = src_get("commerce-orders", UNSET)
+        data_statuses.commerce_orders = (
+            UNSET
+            if _commerce_orders is UNSET
+            else None
+            if _commerce_orders is None
+            else DataStatus._from_dict(_commerce_orders)
+        )
+
+        _commerce_payment_methods = src_get("commerce-paymentMethods", UNSET)
+        data_statuses.commerce_payment_methods = (
+            UNSET
+            if _commerce_payment_methods is UNSET
+            else None
+            if _commerce_payment_methods is None
+            else DataStatus._from_dict(_commerce_payment_methods)
+        )
+
+        _commerce_payments = src_get("commerce-payments", UNSET)
+        data_statuses.commerce_payments = (
+            UNSET
+            if _commerce_payments is UNSET
+            else None
+            if _commerce_payments is None
+            else DataStatus._from_dict(_commerce_payments)
+        )
+
+        _commerce_product_categories = src_get("commerce-productCategories", UNSET)
+        data_statuses.commerce_product_categories = (
+            UNSET
+            if _commerce_product_categories is UNSET
+            else None
+            if _commerce_product_categories is None
+            else DataStatus._from_dict(_commerce_product_categories)
+        )
+
+        _commerce_products = src_get("commerce-products", UNSET)
+        data_statuses.commerce_products = (
+            UNSET
+            if _commerce_products is UNSET
+            else None
+            if _commerce_products is None
+            else DataStatus._from_dict(_commerce_products)
+        )
+
+        _commerce_tax_components = src_get("commerce-taxComponents", UNSET)
+        data_statuses.commerce_tax_components = (
+            UNSET
+            if _commerce_tax_components is UNSET
+            else None
+            if _commerce_tax_components is None
+            else DataStatus._from_dict(_commerce_tax_components)
+        )
+
+        _commerce_transactions = src_get("commerce-transactions", UNSET)
+        data_statuses.commerce_transactions = (
+            UNSET
+            if _commerce_transactions is UNSET
+            else None
+            if _commerce_transactions is None
+            else DataStatus._from_dict(_commerce_transactions)
+        )
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            data_statuses.additional_properties = {}
+        else:
+            data_statuses.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return data_statuses
 
     @property
@@ -1352,3 +966,14 @@ class DataStatuses:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global _NESTED_UNBOUND, DataStatus
+    from ..models.data_status import DataStatus
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from codat_sdk import decode_with_gc_paused
 
 from ..models.data_type import DataType
 from ..types import UNSET, Unset
@@ -15,6 +17,18 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="DataTypeFeature")
+
+# Known members by value: one dict lookup instead of Enum's call machinery (unknown values still go
+# through the class, which makes them open-enum members).
+_DATA_TYPE_BY_VALUE = cast("dict[Any, DataType]", DataType._value2member_map_)
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "supportedFeatures",
+        "dataType",
+    }
+)
 
 
 @_attrs_define
@@ -34,6 +48,9 @@ class DataTypeFeature:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
+
         supported_features = []
         for supported_features_item_data in self.supported_features:
             supported_features_item = supported_features_item_data.to_dict()
@@ -45,41 +62,39 @@ class DataTypeFeature:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "supportedFeatures": supported_features,
-            }
-        )
+        field_dict["supportedFeatures"] = supported_features
         if data_type is not UNSET:
             field_dict["dataType"] = data_type
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.supported_feature import SupportedFeature
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        d = dict(src_dict)
-        supported_features = []
-        _supported_features = d.pop("supportedFeatures")
-        for supported_features_item_data in _supported_features:
-            supported_features_item = SupportedFeature.from_dict(supported_features_item_data)
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
-            supported_features.append(supported_features_item)
+        src_get = src_dict.get
+        data_type_feature = cls.__new__(cls)
+        data_type_feature.supported_features = [
+            SupportedFeature._from_dict(item0) for item0 in src_dict["supportedFeatures"]
+        ]
 
-        _data_type = d.pop("dataType", UNSET)
-        data_type: DataType | Unset
-        if isinstance(_data_type, Unset):
-            data_type = UNSET
-        else:
-            data_type = DataType(_data_type)
-
-        data_type_feature = cls(
-            supported_features=supported_features,
-            data_type=data_type,
+        _data_type = src_get("dataType", UNSET)
+        data_type_feature.data_type = (
+            UNSET if _data_type is UNSET else (_DATA_TYPE_BY_VALUE.get(_data_type) or DataType(_data_type))
         )
 
-        data_type_feature.additional_properties = d
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            data_type_feature.additional_properties = {}
+        else:
+            data_type_feature.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return data_type_feature
 
     @property
@@ -97,3 +112,14 @@ class DataTypeFeature:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global _NESTED_UNBOUND, SupportedFeature
+    from ..models.supported_feature import SupportedFeature
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

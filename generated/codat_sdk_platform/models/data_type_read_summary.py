@@ -8,6 +8,8 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused, parse_uuid
+
 from ..models.data_type import DataType
 from ..models.dataset_status import DatasetStatus
 from ..types import UNSET, Unset
@@ -18,16 +20,32 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="DataTypeReadSummary")
 
+# Known members by value: one dict lookup instead of Enum's call machinery (unknown values still go
+# through the class, which makes them open-enum members).
+_DATA_TYPE_BY_VALUE = cast("dict[Any, DataType]", DataType._value2member_map_)
+_DATASET_STATUS_BY_VALUE = cast("dict[Any, DatasetStatus]", DatasetStatus._value2member_map_)
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "connectionId",
+        "dataType",
+        "recordsModified",
+        "status",
+        "issues",
+    }
+)
+
 
 @_attrs_define
 class DataTypeReadSummary:
     """
     Attributes:
         connection_id (UUID | Unset): Unique identifier for a company's data connection. Example:
-            2e9d2c44-f675-40ba-8049-353bfcb5e171.
+                2e9d2c44-f675-40ba-8049-353bfcb5e171.
         data_type (DataType | Unset): Available data types Example: invoices.
         records_modified (bool | Unset): `True` if records have been created, updated or deleted in Codat's cache.
-            Example: False.
+                Example: False.
         status (DatasetStatus | Unset): The current status of the dataset.
         issues (list[Issue] | None | Unset): A array of issues encountered during a data read.
     """
@@ -40,6 +58,9 @@ class DataTypeReadSummary:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
+
         connection_id: str | Unset = UNSET
         if not isinstance(self.connection_id, Unset):
             connection_id = str(self.connection_id)
@@ -68,7 +89,6 @@ class DataTypeReadSummary:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if connection_id is not UNSET:
             field_dict["connectionId"] = connection_id
         if data_type is not UNSET:
@@ -79,68 +99,47 @@ class DataTypeReadSummary:
             field_dict["status"] = status
         if issues is not UNSET:
             field_dict["issues"] = issues
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.issue import Issue
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        d = dict(src_dict)
-        _connection_id = d.pop("connectionId", UNSET)
-        connection_id: UUID | Unset
-        if isinstance(_connection_id, Unset):
-            connection_id = UNSET
-        else:
-            connection_id = UUID(_connection_id)
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
-        _data_type = d.pop("dataType", UNSET)
-        data_type: DataType | Unset
-        if isinstance(_data_type, Unset):
-            data_type = UNSET
-        else:
-            data_type = DataType(_data_type)
+        src_get = src_dict.get
+        data_type_read_summary = cls.__new__(cls)
+        _connection_id = src_get("connectionId", UNSET)
+        data_type_read_summary.connection_id = UNSET if _connection_id is UNSET else parse_uuid(_connection_id)
 
-        records_modified = d.pop("recordsModified", UNSET)
-
-        _status = d.pop("status", UNSET)
-        status: DatasetStatus | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = DatasetStatus(_status)
-
-        def _parse_issues(data: object) -> list[Issue] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                issues_type_0 = []
-                _issues_type_0 = data
-                for issues_type_0_item_data in _issues_type_0:
-                    issues_type_0_item = Issue.from_dict(issues_type_0_item_data)
-
-                    issues_type_0.append(issues_type_0_item)
-
-                return issues_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[Issue] | None | Unset, data)
-
-        issues = _parse_issues(d.pop("issues", UNSET))
-
-        data_type_read_summary = cls(
-            connection_id=connection_id,
-            data_type=data_type,
-            records_modified=records_modified,
-            status=status,
-            issues=issues,
+        _data_type = src_get("dataType", UNSET)
+        data_type_read_summary.data_type = (
+            UNSET if _data_type is UNSET else (_DATA_TYPE_BY_VALUE.get(_data_type) or DataType(_data_type))
         )
 
-        data_type_read_summary.additional_properties = d
+        data_type_read_summary.records_modified = src_get("recordsModified", UNSET)
+
+        _status = src_get("status", UNSET)
+        data_type_read_summary.status = (
+            UNSET if _status is UNSET else (_DATASET_STATUS_BY_VALUE.get(_status) or DatasetStatus(_status))
+        )
+
+        _issues = src_get("issues", UNSET)
+        data_type_read_summary.issues = (
+            UNSET if _issues is UNSET else None if _issues is None else [Issue._from_dict(item0) for item0 in _issues]
+        )
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            data_type_read_summary.additional_properties = {}
+        else:
+            data_type_read_summary.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return data_type_read_summary
 
     @property
@@ -158,3 +157,14 @@ class DataTypeReadSummary:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global _NESTED_UNBOUND, Issue
+    from ..models.issue import Issue
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

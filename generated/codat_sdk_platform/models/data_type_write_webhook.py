@@ -8,6 +8,8 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused, parse_uuid
+
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -15,6 +17,16 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="DataTypeWriteWebhook")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "id",
+        "eventType",
+        "generatedDate",
+        "payload",
+    }
+)
 
 
 @_attrs_define
@@ -24,28 +36,28 @@ class DataTypeWriteWebhook:
         id (UUID | Unset): Unique identifier of the event. Example: ba29118f-5406-4e59-b05c-ba307ca38d01.
         event_type (str | Unset): The type of event. Example: bills.write.successful.
         generated_date (str | Unset): In Codat's data model, dates and times are represented using the <a
-            class="external" href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601 standard</a>. Date and
-            time fields are formatted as strings; for example:
+                class="external" href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601 standard</a>. Date and
+                time fields are formatted as strings; for example:
 
-            ```
-            2020-10-08T22:40:50Z
-            2021-01-01T00:00:00
-            ```
+                ```
+                2020-10-08T22:40:50Z
+                2021-01-01T00:00:00
+                ```
 
 
 
-            When syncing data that contains `DateTime` fields from Codat, make sure you support the following cases when
-            reading time information:
+                When syncing data that contains `DateTime` fields from Codat, make sure you support the following cases when
+                reading time information:
 
-            - Coordinated Universal Time (UTC): `2021-11-15T06:00:00Z`
-            - Unqualified local time: `2021-11-15T01:00:00`
-            - UTC time offsets: `2021-11-15T01:00:00-05:00`
+                - Coordinated Universal Time (UTC): `2021-11-15T06:00:00Z`
+                - Unqualified local time: `2021-11-15T01:00:00`
+                - UTC time offsets: `2021-11-15T01:00:00-05:00`
 
-            > Time zones
-            >
-            > Not all dates from Codat will contain information about time zones.
-            > Where it is not available from the underlying platform, Codat will return these as times local to the business
-            whose data has been synced. Example: 2022-10-23T00:00:00Z.
+                > Time zones
+                >
+                > Not all dates from Codat will contain information about time zones.
+                > Where it is not available from the underlying platform, Codat will return these as times local to the business
+                whose data has been synced. Example: 2022-10-23T00:00:00Z.
         payload (DataTypeWriteWebhookPayload | Unset):
     """
 
@@ -56,6 +68,9 @@ class DataTypeWriteWebhook:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
+
         id: str | Unset = UNSET
         if not isinstance(self.id, Unset):
             id = str(self.id)
@@ -70,7 +85,6 @@ class DataTypeWriteWebhook:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if id is not UNSET:
             field_dict["id"] = id
         if event_type is not UNSET:
@@ -79,40 +93,39 @@ class DataTypeWriteWebhook:
             field_dict["generatedDate"] = generated_date
         if payload is not UNSET:
             field_dict["payload"] = payload
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.data_type_write_webhook_payload import DataTypeWriteWebhookPayload
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        d = dict(src_dict)
-        _id = d.pop("id", UNSET)
-        id: UUID | Unset
-        if isinstance(_id, Unset):
-            id = UNSET
-        else:
-            id = UUID(_id)
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
-        event_type = d.pop("eventType", UNSET)
+        src_get = src_dict.get
+        data_type_write_webhook = cls.__new__(cls)
+        _id = src_get("id", UNSET)
+        data_type_write_webhook.id = UNSET if _id is UNSET else parse_uuid(_id)
 
-        generated_date = d.pop("generatedDate", UNSET)
+        data_type_write_webhook.event_type = src_get("eventType", UNSET)
 
-        _payload = d.pop("payload", UNSET)
-        payload: DataTypeWriteWebhookPayload | Unset
-        if isinstance(_payload, Unset):
-            payload = UNSET
-        else:
-            payload = DataTypeWriteWebhookPayload.from_dict(_payload)
+        data_type_write_webhook.generated_date = src_get("generatedDate", UNSET)
 
-        data_type_write_webhook = cls(
-            id=id,
-            event_type=event_type,
-            generated_date=generated_date,
-            payload=payload,
+        _payload = src_get("payload", UNSET)
+        data_type_write_webhook.payload = (
+            UNSET if _payload is UNSET else DataTypeWriteWebhookPayload._from_dict(_payload)
         )
 
-        data_type_write_webhook.additional_properties = d
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            data_type_write_webhook.additional_properties = {}
+        else:
+            data_type_write_webhook.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return data_type_write_webhook
 
     @property
@@ -130,3 +143,14 @@ class DataTypeWriteWebhook:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global _NESTED_UNBOUND, DataTypeWriteWebhookPayload
+    from ..models.data_type_write_webhook_payload import DataTypeWriteWebhookPayload
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

@@ -8,6 +8,8 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused, parse_uuid
+
 from ..models.write_status import WriteStatus
 from ..models.write_type import WriteType
 from ..types import UNSET, Unset
@@ -19,6 +21,26 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="DataTypeWriteWebhookPayload")
 
+# Known members by value: one dict lookup instead of Enum's call machinery (unknown values still go
+# through the class, which makes them open-enum members).
+_WRITE_STATUS_BY_VALUE = cast("dict[Any, WriteStatus]", WriteStatus._value2member_map_)
+_WRITE_TYPE_BY_VALUE = cast("dict[Any, WriteType]", WriteType._value2member_map_)
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "id",
+        "type",
+        "referenceCompany",
+        "connectionId",
+        "requestedOnDate",
+        "completedOnDate",
+        "status",
+        "record",
+        "attachmentId",
+    }
+)
+
 
 @_attrs_define
 class DataTypeWriteWebhookPayload:
@@ -28,58 +50,58 @@ class DataTypeWriteWebhookPayload:
         type_ (WriteType | Unset): Type of write request.
         reference_company (CompanyReference | Unset):
         connection_id (UUID | Unset): Unique identifier for a company's data connection. Example:
-            2e9d2c44-f675-40ba-8049-353bfcb5e171.
+                2e9d2c44-f675-40ba-8049-353bfcb5e171.
         requested_on_date (str | Unset): In Codat's data model, dates and times are represented using the <a
-            class="external" href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601 standard</a>. Date and
-            time fields are formatted as strings; for example:
+                class="external" href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601 standard</a>. Date and
+                time fields are formatted as strings; for example:
 
-            ```
-            2020-10-08T22:40:50Z
-            2021-01-01T00:00:00
-            ```
+                ```
+                2020-10-08T22:40:50Z
+                2021-01-01T00:00:00
+                ```
 
 
 
-            When syncing data that contains `DateTime` fields from Codat, make sure you support the following cases when
-            reading time information:
+                When syncing data that contains `DateTime` fields from Codat, make sure you support the following cases when
+                reading time information:
 
-            - Coordinated Universal Time (UTC): `2021-11-15T06:00:00Z`
-            - Unqualified local time: `2021-11-15T01:00:00`
-            - UTC time offsets: `2021-11-15T01:00:00-05:00`
+                - Coordinated Universal Time (UTC): `2021-11-15T06:00:00Z`
+                - Unqualified local time: `2021-11-15T01:00:00`
+                - UTC time offsets: `2021-11-15T01:00:00-05:00`
 
-            > Time zones
-            >
-            > Not all dates from Codat will contain information about time zones.
-            > Where it is not available from the underlying platform, Codat will return these as times local to the business
-            whose data has been synced. Example: 2022-10-23T00:00:00Z.
+                > Time zones
+                >
+                > Not all dates from Codat will contain information about time zones.
+                > Where it is not available from the underlying platform, Codat will return these as times local to the business
+                whose data has been synced. Example: 2022-10-23T00:00:00Z.
         completed_on_date (str | Unset): In Codat's data model, dates and times are represented using the <a
-            class="external" href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601 standard</a>. Date and
-            time fields are formatted as strings; for example:
+                class="external" href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601 standard</a>. Date and
+                time fields are formatted as strings; for example:
 
-            ```
-            2020-10-08T22:40:50Z
-            2021-01-01T00:00:00
-            ```
+                ```
+                2020-10-08T22:40:50Z
+                2021-01-01T00:00:00
+                ```
 
 
 
-            When syncing data that contains `DateTime` fields from Codat, make sure you support the following cases when
-            reading time information:
+                When syncing data that contains `DateTime` fields from Codat, make sure you support the following cases when
+                reading time information:
 
-            - Coordinated Universal Time (UTC): `2021-11-15T06:00:00Z`
-            - Unqualified local time: `2021-11-15T01:00:00`
-            - UTC time offsets: `2021-11-15T01:00:00-05:00`
+                - Coordinated Universal Time (UTC): `2021-11-15T06:00:00Z`
+                - Unqualified local time: `2021-11-15T01:00:00`
+                - UTC time offsets: `2021-11-15T01:00:00-05:00`
 
-            > Time zones
-            >
-            > Not all dates from Codat will contain information about time zones.
-            > Where it is not available from the underlying platform, Codat will return these as times local to the business
-            whose data has been synced. Example: 2022-10-23T00:00:00Z.
+                > Time zones
+                >
+                > Not all dates from Codat will contain information about time zones.
+                > Where it is not available from the underlying platform, Codat will return these as times local to the business
+                whose data has been synced. Example: 2022-10-23T00:00:00Z.
         status (WriteStatus | Unset): The current status of the write request, which is the same as the push operation
-            status.
+                status.
         record (DataTypeWriteWebhookRecord | None | Unset):
         attachment_id (None | str | Unset): Unique identifier for the uploaded attachment, null if no attachment
-            uploaded.
+                uploaded.
     """
 
     id: str | Unset = UNSET
@@ -94,7 +116,8 @@ class DataTypeWriteWebhookPayload:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.data_type_write_webhook_record import DataTypeWriteWebhookRecord
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
         id = self.id
 
@@ -134,7 +157,6 @@ class DataTypeWriteWebhookPayload:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if id is not UNSET:
             field_dict["id"] = id
         if type_ is not UNSET:
@@ -153,88 +175,58 @@ class DataTypeWriteWebhookPayload:
             field_dict["record"] = record
         if attachment_id is not UNSET:
             field_dict["attachmentId"] = attachment_id
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.company_reference import CompanyReference
-        from ..models.data_type_write_webhook_record import DataTypeWriteWebhookRecord
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
-        _type_ = d.pop("type", UNSET)
-        type_: WriteType | Unset
-        if isinstance(_type_, Unset):
-            type_ = UNSET
-        else:
-            type_ = WriteType(_type_)
+        src_get = src_dict.get
+        data_type_write_webhook_payload = cls.__new__(cls)
+        data_type_write_webhook_payload.id = src_get("id", UNSET)
 
-        _reference_company = d.pop("referenceCompany", UNSET)
-        reference_company: CompanyReference | Unset
-        if isinstance(_reference_company, Unset):
-            reference_company = UNSET
-        else:
-            reference_company = CompanyReference.from_dict(_reference_company)
-
-        _connection_id = d.pop("connectionId", UNSET)
-        connection_id: UUID | Unset
-        if isinstance(_connection_id, Unset):
-            connection_id = UNSET
-        else:
-            connection_id = UUID(_connection_id)
-
-        requested_on_date = d.pop("requestedOnDate", UNSET)
-
-        completed_on_date = d.pop("completedOnDate", UNSET)
-
-        _status = d.pop("status", UNSET)
-        status: WriteStatus | Unset
-        if isinstance(_status, Unset):
-            status = UNSET
-        else:
-            status = WriteStatus(_status)
-
-        def _parse_record(data: object) -> DataTypeWriteWebhookRecord | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                record_type_0 = DataTypeWriteWebhookRecord.from_dict(data)
-
-                return record_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataTypeWriteWebhookRecord | None | Unset, data)
-
-        record = _parse_record(d.pop("record", UNSET))
-
-        def _parse_attachment_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        attachment_id = _parse_attachment_id(d.pop("attachmentId", UNSET))
-
-        data_type_write_webhook_payload = cls(
-            id=id,
-            type_=type_,
-            reference_company=reference_company,
-            connection_id=connection_id,
-            requested_on_date=requested_on_date,
-            completed_on_date=completed_on_date,
-            status=status,
-            record=record,
-            attachment_id=attachment_id,
+        _type_ = src_get("type", UNSET)
+        data_type_write_webhook_payload.type_ = (
+            UNSET if _type_ is UNSET else (_WRITE_TYPE_BY_VALUE.get(_type_) or WriteType(_type_))
         )
 
-        data_type_write_webhook_payload.additional_properties = d
+        _reference_company = src_get("referenceCompany", UNSET)
+        data_type_write_webhook_payload.reference_company = (
+            UNSET if _reference_company is UNSET else CompanyReference._from_dict(_reference_company)
+        )
+
+        _connection_id = src_get("connectionId", UNSET)
+        data_type_write_webhook_payload.connection_id = UNSET if _connection_id is UNSET else parse_uuid(_connection_id)
+
+        data_type_write_webhook_payload.requested_on_date = src_get("requestedOnDate", UNSET)
+
+        data_type_write_webhook_payload.completed_on_date = src_get("completedOnDate", UNSET)
+
+        _status = src_get("status", UNSET)
+        data_type_write_webhook_payload.status = (
+            UNSET if _status is UNSET else (_WRITE_STATUS_BY_VALUE.get(_status) or WriteStatus(_status))
+        )
+
+        _record = src_get("record", UNSET)
+        data_type_write_webhook_payload.record = (
+            UNSET if _record is UNSET else None if _record is None else DataTypeWriteWebhookRecord._from_dict(_record)
+        )
+
+        data_type_write_webhook_payload.attachment_id = src_get("attachmentId", UNSET)
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            data_type_write_webhook_payload.additional_properties = {}
+        else:
+            data_type_write_webhook_payload.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return data_type_write_webhook_payload
 
     @property
@@ -252,3 +244,15 @@ class DataTypeWriteWebhookPayload:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global _NESTED_UNBOUND, CompanyReference, DataTypeWriteWebhookRecord
+    from ..models.company_reference import CompanyReference
+    from ..models.data_type_write_webhook_record import DataTypeWriteWebhookRecord
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

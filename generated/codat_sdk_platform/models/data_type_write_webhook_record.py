@@ -7,9 +7,18 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="DataTypeWriteWebhookRecord")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "id",
+    }
+)
 
 
 @_attrs_define
@@ -17,33 +26,41 @@ class DataTypeWriteWebhookRecord:
     """
     Attributes:
         id (str | Unset): The unique identifier of the data type created, updated, deleted, or had an attachment
-            uploaded in the accounting platform.
+                uploaded in the accounting platform.
     """
 
     id: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+
         id = self.id
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if id is not UNSET:
             field_dict["id"] = id
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        data_type_write_webhook_record = cls(
-            id=id,
-        )
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        data_type_write_webhook_record.additional_properties = d
+        src_get = src_dict.get
+        data_type_write_webhook_record = cls.__new__(cls)
+        data_type_write_webhook_record.id = src_get("id", UNSET)
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            data_type_write_webhook_record.additional_properties = {}
+        else:
+            data_type_write_webhook_record.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return data_type_write_webhook_record
 
     @property

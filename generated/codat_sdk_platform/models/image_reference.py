@@ -7,9 +7,19 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ImageReference")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "src",
+        "alt",
+    }
+)
 
 
 @_attrs_define
@@ -26,33 +36,40 @@ class ImageReference:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+
         src = self.src
 
         alt = self.alt
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if src is not UNSET:
             field_dict["src"] = src
         if alt is not UNSET:
             field_dict["alt"] = alt
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        src = d.pop("src", UNSET)
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        alt = d.pop("alt", UNSET)
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        image_reference = cls(
-            src=src,
-            alt=alt,
-        )
+        src_get = src_dict.get
+        image_reference = cls.__new__(cls)
+        image_reference.src = src_get("src", UNSET)
 
-        image_reference.additional_properties = d
+        image_reference.alt = src_get("alt", UNSET)
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            image_reference.additional_properties = {}
+        else:
+            image_reference.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return image_reference
 
     @property

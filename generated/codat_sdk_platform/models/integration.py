@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from codat_sdk import decode_with_gc_paused, parse_uuid
 
 from ..models.source_type import SourceType
 from ..types import UNSET, Unset
@@ -17,6 +19,27 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="Integration")
 
+# Known members by value: one dict lookup instead of Enum's call machinery (unknown values still go
+# through the class, which makes them open-enum members).
+_SOURCE_TYPE_BY_VALUE = cast("dict[Any, SourceType]", SourceType._value2member_map_)
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "key",
+        "logoUrl",
+        "name",
+        "enabled",
+        "sourceId",
+        "sourceType",
+        "integrationId",
+        "isOfflineConnector",
+        "isBeta",
+        "dataProvidedBy",
+        "datatypeFeatures",
+    }
+)
+
 
 @_attrs_define
 class Integration:
@@ -24,27 +47,27 @@ class Integration:
 
     Example:
         {'key': 'gbol', 'logoUrl': 'http://example.com', 'name': 'Xero', 'enabled': True, 'sourceId': 'accounting',
-            'sourceType': '8193a927-ab7a-45a3-9dc2-d357a4932dfe', 'integrationId': '497a18ca-284e-40c0-985d-f72be35d468e',
-            'isOfflineConnector': True, 'isBeta': True, 'dataProvidedBy': 'string', 'datatypeFeatures': [{'datatype':
-            'invoices', 'supportedFeatures': [{'featureType': 'get', 'featureState': 'release'}]}]}
+                'sourceType': '8193a927-ab7a-45a3-9dc2-d357a4932dfe', 'integrationId': '497a18ca-284e-40c0-985d-f72be35d468e',
+                'isOfflineConnector': True, 'isBeta': True, 'dataProvidedBy': 'string', 'datatypeFeatures': [{'datatype':
+                'invoices', 'supportedFeatures': [{'featureType': 'get', 'featureState': 'release'}]}]}
 
     Attributes:
         key (str): A unique 4-letter key to represent a platform in each integration. View
-            [accounting](https://docs.codat.io/integrations/accounting/overview#platform-keys),
-            [banking](https://docs.codat.io/integrations/banking/overview#platform-keys), and
-            [commerce](https://docs.codat.io/integrations/commerce/overview#platform-keys) platform keys. Example: gbol.
+                [accounting](https://docs.codat.io/integrations/accounting/overview#platform-keys),
+                [banking](https://docs.codat.io/integrations/banking/overview#platform-keys), and
+                [commerce](https://docs.codat.io/integrations/commerce/overview#platform-keys) platform keys. Example: gbol.
         logo_url (str): Static url for integration's logo.
         name (str): Name of integration. Example: Xero.
         enabled (bool): Whether this integration is enabled for your customers to use.
         source_id (UUID | Unset): A source-specific ID used to distinguish between different sources originating from
-            the same data connection. In general, a data connection is a single data source. However, for TrueLayer,
-            `sourceId` is associated with a specific bank and has a many-to-one relationship with the `integrationId`.
-            Example: 35b92968-9851-4095-ad60-395c95cbcba4.
+                the same data connection. In general, a data connection is a single data source. However, for TrueLayer,
+                `sourceId` is associated with a specific bank and has a many-to-one relationship with the `integrationId`.
+                Example: 35b92968-9851-4095-ad60-395c95cbcba4.
         source_type (SourceType | Unset): The type of platform of the connection. Example: Accounting.
         integration_id (UUID | Unset): A Codat ID representing the integration. Example:
-            fd321cb6-7963-4506-b873-e99593a45e30.
+                fd321cb6-7963-4506-b873-e99593a45e30.
         is_offline_connector (bool | Unset): `True` if the integration is to an application installed and run locally on
-            an SMBs computer.
+                an SMBs computer.
         is_beta (bool | Unset): `True` if the integration is currently in beta release.
         data_provided_by (str | Unset): The name of the data provider.
         datatype_features (list[DataTypeFeature] | Unset):
@@ -64,6 +87,9 @@ class Integration:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
+
         key = self.key
 
         logo_url = self.logo_url
@@ -99,14 +125,10 @@ class Integration:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "key": key,
-                "logoUrl": logo_url,
-                "name": name,
-                "enabled": enabled,
-            }
-        )
+        field_dict["key"] = key
+        field_dict["logoUrl"] = logo_url
+        field_dict["name"] = name
+        field_dict["enabled"] = enabled
         if source_id is not UNSET:
             field_dict["sourceId"] = source_id
         if source_type is not UNSET:
@@ -121,73 +143,59 @@ class Integration:
             field_dict["dataProvidedBy"] = data_provided_by
         if datatype_features is not UNSET:
             field_dict["datatypeFeatures"] = datatype_features
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.data_type_feature import DataTypeFeature
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        d = dict(src_dict)
-        key = d.pop("key")
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
-        logo_url = d.pop("logoUrl")
+        src_get = src_dict.get
+        integration = cls.__new__(cls)
+        integration.key = src_dict["key"]
 
-        name = d.pop("name")
+        integration.logo_url = src_dict["logoUrl"]
 
-        enabled = d.pop("enabled")
+        integration.name = src_dict["name"]
 
-        _source_id = d.pop("sourceId", UNSET)
-        source_id: UUID | Unset
-        if isinstance(_source_id, Unset):
-            source_id = UNSET
-        else:
-            source_id = UUID(_source_id)
+        integration.enabled = src_dict["enabled"]
 
-        _source_type = d.pop("sourceType", UNSET)
-        source_type: SourceType | Unset
-        if isinstance(_source_type, Unset):
-            source_type = UNSET
-        else:
-            source_type = SourceType(_source_type)
+        _source_id = src_get("sourceId", UNSET)
+        integration.source_id = UNSET if _source_id is UNSET else parse_uuid(_source_id)
 
-        _integration_id = d.pop("integrationId", UNSET)
-        integration_id: UUID | Unset
-        if isinstance(_integration_id, Unset):
-            integration_id = UNSET
-        else:
-            integration_id = UUID(_integration_id)
-
-        is_offline_connector = d.pop("isOfflineConnector", UNSET)
-
-        is_beta = d.pop("isBeta", UNSET)
-
-        data_provided_by = d.pop("dataProvidedBy", UNSET)
-
-        _datatype_features = d.pop("datatypeFeatures", UNSET)
-        datatype_features: list[DataTypeFeature] | Unset = UNSET
-        if _datatype_features is not UNSET:
-            datatype_features = []
-            for datatype_features_item_data in _datatype_features:
-                datatype_features_item = DataTypeFeature.from_dict(datatype_features_item_data)
-
-                datatype_features.append(datatype_features_item)
-
-        integration = cls(
-            key=key,
-            logo_url=logo_url,
-            name=name,
-            enabled=enabled,
-            source_id=source_id,
-            source_type=source_type,
-            integration_id=integration_id,
-            is_offline_connector=is_offline_connector,
-            is_beta=is_beta,
-            data_provided_by=data_provided_by,
-            datatype_features=datatype_features,
+        _source_type = src_get("sourceType", UNSET)
+        integration.source_type = (
+            UNSET if _source_type is UNSET else (_SOURCE_TYPE_BY_VALUE.get(_source_type) or SourceType(_source_type))
         )
 
-        integration.additional_properties = d
+        _integration_id = src_get("integrationId", UNSET)
+        integration.integration_id = UNSET if _integration_id is UNSET else parse_uuid(_integration_id)
+
+        integration.is_offline_connector = src_get("isOfflineConnector", UNSET)
+
+        integration.is_beta = src_get("isBeta", UNSET)
+
+        integration.data_provided_by = src_get("dataProvidedBy", UNSET)
+
+        _datatype_features = src_get("datatypeFeatures", UNSET)
+        integration.datatype_features = (
+            UNSET
+            if _datatype_features is UNSET
+            else [DataTypeFeature._from_dict(item0) for item0 in _datatype_features]
+        )
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            integration.additional_properties = {}
+        else:
+            integration.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return integration
 
     @property
@@ -205,3 +213,14 @@ class Integration:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global _NESTED_UNBOUND, DataTypeFeature
+    from ..models.data_type_feature import DataTypeFeature
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -14,6 +16,15 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="Issue")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "type",
+        "message",
+        "links",
+    }
+)
 
 
 @_attrs_define
@@ -23,7 +34,7 @@ class Issue:
     Attributes:
         type_ (str | Unset): The type of issue. Example: warning.validation.
         message (str | Unset): A message describing the issue. Example: Something doesn't look right about these
-            accounts from Xero. You can see more information in the logs..
+                accounts from Xero. You can see more information in the logs..
         links (IssueLinks | Unset):
     """
 
@@ -33,6 +44,9 @@ class Issue:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
+
         type_ = self.type_
 
         message = self.message
@@ -43,39 +57,38 @@ class Issue:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if type_ is not UNSET:
             field_dict["type"] = type_
         if message is not UNSET:
             field_dict["message"] = message
         if links is not UNSET:
             field_dict["links"] = links
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.issue_links import IssueLinks
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        d = dict(src_dict)
-        type_ = d.pop("type", UNSET)
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
-        message = d.pop("message", UNSET)
+        src_get = src_dict.get
+        issue = cls.__new__(cls)
+        issue.type_ = src_get("type", UNSET)
 
-        _links = d.pop("links", UNSET)
-        links: IssueLinks | Unset
-        if isinstance(_links, Unset):
-            links = UNSET
+        issue.message = src_get("message", UNSET)
+
+        _links = src_get("links", UNSET)
+        issue.links = UNSET if _links is UNSET else IssueLinks._from_dict(_links)
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            issue.additional_properties = {}
         else:
-            links = IssueLinks.from_dict(_links)
-
-        issue = cls(
-            type_=type_,
-            message=message,
-            links=links,
-        )
-
-        issue.additional_properties = d
+            issue.additional_properties = {key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES}
         return issue
 
     @property
@@ -93,3 +106,14 @@ class Issue:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global _NESTED_UNBOUND, IssueLinks
+    from ..models.issue_links import IssueLinks
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

@@ -7,9 +7,20 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="IssueLinks")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "logs",
+        "portal",
+        "readMore",
+    }
+)
 
 
 @_attrs_define
@@ -17,11 +28,11 @@ class IssueLinks:
     """
     Attributes:
         logs (str | Unset): A link to the validation logs, providing details on any errors or warnings encountered.
-            Example: https://api.codat.io/companies/0498e921-9b53-4396-a412-4f2f5983b0a2/sync/{datasetId}/validation.
+                Example: https://api.codat.io/companies/0498e921-9b53-4396-a412-4f2f5983b0a2/sync/{datasetId}/validation.
         portal (str | Unset): A link to the company's past data read history in the Codat portal. Example:
-            https://app.codat.io/companies/0498e921-9b53-4396-a412-4f2f5983b0a2/pull-history.
+                https://app.codat.io/companies/0498e921-9b53-4396-a412-4f2f5983b0a2/pull-history.
         read_more (str | Unset): A link to Codat's documentation with additional information on how to troubleshoot this
-            issue. Example: https://docs.codat.io/using-the-api/get-data-troubleshooting#warning.validation.
+                issue. Example: https://docs.codat.io/using-the-api/get-data-troubleshooting#warning.validation.
     """
 
     logs: str | Unset = UNSET
@@ -30,6 +41,7 @@ class IssueLinks:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+
         logs = self.logs
 
         portal = self.portal
@@ -38,32 +50,37 @@ class IssueLinks:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if logs is not UNSET:
             field_dict["logs"] = logs
         if portal is not UNSET:
             field_dict["portal"] = portal
         if read_more is not UNSET:
             field_dict["readMore"] = read_more
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        logs = d.pop("logs", UNSET)
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        portal = d.pop("portal", UNSET)
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        read_more = d.pop("readMore", UNSET)
+        src_get = src_dict.get
+        issue_links = cls.__new__(cls)
+        issue_links.logs = src_get("logs", UNSET)
 
-        issue_links = cls(
-            logs=logs,
-            portal=portal,
-            read_more=read_more,
-        )
+        issue_links.portal = src_get("portal", UNSET)
 
-        issue_links.additional_properties = d
+        issue_links.read_more = src_get("readMore", UNSET)
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            issue_links.additional_properties = {}
+        else:
+            issue_links.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return issue_links
 
     @property

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -14,6 +16,16 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="Links")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "self",
+        "current",
+        "next",
+        "previous",
+    }
+)
 
 
 @_attrs_define
@@ -36,6 +48,9 @@ class Links:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
+
         self_ = self.self_.to_dict()
 
         current = self.current.to_dict()
@@ -50,50 +65,41 @@ class Links:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "self": self_,
-                "current": current,
-            }
-        )
+        field_dict["self"] = self_
+        field_dict["current"] = current
         if next_ is not UNSET:
             field_dict["next"] = next_
         if previous is not UNSET:
             field_dict["previous"] = previous
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.hal_ref import HalRef
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        d = dict(src_dict)
-        self_ = HalRef.from_dict(d.pop("self"))
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
-        current = HalRef.from_dict(d.pop("current"))
+        src_get = src_dict.get
+        links = cls.__new__(cls)
+        links.self_ = HalRef._from_dict(src_dict["self"])
 
-        _next_ = d.pop("next", UNSET)
-        next_: HalRef | Unset
-        if isinstance(_next_, Unset):
-            next_ = UNSET
+        links.current = HalRef._from_dict(src_dict["current"])
+
+        _next_ = src_get("next", UNSET)
+        links.next_ = UNSET if _next_ is UNSET else HalRef._from_dict(_next_)
+
+        _previous = src_get("previous", UNSET)
+        links.previous = UNSET if _previous is UNSET else HalRef._from_dict(_previous)
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            links.additional_properties = {}
         else:
-            next_ = HalRef.from_dict(_next_)
-
-        _previous = d.pop("previous", UNSET)
-        previous: HalRef | Unset
-        if isinstance(_previous, Unset):
-            previous = UNSET
-        else:
-            previous = HalRef.from_dict(_previous)
-
-        links = cls(
-            self_=self_,
-            current=current,
-            next_=next_,
-            previous=previous,
-        )
-
-        links.additional_properties = d
+            links.additional_properties = {key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES}
         return links
 
     @property
@@ -111,3 +117,14 @@ class Links:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global _NESTED_UNBOUND, HalRef
+    from ..models.hal_ref import HalRef
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

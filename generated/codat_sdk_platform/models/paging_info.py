@@ -7,11 +7,23 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 if TYPE_CHECKING:
     from ..models.links import Links
 
 
 T = TypeVar("T", bound="PagingInfo")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "pageNumber",
+        "pageSize",
+        "totalResults",
+        "_links",
+    }
+)
 
 
 @_attrs_define
@@ -19,14 +31,14 @@ class PagingInfo:
     """
     Example:
         {'pageNumber': 1, 'pageSize': 10, 'totalResults': 1, '_links': {'self': {'href':
-            '/companies/{id}/data/{dataType}'}, 'current': {'href': '/companies/{id}/data/{dataType}?page=1&pageSize=10'}}}
+                '/companies/{id}/data/{dataType}'}, 'current': {'href': '/companies/{id}/data/{dataType}?page=1&pageSize=10'}}}
 
     Attributes:
         page_number (int): Current page number.
         page_size (int): Number of items to return in results array.
         total_results (int): Total number of items.
         field_links (Links):  Example: {'self': {'href': '/companies'}, 'current': {'href':
-            '/companies?page=1&pageSize=10'}}.
+                '/companies?page=1&pageSize=10'}}.
     """
 
     page_number: int
@@ -36,6 +48,9 @@ class PagingInfo:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
+
         page_number = self.page_number
 
         page_size = self.page_size
@@ -46,38 +61,38 @@ class PagingInfo:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "pageNumber": page_number,
-                "pageSize": page_size,
-                "totalResults": total_results,
-                "_links": field_links,
-            }
-        )
-
+        field_dict["pageNumber"] = page_number
+        field_dict["pageSize"] = page_size
+        field_dict["totalResults"] = total_results
+        field_dict["_links"] = field_links
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.links import Links
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        d = dict(src_dict)
-        page_number = d.pop("pageNumber")
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
-        page_size = d.pop("pageSize")
+        paging_info = cls.__new__(cls)
+        paging_info.page_number = src_dict["pageNumber"]
 
-        total_results = d.pop("totalResults")
+        paging_info.page_size = src_dict["pageSize"]
 
-        field_links = Links.from_dict(d.pop("_links"))
+        paging_info.total_results = src_dict["totalResults"]
 
-        paging_info = cls(
-            page_number=page_number,
-            page_size=page_size,
-            total_results=total_results,
-            field_links=field_links,
-        )
+        paging_info.field_links = Links._from_dict(src_dict["_links"])
 
-        paging_info.additional_properties = d
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            paging_info.additional_properties = {}
+        else:
+            paging_info.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return paging_info
 
     @property
@@ -95,3 +110,14 @@ class PagingInfo:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global _NESTED_UNBOUND, Links
+    from ..models.links import Links
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

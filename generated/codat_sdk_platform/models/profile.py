@@ -2,14 +2,29 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="Profile")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "name",
+        "redirectUrl",
+        "logoUrl",
+        "iconUrl",
+        "whiteListUrls",
+        "apiKey",
+        "confirmCompanyName",
+    }
+)
 
 
 @_attrs_define
@@ -18,23 +33,23 @@ class Profile:
 
     Example:
         {'name': "Bob's Burgers", 'logoUrl': 'https://client-
-            images.codat.io/logo/042399f5-d104-4f38-9ce8-cac3524f4e88_5806cb1f-7342-4c0e-a0a8-99bfbc47b0ff.png', 'iconUrl':
-            'https://client-
-            images.codat.io/icon/042399f5-d104-4f38-9ce8-cac3524f4e88_3f5623af-d992-4c22-bc08-e58c520a8526.ico',
-            'redirectUrl': 'https://bobs-burgers.{countrySuffix}/{companyId}', 'whiteListUrls': ['https://bobs-burgers.com',
-            'https://bobs-burgers.co.uk'], 'confirmCompanyName': True}
+                images.codat.io/logo/042399f5-d104-4f38-9ce8-cac3524f4e88_5806cb1f-7342-4c0e-a0a8-99bfbc47b0ff.png', 'iconUrl':
+                'https://client-
+                images.codat.io/icon/042399f5-d104-4f38-9ce8-cac3524f4e88_3f5623af-d992-4c22-bc08-e58c520a8526.ico',
+                'redirectUrl': 'https://bobs-burgers.{countrySuffix}/{companyId}', 'whiteListUrls': ['https://bobs-burgers.com',
+                'https://bobs-burgers.co.uk'], 'confirmCompanyName': True}
 
     Attributes:
         name (str): The name given to the instance. Example: Bob's Burgers.
         redirect_url (str): The redirect URL pasted on to the SMB once Codat's [Hosted Link](https://docs.codat.io/auth-
-            flow/authorize-hosted-link) has been completed by the SMB. Example: https://bobs-
-            burgers.{countrySuffix}/{companyId}.
+                flow/authorize-hosted-link) has been completed by the SMB. Example: https://bobs-
+                burgers.{countrySuffix}/{companyId}.
         logo_url (str | Unset): Static url to your organization's logo. Example: https://client-
-            images.codat.io/logo/042399f5-d104-4f38-9ce8-cac3524f4e88_5806cb1f-7342-4c0e-a0a8-99bfbc47b0ff.png.
+                images.codat.io/logo/042399f5-d104-4f38-9ce8-cac3524f4e88_5806cb1f-7342-4c0e-a0a8-99bfbc47b0ff.png.
         icon_url (str | Unset): Static url to your organization's icon. Example: https://client-
-            images.codat.io/icon/042399f5-d104-4f38-9ce8-cac3524f4e88_3f5623af-d992-4c22-bc08-e58c520a8526.ico.
+                images.codat.io/icon/042399f5-d104-4f38-9ce8-cac3524f4e88_3f5623af-d992-4c22-bc08-e58c520a8526.ico.
         white_list_urls (list[str] | Unset): A list of urls that are allowed to communicate with Codat. If empty any url
-            is allowed to communicate with Codat.
+                is allowed to communicate with Codat.
         api_key (str | Unset): The API key for this Codat instance. Example: sartANTjHAkLdbyDfaynoTQb7pkmj6hXHmnQKMrB.
         confirm_company_name (bool | Unset): `True` if the company name has been confirmed.
     """
@@ -49,6 +64,7 @@ class Profile:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+
         name = self.name
 
         redirect_url = self.redirect_url
@@ -67,12 +83,8 @@ class Profile:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "name": name,
-                "redirectUrl": redirect_url,
-            }
-        )
+        field_dict["name"] = name
+        field_dict["redirectUrl"] = redirect_url
         if logo_url is not UNSET:
             field_dict["logoUrl"] = logo_url
         if icon_url is not UNSET:
@@ -83,37 +95,39 @@ class Profile:
             field_dict["apiKey"] = api_key
         if confirm_company_name is not UNSET:
             field_dict["confirmCompanyName"] = confirm_company_name
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        name = d.pop("name")
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        redirect_url = d.pop("redirectUrl")
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        logo_url = d.pop("logoUrl", UNSET)
+        src_get = src_dict.get
+        profile = cls.__new__(cls)
+        profile.name = src_dict["name"]
 
-        icon_url = d.pop("iconUrl", UNSET)
+        profile.redirect_url = src_dict["redirectUrl"]
 
-        white_list_urls = cast(list[str], d.pop("whiteListUrls", UNSET))
+        profile.logo_url = src_get("logoUrl", UNSET)
 
-        api_key = d.pop("apiKey", UNSET)
+        profile.icon_url = src_get("iconUrl", UNSET)
 
-        confirm_company_name = d.pop("confirmCompanyName", UNSET)
+        profile.white_list_urls = src_get("whiteListUrls", UNSET)
 
-        profile = cls(
-            name=name,
-            redirect_url=redirect_url,
-            logo_url=logo_url,
-            icon_url=icon_url,
-            white_list_urls=white_list_urls,
-            api_key=api_key,
-            confirm_company_name=confirm_company_name,
-        )
+        profile.api_key = src_get("apiKey", UNSET)
 
-        profile.additional_properties = d
+        profile.confirm_company_name = src_get("confirmCompanyName", UNSET)
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            profile.additional_properties = {}
+        else:
+            profile.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return profile
 
     @property

@@ -8,10 +8,34 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused, parse_uuid
+
 from ..models.dataset_status import DatasetStatus
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PullOperation")
+
+# Known members by value: one dict lookup instead of Enum's call machinery (unknown values still go
+# through the class, which makes them open-enum members).
+_DATASET_STATUS_BY_VALUE = cast("dict[Any, DatasetStatus]", DatasetStatus._value2member_map_)
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "id",
+        "companyId",
+        "connectionId",
+        "dataType",
+        "status",
+        "requested",
+        "progress",
+        "isCompleted",
+        "isErrored",
+        "statusDescription",
+        "errorMessage",
+        "completed",
+    }
+)
 
 
 @_attrs_define
@@ -19,21 +43,21 @@ class PullOperation:
     """Information about a queued, in progress or completed pull operation.
     *Formally called `dataset`*
 
-        Example:
-            {'id': '97d60846-f07a-4d42-b5a0-0bdcc6ebf56b', 'companyId': '4645bd78-8988-45bc-ac9e-67ba5df6e4e5',
+    Example:
+        {'id': '97d60846-f07a-4d42-b5a0-0bdcc6ebf56b', 'companyId': '4645bd78-8988-45bc-ac9e-67ba5df6e4e5',
                 'connectionId': '51baa045-4836-4317-a42e-3542e991e581', 'dataType': 'invoices', 'status': 'Initial',
                 'statusDescription': 'Paused until 2022-10-23T00:00:00.000Z', 'requested': '2022-11-14T11:18:37.2798351Z',
                 'progress': 10, 'isCompleted': False, 'isErrored': False}
 
-        Attributes:
-            id (UUID): Unique identifier of the pull operation. Example: 943accd0-4247-42d8-865b-363c8629e1da.
-            company_id (UUID): Unique identifier of the company associated to this pull operation. Example:
+    Attributes:
+        id (UUID): Unique identifier of the pull operation. Example: 943accd0-4247-42d8-865b-363c8629e1da.
+        company_id (UUID): Unique identifier of the company associated to this pull operation. Example:
                 22ece347-e5f6-4896-95e0-35a4c7f17023.
-            connection_id (UUID): Unique identifier of the connection associated to this pull operation. Example:
+        connection_id (UUID): Unique identifier of the connection associated to this pull operation. Example:
                 50830828-7d39-4367-b0eb-5ddb2de5faa5.
-            data_type (str): The data type you are requesting in a pull operation.
-            status (DatasetStatus): The current status of the dataset.
-            requested (str): In Codat's data model, dates and times are represented using the <a class="external"
+        data_type (str): The data type you are requesting in a pull operation.
+        status (DatasetStatus): The current status of the dataset.
+        requested (str): In Codat's data model, dates and times are represented using the <a class="external"
                 href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601 standard</a>. Date and time fields are
                 formatted as strings; for example:
 
@@ -56,15 +80,15 @@ class PullOperation:
                 > Not all dates from Codat will contain information about time zones.
                 > Where it is not available from the underlying platform, Codat will return these as times local to the business
                 whose data has been synced. Example: 2022-10-23T00:00:00Z.
-            progress (int): An integer signifying the progress of the pull operation.
-            is_completed (bool): `True` if the pull operation is completed successfully. The `isCompleted` property is not
+        progress (int): An integer signifying the progress of the pull operation.
+        is_completed (bool): `True` if the pull operation is completed successfully. The `isCompleted` property is not
                 queryable. To filter failed pull operations, query by `status!=Complete&&status!=NotSupported` instead.
-            is_errored (bool): `True` if the pull operation entered an error state.
-            status_description (None | str | Unset): Additional information about the dataset status. Example: Paused until
+        is_errored (bool): `True` if the pull operation entered an error state.
+        status_description (None | str | Unset): Additional information about the dataset status. Example: Paused until
                 2022-10-23T00:00:00.000Z.
-            error_message (None | str | Unset): A message about a transient or persistent error returned by Codat or the
+        error_message (None | str | Unset): A message about a transient or persistent error returned by Codat or the
                 source platform.
-            completed (str | Unset): In Codat's data model, dates and times are represented using the <a class="external"
+        completed (str | Unset): In Codat's data model, dates and times are represented using the <a class="external"
                 href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601 standard</a>. Date and time fields are
                 formatted as strings; for example:
 
@@ -104,6 +128,7 @@ class PullOperation:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+
         id = str(self.id)
 
         company_id = str(self.company_id)
@@ -138,85 +163,64 @@ class PullOperation:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "companyId": company_id,
-                "connectionId": connection_id,
-                "dataType": data_type,
-                "status": status,
-                "requested": requested,
-                "progress": progress,
-                "isCompleted": is_completed,
-                "isErrored": is_errored,
-            }
-        )
+        field_dict["id"] = id
+        field_dict["companyId"] = company_id
+        field_dict["connectionId"] = connection_id
+        field_dict["dataType"] = data_type
+        field_dict["status"] = status
+        field_dict["requested"] = requested
+        field_dict["progress"] = progress
+        field_dict["isCompleted"] = is_completed
+        field_dict["isErrored"] = is_errored
         if status_description is not UNSET:
             field_dict["statusDescription"] = status_description
         if error_message is not UNSET:
             field_dict["errorMessage"] = error_message
         if completed is not UNSET:
             field_dict["completed"] = completed
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = UUID(d.pop("id"))
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        company_id = UUID(d.pop("companyId"))
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        connection_id = UUID(d.pop("connectionId"))
+        src_get = src_dict.get
+        pull_operation = cls.__new__(cls)
+        pull_operation.id = parse_uuid(src_dict["id"])
 
-        data_type = d.pop("dataType")
+        pull_operation.company_id = parse_uuid(src_dict["companyId"])
 
-        status = DatasetStatus(d.pop("status"))
+        pull_operation.connection_id = parse_uuid(src_dict["connectionId"])
 
-        requested = d.pop("requested")
+        pull_operation.data_type = src_dict["dataType"]
 
-        progress = d.pop("progress")
+        pull_operation.status = _DATASET_STATUS_BY_VALUE.get(src_dict["status"]) or DatasetStatus(src_dict["status"])
 
-        is_completed = d.pop("isCompleted")
+        pull_operation.requested = src_dict["requested"]
 
-        is_errored = d.pop("isErrored")
+        pull_operation.progress = src_dict["progress"]
 
-        def _parse_status_description(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        pull_operation.is_completed = src_dict["isCompleted"]
 
-        status_description = _parse_status_description(d.pop("statusDescription", UNSET))
+        pull_operation.is_errored = src_dict["isErrored"]
 
-        def _parse_error_message(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        pull_operation.status_description = src_get("statusDescription", UNSET)
 
-        error_message = _parse_error_message(d.pop("errorMessage", UNSET))
+        pull_operation.error_message = src_get("errorMessage", UNSET)
 
-        completed = d.pop("completed", UNSET)
+        pull_operation.completed = src_get("completed", UNSET)
 
-        pull_operation = cls(
-            id=id,
-            company_id=company_id,
-            connection_id=connection_id,
-            data_type=data_type,
-            status=status,
-            requested=requested,
-            progress=progress,
-            is_completed=is_completed,
-            is_errored=is_errored,
-            status_description=status_description,
-            error_message=error_message,
-            completed=completed,
-        )
-
-        pull_operation.additional_properties = d
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            pull_operation.additional_properties = {}
+        else:
+            pull_operation.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return pull_operation
 
     @property

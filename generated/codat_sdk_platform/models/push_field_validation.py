@@ -2,14 +2,25 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PushFieldValidation")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "details",
+        "field",
+        "ref",
+    }
+)
 
 
 @_attrs_define
@@ -27,6 +38,7 @@ class PushFieldValidation:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+
         details = self.details
 
         field = self.field
@@ -39,41 +51,36 @@ class PushFieldValidation:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "details": details,
-            }
-        )
+        field_dict["details"] = details
         if field is not UNSET:
             field_dict["field"] = field
         if ref is not UNSET:
             field_dict["ref"] = ref
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        details = d.pop("details")
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        field = d.pop("field", UNSET)
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        def _parse_ref(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        src_get = src_dict.get
+        push_field_validation = cls.__new__(cls)
+        push_field_validation.details = src_dict["details"]
 
-        ref = _parse_ref(d.pop("ref", UNSET))
+        push_field_validation.field = src_get("field", UNSET)
 
-        push_field_validation = cls(
-            details=details,
-            field=field,
-            ref=ref,
-        )
+        push_field_validation.ref = src_get("ref", UNSET)
 
-        push_field_validation.additional_properties = d
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            push_field_validation.additional_properties = {}
+        else:
+            push_field_validation.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return push_field_validation
 
     @property

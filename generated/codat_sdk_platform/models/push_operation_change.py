@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 from ..models.push_change_type import PushChangeType
 from ..types import UNSET, Unset
 
@@ -15,6 +17,19 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="PushOperationChange")
+
+# Known members by value: one dict lookup instead of Enum's call machinery (unknown values still go
+# through the class, which makes them open-enum members).
+_PUSH_CHANGE_TYPE_BY_VALUE = cast("dict[Any, PushChangeType]", PushChangeType._value2member_map_)
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "type",
+        "recordRef",
+        "attachmentId",
+    }
+)
 
 
 @_attrs_define
@@ -32,6 +47,9 @@ class PushOperationChange:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
+
         type_: str | Unset = UNSET
         if not isinstance(self.type_, Unset):
             type_ = self.type_.value
@@ -48,51 +66,43 @@ class PushOperationChange:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if type_ is not UNSET:
             field_dict["type"] = type_
         if record_ref is not UNSET:
             field_dict["recordRef"] = record_ref
         if attachment_id is not UNSET:
             field_dict["attachmentId"] = attachment_id
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.push_operation_ref import PushOperationRef
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        d = dict(src_dict)
-        _type_ = d.pop("type", UNSET)
-        type_: PushChangeType | Unset
-        if isinstance(_type_, Unset):
-            type_ = UNSET
-        else:
-            type_ = PushChangeType(_type_)
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
-        _record_ref = d.pop("recordRef", UNSET)
-        record_ref: PushOperationRef | Unset
-        if isinstance(_record_ref, Unset):
-            record_ref = UNSET
-        else:
-            record_ref = PushOperationRef.from_dict(_record_ref)
-
-        def _parse_attachment_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        attachment_id = _parse_attachment_id(d.pop("attachmentId", UNSET))
-
-        push_operation_change = cls(
-            type_=type_,
-            record_ref=record_ref,
-            attachment_id=attachment_id,
+        src_get = src_dict.get
+        push_operation_change = cls.__new__(cls)
+        _type_ = src_get("type", UNSET)
+        push_operation_change.type_ = (
+            UNSET if _type_ is UNSET else (_PUSH_CHANGE_TYPE_BY_VALUE.get(_type_) or PushChangeType(_type_))
         )
 
-        push_operation_change.additional_properties = d
+        _record_ref = src_get("recordRef", UNSET)
+        push_operation_change.record_ref = UNSET if _record_ref is UNSET else PushOperationRef._from_dict(_record_ref)
+
+        push_operation_change.attachment_id = src_get("attachmentId", UNSET)
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            push_operation_change.additional_properties = {}
+        else:
+            push_operation_change.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return push_operation_change
 
     @property
@@ -110,3 +120,14 @@ class PushOperationChange:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global _NESTED_UNBOUND, PushOperationRef
+    from ..models.push_operation_ref import PushOperationRef
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

@@ -7,10 +7,24 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 from ..models.data_type import DataType
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PushOperationRef")
+
+# Known members by value: one dict lookup instead of Enum's call machinery (unknown values still go
+# through the class, which makes them open-enum members).
+_DATA_TYPE_BY_VALUE = cast("dict[Any, DataType]", DataType._value2member_map_)
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "id",
+        "dataType",
+    }
+)
 
 
 @_attrs_define
@@ -26,6 +40,7 @@ class PushOperationRef:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+
         id = self.id
 
         data_type: None | str | Unset
@@ -38,42 +53,40 @@ class PushOperationRef:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if id is not UNSET:
             field_dict["id"] = id
         if data_type is not UNSET:
             field_dict["dataType"] = data_type
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        id = d.pop("id", UNSET)
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        def _parse_data_type(data: object) -> DataType | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                data_type_type_0 = DataType(data)
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-                return data_type_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataType | None | Unset, data)
+        src_get = src_dict.get
+        push_operation_ref = cls.__new__(cls)
+        push_operation_ref.id = src_get("id", UNSET)
 
-        data_type = _parse_data_type(d.pop("dataType", UNSET))
-
-        push_operation_ref = cls(
-            id=id,
-            data_type=data_type,
+        _data_type = src_get("dataType", UNSET)
+        push_operation_ref.data_type = (
+            UNSET
+            if _data_type is UNSET
+            else None
+            if _data_type is None
+            else (_DATA_TYPE_BY_VALUE.get(_data_type) or DataType(_data_type))
         )
 
-        push_operation_ref.additional_properties = d
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            push_operation_ref.additional_properties = {}
+        else:
+            push_operation_ref.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return push_operation_ref
 
     @property

@@ -2,14 +2,25 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PushOperationValidationItem")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "itemId",
+        "message",
+        "validatorName",
+    }
+)
 
 
 @_attrs_define
@@ -27,6 +38,7 @@ class PushOperationValidationItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+
         item_id: None | str | Unset
         if isinstance(self.item_id, Unset):
             item_id = UNSET
@@ -47,54 +59,37 @@ class PushOperationValidationItem:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if item_id is not UNSET:
             field_dict["itemId"] = item_id
         if message is not UNSET:
             field_dict["message"] = message
         if validator_name is not UNSET:
             field_dict["validatorName"] = validator_name
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        def _parse_item_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        item_id = _parse_item_id(d.pop("itemId", UNSET))
+        src_get = src_dict.get
+        push_operation_validation_item = cls.__new__(cls)
+        push_operation_validation_item.item_id = src_get("itemId", UNSET)
 
-        def _parse_message(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        push_operation_validation_item.message = src_get("message", UNSET)
 
-        message = _parse_message(d.pop("message", UNSET))
+        push_operation_validation_item.validator_name = src_get("validatorName", UNSET)
 
-        def _parse_validator_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        validator_name = _parse_validator_name(d.pop("validatorName", UNSET))
-
-        push_operation_validation_item = cls(
-            item_id=item_id,
-            message=message,
-            validator_name=validator_name,
-        )
-
-        push_operation_validation_item.additional_properties = d
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            push_operation_validation_item.additional_properties = {}
+        else:
+            push_operation_validation_item.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return push_operation_validation_item
 
     @property

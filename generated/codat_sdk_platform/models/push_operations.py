@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -15,6 +17,17 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="PushOperations")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "pageNumber",
+        "pageSize",
+        "totalResults",
+        "_links",
+        "results",
+    }
+)
 
 
 @_attrs_define
@@ -25,7 +38,7 @@ class PushOperations:
         page_size (int): Number of items to return in results array.
         total_results (int): Total number of items.
         field_links (Links):  Example: {'self': {'href': '/companies'}, 'current': {'href':
-            '/companies?page=1&pageSize=10'}}.
+                '/companies?page=1&pageSize=10'}}.
         results (list[PushOperation] | Unset):
     """
 
@@ -37,6 +50,9 @@ class PushOperations:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
+
         page_number = self.page_number
 
         page_size = self.page_size
@@ -54,51 +70,46 @@ class PushOperations:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "pageNumber": page_number,
-                "pageSize": page_size,
-                "totalResults": total_results,
-                "_links": field_links,
-            }
-        )
+        field_dict["pageNumber"] = page_number
+        field_dict["pageSize"] = page_size
+        field_dict["totalResults"] = total_results
+        field_dict["_links"] = field_links
         if results is not UNSET:
             field_dict["results"] = results
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.links import Links
-        from ..models.push_operation import PushOperation
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        d = dict(src_dict)
-        page_number = d.pop("pageNumber")
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
-        page_size = d.pop("pageSize")
+        src_get = src_dict.get
+        push_operations = cls.__new__(cls)
+        push_operations.page_number = src_dict["pageNumber"]
 
-        total_results = d.pop("totalResults")
+        push_operations.page_size = src_dict["pageSize"]
 
-        field_links = Links.from_dict(d.pop("_links"))
+        push_operations.total_results = src_dict["totalResults"]
 
-        _results = d.pop("results", UNSET)
-        results: list[PushOperation] | Unset = UNSET
-        if _results is not UNSET:
-            results = []
-            for results_item_data in _results:
-                results_item = PushOperation.from_dict(results_item_data)
+        push_operations.field_links = Links._from_dict(src_dict["_links"])
 
-                results.append(results_item)
-
-        push_operations = cls(
-            page_number=page_number,
-            page_size=page_size,
-            total_results=total_results,
-            field_links=field_links,
-            results=results,
+        _results = src_get("results", UNSET)
+        push_operations.results = (
+            UNSET if _results is UNSET else [PushOperation._from_dict(item0) for item0 in _results]
         )
 
-        push_operations.additional_properties = d
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            push_operations.additional_properties = {}
+        else:
+            push_operations.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return push_operations
 
     @property
@@ -116,3 +127,15 @@ class PushOperations:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global _NESTED_UNBOUND, Links, PushOperation
+    from ..models.links import Links
+    from ..models.push_operation import PushOperation
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

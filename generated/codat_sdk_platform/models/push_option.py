@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 from ..models.push_option_type import PushOptionType
 from ..types import UNSET, Unset
 
@@ -17,6 +19,23 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="PushOption")
+
+# Known members by value: one dict lookup instead of Enum's call machinery (unknown values still go
+# through the class, which makes them open-enum members).
+_PUSH_OPTION_TYPE_BY_VALUE = cast("dict[Any, PushOptionType]", PushOptionType._value2member_map_)
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "type",
+        "displayName",
+        "required",
+        "description",
+        "properties",
+        "options",
+        "validation",
+    }
+)
 
 
 @_attrs_define
@@ -42,8 +61,8 @@ class PushOption:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.push_option_properties import PushOptionProperties
-        from ..models.push_validation_info import PushValidationInfo
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
         type_ = self.type_.value
 
@@ -83,13 +102,9 @@ class PushOption:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "displayName": display_name,
-                "required": required,
-            }
-        )
+        field_dict["type"] = type_
+        field_dict["displayName"] = display_name
+        field_dict["required"] = required
         if description is not UNSET:
             field_dict["description"] = description
         if properties is not UNSET:
@@ -98,91 +113,62 @@ class PushOption:
             field_dict["options"] = options
         if validation is not UNSET:
             field_dict["validation"] = validation
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.push_option_choice import PushOptionChoice
-        from ..models.push_option_properties import PushOptionProperties
-        from ..models.push_validation_info import PushValidationInfo
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        d = dict(src_dict)
-        type_ = PushOptionType(d.pop("type"))
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
-        display_name = d.pop("displayName")
+        src_get = src_dict.get
+        push_option = cls.__new__(cls)
+        push_option.type_ = _PUSH_OPTION_TYPE_BY_VALUE.get(src_dict["type"]) or PushOptionType(src_dict["type"])
 
-        required = d.pop("required")
+        push_option.display_name = src_dict["displayName"]
 
-        description = d.pop("description", UNSET)
+        push_option.required = src_dict["required"]
 
-        def _parse_properties(data: object) -> None | PushOptionProperties | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                properties_type_0 = PushOptionProperties.from_dict(data)
+        push_option.description = src_get("description", UNSET)
 
-                return properties_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | PushOptionProperties | Unset, data)
-
-        properties = _parse_properties(d.pop("properties", UNSET))
-
-        def _parse_options(data: object) -> list[PushOptionChoice] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                options_type_0 = []
-                _options_type_0 = data
-                for options_type_0_item_data in _options_type_0:
-                    options_type_0_item = PushOptionChoice.from_dict(options_type_0_item_data)
-
-                    options_type_0.append(options_type_0_item)
-
-                return options_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[PushOptionChoice] | None | Unset, data)
-
-        options = _parse_options(d.pop("options", UNSET))
-
-        def _parse_validation(data: object) -> None | PushValidationInfo | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                validation_type_0 = PushValidationInfo.from_dict(data)
-
-                return validation_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | PushValidationInfo | Unset, data)
-
-        validation = _parse_validation(d.pop("validation", UNSET))
-
-        push_option = cls(
-            type_=type_,
-            display_name=display_name,
-            required=required,
-            description=description,
-            properties=properties,
-            options=options,
-            validation=validation,
+        _properties = src_get("properties", UNSET)
+        push_option.properties = (
+            UNSET
+            if _properties is UNSET
+            else None
+            if _properties is None
+            else PushOptionProperties._from_dict(_properties)
         )
 
-        push_option.additional_properties = d
+        _options = src_get("options", UNSET)
+        push_option.options = (
+            UNSET
+            if _options is UNSET
+            else None
+            if _options is None
+            else [PushOptionChoice._from_dict(item0) for item0 in _options]
+        )
+
+        _validation = src_get("validation", UNSET)
+        push_option.validation = (
+            UNSET
+            if _validation is UNSET
+            else None
+            if _validation is None
+            else PushValidationInfo._from_dict(_validation)
+        )
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            push_option.additional_properties = {}
+        else:
+            push_option.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return push_option
 
     @property
@@ -200,3 +186,16 @@ class PushOption:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global _NESTED_UNBOUND, PushOptionChoice, PushOptionProperties, PushValidationInfo
+    from ..models.push_option_choice import PushOptionChoice
+    from ..models.push_option_properties import PushOptionProperties
+    from ..models.push_validation_info import PushValidationInfo
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

@@ -2,15 +2,32 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from codat_sdk import decode_with_gc_paused
 
 from ..models.push_option_type import PushOptionType
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PushOptionChoice")
+
+# Known members by value: one dict lookup instead of Enum's call machinery (unknown values still go
+# through the class, which makes them open-enum members).
+_PUSH_OPTION_TYPE_BY_VALUE = cast("dict[Any, PushOptionType]", PushOptionType._value2member_map_)
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "value",
+        "type",
+        "displayName",
+        "description",
+        "required",
+    }
+)
 
 
 @_attrs_define
@@ -32,6 +49,7 @@ class PushOptionChoice:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+
         value = self.value
 
         type_: str | Unset = UNSET
@@ -46,7 +64,6 @@ class PushOptionChoice:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if value is not UNSET:
             field_dict["value"] = value
         if type_ is not UNSET:
@@ -57,36 +74,38 @@ class PushOptionChoice:
             field_dict["description"] = description
         if required is not UNSET:
             field_dict["required"] = required
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        value = d.pop("value", UNSET)
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        _type_ = d.pop("type", UNSET)
-        type_: PushOptionType | Unset
-        if isinstance(_type_, Unset):
-            type_ = UNSET
-        else:
-            type_ = PushOptionType(_type_)
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        display_name = d.pop("displayName", UNSET)
+        src_get = src_dict.get
+        push_option_choice = cls.__new__(cls)
+        push_option_choice.value = src_get("value", UNSET)
 
-        description = d.pop("description", UNSET)
-
-        required = d.pop("required", UNSET)
-
-        push_option_choice = cls(
-            value=value,
-            type_=type_,
-            display_name=display_name,
-            description=description,
-            required=required,
+        _type_ = src_get("type", UNSET)
+        push_option_choice.type_ = (
+            UNSET if _type_ is UNSET else (_PUSH_OPTION_TYPE_BY_VALUE.get(_type_) or PushOptionType(_type_))
         )
 
-        push_option_choice.additional_properties = d
+        push_option_choice.display_name = src_get("displayName", UNSET)
+
+        push_option_choice.description = src_get("description", UNSET)
+
+        push_option_choice.required = src_get("required", UNSET)
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            push_option_choice.additional_properties = {}
+        else:
+            push_option_choice.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return push_option_choice
 
     @property

@@ -7,11 +7,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 if TYPE_CHECKING:
     from ..models.push_option_property import PushOptionProperty
 
 
 T = TypeVar("T", bound="PushOptionPropertyProperties")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset()
 
 
 @_attrs_define
@@ -19,27 +24,28 @@ class PushOptionPropertyProperties:
     additional_properties: dict[str, PushOptionProperty] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
         field_dict: dict[str, Any] = {}
         for prop_name, prop in self.additional_properties.items():
             field_dict[prop_name] = prop.to_dict()
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.push_option_property import PushOptionProperty
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        d = dict(src_dict)
-        push_option_property_properties = cls()
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
-        additional_properties = {}
-        for prop_name, prop_dict in d.items():
-            additional_property = PushOptionProperty.from_dict(prop_dict)
-
-            additional_properties[prop_name] = additional_property
-
-        push_option_property_properties.additional_properties = additional_properties
+        push_option_property_properties = cls.__new__(cls)
+        push_option_property_properties.additional_properties = {
+            key: PushOptionProperty._from_dict(value) for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+        }
         return push_option_property_properties
 
     @property
@@ -57,3 +63,14 @@ class PushOptionPropertyProperties:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global _NESTED_UNBOUND, PushOptionProperty
+    from ..models.push_option_property import PushOptionProperty
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from codat_sdk import decode_with_gc_paused
 
 from ..types import UNSET, Unset
 
@@ -14,6 +16,14 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="PushValidationInfo")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "warnings",
+        "information",
+    }
+)
 
 
 @_attrs_define
@@ -29,6 +39,9 @@ class PushValidationInfo:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
+
         warnings: list[dict[str, Any]] | None | Unset
         if isinstance(self.warnings, Unset):
             warnings = UNSET
@@ -55,70 +68,49 @@ class PushValidationInfo:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if warnings is not UNSET:
             field_dict["warnings"] = warnings
         if information is not UNSET:
             field_dict["information"] = information
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.push_field_validation import PushFieldValidation
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        d = dict(src_dict)
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
-        def _parse_warnings(data: object) -> list[PushFieldValidation] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                warnings_type_0 = []
-                _warnings_type_0 = data
-                for warnings_type_0_item_data in _warnings_type_0:
-                    warnings_type_0_item = PushFieldValidation.from_dict(warnings_type_0_item_data)
-
-                    warnings_type_0.append(warnings_type_0_item)
-
-                return warnings_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[PushFieldValidation] | None | Unset, data)
-
-        warnings = _parse_warnings(d.pop("warnings", UNSET))
-
-        def _parse_information(data: object) -> list[PushFieldValidation] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                information_type_0 = []
-                _information_type_0 = data
-                for information_type_0_item_data in _information_type_0:
-                    information_type_0_item = PushFieldValidation.from_dict(information_type_0_item_data)
-
-                    information_type_0.append(information_type_0_item)
-
-                return information_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[PushFieldValidation] | None | Unset, data)
-
-        information = _parse_information(d.pop("information", UNSET))
-
-        push_validation_info = cls(
-            warnings=warnings,
-            information=information,
+        src_get = src_dict.get
+        push_validation_info = cls.__new__(cls)
+        _warnings = src_get("warnings", UNSET)
+        push_validation_info.warnings = (
+            UNSET
+            if _warnings is UNSET
+            else None
+            if _warnings is None
+            else [PushFieldValidation._from_dict(item0) for item0 in _warnings]
         )
 
-        push_validation_info.additional_properties = d
+        _information = src_get("information", UNSET)
+        push_validation_info.information = (
+            UNSET
+            if _information is UNSET
+            else None
+            if _information is None
+            else [PushFieldValidation._from_dict(item0) for item0 in _information]
+        )
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            push_validation_info.additional_properties = {}
+        else:
+            push_validation_info.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return push_validation_info
 
     @property
@@ -136,3 +128,14 @@ class PushValidationInfo:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global _NESTED_UNBOUND, PushFieldValidation
+    from ..models.push_field_validation import PushFieldValidation
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from codat_sdk import decode_with_gc_paused
 
 from ..types import UNSET, Unset
 
@@ -16,6 +18,15 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="ReadCompletedWebhookPayload")
 
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "referenceCompany",
+        "modifiedFromDate",
+        "dataTypes",
+    }
+)
+
 
 @_attrs_define
 class ReadCompletedWebhookPayload:
@@ -23,7 +34,7 @@ class ReadCompletedWebhookPayload:
     Attributes:
         reference_company (CompanyReference | Unset):
         modified_from_date (None | str | Unset): The date time in UTC when the data types were last fetched and input
-            into Codat's cache.
+                into Codat's cache.
         data_types (list[DataTypeReadSummary] | Unset):
     """
 
@@ -33,6 +44,9 @@ class ReadCompletedWebhookPayload:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
+
         reference_company: dict[str, Any] | Unset = UNSET
         if not isinstance(self.reference_company, Unset):
             reference_company = self.reference_company.to_dict()
@@ -52,54 +66,45 @@ class ReadCompletedWebhookPayload:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if reference_company is not UNSET:
             field_dict["referenceCompany"] = reference_company
         if modified_from_date is not UNSET:
             field_dict["modifiedFromDate"] = modified_from_date
         if data_types is not UNSET:
             field_dict["dataTypes"] = data_types
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.company_reference import CompanyReference
-        from ..models.data_type_read_summary import DataTypeReadSummary
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        d = dict(src_dict)
-        _reference_company = d.pop("referenceCompany", UNSET)
-        reference_company: CompanyReference | Unset
-        if isinstance(_reference_company, Unset):
-            reference_company = UNSET
-        else:
-            reference_company = CompanyReference.from_dict(_reference_company)
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
-        def _parse_modified_from_date(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        modified_from_date = _parse_modified_from_date(d.pop("modifiedFromDate", UNSET))
-
-        _data_types = d.pop("dataTypes", UNSET)
-        data_types: list[DataTypeReadSummary] | Unset = UNSET
-        if _data_types is not UNSET:
-            data_types = []
-            for data_types_item_data in _data_types:
-                data_types_item = DataTypeReadSummary.from_dict(data_types_item_data)
-
-                data_types.append(data_types_item)
-
-        read_completed_webhook_payload = cls(
-            reference_company=reference_company,
-            modified_from_date=modified_from_date,
-            data_types=data_types,
+        src_get = src_dict.get
+        read_completed_webhook_payload = cls.__new__(cls)
+        _reference_company = src_get("referenceCompany", UNSET)
+        read_completed_webhook_payload.reference_company = (
+            UNSET if _reference_company is UNSET else CompanyReference._from_dict(_reference_company)
         )
 
-        read_completed_webhook_payload.additional_properties = d
+        read_completed_webhook_payload.modified_from_date = src_get("modifiedFromDate", UNSET)
+
+        _data_types = src_get("dataTypes", UNSET)
+        read_completed_webhook_payload.data_types = (
+            UNSET if _data_types is UNSET else [DataTypeReadSummary._from_dict(item0) for item0 in _data_types]
+        )
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            read_completed_webhook_payload.additional_properties = {}
+        else:
+            read_completed_webhook_payload.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return read_completed_webhook_payload
 
     @property
@@ -117,3 +122,15 @@ class ReadCompletedWebhookPayload:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global _NESTED_UNBOUND, CompanyReference, DataTypeReadSummary
+    from ..models.company_reference import CompanyReference
+    from ..models.data_type_read_summary import DataTypeReadSummary
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

@@ -2,14 +2,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="RefreshProductDataBody")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "dataTypes",
+    }
+)
 
 
 @_attrs_define
@@ -23,28 +32,36 @@ class RefreshProductDataBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+
         data_types: list[str] | Unset = UNSET
         if not isinstance(self.data_types, Unset):
             data_types = self.data_types
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if data_types is not UNSET:
             field_dict["dataTypes"] = data_types
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        data_types = cast(list[str], d.pop("dataTypes", UNSET))
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        refresh_product_data_body = cls(
-            data_types=data_types,
-        )
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        refresh_product_data_body.additional_properties = d
+        src_get = src_dict.get
+        refresh_product_data_body = cls.__new__(cls)
+        refresh_product_data_body.data_types = src_get("dataTypes", UNSET)
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            refresh_product_data_body.additional_properties = {}
+        else:
+            refresh_product_data_body.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return refresh_product_data_body
 
     @property

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -17,13 +19,20 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="SupplementalDataConfiguration")
 
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "supplementalDataConfig",
+    }
+)
+
 
 @_attrs_define
 class SupplementalDataConfiguration:
     """
     Example:
         {'supplementalDataConfig': {'orders-supplemental-data': {'dataSource': '/orders', 'pullData': {'orderNumber':
-            'order_num'}, 'pushData': {'orderNumber': 'order_num'}}}}
+                'order_num'}, 'pushData': {'orderNumber': 'order_num'}}}}
 
     Attributes:
         supplemental_data_config (SupplementalDataConfigurationSupplementalDataConfig | Unset):
@@ -33,39 +42,45 @@ class SupplementalDataConfiguration:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
+
         supplemental_data_config: dict[str, Any] | Unset = UNSET
         if not isinstance(self.supplemental_data_config, Unset):
             supplemental_data_config = self.supplemental_data_config.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if supplemental_data_config is not UNSET:
             field_dict["supplementalDataConfig"] = supplemental_data_config
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.supplemental_data_configuration_supplemental_data_config import (
-            SupplementalDataConfigurationSupplementalDataConfig,
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
+
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
+
+        src_get = src_dict.get
+        supplemental_data_configuration = cls.__new__(cls)
+        _supplemental_data_config = src_get("supplementalDataConfig", UNSET)
+        supplemental_data_configuration.supplemental_data_config = (
+            UNSET
+            if _supplemental_data_config is UNSET
+            else SupplementalDataConfigurationSupplementalDataConfig._from_dict(_supplemental_data_config)
         )
 
-        d = dict(src_dict)
-        _supplemental_data_config = d.pop("supplementalDataConfig", UNSET)
-        supplemental_data_config: SupplementalDataConfigurationSupplementalDataConfig | Unset
-        if isinstance(_supplemental_data_config, Unset):
-            supplemental_data_config = UNSET
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            supplemental_data_configuration.additional_properties = {}
         else:
-            supplemental_data_config = SupplementalDataConfigurationSupplementalDataConfig.from_dict(
-                _supplemental_data_config
-            )
-
-        supplemental_data_configuration = cls(
-            supplemental_data_config=supplemental_data_config,
-        )
-
-        supplemental_data_configuration.additional_properties = d
+            supplemental_data_configuration.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return supplemental_data_configuration
 
     @property
@@ -83,3 +98,16 @@ class SupplementalDataConfiguration:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global _NESTED_UNBOUND, SupplementalDataConfigurationSupplementalDataConfig
+    from ..models.supplemental_data_configuration_supplemental_data_config import (
+        SupplementalDataConfigurationSupplementalDataConfig,
+    )
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 if TYPE_CHECKING:
     from ..models.supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration import (
         SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfiguration,
@@ -14,6 +16,9 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="SupplementalDataConfigurationSupplementalDataConfig")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset()
 
 
 @_attrs_define
@@ -23,33 +28,32 @@ class SupplementalDataConfigurationSupplementalDataConfig:
     ] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
         field_dict: dict[str, Any] = {}
         for prop_name, prop in self.additional_properties.items():
             field_dict[prop_name] = prop.to_dict()
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration import (
-            SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfiguration,
-        )
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        d = dict(src_dict)
-        supplemental_data_configuration_supplemental_data_config = cls()
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
-        additional_properties = {}
-        for prop_name, prop_dict in d.items():
-            additional_property = (
-                SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfiguration.from_dict(
-                    prop_dict
-                )
+        supplemental_data_configuration_supplemental_data_config = cls.__new__(cls)
+        supplemental_data_configuration_supplemental_data_config.additional_properties = {
+            key: SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfiguration._from_dict(
+                value
             )
-
-            additional_properties[prop_name] = additional_property
-
-        supplemental_data_configuration_supplemental_data_config.additional_properties = additional_properties
+            for key, value in src_dict.items()
+            if key not in _PROPERTY_NAMES
+        }
         return supplemental_data_configuration_supplemental_data_config
 
     @property
@@ -71,3 +75,16 @@ class SupplementalDataConfigurationSupplementalDataConfig:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global _NESTED_UNBOUND, SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfiguration
+    from ..models.supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration import (
+        SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfiguration,
+    )
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -20,6 +22,15 @@ if TYPE_CHECKING:
 
 T = TypeVar("T", bound="SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfiguration")
 
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "dataSource",
+        "pullData",
+        "pushData",
+    }
+)
+
 
 @_attrs_define
 class SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfiguration:
@@ -28,9 +39,9 @@ class SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceC
     Attributes:
         data_source (str | Unset): The underlying endpoint of the source system which the configuration is targeting.
         pull_data (SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfigurationPullData |
-            Unset): The additional properties that are required when pulling records.
+                Unset): The additional properties that are required when pulling records.
         push_data (SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfigurationPushData |
-            Unset): The additional properties that are required to create and/or update records.
+                Unset): The additional properties that are required to create and/or update records.
     """
 
     data_source: str | Unset = UNSET
@@ -43,6 +54,9 @@ class SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceC
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
+
         data_source = self.data_source
 
         pull_data: dict[str, Any] | Unset = UNSET
@@ -55,57 +69,57 @@ class SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceC
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if data_source is not UNSET:
             field_dict["dataSource"] = data_source
         if pull_data is not UNSET:
             field_dict["pullData"] = pull_data
         if push_data is not UNSET:
             field_dict["pushData"] = push_data
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration_pull_data import (
-            SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfigurationPullData,
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
+
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
+
+        src_get = src_dict.get
+        supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration = cls.__new__(
+            cls
         )
-        from ..models.supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration_push_data import (
-            SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfigurationPushData,
+        supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration.data_source = (
+            src_get("dataSource", UNSET)
         )
 
-        d = dict(src_dict)
-        data_source = d.pop("dataSource", UNSET)
-
-        _pull_data = d.pop("pullData", UNSET)
-        pull_data: (
-            SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfigurationPullData | Unset
-        )
-        if isinstance(_pull_data, Unset):
-            pull_data = UNSET
-        else:
-            pull_data = SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfigurationPullData.from_dict(
+        _pull_data = src_get("pullData", UNSET)
+        supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration.pull_data = (
+            UNSET
+            if _pull_data is UNSET
+            else SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfigurationPullData._from_dict(
                 _pull_data
             )
-
-        _push_data = d.pop("pushData", UNSET)
-        push_data: (
-            SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfigurationPushData | Unset
         )
-        if isinstance(_push_data, Unset):
-            push_data = UNSET
-        else:
-            push_data = SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfigurationPushData.from_dict(
+
+        _push_data = src_get("pushData", UNSET)
+        supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration.push_data = (
+            UNSET
+            if _push_data is UNSET
+            else SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfigurationPushData._from_dict(
                 _push_data
             )
-
-        supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration = cls(
-            data_source=data_source,
-            pull_data=pull_data,
-            push_data=push_data,
         )
 
-        supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration.additional_properties = d
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration.additional_properties = {}
+        else:
+            supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration
 
     @property
@@ -123,3 +137,22 @@ class SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceC
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global \
+        _NESTED_UNBOUND, \
+        SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfigurationPullData, \
+        SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfigurationPushData
+    from ..models.supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration_pull_data import (
+        SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfigurationPullData,
+    )
+    from ..models.supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration_push_data import (
+        SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfigurationPushData,
+    )
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

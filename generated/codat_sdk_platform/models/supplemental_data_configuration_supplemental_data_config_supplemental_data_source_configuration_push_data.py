@@ -7,7 +7,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 T = TypeVar("T", bound="SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfigurationPushData")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset()
 
 
 @_attrs_define
@@ -20,17 +25,22 @@ class SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceC
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration_push_data = (
-            cls()
-        )
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration_push_data.additional_properties = d
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+
+        supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration_push_data = (
+            cls.__new__(cls)
+        )
+        supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration_push_data.additional_properties = {
+            **src_dict
+        }
         return supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration_push_data
 
     @property

@@ -2,15 +2,30 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from codat_sdk import decode_with_gc_paused
 
 from ..models.feature_state import FeatureState
 from ..models.feature_type import FeatureType
 
 T = TypeVar("T", bound="SupportedFeature")
+
+# Known members by value: one dict lookup instead of Enum's call machinery (unknown values still go
+# through the class, which makes them open-enum members).
+_FEATURE_STATE_BY_VALUE = cast("dict[Any, FeatureState]", FeatureState._value2member_map_)
+_FEATURE_TYPE_BY_VALUE = cast("dict[Any, FeatureType]", FeatureType._value2member_map_)
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "featureType",
+        "featureState",
+    }
+)
 
 
 @_attrs_define
@@ -26,34 +41,41 @@ class SupportedFeature:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+
         feature_type = self.feature_type.value
 
         feature_state = self.feature_state.value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "featureType": feature_type,
-                "featureState": feature_state,
-            }
-        )
-
+        field_dict["featureType"] = feature_type
+        field_dict["featureState"] = feature_state
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        feature_type = FeatureType(d.pop("featureType"))
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        feature_state = FeatureState(d.pop("featureState"))
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        supported_feature = cls(
-            feature_type=feature_type,
-            feature_state=feature_state,
+        supported_feature = cls.__new__(cls)
+        supported_feature.feature_type = _FEATURE_TYPE_BY_VALUE.get(src_dict["featureType"]) or FeatureType(
+            src_dict["featureType"]
         )
 
-        supported_feature.additional_properties = d
+        supported_feature.feature_state = _FEATURE_STATE_BY_VALUE.get(src_dict["featureState"]) or FeatureState(
+            src_dict["featureState"]
+        )
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            supported_feature.additional_properties = {}
+        else:
+            supported_feature.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return supported_feature
 
     @property

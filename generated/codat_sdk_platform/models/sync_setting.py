@@ -2,15 +2,35 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from codat_sdk import decode_with_gc_paused
 
 from ..models.data_type import DataType
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SyncSetting")
+
+# Known members by value: one dict lookup instead of Enum's call machinery (unknown values still go
+# through the class, which makes them open-enum members).
+_DATA_TYPE_BY_VALUE = cast("dict[Any, DataType]", DataType._value2member_map_)
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "dataType",
+        "fetchOnFirstLink",
+        "syncSchedule",
+        "syncOrder",
+        "syncFromUtc",
+        "syncFromWindow",
+        "monthsToSync",
+        "isLocked",
+    }
+)
 
 
 @_attrs_define
@@ -18,16 +38,16 @@ class SyncSetting:
     """Describes how often, and how much history, should be fetched for the given data type when a pull operation is
     queued.
 
-        Example:
-            {'dataType': 'invoices', 'fetchOnFirstLink': True, 'syncSchedule': 24, 'syncOrder': 0, 'syncFromUtc':
+    Example:
+        {'dataType': 'invoices', 'fetchOnFirstLink': True, 'syncSchedule': 24, 'syncOrder': 0, 'syncFromUtc':
                 '2020-01-01T12:00:00.000Z', 'syncFromWindow': 24, 'monthsToSync': 24, 'isLocked': True}
 
-        Attributes:
-            data_type (DataType): Available data types Example: invoices.
-            fetch_on_first_link (bool): Whether this data type should be queued after a company has authorized a connection.
-            sync_schedule (int): Number of hours after which this data type should be refreshed. Example: 24.
-            sync_order (int): The sync in which data types are queued for a sync.
-            sync_from_utc (str | Unset): In Codat's data model, dates and times are represented using the <a
+    Attributes:
+        data_type (DataType): Available data types Example: invoices.
+        fetch_on_first_link (bool): Whether this data type should be queued after a company has authorized a connection.
+        sync_schedule (int): Number of hours after which this data type should be refreshed. Example: 24.
+        sync_order (int): The sync in which data types are queued for a sync.
+        sync_from_utc (str | Unset): In Codat's data model, dates and times are represented using the <a
                 class="external" href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601 standard</a>. Date and
                 time fields are formatted as strings; for example:
 
@@ -50,11 +70,11 @@ class SyncSetting:
                 > Not all dates from Codat will contain information about time zones.
                 > Where it is not available from the underlying platform, Codat will return these as times local to the business
                 whose data has been synced. Example: 2022-10-23T00:00:00Z.
-            sync_from_window (int | Unset): Number of months of data to be fetched. Set this *or* `syncFromUTC`. Example:
+        sync_from_window (int | Unset): Number of months of data to be fetched. Set this *or* `syncFromUTC`. Example:
                 24.
-            months_to_sync (int | Unset): Months of data to fetch, for report data types (`balanceSheet` & `profitAndLoss`)
+        months_to_sync (int | Unset): Months of data to fetch, for report data types (`balanceSheet` & `profitAndLoss`)
                 only. Example: 24.
-            is_locked (bool | Unset): `True` if the [sync setting](https://docs.codat.io/knowledge-base/advanced-sync-
+        is_locked (bool | Unset): `True` if the [sync setting](https://docs.codat.io/knowledge-base/advanced-sync-
                 settings) is locked.
     """
 
@@ -69,6 +89,7 @@ class SyncSetting:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+
         data_type = self.data_type.value
 
         fetch_on_first_link = self.fetch_on_first_link
@@ -87,14 +108,10 @@ class SyncSetting:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "dataType": data_type,
-                "fetchOnFirstLink": fetch_on_first_link,
-                "syncSchedule": sync_schedule,
-                "syncOrder": sync_order,
-            }
-        )
+        field_dict["dataType"] = data_type
+        field_dict["fetchOnFirstLink"] = fetch_on_first_link
+        field_dict["syncSchedule"] = sync_schedule
+        field_dict["syncOrder"] = sync_order
         if sync_from_utc is not UNSET:
             field_dict["syncFromUtc"] = sync_from_utc
         if sync_from_window is not UNSET:
@@ -103,40 +120,41 @@ class SyncSetting:
             field_dict["monthsToSync"] = months_to_sync
         if is_locked is not UNSET:
             field_dict["isLocked"] = is_locked
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        data_type = DataType(d.pop("dataType"))
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        fetch_on_first_link = d.pop("fetchOnFirstLink")
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        sync_schedule = d.pop("syncSchedule")
+        src_get = src_dict.get
+        sync_setting = cls.__new__(cls)
+        sync_setting.data_type = _DATA_TYPE_BY_VALUE.get(src_dict["dataType"]) or DataType(src_dict["dataType"])
 
-        sync_order = d.pop("syncOrder")
+        sync_setting.fetch_on_first_link = src_dict["fetchOnFirstLink"]
 
-        sync_from_utc = d.pop("syncFromUtc", UNSET)
+        sync_setting.sync_schedule = src_dict["syncSchedule"]
 
-        sync_from_window = d.pop("syncFromWindow", UNSET)
+        sync_setting.sync_order = src_dict["syncOrder"]
 
-        months_to_sync = d.pop("monthsToSync", UNSET)
+        sync_setting.sync_from_utc = src_get("syncFromUtc", UNSET)
 
-        is_locked = d.pop("isLocked", UNSET)
+        sync_setting.sync_from_window = src_get("syncFromWindow", UNSET)
 
-        sync_setting = cls(
-            data_type=data_type,
-            fetch_on_first_link=fetch_on_first_link,
-            sync_schedule=sync_schedule,
-            sync_order=sync_order,
-            sync_from_utc=sync_from_utc,
-            sync_from_window=sync_from_window,
-            months_to_sync=months_to_sync,
-            is_locked=is_locked,
-        )
+        sync_setting.months_to_sync = src_get("monthsToSync", UNSET)
 
-        sync_setting.additional_properties = d
+        sync_setting.is_locked = src_get("isLocked", UNSET)
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            sync_setting.additional_properties = {}
+        else:
+            sync_setting.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return sync_setting
 
     @property

@@ -8,6 +8,8 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused, parse_uuid
+
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -15,6 +17,15 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="SyncSettings")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "clientId",
+        "settings",
+        "overridesDefaults",
+    }
+)
 
 
 @_attrs_define
@@ -24,7 +35,7 @@ class SyncSettings:
         client_id (UUID | Unset): Unique identifier for your client in Codat.
         settings (list[SyncSetting] | Unset):
         overrides_defaults (bool | Unset): Set to `True` if you want to override the default [sync
-            settings](https://docs.codat.io/knowledge-base/advanced-sync-settings).
+                settings](https://docs.codat.io/knowledge-base/advanced-sync-settings).
     """
 
     client_id: UUID | Unset = UNSET
@@ -33,6 +44,9 @@ class SyncSettings:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
+
         client_id: str | Unset = UNSET
         if not isinstance(self.client_id, Unset):
             client_id = str(self.client_id)
@@ -48,46 +62,41 @@ class SyncSettings:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if client_id is not UNSET:
             field_dict["clientId"] = client_id
         if settings is not UNSET:
             field_dict["settings"] = settings
         if overrides_defaults is not UNSET:
             field_dict["overridesDefaults"] = overrides_defaults
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.sync_setting import SyncSetting
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        d = dict(src_dict)
-        _client_id = d.pop("clientId", UNSET)
-        client_id: UUID | Unset
-        if isinstance(_client_id, Unset):
-            client_id = UNSET
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
+
+        src_get = src_dict.get
+        sync_settings = cls.__new__(cls)
+        _client_id = src_get("clientId", UNSET)
+        sync_settings.client_id = UNSET if _client_id is UNSET else parse_uuid(_client_id)
+
+        _settings = src_get("settings", UNSET)
+        sync_settings.settings = UNSET if _settings is UNSET else [SyncSetting._from_dict(item0) for item0 in _settings]
+
+        sync_settings.overrides_defaults = src_get("overridesDefaults", UNSET)
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            sync_settings.additional_properties = {}
         else:
-            client_id = UUID(_client_id)
-
-        _settings = d.pop("settings", UNSET)
-        settings: list[SyncSetting] | Unset = UNSET
-        if _settings is not UNSET:
-            settings = []
-            for settings_item_data in _settings:
-                settings_item = SyncSetting.from_dict(settings_item_data)
-
-                settings.append(settings_item)
-
-        overrides_defaults = d.pop("overridesDefaults", UNSET)
-
-        sync_settings = cls(
-            client_id=client_id,
-            settings=settings,
-            overrides_defaults=overrides_defaults,
-        )
-
-        sync_settings.additional_properties = d
+            sync_settings.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return sync_settings
 
     @property
@@ -105,3 +114,14 @@ class SyncSettings:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global _NESTED_UNBOUND, SyncSetting
+    from ..models.sync_setting import SyncSetting
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

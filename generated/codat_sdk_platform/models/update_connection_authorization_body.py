@@ -7,7 +7,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 T = TypeVar("T", bound="UpdateConnectionAuthorizationBody")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset()
 
 
 @_attrs_define
@@ -18,15 +23,18 @@ class UpdateConnectionAuthorizationBody:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        update_connection_authorization_body = cls()
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        update_connection_authorization_body.additional_properties = d
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+
+        update_connection_authorization_body = cls.__new__(cls)
+        update_connection_authorization_body.additional_properties = {**src_dict}
         return update_connection_authorization_body
 
     @property

@@ -7,10 +7,23 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 from ..models.data_connection_status import DataConnectionStatus
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UpdateConnectionStatus")
+
+# Known members by value: one dict lookup instead of Enum's call machinery (unknown values still go
+# through the class, which makes them open-enum members).
+_DATA_CONNECTION_STATUS_BY_VALUE = cast("dict[Any, DataConnectionStatus]", DataConnectionStatus._value2member_map_)
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "status",
+    }
+)
 
 
 @_attrs_define
@@ -24,6 +37,7 @@ class UpdateConnectionStatus:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+
         status: None | str | Unset
         if isinstance(self.status, Unset):
             status = UNSET
@@ -34,38 +48,36 @@ class UpdateConnectionStatus:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if status is not UNSET:
             field_dict["status"] = status
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        def _parse_status(data: object) -> DataConnectionStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                status_type_0 = DataConnectionStatus(data)
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-                return status_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(DataConnectionStatus | None | Unset, data)
-
-        status = _parse_status(d.pop("status", UNSET))
-
-        update_connection_status = cls(
-            status=status,
+        src_get = src_dict.get
+        update_connection_status = cls.__new__(cls)
+        _status = src_get("status", UNSET)
+        update_connection_status.status = (
+            UNSET
+            if _status is UNSET
+            else None
+            if _status is None
+            else (_DATA_CONNECTION_STATUS_BY_VALUE.get(_status) or DataConnectionStatus(_status))
         )
 
-        update_connection_status.additional_properties = d
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            update_connection_status.additional_properties = {}
+        else:
+            update_connection_status.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return update_connection_status
 
     @property

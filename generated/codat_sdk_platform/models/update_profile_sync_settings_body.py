@@ -8,11 +8,22 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused, parse_uuid
+
 if TYPE_CHECKING:
     from ..models.sync_setting import SyncSetting
 
 
 T = TypeVar("T", bound="UpdateProfileSyncSettingsBody")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "clientId",
+        "settings",
+        "overridesDefaults",
+    }
+)
 
 
 @_attrs_define
@@ -22,7 +33,7 @@ class UpdateProfileSyncSettingsBody:
         client_id (UUID): Unique identifier for your client in Codat.
         settings (list[SyncSetting]):
         overrides_defaults (bool): Set to `True` if you want to override default [sync
-            settings](https://docs.codat.io/knowledge-base/advanced-sync-settings). Default: True.
+                settings](https://docs.codat.io/knowledge-base/advanced-sync-settings). Default: True.
     """
 
     client_id: UUID
@@ -31,6 +42,9 @@ class UpdateProfileSyncSettingsBody:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
+
         client_id = str(self.client_id)
 
         settings = []
@@ -42,39 +56,35 @@ class UpdateProfileSyncSettingsBody:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "clientId": client_id,
-                "settings": settings,
-                "overridesDefaults": overrides_defaults,
-            }
-        )
-
+        field_dict["clientId"] = client_id
+        field_dict["settings"] = settings
+        field_dict["overridesDefaults"] = overrides_defaults
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.sync_setting import SyncSetting
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        d = dict(src_dict)
-        client_id = UUID(d.pop("clientId"))
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
-        settings = []
-        _settings = d.pop("settings")
-        for settings_item_data in _settings:
-            settings_item = SyncSetting.from_dict(settings_item_data)
+        update_profile_sync_settings_body = cls.__new__(cls)
+        update_profile_sync_settings_body.client_id = parse_uuid(src_dict["clientId"])
 
-            settings.append(settings_item)
+        update_profile_sync_settings_body.settings = [SyncSetting._from_dict(item0) for item0 in src_dict["settings"]]
 
-        overrides_defaults = d.pop("overridesDefaults")
+        update_profile_sync_settings_body.overrides_defaults = src_dict["overridesDefaults"]
 
-        update_profile_sync_settings_body = cls(
-            client_id=client_id,
-            settings=settings,
-            overrides_defaults=overrides_defaults,
-        )
-
-        update_profile_sync_settings_body.additional_properties = d
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            update_profile_sync_settings_body.additional_properties = {}
+        else:
+            update_profile_sync_settings_body.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return update_profile_sync_settings_body
 
     @property
@@ -92,3 +102,14 @@ class UpdateProfileSyncSettingsBody:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global _NESTED_UNBOUND, SyncSetting
+    from ..models.sync_setting import SyncSetting
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -14,6 +16,14 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="ValidationResult")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "errors",
+        "warnings",
+    }
+)
 
 
 @_attrs_define
@@ -29,6 +39,9 @@ class ValidationResult:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
+
         errors: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.errors, Unset):
             errors = []
@@ -45,43 +58,41 @@ class ValidationResult:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if errors is not UNSET:
             field_dict["errors"] = errors
         if warnings is not UNSET:
             field_dict["warnings"] = warnings
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.validation_result_validation_item import ValidationResultValidationItem
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        d = dict(src_dict)
-        _errors = d.pop("errors", UNSET)
-        errors: list[ValidationResultValidationItem] | Unset = UNSET
-        if _errors is not UNSET:
-            errors = []
-            for errors_item_data in _errors:
-                errors_item = ValidationResultValidationItem.from_dict(errors_item_data)
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
-                errors.append(errors_item)
-
-        _warnings = d.pop("warnings", UNSET)
-        warnings: list[ValidationResultValidationItem] | Unset = UNSET
-        if _warnings is not UNSET:
-            warnings = []
-            for warnings_item_data in _warnings:
-                warnings_item = ValidationResultValidationItem.from_dict(warnings_item_data)
-
-                warnings.append(warnings_item)
-
-        validation_result = cls(
-            errors=errors,
-            warnings=warnings,
+        src_get = src_dict.get
+        validation_result = cls.__new__(cls)
+        _errors = src_get("errors", UNSET)
+        validation_result.errors = (
+            UNSET if _errors is UNSET else [ValidationResultValidationItem._from_dict(item0) for item0 in _errors]
         )
 
-        validation_result.additional_properties = d
+        _warnings = src_get("warnings", UNSET)
+        validation_result.warnings = (
+            UNSET if _warnings is UNSET else [ValidationResultValidationItem._from_dict(item0) for item0 in _warnings]
+        )
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            validation_result.additional_properties = {}
+        else:
+            validation_result.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return validation_result
 
     @property
@@ -99,3 +110,14 @@ class ValidationResult:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global _NESTED_UNBOUND, ValidationResultValidationItem
+    from ..models.validation_result_validation_item import ValidationResultValidationItem
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

@@ -7,9 +7,21 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ValidationResultValidationItem")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "ruleId",
+        "itemId",
+        "message",
+        "validatorName",
+    }
+)
 
 
 @_attrs_define
@@ -29,6 +41,7 @@ class ValidationResultValidationItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+
         rule_id = self.rule_id
 
         item_id = self.item_id
@@ -39,7 +52,6 @@ class ValidationResultValidationItem:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if rule_id is not UNSET:
             field_dict["ruleId"] = rule_id
         if item_id is not UNSET:
@@ -48,28 +60,33 @@ class ValidationResultValidationItem:
             field_dict["message"] = message
         if validator_name is not UNSET:
             field_dict["validatorName"] = validator_name
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        rule_id = d.pop("ruleId", UNSET)
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        item_id = d.pop("itemId", UNSET)
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        message = d.pop("message", UNSET)
+        src_get = src_dict.get
+        validation_result_validation_item = cls.__new__(cls)
+        validation_result_validation_item.rule_id = src_get("ruleId", UNSET)
 
-        validator_name = d.pop("validatorName", UNSET)
+        validation_result_validation_item.item_id = src_get("itemId", UNSET)
 
-        validation_result_validation_item = cls(
-            rule_id=rule_id,
-            item_id=item_id,
-            message=message,
-            validator_name=validator_name,
-        )
+        validation_result_validation_item.message = src_get("message", UNSET)
 
-        validation_result_validation_item.additional_properties = d
+        validation_result_validation_item.validator_name = src_get("validatorName", UNSET)
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            validation_result_validation_item.additional_properties = {}
+        else:
+            validation_result_validation_item.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return validation_result_validation_item
 
     @property

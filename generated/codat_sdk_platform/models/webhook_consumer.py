@@ -2,15 +2,28 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused, parse_uuid
+
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WebhookConsumer")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "id",
+        "url",
+        "disabled",
+        "eventTypes",
+        "companyTags",
+    }
+)
 
 
 @_attrs_define
@@ -20,13 +33,13 @@ class WebhookConsumer:
     See our documentation for more details on [Codat's webhook service](https://docs.codat.io/using-the-
     api/webhooks/overview).
 
-        Attributes:
-            id (UUID | Unset): Unique identifier for the webhook consumer. Example: 8a210b68-6988-11ed-a1eb-0242ac120002.
-            url (str | Unset): The URL that will consume webhook events dispatched by Codat.
-            disabled (bool | None | Unset): Flag that enables or disables the endpoint from receiving events. Disabled when
+    Attributes:
+        id (UUID | Unset): Unique identifier for the webhook consumer. Example: 8a210b68-6988-11ed-a1eb-0242ac120002.
+        url (str | Unset): The URL that will consume webhook events dispatched by Codat.
+        disabled (bool | None | Unset): Flag that enables or disables the endpoint from receiving events. Disabled when
                 set to `true`. Default: False.
-            event_types (list[str] | Unset): An array of event types the webhook consumer subscribes to.
-            company_tags (list[str] | None | Unset): Company tags provide an additional way to filter messages, independent
+        event_types (list[str] | Unset): An array of event types the webhook consumer subscribes to.
+        company_tags (list[str] | None | Unset): Company tags provide an additional way to filter messages, independent
                 of event types. Company tags are case-sensitive, and only messages from companies with matching tags will be
                 sent to this endpoint. Use the format `tagKey:tagValue`.
     """
@@ -39,6 +52,7 @@ class WebhookConsumer:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+
         id: str | Unset = UNSET
         if not isinstance(self.id, Unset):
             id = str(self.id)
@@ -66,7 +80,6 @@ class WebhookConsumer:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if id is not UNSET:
             field_dict["id"] = id
         if url is not UNSET:
@@ -77,58 +90,36 @@ class WebhookConsumer:
             field_dict["eventTypes"] = event_types
         if company_tags is not UNSET:
             field_dict["companyTags"] = company_tags
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        _id = d.pop("id", UNSET)
-        id: UUID | Unset
-        if isinstance(_id, Unset):
-            id = UNSET
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
+
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+
+        src_get = src_dict.get
+        webhook_consumer = cls.__new__(cls)
+        _id = src_get("id", UNSET)
+        webhook_consumer.id = UNSET if _id is UNSET else parse_uuid(_id)
+
+        webhook_consumer.url = src_get("url", UNSET)
+
+        webhook_consumer.disabled = src_get("disabled", UNSET)
+
+        webhook_consumer.event_types = src_get("eventTypes", UNSET)
+
+        webhook_consumer.company_tags = src_get("companyTags", UNSET)
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            webhook_consumer.additional_properties = {}
         else:
-            id = UUID(_id)
-
-        url = d.pop("url", UNSET)
-
-        def _parse_disabled(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
-
-        disabled = _parse_disabled(d.pop("disabled", UNSET))
-
-        event_types = cast(list[str], d.pop("eventTypes", UNSET))
-
-        def _parse_company_tags(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                company_tags_type_0 = cast(list[str], data)
-
-                return company_tags_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[str] | None | Unset, data)
-
-        company_tags = _parse_company_tags(d.pop("companyTags", UNSET))
-
-        webhook_consumer = cls(
-            id=id,
-            url=url,
-            disabled=disabled,
-            event_types=event_types,
-            company_tags=company_tags,
-        )
-
-        webhook_consumer.additional_properties = d
+            webhook_consumer.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return webhook_consumer
 
     @property

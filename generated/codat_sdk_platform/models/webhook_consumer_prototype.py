@@ -2,14 +2,26 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WebhookConsumerPrototype")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "url",
+        "disabled",
+        "eventTypes",
+        "companyTags",
+    }
+)
 
 
 @_attrs_define
@@ -18,11 +30,11 @@ class WebhookConsumerPrototype:
     Attributes:
         url (str | Unset): The URL that will consume webhook events dispatched by Codat.
         disabled (bool | None | Unset): Flag that enables or disables the endpoint from receiving events. Disabled when
-            set to `true`. Default: False.
+                set to `true`. Default: False.
         event_types (list[str] | Unset): An array of event types the webhook consumer subscribes to.
         company_tags (list[str] | None | Unset): Company tags provide an additional way to filter messages, independent
-            of event types. Company tags are case-sensitive, and only messages from companies with matching tags will be
-            sent to this endpoint. Use the format `tagKey:tagValue`.
+                of event types. Company tags are case-sensitive, and only messages from companies with matching tags will be
+                sent to this endpoint. Use the format `tagKey:tagValue`.
     """
 
     url: str | Unset = UNSET
@@ -32,6 +44,7 @@ class WebhookConsumerPrototype:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+
         url = self.url
 
         disabled: bool | None | Unset
@@ -55,7 +68,6 @@ class WebhookConsumerPrototype:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if url is not UNSET:
             field_dict["url"] = url
         if disabled is not UNSET:
@@ -64,50 +76,33 @@ class WebhookConsumerPrototype:
             field_dict["eventTypes"] = event_types
         if company_tags is not UNSET:
             field_dict["companyTags"] = company_tags
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        url = d.pop("url", UNSET)
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        def _parse_disabled(data: object) -> bool | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        disabled = _parse_disabled(d.pop("disabled", UNSET))
+        src_get = src_dict.get
+        webhook_consumer_prototype = cls.__new__(cls)
+        webhook_consumer_prototype.url = src_get("url", UNSET)
 
-        event_types = cast(list[str], d.pop("eventTypes", UNSET))
+        webhook_consumer_prototype.disabled = src_get("disabled", UNSET)
 
-        def _parse_company_tags(data: object) -> list[str] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                company_tags_type_0 = cast(list[str], data)
+        webhook_consumer_prototype.event_types = src_get("eventTypes", UNSET)
 
-                return company_tags_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[str] | None | Unset, data)
+        webhook_consumer_prototype.company_tags = src_get("companyTags", UNSET)
 
-        company_tags = _parse_company_tags(d.pop("companyTags", UNSET))
-
-        webhook_consumer_prototype = cls(
-            url=url,
-            disabled=disabled,
-            event_types=event_types,
-            company_tags=company_tags,
-        )
-
-        webhook_consumer_prototype.additional_properties = d
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            webhook_consumer_prototype.additional_properties = {}
+        else:
+            webhook_consumer_prototype.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return webhook_consumer_prototype
 
     @property

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -14,6 +16,13 @@ if TYPE_CHECKING:
 
 
 T = TypeVar("T", bound="WebhookConsumers")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "results",
+    }
+)
 
 
 @_attrs_define
@@ -27,6 +36,9 @@ class WebhookConsumers:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
+
         results: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.results, Unset):
             results = []
@@ -36,31 +48,34 @@ class WebhookConsumers:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if results is not UNSET:
             field_dict["results"] = results
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.webhook_consumer import WebhookConsumer
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        d = dict(src_dict)
-        _results = d.pop("results", UNSET)
-        results: list[WebhookConsumer] | Unset = UNSET
-        if _results is not UNSET:
-            results = []
-            for results_item_data in _results:
-                results_item = WebhookConsumer.from_dict(results_item_data)
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        if _NESTED_UNBOUND:
+            _bind_nested_models()
 
-                results.append(results_item)
-
-        webhook_consumers = cls(
-            results=results,
+        src_get = src_dict.get
+        webhook_consumers = cls.__new__(cls)
+        _results = src_get("results", UNSET)
+        webhook_consumers.results = (
+            UNSET if _results is UNSET else [WebhookConsumer._from_dict(item0) for item0 in _results]
         )
 
-        webhook_consumers.additional_properties = d
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            webhook_consumers.additional_properties = {}
+        else:
+            webhook_consumers.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return webhook_consumers
 
     @property
@@ -78,3 +93,14 @@ class WebhookConsumers:
 
     def __contains__(self, key: str) -> bool:
         return key in self.additional_properties
+
+
+def _bind_nested_models() -> None:
+    """Import the nested models on first use: at module level they could import each other in a cycle."""
+    global _NESTED_UNBOUND, WebhookConsumer
+    from ..models.webhook_consumer import WebhookConsumer
+
+    _NESTED_UNBOUND = False
+
+
+_NESTED_UNBOUND = True

@@ -7,9 +7,18 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from codat_sdk import decode_with_gc_paused
+
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="WebhookZapierKey")
+
+# The JSON keys of the declared properties: any other key is an additional property.
+_PROPERTY_NAMES: frozenset[str] = frozenset(
+    {
+        "key",
+    }
+)
 
 
 @_attrs_define
@@ -20,33 +29,41 @@ class WebhookZapierKey:
 
     Attributes:
         key (str | Unset): Integration key used to authorize Zapier's HTTP requests with Codat. Example:
-            sk_integ_WM4dfoK1nKZnDE_kceze6hWDjbRwOZwG.us.
+                sk_integ_WM4dfoK1nKZnDE_kceze6hWDjbRwOZwG.us.
     """
 
     key: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+
         key = self.key
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update({})
         if key is not UNSET:
             field_dict["key"] = key
-
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        key = d.pop("key", UNSET)
+        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        return decode_with_gc_paused(cls._from_dict, src_dict)
 
-        webhook_zapier_key = cls(
-            key=key,
-        )
+    @classmethod
+    def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        webhook_zapier_key.additional_properties = d
+        src_get = src_dict.get
+        webhook_zapier_key = cls.__new__(cls)
+        webhook_zapier_key.key = src_get("key", UNSET)
+
+        # The common case, no unknown keys, costs one set comparison.
+        if src_dict.keys() <= _PROPERTY_NAMES:
+            webhook_zapier_key.additional_properties = {}
+        else:
+            webhook_zapier_key.additional_properties = {
+                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+            }
         return webhook_zapier_key
 
     @property

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from codat_sdk import Operation, path_segment
+from codat_sdk import Operation, decode_with_gc_paused, path_segment
 
 from ..models.custom_data_type_configuration import CustomDataTypeConfiguration
 
@@ -36,6 +36,11 @@ def build(
 
 def parse(response: httpx.Response) -> CustomDataTypeConfiguration:
     """The documented success body of ``response`` (already known to be 2xx)."""
+    # JSON parsing and model building create many objects and no cycles: no collection is needed.
+    return decode_with_gc_paused(_parse, response)
+
+
+def _parse(response: httpx.Response) -> CustomDataTypeConfiguration:
     response_200 = CustomDataTypeConfiguration.from_dict(response.json())
 
     return response_200

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from codat_sdk import Operation
+from codat_sdk import Operation, decode_with_gc_paused
 
 from ..models.api_key_details import ApiKeyDetails
 from ..models.create_api_key import CreateApiKey
@@ -31,6 +31,11 @@ def build(
 
 def parse(response: httpx.Response) -> ApiKeyDetails:
     """The documented success body of ``response`` (already known to be 2xx)."""
+    # JSON parsing and model building create many objects and no cycles: no collection is needed.
+    return decode_with_gc_paused(_parse, response)
+
+
+def _parse(response: httpx.Response) -> ApiKeyDetails:
     response_201 = ApiKeyDetails.from_dict(response.json())
 
     return response_201

@@ -8,7 +8,7 @@ from uuid import UUID
 
 import httpx
 
-from codat_sdk import Operation, path_segment
+from codat_sdk import Operation, decode_with_gc_paused, path_segment
 
 from ..models.data_statuses import DataStatuses
 
@@ -28,6 +28,11 @@ def build(
 
 def parse(response: httpx.Response) -> DataStatuses:
     """The documented success body of ``response`` (already known to be 2xx)."""
+    # JSON parsing and model building create many objects and no cycles: no collection is needed.
+    return decode_with_gc_paused(_parse, response)
+
+
+def _parse(response: httpx.Response) -> DataStatuses:
     response_200 = DataStatuses.from_dict(response.json())
 
     return response_200

@@ -8,7 +8,7 @@ from uuid import UUID
 
 import httpx
 
-from codat_sdk import Operation, path_segment
+from codat_sdk import Operation, decode_with_gc_paused, path_segment
 
 from ..models.data_type import DataType
 from ..models.push_option import PushOption
@@ -35,6 +35,11 @@ def build(
 
 def parse(response: httpx.Response) -> PushOption:
     """The documented success body of ``response`` (already known to be 2xx)."""
+    # JSON parsing and model building create many objects and no cycles: no collection is needed.
+    return decode_with_gc_paused(_parse, response)
+
+
+def _parse(response: httpx.Response) -> PushOption:
     response_200 = PushOption.from_dict(response.json())
 
     return response_200

@@ -8,7 +8,15 @@ from uuid import UUID
 
 import httpx
 
-from codat_sdk import UNSET, Operation, PageContents, Unset, path_segment, present
+from codat_sdk import (
+    UNSET,
+    Operation,
+    PageContents,
+    Unset,
+    decode_with_gc_paused,
+    path_segment,
+    present,
+)
 
 from ..models.custom_data_type_record import CustomDataTypeRecord
 from ..models.custom_data_type_records import CustomDataTypeRecords
@@ -47,6 +55,11 @@ def build(
 
 def parse(response: httpx.Response) -> CustomDataTypeRecords:
     """The documented success body of ``response`` (already known to be 2xx)."""
+    # JSON parsing and model building create many objects and no cycles: no collection is needed.
+    return decode_with_gc_paused(_parse, response)
+
+
+def _parse(response: httpx.Response) -> CustomDataTypeRecords:
     response_200 = CustomDataTypeRecords.from_dict(response.json())
 
     return response_200

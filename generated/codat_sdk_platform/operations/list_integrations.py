@@ -14,6 +14,7 @@ from codat_sdk import (
     PageContents,
     Query,
     Unset,
+    decode_with_gc_paused,
     present,
     to_order_by_param,
     to_query_param,
@@ -60,6 +61,11 @@ def build(
 
 def parse(response: httpx.Response) -> Integrations:
     """The documented success body of ``response`` (already known to be 2xx)."""
+    # JSON parsing and model building create many objects and no cycles: no collection is needed.
+    return decode_with_gc_paused(_parse, response)
+
+
+def _parse(response: httpx.Response) -> Integrations:
     response_200 = Integrations.from_dict(response.json())
 
     return response_200

@@ -15,6 +15,7 @@ from codat_sdk import (
     PageContents,
     Query,
     Unset,
+    decode_with_gc_paused,
     path_segment,
     present,
     to_order_by_param,
@@ -63,6 +64,11 @@ def build(
 
 def parse(response: httpx.Response) -> PullOperations:
     """The documented success body of ``response`` (already known to be 2xx)."""
+    # JSON parsing and model building create many objects and no cycles: no collection is needed.
+    return decode_with_gc_paused(_parse, response)
+
+
+def _parse(response: httpx.Response) -> PullOperations:
     response_200 = PullOperations.from_dict(response.json())
 
     return response_200

@@ -8,7 +8,7 @@ from uuid import UUID
 
 import httpx
 
-from codat_sdk import Operation, path_segment
+from codat_sdk import Operation, decode_with_gc_paused, path_segment
 
 from ..models.company import Company
 from ..models.company_request_body import CompanyRequestBody
@@ -33,6 +33,11 @@ def build(
 
 def parse(response: httpx.Response) -> Company:
     """The documented success body of ``response`` (already known to be 2xx)."""
+    # JSON parsing and model building create many objects and no cycles: no collection is needed.
+    return decode_with_gc_paused(_parse, response)
+
+
+def _parse(response: httpx.Response) -> Company:
     response_200 = Company.from_dict(response.json())
 
     return response_200

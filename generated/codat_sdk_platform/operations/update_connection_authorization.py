@@ -8,7 +8,7 @@ from uuid import UUID
 
 import httpx
 
-from codat_sdk import Operation, path_segment
+from codat_sdk import Operation, decode_with_gc_paused, path_segment
 
 from ..models.connection import Connection
 from ..models.update_connection_authorization_body import UpdateConnectionAuthorizationBody
@@ -38,6 +38,11 @@ def build(
 
 def parse(response: httpx.Response) -> Connection:
     """The documented success body of ``response`` (already known to be 2xx)."""
+    # JSON parsing and model building create many objects and no cycles: no collection is needed.
+    return decode_with_gc_paused(_parse, response)
+
+
+def _parse(response: httpx.Response) -> Connection:
     response_200 = Connection.from_dict(response.json())
 
     return response_200

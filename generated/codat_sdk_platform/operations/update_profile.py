@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from codat_sdk import Operation
+from codat_sdk import Operation, decode_with_gc_paused
 
 from ..models.profile import Profile
 
@@ -30,6 +30,11 @@ def build(
 
 def parse(response: httpx.Response) -> Profile:
     """The documented success body of ``response`` (already known to be 2xx)."""
+    # JSON parsing and model building create many objects and no cycles: no collection is needed.
+    return decode_with_gc_paused(_parse, response)
+
+
+def _parse(response: httpx.Response) -> Profile:
     response_200 = Profile.from_dict(response.json())
 
     return response_200

@@ -1,0 +1,74 @@
+"""The decoders generated models use: same results as the standard library, only faster."""
+
+from __future__ import annotations
+
+import gc
+import pickle
+from uuid import UUID
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from codat_sdk import decode_with_gc_paused, parse_uuid
+
+
+@given(st.uuids())
+def test_parse_uuid_matches_uuid_for_every_canonical_form(expected: UUID) -> None:
+    for text in (str(expected), expected.hex, str(expected).upper(), f"{{{expected}}}", expected.urn):
+        parsed = parse_uuid(text)
+        assert parsed == expected
+        assert (str(parsed), hash(parsed), parsed.version, parsed.is_safe) == (
+            str(expected),
+            hash(expected),
+            expected.version,
+            UUID(text).is_safe,
+        )
+        assert pickle.loads(pickle.dumps(parsed)) == expected
+
+
+@given(st.text(max_size=40))
+def test_parse_uuid_accepts_and_rejects_exactly_what_uuid_does(text: str) -> None:
+    try:
+        expected = UUID(text)
+    except ValueError:
+        with pytest.raises(ValueError):
+            parse_uuid(text)
+    else:
+        assert parse_uuid(text) == expected
+
+
+@pytest.mark.parametrize("value", [None, 5, ["8a210b68-6988-11ed-a1eb-0242ac120002"]])
+def test_parse_uuid_of_a_non_string_raises_like_uuid(value: object) -> None:
+    with pytest.raises((AttributeError, TypeError)):
+        parse_uuid(value)  # type: ignore[arg-type]
+
+
+def test_parse_uuid_values_stay_immutable() -> None:
+    parsed = parse_uuid("8a210b68-6988-11ed-a1eb-0242ac120002")
+    with pytest.raises(TypeError):
+        parsed.int = 5  # type: ignore[misc]
+
+
+def test_decode_with_gc_paused_pauses_and_restores_the_collector() -> None:
+    assert gc.isenabled()
+    assert decode_with_gc_paused(lambda data: (data, gc.isenabled()), 1) == (1, False)
+    assert gc.isenabled()
+
+
+def test_decode_with_gc_paused_restores_the_collector_when_decoding_fails() -> None:
+    def fail(data: object) -> None:
+        raise KeyError("id")
+
+    with pytest.raises(KeyError):
+        decode_with_gc_paused(fail, {})
+    assert gc.isenabled()
+
+
+def test_decode_with_gc_paused_leaves_a_disabled_collector_disabled() -> None:
+    gc.disable()
+    try:
+        assert decode_with_gc_paused(lambda data: gc.isenabled(), None) is False
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
