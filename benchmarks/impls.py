@@ -127,19 +127,7 @@ class ThisSDK:
         return self.companies_model.from_dict(json.loads(raw))
 
     def paginate(self, page_size: int) -> int:
-        companies: Any = self.client.companies
-        # HOOK(list_all): the paginator (client.companies.list_all, branch `pagination`) is used as soon as
-        # it exists; until then this loops companies.list(page=n) the way a user would by hand.
-        if hasattr(companies, "list_all"):
-            return sum(1 for _ in companies.list_all(page_size=page_size))
-        seen, page = 0, 1
-        while True:  # bounded by the server's totalResults
-            result = companies.list(page=page, page_size=page_size)
-            for _ in result.results:
-                seen += 1
-            if page * page_size >= result.total_results:
-                return seen
-            page += 1
+        return sum(1 for _ in self.client.companies.list_all(page_size=page_size))
 
     async def gather_slow(self, calls: int) -> float:
         from codat_sdk_platform import AsyncCodatPlatform
