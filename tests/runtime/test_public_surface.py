@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import json
+from pathlib import Path
 
 import codat_sdk_files
 import codat_sdk_platform
@@ -124,9 +126,18 @@ def test_every_lazy_model_name_resolves(package: object) -> None:
         models.NoSuchModel  # noqa: B018
 
 
-def test_spec_versions() -> None:
-    assert codat_sdk_platform.SPEC_VERSION == codat_sdk_platform.CodatPlatform.SPEC_VERSION == "3.0.0"
-    assert codat_sdk_files.SPEC_VERSION == codat_sdk_files.CodatFiles.SPEC_VERSION == "3.0.0"
+def test_spec_versions_are_the_pinned_ones() -> None:
+    pins = json.loads((Path(__file__).resolve().parents[2] / "openapi" / "pins.json").read_text(encoding="utf-8"))
+    assert codat_sdk_platform.SPEC_VERSION == codat_sdk_platform.CodatPlatform.SPEC_VERSION
+    assert pins["platform"]["version"] == codat_sdk_platform.SPEC_VERSION
+    assert codat_sdk_files.SPEC_VERSION == codat_sdk_files.CodatFiles.SPEC_VERSION == pins["files"]["version"]
+
+
+def test_the_lazily_loaded_names_are_the_query_modules_public_names() -> None:
+    from codat_sdk import _query
+
+    assert set(_query.__all__) == codat_sdk._LAZY
+    assert set(codat_sdk.__all__) >= codat_sdk._LAZY
 
 
 def test_runtime_version_is_a_string() -> None:
