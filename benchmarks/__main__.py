@@ -358,10 +358,13 @@ def table(bench: Bench, started: datetime, seconds: float, smoke: bool) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--smoke", action="store_true", help="every case once, tiny sizes (proves the harness)")
-    parser.add_argument("--out", type=Path, default=None, help=f"where to write the table (default {RESULTS})")
+    parser.add_argument(
+        "--out", type=Path, default=None, help=f"where to write the table (default {RESULTS}; a smoke run writes none)"
+    )
     args = parser.parse_args(argv)
     sizes = SMOKE if args.smoke else Sizes()
-    out: Path = args.out or RESULTS
+    # A smoke run is no measurement: it must never replace the committed results.
+    out: Path | None = args.out if args.out is not None or args.smoke else RESULTS
     started = datetime.now(UTC)
     clock = time.perf_counter()
     with canned_server(sizes) as url:
@@ -370,9 +373,10 @@ def main(argv: list[str] | None = None) -> int:
         bench.in_process()
         bench.transfers()
     text = table(bench, started, time.perf_counter() - clock, args.smoke)
-    out.write_text(text, encoding="utf-8")
     print(text)
-    print(f"written to {out}")
+    if out is not None:
+        out.write_text(text, encoding="utf-8")
+        print(f"written to {out}")
     return 0
 
 
