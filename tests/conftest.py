@@ -16,7 +16,8 @@ import pytest
 from codat_sdk_files import AsyncCodatFiles, CodatFiles
 from codat_sdk_platform import AsyncCodatPlatform, CodatPlatform
 
-from codat_sdk import API_KEY_ENV_VAR, RetryConfig
+from codat_sdk import API_KEY_ENV_VAR
+from codat_sdk._retries import NO_RETRIES
 
 API_KEY = "sk-test-9F8E7D6C5B4A-do-not-leak"
 BASE_URL = "https://api.codat.io"
@@ -40,21 +41,7 @@ def _no_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     The generated clients retry per their spec's x-speakeasy-retries, with real waits of up to an hour.
     """
     for client_class in (CodatPlatform, AsyncCodatPlatform, CodatFiles, AsyncCodatFiles):
-        monkeypatch.setattr(client_class, "RETRY_CONFIG", RetryConfig("none"))
-
-
-NO_RETRIES = RetryConfig("none")
-
-
-@pytest.fixture
-def single_attempts(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every client the test builds makes one attempt per call (opt in: ``usefixtures("single_attempts")``).
-
-    The generated clients retry 408/429/5XX and connection errors by default (the specs'
-    x-speakeasy-retries), with real backoff sleeps; tests about what one attempt raises turn that off.
-    """
-    for client_type in (CodatPlatform, AsyncCodatPlatform, CodatFiles, AsyncCodatFiles):
-        monkeypatch.setattr(client_type, "RETRY_CONFIG", NO_RETRIES)
+        monkeypatch.setattr(client_class, "RETRY_CONFIG", NO_RETRIES)
 
 
 class Recorder:

@@ -186,12 +186,13 @@ def test_new_operation_without_an_sdk_name_is_refused_before_any_write(
     repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert LOCAL is not None
-    spec = json.loads((LOCAL / "Codat-Platform.json").read_bytes())
+    spec_file = source.load_pins()["platform"].file
+    spec = json.loads((LOCAL / spec_file).read_bytes())
     operation = {"operationId": "frobnicate-company", "responses": {"204": {"description": "No Content"}}}
     spec["paths"]["/companies/{companyId}/frobnicate"] = {"post": operation}
     upstream = tmp_path / "upstream"
     upstream.mkdir()
-    (upstream / "Codat-Platform.json").write_text(json.dumps(spec), encoding="utf-8")
+    (upstream / spec_file).write_text(json.dumps(spec), encoding="utf-8")
     before = _tree(repo)
     argv = ["--source", str(upstream), "--api", "platform", "--baseline", str(LOCAL), "--check", _python("pass")]
     assert bump.main(argv, root=repo) == 1
@@ -205,7 +206,7 @@ def test_dry_run_writes_nothing(repo: Path, capsys: pytest.CaptureFixture[str]) 
     older = _history("platform")[-1]
     before = _tree(repo)
     assert bump.main(["--source", str(older), "--dry-run"], root=repo) == 0
-    assert "0.1.0 -> " in capsys.readouterr().out
+    assert f"{_versions(repo)[0]} -> " in capsys.readouterr().out
     assert _tree(repo) == before
 
 
@@ -236,7 +237,7 @@ def test_successful_bump_updates_pin_generated_version_and_changelog(
 ) -> None:
     """Pin the copy to the newest history spec, then bump it to the current one (which only adds: minor)."""
     assert LOCAL is not None
-    older, current = _history("platform")[-1], LOCAL / "Codat-Platform.json"
+    older, current = _history("platform")[-1], LOCAL / source.load_pins()["platform"].file
     raw_old, raw_new = json.loads(older.read_bytes()), json.loads(current.read_bytes())
     removed = (raw_old["paths"].keys() - raw_new["paths"].keys()) | (
         raw_old["components"]["schemas"].keys() - raw_new["components"]["schemas"].keys()
@@ -249,11 +250,12 @@ def test_successful_bump_updates_pin_generated_version_and_changelog(
     pins["platform"].update(sha256=source.sha256(older.read_bytes()), date="2000-01-01")
     pins_file.write_text(json.dumps(pins, indent=2) + "\n", encoding="utf-8")
     untouched_files_package = _tree(repo / "generated" / "codat_sdk_files")
+    expected = bump.next_version(_versions(repo)[0], apidiff.MINOR)
 
     # The checks run on the bumped tree, reading specs from exactly what is now pinned.
     check = _python(
         "import hashlib, json, os, pathlib\n"
-        "assert '\"0.2.0\"' in pathlib.Path('src/codat_sdk/_version.py').read_text()\n"
+        f"assert '\"{expected}\"' in pathlib.Path('src/codat_sdk/_version.py').read_text()\n"
         "specs = pathlib.Path(os.environ['CODAT_SPEC_SOURCE'])\n"
         "for pin in json.loads(pathlib.Path('openapi/pins.json').read_text()).values():\n"
         "    assert hashlib.sha256((specs / pin['file']).read_bytes()).hexdigest() == pin['sha256'], pin\n"
@@ -267,10 +269,10 @@ def test_successful_bump_updates_pin_generated_version_and_changelog(
         raw_new["info"]["version"],
         "2026-11-27",
     )
-    assert _versions(repo) == ("0.2.0", "0.2.0")
+    assert _versions(repo) == (expected, expected)
     changelog = (repo / "CHANGELOG.md").read_text(encoding="utf-8")
-    release = changelog.split("## [0.2.0] - ", 1)[1].split("\n## [", 1)[0]
-    assert changelog.index("## [Unreleased]") < changelog.index("## [0.2.0] - ")
+    release = changelog.split(f"## [{expected}] - ", 1)[1].split("\n## [", 1)[0]
+    assert changelog.index("## [Unreleased]") < changelog.index(f"## [{expected}] - ")
     for hook in added_hooks:
         assert f"`webhook {hook}`" in release
     assert "**Breaking:**" not in release

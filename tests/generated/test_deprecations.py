@@ -19,7 +19,6 @@ from codat_sdk_platform import AsyncCodatPlatform, CodatPlatform
 from tests.conftest import API_KEY, COMPANY_ID, Recorder
 
 # One attempt per call: what a single failure raises (retries have their own tests).
-pytestmark = pytest.mark.usefixtures("single_attempts")
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT / "generated" / "reference" / "platform.md"

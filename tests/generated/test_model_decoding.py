@@ -14,8 +14,6 @@ from codat_sdk_platform.models.company_reference import CompanyReference
 from codat_sdk import ResponseValidationError
 from tests.conftest import COMPANY_ID, companies_json, company_json, connection_json, sync_platform
 
-pytestmark = pytest.mark.usefixtures("single_attempts")
-
 
 def _parent() -> dict[str, Any]:
     return {"id": str(COMPANY_ID), "name": "Parent", "links": {"portal": "https://app.codat.io"}, "tags": {"a": "b"}}

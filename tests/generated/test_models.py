@@ -25,7 +25,6 @@ from tests.conftest import (
 )
 
 # One attempt per call: what a single failure raises (retries have their own tests).
-pytestmark = pytest.mark.usefixtures("single_attempts")
 
 
 def _open_enums() -> list[type[OpenStrEnum] | type[OpenIntEnum]]:

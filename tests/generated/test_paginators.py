@@ -36,8 +36,6 @@ from codat_sdk import (
 )
 from tests.conftest import API_KEY, BASE_URL, COMPANY_ID, CONNECTION_ID, Recorder, companies_json, company_json
 
-pytestmark = pytest.mark.usefixtures("single_attempts")
-
 # The six paged operations of the pinned Platform spec: (resource path, paginator, its arguments, item type).
 PAGINATORS: list[tuple[str, str, dict[str, Any], type]] = [
     ("companies", "list_all", {}, Company),

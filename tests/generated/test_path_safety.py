@@ -26,7 +26,6 @@ from tests.conftest import (
 )
 
 # One attempt per call: what a single failure raises (retries have their own tests).
-pytestmark = pytest.mark.usefixtures("single_attempts")
 
 UNSAFE = ["", ".", ".."]
 

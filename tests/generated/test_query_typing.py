@@ -30,8 +30,6 @@ from codat_sdk import (
 )
 from tests.conftest import API_KEY, COMPANY_ID, Recorder, companies_json
 
-pytestmark = pytest.mark.usefixtures("single_attempts")
-
 
 def _sync() -> CodatPlatform:
     return CodatPlatform(

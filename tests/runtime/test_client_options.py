@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import platform
+import re
 import threading
 from typing import Any
 
@@ -186,9 +187,11 @@ async def test_per_call_options_and_copies_from_many_tasks() -> None:
 def test_user_agent_names_sdk_spec_and_python() -> None:
     recorder = Recorder(json=companies_json())
     sync_platform(recorder).companies.list()
-    expected = f"codat-sdk-python/{__version__} (Python {platform.python_version()}; Platform API 3.0.0)"
+    spec = f"{CodatPlatform.SPEC_TITLE} {CodatPlatform.SPEC_VERSION}"
+    expected = f"codat-sdk-python/{__version__} (Python {platform.python_version()}; {spec})"
     assert recorder.last.headers["user-agent"] == expected
-    assert CodatFiles.user_agent().endswith("; Files API 3.0.0)")
+    assert spec.startswith("Platform API ")
+    assert CodatFiles.user_agent().endswith(f"; Files API {CodatFiles.SPEC_VERSION})")
 
 
 async def test_user_agent_async() -> None:
@@ -220,8 +223,10 @@ def test_header_names_are_merged_case_insensitively() -> None:
 
 @pytest.mark.parametrize("client_type", [CodatPlatform, AsyncCodatPlatform])
 def test_invalid_server_idx_names_the_servers(client_type: Any) -> None:
-    with pytest.raises(ValueError, match=r"server_idx=3 is out of range: .* 1 server\(s\): 0: https://api.codat.io"):
-        client_type(api_key=API_KEY, server_idx=3)
+    servers = ", ".join(f"{index}: {url}" for index, url in enumerate(client_type.SERVERS))
+    bad = len(client_type.SERVERS)
+    with pytest.raises(ValueError, match=re.escape(f"server_idx={bad} is out of range: ") + ".*" + re.escape(servers)):
+        client_type(api_key=API_KEY, server_idx=bad)
 
 
 def test_server_idx_must_be_an_int() -> None:

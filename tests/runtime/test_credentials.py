@@ -30,7 +30,6 @@ from codat_sdk import (
 from tests.conftest import API_KEY, BASE_URL, COMPANY_ID, Recorder, companies_json, error_json
 
 # One attempt per call: what a single failure raises (retries have their own tests).
-pytestmark = pytest.mark.usefixtures("single_attempts")
 
 BASIC = "Basic " + base64.b64encode(API_KEY.encode()).decode()
 LEAKS = (API_KEY, BASIC, base64.b64encode(API_KEY.encode()).decode())

@@ -37,7 +37,6 @@ from codat_sdk._errors import parse_retry_after
 from tests.conftest import API_KEY, BASE_URL, async_platform, companies_json, error_json, sync_platform
 
 # One attempt per call: what a single failure raises (retries have their own tests).
-pytestmark = pytest.mark.usefixtures("single_attempts")
 
 DOCUMENTED: list[tuple[int, type[APIStatusError]]] = [
     (400, BadRequestError),

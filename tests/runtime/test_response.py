@@ -14,7 +14,6 @@ from codat_sdk import APIConnectionError, AsyncBinaryResponse, BinaryResponse, N
 from tests.conftest import COMPANY_ID, async_files, error_json, sync_files
 
 # One attempt per call: what a single failure raises (retries have their own tests).
-pytestmark = pytest.mark.usefixtures("single_attempts")
 
 CHUNK = bytes(range(256)) * 256  # 64 KiB
 CHUNKS = 1600  # 100 MiB

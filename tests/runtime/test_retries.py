@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import inspect
 import io
-import json
 import logging
 import random
 import re
@@ -42,11 +41,35 @@ from codat_sdk import (
 )
 from codat_sdk._errors import APIStatusError, CodatError, status_error
 from codat_sdk._retries import NO_RETRIES, Retrier, next_wait, should_retry
+from codegen import source
 from codegen.generate import retry_defaults
 from tests.conftest import API_KEY, COMPANY_ID, CONNECTION_ID, companies_json, company_json, error_json
 from tests.runtime.faultserver import Drop, FaultServer, Reply, Stall, serving, unused_port
 
-SPEC_FILE = Path(__file__).resolve().parents[3] / "shared" / "openapi" / "Codat-Platform.json"
+SPEC_SOURCE = source.default_source()
+needs_spec = pytest.mark.skipif(
+    SPEC_SOURCE is None, reason="no spec source: set $CODAT_SPEC_SOURCE or provide ../shared/openapi (nothing to read)"
+)
+
+
+def _spec_retries(api: str) -> dict[str, Any]:
+    """The pinned spec's raw ``x-speakeasy-retries``, read without the code under test."""
+    spec = source.load_pinned(source.load_pins()[api], SPEC_SOURCE)
+    raw: dict[str, Any] = spec["x-speakeasy-retries"]
+    return raw
+
+
+def _expected_config(raw: dict[str, Any]) -> RetryConfig:
+    backoff = raw["backoff"]
+    return RetryConfig(
+        raw["strategy"],
+        BackoffStrategy(
+            backoff["initialInterval"], backoff["maxInterval"], backoff["exponent"], backoff["maxElapsedTime"]
+        ),
+        raw["retryConnectionErrors"],
+        status_codes=tuple(str(code) for code in raw["statusCodes"]),
+    )
+
 
 # Fast, deterministic backoff for the scenarios: 0.5 s, 0.75 s, 1.125 s, ... (no jitter with random=0.5).
 FAST = RetryConfig("backoff", BackoffStrategy(500, 60_000, 1.5, 3_600_000), True, max_attempts=5)
@@ -166,28 +189,31 @@ def retry_after_reply(seconds: str) -> Reply:
 # --- spec defaults ---------------------------------------------------------------------------------
 
 
+@needs_spec
 def test_generated_clients_carry_the_spec_retry_defaults() -> None:
-    expected = RetryConfig(
-        "backoff", BackoffStrategy(500, 60_000, 1.5, 3_600_000), True, status_codes=("408", "429", "5XX")
-    )
-    for client_class in (CodatPlatform, AsyncCodatPlatform, CodatFiles, AsyncCodatFiles):
-        assert expected == client_class.RETRY_CONFIG
-        assert client_class(api_key=API_KEY).retry_config == expected
-    assert expected == SPEC_RETRY_CONFIG
+    clients = {"platform": (CodatPlatform, AsyncCodatPlatform), "files": (CodatFiles, AsyncCodatFiles)}
+    for api, client_classes in clients.items():
+        expected = _expected_config(_spec_retries(api))
+        for client_class in client_classes:
+            assert expected == client_class.RETRY_CONFIG
+            assert client_class(api_key=API_KEY).retry_config == expected
+    assert _expected_config(_spec_retries("platform")) == SPEC_RETRY_CONFIG
 
 
-@pytest.mark.skipif(not SPEC_FILE.is_file(), reason="Codat's spec is not beside the project")
+@needs_spec
 def test_codegen_reads_the_spec_extension() -> None:
-    defaults = retry_defaults(json.loads(SPEC_FILE.read_text(encoding="utf-8")))
+    raw = _spec_retries("platform")
+    defaults = retry_defaults({"x-speakeasy-retries": raw})
     assert defaults is not None
+    backoff = raw["backoff"]
     assert (defaults.initial_interval, defaults.max_interval, defaults.exponent, defaults.max_elapsed_time) == (
-        500,
-        60_000,
-        1.5,
-        3_600_000,
+        backoff["initialInterval"],
+        backoff["maxInterval"],
+        backoff["exponent"],
+        backoff["maxElapsedTime"],
     )
-    assert defaults.status_codes == ("408", "429", "5XX")
-    assert defaults.retry_connection_errors is True
+    assert defaults.status_codes == tuple(str(code) for code in raw["statusCodes"])
+    assert defaults.retry_connection_errors is raw["retryConnectionErrors"]
     assert retry_defaults({}) is None
 
 

@@ -15,7 +15,6 @@ from codat_sdk import DEFAULT_TIMEOUT
 from tests.conftest import API_KEY, BASE_URL, Recorder, async_platform, companies_json, sync_platform
 
 # One attempt per call: what a single failure raises (retries have their own tests).
-pytestmark = pytest.mark.usefixtures("single_attempts")
 
 DEFAULTS = {"connect": 10.0, "read": 60.0, "write": 60.0, "pool": 60.0}
 

@@ -19,7 +19,6 @@ from codat_sdk import APIConnectionError, File, InternalServerError, Upload
 from tests.conftest import COMPANY_ID, CONNECTION_ID, async_files, sync_files
 
 # One attempt per call: what a single failure raises (retries have their own tests).
-pytestmark = pytest.mark.usefixtures("single_attempts")
 
 # Content crafted to look like multipart framing: if the boundary were guessable or fixed, this would
 # split the part in two (or forge a new one).
