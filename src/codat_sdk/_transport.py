@@ -129,7 +129,7 @@ class AsyncTransport:
     is closed on its own loop, with no ResourceWarning and nothing left for interpreter exit.
     """
 
-    __slots__ = ("__weakref__", "_closed", "_guard", "_guard_loop", "_make", "http", "owned")
+    __slots__ = ("__weakref__", "_closed", "_guard", "_guard_finalizer", "_guard_loop", "_make", "http", "owned")
 
     def __init__(self, client: AsyncHttpClient | None, timeout: Any) -> None:
         self.owned = client is None
@@ -139,6 +139,7 @@ class AsyncTransport:
         self.http: AsyncHttpClient = self._make() if client is None else client
         self._guard: _Guard | None = None
         self._guard_loop: asyncio.AbstractEventLoop | None = None
+        self._guard_finalizer: weakref.finalize[Any, Any] | None = None
         self._closed = False
 
     async def current(self) -> AsyncHttpClient:
@@ -155,13 +156,17 @@ class AsyncTransport:
         assert isinstance(http, httpx.AsyncClient)
         if http.is_closed:  # closed by the shutdown of the loop it ran on: this is a later loop
             http = self.http = self._make()
+        if self._guard_finalizer is not None:
+            # The previous loop's guard: settle it now rather than keep it (and its closed loop and client)
+            # alive until the transport goes, one more for every loop the client has been used from.
+            self._guard_finalizer()
         self._guard = guard = _Guard(http)
         import asyncio
 
         self._guard_loop = asyncio.get_running_loop()
         # Ends the guard without touching the loop if that loop is closed when the transport goes away
         # (a loop closed without shutdown_asyncgens() cannot run the guard's aclose()).
-        weakref.finalize(self, guard.abandon_if_loop_closed, self._guard_loop)
+        self._guard_finalizer = weakref.finalize(self, guard.abandon_if_loop_closed, self._guard_loop)
         await guard.start()
         return http
 

@@ -215,6 +215,24 @@ def test_with_options_copy_does_not_close_the_shared_client() -> None:
     assert transport.closed == 1
 
 
+def test_an_async_client_used_from_many_loops_keeps_only_the_last_one_alive(server: FaultServer) -> None:
+    """Each asyncio.run() gets a fresh pool; the earlier loops and their closed clients are let go."""
+    import asyncio
+
+    _ok(server, 5)
+    codat = AsyncCodatPlatform(api_key=API_KEY, server_url=server.url)
+    loops: list[weakref.ref[asyncio.AbstractEventLoop]] = []
+
+    async def one_call() -> None:
+        loops.append(weakref.ref(asyncio.get_running_loop()))
+        await codat.companies.list()
+
+    for _ in range(5):
+        asyncio.run(one_call())
+    gc.collect()
+    assert sum(loop() is not None for loop in loops) <= 1
+
+
 async def test_with_options_copy_does_not_close_the_shared_async_client() -> None:
     transport = ClosingTransport()
     async with AsyncCodatPlatform(api_key=API_KEY) as client:
