@@ -26,9 +26,9 @@ from ._debug import LOGGER_NAME, log_error, log_request, log_response
 from ._errors import (
     APIConnectionError,
     APIStatusError,
-    APITimeoutError,
     ErrorMessageLike,
     ResponseValidationError,
+    connection_error,
     status_error,
 )
 from ._hooks import HookContext, Hooks
@@ -289,7 +289,7 @@ class BaseClient:
     def _connection_failure(
         self, operation: Operation, exc: httpx.RequestError, request: httpx.Request, attempt: int, started: float | None
     ) -> APIConnectionError:
-        error = _connection_error(operation, exc)
+        error = connection_error(f"{operation.method} {operation.path}", exc)
         error.__cause__ = exc
         if started is not None:
             log_error(self._logger, operation, request, attempt, started, error)
@@ -328,12 +328,6 @@ def _checked_logger(logger: object) -> logging.Logger:
     if not isinstance(logger, logging.Logger):
         raise TypeError(f"debug_logger= must be a logging.Logger, got {type(logger).__name__}")
     return logger
-
-
-def _connection_error(operation: Operation, exc: httpx.RequestError) -> APIConnectionError:
-    # httpx's message names the failure, never the request headers (which hold the credentials).
-    kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
-    return kind(f"{operation.method} {operation.path}: {type(exc).__name__}: {exc}")
 
 
 def _files(request: Request, stack: ExitStack) -> httpx._types.RequestFiles | None:

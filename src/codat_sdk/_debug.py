@@ -28,15 +28,18 @@ def _is_textual(content_type: str) -> bool:
     return any(kind in content_type for kind in _TEXTUAL)
 
 
+def _describe_body(content: bytes, content_type: str) -> str:
+    if content and not _is_textual(content_type):
+        return f"<{len(content)} bytes of {content_type or 'binary'}>"
+    return redact_body(content, MAX_LOGGED_BODY)
+
+
 def _request_body(request: httpx.Request) -> str:
     try:
         content = request.content
     except httpx.RequestNotRead:
         return "<streamed>"  # uploads: read from disk as they are sent
-    content_type = request.headers.get("content-type", "")
-    if content and not _is_textual(content_type):
-        return f"<{len(content)} bytes of {content_type or 'binary'}>"
-    return redact_body(content, MAX_LOGGED_BODY)
+    return _describe_body(content, request.headers.get("content-type", ""))
 
 
 def _response_body(response: httpx.Response) -> str:
@@ -44,10 +47,7 @@ def _response_body(response: httpx.Response) -> str:
         content = response.content
     except httpx.ResponseNotRead:
         return "<streamed>"  # downloads: read by the caller
-    content_type = response.headers.get("content-type", "")
-    if content and not _is_textual(content_type):
-        return f"<{len(content)} bytes of {content_type or 'binary'}>"
-    return redact_body(content, MAX_LOGGED_BODY)
+    return _describe_body(content, response.headers.get("content-type", ""))
 
 
 def log_request(logger: logging.Logger, operation: Operation, request: httpx.Request, attempt: int) -> float:

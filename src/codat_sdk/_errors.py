@@ -214,6 +214,15 @@ STATUS_ERRORS: dict[int, type[APIStatusError]] = {
 }
 
 
+def connection_error(context: str, exc: httpx.RequestError) -> APIConnectionError:
+    """``exc`` as the SDK's error: ``APITimeoutError`` for timeouts, else ``APIConnectionError``.
+
+    httpx's message names the failure, never the request headers (which hold the credentials).
+    """
+    kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
+    return kind(f"{context}: {type(exc).__name__}: {exc}")
+
+
 def body_text(response: httpx.Response) -> str:
     """The body as text, whatever charset the server claims (a bogus one must not mask the error)."""
     try:

@@ -10,17 +10,14 @@ from typing import Generic, Self, TypeVar
 import httpx
 from attrs import frozen
 
-from ._errors import APIConnectionError, APITimeoutError
+from ._errors import APIConnectionError, connection_error
 
 T = TypeVar("T")
 
 
 def _body_error(response: httpx.Response, exc: httpx.RequestError) -> APIConnectionError:
     """A failure while streaming a body, inside the SDK's hierarchy (no headers in the text)."""
-    kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
-    return kind(
-        f"{response.request.method} {response.request.url.path}: body failed mid-stream: {type(exc).__name__}: {exc}"
-    )
+    return connection_error(f"{response.request.method} {response.request.url.path}: body failed mid-stream", exc)
 
 
 @frozen

@@ -24,6 +24,7 @@ from typing import Any, Final, Literal, TypeVar
 import httpx
 from attrs import field, frozen
 
+from ._debug import LOGGER_NAME
 from ._errors import APIConnectionError, APIStatusError, CodatError, parse_retry_after
 from ._operation import Operation
 from ._types import File
@@ -31,7 +32,7 @@ from ._uploads import MultipartFiles
 
 T = TypeVar("T")
 
-logger = logging.getLogger("codat_sdk")
+logger = logging.getLogger(LOGGER_NAME)
 
 IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"})
 # Statuses that say the server did not act on the request, so even a POST may be sent again.

@@ -21,6 +21,7 @@ from codat_sdk import (
 )
 
 if TYPE_CHECKING:
+    # Annotations only: the query builders load when a query is first built or checked.
     from uuid import UUID
 
     from ..models.file import File

@@ -11,20 +11,19 @@ from codat_sdk import (
     UNSET,
     AsyncPaginator,
     AsyncResource,
-    OrderBy,
-    Query,
     RawResponse,
     RetryConfig,
     SyncPaginator,
     SyncResource,
     Timeout,
     Unset,
-    to_order_by_param,
-    to_query_param,
 )
 
 if TYPE_CHECKING:
+    # Annotations only: the query builders load when a query is first built or checked.
     from uuid import UUID
+
+    from codat_sdk import OrderBy, Query
 
     from ..models.companies import Companies
     from ..models.company import Company
@@ -623,6 +622,8 @@ class CompaniesResource(SyncResource):
             ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
             codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
         """
+        from codat_sdk import to_order_by_param, to_query_param
+
         from ..operations import list_companies as _list_companies
 
         if not isinstance(query, Unset):
@@ -1954,6 +1955,8 @@ class AsyncCompaniesResource(AsyncResource):
             ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
             codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
         """
+        from codat_sdk import to_order_by_param, to_query_param
+
         from ..operations import list_companies as _list_companies
 
         if not isinstance(query, Unset):

@@ -20,6 +20,8 @@ from codat_sdk import (
 )
 
 if TYPE_CHECKING:
+    # Annotations only: the query builders load when a query is first built or checked.
+
     from ..models.connection_management_allowed_origins import ConnectionManagementAllowedOrigins
 
     pass

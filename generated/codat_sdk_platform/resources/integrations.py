@@ -11,19 +11,19 @@ from codat_sdk import (
     UNSET,
     AsyncPaginator,
     AsyncResource,
-    OrderBy,
-    Query,
     RawResponse,
     RetryConfig,
     SyncPaginator,
     SyncResource,
     Timeout,
     Unset,
-    to_order_by_param,
-    to_query_param,
 )
 
 if TYPE_CHECKING:
+    # Annotations only: the query builders load when a query is first built or checked.
+
+    from codat_sdk import OrderBy, Query
+
     from ..models.branding import Branding
     from ..models.integration import Integration
     from ..models.integrations import Integrations
@@ -156,6 +156,8 @@ class IntegrationsResource(SyncResource):
             ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
             codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
         """
+        from codat_sdk import to_order_by_param, to_query_param
+
         from ..operations import list_integrations as _list_integrations
 
         if not isinstance(query, Unset):
@@ -513,6 +515,8 @@ class AsyncIntegrationsResource(AsyncResource):
             ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
             codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
         """
+        from codat_sdk import to_order_by_param, to_query_param
+
         from ..operations import list_integrations as _list_integrations
 
         if not isinstance(query, Unset):

@@ -11,20 +11,19 @@ from codat_sdk import (
     UNSET,
     AsyncPaginator,
     AsyncResource,
-    OrderBy,
-    Query,
     RawResponse,
     RetryConfig,
     SyncPaginator,
     SyncResource,
     Timeout,
     Unset,
-    to_order_by_param,
-    to_query_param,
 )
 
 if TYPE_CHECKING:
+    # Annotations only: the query builders load when a query is first built or checked.
     from uuid import UUID
+
+    from codat_sdk import OrderBy, Query
 
     from ..models.data_type import DataType
     from ..models.push_operation import PushOperation
@@ -182,6 +181,8 @@ class PushDataResource(SyncResource):
             ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
             codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
         """
+        from codat_sdk import to_order_by_param, to_query_param
+
         from ..operations import get_company_push_history as _get_company_push_history
 
         if not isinstance(query, Unset):
@@ -601,6 +602,8 @@ class AsyncPushDataResource(AsyncResource):
             ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
             codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
         """
+        from codat_sdk import to_order_by_param, to_query_param
+
         from ..operations import get_company_push_history as _get_company_push_history
 
         if not isinstance(query, Unset):

@@ -11,20 +11,19 @@ from codat_sdk import (
     UNSET,
     AsyncPaginator,
     AsyncResource,
-    OrderBy,
-    Query,
     RawResponse,
     RetryConfig,
     SyncPaginator,
     SyncResource,
     Timeout,
     Unset,
-    to_order_by_param,
-    to_query_param,
 )
 
 if TYPE_CHECKING:
+    # Annotations only: the query builders load when a query is first built or checked.
     from uuid import UUID
+
+    from codat_sdk import OrderBy, Query
 
     from ..models.data_statuses import DataStatuses
     from ..models.data_type import DataType
@@ -256,6 +255,8 @@ class RefreshDataResource(SyncResource):
             ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
             codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
         """
+        from codat_sdk import to_order_by_param, to_query_param
+
         from ..operations import list_pull_operations as _list_pull_operations
 
         if not isinstance(query, Unset):
@@ -815,6 +816,8 @@ class AsyncRefreshDataResource(AsyncResource):
             ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
             codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
         """
+        from codat_sdk import to_order_by_param, to_query_param
+
         from ..operations import list_pull_operations as _list_pull_operations
 
         if not isinstance(query, Unset):

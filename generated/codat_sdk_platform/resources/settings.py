@@ -18,6 +18,8 @@ from codat_sdk import (
 )
 
 if TYPE_CHECKING:
+    # Annotations only: the query builders load when a query is first built or checked.
+
     from ..models.api_key_details import ApiKeyDetails
     from ..models.api_keys import ApiKeys
     from ..models.connection_management_allowed_origins import ConnectionManagementAllowedOrigins

@@ -18,6 +18,8 @@ from codat_sdk import (
 )
 
 if TYPE_CHECKING:
+    # Annotations only: the query builders load when a query is first built or checked.
+
     from ..models.supplemental_data_configuration import SupplementalDataConfiguration
     from ..models.supplemental_data_data_type import SupplementalDataDataType
 
