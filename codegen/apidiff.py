@@ -25,10 +25,11 @@ from typing import Any
 
 from openapi_python_client.strings import snake_case
 
+from .normalise import HTTP_METHODS, pointer_tokens, resolve
+
 Spec = dict[str, Any]
 Schema = dict[str, Any]
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 SCHEMA_PREFIX = "#/components/schemas/"
 
 # Keep a Changelog sections, in the order a changelog lists them.
@@ -92,13 +93,11 @@ def _resolve(spec: Spec, node: Any) -> Any:
     seen: set[str] = set()
     while isinstance(node, dict) and "$ref" in node and not str(node["$ref"]).startswith(SCHEMA_PREFIX):
         ref = str(node["$ref"])
-        if ref in seen or not ref.startswith("#/"):
+        tokens = pointer_tokens(ref)
+        if ref in seen or tokens is None:
             return {}
         seen.add(ref)
-        target: Any = spec
-        for part in ref[2:].split("/"):
-            key = part.replace("~1", "/").replace("~0", "~")
-            target = target.get(key) if isinstance(target, dict) else None
+        target = resolve(spec, tokens)
         node = target if target is not None else {}
     return node
 
@@ -109,7 +108,7 @@ def _component_name(schema: Any) -> str | None:
     return None
 
 
-def _operations(spec: Spec) -> dict[str, tuple[str, str, dict[str, Any], dict[str, Any]]]:
+def operations_by_id(spec: Spec) -> dict[str, tuple[str, str, dict[str, Any], dict[str, Any]]]:
     """operationId -> (path, method, operation, path item)."""
     found = {}
     for path, item in (spec.get("paths") or {}).items():
@@ -255,7 +254,7 @@ def directions(spec: Spec) -> dict[str, frozenset[str]]:
     """Component schema -> the directions it travels in: built by the user (input), returned (output)."""
     inputs: list[str] = []
     outputs: list[str] = []
-    for _id, (_path, _method, op, item) in _operations(spec).items():
+    for _id, (_path, _method, op, item) in operations_by_id(spec).items():
         for param in _parameters(spec, op, item).values():
             inputs.extend(_refs(param.get("schema", {})))
         body = _media_schema(spec, op.get("requestBody") or {})
@@ -405,7 +404,7 @@ class _Differ:
         return str(name) if name else f"{operation_id} (no SDK name: add it to openapi/sdk-method-names.json)"
 
     def operations(self) -> None:
-        old_ops, new_ops = _operations(self.old), _operations(self.new)
+        old_ops, new_ops = operations_by_id(self.old), operations_by_id(self.new)
         for operation_id in sorted(old_ops.keys() | new_ops.keys()):
             where = _Where(self.method(operation_id), operation_id, frozenset({INPUT}))
             if operation_id not in new_ops:

@@ -27,7 +27,7 @@ import subprocess
 import sys
 import tempfile
 import tomllib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,9 +40,16 @@ DATE_IN_NAME = re.compile(r"\.(\d{4}-\d{2}-\d{2})\.json$")
 SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 PYPROJECT_VERSION = re.compile(r'^(version\s*=\s*")([^"]*)(")', re.MULTILINE)
 RUNTIME_VERSION = re.compile(r'^(__version__\s*=\s*")([^"]*)(")', re.MULTILINE)
-LEVELS = (apidiff.PATCH, apidiff.MINOR, apidiff.MAJOR)
 # Keep a Changelog's section order; sections found in [Unreleased] under other names follow these.
 CHANGELOG_SECTIONS = ("Added", "Changed", "Deprecated", "Removed", "Fixed", "Security")
+# The paths noxfile.py's lint session format-checks (it cannot import codegen: nox runs outside the venv;
+# tests/codegen/test_bump.py keeps the two equal).
+FORMAT_CHECKED = ("src", "codegen", "devtools", "tests", "benchmarks", "noxfile.py", "generated")
+
+
+def _level(plans: Iterable[ApiPlan]) -> str:
+    """The semver level of all the APIs' changes together (plan() refuses an API it cannot diff)."""
+    return apidiff.bump_level(change for p in plans for change in p.report.changes or ())
 
 
 def default_checks() -> list[list[str]]:
@@ -50,7 +57,7 @@ def default_checks() -> list[list[str]]:
     python = sys.executable
     return [
         [python, "-m", "ruff", "check", "."],
-        [python, "-m", "ruff", "format", "--check", "src", "codegen", "devtools", "tests", "noxfile.py", "generated"],
+        [python, "-m", "ruff", "format", "--check", *FORMAT_CHECKED],
         [python, "-m", "mypy", "--strict"],
         [python, "-m", "pytest", "-q"],
     ]
@@ -241,12 +248,7 @@ def plan(
         if report.changes is None:
             raise BumpError(f"{report.api}: cannot diff against the pinned spec: {report.note}")
         names = layout.repo.sdk_names(result.pin.api)
-        operations = {
-            str(op["operationId"])
-            for item in (normalise(result.spec).get("paths") or {}).values()
-            for method, op in item.items()
-            if method in apidiff.HTTP_METHODS and isinstance(op, dict) and "operationId" in op
-        }
+        operations = apidiff.operations_by_id(normalise(result.spec)).keys()
         plans.append(
             ApiPlan(
                 pin=result.pin,
@@ -360,7 +362,7 @@ def apply(
     regeneration and the checks.
     """
     version = current_version(layout)
-    level = max((plan.report.level or apidiff.PATCH for plan in plans), key=LEVELS.index)
+    level = _level(plans)
     new_version = next_version(version, level)
     summary, entries = changelog_entries(plans)
     release_date = datetime.datetime.now(datetime.UTC).date().isoformat()
@@ -413,8 +415,8 @@ def main(argv: Sequence[str], root: Path = spec_source.ROOT) -> int:
             return 0
         sys.stdout.write(apidiff.markdown(p.report for p in plans))
         if args.dry_run:
-            level = max((p.report.level or apidiff.PATCH for p in plans), key=LEVELS.index)
-            print(f"\nbump (dry run): {current_version(layout)} -> {next_version(current_version(layout), level)}")
+            version = current_version(layout)
+            print(f"\nbump (dry run): {version} -> {next_version(version, _level(plans))}")
             return 0
         checks = [shlex.split(command) for command in args.check] if args.check else default_checks()
         apply(layout, plans, checks, pinned_after(layout, plans, source, args.baseline), _history_dir(source))

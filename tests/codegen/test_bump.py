@@ -84,6 +84,12 @@ def _history(api: str) -> list[Path]:
 # ------------------------------------------------------------------------------------------ pure parts
 
 
+def test_the_bump_format_checks_what_the_lint_session_does() -> None:
+    import noxfile
+
+    assert bump.FORMAT_CHECKED == noxfile.FORMAT_CHECKED
+
+
 @pytest.mark.parametrize(
     ("version", "level", "expected"),
     [
