@@ -26,16 +26,11 @@ def _install(session: nox.Session) -> None:
     session.install("-e", DEV)
 
 
-def _source_args(session: nox.Session) -> list[str]:
-    """``-- --source PATH_OR_URL`` passes a spec source through to the generator."""
-    return list(session.posargs)
-
-
 @nox.session(python=PYTHON)
 def generate(session: nox.Session) -> None:
     """Regenerate generated/ from the pinned specs (source: --source, $CODAT_SPEC_SOURCE, ../shared/openapi)."""
     _install(session)
-    session.run("python", "-m", "codegen", "generate", *_source_args(session))
+    session.run("python", "-m", "codegen", "generate", *session.posargs)
 
 
 @nox.session(python=PYTHON)
@@ -43,7 +38,7 @@ def check_generated(session: nox.Session) -> None:
     """Regenerate into a temp dir and fail, printing the diff, if generated/ differs."""
     _install(session)
     with tempfile.TemporaryDirectory() as tmp:
-        session.run("python", "-m", "codegen", "generate", "--out", tmp, *_source_args(session))
+        session.run("python", "-m", "codegen", "generate", "--out", tmp, *session.posargs)
         session.run("python", "-m", "codegen", "diff", tmp, str(ROOT / "generated"))
 
 

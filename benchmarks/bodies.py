@@ -142,10 +142,3 @@ def page_suffix(page: int, page_size: int, total: int) -> bytes:
         links["next"] = {"href": f"/companies?page={page + 1}&pageSize={page_size}"}
     tail = {"pageNumber": page, "pageSize": page_size, "totalResults": total, "_links": links}
     return b"]," + json.dumps(tail, separators=(",", ":")).encode()[1:]
-
-
-def page(count: int, page: int = 1, page_size: int | None = None, total: int | None = None) -> bytes:
-    """A whole ``Companies`` page of ``count`` companies."""
-    items = company_items(count)
-    size = count if page_size is None else page_size
-    return page_prefix() + b",".join(items) + page_suffix(page, size, count if total is None else total)

@@ -189,3 +189,10 @@ def test_no_violations() -> None:
 def test_unexpected_header_format_is_an_error() -> None:
     with pytest.raises(ValueError, match="unexpected Prism violations format"):
         violations(fake(200, headers={"sl-violations": json.dumps({"location": "x"})}))
+
+
+def test_a_truncated_header_still_tells_the_sides() -> None:
+    header = 'Too many violations! [{"location":["response","body","id"],"severity":"Error","code":"format","mes'
+    found = violations(fake(200, headers={"sl-violations": header}))
+    assert [v["location"] for v in found] == [["response"]]
+    assert request_violations(fake(200, headers={"sl-violations": header})) == []

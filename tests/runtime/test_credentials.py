@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import base64
-import json
 import logging
 import pickle
-import threading
 import traceback
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
@@ -28,6 +25,7 @@ from codat_sdk import (
     UnauthorizedError,
 )
 from tests.conftest import API_KEY, BASE_URL, COMPANY_ID, Recorder, companies_json, error_json
+from tests.runtime.faultserver import Received, Reply, serving
 
 # One attempt per call: what a single failure raises (retries have their own tests).
 
@@ -207,32 +205,17 @@ def test_value_errors_do_not_show_the_key() -> None:
 # -- logs ---------------------------------------------------------------------------------------------------
 
 
-class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        status = 401 if self.path.startswith("/companies/") else 200
-        body = json.dumps(error_json(401) if status == 401 else companies_json()).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+def _answer(request: Received) -> Reply:
+    if request.path.startswith("/companies/"):
+        return Reply(401, error_json(401))
+    return Reply(200, companies_json())
 
 
 @pytest.fixture
 def local_server() -> Iterator[str]:
     """A real HTTP server, so httpx and httpcore go through their full (logged) send path."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving(responder=_answer) as server:
+        yield server.url
 
 
 def _assert_records_do_not_leak(records: list[logging.LogRecord]) -> None:

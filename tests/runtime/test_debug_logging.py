@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import logging
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -22,7 +21,7 @@ from codat_sdk import (
     UnauthorizedError,
 )
 from tests.conftest import API_KEY, Recorder, companies_json, company_json, error_json, sync_platform
-from tests.runtime.faultserver import FaultServer, Reply, serving, unused_port
+from tests.runtime.faultserver import FaultServer, Reply, unused_port
 
 QUICK_RETRIES = RetryConfig("backoff", BackoffStrategy(1, 1, 1.0, 60_000), max_attempts=3)
 
@@ -38,12 +37,6 @@ SECRETS = {
     "cookie": "cookie-session-6",
     "error_field": "error-field-token-7",
 }
-
-
-@pytest.fixture
-def server() -> Iterator[FaultServer]:
-    with serving() as fault:
-        yield fault
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -22,16 +21,10 @@ from codat_sdk import (
     ServiceUnavailableError,
 )
 from tests.conftest import API_KEY, Recorder, async_platform, companies_json, error_json, sync_platform
-from tests.runtime.faultserver import FaultServer, Reply, serving, unused_port
+from tests.runtime.faultserver import FaultServer, Reply, unused_port
 
 # Retries after ~1 ms waits, so hooks can be seen running once per attempt.
 QUICK_RETRIES = RetryConfig("backoff", BackoffStrategy(1, 1, 1.0, 60_000), max_attempts=3)
-
-
-@pytest.fixture
-def server() -> Iterator[FaultServer]:
-    with serving() as fault:
-        yield fault
 
 
 def test_hooks_run_in_registration_order_and_can_add_a_header(server: FaultServer) -> None:

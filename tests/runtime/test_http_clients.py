@@ -7,7 +7,6 @@ import subprocess
 import sys
 import textwrap
 import weakref
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,15 +16,9 @@ from codat_sdk_platform import AsyncCodatPlatform, CodatPlatform
 
 from codat_sdk import AsyncHttpClient, HttpClient
 from tests.conftest import API_KEY, companies_json
-from tests.runtime.faultserver import FaultServer, Reply, serving
+from tests.runtime.faultserver import FaultServer, Reply
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def server() -> Iterator[FaultServer]:
-    with serving() as fault:
-        yield fault
 
 
 def _ok(server: FaultServer, count: int = 1) -> None:

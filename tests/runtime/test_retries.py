@@ -14,7 +14,7 @@ import logging
 import random
 import re
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -44,7 +44,7 @@ from codat_sdk._retries import NO_RETRIES, Retrier, next_wait, should_retry
 from codegen import source
 from codegen.generate import retry_defaults
 from tests.conftest import API_KEY, COMPANY_ID, CONNECTION_ID, companies_json, company_json, error_json
-from tests.runtime.faultserver import Drop, FaultServer, Reply, Stall, serving, unused_port
+from tests.runtime.faultserver import Drop, FaultServer, Reply, Stall, unused_port
 
 SPEC_SOURCE = source.default_source()
 needs_spec = pytest.mark.skipif(
@@ -167,12 +167,6 @@ class Harness:
 async def done(result: Any) -> Any:
     """The result of a sync call, or of an async call once awaited."""
     return await result if inspect.isawaitable(result) else result
-
-
-@pytest.fixture
-def server() -> Iterator[FaultServer]:
-    with serving() as fault:
-        yield fault
 
 
 @pytest.fixture(params=["sync", "async"])
