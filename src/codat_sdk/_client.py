@@ -195,7 +195,11 @@ class BaseClient:
         """Where requests, responses, retries and errors are logged at DEBUG (default: ``codat_sdk``)."""
         return self._logger
 
-    def _retries(self, retries: RetryConfig | Unset) -> RetryConfig:
+    def _call_config(self, retries: RetryConfig | Unset, options: dict[str, Any]) -> RetryConfig:
+        """The call's retry config; its own ``server_url`` is checked here, once, not on every attempt."""
+        server_url = options.get("server_url")
+        if server_url is not None:
+            options["server_url"] = _check_server_url(server_url)
         return self._retry_config if isinstance(retries, Unset) else retries
 
     def __repr__(self) -> str:
@@ -260,7 +264,7 @@ class BaseClient:
         extra_headers: Mapping[str, str] | None,
         extra_query: Mapping[str, str] | None,
     ) -> httpx.Request:
-        base = self._server_url if server_url is None else _check_server_url(server_url)
+        base = self._server_url if server_url is None else server_url  # checked once per call by _call_config
         headers = self._headers.copy()  # never holds Authorization (see _add_default_headers)
         operation_headers = request.get("headers")
         if operation_headers or extra_headers:
@@ -377,7 +381,7 @@ class SyncAPIClient(BaseClient):
         self, operation: Operation, request: Request, *, retries: RetryConfig | Unset = UNSET, **options: Any
     ) -> httpx.Response:
         """Send ``request``, retried per ``retries`` (default: the client's ``retry_config``)."""
-        config = self._retries(retries)
+        config = self._call_config(retries, options)
         return self._retrier.run(
             operation, config, request, lambda attempt: self._attempt(operation, request, attempt, **options)
         )
@@ -504,7 +508,7 @@ class AsyncAPIClient(BaseClient):
         self, operation: Operation, request: Request, *, retries: RetryConfig | Unset = UNSET, **options: Any
     ) -> httpx.Response:
         """Send ``request``, retried per ``retries`` (default: the client's ``retry_config``)."""
-        config = self._retries(retries)
+        config = self._call_config(retries, options)
         return await self._retrier.arun(
             operation, config, request, lambda attempt: self._attempt(operation, request, attempt, **options)
         )
