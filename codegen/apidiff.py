@@ -19,7 +19,7 @@ no changes: only what the generated code would expose is compared.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -75,13 +75,16 @@ class MethodName:
         return f"{self.call_path}.{self.method}"
 
 
+def call_path(group: str, subgroups: Mapping[str, str]) -> str:
+    """Where a group's methods hang off the client: ``cors`` nested under ``connection_management``."""
+    return f"{subgroups[group]}.{group}" if group in subgroups else group
+
+
 def sdk_names(method_names: dict[str, dict[str, str]], subgroups: dict[str, str]) -> dict[str, MethodName]:
     """operationId -> SDK method, from one API's ``openapi/sdk-method-names.json`` and ``packages.json`` entries."""
     result = {}
     for operation_id, entry in method_names.items():
-        group = entry["group"]
-        call_path = f"{subgroups[group]}.{group}" if group in subgroups else group
-        result[operation_id] = MethodName(call_path, entry["method"])
+        result[operation_id] = MethodName(call_path(entry["group"], subgroups), entry["method"])
     return result
 
 

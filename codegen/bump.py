@@ -219,7 +219,7 @@ class ApiPlan:
 
     @property
     def new_sha256(self) -> str:
-        return spec_source.sha256(self.data)
+        return self.report.upstream_sha256  # drift hashed the same bytes
 
 
 def _spec_date(location: str, explicit: str | None) -> str:

@@ -40,6 +40,7 @@ from openapi_python_client.parser.properties.uuid import UuidProperty
 from openapi_python_client.schema import UntrustedString
 
 from . import source as spec_source
+from .apidiff import call_path
 from .normalise import HTTP_METHODS, normalise, pascal, pointer_tokens, resolve
 
 ROOT = spec_source.ROOT
@@ -422,13 +423,11 @@ def build_groups(
             if op.pagination is not None:
                 taken.add(op.pagination.method_name)
         for op in group.operations:
-            op.call_path = group.name
+            op.call_path = call_path(group.name, package.subgroups)  # the rule drift's diff names methods by
     for child, parent in package.subgroups.items():
         if child in groups:
             subgroup = groups.pop(child)
             groups.setdefault(parent, GroupView(parent, pascal(parent))).subgroups.append(subgroup)
-            for op in subgroup.operations:
-                op.call_path = f"{parent}.{child}"
     _name_replacements(op for group in _walk(groups.values()) for op in group.operations)
     return [groups[name] for name in sorted(groups)]
 
