@@ -32,7 +32,7 @@ from ._errors import (
 )
 from ._hooks import HookContext, Hooks
 from ._operation import Operation
-from ._pagination import AsyncPaginator, PageContents, SyncPaginator, present
+from ._pagination import AsyncPaginator, PageContents, PaginationError, SyncPaginator, present
 from ._paths import path_segment
 from ._resource import AsyncResource, SyncResource
 from ._response import AsyncBinaryResponse, BinaryResponse, RawResponse
@@ -135,6 +135,7 @@ __all__ = [
     "Operation",
     "OrderBy",
     "PageContents",
+    "PaginationError",
     "PaymentRequiredError",
     "Query",
     "QueryError",

@@ -54,6 +54,7 @@ CODAT_SDK = [
     "Operation",
     "OrderBy",
     "PageContents",
+    "PaginationError",
     "PaymentRequiredError",
     "Query",
     "QueryError",
