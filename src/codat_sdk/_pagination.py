@@ -101,6 +101,9 @@ class _Cursor(Generic[ItemT, PageT]):
         self._received = start_page - 1
         # The previous page's items: a page equal to it means the server ignores ``page``.
         self._previous: Sequence[ItemT] = ()
+        # The thread or task fetching a page right now: one that asks again (from a hook) would wait
+        # for itself forever.
+        self._fetcher: object = None
         if self.max_items == 0:
             self._next_page = None
 
@@ -141,6 +144,13 @@ class _Cursor(Generic[ItemT, PageT]):
         self._next_page = None if finished else number + 1
         self._buffer.extend(items)
         return bool(items)
+
+    def _check_not_fetching(self, me: object) -> None:
+        if self._fetcher is not None and self._fetcher == me:
+            raise RuntimeError(
+                "this paginator is already fetching a page in this thread or task "
+                "(a hook or callback iterating it?): it would wait for itself"
+            )
 
     def _check_no_buffered_items(self) -> None:
         if self._buffer:
@@ -197,9 +207,17 @@ class SyncPaginator(_Cursor[ItemT, PageT]):
         number = self._next_page
         if number is None:
             return None
-        # An exception leaves next_page at this page: the next step fetches it again.
-        page = self._fetch_page(number, self.page_size)
+        self._fetcher = threading.get_ident()
+        try:
+            # An exception leaves next_page at this page: the next step fetches it again.
+            page = self._fetch_page(number, self.page_size)
+        finally:
+            self._fetcher = None
         return page if self._accept(number, page) else None
+
+    def _locked(self) -> threading.Lock:
+        self._check_not_fetching(threading.get_ident())
+        return self._lock
 
     def __iter__(self) -> Iterator[ItemT]:
         return self
@@ -210,7 +228,7 @@ class SyncPaginator(_Cursor[ItemT, PageT]):
         except IndexError:
             pass
         # One thread fetches the next page; the others wait here, then take from what it fetched.
-        with self._lock:
+        with self._locked():
             # A fetched page either fills the buffer or (empty, or past the last page) ends the iteration.
             if not self._buffer:
                 self._fetch()
@@ -222,7 +240,7 @@ class SyncPaginator(_Cursor[ItemT, PageT]):
         """Each remaining page model, fetched as the loop asks for it (items past ``max_items`` included)."""
         self._check_no_buffered_items()
         while True:
-            with self._lock:
+            with self._locked():
                 page = self._fetch()
                 self._buffer.clear()
             if page is None:
@@ -264,16 +282,23 @@ class AsyncPaginator(_Cursor[ItemT, PageT]):
     def _fetch_lock(self) -> asyncio.Lock:
         import asyncio  # here, not at module level: importing the SDK does not load asyncio
 
+        self._check_not_fetching(asyncio.current_task())
         loop = asyncio.get_running_loop()
         if self._lock is None or self._lock_loop is not loop:
             self._lock, self._lock_loop = asyncio.Lock(), loop
         return self._lock
 
     async def _fetch(self) -> PageT | None:
+        import asyncio
+
         number = self._next_page
         if number is None:
             return None
-        page = await self._fetch_page(number, self.page_size)
+        self._fetcher = asyncio.current_task()
+        try:
+            page = await self._fetch_page(number, self.page_size)
+        finally:
+            self._fetcher = None
         return page if self._accept(number, page) else None
 
     def __aiter__(self) -> AsyncIterator[ItemT]:

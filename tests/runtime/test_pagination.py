@@ -473,3 +473,39 @@ async def test_a_page_of_the_wrong_shape_raises_pagination_error(total: object, 
     assert isinstance(raised.value, CodatError)
     with pytest.raises(PaginationError, match=message):
         await collect(AsyncPaginator(afetch, read))
+
+
+def test_iterating_a_paginator_from_inside_its_own_fetch_is_an_error_not_a_hang() -> None:
+    # With fetches serialised, a fetch (e.g. a hook) asking the same paginator for more would wait on
+    # itself; it is told so instead.
+    records = list(range(20))
+    inner: list[BaseException] = []
+
+    def fetch(number: int, size: int) -> Page:
+        if number == 2:
+            with pytest.raises(RuntimeError, match="already fetching a page in this thread or task") as raised:
+                next(p)
+            inner.append(raised.value)
+        return Page(number, records[(number - 1) * size : number * size], len(records), None)
+
+    p = SyncPaginator(fetch, read, page_size=10)
+    assert list(p) == records
+    assert len(inner) == 1
+
+
+async def test_async_iterating_a_paginator_from_inside_its_own_fetch_is_an_error_not_a_hang() -> None:
+    records = list(range(20))
+    inner: list[BaseException] = []
+
+    async def fetch(number: int, size: int) -> Page:
+        if number == 2:
+            with pytest.raises(RuntimeError, match="already fetching a page in this thread or task") as raised:
+                await p.__anext__()
+            inner.append(raised.value)
+            with pytest.raises(RuntimeError, match="already fetching"):
+                await p.pages().__anext__()
+        return Page(number, records[(number - 1) * size : number * size], len(records), None)
+
+    p = AsyncPaginator(fetch, read, page_size=10)
+    assert await collect(p) == records
+    assert len(inner) == 1
