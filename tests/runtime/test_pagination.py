@@ -7,6 +7,7 @@ tests/runtime/test_pagination_faults.py and tests/generated/test_paginators.py.
 from __future__ import annotations
 
 import asyncio
+import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -471,6 +472,7 @@ async def test_a_page_of_the_wrong_shape_raises_pagination_error(total: object, 
     with pytest.raises(PaginationError, match=message) as raised:
         list(SyncPaginator(fetch, read))
     assert isinstance(raised.value, CodatError)
+    assert str(pickle.loads(pickle.dumps(raised.value))) == str(raised.value)
     with pytest.raises(PaginationError, match=message):
         await collect(AsyncPaginator(afetch, read))
 
