@@ -13,7 +13,7 @@ from typing import TypeVar
 
 import httpx
 
-from ._retries import RetryConfig
+from ._retries import BackoffStrategy, RetryConfig
 
 T = TypeVar("T")
 
@@ -31,6 +31,12 @@ def checked_retry_config(value: T, name: str) -> T:
             f"{name} must be a codat_sdk.RetryConfig, got {_kind(value)}: build one with "
             '`from codat_sdk import BackoffStrategy, RetryConfig`, e.g. RetryConfig("backoff", '
             'BackoffStrategy(500, 60_000, 1.5, 3_600_000)), or RetryConfig("none") for no retries'
+        )
+    backoff = getattr(value, "backoff", None)
+    if backoff is not None and not isinstance(backoff, BackoffStrategy):
+        raise TypeError(
+            f"{name} backoff must be a codat_sdk.BackoffStrategy(initial_interval, max_interval, exponent, "
+            f"max_elapsed_time), got {_kind(backoff)}"
         )
     return value
 

@@ -144,6 +144,10 @@ async def test_codats_own_retry_config_is_refused_by_with_options_and_per_call()
         client.with_options(retry_config=CODATS_RETRY_CONFIG)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"retries= must be a codat_sdk\.RetryConfig"):
         client.companies.list(retries=CODATS_RETRY_CONFIG)  # type: ignore[arg-type]
+    with pytest.raises(
+        TypeError, match=r"retry_config= backoff must be a codat_sdk\.BackoffStrategy\(.* got codat_platform"
+    ):
+        client.with_options(retry_config=RetryConfig("backoff", CODATS_RETRY_CONFIG.backoff))  # type: ignore[arg-type]
     async_client = async_platform(recorder)
     with pytest.raises(TypeError, match=r"retries= must be a codat_sdk\.RetryConfig"):
         await async_client.companies.list(retries=CODATS_RETRY_CONFIG)  # type: ignore[arg-type]
