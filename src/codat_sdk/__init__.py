@@ -33,7 +33,7 @@ from ._errors import (
     UnexpectedStatusError,
 )
 from ._hooks import HookContext, Hooks
-from ._pagination import AsyncPaginator, SyncPaginator
+from ._pagination import AsyncPaginator, PaginationError, SyncPaginator
 from ._response import AsyncBinaryResponse, BinaryResponse, RawResponse
 from ._retries import BackoffStrategy, RetryConfig, RetryEvent
 from ._transport import AsyncHttpClient, HttpClient
@@ -116,6 +116,7 @@ __all__ = [
     "OpenIntEnum",
     "OpenStrEnum",
     "OrderBy",
+    "PaginationError",
     "PaymentRequiredError",
     "Query",
     "QueryError",

@@ -21,6 +21,7 @@ from typing import Any, ClassVar, Self, TypeVar
 
 import httpx
 
+from ._arguments import checked_callback, checked_headers, checked_retry_config, checked_timeout
 from ._credentials import Secret, authorization
 from ._debug import LOGGER_NAME, log_error, log_request, log_response
 from ._errors import (
@@ -57,6 +58,8 @@ _DEBUG = logging.DEBUG
 
 def _check_server_url(url: str) -> str:
     """``url`` without a trailing slash; operation paths are appended to it, so no query or fragment."""
+    if not isinstance(url, str):
+        raise TypeError(f"server_url must be a str, got {type(url).__name__}")
     try:
         parsed = httpx.URL(url)
     except httpx.InvalidURL as exc:
@@ -125,13 +128,14 @@ class BaseClient:
     ) -> None:
         self._authorization = authorization(api_key, auth_header)
         self._server_url = self._select_server(server_url, server_idx)
-        self._timeout = timeout
+        self._timeout = checked_timeout(timeout)
         self._headers = {"Accept": "application/json", "User-Agent": self.user_agent()}
-        self._add_default_headers(default_headers)
+        self._add_default_headers(checked_headers(default_headers))
+        retry_config = checked_retry_config(retry_config, "retry_config=")
         self._retry_config = self.RETRY_CONFIG if retry_config is None else retry_config
         self._hooks = Hooks() if hooks is None else _checked_hooks(hooks)
         self._logger = logging.getLogger(LOGGER_NAME) if debug_logger is None else _checked_logger(debug_logger)
-        self._retrier = Retrier(on_retry=on_retry, logger=self._logger)
+        self._retrier = Retrier(on_retry=checked_callback(on_retry, "on_retry="), logger=self._logger)
 
     def _add_default_headers(self, default_headers: Mapping[str, str] | None) -> None:
         if not default_headers:
@@ -200,7 +204,7 @@ class BaseClient:
         server_url = options.get("server_url")
         if server_url is not None:
             options["server_url"] = _check_server_url(server_url)
-        return self._retry_config if isinstance(retries, Unset) else retries
+        return self._retry_config if isinstance(retries, Unset) else checked_retry_config(retries, "retries=")
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(server_url={self._server_url!r})"
@@ -219,11 +223,18 @@ class BaseClient:
         """A copy of this client with some settings replaced; this client is left unchanged.
 
         The copy shares the HTTP client and connection pool (closing the copy closes nothing; close the
-        original), the credentials, and the hooks unless ``hooks=`` is given. ``default_headers`` are
-        added to this client's. Every value is checked before anything is copied.
+        original) and the credentials. It starts with a copy of this client's hooks unless ``hooks=`` is
+        given: hooks registered on either client afterwards apply to that client only.
+        ``default_headers`` are added to this client's. Every value is checked before anything is copied.
         """
         server = None if server_url is None else _check_server_url(server_url)
-        new_hooks = None if hooks is None else _checked_hooks(hooks)
+        if not isinstance(timeout, Unset):
+            checked_timeout(timeout)
+        checked_headers(default_headers)
+        checked_retry_config(retry_config, "retry_config=")
+        if not isinstance(on_retry, Unset):
+            checked_callback(on_retry, "on_retry=")
+        new_hooks = self._hooks.copy() if hooks is None else _checked_hooks(hooks)
         new_logger = None if debug_logger is None else _checked_logger(debug_logger)
         clone = copy.copy(self)
         # Resource groups (cached properties) hold the client they were made for: the copy makes its own.
@@ -241,8 +252,7 @@ class BaseClient:
             clone._add_default_headers(default_headers)
         if retry_config is not None:
             clone._retry_config = retry_config
-        if new_hooks is not None:
-            clone._hooks = new_hooks
+        clone._hooks = new_hooks
         if new_logger is not None or not isinstance(on_retry, Unset):
             clone._retrier = retrier = copy.copy(self._retrier)
             if new_logger is not None:

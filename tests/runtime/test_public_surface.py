@@ -50,6 +50,7 @@ CODAT_SDK = [
     "OpenIntEnum",
     "OpenStrEnum",
     "OrderBy",
+    "PaginationError",
     "PaymentRequiredError",
     "Query",
     "QueryError",
