@@ -81,7 +81,7 @@ def upstream_locations(
         raise DriftError(f"unknown API {', '.join(unknown)}; pinned: {', '.join(sorted(pins))}")
     selected = list(apis) if apis else sorted(pins)
     if source is None or not _is_single_spec(source):
-        return {api: spec_source.location(pins[api], source) for api in selected}
+        return {api: spec_source.location(pins[api], source, branch=True) for api in selected}
     name = source.rstrip("/").rsplit("/", 1)[-1]
     if apis and len(selected) == 1:
         return {selected[0]: source}
