@@ -88,3 +88,15 @@ def test_a_missing_or_unreachable_source_is_one_line_naming_what_to_do(
 def test_missing_pins_are_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(source.SpecError, match="cannot read the pins in"):
         source.load_pins(tmp_path / "pins.json")
+
+
+@pytest.mark.parametrize("where", ["/no/such/dir", "http://127.0.0.1:9/specs"], ids=["missing", "refused"])
+def test_the_demo_without_its_spec_is_one_line_not_a_traceback(where: str) -> None:
+    """The README's first command once died here with a 60-line traceback."""
+    paths = os.pathsep.join(str(ROOT / part) for part in ("", "src", "generated"))
+    env = {**os.environ, "PYTHONPATH": paths, source.SOURCE_ENV_VAR: where}
+    command = [sys.executable, "-m", "devtools.demo"]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert done.stderr.startswith("demo could not start: ")
