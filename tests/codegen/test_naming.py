@@ -157,3 +157,17 @@ def test_no_overrides_file_means_every_name_derived(tmp_path: Path) -> None:
         "CodatBankFeeds",
         "AsyncCodatBankFeeds",
     )
+
+
+def test_a_group_keeps_one_method_named_like_a_builtin() -> None:
+    """``list`` and ``set`` in one class would shadow the builtins in its annotations: one keeps its name."""
+    spec = _spec(
+        {
+            "/widgets": {"get": _op("list-widgets", "Widgets", **{"x-speakeasy-name-override": "list"})},
+            "/colour": {"put": _op("set-widget-colour", "Widgets", **{"x-speakeasy-name-override": "set"})},
+        }
+    )
+    assert derived_names(spec) == {
+        "list-widgets": SdkName("widgets", "list"),
+        "set-widget-colour": SdkName("widgets", "set_widget_colour"),
+    }
