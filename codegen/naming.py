@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .normalise import HTTP_METHODS
+from .normalise import HTTP_METHODS, pascal
 from .views import OperationView
 
 
@@ -34,6 +34,16 @@ SHADOWING = frozenset({"list", "set", "dict", "type", "str", "int", "float", "bo
 
 def method_order(op: OperationView) -> tuple[bool, str]:
     return (op.method_name in SHADOWING, op.method_name)
+
+
+# The runtime's base classes our resource modules import: a group's class must not take their names.
+_RUNTIME_RESOURCES = frozenset({"SyncResource", "AsyncResource"})
+
+
+def group_class(group: str) -> str:
+    """The class name stem of a group's resources (``Cors`` -> ``CorsResource``, ``AsyncCorsResource``)."""
+    stem = pascal(group)
+    return stem + "Group" if f"{stem}Resource" in _RUNTIME_RESOURCES else stem
 
 
 def identifier(text: str) -> str:
