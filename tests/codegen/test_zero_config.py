@@ -201,3 +201,11 @@ def test_groups_named_like_the_runtimes_classes_or_keywords_type_check(tmp_path:
         "print(type(client.sync).__name__, type(client.async_).__name__)\n",
     )
     assert printed.split() == ["SyncGroupResource", "AsyncGroupResource"]
+
+
+def test_a_spec_without_out_never_writes_into_generated(tmp_path: Path) -> None:
+    spec = tmp_path / "widgets.json"
+    spec.write_text(json.dumps(WIDGETS), encoding="utf-8")
+    done = _generate("--spec", str(spec))
+    assert done.returncode == 2 and "--spec needs --out DIR" in done.stderr
+    assert not (ROOT / "generated" / "codat_sdk_widget_store").exists()
