@@ -31,6 +31,7 @@ from codat_sdk import (
     APIConnectionError,
     APITimeoutError,
     BackoffStrategy,
+    HookError,
     InternalServerError,
     Operation,
     RateLimitError,
@@ -344,7 +345,7 @@ async def test_429_retry_after_seconds_is_honoured(harness: Harness, server: Fau
 async def test_429_retry_after_http_date_is_honoured(harness: Harness, server: FaultServer) -> None:
     when = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
     server.script(retry_after_reply(when), Reply(200, companies_json()))
-    await done(harness.platform().companies.list())
+    await done(harness.platform(timeout=60).companies.list())  # a deadline the wait fits in
     assert server.count("GET") == 2
     assert len(harness.time.slept) == 1
     assert 28 <= harness.time.slept[0] <= 31
@@ -352,7 +353,9 @@ async def test_429_retry_after_http_date_is_honoured(harness: Harness, server: F
 
 async def test_retry_after_beyond_the_budget_raises_at_once(harness: Harness, server: FaultServer) -> None:
     server.script(retry_after_reply("120"), Reply(200, companies_json()))
-    client = harness.platform(retry_config=RetryConfig("backoff", BackoffStrategy(500, 60_000, 1.5, 60_000)))
+    client = harness.platform(
+        retry_config=RetryConfig("backoff", BackoffStrategy(500, 60_000, 1.5, 60_000)), timeout=httpx.Timeout(None)
+    )
     with pytest.raises(RateLimitError) as info:
         await done(client.companies.list())
     assert info.value.retry_after == 120.0
@@ -607,21 +610,26 @@ async def test_on_retry_may_stop_the_retries(harness: Harness, server: FaultServ
     def give_up(event: RetryEvent) -> None:
         raise RuntimeError(f"stop after attempt {event.attempt}")
 
-    with pytest.raises(RuntimeError, match="stop after attempt 1"):
+    with pytest.raises(HookError, match=r"on_retry hook .* raised RuntimeError: stop after attempt 1") as info:
         await done(harness.platform(on_retry=give_up).companies.list())
     assert server.count("GET") == 1
+    # wrapped as the other hooks' exceptions are: named, the cause kept, the failure it was told of attached
+    assert info.value.stage == "on_retry"
+    assert isinstance(info.value.__cause__, RuntimeError)
+    assert isinstance(info.value.error, ServiceUnavailableError)
+    assert info.value.attempts == 1
 
 
 async def test_each_retry_is_logged_without_secrets(
     harness: Harness, server: FaultServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     server.script(Reply(503, error_json(503)), Reply(429, error_json(429)), Reply(200, companies_json()))
-    with caplog.at_level(logging.DEBUG, logger="codat_sdk"):
+    with caplog.at_level(logging.INFO, logger="codat_sdk"):  # INFO: retries are never silent
         await done(harness.platform().companies.list())
     records = [r for r in caplog.records if r.name == "codat_sdk" and "retrying" in r.getMessage()]
     assert [r.getMessage() for r in records] == [
-        "retrying GET /companies: attempt 1 failed (503); waiting 0.500 s",
-        "retrying GET /companies: attempt 2 failed (429); waiting 0.750 s",
+        "list-companies (GET /companies): attempt 1 failed (503); retrying in 0.500 s",
+        "list-companies (GET /companies): attempt 2 failed (429); retrying in 0.750 s",
     ]
-    assert all(r.levelno == logging.DEBUG for r in records)
+    assert all(r.levelno == logging.INFO for r in records)
     assert API_KEY not in caplog.text and "Authorization" not in caplog.text and "Basic" not in caplog.text
