@@ -633,3 +633,71 @@ async def test_each_retry_is_logged_without_secrets(
     ]
     assert all(r.levelno == logging.INFO for r in records)
     assert API_KEY not in caplog.text and "Authorization" not in caplog.text and "Basic" not in caplog.text
+
+
+# --- issue 11: Retry-After floors, overflow, asctime dates -----------------------------------------------
+
+
+@pytest.mark.parametrize("retry_after", ["0", "Thu, 01 Jan 1970 00:00:00 GMT", "-5"])
+async def test_a_retry_after_of_now_never_shortens_the_backoff(
+    harness: Harness, server: FaultServer, retry_after: str
+) -> None:
+    """``Retry-After: 0`` or a past date once meant no wait at all: 2057 requests in a second."""
+    server.script(*[Reply(503, error_json(503), {"Retry-After": retry_after})] * 3, Reply(200, companies_json()))
+    await done(harness.platform().companies.list())
+    assert harness.time.slept == [0.5, 0.75, 1.125]  # the spec's backoff, as without the header
+
+
+def test_next_wait_takes_the_longer_of_retry_after_and_the_backoff() -> None:
+    config = RetryConfig("backoff", BackoffStrategy(500, 2_000, 2.0, 60_000))
+    assert next_wait(config, 1, 0.0, 0.5) == 0.5
+    assert next_wait(config, 3, 0.1, 0.5) == 2.0
+    assert next_wait(config, 1, 0.0, 0.0) == pytest.approx(0.375)  # jitter still spreads clients out
+    assert next_wait(config, 1, 30.0, 0.5) == 30.0
+
+
+@pytest.mark.parametrize("attempt", [1025, 1100, 10**6])
+def test_the_backoff_stops_at_its_cap_without_overflowing(attempt: int) -> None:
+    """``2.0 ** 1024`` overflows a float: the 1025th retry of BackoffStrategy(10, 100, 2.0, ...) raised."""
+    config = RetryConfig("backoff", BackoffStrategy(10, 100, 2.0, 600_000))
+    assert next_wait(config, attempt, None, 0.5) == 0.1
+
+
+def test_a_long_run_of_retries_keeps_its_capped_wait() -> None:
+    config = RetryConfig("backoff", BackoffStrategy(10, 100, 2.0, 600_000))
+    waits: list[float] = []
+    failures = 1100
+
+    def send(attempt: int, remaining: float | None) -> str:
+        if attempt <= failures:
+            raise _status(503)
+        return "ok"
+
+    retrier = Retrier(sleep=waits.append, clock=lambda: 0.0, random=lambda: 0.5)
+    assert retrier.run(GET, config, {}, send) == "ok"
+    assert len(waits) == failures
+    assert waits[:4] == [0.01, 0.02, 0.04, 0.08] and set(waits[4:]) == {0.1}
+
+
+@pytest.mark.parametrize("exponent", [float("nan"), float("inf"), 0.5])
+def test_a_backoff_exponent_must_be_finite_and_at_least_one(exponent: float) -> None:
+    with pytest.raises(ValueError, match="exponent"):
+        BackoffStrategy(500, 1000, exponent, 1000)
+
+
+def test_an_asctime_retry_after_is_gmt_not_local_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """HTTP dates are GMT; the asctime form carries no zone and was read as local time (18 030 s in New York)."""
+    from calendar import timegm
+
+    from codat_sdk._errors import parse_retry_after
+
+    now = timegm((1994, 11, 6, 8, 49, 7))
+    monkeypatch.setenv("TZ", "EST+5")  # POSIX form: New York's offset in winter, no tz database needed
+    time.tzset()
+    try:
+        assert parse_retry_after("Sun Nov  6 08:49:37 1994", now=now) == 30.0
+        assert parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now=now) == 30.0
+        assert parse_retry_after("Sunday, 06-Nov-94 08:49:37 GMT", now=now) == 30.0
+    finally:
+        monkeypatch.undo()
+        time.tzset()
