@@ -338,8 +338,10 @@ class BaseClient:
         deadline: float | None,
     ) -> APIConnectionError:
         context = f"{operation.method} {operation.path}"
-        if deadline is not None and isinstance(exc, httpx.TimeoutException | TimeoutError) and _passed(deadline):
-            error: APIConnectionError = APITimeoutError(
+        if isinstance(exc, TimeoutError) and self._transport.closed:
+            error: APIConnectionError = APIConnectionError(f"{context}: the SDK client was closed (aclose()) mid-call")
+        elif deadline is not None and isinstance(exc, httpx.TimeoutException | TimeoutError) and _passed(deadline):
+            error = APITimeoutError(
                 f"{context}: no complete response within the call's deadline (timeout=; {type(exc).__name__})"
             )
         else:
@@ -597,7 +599,7 @@ class AsyncAPIClient(BaseClient):
         hooks = self._hooks
         context = HookContext(operation, attempt) if hooks.active else None
         started: float | None = None
-        http = await self._transport.current()
+        http, in_flight = await self._transport.current()
         with ExitStack() as stack:
             http_request = self._build_request(
                 http,
@@ -614,13 +616,19 @@ class AsyncAPIClient(BaseClient):
                 started = log_request(self._logger, operation, http_request, attempt)
             deadline = _deadline_at(remaining)
             try:
-                async with await _within(deadline):
-                    response = await http.send(http_request, stream=stream)
-                    if stream and not _is_success(response):
-                        try:
-                            await response.aread()
-                        finally:
-                            await response.aclose()
+                async with await _within(deadline) as limit:
+                    if in_flight is not None:
+                        in_flight.add(limit)  # aclose() ends it early
+                    try:
+                        response = await http.send(http_request, stream=stream)
+                        if stream and not _is_success(response):
+                            try:
+                                await response.aread()
+                            finally:
+                                await response.aclose()
+                    finally:
+                        if in_flight is not None:
+                            in_flight.discard(limit)
             except (httpx.RequestError, TimeoutError) as exc:  # transport failures, undecodable bodies, the deadline
                 error: APIConnectionError | APIStatusError = self._connection_failure(
                     operation, exc, http_request, attempt, started, deadline

@@ -123,6 +123,10 @@ class SyncTransport:
     def timeout(self) -> httpx.Timeout | None:
         return _client_timeout(self.http)
 
+    @property
+    def closed(self) -> bool:
+        return self._finalizer is not None and not self._finalizer.alive
+
     def close(self) -> None:
         if self._finalizer is not None:
             self._finalizer()
@@ -179,16 +183,25 @@ class AsyncTransport:
                 raise RuntimeError("no event loop has used this client yet") from None
             return self._last
 
-    async def current(self) -> AsyncHttpClient:
-        """The client to send with from the running loop (an owned one is opened for each loop, as needed)."""
+    async def current(self) -> tuple[AsyncHttpClient, set[asyncio.Timeout] | None]:
+        """The client to send with from the running loop (an owned one is opened for each loop, as needed).
+
+        With it, where ``aclose()`` can reach them, the time limits of the attempts in flight: each attempt
+        adds its own while it runs, and ``aclose()`` ends them all at once.
+        """
         if self._user is not None:
-            return self._user
+            return self._user, None
         import asyncio
 
         pool = self._pool(asyncio.get_running_loop())
         if not pool.started:
             await pool.start()
-        return pool.http
+        return pool.http, pool.in_flight
+
+    @property
+    def closed(self) -> bool:
+        """Whether ``aclose()`` has been called (on an owned client)."""
+        return self._closed
 
     def _pool(self, loop: asyncio.AbstractEventLoop) -> _Pool:
         with self._lock:
@@ -230,13 +243,14 @@ class AsyncTransport:
 
 
 class _Pool:
-    """One loop's ``httpx.AsyncClient`` and the guard that closes it when the loop shuts down."""
+    """One loop's ``httpx.AsyncClient``, the guard that closes it when the loop shuts down, and its calls in flight."""
 
-    __slots__ = ("_agen", "_state", "http", "started")
+    __slots__ = ("_agen", "_state", "http", "in_flight", "started")
 
     def __init__(self, http: httpx.AsyncClient) -> None:
         self.http = http
         self.started = False
+        self.in_flight: set[asyncio.Timeout] = set()
         self._state = {"abandoned": False}
         self._agen = _close_on_exit(http, self._state)
 
@@ -245,6 +259,14 @@ class _Pool:
         await self._agen.__anext__()  # asyncio now tracks the generator for the running loop
 
     async def close(self) -> None:
+        # Closing the client closes the connections it holds, but not one still being opened: its request
+        # would go out afterwards, on a connection no pool holds any more, left open until collected. So
+        # the attempts in flight are ended first (their limits expire now), which closes their sockets too.
+        import asyncio
+
+        now = asyncio.get_running_loop().time()
+        for limit in list(self.in_flight):
+            limit.reschedule(now)
         await self._agen.aclose()  # the guard's finally closes the client
         await self.http.aclose()  # a client whose guard never started
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -41,11 +42,11 @@ def _head(body: bytes) -> bytes:
 
 def _one_byte_at_a_time(data: bytes, parts: int = 20) -> Trickle:
     """``data`` spread over ``parts`` writes lasting ``SERVER_TAKES`` in all (a byte at a time, then the rest)."""
-    chunks = tuple(data[i : i + 1] for i in range(parts - 1)) + (data[parts - 1 :],)
+    chunks = (*(data[i : i + 1] for i in range(parts - 1)), data[parts - 1 :])
     return Trickle(chunks, SERVER_TAKES / parts)
 
 
-HOSTILE = {
+HOSTILE: dict[str, Callable[[], Trickle]] = {
     "headers a byte at a time": lambda: _one_byte_at_a_time(_head(_page()) + _page()),
     "body a byte at a time": lambda: Trickle(
         (_head(_page()), *_one_byte_at_a_time(_page(), 19).parts), SERVER_TAKES / 20
@@ -77,9 +78,9 @@ async def test_the_hostile_servers_do_answer_in_full(server: FaultServer) -> Non
     no_deadline = httpx.Timeout(5.0, read=None)
     async with AsyncCodatPlatform(api_key=API_KEY, server_url=server.url, timeout=no_deadline) as client:
         started = time.monotonic()
-        pages = await asyncio.gather(*(client.companies.list() for _ in HOSTILE))
+        pages = await asyncio.gather(*[client.companies.list() for _ in HOSTILE])
         assert time.monotonic() - started >= SERVER_TAKES * 0.8
-    assert [page.results[0].id for page in pages] == [COMPANY_ID] * len(HOSTILE)
+    assert [page.results[0].id for page in pages if page.results] == [COMPANY_ID] * len(HOSTILE)
 
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
@@ -101,7 +102,9 @@ async def test_the_deadline_cuts_a_callers_own_async_client(server: FaultServer)
     """Async calls run under asyncio's timeout, whatever client sends them."""
     server.script(HOSTILE["headers a byte at a time"]())
     async with httpx.AsyncClient(timeout=5.0) as http:
-        client = AsyncCodatPlatform(api_key=API_KEY, server_url=server.url, client=http, retry_config=RetryConfig("none"))
+        client = AsyncCodatPlatform(
+            api_key=API_KEY, server_url=server.url, client=http, retry_config=RetryConfig("none")
+        )
         started = time.monotonic()
         with pytest.raises(APITimeoutError, match="deadline"):
             await client.companies.list(timeout=DEADLINE)
@@ -143,9 +146,9 @@ async def test_a_streamed_download_body_is_read_at_the_callers_pace(server: Faul
             async with download:
                 assert await download.read() == content
     else:
-        with CodatFiles(api_key=API_KEY, server_url=server.url, timeout=DEADLINE) as sync_files:
-            with sync_files.files.download_files(COMPANY_ID) as sync_download:
-                assert sync_download.read() == content
+        sync_files = CodatFiles(api_key=API_KEY, server_url=server.url, timeout=DEADLINE)
+        with sync_files, sync_files.files.download_files(COMPANY_ID) as sync_download:
+            assert sync_download.read() == content
 
 
 @pytest.mark.parametrize(
