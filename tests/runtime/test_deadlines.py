@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -167,3 +168,29 @@ def test_a_timeout_gives_the_call_its_longest_limit_as_deadline(timeout: Any, se
     from codat_sdk._deadline import total_seconds
 
     assert total_seconds(timeout) == seconds
+
+
+@pytest.mark.parametrize("client_type", [CodatPlatform, AsyncCodatPlatform])
+def test_the_default_deadline_is_60_seconds(client_type: type[CodatPlatform | AsyncCodatPlatform]) -> None:
+    from codat_sdk._types import UNSET
+
+    client = client_type(api_key=API_KEY)
+    assert client._call_deadline(UNSET) == 60.0
+    assert client._call_deadline(2) == 2.0
+    assert client.with_options(timeout=None)._call_deadline(UNSET) is None
+
+
+async def test_retries_are_logged_to_the_debug_logger_when_given(
+    server: FaultServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    server.script(Reply(503, error_json(503)), Reply(200, companies_json()))
+    logger = logging.getLogger("my_app.codat")
+    with caplog.at_level(logging.INFO, logger="my_app.codat"):
+        await _list(_platform("sync", server, retry_config=RETRIES, debug_logger=logger))
+    messages = [r.getMessage() for r in caplog.records if r.name == "my_app.codat" and r.levelno == logging.INFO]
+    assert len(messages) == 1
+    assert re.fullmatch(
+        r"list-companies \(GET /companies\): attempt 1 failed \(503\); retrying in 0\.\d{3} s", messages[0]
+    )
