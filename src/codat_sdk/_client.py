@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
 from functools import cached_property
-from typing import Any, ClassVar, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 
 import httpx
 
@@ -42,6 +42,9 @@ from ._transport import AsyncHttpClient, AsyncTransport, HttpClient, SyncTranspo
 from ._types import UNSET, Unset
 from ._uploads import MultipartFiles
 from ._version import __version__
+
+if TYPE_CHECKING:
+    import asyncio
 
 T = TypeVar("T")
 
@@ -100,7 +103,7 @@ def _deadline_at(remaining: float | None) -> float | None:
     return None if remaining is None else time.monotonic() + remaining
 
 
-async def _within(deadline: float | None) -> Any:
+async def _within(deadline: float | None) -> asyncio.Timeout:
     """``asyncio.timeout_at`` for a time.monotonic() deadline (None: no limit)."""
     import asyncio  # here, not at the top: sync-only programs then never pay its import
 
@@ -615,8 +618,9 @@ class AsyncAPIClient(BaseClient):
             if self._logger.isEnabledFor(_DEBUG):
                 started = log_request(self._logger, operation, http_request, attempt)
             deadline = _deadline_at(remaining)
+            limit = await _within(deadline)
             try:
-                async with await _within(deadline) as limit:
+                async with limit:
                     if in_flight is not None:
                         in_flight.add(limit)  # aclose() ends it early
                     try:
@@ -630,6 +634,8 @@ class AsyncAPIClient(BaseClient):
                         if in_flight is not None:
                             in_flight.discard(limit)
             except (httpx.RequestError, TimeoutError) as exc:  # transport failures, undecodable bodies, the deadline
+                if isinstance(exc, TimeoutError) and not limit.expired():
+                    raise  # not our limit's: a custom client's own
                 error: APIConnectionError | APIStatusError = self._connection_failure(
                     operation, exc, http_request, attempt, started, deadline
                 )

@@ -238,8 +238,26 @@ class AsyncTransport:
             elif loop.is_closed():
                 pool.abandon()
             elif loop.is_running():  # another thread's loop: close its client there
-                await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(pool.close(), loop))
+                await _close_on(loop, pool)
             # else: an idle loop's client closes with that loop (its guard), or when collected while it runs
+
+
+async def _close_on(loop: asyncio.AbstractEventLoop, pool: _Pool) -> None:
+    """Close ``pool`` on ``loop``, another thread's; bounded, as that loop may stop before it runs the close
+    (its pool then closes with it, by its guard)."""
+    import asyncio
+
+    closing = pool.close()
+    try:
+        future = asyncio.run_coroutine_threadsafe(closing, loop)
+    except RuntimeError:  # that loop closed meanwhile
+        closing.close()
+        return
+    await asyncio.wait([asyncio.wrap_future(future)], timeout=_OTHER_LOOP_CLOSE_WAIT)
+
+
+# How long aclose() waits for another thread's loop to close the pool it holds.
+_OTHER_LOOP_CLOSE_WAIT = 5.0
 
 
 class _Pool:

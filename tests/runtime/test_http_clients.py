@@ -420,3 +420,36 @@ async def test_aclose_closes_the_sockets_of_calls_in_flight() -> None:
         assert all("closed" in str(outcome) for outcome in outcomes), outcomes
         await asyncio.sleep(0.05)  # asyncio closes a transport's socket on a later turn of the loop
         assert _open_sockets_to(port) == 0
+
+
+def test_aclose_closes_the_pools_of_other_threads_loops(server: FaultServer) -> None:
+    import asyncio
+    import threading
+
+    _ok(server, 2)
+    codat = AsyncCodatPlatform(api_key=API_KEY, server_url=server.url)
+    other = asyncio.new_event_loop()
+    thread = threading.Thread(target=other.run_forever)
+    thread.start()
+    try:
+
+        async def call_and_get_pool() -> Any:
+            await codat.companies.list()
+            return codat._http
+
+        other_http = asyncio.run_coroutine_threadsafe(call_and_get_pool(), other).result(timeout=10)
+
+        async def here() -> Any:
+            await codat.companies.list()
+            mine = codat._http
+            await codat.aclose()
+            return mine
+
+        mine = asyncio.run(here())
+        assert mine is not other_http, "one pool per loop"
+        assert mine.is_closed and other_http.is_closed
+    finally:
+        other.call_soon_threadsafe(other.stop)
+        thread.join(timeout=10)
+        other.run_until_complete(other.shutdown_asyncgens())
+        other.close()
