@@ -3,7 +3,7 @@
 Hostile servers on 127.0.0.1 (tests/runtime/faultserver.py) trickle a response a few bytes at a time, or
 send ``102 Processing`` again and again: every read comes well within the read timeout, so before the
 deadline each of these calls lasted as long as the server liked (here: until the whole answer arrived,
-about 2 s, and succeeded). Deadlines are sub-second; the bounds asserted are generous.
+about 3 s, and succeeded). Deadlines are sub-second; the bounds asserted are generous.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from tests.runtime.faultserver import FaultServer, Reply, Trickle
 
 DEADLINE = 0.5
 # What the hostile servers take to send their whole answer: far past the deadline, short enough to wait for.
-SERVER_TAKES = 2.0
+SERVER_TAKES = 3.0
 # Generous: the deadline plus scheduling noise on a loaded 2-core machine, well short of SERVER_TAKES.
-WITHIN = DEADLINE + 0.9
+WITHIN = DEADLINE + 1.5
 
 RETRIES = RetryConfig("backoff", BackoffStrategy(100, 100, 1.0, 60_000))
 
@@ -114,10 +114,13 @@ async def test_the_deadline_cuts_a_callers_own_async_client(server: FaultServer)
 
 @pytest.mark.parametrize("mode", ["sync", "async"])
 async def test_retries_and_their_waits_stay_within_the_deadline(server: FaultServer, mode: str) -> None:
-    """503 after 503: retried every 0.1 s until the deadline, then the last error, naming the deadline."""
+    """503 after 503: retried every 0.1 s until the deadline, then the last error, naming the deadline.
+
+    The last is the 503 whose retry would start too late, or the attempt the deadline cut short.
+    """
     server.script(*[Reply(503, error_json(503))] * 50)
     started = time.monotonic()
-    with pytest.raises(ServiceUnavailableError, match="deadline") as info:
+    with pytest.raises((ServiceUnavailableError, APITimeoutError), match="deadline") as info:
         await _list(_platform(mode, server, timeout=DEADLINE, retry_config=RETRIES))
     assert time.monotonic() - started < WITHIN
     assert 2 <= info.value.attempts < 10
