@@ -197,3 +197,22 @@ async def test_retries_are_logged_to_the_debug_logger_when_given(
     assert re.fullmatch(
         r"list-companies \(GET /companies\): attempt 1 failed \(503\); retrying in 0\.\d{3} s", messages[0]
     )
+
+
+def test_a_callers_sync_client_is_not_changed_but_retries_keep_the_deadline(server: FaultServer) -> None:
+    """A sync httpx.Client of the caller's keeps its transport (per-read limits within an attempt); the
+    deadline still bounds the retries and their waits."""
+    from codat_sdk._deadline import DeadlineBackend
+
+    server.script(Reply(429, error_json(429), {"Retry-After": "3"}), Reply(200, companies_json()))
+    with httpx.Client() as http:
+        backend = http._transport._pool._network_backend  # type: ignore[attr-defined]
+        client = CodatPlatform(api_key=API_KEY, server_url=server.url, client=http, retry_config=RETRIES)
+        started = time.monotonic()
+        with pytest.raises(RateLimitError, match="deadline"):
+            client.companies.list(timeout=DEADLINE)
+        assert time.monotonic() - started < WITHIN
+        assert http._transport._pool._network_backend is backend  # type: ignore[attr-defined]
+        assert not isinstance(backend, DeadlineBackend)
+    with CodatPlatform(api_key=API_KEY) as owned:
+        assert isinstance(owned._http._transport._pool._network_backend, DeadlineBackend)  # type: ignore[attr-defined]
