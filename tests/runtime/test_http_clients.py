@@ -284,6 +284,24 @@ LIFECYCLES = {
         client = AsyncCodatPlatform(api_key="k", server_url=URL)
         asyncio.run(client.companies.list())
     """,
+    "async, aclose() with calls in flight": """
+        import socket
+        from codat_sdk import RetryConfig
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)  # never accepts: the calls wait for an answer or to connect
+        async def main():
+            client = AsyncCodatPlatform(
+                api_key="k", server_url="http://127.0.0.1:%d" % listener.getsockname()[1], timeout=5.0
+            )
+            calls = [asyncio.create_task(client.companies.list(retries=RetryConfig("none"))) for _ in range(5)]
+            await asyncio.sleep(0.3)
+            await client.aclose()
+            await asyncio.gather(*calls, return_exceptions=True)
+        asyncio.run(main())
+        listener.close()
+        gc.collect()
+    """,
     "async, one client on two threads' loops, never closed": """
         import threading
         client = AsyncCodatPlatform(api_key="k", server_url=URL)
