@@ -14,19 +14,22 @@ from __future__ import annotations
 import copy
 import logging
 import platform
+import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
 from functools import cached_property
-from typing import Any, ClassVar, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 
 import httpx
 
 from ._arguments import checked_callback, checked_headers, checked_retry_config, checked_timeout
 from ._credentials import Secret, authorization
+from ._deadline import CALL_DEADLINE, total_seconds
 from ._debug import LOGGER_NAME, log_error, log_request, log_response
 from ._errors import (
     APIConnectionError,
     APIStatusError,
+    APITimeoutError,
     ErrorMessageLike,
     ResponseValidationError,
     connection_error,
@@ -40,6 +43,9 @@ from ._transport import AsyncHttpClient, AsyncTransport, HttpClient, SyncTranspo
 from ._types import UNSET, Unset
 from ._uploads import MultipartFiles
 from ._version import __version__
+
+if TYPE_CHECKING:
+    import asyncio
 
 T = TypeVar("T")
 
@@ -91,6 +97,23 @@ def _is_success(response: httpx.Response) -> bool:
     return 200 <= response.status_code < 300
 
 
+def _passed(deadline: float) -> bool:
+    # A socket timeout set to the time left can wake a hair early: a millisecond of slack.
+    return time.monotonic() >= deadline - 0.001
+
+
+def _deadline_at(remaining: float | None) -> float | None:
+    return None if remaining is None else time.monotonic() + remaining
+
+
+async def _within(deadline: float | None) -> asyncio.Timeout:
+    """``asyncio.timeout_at`` for a time.monotonic() deadline (None: no limit)."""
+    import asyncio  # here, not at the top: sync-only programs then never pay its import
+
+    loop_deadline = None if deadline is None else asyncio.get_running_loop().time() + (deadline - time.monotonic())
+    return asyncio.timeout_at(loop_deadline)
+
+
 class BaseClient:
     """State and the I/O-free steps of a call, shared by the sync and async clients."""
 
@@ -103,12 +126,13 @@ class BaseClient:
 
     _server_url: str
     _authorization: Secret
-    _timeout: Timeout
+    _timeout: Timeout | Unset  # UNSET: the HTTP client's own (DEFAULT_TIMEOUT for one the SDK creates)
     _headers: dict[str, str]
     _retry_config: RetryConfig
     _retrier: Retrier
     _hooks: Hooks
     _logger: logging.Logger
+    _transport: SyncTransport | AsyncTransport
     # A with_options() copy: shares the HTTP client of the client it came from and never closes it.
     _is_copy: bool = False
 
@@ -119,7 +143,7 @@ class BaseClient:
         auth_header: str | None,
         server_url: str | None,
         server_idx: int | None,
-        timeout: Timeout,
+        timeout: Timeout | Unset,
         default_headers: Mapping[str, str] | None,
         retry_config: RetryConfig | None = None,
         on_retry: Callable[[RetryEvent], None] | None = None,
@@ -128,7 +152,7 @@ class BaseClient:
     ) -> None:
         self._authorization = authorization(api_key, auth_header)
         self._server_url = self._select_server(server_url, server_idx)
-        self._timeout = checked_timeout(timeout)
+        self._timeout = timeout if isinstance(timeout, Unset) else checked_timeout(timeout)
         self._headers = {"Accept": "application/json", "User-Agent": self.user_agent()}
         self._add_default_headers(checked_headers(default_headers))
         retry_config = checked_retry_config(retry_config, "retry_config=")
@@ -176,8 +200,18 @@ class BaseClient:
 
     @property
     def timeout(self) -> Timeout:
-        """The timeout of calls that do not pass their own ``timeout=``."""
-        return self._timeout
+        """The timeout of calls that do not pass their own ``timeout=``.
+
+        Without ``timeout=`` this is the HTTP client's own (``DEFAULT_TIMEOUT`` for one the SDK creates;
+        None for a ``client=`` that is not an httpx client: it is left to that client).
+        """
+        return self._transport.timeout if isinstance(self._timeout, Unset) else self._timeout
+
+    def _call_deadline(self, timeout: Timeout | Unset) -> float | None:
+        """The call's deadline in seconds: from its own ``timeout=``, else the client's (see ``timeout``)."""
+        if isinstance(timeout, Unset):
+            return total_seconds(self.timeout)
+        return total_seconds(checked_timeout(timeout))
 
     @property
     def default_headers(self) -> Mapping[str, str]:
@@ -288,6 +322,9 @@ class BaseClient:
         params = request.get("params")
         if extra_query:
             params = {**(params or {}), **extra_query}
+        if isinstance(timeout, Unset):
+            timeout = self._timeout
+        arguments: dict[str, Any] = {} if isinstance(timeout, Unset) else {"timeout": timeout}  # else the client's
         return http.build_request(
             request["method"],
             base + request["url"],
@@ -297,13 +334,28 @@ class BaseClient:
             data=request.get("data"),
             files=files,
             headers=headers,
-            timeout=self._timeout if isinstance(timeout, Unset) else timeout,
+            **arguments,
         )
 
     def _connection_failure(
-        self, operation: Operation, exc: httpx.RequestError, request: httpx.Request, attempt: int, started: float | None
+        self,
+        operation: Operation,
+        exc: httpx.RequestError | TimeoutError,
+        request: httpx.Request,
+        attempt: int,
+        started: float | None,
+        deadline: float | None,
     ) -> APIConnectionError:
-        error = connection_error(f"{operation.method} {operation.path}", exc)
+        context = f"{operation.method} {operation.path}"
+        if isinstance(exc, TimeoutError) and self._transport.closed:
+            error: APIConnectionError = APIConnectionError(f"{context}: the SDK client was closed (aclose()) mid-call")
+        elif deadline is not None and isinstance(exc, httpx.TimeoutException | TimeoutError) and _passed(deadline):
+            error = APITimeoutError(
+                f"{context}: no complete response within the call's deadline (timeout=; {type(exc).__name__})"
+            )
+        else:
+            assert isinstance(exc, httpx.RequestError)
+            error = connection_error(context, exc)
         error.__cause__ = exc
         if started is not None:
             log_error(self._logger, operation, request, attempt, started, error)
@@ -352,6 +404,8 @@ def _files(request: Request, stack: ExitStack) -> httpx._types.RequestFiles | No
 class SyncAPIClient(BaseClient):
     """Base of the generated synchronous clients (``httpx.Client``, or any ``HttpClient``)."""
 
+    _transport: SyncTransport
+
     def __init__(
         self,
         *,
@@ -359,7 +413,7 @@ class SyncAPIClient(BaseClient):
         auth_header: str | None = None,
         server_url: str | None = None,
         server_idx: int | None = None,
-        timeout: Timeout = DEFAULT_TIMEOUT,
+        timeout: Timeout | Unset = UNSET,
         default_headers: Mapping[str, str] | None = None,
         client: HttpClient | None = None,
         retry_config: RetryConfig | None = None,
@@ -381,7 +435,7 @@ class SyncAPIClient(BaseClient):
             hooks=hooks,
             debug_logger=debug_logger,
         )
-        self._transport = SyncTransport(client, timeout)
+        self._transport = SyncTransport(client, DEFAULT_TIMEOUT if isinstance(timeout, Unset) else timeout)
 
     @property
     def _http(self) -> HttpClient:
@@ -393,7 +447,11 @@ class SyncAPIClient(BaseClient):
         """Send ``request``, retried per ``retries`` (default: the client's ``retry_config``)."""
         config = self._call_config(retries, options)
         return self._retrier.run(
-            operation, config, request, lambda attempt: self._attempt(operation, request, attempt, **options)
+            operation,
+            config,
+            request,
+            lambda attempt, remaining: self._attempt(operation, request, attempt, remaining, **options),
+            self._call_deadline(options.get("timeout", UNSET)),
         )
 
     def _attempt(
@@ -401,6 +459,7 @@ class SyncAPIClient(BaseClient):
         operation: Operation,
         request: Request,
         attempt: int,
+        remaining: float | None,
         *,
         stream: bool = False,
         server_url: str | None = None,
@@ -426,6 +485,8 @@ class SyncAPIClient(BaseClient):
                 http_request = hooks.run_before_request(http_request, context)
             if self._logger.isEnabledFor(_DEBUG):
                 started = log_request(self._logger, operation, http_request, attempt)
+            deadline = _deadline_at(remaining)
+            token = CALL_DEADLINE.set(deadline)  # SDK-created clients end each socket operation by it
             try:
                 response = http.send(http_request, stream=stream)
                 if stream and not _is_success(response):
@@ -435,11 +496,13 @@ class SyncAPIClient(BaseClient):
                         response.close()
             except httpx.RequestError as exc:  # transport failures, and bodies that do not decode
                 error: APIConnectionError | APIStatusError = self._connection_failure(
-                    operation, exc, http_request, attempt, started
+                    operation, exc, http_request, attempt, started, deadline
                 )
                 if context is not None:
                     hooks.run_on_error(error, context)
                 raise error from exc
+            finally:
+                CALL_DEADLINE.reset(token)
         if started is not None:
             log_response(self._logger, operation, response, attempt, started)
         if context is not None:
@@ -479,6 +542,8 @@ class SyncAPIClient(BaseClient):
 class AsyncAPIClient(BaseClient):
     """Base of the generated asynchronous clients (``httpx.AsyncClient``, or any ``AsyncHttpClient``; no threads)."""
 
+    _transport: AsyncTransport
+
     def __init__(
         self,
         *,
@@ -486,7 +551,7 @@ class AsyncAPIClient(BaseClient):
         auth_header: str | None = None,
         server_url: str | None = None,
         server_idx: int | None = None,
-        timeout: Timeout = DEFAULT_TIMEOUT,
+        timeout: Timeout | Unset = UNSET,
         default_headers: Mapping[str, str] | None = None,
         client: AsyncHttpClient | None = None,
         retry_config: RetryConfig | None = None,
@@ -508,7 +573,7 @@ class AsyncAPIClient(BaseClient):
             hooks=hooks,
             debug_logger=debug_logger,
         )
-        self._transport = AsyncTransport(client, timeout)
+        self._transport = AsyncTransport(client, DEFAULT_TIMEOUT if isinstance(timeout, Unset) else timeout)
 
     @property
     def _http(self) -> AsyncHttpClient:
@@ -520,7 +585,11 @@ class AsyncAPIClient(BaseClient):
         """Send ``request``, retried per ``retries`` (default: the client's ``retry_config``)."""
         config = self._call_config(retries, options)
         return await self._retrier.arun(
-            operation, config, request, lambda attempt: self._attempt(operation, request, attempt, **options)
+            operation,
+            config,
+            request,
+            lambda attempt, remaining: self._attempt(operation, request, attempt, remaining, **options),
+            self._call_deadline(options.get("timeout", UNSET)),
         )
 
     async def _attempt(
@@ -528,6 +597,7 @@ class AsyncAPIClient(BaseClient):
         operation: Operation,
         request: Request,
         attempt: int,
+        remaining: float | None,
         *,
         stream: bool = False,
         server_url: str | None = None,
@@ -538,7 +608,7 @@ class AsyncAPIClient(BaseClient):
         hooks = self._hooks
         context = HookContext(operation, attempt) if hooks.active else None
         started: float | None = None
-        http = await self._transport.current()
+        http, in_flight = await self._transport.current()
         with ExitStack() as stack:
             http_request = self._build_request(
                 http,
@@ -553,16 +623,27 @@ class AsyncAPIClient(BaseClient):
                 http_request = await hooks.arun_before_request(http_request, context)
             if self._logger.isEnabledFor(_DEBUG):
                 started = log_request(self._logger, operation, http_request, attempt)
+            deadline = _deadline_at(remaining)
+            limit = await _within(deadline)
             try:
-                response = await http.send(http_request, stream=stream)
-                if stream and not _is_success(response):
+                async with limit:
+                    if in_flight is not None:
+                        in_flight.add(limit)  # aclose() ends it early
                     try:
-                        await response.aread()
+                        response = await http.send(http_request, stream=stream)
+                        if stream and not _is_success(response):
+                            try:
+                                await response.aread()
+                            finally:
+                                await response.aclose()
                     finally:
-                        await response.aclose()
-            except httpx.RequestError as exc:  # transport failures, and bodies that do not decode
+                        if in_flight is not None:
+                            in_flight.discard(limit)
+            except (httpx.RequestError, TimeoutError) as exc:  # transport failures, undecodable bodies, the deadline
+                if isinstance(exc, TimeoutError) and not limit.expired():
+                    raise  # not our limit's: a custom client's own
                 error: APIConnectionError | APIStatusError = self._connection_failure(
-                    operation, exc, http_request, attempt, started
+                    operation, exc, http_request, attempt, started, deadline
                 )
                 if context is not None:
                     await hooks.arun_on_error(error, context)

@@ -10,6 +10,7 @@ CodatError
 
 from __future__ import annotations
 
+import datetime
 import email.utils
 import math
 import time
@@ -266,5 +267,7 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
             when = email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
             return None
+        if when.tzinfo is None:  # asctime dates carry no zone; HTTP dates are always GMT (RFC 9110)
+            when = when.replace(tzinfo=datetime.UTC)
         seconds = when.timestamp() - (time.time() if now is None else now)
     return max(seconds, 0.0) if math.isfinite(seconds) else None  # NaN and infinity are not waits

@@ -2,7 +2,8 @@
 
 Each request is read in full (so the server has "acted" on it: it is recorded in ``requests``), then
 answered by the next action of the script: a reply, a dropped connection (the socket is closed without a
-response) or a stall (no answer until the stall ends or the server stops). An exhausted script answers
+response), a stall (no answer until the stall ends or the server stops) or a trickle (raw bytes, a few at
+a time). An exhausted script answers
 599 so a test that sends more requests than it scripted fails on its assertions rather than hanging,
 unless the server has a ``responder``: a function choosing the action for each request itself (used
 for servers too long to script, such as 10 000 records of pages with random faults).
@@ -42,7 +43,18 @@ class Stall:
     seconds: float
 
 
-Action = Reply | Drop | Stall
+@dataclass(frozen=True)
+class Trickle:
+    """Send ``parts`` (raw bytes: status line, headers, body) one at a time, ``every`` seconds apart, then close.
+
+    A hostile server: each write comes well within a per-read timeout, but the whole takes as long as it likes.
+    """
+
+    parts: tuple[bytes, ...]
+    every: float
+
+
+Action = Reply | Drop | Stall | Trickle
 
 
 @dataclass(frozen=True)
@@ -85,6 +97,14 @@ class _Handler(BaseHTTPRequestHandler):
         if isinstance(action, Stall):
             self.server.fault.stopping.wait(action.seconds)
             self.close_connection = True
+            return
+        if isinstance(action, Trickle):
+            self.close_connection = True
+            for part in action.parts:
+                if self.server.fault.stopping.wait(action.every):
+                    return
+                self.wfile.write(part)
+                self.wfile.flush()
             return
         body = action.body if isinstance(action.body, bytes) else json.dumps(action.body).encode()
         if action.body is None:

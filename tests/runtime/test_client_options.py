@@ -30,7 +30,7 @@ def _timeout(request: httpx.Request) -> dict[str, float | None]:
 
 def test_with_options_changes_the_copy_only() -> None:
     recorder = Recorder(json=companies_json())
-    client = sync_platform(recorder, default_headers={"X-Team": "a"})
+    client = sync_platform(recorder, timeout=DEFAULT_TIMEOUT, default_headers={"X-Team": "a"})
     hooks = Hooks()
     logger = logging.getLogger("copy")
     copy = client.with_options(
@@ -246,7 +246,7 @@ def _options(index: int) -> dict[str, Any]:
 
 def _assert_client_unchanged(client: CodatPlatform | AsyncCodatPlatform, headers: dict[str, str]) -> None:
     assert client.server_url == BASE_URL
-    assert client.timeout == DEFAULT_TIMEOUT
+    assert client.timeout == httpx.Timeout(5.0)  # the caller's httpx client's own (httpx's default)
     assert dict(client.default_headers) == headers
     assert client.retry_config == type(client).RETRY_CONFIG
 

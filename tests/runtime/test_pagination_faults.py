@@ -149,7 +149,7 @@ async def test_10k_records_through_30_percent_faults_arrive_exactly_once(
     assert len(server.requests) == pages + responder.failures
     assert len(run.events) == responder.failures  # every fault retried once, nothing given up
     assert 0.2 < responder.failures / len(server.requests) < 0.4
-    assert all(e.wait == 1.0 for e in run.events if e.status_code == 429)  # Retry-After honoured
+    assert all(e.wait >= 1.0 for e in run.events if e.status_code == 429)  # Retry-After honoured
     assert len(run.waits) == responder.failures
     with capsys.disabled():
         print(
