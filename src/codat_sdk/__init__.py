@@ -5,6 +5,7 @@ The API clients themselves live in ``codat_sdk_platform`` and ``codat_sdk_files`
 
 from typing import TYPE_CHECKING, Any
 
+from ._bodies import DEFAULT_MAX_RESPONSE_BYTES, MAX_ERROR_BODY
 from ._client import DEFAULT_TIMEOUT, AsyncAPIClient, SyncAPIClient, Timeout
 from ._credentials import API_KEY_ENV_VAR, Secret
 from ._debug import LOGGER_NAME, MAX_LOGGED_BODY
@@ -21,9 +22,11 @@ from ._errors import (
     ForbiddenError,
     HookError,
     InternalServerError,
+    InvalidRequestError,
     NotFoundError,
     PaymentRequiredError,
     RateLimitError,
+    ResponseTooLargeError,
     ResponseValidationError,
     ServiceUnavailableError,
     UnauthorizedError,
@@ -94,8 +97,10 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "API_KEY_ENV_VAR",
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_TIMEOUT",
     "LOGGER_NAME",
+    "MAX_ERROR_BODY",
     "MAX_LOGGED_BODY",
     "MAX_QUERY_LENGTH",
     "UNSET",
@@ -127,6 +132,7 @@ __all__ = [
     "Hooks",
     "HttpClient",
     "InternalServerError",
+    "InvalidRequestError",
     "MultipartFiles",
     "NotFoundError",
     "NumberField",
@@ -141,6 +147,7 @@ __all__ = [
     "RateLimitError",
     "RawResponse",
     "RequestFiles",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "RetryConfig",
     "RetryEvent",

@@ -21,16 +21,20 @@ from typing import Any, ClassVar, Self, TypeVar
 
 import httpx
 
+from ._bodies import ACCEPT_ENCODING, DEFAULT_MAX_RESPONSE_BYTES, areceive, checked_limit, receive
 from ._credentials import Secret, authorization
 from ._debug import LOGGER_NAME, log_error, log_request, log_response
 from ._errors import (
     APIConnectionError,
     APIStatusError,
+    CodatError,
     ErrorMessageLike,
+    InvalidRequestError,
     ResponseValidationError,
     connection_error,
     status_error,
 )
+from ._headers import check_headers
 from ._hooks import HookContext, Hooks
 from ._operation import Operation
 from ._response import AsyncBinaryResponse, BinaryResponse, RawResponse
@@ -103,6 +107,7 @@ class BaseClient:
     _timeout: Timeout
     _headers: dict[str, str]
     _retry_config: RetryConfig
+    _max_response_bytes: int
     _retrier: Retrier
     _hooks: Hooks
     _logger: logging.Logger
@@ -122,11 +127,17 @@ class BaseClient:
         on_retry: Callable[[RetryEvent], None] | None = None,
         hooks: Hooks | None = None,
         debug_logger: logging.Logger | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self._authorization = authorization(api_key, auth_header)
+        self._max_response_bytes = checked_limit(max_response_bytes)
         self._server_url = self._select_server(server_url, server_idx)
         self._timeout = timeout
-        self._headers = {"Accept": "application/json", "User-Agent": self.user_agent()}
+        self._headers = {
+            "Accept": "application/json",
+            "Accept-Encoding": ACCEPT_ENCODING,
+            "User-Agent": self.user_agent(),
+        }
         self._add_default_headers(default_headers)
         self._retry_config = self.RETRY_CONFIG if retry_config is None else retry_config
         self._hooks = Hooks() if hooks is None else _checked_hooks(hooks)
@@ -136,6 +147,7 @@ class BaseClient:
     def _add_default_headers(self, default_headers: Mapping[str, str] | None) -> None:
         if not default_headers:
             return
+        check_headers(default_headers)
         extra = dict(default_headers)
         for name in [name for name in extra if name.lower() == "user-agent"]:
             # Keep the caller's product token and ours: "my-app/2.1 codat-sdk-python/0.1.0 (...)".
@@ -181,6 +193,11 @@ class BaseClient:
         return dict(self._headers)
 
     @property
+    def max_response_bytes(self) -> int:
+        """The largest successful body a call reads and decodes (error bodies keep their first 64 KiB)."""
+        return self._max_response_bytes
+
+    @property
     def retry_config(self) -> RetryConfig:
         """How calls are retried unless a call passes its own ``retries=``."""
         return self._retry_config
@@ -215,6 +232,7 @@ class BaseClient:
         on_retry: Callable[[RetryEvent], None] | Unset | None = UNSET,
         hooks: Hooks | None = None,
         debug_logger: logging.Logger | None = None,
+        max_response_bytes: int | None = None,
     ) -> Self:
         """A copy of this client with some settings replaced; this client is left unchanged.
 
@@ -225,6 +243,7 @@ class BaseClient:
         server = None if server_url is None else _check_server_url(server_url)
         new_hooks = None if hooks is None else _checked_hooks(hooks)
         new_logger = None if debug_logger is None else _checked_logger(debug_logger)
+        limit = None if max_response_bytes is None else checked_limit(max_response_bytes)
         clone = copy.copy(self)
         # Resource groups (cached properties) hold the client they were made for: the copy makes its own.
         for cls in type(self).__mro__:
@@ -241,6 +260,8 @@ class BaseClient:
             clone._add_default_headers(default_headers)
         if retry_config is not None:
             clone._retry_config = retry_config
+        if limit is not None:
+            clone._max_response_bytes = limit
         if new_hooks is not None:
             clone._hooks = new_hooks
         if new_logger is not None or not isinstance(on_retry, Unset):
@@ -268,6 +289,8 @@ class BaseClient:
         headers = self._headers.copy()  # never holds Authorization (see _add_default_headers)
         operation_headers = request.get("headers")
         if operation_headers or extra_headers:
+            check_headers(operation_headers)
+            check_headers(extra_headers)
             if operation_headers:
                 _merge_headers(headers, operation_headers)
             if extra_headers:
@@ -292,7 +315,7 @@ class BaseClient:
 
     def _connection_failure(
         self, operation: Operation, exc: httpx.RequestError, request: httpx.Request, attempt: int, started: float | None
-    ) -> APIConnectionError:
+    ) -> APIConnectionError | InvalidRequestError:
         error = connection_error(f"{operation.method} {operation.path}", exc)
         error.__cause__ = exc
         if started is not None:
@@ -356,6 +379,7 @@ class SyncAPIClient(BaseClient):
         on_retry: Callable[[RetryEvent], None] | None = None,
         hooks: Hooks | None = None,
         debug_logger: logging.Logger | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         if client is not None:
             check_client(client, is_async=False)
@@ -370,6 +394,7 @@ class SyncAPIClient(BaseClient):
             on_retry=on_retry,
             hooks=hooks,
             debug_logger=debug_logger,
+            max_response_bytes=max_response_bytes,
         )
         self._transport = SyncTransport(client, timeout)
 
@@ -417,16 +442,9 @@ class SyncAPIClient(BaseClient):
             if self._logger.isEnabledFor(_DEBUG):
                 started = log_request(self._logger, operation, http_request, attempt)
             try:
-                response = http.send(http_request, stream=stream)
-                if stream and not _is_success(response):
-                    try:
-                        response.read()
-                    finally:
-                        response.close()
+                response = receive(http.send(http_request, stream=True), stream=stream, limit=self._max_response_bytes)
             except httpx.RequestError as exc:  # transport failures, and bodies that do not decode
-                error: APIConnectionError | APIStatusError = self._connection_failure(
-                    operation, exc, http_request, attempt, started
-                )
+                error: CodatError = self._connection_failure(operation, exc, http_request, attempt, started)
                 if context is not None:
                     hooks.run_on_error(error, context)
                 raise error from exc
@@ -483,6 +501,7 @@ class AsyncAPIClient(BaseClient):
         on_retry: Callable[[RetryEvent], None] | None = None,
         hooks: Hooks | None = None,
         debug_logger: logging.Logger | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         if client is not None:
             check_client(client, is_async=True)
@@ -497,6 +516,7 @@ class AsyncAPIClient(BaseClient):
             on_retry=on_retry,
             hooks=hooks,
             debug_logger=debug_logger,
+            max_response_bytes=max_response_bytes,
         )
         self._transport = AsyncTransport(client, timeout)
 
@@ -544,16 +564,11 @@ class AsyncAPIClient(BaseClient):
             if self._logger.isEnabledFor(_DEBUG):
                 started = log_request(self._logger, operation, http_request, attempt)
             try:
-                response = await http.send(http_request, stream=stream)
-                if stream and not _is_success(response):
-                    try:
-                        await response.aread()
-                    finally:
-                        await response.aclose()
-            except httpx.RequestError as exc:  # transport failures, and bodies that do not decode
-                error: APIConnectionError | APIStatusError = self._connection_failure(
-                    operation, exc, http_request, attempt, started
+                response = await areceive(
+                    await http.send(http_request, stream=True), stream=stream, limit=self._max_response_bytes
                 )
+            except httpx.RequestError as exc:  # transport failures, and bodies that do not decode
+                error: CodatError = self._connection_failure(operation, exc, http_request, attempt, started)
                 if context is not None:
                     await hooks.arun_on_error(error, context)
                 raise error from exc
