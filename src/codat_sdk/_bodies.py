@@ -20,7 +20,7 @@ import httpx
 from ._errors import ResponseTooLargeError
 
 DEFAULT_MAX_RESPONSE_BYTES: Final = 64 * 1024 * 1024
-MAX_ERROR_BODY: Final = 64 * 1024
+MAX_ERROR_BODY: Final = 256 * 1024
 DECODED_CHUNK: Final = 64 * 1024
 ACCEPT_ENCODING: Final = "gzip, deflate"
 
@@ -207,16 +207,21 @@ class _Collector:
         self.size += len(piece)
         return self.size <= self.limit
 
-    def finish(self, response: httpx.Response) -> httpx.Response:
-        over = self.size > self.limit
-        content = b"".join(self.parts)
+    def prefix(self, size: int) -> bytes:
+        """The first ``size`` bytes gathered (joining no more parts than that takes)."""
+        kept: list[bytes] = []
+        total = 0
+        for part in self.parts:
+            if total >= size:
+                break
+            kept.append(part)
+            total += len(part)
         self.parts.clear()
-        if not response.is_success:
-            # An error keeps its first bytes only; the message and the parsed ErrorMessage come from them.
-            response._content = content[: self.limit]
-            return response
-        if over:
-            response._content = content[:MAX_ERROR_BODY]
+        return b"".join(kept)[:size]
+
+    def finish(self, response: httpx.Response) -> httpx.Response:
+        if response.is_success and self.size > self.limit:
+            response._content = self.prefix(MAX_ERROR_BODY)  # what the error's .body and message show
             raise ResponseTooLargeError(
                 f"{response.request.method} {response.request.url.path}: the {response.status_code} response body "
                 f"is larger than max_response_bytes={self.limit} and was not decoded (raise the client's "
@@ -224,7 +229,8 @@ class _Collector:
                 response=response,
                 limit=self.limit,
             )
-        response._content = content
+        # An error keeps its first bytes only; its message and parsed ErrorMessage come from them.
+        response._content = self.prefix(self.limit)
         return response
 
 

@@ -194,7 +194,7 @@ class BaseClient:
 
     @property
     def max_response_bytes(self) -> int:
-        """The largest successful body a call reads and decodes (error bodies keep their first 64 KiB)."""
+        """The largest successful body a call reads and decodes (error bodies keep their first 256 KiB)."""
         return self._max_response_bytes
 
     @property

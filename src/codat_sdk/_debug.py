@@ -62,7 +62,7 @@ def log_request(logger: logging.Logger, operation: Operation, request: httpx.Req
         "%s: request %s %s (attempt %d) headers=%s body=%s",
         operation.id,
         request.method,
-        redact_url(request.url),
+        redact_url(request.url, secrets),
         attempt,
         redact_headers(request.headers.multi_items(), secrets),
         _request_body(request, secrets),
@@ -80,7 +80,7 @@ def log_response(
         response.status_code,
         response.reason_phrase,
         response.request.method,
-        redact_url(response.request.url),
+        redact_url(response.request.url, secrets),
         attempt,
         (time.perf_counter() - started) * 1000,
         redact_headers(response.headers.multi_items(), secrets),
@@ -96,13 +96,14 @@ def log_error(
     started: float,
     error: CodatError,
 ) -> None:
+    secrets = _secrets(request)
     logger.debug(
         "%s: %s %s failed (attempt %d) after %.1f ms: %s: %s",
         operation.id,
         request.method,
-        redact_url(request.url),
+        redact_url(request.url, secrets),
         attempt,
         (time.perf_counter() - started) * 1000,
         type(error).__name__,
-        redact_text(str(error), _secrets(request)),
+        redact_text(str(error), secrets),
     )

@@ -25,7 +25,15 @@ from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
 
 import httpx
 
-from ._redaction import redact_body, redact_excerpt, redact_url, redacted_header_items, request_secrets
+from ._redaction import (
+    redact_body,
+    redact_excerpt,
+    redact_url,
+    redacted_header_items,
+    request_secrets,
+    scrub,
+    scrub_json,
+)
 
 if TYPE_CHECKING:
     from ._types import Unset
@@ -312,34 +320,48 @@ def body_excerpt(response: httpx.Response, secrets: Sequence[str]) -> str:
 
 
 def _without_credentials(state: dict[str, Any], response: httpx.Response) -> dict[str, Any]:
-    """An error's state with ``response`` replaced by a stand-in: same status, headers and body, and a
-    request that keeps its method and (redacted) URL but none of its credentials."""
+    """An error's state for a pickle: nothing in it holds the request's credentials.
+
+    ``response`` becomes a stand-in (same status, headers and body; its request keeps the method and the
+    redacted URL) and the credentials are scrubbed from the body and the parsed error message, where a
+    server may have echoed them.
+    """
     request = response.request
     secrets = request_secrets(request.headers.multi_items())
     stand_in_request = httpx.Request(
-        request.method, redact_url(request.url), headers=redacted_header_items(request.headers.multi_items(), secrets)
+        request.method,
+        redact_url(request.url, secrets),
+        headers=redacted_header_items(request.headers.multi_items(), secrets),
     )
-    # The body is already decoded: Content-Encoding would make httpx decode it again.
-    headers = [
-        (name, value)
-        for name, value in redacted_header_items(response.headers.multi_items(), secrets)
-        if name.lower() not in ("content-encoding", "content-length", "transfer-encoding")
-    ]
+    headers = redacted_header_items(response.headers.multi_items(), secrets)
     try:
-        content = response.content
+        content = scrub(body_text(response), secrets).encode()
     except httpx.ResponseNotRead:
         content = b""
     stand_in = httpx.Response(
         response.status_code,
-        headers=headers,
+        # The body is decoded text now: an encoding or length header would make httpx decode it again.
+        headers=[(k, v) for k, v in headers if k.lower() not in ("content-encoding", "content-length")],
         content=content,
         request=stand_in_request,
-        extensions={"reason_phrase": response.reason_phrase.encode("ascii", "replace")},
+        extensions={"reason_phrase": scrub(response.reason_phrase, secrets).encode("ascii", "replace")},
     )
     pickled = {**state, "response": stand_in}
-    if isinstance(state.get("headers"), httpx.Headers):
-        pickled["headers"] = httpx.Headers(redacted_header_items(response.headers.multi_items(), secrets))
+    if "headers" in state:
+        pickled["headers"] = httpx.Headers(headers)
+    if isinstance(state.get("body"), str):
+        pickled["body"] = scrub(state["body"], secrets)
+    if state.get("error_message") is not None:
+        pickled["error_message"] = _scrubbed_model(state["error_message"], secrets)
     return pickled
+
+
+def _scrubbed_model(model: Any, secrets: Sequence[str]) -> Any:
+    """A generated model rebuilt from its dict with ``secrets`` scrubbed (None if it cannot be)."""
+    try:
+        return type(model).from_dict(scrub_json(model.to_dict(), secrets))
+    except Exception:  # noqa: BLE001 - not a generated model: drop it rather than pickle a credential
+        return None
 
 
 def status_error(response: httpx.Response, parse_error_message: ErrorParser | None) -> APIStatusError:

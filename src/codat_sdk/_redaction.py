@@ -87,7 +87,8 @@ def scrub(text: str, secrets: Sequence[str]) -> str:
 
 
 def redacted_header_items(headers: Iterable[tuple[str, str]], secrets: Sequence[str] = ()) -> list[tuple[str, str]]:
-    """Headers with secret-named values, and any of ``secrets`` inside other values, redacted."""
+    """Name-value pairs (headers, query parameters) with secret-named values, and any of ``secrets``
+    inside the other values, redacted."""
     return [(name, REDACTED if is_secret_name(name) else scrub(value, secrets)) for name, value in headers]
 
 
@@ -96,14 +97,13 @@ def redact_headers(headers: Iterable[tuple[str, str]], secrets: Sequence[str] = 
     return dict(redacted_header_items(headers, secrets))
 
 
-def redact_url(url: httpx.URL) -> str:
-    """``url`` with secret-named query parameters and any user info redacted."""
+def redact_url(url: httpx.URL, secrets: Sequence[str] = ()) -> str:
+    """``url`` with secret-named query parameters (any of ``secrets`` in the others) and user info redacted."""
     if url.userinfo:
         url = url.copy_with(username=REDACTED, password=None)
     if not url.query:
         return str(url)
-    params = [(name, REDACTED if is_secret_name(name) else value) for name, value in url.params.multi_items()]
-    return str(url.copy_with(params=params))
+    return str(url.copy_with(params=redacted_header_items(url.params.multi_items(), secrets)))
 
 
 def redact_json(value: Any) -> Any:
@@ -115,6 +115,17 @@ def redact_json(value: Any) -> Any:
         }
     if isinstance(value, list):
         return [redact_json(item) for item in value]
+    return value
+
+
+def scrub_json(value: Any, secrets: Sequence[str]) -> Any:
+    """A parsed JSON value with any of ``secrets`` replaced inside every string, keys included."""
+    if isinstance(value, str):
+        return scrub(value, secrets)
+    if isinstance(value, Mapping):
+        return {scrub_json(key, secrets): scrub_json(item, secrets) for key, item in value.items()}
+    if isinstance(value, list):
+        return [scrub_json(item, secrets) for item in value]
     return value
 
 
