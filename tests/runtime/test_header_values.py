@@ -105,9 +105,11 @@ def test_malformed_default_headers_are_refused_at_construction_and_in_copies(val
 
 @pytest.mark.parametrize("value", MALFORMED.values(), ids=MALFORMED.keys())
 def test_malformed_extra_headers_are_refused_before_sending(server: FaultServer, value: str) -> None:
-    with CodatPlatform(api_key=API_KEY, server_url=server.url, retry_config=PERSISTENT) as client:
-        with pytest.raises(ValueError, match="header 'X-Request-Id' has") as caught:
-            client.companies.list(extra_headers={"X-Request-Id": value})
+    with (
+        CodatPlatform(api_key=API_KEY, server_url=server.url, retry_config=PERSISTENT) as client,
+        pytest.raises(ValueError, match="header 'X-Request-Id' has") as caught,
+    ):
+        client.companies.list(extra_headers={"X-Request-Id": value})
     assert not isinstance(caught.value, APIConnectionError)
     assert "c2stbWFs" not in str(caught.value)
     assert server.requests == []
@@ -135,9 +137,11 @@ def test_a_request_httpx_refuses_is_a_local_error_never_retried(
 ) -> None:
     caplog.set_level(logging.DEBUG, logger="codat_sdk")
     hooks = Hooks(before_request=[_corrupt_credentials])
-    with CodatPlatform(api_key=API_KEY, server_url=server.url, retry_config=PERSISTENT, hooks=hooks) as client:
-        with pytest.raises(InvalidRequestError) as caught:
-            client.companies.list()
+    with (
+        CodatPlatform(api_key=API_KEY, server_url=server.url, retry_config=PERSISTENT, hooks=hooks) as client,
+        pytest.raises(InvalidRequestError) as caught,
+    ):
+        client.companies.list()
     error = caught.value
     assert isinstance(error, ValueError)
     assert not isinstance(error, APIConnectionError)  # before: APIConnectionError, retried 5 times here
@@ -177,14 +181,16 @@ def test_well_formed_headers_still_go_out(server: FaultServer) -> None:
 # -- multipart part headers --------------------------------------------------------------------------------------
 
 
-INJECTED_TYPE = "text/plain\r\nContent-Disposition: form-data; name=\"forged\""
+INJECTED_TYPE = 'text/plain\r\nContent-Disposition: form-data; name="forged"'
 
 
 def test_a_line_break_in_a_files_mime_type_cannot_inject_part_headers(server: FaultServer) -> None:
     upload = File(io.BytesIO(b"data"), "a.txt", mime_type=INJECTED_TYPE)
-    with CodatFiles(api_key=API_KEY, server_url=server.url) as client:
-        with pytest.raises(ValueError, match=r"file: File\(mime_type=...\) has a line break") as caught:
-            client.files.upload_files(COMPANY_ID, CONNECTION_ID, file=upload)
+    with (
+        CodatFiles(api_key=API_KEY, server_url=server.url) as client,
+        pytest.raises(ValueError, match=r"file: File\(mime_type=...\) has a line break") as caught,
+    ):
+        client.files.upload_files(COMPANY_ID, CONNECTION_ID, file=upload)
     assert "forged" not in str(caught.value)
     assert server.requests == []  # before: sent, with a forged header line in the part
 

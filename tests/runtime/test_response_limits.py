@@ -79,7 +79,7 @@ def _run(coroutine: Callable[[], Coroutine[Any, Any, T]]) -> T:
 
 
 def test_the_documented_default_cap() -> None:
-    assert DEFAULT_MAX_RESPONSE_BYTES == 64 * MiB
+    assert 64 * MiB == DEFAULT_MAX_RESPONSE_BYTES
     assert CodatPlatform(api_key=API_KEY).max_response_bytes == DEFAULT_MAX_RESPONSE_BYTES
     assert AsyncCodatPlatform(api_key=API_KEY).max_response_bytes == DEFAULT_MAX_RESPONSE_BYTES
     assert CodatFiles(api_key=API_KEY).max_response_bytes == DEFAULT_MAX_RESPONSE_BYTES
@@ -112,9 +112,12 @@ def _big_page(size: int) -> bytes:
 def test_a_body_over_the_cap_is_not_read_nor_decoded(server: FaultServer) -> None:
     body = _big_page(8 * MiB)
     server.script(Reply(200, body))
-    with _platform(server, max_response_bytes=MiB) as client, Peak() as peak:
-        with pytest.raises(ResponseTooLargeError) as caught:
-            client.companies.list()
+    with (
+        _platform(server, max_response_bytes=MiB) as client,
+        Peak() as peak,
+        pytest.raises(ResponseTooLargeError) as caught,
+    ):
+        client.companies.list()
     assert peak.growth < 3 * MiB  # before: the whole 8 MiB read, then decoded into far more
     error = caught.value
     assert error.limit == MiB
@@ -145,9 +148,8 @@ def test_a_body_within_the_cap_decodes(server: FaultServer) -> None:
 
 def test_a_compressed_body_is_capped_by_what_it_inflates_to(server: FaultServer) -> None:
     server.script(Reply(200, gzip_bomb(), headers={"Content-Encoding": "gzip"}))
-    with _platform(server, max_response_bytes=MiB) as client, Peak() as peak:
-        with pytest.raises(ResponseTooLargeError):
-            client.companies.list()
+    with _platform(server, max_response_bytes=MiB) as client, Peak() as peak, pytest.raises(ResponseTooLargeError):
+        client.companies.list()
     assert peak.growth < PEAK_BUDGET
 
 
@@ -156,9 +158,8 @@ def test_a_compressed_body_is_capped_by_what_it_inflates_to(server: FaultServer)
 
 def test_an_error_body_keeps_a_bounded_prefix(server: FaultServer) -> None:
     server.script(Reply(503, b"<html>" + b"x" * (16 * MiB), headers={"Content-Type": "text/html"}))
-    with _platform(server) as client, Peak() as peak:
-        with pytest.raises(ServiceUnavailableError) as caught:
-            client.companies.list()
+    with _platform(server) as client, Peak() as peak, pytest.raises(ServiceUnavailableError) as caught:
+        client.companies.list()
     assert peak.growth < PEAK_BUDGET  # before: 16 MiB of body, more as text
     assert len(caught.value.body) == MAX_ERROR_BODY
     assert caught.value.body.startswith("<html>xxx")
@@ -178,9 +179,8 @@ def test_an_error_body_keeps_a_bounded_prefix_async(server: FaultServer) -> None
 
 def test_a_compressed_error_body_is_not_inflated_whole(server: FaultServer) -> None:
     server.script(Reply(503, gzip_bomb(), headers={"Content-Encoding": "gzip", "Content-Type": "text/plain"}))
-    with _platform(server) as client, Peak() as peak:
-        with pytest.raises(ServiceUnavailableError) as caught:
-            client.companies.list()
+    with _platform(server) as client, Peak() as peak, pytest.raises(ServiceUnavailableError) as caught:
+        client.companies.list()
     assert peak.growth < PEAK_BUDGET  # before: .body held all 32 MiB
     assert len(caught.value.body) == MAX_ERROR_BODY
 
@@ -208,11 +208,14 @@ def _download_reply() -> Reply:
 def test_a_compressed_download_is_inflated_in_bounded_chunks(server: FaultServer) -> None:
     server.script(_download_reply())
     total = largest = 0
-    with CodatFiles(api_key=API_KEY, server_url=server.url) as client, Peak() as peak:
-        with client.files.download_files(COMPANY_ID) as download:
-            for chunk in download.iter_bytes():
-                total += len(chunk)
-                largest = max(largest, len(chunk))
+    with (
+        CodatFiles(api_key=API_KEY, server_url=server.url) as client,
+        Peak() as peak,
+        client.files.download_files(COMPANY_ID) as download,
+    ):
+        for chunk in download.iter_bytes():
+            total += len(chunk)
+            largest = max(largest, len(chunk))
     assert peak.growth < PEAK_BUDGET  # before: about 193 MB for a 512 MB bomb; here the 32 MiB at once
     assert total == BOMB_SIZE
     assert largest <= DECODED_CHUNK

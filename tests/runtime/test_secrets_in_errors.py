@@ -13,7 +13,7 @@ import pytest
 from codat_sdk_platform import AsyncCodatPlatform, CodatPlatform
 
 from codat_sdk import APIStatusError, ResponseValidationError, UnauthorizedError
-from codat_sdk._redaction import REDACTED, redact_text, request_secrets
+from codat_sdk._redaction import REDACTED, redact_text
 from tests.conftest import API_KEY, COMPANY_ID, companies_json, error_json
 from tests.runtime.faultserver import FaultServer, Reply
 
@@ -30,6 +30,8 @@ def _assert_clean(text: str) -> None:
 
 
 def test_request_secrets_are_the_header_its_credential_and_the_key() -> None:
+    from codat_sdk._redaction import request_secrets
+
     secrets = request_secrets([("Authorization", BASIC), ("Accept", "application/json"), ("X-Api-Key", "k" * 20)])
     assert set(secrets) == {BASIC, B64, API_KEY, "k" * 20}
     assert list(secrets) == sorted(secrets, key=len, reverse=True)
@@ -48,9 +50,11 @@ BROKEN_BODIES = {
 @pytest.mark.parametrize("body", BROKEN_BODIES.values(), ids=BROKEN_BODIES.keys())
 def test_a_validation_error_does_not_quote_the_access_token(server: FaultServer, body: bytes) -> None:
     server.script(Reply(200, body))
-    with CodatPlatform(api_key=API_KEY, server_url=server.url) as client:
-        with pytest.raises(ResponseValidationError) as caught:
-            client.companies.get_access_token(COMPANY_ID)
+    with (
+        CodatPlatform(api_key=API_KEY, server_url=server.url) as client,
+        pytest.raises(ResponseValidationError) as caught,
+    ):
+        client.companies.get_access_token(COMPANY_ID)
     _assert_clean(str(caught.value))  # before: ...; body: {"accessToken": "tok_live_...
     assert REDACTED in str(caught.value)
     assert caught.value.body == body.decode()  # the raw body, for those who need it
@@ -81,9 +85,11 @@ ECHOES = {
 @pytest.mark.parametrize("reply", ECHOES.values(), ids=ECHOES.keys())
 def test_echoed_credentials_do_not_reach_the_exception(server: FaultServer, reply: Reply) -> None:
     server.script(reply)
-    with CodatPlatform(api_key=API_KEY, server_url=server.url) as client:
-        with pytest.raises(UnauthorizedError) as caught:
-            client.companies.list()
+    with (
+        CodatPlatform(api_key=API_KEY, server_url=server.url) as client,
+        pytest.raises(UnauthorizedError) as caught,
+    ):
+        client.companies.list()
     _assert_clean(str(caught.value))  # before: the key or its header, verbatim
     _assert_clean(repr(caught.value.args))
     pickled = pickle.dumps(caught.value)
