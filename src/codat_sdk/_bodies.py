@@ -118,6 +118,8 @@ class _Decoding:
 
 
 def _already_read(response: httpx.Response) -> bytes | None:
+    if not response.is_stream_consumed:  # the usual case, checked without raising ResponseNotRead
+        return None
     try:
         return response.content
     except httpx.ResponseNotRead:

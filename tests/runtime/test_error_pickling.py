@@ -10,6 +10,7 @@ from concurrent.futures import ProcessPoolExecutor
 import httpx
 import pytest
 from codat_sdk_platform import CodatPlatform
+from codat_sdk_platform.models import ErrorMessage
 
 from codat_sdk import (
     APIConnectionError,
@@ -42,12 +43,7 @@ def _response(status: int, body: bytes, *, auth: str = AUTH_HEADER) -> httpx.Res
 def _errors() -> list[CodatError]:
     body = b'{"statusCode": 404, "service": "PublicApi", "error": "no company", "correlationId": "c-1"}'
 
-    def parse(data: object) -> object:
-        from codat_sdk_platform.models import ErrorMessage
-
-        return ErrorMessage.from_dict(data)
-
-    status = status_error(_response(404, body), parse)  # type: ignore[arg-type]
+    status = status_error(_response(404, body), ErrorMessage.from_dict)
     status.attempts = 3
     validation = ResponseValidationError("get-company: bad body", response=_response(200, b'{"id": 1}'))
     connection = APIConnectionError("GET /companies: ConnectError: refused")
