@@ -165,34 +165,44 @@ async def aiter_decoded(response: httpx.Response) -> AsyncGenerator[bytes, None]
         yield piece
 
 
+class _Chunker:
+    """Regroups pieces into chunks of exactly ``size`` bytes (the last may be shorter); None: as they come."""
+
+    def __init__(self, size: int | None) -> None:
+        self._size = size
+        self._buffer = bytearray()
+
+    def add(self, piece: bytes) -> Iterator[bytes]:
+        if self._size is None:
+            if piece:
+                yield piece
+            return
+        self._buffer += piece
+        while len(self._buffer) >= self._size:
+            yield bytes(self._buffer[: self._size])
+            del self._buffer[: self._size]
+
+    def rest(self) -> Iterator[bytes]:
+        if self._buffer:
+            yield bytes(self._buffer)
+
+
 def rechunk(pieces: Iterable[bytes], size: int | None) -> Iterator[bytes]:
-    """``pieces`` regrouped into chunks of exactly ``size`` bytes (the last may be shorter)."""
-    if size is None:
-        yield from (piece for piece in pieces if piece)
-        return
-    buffer = bytearray()
+    """``pieces`` in chunks of exactly ``size`` bytes (the last may be shorter), or as they come for None."""
+    chunker = _Chunker(size)
     for piece in pieces:
-        buffer += piece
-        while len(buffer) >= size:
-            yield bytes(buffer[:size])
-            del buffer[:size]
-    if buffer:
-        yield bytes(buffer)
+        yield from chunker.add(piece)
+    yield from chunker.rest()
 
 
 async def arechunk(pieces: AsyncIterator[bytes], size: int | None) -> AsyncIterator[bytes]:
-    buffer = bytearray()
+    """The async twin of ``rechunk``."""
+    chunker = _Chunker(size)
     async for piece in pieces:
-        if size is None:
-            if piece:
-                yield piece
-            continue
-        buffer += piece
-        while len(buffer) >= size:
-            yield bytes(buffer[:size])
-            del buffer[:size]
-    if buffer:
-        yield bytes(buffer)
+        for chunk in chunker.add(piece):
+            yield chunk
+    for chunk in chunker.rest():
+        yield chunk
 
 
 class _Collector:

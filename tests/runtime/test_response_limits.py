@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 import gzip
 import json
-import tracemalloc
 import zlib
 from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
@@ -28,29 +27,13 @@ from codat_sdk import (
 from codat_sdk._bodies import DECODED_CHUNK, iter_decoded, rechunk
 from tests.conftest import API_KEY, COMPANY_ID, companies_json
 from tests.runtime.faultserver import FaultServer, Reply
+from tests.runtime.memory import Peak
 
 T = TypeVar("T")
 README = Path(__file__).parents[2] / "README.md"
 MiB = 1024 * 1024
 BOMB_SIZE = 32 * MiB  # what the compressed bodies below inflate to
 PEAK_BUDGET = 6 * MiB  # far below BOMB_SIZE; inflating it whole (as before) exceeds it five times over
-
-
-class Peak:
-    """Peak traced-memory growth over the with-block."""
-
-    growth = 0
-
-    def __enter__(self) -> Peak:
-        tracemalloc.start()
-        self._baseline, _ = tracemalloc.get_traced_memory()
-        tracemalloc.reset_peak()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-        self.growth = peak - self._baseline
 
 
 @functools.cache
