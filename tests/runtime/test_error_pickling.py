@@ -17,7 +17,9 @@ from codat_sdk import (
     APIStatusError,
     CodatError,
     HookError,
+    InvalidRequestError,
     NotFoundError,
+    ResponseTooLargeError,
     ResponseValidationError,
     RetryConfig,
 )
@@ -49,7 +51,9 @@ def _errors() -> list[CodatError]:
     connection = APIConnectionError("GET /companies: ConnectError: refused")
     hook = HookError("before_request", lambda request, context: None, "raised KeyError: 'x'")
     hook.error = status
-    return [status, validation, connection, hook]
+    too_large = ResponseTooLargeError("GET /companies: too large", response=_response(200, b"[1, 2"), limit=5)
+    refused = InvalidRequestError("GET /companies: LocalProtocolError: Illegal header value [REDACTED]")
+    return [status, validation, connection, hook, too_large, refused]
 
 
 @pytest.mark.parametrize("error", _errors(), ids=lambda error: type(error).__name__)
@@ -69,7 +73,10 @@ def test_errors_round_trip_through_pickle_and_copy_without_credentials(error: Co
             assert twin.response.request.method == "GET"
         if isinstance(error, ResponseValidationError):
             assert isinstance(twin, ResponseValidationError)
-            assert (twin.status_code, twin.body) == (200, '{"id": 1}')
+            assert (twin.status_code, twin.body) == (200, error.body)
+        if isinstance(error, ResponseTooLargeError):
+            assert isinstance(twin, ResponseTooLargeError)
+            assert twin.limit == 5
         if isinstance(error, HookError):
             assert isinstance(twin, HookError)
             assert (twin.stage, twin.hook_name) == (error.stage, error.hook_name)
