@@ -8,6 +8,7 @@ generated code needs is in ``codat_sdk._generated``.
 from typing import TYPE_CHECKING
 
 from . import _lazy
+from ._bodies import DEFAULT_MAX_RESPONSE_BYTES, MAX_ERROR_BODY
 from ._client import DEFAULT_TIMEOUT, AsyncAPIClient, SyncAPIClient, Timeout
 from ._credentials import API_KEY_ENV_VAR, Secret
 from ._debug import LOGGER_NAME, MAX_LOGGED_BODY
@@ -23,9 +24,11 @@ from ._errors import (
     ForbiddenError,
     HookError,
     InternalServerError,
+    InvalidRequestError,
     NotFoundError,
     PaymentRequiredError,
     RateLimitError,
+    ResponseTooLargeError,
     ResponseValidationError,
     ServiceUnavailableError,
     UnauthorizedError,
@@ -81,8 +84,10 @@ __getattr__ = _lazy.from_query_module(globals(), _LAZY)
 
 __all__ = [
     "API_KEY_ENV_VAR",
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_TIMEOUT",
     "LOGGER_NAME",
+    "MAX_ERROR_BODY",
     "MAX_LOGGED_BODY",
     "MAX_QUERY_LENGTH",
     "UNSET",
@@ -111,6 +116,7 @@ __all__ = [
     "Hooks",
     "HttpClient",
     "InternalServerError",
+    "InvalidRequestError",
     "NotFoundError",
     "NumberField",
     "OpenIntEnum",
@@ -122,6 +128,7 @@ __all__ = [
     "QueryError",
     "RateLimitError",
     "RawResponse",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "RetryConfig",
     "RetryEvent",

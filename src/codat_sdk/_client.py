@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 import httpx
 
 from ._arguments import checked_callback, checked_headers, checked_retry_config, checked_timeout
+from ._bodies import ACCEPT_ENCODING, DEFAULT_MAX_RESPONSE_BYTES, areceive, checked_limit, receive
 from ._credentials import Secret, authorization
 from ._deadline import CALL_DEADLINE, total_seconds
 from ._debug import LOGGER_NAME, log_error, log_request, log_response
@@ -30,11 +31,14 @@ from ._errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
+    CodatError,
     ErrorMessageLike,
+    InvalidRequestError,
     ResponseValidationError,
     connection_error,
     status_error,
 )
+from ._headers import check_headers
 from ._hooks import HookContext, Hooks
 from ._operation import Operation
 from ._response import AsyncBinaryResponse, BinaryResponse, RawResponse
@@ -129,6 +133,7 @@ class BaseClient:
     _timeout: Timeout | Unset  # UNSET: the HTTP client's own (DEFAULT_TIMEOUT for one the SDK creates)
     _headers: dict[str, str]
     _retry_config: RetryConfig
+    _max_response_bytes: int
     _retrier: Retrier
     _hooks: Hooks
     _logger: logging.Logger
@@ -149,11 +154,17 @@ class BaseClient:
         on_retry: Callable[[RetryEvent], None] | None = None,
         hooks: Hooks | None = None,
         debug_logger: logging.Logger | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self._authorization = authorization(api_key, auth_header)
+        self._max_response_bytes = checked_limit(max_response_bytes)
         self._server_url = self._select_server(server_url, server_idx)
         self._timeout = timeout if isinstance(timeout, Unset) else checked_timeout(timeout)
-        self._headers = {"Accept": "application/json", "User-Agent": self.user_agent()}
+        self._headers = {
+            "Accept": "application/json",
+            "Accept-Encoding": ACCEPT_ENCODING,
+            "User-Agent": self.user_agent(),
+        }
         self._add_default_headers(checked_headers(default_headers))
         retry_config = checked_retry_config(retry_config, "retry_config=")
         self._retry_config = self.RETRY_CONFIG if retry_config is None else retry_config
@@ -164,6 +175,7 @@ class BaseClient:
     def _add_default_headers(self, default_headers: Mapping[str, str] | None) -> None:
         if not default_headers:
             return
+        check_headers(default_headers)
         extra = dict(default_headers)
         for name in [name for name in extra if name.lower() == "user-agent"]:
             # Keep the caller's product token and ours: "my-app/2.1 codat-sdk-python/0.1.0 (...)".
@@ -219,6 +231,11 @@ class BaseClient:
         return dict(self._headers)
 
     @property
+    def max_response_bytes(self) -> int:
+        """The largest successful body a call reads and decodes (error bodies keep their first 256 KiB)."""
+        return self._max_response_bytes
+
+    @property
     def retry_config(self) -> RetryConfig:
         """How calls are retried unless a call passes its own ``retries=``."""
         return self._retry_config
@@ -253,6 +270,7 @@ class BaseClient:
         on_retry: Callable[[RetryEvent], None] | Unset | None = UNSET,
         hooks: Hooks | None = None,
         debug_logger: logging.Logger | None = None,
+        max_response_bytes: int | None = None,
     ) -> Self:
         """A copy of this client with some settings replaced; this client is left unchanged.
 
@@ -270,6 +288,7 @@ class BaseClient:
             checked_callback(on_retry, "on_retry=")
         new_hooks = self._hooks.copy() if hooks is None else _checked_hooks(hooks)
         new_logger = None if debug_logger is None else _checked_logger(debug_logger)
+        limit = None if max_response_bytes is None else checked_limit(max_response_bytes)
         clone = copy.copy(self)
         # Resource groups (cached properties) hold the client they were made for: the copy makes its own.
         for cls in type(self).__mro__:
@@ -286,6 +305,8 @@ class BaseClient:
             clone._add_default_headers(default_headers)
         if retry_config is not None:
             clone._retry_config = retry_config
+        if limit is not None:
+            clone._max_response_bytes = limit
         clone._hooks = new_hooks
         if new_logger is not None or not isinstance(on_retry, Unset):
             clone._retrier = retrier = copy.copy(self._retrier)
@@ -312,6 +333,8 @@ class BaseClient:
         headers = self._headers.copy()  # never holds Authorization (see _add_default_headers)
         operation_headers = request.get("headers")
         if operation_headers or extra_headers:
+            check_headers(operation_headers)
+            check_headers(extra_headers)
             if operation_headers:
                 _merge_headers(headers, operation_headers)
             if extra_headers:
@@ -345,10 +368,12 @@ class BaseClient:
         attempt: int,
         started: float | None,
         deadline: float | None,
-    ) -> APIConnectionError:
+    ) -> APIConnectionError | InvalidRequestError:
         context = f"{operation.method} {operation.path}"
         if isinstance(exc, TimeoutError) and self._transport.closed:
-            error: APIConnectionError = APIConnectionError(f"{context}: the SDK client was closed (aclose()) mid-call")
+            error: APIConnectionError | InvalidRequestError = APIConnectionError(
+                f"{context}: the SDK client was closed (aclose()) mid-call"
+            )
         elif deadline is not None and isinstance(exc, httpx.TimeoutException | TimeoutError) and _passed(deadline):
             error = APITimeoutError(
                 f"{context}: no complete response within the call's deadline (timeout=; {type(exc).__name__})"
@@ -420,6 +445,7 @@ class SyncAPIClient(BaseClient):
         on_retry: Callable[[RetryEvent], None] | None = None,
         hooks: Hooks | None = None,
         debug_logger: logging.Logger | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         if client is not None:
             check_client(client, is_async=False)
@@ -434,6 +460,7 @@ class SyncAPIClient(BaseClient):
             on_retry=on_retry,
             hooks=hooks,
             debug_logger=debug_logger,
+            max_response_bytes=max_response_bytes,
         )
         self._transport = SyncTransport(client, DEFAULT_TIMEOUT if isinstance(timeout, Unset) else timeout)
 
@@ -488,16 +515,9 @@ class SyncAPIClient(BaseClient):
             deadline = _deadline_at(remaining)
             token = CALL_DEADLINE.set(deadline)  # SDK-created clients end each socket operation by it
             try:
-                response = http.send(http_request, stream=stream)
-                if stream and not _is_success(response):
-                    try:
-                        response.read()
-                    finally:
-                        response.close()
+                response = receive(http.send(http_request, stream=True), stream=stream, limit=self._max_response_bytes)
             except httpx.RequestError as exc:  # transport failures, and bodies that do not decode
-                error: APIConnectionError | APIStatusError = self._connection_failure(
-                    operation, exc, http_request, attempt, started, deadline
-                )
+                error: CodatError = self._connection_failure(operation, exc, http_request, attempt, started, deadline)
                 if context is not None:
                     hooks.run_on_error(error, context)
                 raise error from exc
@@ -558,6 +578,7 @@ class AsyncAPIClient(BaseClient):
         on_retry: Callable[[RetryEvent], None] | None = None,
         hooks: Hooks | None = None,
         debug_logger: logging.Logger | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         if client is not None:
             check_client(client, is_async=True)
@@ -572,6 +593,7 @@ class AsyncAPIClient(BaseClient):
             on_retry=on_retry,
             hooks=hooks,
             debug_logger=debug_logger,
+            max_response_bytes=max_response_bytes,
         )
         self._transport = AsyncTransport(client, DEFAULT_TIMEOUT if isinstance(timeout, Unset) else timeout)
 
@@ -630,21 +652,16 @@ class AsyncAPIClient(BaseClient):
                     if in_flight is not None:
                         in_flight.add(limit)  # aclose() ends it early
                     try:
-                        response = await http.send(http_request, stream=stream)
-                        if stream and not _is_success(response):
-                            try:
-                                await response.aread()
-                            finally:
-                                await response.aclose()
+                        response = await areceive(
+                            await http.send(http_request, stream=True), stream=stream, limit=self._max_response_bytes
+                        )
                     finally:
                         if in_flight is not None:
                             in_flight.discard(limit)
             except (httpx.RequestError, TimeoutError) as exc:  # transport failures, undecodable bodies, the deadline
                 if isinstance(exc, TimeoutError) and not limit.expired():
                     raise  # not our limit's: a custom client's own
-                error: APIConnectionError | APIStatusError = self._connection_failure(
-                    operation, exc, http_request, attempt, started, deadline
-                )
+                error: CodatError = self._connection_failure(operation, exc, http_request, attempt, started, deadline)
                 if context is not None:
                     await hooks.arun_on_error(error, context)
                 raise error from exc
