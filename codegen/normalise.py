@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import unquote
 
+from . import media as media_types
+
 Spec = dict[str, Any]
 Schema = dict[str, Any]
 Tokens = tuple[str, ...]
@@ -67,7 +69,20 @@ REF_SIBLINGS_WRAPPED = ("default", "readOnly", "writeOnly", "deprecated")
 DROPPED_31_KEYWORDS = ("$schema", "$id", "$anchor", "$dynamicAnchor", "$comment", "contentMediaType")
 
 ERROR_SCHEMA = "ErrorMessage"
+# The fields of ``ErrorMessage`` that codat_sdk's error handling reads; ``validation`` may be any JSON.
+ERROR_MESSAGE_FIELDS: dict[str, Schema] = {
+    "statusCode": {"type": "integer"},
+    "service": {"type": "string"},
+    "error": {"type": "string"},
+    "correlationId": {"type": "string"},
+    "canBeRetried": {"type": "string"},
+    "detailedErrorCode": {"type": "integer"},
+    "validation": {},
+}
 NO_CONTENT_STATUSES = ("204", "205", "304")
+# What a downloaded body is; the generator reads it as bytes (the templates stream it instead).
+BINARY_SCHEMA = {"type": "string", "format": "binary"}
+MULTIPART_FILE_FIELD = "file"
 
 
 # --------------------------------------------------------------------------------------------- helpers
@@ -823,24 +838,23 @@ def _error_response_sites(spec: Spec) -> Iterator[tuple[str, dict[str, Any]]]:
                 yield str(status), response
 
 
+def _complete_error_message(schema: Any) -> None:
+    """Add the ``ErrorMessage`` fields the runtime reads (``codat_sdk.ErrorMessageLike``) that a spec omits;
+    some of Codat's specs have no ``validation``. The spec's own fields are left as they are."""
+    if isinstance(schema, dict) and "$ref" not in schema:
+        properties = schema.setdefault("properties", {})
+        for name, field_schema in ERROR_MESSAGE_FIELDS.items():
+            properties.setdefault(name, copy.deepcopy(field_schema))
+
+
 def ensure_error_responses(spec: Spec) -> Spec:
     """Every 4xx/5xx must resolve to a component response whose JSON body is the ``ErrorMessage`` model."""
     components = spec.setdefault("components", {})
     responses: dict[str, Any] = components.setdefault("responses", {})
     schemas = _component_schemas(spec)
     if ERROR_SCHEMA not in schemas:
-        schemas[ERROR_SCHEMA] = {
-            "title": ERROR_SCHEMA,
-            "type": "object",
-            "properties": {
-                "statusCode": {"type": "integer"},
-                "service": {"type": "string"},
-                "error": {"type": "string"},
-                "correlationId": {"type": "string"},
-                "canBeRetried": {"type": "string"},
-                "detailedErrorCode": {"type": "integer"},
-            },
-        }
+        schemas[ERROR_SCHEMA] = {"title": ERROR_SCHEMA, "type": "object", "properties": {}}
+    _complete_error_message(schemas[ERROR_SCHEMA])
     error_ref = schema_ref(ERROR_SCHEMA)
 
     def fix_content(response: dict[str, Any]) -> None:
@@ -906,8 +920,99 @@ def require_request_bodies(spec: Spec) -> Spec:
     return spec
 
 
+# ------------------------------------------------------------------------------------ operation bodies
+
+
+def _iter_contents(spec: Spec) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``(kind, content)`` of every body written inline: ``"request"`` or ``"response"``."""
+    components = spec.get("components") or {}
+    holders: list[tuple[str, Any]] = []
+    for _tokens, operation in iter_operations(spec):
+        holders.append(("request", operation.get("requestBody")))
+        holders.extend(("response", r) for r in (operation.get("responses") or {}).values())
+    holders.extend(("request", b) for b in (components.get("requestBodies") or {}).values())
+    holders.extend(("response", r) for r in (components.get("responses") or {}).values())
+    for kind, holder in holders:
+        if isinstance(holder, dict) and isinstance(holder.get("content"), dict):
+            yield kind, holder["content"]
+
+
+def _component_response(spec: Spec, response: dict[str, Any]) -> dict[str, Any] | None:
+    """The component response a ``$ref`` chain leads to; None when it dangles or loops."""
+    seen: set[str] = set()
+    while "$ref" in response:
+        ref = response["$ref"]
+        tokens = pointer_tokens(ref) if isinstance(ref, str) else None
+        if ref in seen or tokens is None or not _is_component_ref(tokens, "responses"):
+            return None
+        seen.add(ref)
+        response = resolve(spec, tokens)
+        if not isinstance(response, dict):
+            return None
+    return response
+
+
+def inline_success_response_refs(spec: Spec) -> Spec:
+    """A 2xx ``$ref`` to a component response is copied in; error responses keep their refs."""
+    # What an operation returns (a model, any JSON, a download) is then read from the operation itself.
+    for _tokens, operation in iter_operations(spec):
+        responses = operation.get("responses")
+        if not isinstance(responses, dict):
+            continue
+        for status, response in responses.items():
+            if str(status).startswith("2") and isinstance(response, dict) and "$ref" in response:
+                target = _component_response(spec, response)
+                if target is not None:
+                    responses[status] = copy.deepcopy(target)
+    return spec
+
+
+def type_schemaless_media(spec: Spec) -> Spec:
+    """A media type without a schema (``"application/json": {}``) carries any JSON, or bytes if not JSON."""
+    # The generator refuses a request body without a schema ("Missing schema") and types such a response None.
+    for _kind, content in _iter_contents(spec):
+        for media_type, media in content.items():
+            if isinstance(media, dict) and "schema" not in media:
+                media["schema"] = {} if media_types.is_json(media_type) else dict(BINARY_SCHEMA)
+    return spec
+
+
+def type_download_responses(spec: Spec) -> Spec:
+    """A non-JSON response body (pdf, zip, xlsx, octet-stream) is binary, whatever schema it claims."""
+    # Codat writes ``{type: object}`` on some downloads: the generator would build a model for the bytes.
+    for kind, content in _iter_contents(spec):
+        if kind != "response":
+            continue
+        for media_type, media in content.items():
+            if isinstance(media, dict) and media_types.is_download(media_type):
+                media["schema"] = dict(BINARY_SCHEMA)
+    return spec
+
+
+def name_bare_multipart_files(spec: Spec) -> Spec:
+    """A multipart body whose schema is the file itself sends it as the form field ``file``."""
+    # The generator needs an object schema; Codat's other uploads (``AttachmentUpload``) name the field ``file``.
+    for kind, content in _iter_contents(spec):
+        media = content.get("multipart/form-data")
+        if kind != "request" or not isinstance(media, dict) or not isinstance(media.get("schema"), dict):
+            continue
+        schema = media["schema"]
+        target = resolve(spec, pointer_tokens(schema["$ref"]) or ()) if "$ref" in schema else schema
+        if isinstance(target, dict) and target.get("type") == "string":
+            media["schema"] = {
+                "type": "object",
+                "required": [MULTIPART_FILE_FIELD],
+                "properties": {MULTIPART_FILE_FIELD: schema},
+            }
+    return spec
+
+
 PASSES: tuple[Pass, ...] = (
     drop_ignored_operations,
+    inline_success_response_refs,
+    type_schemaless_media,
+    type_download_responses,
+    name_bare_multipart_files,
     convert_json_schema_31,
     inline_sole_allof_definitions,
     hoist_definitions,
