@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import unquote
 
+from openapi_python_client.strings import ClassName, pascal_case
+
 from . import media as media_types
 
 Spec = dict[str, Any]
@@ -1007,8 +1009,119 @@ def name_bare_multipart_files(spec: Spec) -> Spec:
     return spec
 
 
+# ------------------------------------------------------------------------------- schema-level constructs
+
+
+def hoist_misplaced_additional_properties(spec: Spec) -> Spec:
+    """``additionalProperties: false`` written inside ``properties`` belongs to the schema owning them."""
+    # A boolean is no property schema: the generator cannot parse it (three corpus specs do this).
+
+    def hoist(schema: Schema, _tokens: Tokens) -> Schema:
+        properties = schema.get("properties")
+        if isinstance(properties, dict) and isinstance(properties.get("additionalProperties"), bool):
+            misplaced = properties.pop("additionalProperties")
+            schema.setdefault("additionalProperties", misplaced)  # the owner's own keyword wins
+        return schema
+
+    return map_all_schemas(spec, hoist)
+
+
+# Keywords that make a schema an object (a class of its own) or a composition of schemas.
+_OBJECT_KEYWORDS = ("properties", "additionalProperties", "patternProperties", "$ref", *SCHEMA_LIST_KEYWORDS)
+
+
+def _is_scalar_member(member: Any) -> bool:
+    """An inline ``allOf`` member that describes a value, not an object: a type, format, enum or annotations."""
+    return (
+        isinstance(member, dict)
+        and member.get("type") != "object"
+        and not any(keyword in member for keyword in _OBJECT_KEYWORDS)
+    )
+
+
+def merge_scalar_allof(spec: Spec) -> Spec:
+    """An ``allOf`` of value schemas (a date string and a description) is one value, not an empty class."""
+    # Merged into one schema: typed members first, then annotation-only members (the more specific
+    # description), then the outer schema's own keywords.
+
+    def merge(schema: Schema, _tokens: Tokens) -> Schema:
+        members = schema.get("allOf")
+        if not isinstance(members, list) or not members or not all(_is_scalar_member(m) for m in members):
+            return schema
+        outer = {key: value for key, value in schema.items() if key != "allOf"}
+        if not _is_scalar_member(outer):
+            return schema
+        types = {m["type"] for m in [*members, outer] if "type" in m}
+        if len(types) > 1:
+            return schema  # contradictory members: leave the generator to report it
+        merged: Schema = {}
+        for member in sorted(members, key=_annotation_only):  # stable: typed members keep their order
+            merged.update(member)
+        merged.update(outer)
+        return merged
+
+    return map_all_schemas(spec, merge)
+
+
+def _class_name(*parts: str) -> str:
+    """The class name openapi-python-client derives from a parent name and a title or property name."""
+    return str(ClassName("".join(pascal_case(part) for part in parts), ""))
+
+
+# An inline enum as the generator names it: (owner class, enum schema, name used when it has no title).
+EnumSite = tuple[str, Schema, str]
+
+
+def _enum_sites(owner: str, schema: Any, name: str) -> Iterator[EnumSite]:
+    """The inline enums of the property ``name`` of the class ``owner`` (through array items and inline models)."""
+    if not isinstance(schema, dict) or "$ref" in schema:
+        return
+    if isinstance(schema.get("enum"), list):
+        yield owner, schema, name
+    elif isinstance(schema.get("items"), dict):
+        yield from _enum_sites(owner, schema["items"], f"{name}_item")
+    elif schema.get("type") == "object" or "properties" in schema:
+        yield from _model_enum_sites(_class_name(owner, str(schema.get("title") or name)), schema)
+
+
+def _model_enum_sites(owner: str, schema: Schema) -> Iterator[EnumSite]:
+    members = [schema, *(m for m in schema.get("allOf") or [] if isinstance(m, dict) and "$ref" not in m)]
+    for member in members:
+        for key, prop in (member.get("properties") or {}).items():
+            yield from _enum_sites(owner, prop, key)
+
+
+def distinguish_clashing_enums(spec: Spec) -> Spec:
+    """Enums the generator would give one class name, with different values, get distinct names."""
+    # Names are predicted as the generator derives them (parent class + title or property name). A
+    # component enum keeps its documented name; an inline enum whose values differ from those already
+    # holding its name gets a title that makes its class <Name>2, <Name>3... (document order).
+    schemas = _component_schemas(spec)
+    taken: dict[str, str | None] = {_class_name(key): None for key in schemas}  # class name -> enum values
+    inline: list[EnumSite] = []
+    for key, schema in schemas.items():
+        if not isinstance(schema, dict) or "$ref" in schema:
+            continue
+        if isinstance(schema.get("enum"), list):
+            taken[_class_name(key)] = _enum_key(schema)
+        else:
+            inline.extend(_model_enum_sites(_class_name(key), schema))
+    for owner, schema, default in inline:
+        title = str(schema.get("title") or default)
+        values = _enum_key(schema)
+        if taken.setdefault(_class_name(owner, title), values) == values:
+            continue
+        counter = 2
+        while _class_name(owner, f"{title}{counter}") in taken:
+            counter += 1
+        schema["title"] = f"{title}{counter}"
+        taken[_class_name(owner, schema["title"])] = values
+    return spec
+
+
 PASSES: tuple[Pass, ...] = (
     drop_ignored_operations,
+    hoist_misplaced_additional_properties,
     inline_success_response_refs,
     type_schemaless_media,
     type_download_responses,
@@ -1017,6 +1130,7 @@ PASSES: tuple[Pass, ...] = (
     inline_sole_allof_definitions,
     hoist_definitions,
     resolve_deep_refs,
+    merge_scalar_allof,
     resolve_component_aliases,
     collapse_annotation_allof,
     share_repeated_inline_enums,
@@ -1026,6 +1140,7 @@ PASSES: tuple[Pass, ...] = (
     title_nullable_inline_classes,
     keep_unknown_fields,
     name_components_by_key,
+    distinguish_clashing_enums,
     fix_response_refs,
     drop_no_content_bodies,
     ensure_error_responses,

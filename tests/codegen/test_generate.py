@@ -14,18 +14,14 @@ from typing import Any
 import pytest
 
 from codegen import source
+from codegen.body_defaults import load_body_defaults
+from codegen.config import METHOD_NAMES_FILE, load_packages
 from codegen.diff import tree_diff
-from codegen.generate import (
-    GENERATED,
-    METHOD_NAMES_FILE,
-    GenerationError,
-    build_groups,
-    load_body_defaults,
-    load_packages,
-    parse,
-    render_package,
-)
+from codegen.errors import GenerationError
+from codegen.generate import GENERATED
 from codegen.normalise import normalise
+from codegen.operations import build_groups
+from codegen.render import parse, render_package
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = source.default_source()

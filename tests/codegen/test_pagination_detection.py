@@ -13,10 +13,15 @@ from typing import Any
 
 import pytest
 
-from codegen import generate as gen
-from codegen import source
-from codegen.generate import GenerationError, build_groups, companion_name, load_packages, parse, query_classes
+from codegen import config, source
+from codegen.config import load_packages
+from codegen.errors import GenerationError
 from codegen.normalise import normalise
+from codegen.operations import build_groups
+from codegen.pagination import companion_name
+from codegen.queries import query_classes
+from codegen.render import parse, render_package
+from codegen.views import OperationView, walk
 
 SOURCE = source.default_source()
 pytestmark = pytest.mark.skipif(SOURCE is None, reason="no spec source: set $CODAT_SPEC_SOURCE or ../shared/openapi")
@@ -36,15 +41,13 @@ def _spec(api: str = "platform") -> dict[str, Any]:
 
 
 def _names(api: str = "platform") -> dict[str, dict[str, str]]:
-    names: dict[str, dict[str, str]] = json.loads(gen.METHOD_NAMES_FILE.read_text(encoding="utf-8"))[api]
+    names: dict[str, dict[str, str]] = json.loads(config.METHOD_NAMES_FILE.read_text(encoding="utf-8"))[api]
     return names
 
 
-def _paged(
-    spec: dict[str, Any], names: dict[str, dict[str, str]], api: str = "platform"
-) -> dict[str, gen.OperationView]:
+def _paged(spec: dict[str, Any], names: dict[str, dict[str, str]], api: str = "platform") -> dict[str, OperationView]:
     groups = build_groups(parse(spec), spec, load_packages()[api], names)
-    return {op.operation_id: op for group in gen._walk(groups) for op in group.operations if op.pagination}
+    return {op.operation_id: op for group in walk(groups) for op in group.operations if op.pagination}
 
 
 def _add_widgets(spec: dict[str, Any], *, paged: bool = True) -> None:
@@ -141,9 +144,9 @@ def test_a_new_paged_operation_gets_a_paginator_and_typed_fields(
     names = {**_names(), "list-widgets": {"group": "widgets", "method": "list_widgets", "http": "GET"}}
     names_file = tmp_path / "names.json"
     names_file.write_text(json.dumps({"platform": names}), encoding="utf-8")
-    monkeypatch.setattr(gen, "METHOD_NAMES_FILE", names_file)
+    monkeypatch.setattr(config, "METHOD_NAMES_FILE", names_file)
 
-    gen.render_package(spec, load_packages()["platform"], tmp_path)
+    render_package(spec, load_packages()["platform"], tmp_path)
 
     resource = (tmp_path / "codat_sdk_platform" / "resources" / "widgets.py").read_text(encoding="utf-8")
     assert "def list_all_widgets(" in resource
@@ -198,7 +201,7 @@ def test_companion_names(method: str, companion: str) -> None:
 def test_query_classes_cover_each_queryable_item_model_once() -> None:
     spec = _spec()
     groups = build_groups(parse(spec), spec, load_packages()["platform"], _names())
-    operations = [op for group in gen._walk(groups) for op in group.operations]
+    operations = [op for group in walk(groups) for op in group.operations]
     public = [cls for cls in query_classes(spec, operations) if cls.public]
     assert [cls.name for cls in public] == [
         "CompanyQuery",
