@@ -184,8 +184,21 @@ def run_server(
     ready_timeout: float = READY_TIMEOUT,
 ) -> Iterator[PrismServer]:
     """Like :func:`serve`, exposing the process; it and its process group are gone on exit."""
-    prism = require_prism()
     file_name, spec_bytes = _pinned_spec(api, source)
+    with _run_document(file_name, spec_bytes, port, ready_timeout) as server:
+        yield server
+
+
+@contextmanager
+def serve_file(spec: Path, *, port: int | None = None, ready_timeout: float = READY_TIMEOUT) -> Iterator[PrismServer]:
+    """Serve any spec file (JSON or YAML, unpinned: e.g. a corpus spec); like :func:`run_server` otherwise."""
+    with _run_document(spec.name, spec.read_bytes(), port, ready_timeout) as server:
+        yield server
+
+
+@contextmanager
+def _run_document(file_name: str, spec_bytes: bytes, port: int | None, ready_timeout: float) -> Iterator[PrismServer]:
+    prism = require_prism()
     with tempfile.TemporaryDirectory(prefix="codat-prism-") as tmp:
         workdir = Path(tmp)
         _refuse_project_tree(workdir)

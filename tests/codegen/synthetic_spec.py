@@ -147,4 +147,99 @@ OPERATIONS: list[tuple[str, str, dict[str, Any]]] = [
 
 def synthetic_spec() -> dict[str, Any]:
     """The full synthetic spec (a fresh copy each call: tests may mutate it)."""
-    return document(SCHEMAS, copy.deepcopy(OPERATIONS))
+    spec = document(SCHEMAS, copy.deepcopy(OPERATIONS))
+    spec["components"]["responses"]["Report"] = copy.deepcopy(REPORT_RESPONSE)
+    return spec
+
+
+# --- operation-level constructs (each seen in Codat's corpus specs) ---------------------------------
+
+# Success bodies that are files, by media type: the SDK streams them whatever the type.
+DOWNLOAD_MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "zip": "application/zip",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "bin": "application/octet-stream",
+}
+BINARY = {"type": "string", "format": "binary"}
+PETS = [ref("Leaf"), ref("Node")]
+
+
+def operation(operation_id: str, responses: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    """An operation tagged ``Constructs`` with ``responses`` (and the shared error response)."""
+    return {"operationId": operation_id, "tags": ["Constructs"], "responses": {**responses, "400": ERROR}, **fields}
+
+
+def ok(content: dict[str, Any] | None = None, status: str = "200") -> dict[str, Any]:
+    return {status: {"description": "OK", **({"content": content} if content is not None else {})}}
+
+
+OPERATION_CONSTRUCTS: list[tuple[str, str, dict[str, Any]]] = [
+    # a media type without a schema, and with an empty one: any JSON, both ways
+    (
+        "/any",
+        "post",
+        operation("echo-any", ok({"application/json": {}}), requestBody={"content": {"application/json": {}}}),
+    ),
+    (
+        "/any",
+        "put",
+        operation("put-any", ok(json_content({})), requestBody={"content": json_content({})}),
+    ),
+    # downloads: one per media type, one through a component response, one claiming an object, one schemaless
+    *[
+        (f"/downloads/{name}", "get", operation(f"download-{name}", ok({media: {"schema": BINARY}})))
+        for name, media in DOWNLOAD_MEDIA_TYPES.items()
+    ],
+    ("/downloads/report", "get", operation("download-report", {"200": {"$ref": "#/components/responses/Report"}})),
+    (
+        "/downloads/claimed",
+        "get",
+        operation("download-claimed", ok({"application/octet-stream": {"schema": {"type": "object"}}})),
+    ),
+    ("/downloads/schemaless", "get", operation("download-schemaless", ok({DOWNLOAD_MEDIA_TYPES["xlsx"]: {}}))),
+    # oneOf / anyOf request and response bodies
+    (
+        "/pets/one-of",
+        "post",
+        operation(
+            "create-pet-one-of",
+            ok(json_content({"oneOf": PETS})),
+            requestBody={"content": json_content({"oneOf": PETS})},
+        ),
+    ),
+    (
+        "/pets/any-of",
+        "post",
+        operation(
+            "create-pet-any-of",
+            ok(json_content({"anyOf": PETS})),
+            requestBody={"content": json_content({"anyOf": PETS})},
+        ),
+    ),
+    # responses without content: 204, a 200 without content, and a model or nothing
+    ("/empty/no-content", "delete", operation("delete-thing", ok(status="204"))),
+    ("/empty/ok", "post", operation("touch-thing", ok())),
+    ("/empty/maybe", "post", operation("maybe-leaf", {**ok(json_content(ref("Leaf"))), **ok(status="204")})),
+    # a multipart body that is the bare file
+    (
+        "/uploads/bare",
+        "post",
+        operation(
+            "upload-bare",
+            ok(json_content(ref("Leaf"))),
+            requestBody={"content": {"multipart/form-data": {"schema": BINARY}}},
+        ),
+    ),
+]
+OPERATIONS.extend(OPERATION_CONSTRUCTS)
+# The component response a download refers to (documents built by ``document`` get it too).
+REPORT_RESPONSE = {"description": "A zipped report", "content": {"application/zip": {"schema": BINARY}}}
+
+
+def operation_constructs_spec() -> dict[str, Any]:
+    """Only the operation-level constructs, over the few models they use (isolated from schema constructs)."""
+    used = {name: SCHEMAS[name] for name in ("ErrorMessage", "Leaf", "Node")}
+    spec = document(used, copy.deepcopy(OPERATION_CONSTRUCTS))
+    spec["components"]["responses"]["Report"] = copy.deepcopy(REPORT_RESPONSE)
+    return spec

@@ -273,13 +273,14 @@ _ROW = re.compile(
 _COUNT = re.compile(r"^(?P<count>\d+) operations?\.$", re.MULTILINE)
 
 
-def reference_path(api: str) -> Path:
-    return REFERENCE_DIR / f"{api}.md"
+def reference_path(api: str, directory: Path = REFERENCE_DIR) -> Path:
+    return directory / f"{api}.md"
 
 
-def reference_rows(api: str) -> dict[str, ReferenceRow]:
+def reference_rows(api: str, directory: Path = REFERENCE_DIR) -> dict[str, ReferenceRow]:
+    """The reference table of ``api`` (of generated/, or of a package generated into ``directory``)."""
     rows = {}
-    for line in reference_path(api).read_text(encoding="utf-8").splitlines():
+    for line in reference_path(api, directory).read_text(encoding="utf-8").splitlines():
         match = _ROW.match(line.strip())
         if match:
             rows[match["id"]] = ReferenceRow(
