@@ -7,7 +7,6 @@ fallback their own macros expect. Nothing upstream is copied.
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import tempfile
@@ -22,9 +21,7 @@ from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
 from openapi_python_client.parser.properties import LiteralEnumProperty
 
-from . import config as tables
 from . import media
-from .body_defaults import load_body_defaults
 from .config import PackageConfig
 from .decoding import decoding, enum_classes, non_null_property
 from .errors import GenerationError, GeneratorWarnings
@@ -99,8 +96,7 @@ class Renderer:
 def render_package(spec: dict[str, Any], package: PackageConfig, out: Path) -> list[GroupView]:
     data = parse(spec)
     config = parser_config(spec)
-    names = json.loads(tables.METHOD_NAMES_FILE.read_text(encoding="utf-8"))[package.api]
-    groups = build_groups(data, spec, package, names, load_body_defaults(package.api))
+    groups = build_groups(data, spec, package)
     operations = [op for group in walk(groups) for op in group.operations]
     queries = query_classes(spec, operations)
     renderer = Renderer(data, config, package, out / package.package)

@@ -8,61 +8,33 @@ configuration, and an import of every module.
 from __future__ import annotations
 
 import importlib
-import json
 import os
 import pkgutil
 import subprocess
 import sys
-import tempfile
 import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from codegen import config as tables
-from codegen.config import PackageConfig
-from codegen.naming import snake
-from codegen.normalise import HTTP_METHODS, normalise, pascal
-from codegen.render import postprocess, render_package
+from codegen.config import PackageConfig, api_name, package_config
+from codegen.generate import write_package
 from codegen.source import ROOT
 
 PYPROJECT = ROOT / "pyproject.toml"
 HEADER = "# Generated from {title} {version} by the tests. DO NOT EDIT.\n"
 
 
-def _derived_names(spec: dict[str, Any]) -> dict[str, dict[str, str]]:
-    """Group and method of each operation from its first tag and operationId (stand-in for zero-config)."""
-    names: dict[str, dict[str, str]] = {}
-    for item in spec.get("paths", {}).values():
-        for method, operation in item.items():
-            if method in HTTP_METHODS and isinstance(operation, dict) and "operationId" in operation:
-                group = snake(pascal(str((operation.get("tags") or ["default"])[0])))
-                names[operation["operationId"]] = {"group": group, "method": snake(operation["operationId"])}
-    return names
-
-
-def generate_package(spec: dict[str, Any], out: Path, package: str) -> Path:
-    """Generate ``spec`` (raw, not yet normalised) as ``out/<package>`` plus ``out/reference/<package>.md``."""
-    normalised = normalise(spec)
-    names_file = out / f".{package}-names.json"
-    names_file.write_text(json.dumps({package: _derived_names(spec)}), encoding="utf-8")
-    original, tables.METHOD_NAMES_FILE = tables.METHOD_NAMES_FILE, names_file
-    try:
-        config = PackageConfig(package, package, "Client", "AsyncClient", {})
-        with tempfile.TemporaryDirectory() as tmp:
-            staging = Path(tmp)
-            render_package(normalised, config, staging)
-            info = normalised["info"]
-            postprocess(staging, HEADER.format(title=info["title"], version=info["version"]))
-            (staging / package).rename(out / package)
-            (out / "reference").mkdir(exist_ok=True)
-            (staging / "reference" / f"{package}.md").rename(out / "reference" / f"{package}.md")
-    finally:
-        tables.METHOD_NAMES_FILE = original
-        names_file.unlink()
-    return out / package
+def generate_package(spec: dict[str, Any], out: Path, package_name: str) -> PackageConfig:
+    """Generate ``spec`` (raw, not yet normalised) as ``out/<package_name>`` and its reference page, as
+    ``python -m codegen generate --spec`` does; returns the package's names (``reference/<api>.md``)."""
+    info = spec["info"]
+    package = replace(package_config(api_name(str(info["title"])), {}), package=package_name)
+    write_package(spec, package, out, HEADER.format(title=info["title"], version=info["version"]))
+    return package
 
 
 def generated_rule_exemptions() -> list[str]:

@@ -17,6 +17,7 @@ import functools
 import importlib
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ import httpx
 import pytest
 
 from codat_sdk import AsyncBinaryResponse, BinaryResponse
+from codegen.config import PackageConfig
 from tests.codegen.synthetic_spec import (
     DOWNLOAD_MEDIA_TYPES,
     OPERATION_CONSTRUCTS,
@@ -39,23 +41,34 @@ LEAF = {"id": "8a210b68-6988-11ed-a1eb-0242ac120002", "label": "a leaf"}
 NODE = {"name": "root", "children": [{"name": "child"}]}
 
 
+@dataclass(frozen=True)
+class Generated:
+    out: Path
+    package: PackageConfig
+
+    def method(self, client: Any, operation_id: str) -> Any:
+        """The client's method for ``operation_id``, found through the generated reference table."""
+        row = reference_rows(self.package.api, self.out / "reference")[operation_id]
+        return functools.reduce(getattr, row.call, client)
+
+
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Generated]:
     """The synthetic spec generated once for the module, importable while it runs."""
     out = tmp_path_factory.mktemp("constructs")
-    generate_package(operation_constructs_spec(), out, PACKAGE)
+    package = generate_package(operation_constructs_spec(), out, PACKAGE)
     with importable(out):
-        yield out
+        yield Generated(out, package)
 
 
-def test_the_generated_package_is_ruff_and_mypy_strict_clean_and_imports(generated: Path) -> None:
-    assert ruff_problems(generated / PACKAGE) == ""
-    assert mypy_problems(generated, PACKAGE) == []
+def test_the_generated_package_is_ruff_and_mypy_strict_clean_and_imports(generated: Generated) -> None:
+    assert ruff_problems(generated.out / PACKAGE) == ""
+    assert mypy_problems(generated.out, PACKAGE) == []
     assert import_every_module(PACKAGE)
 
 
-def test_every_construct_is_an_operation_of_the_client(generated: Path) -> None:
-    rows = reference_rows(PACKAGE, generated / "reference")
+def test_every_construct_is_an_operation_of_the_client(generated: Generated) -> None:
+    rows = reference_rows(generated.package.api, generated.out / "reference")
     assert {operation["operationId"] for _path, _method, operation in OPERATION_CONSTRUCTS} <= set(rows)
 
 
@@ -96,26 +109,22 @@ class Codat:
         return self.requests[-1]
 
 
-def _method(client: Any, generated: Path, operation_id: str) -> Any:
-    row = reference_rows(PACKAGE, generated / "reference")[operation_id]
-    return functools.reduce(getattr, row.call, client)
-
-
 @pytest.fixture
 def codat() -> Codat:
     return Codat()
 
 
 @pytest.fixture
-def sync_client(generated: Path, codat: Codat) -> Iterator[Any]:
-    with _package().Client(api_key="k", client=httpx.Client(transport=httpx.MockTransport(codat))) as client:
+def sync_client(generated: Generated, codat: Codat) -> Iterator[Any]:
+    http = httpx.Client(transport=httpx.MockTransport(codat))
+    with getattr(_package(), generated.package.client)(api_key="k", client=http) as client:
         yield client
 
 
 @pytest.fixture
-async def async_client(generated: Path, codat: Codat) -> Any:
+async def async_client(generated: Generated, codat: Codat) -> Any:
     http = httpx.AsyncClient(transport=httpx.MockTransport(codat))
-    async with _package().AsyncClient(api_key="k", client=http) as client:
+    async with getattr(_package(), generated.package.async_client)(api_key="k", client=http) as client:
         yield client
 
 
@@ -131,15 +140,17 @@ def _models() -> Any:
 ANY_JSON = [1, {"nested": [True, None, "x"]}, "text"]
 
 
-def test_any_json_body_is_sent_and_returned_as_is_sync(sync_client: Any, generated: Path, codat: Codat) -> None:
+def test_any_json_body_is_sent_and_returned_as_is_sync(sync_client: Any, generated: Generated, codat: Codat) -> None:
     for operation_id in ("echo-any", "put-any"):
-        assert _method(sync_client, generated, operation_id)(body=ANY_JSON) == ANY_JSON
+        assert generated.method(sync_client, operation_id)(body=ANY_JSON) == ANY_JSON
         assert json.loads(codat.last.content) == ANY_JSON
 
 
-async def test_any_json_body_is_sent_and_returned_as_is_async(async_client: Any, generated: Path, codat: Codat) -> None:
+async def test_any_json_body_is_sent_and_returned_as_is_async(
+    async_client: Any, generated: Generated, codat: Codat
+) -> None:
     for operation_id in ("echo-any", "put-any"):
-        assert await _method(async_client, generated, operation_id)(body=ANY_JSON) == ANY_JSON
+        assert await generated.method(async_client, operation_id)(body=ANY_JSON) == ANY_JSON
         assert json.loads(codat.last.content) == ANY_JSON
 
 
@@ -153,9 +164,9 @@ DOWNLOADS = {
 
 @pytest.mark.parametrize(("operation_id", "media_type"), DOWNLOADS.items())
 def test_a_download_of_any_media_type_streams_sync(
-    sync_client: Any, generated: Path, codat: Codat, operation_id: str, media_type: str
+    sync_client: Any, generated: Generated, codat: Codat, operation_id: str, media_type: str
 ) -> None:
-    with _method(sync_client, generated, operation_id)() as download:
+    with generated.method(sync_client, operation_id)() as download:
         assert isinstance(download, BinaryResponse)
         assert download.read() == PAYLOAD
     assert media_type in codat.last.headers["accept"]
@@ -163,9 +174,9 @@ def test_a_download_of_any_media_type_streams_sync(
 
 @pytest.mark.parametrize(("operation_id", "media_type"), DOWNLOADS.items())
 async def test_a_download_of_any_media_type_streams_async(
-    async_client: Any, generated: Path, codat: Codat, operation_id: str, media_type: str
+    async_client: Any, generated: Generated, codat: Codat, operation_id: str, media_type: str
 ) -> None:
-    async with await _method(async_client, generated, operation_id)() as download:
+    async with await generated.method(async_client, operation_id)() as download:
         assert isinstance(download, AsyncBinaryResponse)
         assert await download.read() == PAYLOAD
     assert media_type in codat.last.headers["accept"]
@@ -173,10 +184,10 @@ async def test_a_download_of_any_media_type_streams_async(
 
 @pytest.mark.parametrize("operation_id", ["create-pet-one-of", "create-pet-any-of"])
 def test_a_union_body_is_sent_and_the_union_response_decodes_to_its_member_sync(
-    sync_client: Any, generated: Path, codat: Codat, operation_id: str
+    sync_client: Any, generated: Generated, codat: Codat, operation_id: str
 ) -> None:
     models = _models()
-    call = _method(sync_client, generated, operation_id)
+    call = generated.method(sync_client, operation_id)
     assert isinstance(call(body=models.Leaf.from_dict(LEAF)), models.Leaf)
     assert json.loads(codat.last.content) == LEAF
     node = call(body=models.Node.from_dict(NODE))
@@ -185,27 +196,27 @@ def test_a_union_body_is_sent_and_the_union_response_decodes_to_its_member_sync(
 
 @pytest.mark.parametrize("operation_id", ["create-pet-one-of", "create-pet-any-of"])
 async def test_a_union_body_is_sent_and_the_union_response_decodes_to_its_member_async(
-    async_client: Any, generated: Path, codat: Codat, operation_id: str
+    async_client: Any, generated: Generated, codat: Codat, operation_id: str
 ) -> None:
     models = _models()
-    call = _method(async_client, generated, operation_id)
+    call = generated.method(async_client, operation_id)
     assert isinstance(await call(body=models.Leaf.from_dict(LEAF)), models.Leaf)
     node = await call(body=models.Node.from_dict(NODE))
     assert isinstance(node, models.Node) and json.loads(codat.last.content) == NODE
 
 
-def test_responses_without_content_return_none_sync(sync_client: Any, generated: Path) -> None:
-    assert _method(sync_client, generated, "delete-thing")() is None
-    assert _method(sync_client, generated, "touch-thing")() is None
-    maybe = _method(sync_client, generated, "maybe-leaf")
+def test_responses_without_content_return_none_sync(sync_client: Any, generated: Generated) -> None:
+    assert generated.method(sync_client, "delete-thing")() is None
+    assert generated.method(sync_client, "touch-thing")() is None
+    maybe = generated.method(sync_client, "maybe-leaf")
     assert isinstance(maybe(), _models().Leaf)
     assert maybe(extra_headers={"x-empty": "1"}) is None
 
 
-async def test_responses_without_content_return_none_async(async_client: Any, generated: Path) -> None:
-    assert await _method(async_client, generated, "delete-thing")() is None
-    assert await _method(async_client, generated, "touch-thing")() is None
-    maybe = _method(async_client, generated, "maybe-leaf")
+async def test_responses_without_content_return_none_async(async_client: Any, generated: Generated) -> None:
+    assert await generated.method(async_client, "delete-thing")() is None
+    assert await generated.method(async_client, "touch-thing")() is None
+    maybe = generated.method(async_client, "maybe-leaf")
     assert isinstance(await maybe(), _models().Leaf)
     assert await maybe(extra_headers={"x-empty": "1"}) is None
 
@@ -215,14 +226,16 @@ def _form_field(request: httpx.Request) -> str:
     return disposition.decode()
 
 
-def test_a_bare_multipart_file_is_sent_as_the_field_file_sync(sync_client: Any, generated: Path, codat: Codat) -> None:
-    assert isinstance(_method(sync_client, generated, "upload-bare")(file=PAYLOAD), _models().Leaf)
+def test_a_bare_multipart_file_is_sent_as_the_field_file_sync(
+    sync_client: Any, generated: Generated, codat: Codat
+) -> None:
+    assert isinstance(generated.method(sync_client, "upload-bare")(file=PAYLOAD), _models().Leaf)
     assert 'name="file"' in _form_field(codat.last)
     assert PAYLOAD in codat.last.content
 
 
 async def test_a_bare_multipart_file_is_sent_as_the_field_file_async(
-    async_client: Any, generated: Path, codat: Codat
+    async_client: Any, generated: Generated, codat: Codat
 ) -> None:
-    assert isinstance(await _method(async_client, generated, "upload-bare")(file=PAYLOAD), _models().Leaf)
+    assert isinstance(await generated.method(async_client, "upload-bare")(file=PAYLOAD), _models().Leaf)
     assert 'name="file"' in _form_field(codat.last)
