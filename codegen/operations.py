@@ -148,6 +148,10 @@ def _operation_view(
         pagination=pagination_view(endpoint, params, models, name.method),
         query_param=query_names.get(QUERY_PARAMETER),
         order_by_param=query_names.get(ORDER_BY_PARAMETER),
+        parameter_descriptions={
+            name: str(param.get("description") or follow_refs(spec, param.get("schema", {})).get("description", ""))
+            for name, param in params.items()
+        },
     )
 
 

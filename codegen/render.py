@@ -24,6 +24,7 @@ from openapi_python_client.parser.properties import LiteralEnumProperty
 from . import media
 from .config import PackageConfig
 from .decoding import decoding, enum_classes, non_null_property
+from .docstrings import docwrap, safe_for_docstring
 from .errors import GenerationError, GeneratorWarnings
 from .operations import build_groups
 from .queries import query_classes
@@ -33,7 +34,7 @@ from .views import GroupView, OperationView, walk
 
 TEMPLATES = ROOT / "templates"
 
-# Our templates import these from codat_sdk directly; upload and download methods take runtime types,
+# Our templates import these from the runtime directly; upload and download methods take runtime types,
 # so the spec's binary File type is never annotated.
 _PROVIDED_BY_TEMPLATES = frozenset({"from ...types import UNSET, Unset", "from ...types import File, FileTypes"})
 
@@ -84,6 +85,8 @@ class Renderer:
         self.env.filters["decoding"] = decoding
         self.env.filters["non_null"] = non_null_property
         self.env.filters["enum_classes"] = enum_classes
+        self.env.filters["safe_for_docstring"] = safe_for_docstring  # replaces upstream's, for every template
+        self.env.filters["docwrap"] = docwrap
         self.out = out
 
     def write(self, relative: str, template: str, **context: Any) -> None:

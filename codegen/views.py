@@ -77,6 +77,8 @@ class OperationView:
     order_by_param: str | None = None
     query_class: str | None = None  # the generated class of typed fields for query / order_by
     body_default: dict[str, Any] | None = None  # sent when the call passes no body (openapi/overrides.json)
+    # JSON name -> the spec's description of each parameter (upstream keeps only its schema's description)
+    parameter_descriptions: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

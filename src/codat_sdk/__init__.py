@@ -1,6 +1,8 @@
-"""Runtime of the Codat SDK: transport, errors, credentials and the primitives generated code uses.
+"""Runtime of the Codat SDK: errors, retries, paginators, query builders, hooks, HTTP client protocols,
+upload and response types, base clients.
 
-The API clients themselves live in ``codat_sdk_platform`` and ``codat_sdk_files``.
+The API clients themselves live in ``codat_sdk_platform`` and ``codat_sdk_files``; what only their
+generated code needs is in ``codat_sdk._generated``.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -8,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 from ._client import DEFAULT_TIMEOUT, AsyncAPIClient, SyncAPIClient, Timeout
 from ._credentials import API_KEY_ENV_VAR, Secret
 from ._debug import LOGGER_NAME, MAX_LOGGED_BODY
-from ._decoding import decode_with_gc_paused, parse_uuid
 from ._enums import OpenIntEnum, OpenStrEnum
 from ._errors import (
     APIConnectionError,
@@ -31,15 +32,11 @@ from ._errors import (
     UnexpectedStatusError,
 )
 from ._hooks import HookContext, Hooks
-from ._operation import Operation
-from ._pagination import AsyncPaginator, PageContents, SyncPaginator, present
-from ._paths import path_segment
-from ._resource import AsyncResource, SyncResource
+from ._pagination import AsyncPaginator, SyncPaginator
 from ._response import AsyncBinaryResponse, BinaryResponse, RawResponse
 from ._retries import BackoffStrategy, RetryConfig, RetryEvent
 from ._transport import AsyncHttpClient, HttpClient
-from ._types import UNSET, File, FileContent, FileTypes, RequestFiles, Unset, Upload
-from ._uploads import MultipartFiles
+from ._types import UNSET, File, Unset, Upload
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -56,12 +53,10 @@ if TYPE_CHECKING:
         QueryError,
         StringField,
         order_by,
-        to_order_by_param,
-        to_query_param,
     )
 
 # The query builders load on first use: most programs never build a query, and they cost a tenth of
-# the package's import time.
+# the package's import time. (to_query_param and to_order_by_param are generated code's: codat_sdk._generated.)
 _LAZY = frozenset(
     {
         "MAX_QUERY_LENGTH",
@@ -76,8 +71,6 @@ _LAZY = frozenset(
         "QueryError",
         "StringField",
         "order_by",
-        "to_order_by_param",
-        "to_query_param",
     }
 )
 
@@ -106,7 +99,6 @@ __all__ = [
     "AsyncBinaryResponse",
     "AsyncHttpClient",
     "AsyncPaginator",
-    "AsyncResource",
     "BackoffStrategy",
     "BadRequestError",
     "BinaryResponse",
@@ -119,28 +111,22 @@ __all__ = [
     "ErrorMessageLike",
     "Field",
     "File",
-    "FileContent",
-    "FileTypes",
     "ForbiddenError",
     "HookContext",
     "HookError",
     "Hooks",
     "HttpClient",
     "InternalServerError",
-    "MultipartFiles",
     "NotFoundError",
     "NumberField",
     "OpenIntEnum",
     "OpenStrEnum",
-    "Operation",
     "OrderBy",
-    "PageContents",
     "PaymentRequiredError",
     "Query",
     "QueryError",
     "RateLimitError",
     "RawResponse",
-    "RequestFiles",
     "ResponseValidationError",
     "RetryConfig",
     "RetryEvent",
@@ -149,7 +135,6 @@ __all__ = [
     "StringField",
     "SyncAPIClient",
     "SyncPaginator",
-    "SyncResource",
     "Timeout",
     "UnauthorizedError",
     "UnavailableForLegalReasonsError",
@@ -157,11 +142,5 @@ __all__ = [
     "Unset",
     "Upload",
     "__version__",
-    "decode_with_gc_paused",
     "order_by",
-    "parse_uuid",
-    "path_segment",
-    "present",
-    "to_order_by_param",
-    "to_query_param",
 ]

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from codat_sdk import decode_with_gc_paused, parse_uuid
+from codat_sdk._generated import decode_with_gc_paused, parse_uuid
 
 
 @given(st.uuids())

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from codat_sdk import UNSET, AsyncPaginator, PageContents, SyncPaginator, Unset, present
+from codat_sdk import UNSET, AsyncPaginator, SyncPaginator, Unset
+from codat_sdk._generated import PageContents, present
 
 
 @dataclass

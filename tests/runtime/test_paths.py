@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from codat_sdk import path_segment
+from codat_sdk._generated import path_segment
 
 
 @pytest.mark.parametrize("value", ["", ".", ".."])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
 import json
 from pathlib import Path
@@ -11,6 +12,7 @@ import codat_sdk_platform
 import pytest
 
 import codat_sdk
+from codat_sdk import _generated
 
 CODAT_SDK = [
     "APIConnectionError",
@@ -21,7 +23,6 @@ CODAT_SDK = [
     "AsyncBinaryResponse",
     "AsyncHttpClient",
     "AsyncPaginator",
-    "AsyncResource",
     "BackoffStrategy",
     "BadRequestError",
     "BinaryResponse",
@@ -35,8 +36,6 @@ CODAT_SDK = [
     "ErrorMessageLike",
     "Field",
     "File",
-    "FileContent",
-    "FileTypes",
     "ForbiddenError",
     "HookContext",
     "HookError",
@@ -46,20 +45,16 @@ CODAT_SDK = [
     "LOGGER_NAME",
     "MAX_LOGGED_BODY",
     "MAX_QUERY_LENGTH",
-    "MultipartFiles",
     "NotFoundError",
     "NumberField",
     "OpenIntEnum",
     "OpenStrEnum",
-    "Operation",
     "OrderBy",
-    "PageContents",
     "PaymentRequiredError",
     "Query",
     "QueryError",
     "RateLimitError",
     "RawResponse",
-    "RequestFiles",
     "ResponseValidationError",
     "RetryConfig",
     "RetryEvent",
@@ -68,7 +63,6 @@ CODAT_SDK = [
     "StringField",
     "SyncAPIClient",
     "SyncPaginator",
-    "SyncResource",
     "Timeout",
     "UNSET",
     "UnauthorizedError",
@@ -77,13 +71,28 @@ CODAT_SDK = [
     "Unset",
     "Upload",
     "__version__",
-    "decode_with_gc_paused",
     "order_by",
+]
+# What generated code needs and users do not: its private facade, none of it in codat_sdk's surface.
+GENERATED_FACADE = [
+    "AsyncResource",
+    "FileTypes",
+    "MultipartFiles",
+    "Operation",
+    "PageContents",
+    "RawResponseView",
+    "RequestFiles",
+    "SyncResource",
+    "async_raw_response_method",
+    "decode_with_gc_paused",
     "parse_uuid",
     "path_segment",
     "present",
+    "raw_response_method",
+    "same_response_method",
     "to_order_by_param",
     "to_query_param",
+    "warn_deprecated",
 ]
 CODAT_SDK_PLATFORM = ["AsyncCodatPlatform", "CodatPlatform", "SPEC_VERSION", "models"]
 CODAT_SDK_FILES = ["AsyncCodatFiles", "CodatFiles", "SPEC_VERSION", "models"]
@@ -91,7 +100,12 @@ CODAT_SDK_FILES = ["AsyncCodatFiles", "CodatFiles", "SPEC_VERSION", "models"]
 
 @pytest.mark.parametrize(
     ("module", "expected"),
-    [(codat_sdk, CODAT_SDK), (codat_sdk_platform, CODAT_SDK_PLATFORM), (codat_sdk_files, CODAT_SDK_FILES)],
+    [
+        (codat_sdk, CODAT_SDK),
+        (_generated, GENERATED_FACADE),
+        (codat_sdk_platform, CODAT_SDK_PLATFORM),
+        (codat_sdk_files, CODAT_SDK_FILES),
+    ],
     ids=lambda value: getattr(value, "__name__", ""),
 )
 def test_all_is_pinned(module: object, expected: list[str]) -> None:
@@ -100,7 +114,7 @@ def test_all_is_pinned(module: object, expected: list[str]) -> None:
     assert sorted(names) == sorted(expected)
 
 
-@pytest.mark.parametrize("module_name", ["codat_sdk", "codat_sdk_platform", "codat_sdk_files"])
+@pytest.mark.parametrize("module_name", ["codat_sdk", "codat_sdk._generated", "codat_sdk_platform", "codat_sdk_files"])
 def test_every_public_name_is_importable(module_name: str) -> None:
     module = importlib.import_module(module_name)
     for name in module.__all__:
@@ -136,8 +150,38 @@ def test_spec_versions_are_the_pinned_ones() -> None:
 def test_the_lazily_loaded_names_are_the_query_modules_public_names() -> None:
     from codat_sdk import _query
 
-    assert set(_query.__all__) == codat_sdk._LAZY
+    assert codat_sdk._LAZY.isdisjoint(_generated._LAZY)
+    assert set(_query.__all__) == codat_sdk._LAZY | _generated._LAZY
     assert set(codat_sdk.__all__) >= codat_sdk._LAZY
+    assert set(_generated.__all__) >= _generated._LAZY
+
+
+def test_users_never_see_generated_codes_plumbing() -> None:
+    assert set(codat_sdk.__all__).isdisjoint(_generated.__all__)
+    for name in _generated.__all__:
+        assert not hasattr(codat_sdk, name), name
+
+
+def _runtime_imports(package: Path) -> dict[str, set[str]]:
+    """module -> names, of every ``from codat_sdk... import ...`` in the generated package's source."""
+    imports: dict[str, set[str]] = {}
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "codat_sdk":
+                imports.setdefault(node.module or "", set()).update(alias.name for alias in node.names)
+    return imports
+
+
+def test_generated_code_imports_the_runtime_through_its_two_doors() -> None:
+    """Public names from codat_sdk, the rest from codat_sdk._generated: never a private module."""
+    imports: dict[str, set[str]] = {}
+    for package in (codat_sdk_platform, codat_sdk_files):
+        for module, names in _runtime_imports(Path(package.__file__ or "").parent).items():
+            imports.setdefault(module, set()).update(names)
+    assert set(imports) == {"codat_sdk", "codat_sdk._generated"}
+    assert imports["codat_sdk"] <= set(codat_sdk.__all__)
+    # The facade holds what generated code uses, and nothing else.
+    assert imports["codat_sdk._generated"] == set(_generated.__all__)
 
 
 def test_runtime_version_is_a_string() -> None:

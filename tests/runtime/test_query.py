@@ -36,9 +36,8 @@ from codat_sdk import (
     QueryError,
     StringField,
     order_by,
-    to_order_by_param,
-    to_query_param,
 )
+from codat_sdk._generated import to_order_by_param, to_query_param
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 

@@ -32,7 +32,6 @@ from codat_sdk import (
     APITimeoutError,
     BackoffStrategy,
     InternalServerError,
-    Operation,
     RateLimitError,
     RetryConfig,
     RetryEvent,
@@ -40,6 +39,7 @@ from codat_sdk import (
     UnexpectedStatusError,
 )
 from codat_sdk._errors import APIStatusError, CodatError, status_error
+from codat_sdk._generated import Operation
 from codat_sdk._retries import NO_RETRIES, Retrier, next_wait, should_retry
 from codegen import source
 from codegen.retries import retry_defaults

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from codat_sdk import UNSET, Operation, Unset, path_segment
+from codat_sdk import UNSET, Unset
+from codat_sdk._generated import Operation, path_segment
 
 OPERATION = Operation(id="download-files", method="GET", path="/companies/{companyId}/files/download")
 

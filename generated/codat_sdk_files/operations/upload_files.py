@@ -9,7 +9,8 @@ from uuid import UUID
 
 import httpx
 
-from codat_sdk import MultipartFiles, Operation, Upload, path_segment
+from codat_sdk import Upload
+from codat_sdk._generated import MultipartFiles, Operation, path_segment
 
 OPERATION = Operation(id="upload-files", method="POST", path="/companies/{companyId}/connections/{connectionId}/files")
 

@@ -10,14 +10,19 @@ from typing import TYPE_CHECKING
 from codat_sdk import (
     UNSET,
     AsyncBinaryResponse,
-    AsyncResource,
     BinaryResponse,
-    RawResponse,
     RetryConfig,
-    SyncResource,
     Timeout,
     Unset,
     Upload,
+)
+from codat_sdk._generated import (
+    AsyncResource,
+    RawResponseView,
+    SyncResource,
+    async_raw_response_method,
+    raw_response_method,
+    same_response_method,
 )
 
 if TYPE_CHECKING:
@@ -26,16 +31,14 @@ if TYPE_CHECKING:
 
     from ..models.file import File
 
-    pass
-
 
 class FilesResource(SyncResource):
     """files operations."""
 
     @cached_property
     def with_raw_response(self) -> FilesResourceWithRawResponse:
-        """The same operations, returning a RawResponse (status, headers, parsed body)."""
-        return FilesResourceWithRawResponse(self._client)
+        """The same operations, each returning a ``RawResponse`` (status, headers, parsed body)."""
+        return FilesResourceWithRawResponse(self)
 
     def download_files(
         self,
@@ -56,31 +59,19 @@ class FilesResource(SyncResource):
         ``GET /companies/{companyId}/files/download`` (operationId ``download-files``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            date (str | Unset): In Codat's data model, dates and times are represented using the <a
-                class="external" href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601
-                standard</a>. Date and time fields are formatted as strings; for example:
-
-                ```
-                2020-10-08T22:40:50Z
-                2021-01-01T00:00:00
-                ```
-
-
-
-                When syncing data that contains `DateTime` fields from Codat, make sure you support the
-                following cases when reading time information:
-
-                - Coordinated Universal Time (UTC): `2021-11-15T06:00:00Z`
-                - Unqualified local time: `2021-11-15T01:00:00`
-                - UTC time offsets: `2021-11-15T01:00:00-05:00`
-
-                > Time zones
-                >
-                > Not all dates from Codat will contain information about time zones.
-                > Where it is not available from the underlying platform, Codat will return these as times
-                local to the business whose data has been synced. Example: 2022-10-23T00:00:00Z.
+            date (str | Unset): Only download files uploaded on this date. Example:
+                2022-10-23T00:00:00Z.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -116,13 +107,22 @@ class FilesResource(SyncResource):
     ) -> list[File]:
         """List all files uploaded by a company.
 
-        ﻿The *List files* endpoint returns a list of all files uploaded to Codat by the SMB.
+        The *List files* endpoint returns a list of all files uploaded to Codat by the SMB.
 
         ``GET /companies/{companyId}/files`` (operationId ``list-files``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -133,7 +133,7 @@ class FilesResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import list_files as _list_files
 
-        return self._client._call(
+        return self._call(
             _list_files.OPERATION,
             _list_files.build(
                 company_id=company_id,
@@ -172,11 +172,20 @@ class FilesResource(SyncResource):
         ``POST /companies/{companyId}/connections/{connectionId}/files`` (operationId ``upload-files``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a company's data connection. Example:
+            connection_id (UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
-            body (FileUpload):
+            file (Upload | Sequence[Upload]): The file to be uploaded as an attachment.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -187,7 +196,7 @@ class FilesResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import upload_files as _upload_files
 
-        return self._client._call(
+        return self._call(
             _upload_files.OPERATION,
             _upload_files.build(
                 company_id=company_id,
@@ -203,173 +212,12 @@ class FilesResource(SyncResource):
         )
 
 
-class FilesResourceWithRawResponse(SyncResource):
-    """files operations, returning status, headers and the parsed body."""
+class FilesResourceWithRawResponse(RawResponseView[FilesResource]):
+    """The operations of ``FilesResource``, each returning a ``RawResponse``: status, headers and the parsed body."""
 
-    def download_files(
-        self,
-        company_id: UUID,
-        *,
-        date: str | Unset = UNSET,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> BinaryResponse:
-        """Download all files for a company (detailed: status, headers and parsed body).
-
-        The *Download files* endpoint downloads all files that have  been uploaded by to SMB to Codat. A
-        `date` may be specified to download any files uploaded on the date provided.
-
-        ``GET /companies/{companyId}/files/download`` (operationId ``download-files``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            date (str | Unset): In Codat's data model, dates and times are represented using the <a
-                class="external" href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601
-                standard</a>. Date and time fields are formatted as strings; for example:
-
-                ```
-                2020-10-08T22:40:50Z
-                2021-01-01T00:00:00
-                ```
-
-
-
-                When syncing data that contains `DateTime` fields from Codat, make sure you support the
-                following cases when reading time information:
-
-                - Coordinated Universal Time (UTC): `2021-11-15T06:00:00Z`
-                - Unqualified local time: `2021-11-15T01:00:00`
-                - UTC time offsets: `2021-11-15T01:00:00-05:00`
-
-                > Time zones
-                >
-                > Not all dates from Codat will contain information about time zones.
-                > Where it is not available from the underlying platform, Codat will return these as times
-                local to the business whose data has been synced. Example: 2022-10-23T00:00:00Z.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import download_files as _download_files
-
-        return self._client._download(
-            _download_files.OPERATION,
-            _download_files.build(
-                company_id=company_id,
-                date=date,
-            ),
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def list_files(
-        self,
-        company_id: UUID,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[list[File]]:
-        """List all files uploaded by a company (detailed: status, headers and parsed body).
-
-        ﻿The *List files* endpoint returns a list of all files uploaded to Codat by the SMB.
-
-        ``GET /companies/{companyId}/files`` (operationId ``list-files``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import list_files as _list_files
-
-        return self._client._call_raw(
-            _list_files.OPERATION,
-            _list_files.build(
-                company_id=company_id,
-            ),
-            _list_files.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def upload_files(
-        self,
-        company_id: UUID,
-        connection_id: UUID,
-        *,
-        file: Upload | Sequence[Upload],
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[None]:
-        """Upload files for a company (detailed: status, headers and parsed body).
-
-        The *Upload files* endpoint uploads multiple files provided by the SMB to Codat. This may include
-        personal identity documents, pitch decks, contracts, or files with accounting and banking data.
-
-        Uploaded files must meet the following requirements:
-
-        - Up to 20 files can be uploaded at a time.
-        - PDF, XLS, XLSX, XLSB, CSV, DOC, DOCX, PPT, PPTX, JPEG, JPG, and PNG files can be uploaded.
-        - Each file can be up to 10MB in size.
-
-        ``POST /companies/{companyId}/connections/{connectionId}/files`` (operationId ``upload-files``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a company's data connection. Example:
-                2e9d2c44-f675-40ba-8049-353bfcb5e171.
-            body (FileUpload):
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import upload_files as _upload_files
-
-        return self._client._call_raw(
-            _upload_files.OPERATION,
-            _upload_files.build(
-                company_id=company_id,
-                connection_id=connection_id,
-                file=file,
-            ),
-            _upload_files.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
+    download_files = same_response_method(FilesResource.download_files)
+    list_files = raw_response_method(FilesResource.list_files)
+    upload_files = raw_response_method(FilesResource.upload_files)
 
 
 class AsyncFilesResource(AsyncResource):
@@ -377,8 +225,8 @@ class AsyncFilesResource(AsyncResource):
 
     @cached_property
     def with_raw_response(self) -> AsyncFilesResourceWithRawResponse:
-        """The same operations, returning a RawResponse (status, headers, parsed body)."""
-        return AsyncFilesResourceWithRawResponse(self._client)
+        """The same operations, each returning a ``RawResponse`` (status, headers, parsed body)."""
+        return AsyncFilesResourceWithRawResponse(self)
 
     async def download_files(
         self,
@@ -399,31 +247,19 @@ class AsyncFilesResource(AsyncResource):
         ``GET /companies/{companyId}/files/download`` (operationId ``download-files``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            date (str | Unset): In Codat's data model, dates and times are represented using the <a
-                class="external" href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601
-                standard</a>. Date and time fields are formatted as strings; for example:
-
-                ```
-                2020-10-08T22:40:50Z
-                2021-01-01T00:00:00
-                ```
-
-
-
-                When syncing data that contains `DateTime` fields from Codat, make sure you support the
-                following cases when reading time information:
-
-                - Coordinated Universal Time (UTC): `2021-11-15T06:00:00Z`
-                - Unqualified local time: `2021-11-15T01:00:00`
-                - UTC time offsets: `2021-11-15T01:00:00-05:00`
-
-                > Time zones
-                >
-                > Not all dates from Codat will contain information about time zones.
-                > Where it is not available from the underlying platform, Codat will return these as times
-                local to the business whose data has been synced. Example: 2022-10-23T00:00:00Z.
+            date (str | Unset): Only download files uploaded on this date. Example:
+                2022-10-23T00:00:00Z.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -459,13 +295,22 @@ class AsyncFilesResource(AsyncResource):
     ) -> list[File]:
         """List all files uploaded by a company.
 
-        ﻿The *List files* endpoint returns a list of all files uploaded to Codat by the SMB.
+        The *List files* endpoint returns a list of all files uploaded to Codat by the SMB.
 
         ``GET /companies/{companyId}/files`` (operationId ``list-files``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -476,7 +321,7 @@ class AsyncFilesResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import list_files as _list_files
 
-        return await self._client._call(
+        return await self._call(
             _list_files.OPERATION,
             _list_files.build(
                 company_id=company_id,
@@ -515,11 +360,20 @@ class AsyncFilesResource(AsyncResource):
         ``POST /companies/{companyId}/connections/{connectionId}/files`` (operationId ``upload-files``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a company's data connection. Example:
+            connection_id (UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
-            body (FileUpload):
+            file (Upload | Sequence[Upload]): The file to be uploaded as an attachment.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -530,7 +384,7 @@ class AsyncFilesResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import upload_files as _upload_files
 
-        return await self._client._call(
+        return await self._call(
             _upload_files.OPERATION,
             _upload_files.build(
                 company_id=company_id,
@@ -546,170 +400,9 @@ class AsyncFilesResource(AsyncResource):
         )
 
 
-class AsyncFilesResourceWithRawResponse(AsyncResource):
-    """files operations, returning status, headers and the parsed body."""
+class AsyncFilesResourceWithRawResponse(RawResponseView[AsyncFilesResource]):
+    """The operations of ``AsyncFilesResource``, each returning a ``RawResponse``: status, headers and the parsed body."""
 
-    async def download_files(
-        self,
-        company_id: UUID,
-        *,
-        date: str | Unset = UNSET,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> AsyncBinaryResponse:
-        """Download all files for a company (detailed: status, headers and parsed body).
-
-        The *Download files* endpoint downloads all files that have  been uploaded by to SMB to Codat. A
-        `date` may be specified to download any files uploaded on the date provided.
-
-        ``GET /companies/{companyId}/files/download`` (operationId ``download-files``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            date (str | Unset): In Codat's data model, dates and times are represented using the <a
-                class="external" href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601
-                standard</a>. Date and time fields are formatted as strings; for example:
-
-                ```
-                2020-10-08T22:40:50Z
-                2021-01-01T00:00:00
-                ```
-
-
-
-                When syncing data that contains `DateTime` fields from Codat, make sure you support the
-                following cases when reading time information:
-
-                - Coordinated Universal Time (UTC): `2021-11-15T06:00:00Z`
-                - Unqualified local time: `2021-11-15T01:00:00`
-                - UTC time offsets: `2021-11-15T01:00:00-05:00`
-
-                > Time zones
-                >
-                > Not all dates from Codat will contain information about time zones.
-                > Where it is not available from the underlying platform, Codat will return these as times
-                local to the business whose data has been synced. Example: 2022-10-23T00:00:00Z.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import download_files as _download_files
-
-        return await self._client._download(
-            _download_files.OPERATION,
-            _download_files.build(
-                company_id=company_id,
-                date=date,
-            ),
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def list_files(
-        self,
-        company_id: UUID,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[list[File]]:
-        """List all files uploaded by a company (detailed: status, headers and parsed body).
-
-        ﻿The *List files* endpoint returns a list of all files uploaded to Codat by the SMB.
-
-        ``GET /companies/{companyId}/files`` (operationId ``list-files``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import list_files as _list_files
-
-        return await self._client._call_raw(
-            _list_files.OPERATION,
-            _list_files.build(
-                company_id=company_id,
-            ),
-            _list_files.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def upload_files(
-        self,
-        company_id: UUID,
-        connection_id: UUID,
-        *,
-        file: Upload | Sequence[Upload],
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[None]:
-        """Upload files for a company (detailed: status, headers and parsed body).
-
-        The *Upload files* endpoint uploads multiple files provided by the SMB to Codat. This may include
-        personal identity documents, pitch decks, contracts, or files with accounting and banking data.
-
-        Uploaded files must meet the following requirements:
-
-        - Up to 20 files can be uploaded at a time.
-        - PDF, XLS, XLSX, XLSB, CSV, DOC, DOCX, PPT, PPTX, JPEG, JPG, and PNG files can be uploaded.
-        - Each file can be up to 10MB in size.
-
-        ``POST /companies/{companyId}/connections/{connectionId}/files`` (operationId ``upload-files``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a company's data connection. Example:
-                2e9d2c44-f675-40ba-8049-353bfcb5e171.
-            body (FileUpload):
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import upload_files as _upload_files
-
-        return await self._client._call_raw(
-            _upload_files.OPERATION,
-            _upload_files.build(
-                company_id=company_id,
-                connection_id=connection_id,
-                file=file,
-            ),
-            _upload_files.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
+    download_files = same_response_method(AsyncFilesResource.download_files)
+    list_files = async_raw_response_method(AsyncFilesResource.list_files)
+    upload_files = async_raw_response_method(AsyncFilesResource.upload_files)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk import decode_with_gc_paused
+from codat_sdk._generated import decode_with_gc_paused
 
 from ..types import UNSET, Unset
 

@@ -8,7 +8,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk import decode_with_gc_paused, parse_uuid
+from codat_sdk._generated import decode_with_gc_paused, parse_uuid
 
 from ..types import UNSET, Unset
 
@@ -41,7 +41,7 @@ _PROPERTY_NAMES: frozenset[str] = frozenset(
 
 @_attrs_define
 class Company:
-    """﻿In Codat, a company represents a business sharing access to their data. Each company can have multiple
+    """In Codat, a company represents a business sharing access to their data. Each company can have multiple
     [connections](https://docs.codat.io/platform-api#/schemas/Connection) to different data sources such as one
     connection to [Xero](https://docs.codat.io/integrations/accounting/xero/accounting-xero) for accounting data, two
     connections to [Plaid](https://docs.codat.io/integrations/banking/plaid/banking-plaid) for two bank accounts and a

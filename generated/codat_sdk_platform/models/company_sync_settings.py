@@ -8,7 +8,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk import decode_with_gc_paused, parse_uuid
+from codat_sdk._generated import decode_with_gc_paused, parse_uuid
 
 from ..types import UNSET, Unset
 

@@ -8,7 +8,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk import decode_with_gc_paused, parse_uuid
+from codat_sdk._generated import decode_with_gc_paused, parse_uuid
 
 from ..models.data_connection_status import DataConnectionStatus
 from ..models.source_type import SourceType
@@ -47,7 +47,7 @@ _PROPERTY_NAMES: frozenset[str] = frozenset(
 
 @_attrs_define
 class Connection:
-    """﻿A connection represents a [company's](https://docs.codat.io/platform-api#/schemas/Company) connection to a data
+    """A connection represents a [company's](https://docs.codat.io/platform-api#/schemas/Company) connection to a data
     source and allows you to synchronize data (pull and/or push) with that source.
 
     A company can have multiple data connections depending on the type of data source it is connecting to. For example,

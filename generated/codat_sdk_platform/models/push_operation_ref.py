@@ -7,7 +7,7 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk import decode_with_gc_paused
+from codat_sdk._generated import decode_with_gc_paused
 
 from ..models.data_type import DataType
 from ..types import UNSET, Unset

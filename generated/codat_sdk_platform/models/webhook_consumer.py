@@ -8,7 +8,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk import decode_with_gc_paused, parse_uuid
+from codat_sdk._generated import decode_with_gc_paused, parse_uuid
 
 from ..types import UNSET, Unset
 
@@ -28,7 +28,7 @@ _PROPERTY_NAMES: frozenset[str] = frozenset(
 
 @_attrs_define
 class WebhookConsumer:
-    """﻿A webhook consumer is an HTTP endpoint that developers can configure to subscribe to Codat's supported event types.
+    """A webhook consumer is an HTTP endpoint that developers can configure to subscribe to Codat's supported event types.
 
     See our documentation for more details on [Codat's webhook service](https://docs.codat.io/using-the-
     api/webhooks/overview).

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from codat_sdk import Operation, path_segment
+from codat_sdk._generated import Operation, path_segment
 
 OPERATION = Operation(id="delete-api-key", method="DELETE", path="/apiKeys/{apiKeyId}")
 

@@ -8,13 +8,10 @@ from uuid import UUID
 
 import httpx
 
-from codat_sdk import (
-    UNSET,
+from codat_sdk import UNSET, OrderBy, Query, Unset
+from codat_sdk._generated import (
     Operation,
-    OrderBy,
     PageContents,
-    Query,
-    Unset,
     decode_with_gc_paused,
     path_segment,
     present,

@@ -8,7 +8,7 @@ from uuid import UUID
 
 import httpx
 
-from codat_sdk import Operation, decode_with_gc_paused, path_segment
+from codat_sdk._generated import Operation, decode_with_gc_paused, path_segment
 
 from ..models.company_sync_settings import CompanySyncSettings
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from codat_sdk import Operation, decode_with_gc_paused, path_segment
+from codat_sdk._generated import Operation, decode_with_gc_paused, path_segment
 
 from ..models.custom_data_type_records import CustomDataTypeRecords
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from codat_sdk import Operation, decode_with_gc_paused
+from codat_sdk._generated import Operation, decode_with_gc_paused
 
 from ..models.sync_settings import SyncSettings
 

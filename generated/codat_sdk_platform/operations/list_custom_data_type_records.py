@@ -8,15 +8,8 @@ from uuid import UUID
 
 import httpx
 
-from codat_sdk import (
-    UNSET,
-    Operation,
-    PageContents,
-    Unset,
-    decode_with_gc_paused,
-    path_segment,
-    present,
-)
+from codat_sdk import UNSET, Unset
+from codat_sdk._generated import Operation, PageContents, decode_with_gc_paused, path_segment, present
 
 from ..models.custom_data_type_record import CustomDataTypeRecord
 from ..models.custom_data_type_records import CustomDataTypeRecords

@@ -7,13 +7,10 @@ from typing import Any
 
 import httpx
 
-from codat_sdk import (
-    UNSET,
+from codat_sdk import UNSET, OrderBy, Query, Unset
+from codat_sdk._generated import (
     Operation,
-    OrderBy,
     PageContents,
-    Query,
-    Unset,
     decode_with_gc_paused,
     present,
     to_order_by_param,

@@ -8,7 +8,8 @@ from uuid import UUID
 
 import httpx
 
-from codat_sdk import UNSET, Operation, Unset, decode_with_gc_paused, path_segment
+from codat_sdk import UNSET, Unset
+from codat_sdk._generated import Operation, decode_with_gc_paused, path_segment
 
 from ..models.data_type import DataType
 from ..models.pull_operation import PullOperation

@@ -8,7 +8,8 @@ from uuid import UUID
 
 import httpx
 
-from codat_sdk import UNSET, Operation, Unset, path_segment
+from codat_sdk import UNSET, Unset
+from codat_sdk._generated import Operation, path_segment
 
 from ..models.refresh_product_data_body import RefreshProductDataBody
 

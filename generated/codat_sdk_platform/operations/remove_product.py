@@ -8,7 +8,7 @@ from uuid import UUID
 
 import httpx
 
-from codat_sdk import Operation, path_segment
+from codat_sdk._generated import Operation, path_segment
 
 OPERATION = Operation(id="remove-product", method="DELETE", path="/companies/{companyId}/products/{productIdentifier}")
 

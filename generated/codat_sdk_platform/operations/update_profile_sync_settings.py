@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from codat_sdk import Operation
+from codat_sdk._generated import Operation
 
 from ..models.update_profile_sync_settings_body import UpdateProfileSyncSettingsBody
 

@@ -10,13 +10,17 @@ from typing import TYPE_CHECKING
 from codat_sdk import (
     UNSET,
     AsyncPaginator,
-    AsyncResource,
-    RawResponse,
     RetryConfig,
     SyncPaginator,
-    SyncResource,
     Timeout,
     Unset,
+)
+from codat_sdk._generated import (
+    AsyncResource,
+    RawResponseView,
+    SyncResource,
+    async_raw_response_method,
+    raw_response_method,
 )
 
 if TYPE_CHECKING:
@@ -34,16 +38,14 @@ if TYPE_CHECKING:
     from ..models.refresh_product_data_body import RefreshProductDataBody
     from ..models.set_company_sync_settings_body import SetCompanySyncSettingsBody
 
-    pass
-
 
 class CompaniesResource(SyncResource):
     """companies operations."""
 
     @cached_property
     def with_raw_response(self) -> CompaniesResourceWithRawResponse:
-        """The same operations, returning a RawResponse (status, headers, parsed body)."""
-        return CompaniesResourceWithRawResponse(self._client)
+        """The same operations, each returning a ``RawResponse`` (status, headers, parsed body)."""
+        return CompaniesResourceWithRawResponse(self)
 
     def add_product(
         self,
@@ -66,9 +68,19 @@ class CompaniesResource(SyncResource):
         ``PUT /companies/{companyId}/products/{productIdentifier}`` (operationId ``add-product``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            product_identifier (str):  Example: bank-feeds.
+            product_identifier (str): Human-readable product identifier for a product. Example:
+                bank-feeds.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -79,7 +91,7 @@ class CompaniesResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import add_product as _add_product
 
-        return self._client._call(
+        return self._call(
             _add_product.OPERATION,
             _add_product.build(
                 company_id=company_id,
@@ -105,8 +117,9 @@ class CompaniesResource(SyncResource):
     ) -> Company:
         """Create company.
 
-        ﻿Use the *Create company* endpoint to create a new [company](https://docs.codat.io/platform-
-        api#/schemas/Company) that represents your customer in Codat.
+        Use the *Create company* endpoint to create a new
+        [company](https://docs.codat.io/platform-api#/schemas/Company) that represents your customer in
+        Codat.
 
         A [company](https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing
         access to their data.
@@ -121,7 +134,16 @@ class CompaniesResource(SyncResource):
         ``POST /companies`` (operationId ``create-company``).
 
         Args:
-            body (CompanyRequestBody):
+            body (CompanyRequestBody): the request body.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -132,7 +154,7 @@ class CompaniesResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import create_company as _create_company
 
-        return self._client._call(
+        return self._call(
             _create_company.OPERATION,
             _create_company.build(
                 body=body,
@@ -157,9 +179,10 @@ class CompaniesResource(SyncResource):
     ) -> None:
         """Delete a company.
 
-        ﻿The *Delete company* endpoint permanently deletes a [company](https://docs.codat.io/platform-
-        api#/schemas/Company), its [connections](https://docs.codat.io/platform-api#/schemas/Connection) and
-        any cached data. This operation is irreversible.
+        The *Delete company* endpoint permanently deletes a
+        [company](https://docs.codat.io/platform-api#/schemas/Company), its
+        [connections](https://docs.codat.io/platform-api#/schemas/Connection) and any cached data. This
+        operation is irreversible.
 
         A [company](https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing
         access to their data.
@@ -170,8 +193,17 @@ class CompaniesResource(SyncResource):
         ``DELETE /companies/{companyId}`` (operationId ``delete-company``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -182,7 +214,7 @@ class CompaniesResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import delete_company as _delete_company
 
-        return self._client._call(
+        return self._call(
             _delete_company.OPERATION,
             _delete_company.build(
                 company_id=company_id,
@@ -207,7 +239,7 @@ class CompaniesResource(SyncResource):
     ) -> Company:
         """Get company.
 
-        ﻿The *Get company* endpoint returns a single company for a given `companyId`.
+        The *Get company* endpoint returns a single company for a given `companyId`.
 
         A [company](https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing
         access to their data.
@@ -218,8 +250,17 @@ class CompaniesResource(SyncResource):
         ``GET /companies/{companyId}`` (operationId ``get-company``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -230,7 +271,7 @@ class CompaniesResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import get_company as _get_company
 
-        return self._client._call(
+        return self._call(
             _get_company.OPERATION,
             _get_company.build(
                 company_id=company_id,
@@ -266,8 +307,17 @@ class CompaniesResource(SyncResource):
         ``GET /companies/{companyId}/accessToken`` (operationId ``get-company-access-token``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -278,7 +328,7 @@ class CompaniesResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import get_company_access_token as _get_company_access_token
 
-        return self._client._call(
+        return self._call(
             _get_company_access_token.OPERATION,
             _get_company_access_token.build(
                 company_id=company_id,
@@ -310,8 +360,17 @@ class CompaniesResource(SyncResource):
         ``GET /companies/{companyId}/syncSettings`` (operationId ``get-company-syncSettings``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -322,7 +381,7 @@ class CompaniesResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import get_company_sync_settings as _get_company_sync_settings
 
-        return self._client._call(
+        return self._call(
             _get_company_sync_settings.OPERATION,
             _get_company_sync_settings.build(
                 company_id=company_id,
@@ -368,10 +427,20 @@ class CompaniesResource(SyncResource):
         ``POST /companies/{companyId}/products/{productIdentifier}/refresh`` (operationId ``refresh-product-data``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            product_identifier (str):  Example: bank-feeds.
-            body (RefreshProductDataBody | Unset):
+            product_identifier (str): Human-readable product identifier for a product. Example:
+                bank-feeds.
+            body (RefreshProductDataBody | Unset): the request body.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -382,7 +451,7 @@ class CompaniesResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import refresh_product_data as _refresh_product_data
 
-        return self._client._call(
+        return self._call(
             _refresh_product_data.OPERATION,
             _refresh_product_data.build(
                 company_id=company_id,
@@ -418,9 +487,19 @@ class CompaniesResource(SyncResource):
         ``DELETE /companies/{companyId}/products/{productIdentifier}`` (operationId ``remove-product``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            product_identifier (str):  Example: bank-feeds.
+            product_identifier (str): Human-readable product identifier for a product. Example:
+                bank-feeds.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -431,7 +510,7 @@ class CompaniesResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import remove_product as _remove_product
 
-        return self._client._call(
+        return self._call(
             _remove_product.OPERATION,
             _remove_product.build(
                 company_id=company_id,
@@ -458,7 +537,7 @@ class CompaniesResource(SyncResource):
     ) -> Company:
         """Replace company.
 
-        ﻿Use the *Replace company* endpoint to replace the existing name, description, and tags of the
+        Use the *Replace company* endpoint to replace the existing name, description, and tags of the
         company. Calling the endpoint will replace existing values even if new values haven't been defined
         in the payload.
 
@@ -471,9 +550,18 @@ class CompaniesResource(SyncResource):
         ``PUT /companies/{companyId}`` (operationId ``replace-company``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            body (CompanyRequestBody):
+            body (CompanyRequestBody): the request body.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -484,7 +572,7 @@ class CompaniesResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import replace_company as _replace_company
 
-        return self._client._call(
+        return self._call(
             _replace_company.OPERATION,
             _replace_company.build(
                 company_id=company_id,
@@ -516,9 +604,18 @@ class CompaniesResource(SyncResource):
         ``POST /companies/{companyId}/syncSettings`` (operationId ``set-company-syncSettings``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            body (SetCompanySyncSettingsBody):
+            body (SetCompanySyncSettingsBody): the request body.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -529,7 +626,7 @@ class CompaniesResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import set_company_sync_settings as _set_company_sync_settings
 
-        return self._client._call(
+        return self._call(
             _set_company_sync_settings.OPERATION,
             _set_company_sync_settings.build(
                 company_id=company_id,
@@ -556,7 +653,7 @@ class CompaniesResource(SyncResource):
     ) -> Company:
         """Update company.
 
-        ﻿Use the *Update company* endpoint to update the name, description, or tags of the company.
+        Use the *Update company* endpoint to update the name, description, or tags of the company.
 
         The *Update company* endpoint doesn't have any required fields. If any of the fields provided are
         `null` or not provided, they won't be included in the update.
@@ -567,9 +664,18 @@ class CompaniesResource(SyncResource):
         ``PATCH /companies/{companyId}`` (operationId ``update-company``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            body (CompanyUpdateRequest):
+            body (CompanyUpdateRequest): the request body.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -580,7 +686,7 @@ class CompaniesResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import update_company as _update_company
 
-        return self._client._call(
+        return self._call(
             _update_company.OPERATION,
             _update_company.build(
                 company_id=company_id,
@@ -618,11 +724,33 @@ class CompaniesResource(SyncResource):
         ``start_page=paginator.next_page`` resumes from it in a new paginator.
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.CompanyQuery``.
 
+        Args:
+            query (str | Query | Unset): Codat query string. [Read
+                more](https://docs.codat.io/using-the-api/querying).
+            order_by (str | OrderBy | Unset): Field to order results by. [Read
+                more](https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
+            tags (str | Unset): Filter companies by tags using the "equals" (=), "not equals" (!=),
+                and "contains" (~) operators with [Codat’s query
+                language](https://docs.codat.io/using-the-api/querying).
+            page_size (int): items per page, 1-5000.
+            max_items (int | None): stop after this many items (default: every item).
+            start_page (int): the first page to fetch; ``paginator.next_page`` resumes after a failed
+                page.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
+
         Raises:
             ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
             codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
         """
-        from codat_sdk import to_order_by_param, to_query_param
+        from codat_sdk._generated import to_order_by_param, to_query_param
 
         from ..operations import list_companies as _list_companies
 
@@ -675,8 +803,8 @@ class CompaniesResource(SyncResource):
     ) -> Companies:
         """List companies.
 
-        ﻿The *List companies* endpoint returns a list of [companies](https://docs.codat.io/platform-
-        api#/schemas/Company) associated to your instances.
+        The *List companies* endpoint returns a list of
+        [companies](https://docs.codat.io/platform-api#/schemas/Company) associated to your instances.
 
         A [company](https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing
         access to their data.
@@ -688,8 +816,8 @@ class CompaniesResource(SyncResource):
 
         The *List companies* endpoint supports the filtering of companies using
         [tags](https://docs.codat.io/using-the-api/managing-companies#add-metadata-to-a-company). It
-        supports the following operators with [Codat’s query language](https://docs.codat.io/using-the-
-        api/querying):
+        supports the following operators with [Codat’s query
+        language](https://docs.codat.io/using-the-api/querying):
 
         - equals (`=`)
         - not equals (`!=`)
@@ -706,11 +834,26 @@ class CompaniesResource(SyncResource):
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.CompanyQuery``.
 
         Args:
-            page (int | Unset):  Default: 1. Example: 1.
-            page_size (int | Unset):  Default: 100. Example: 100.
-            query (str | Unset):
-            order_by (str | Unset):  Example: -modifiedDate.
-            tags (str | Unset):
+            page (int | Unset): Page number. [Read more](https://docs.codat.io/using-the-api/paging).
+                Default: 1. Example: 1.
+            page_size (int | Unset): Number of records to return in a page. [Read
+                more](https://docs.codat.io/using-the-api/paging). Default: 100. Example: 100.
+            query (str | Query | Unset): Codat query string. [Read
+                more](https://docs.codat.io/using-the-api/querying).
+            order_by (str | OrderBy | Unset): Field to order results by. [Read
+                more](https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
+            tags (str | Unset): Filter companies by tags using the "equals" (=), "not equals" (!=),
+                and "contains" (~) operators with [Codat’s query
+                language](https://docs.codat.io/using-the-api/querying).
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -721,7 +864,7 @@ class CompaniesResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import list_companies as _list_companies
 
-        return self._client._call(
+        return self._call(
             _list_companies.OPERATION,
             _list_companies.build(
                 page=page,
@@ -739,635 +882,21 @@ class CompaniesResource(SyncResource):
         )
 
 
-class CompaniesResourceWithRawResponse(SyncResource):
-    """companies operations, returning status, headers and the parsed body."""
-
-    def add_product(
-        self,
-        company_id: UUID,
-        product_identifier: str,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[None]:
-        """Add product (detailed: status, headers and parsed body).
-
-        Use the *Add product* endpoint to enable a product for the company specified by `companyId`.
-
-        > Note: This feature is currently in alpha and available only to participants in the development
-        program.
-
-        ``PUT /companies/{companyId}/products/{productIdentifier}`` (operationId ``add-product``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            product_identifier (str):  Example: bank-feeds.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import add_product as _add_product
-
-        return self._client._call_raw(
-            _add_product.OPERATION,
-            _add_product.build(
-                company_id=company_id,
-                product_identifier=product_identifier,
-            ),
-            _add_product.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def create(
-        self,
-        *,
-        body: CompanyRequestBody,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[Company]:
-        """Create company (detailed: status, headers and parsed body).
-
-        ﻿Use the *Create company* endpoint to create a new [company](https://docs.codat.io/platform-
-        api#/schemas/Company) that represents your customer in Codat.
-
-        A [company](https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing
-        access to their data.
-        Each company can have multiple [connections](https://docs.codat.io/platform-api#/schemas/Connection)
-        to different data sources, such as one connection to Xero for accounting data, two connections to
-        Plaid for two bank accounts, and a connection to Zettle for POS data.
-
-        If forbidden characters (see `name` pattern) are present in the request, a company will be created
-        with the forbidden characters removed. For example, `Company (Codat[1])` with be created as `Company
-        Codat1`.
-
-        ``POST /companies`` (operationId ``create-company``).
-
-        Args:
-            body (CompanyRequestBody):
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import create_company as _create_company
-
-        return self._client._call_raw(
-            _create_company.OPERATION,
-            _create_company.build(
-                body=body,
-            ),
-            _create_company.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def delete(
-        self,
-        company_id: UUID,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[None]:
-        """Delete a company (detailed: status, headers and parsed body).
-
-        ﻿The *Delete company* endpoint permanently deletes a [company](https://docs.codat.io/platform-
-        api#/schemas/Company), its [connections](https://docs.codat.io/platform-api#/schemas/Connection) and
-        any cached data. This operation is irreversible.
-
-        A [company](https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing
-        access to their data.
-        Each company can have multiple [connections](https://docs.codat.io/platform-api#/schemas/Connection)
-        to different data sources, such as one connection to Xero for accounting data, two connections to
-        Plaid for two bank accounts, and a connection to Zettle for POS data.
-
-        ``DELETE /companies/{companyId}`` (operationId ``delete-company``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import delete_company as _delete_company
-
-        return self._client._call_raw(
-            _delete_company.OPERATION,
-            _delete_company.build(
-                company_id=company_id,
-            ),
-            _delete_company.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def get(
-        self,
-        company_id: UUID,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[Company]:
-        """Get company (detailed: status, headers and parsed body).
-
-        ﻿The *Get company* endpoint returns a single company for a given `companyId`.
-
-        A [company](https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing
-        access to their data.
-        Each company can have multiple [connections](https://docs.codat.io/platform-api#/schemas/Connection)
-        to different data sources, such as one connection to Xero for accounting data, two connections to
-        Plaid for two bank accounts, and a connection to Zettle for POS data.
-
-        ``GET /companies/{companyId}`` (operationId ``get-company``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import get_company as _get_company
-
-        return self._client._call_raw(
-            _get_company.OPERATION,
-            _get_company.build(
-                company_id=company_id,
-            ),
-            _get_company.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def get_access_token(
-        self,
-        company_id: UUID,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[CompanyAccessToken]:
-        """Get company access token (detailed: status, headers and parsed body).
-
-        Use the _Get company access token_ endpoint to return an access token for the specified company ID.
-        The token is valid for one day.
-
-        The token is required by Codat's embeddable UIs (such as [Connections
-        SDK](https://docs.codat.io/auth-flow/optimize/connection-management) and [Link
-        SDK](https://docs.codat.io/auth-flow/authorize-embedded-link)) to verify the identity of the user
-        and improve the reliability of data provided by them.
-
-        ``GET /companies/{companyId}/accessToken`` (operationId ``get-company-access-token``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import get_company_access_token as _get_company_access_token
-
-        return self._client._call_raw(
-            _get_company_access_token.OPERATION,
-            _get_company_access_token.build(
-                company_id=company_id,
-            ),
-            _get_company_access_token.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def get_company_sync_settings(
-        self,
-        company_id: UUID,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[CompanySyncSettings]:
-        """Get company sync settings (detailed: status, headers and parsed body).
-
-        Retrieve the [sync settings](https://docs.codat.io/knowledge-base/advanced-sync-settings) for a
-        specific company. This includes how often data types should be queued to be updated, and how much
-        history should be fetched.
-
-        ``GET /companies/{companyId}/syncSettings`` (operationId ``get-company-syncSettings``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import get_company_sync_settings as _get_company_sync_settings
-
-        return self._client._call_raw(
-            _get_company_sync_settings.OPERATION,
-            _get_company_sync_settings.build(
-                company_id=company_id,
-            ),
-            _get_company_sync_settings.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def refresh_product_data(
-        self,
-        company_id: UUID,
-        product_identifier: str,
-        *,
-        body: RefreshProductDataBody | Unset = UNSET,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[None]:
-        """Refresh product data (detailed: status, headers and parsed body).
-
-        Use the **Refresh product data** endpoint to manually refresh data for a custom product for a
-        specific company.
-
-        ### Tips and traps
-
-        - This endpoint only supports refreshing data for **custom products** and can't be used for Codat's
-        standard solutions. Refer to [individual solutions' documentation](https://docs.codat.io/) instead.
-        - If a data sync is already in progress for a custom product, the refresh request will return a `Bad
-        request (400)` response.
-        - If a company has multiple custom products enabled, you can refresh data for each product
-        individually.
-         - Optionally include a request body with `dataTypes` to refresh only selected data types for the
-        specified product. If omitted, the product's scheduled refresh is triggered as usual.
-         - When specifying `dataTypes`, each value must be a valid data type supported by the product.
-        Invalid values will result in a `Bad request (400)` response listing valid options.
-
-        ``POST /companies/{companyId}/products/{productIdentifier}/refresh`` (operationId ``refresh-product-data``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            product_identifier (str):  Example: bank-feeds.
-            body (RefreshProductDataBody | Unset):
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import refresh_product_data as _refresh_product_data
-
-        return self._client._call_raw(
-            _refresh_product_data.OPERATION,
-            _refresh_product_data.build(
-                company_id=company_id,
-                product_identifier=product_identifier,
-                body=body,
-            ),
-            _refresh_product_data.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def remove_product(
-        self,
-        company_id: UUID,
-        product_identifier: str,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[None]:
-        """Remove product (detailed: status, headers and parsed body).
-
-        Use the *Remove product* endpoint to disable a product for the company specified by `companyId`.
-
-        > Note: This feature is currently in alpha and available only to participants in the development
-        program.
-
-        ``DELETE /companies/{companyId}/products/{productIdentifier}`` (operationId ``remove-product``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            product_identifier (str):  Example: bank-feeds.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import remove_product as _remove_product
-
-        return self._client._call_raw(
-            _remove_product.OPERATION,
-            _remove_product.build(
-                company_id=company_id,
-                product_identifier=product_identifier,
-            ),
-            _remove_product.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def replace(
-        self,
-        company_id: UUID,
-        *,
-        body: CompanyRequestBody,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[Company]:
-        """Replace company (detailed: status, headers and parsed body).
-
-        ﻿Use the *Replace company* endpoint to replace the existing name, description, and tags of the
-        company. Calling the endpoint will replace existing values even if new values haven't been defined
-        in the payload.
-
-        A [company](https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing
-        access to their data.
-        Each company can have multiple [connections](https://docs.codat.io/platform-api#/schemas/Connection)
-        to different data sources, such as one connection to Xero for accounting data, two connections to
-        Plaid for two bank accounts, and a connection to Zettle for POS data.
-
-        ``PUT /companies/{companyId}`` (operationId ``replace-company``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            body (CompanyRequestBody):
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import replace_company as _replace_company
-
-        return self._client._call_raw(
-            _replace_company.OPERATION,
-            _replace_company.build(
-                company_id=company_id,
-                body=body,
-            ),
-            _replace_company.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def set_company_sync_settings(
-        self,
-        company_id: UUID,
-        *,
-        body: SetCompanySyncSettingsBody,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[None]:
-        """Set company sync settings (detailed: status, headers and parsed body).
-
-        Set the sync settings for a specific company.
-
-        ``POST /companies/{companyId}/syncSettings`` (operationId ``set-company-syncSettings``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            body (SetCompanySyncSettingsBody):
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import set_company_sync_settings as _set_company_sync_settings
-
-        return self._client._call_raw(
-            _set_company_sync_settings.OPERATION,
-            _set_company_sync_settings.build(
-                company_id=company_id,
-                body=body,
-            ),
-            _set_company_sync_settings.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def update(
-        self,
-        company_id: UUID,
-        *,
-        body: CompanyUpdateRequest,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[Company]:
-        """Update company (detailed: status, headers and parsed body).
-
-        ﻿Use the *Update company* endpoint to update the name, description, or tags of the company.
-
-        The *Update company* endpoint doesn't have any required fields. If any of the fields provided are
-        `null` or not provided, they won't be included in the update.
-
-        A [company](https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing
-        access to their data.
-
-        ``PATCH /companies/{companyId}`` (operationId ``update-company``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            body (CompanyUpdateRequest):
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import update_company as _update_company
-
-        return self._client._call_raw(
-            _update_company.OPERATION,
-            _update_company.build(
-                company_id=company_id,
-                body=body,
-            ),
-            _update_company.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def list(
-        self,
-        *,
-        page: int | Unset = 1,
-        page_size: int | Unset = 100,
-        query: str | Query | Unset = UNSET,
-        order_by: str | OrderBy | Unset = UNSET,
-        tags: str | Unset = UNSET,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[Companies]:
-        """List companies (detailed: status, headers and parsed body).
-
-        ﻿The *List companies* endpoint returns a list of [companies](https://docs.codat.io/platform-
-        api#/schemas/Company) associated to your instances.
-
-        A [company](https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing
-        access to their data.
-        Each company can have multiple [connections](https://docs.codat.io/platform-api#/schemas/Connection)
-        to different data sources, such as one connection to Xero for accounting data, two connections to
-        Plaid for two bank accounts, and a connection to Zettle for POS data.
-
-        ## Filter by tags
-
-        The *List companies* endpoint supports the filtering of companies using
-        [tags](https://docs.codat.io/using-the-api/managing-companies#add-metadata-to-a-company). It
-        supports the following operators with [Codat’s query language](https://docs.codat.io/using-the-
-        api/querying):
-
-        - equals (`=`)
-        - not equals (`!=`)
-        - contains (`~`)
-
-        For example, you can use the querying to filter companies tagged with a specific foreign key,
-        region, or owning team:
-        - Foreign key: `uid = {yourCustomerId}`
-        - Region: `region != uk`
-        - Owning team and region: `region = uk && owningTeam = invoice-finance`
-
-        ``GET /companies`` (operationId ``list-companies``).
-        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.CompanyQuery``.
-
-        Args:
-            page (int | Unset):  Default: 1. Example: 1.
-            page_size (int | Unset):  Default: 100. Example: 100.
-            query (str | Unset):
-            order_by (str | Unset):  Example: -modifiedDate.
-            tags (str | Unset):
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import list_companies as _list_companies
-
-        return self._client._call_raw(
-            _list_companies.OPERATION,
-            _list_companies.build(
-                page=page,
-                page_size=page_size,
-                query=query,
-                order_by=order_by,
-                tags=tags,
-            ),
-            _list_companies.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
+class CompaniesResourceWithRawResponse(RawResponseView[CompaniesResource]):
+    """The operations of ``CompaniesResource``, each returning a ``RawResponse``: status, headers and the parsed body."""
+
+    add_product = raw_response_method(CompaniesResource.add_product)
+    create = raw_response_method(CompaniesResource.create)
+    delete = raw_response_method(CompaniesResource.delete)
+    get = raw_response_method(CompaniesResource.get)
+    get_access_token = raw_response_method(CompaniesResource.get_access_token)
+    get_company_sync_settings = raw_response_method(CompaniesResource.get_company_sync_settings)
+    refresh_product_data = raw_response_method(CompaniesResource.refresh_product_data)
+    remove_product = raw_response_method(CompaniesResource.remove_product)
+    replace = raw_response_method(CompaniesResource.replace)
+    set_company_sync_settings = raw_response_method(CompaniesResource.set_company_sync_settings)
+    update = raw_response_method(CompaniesResource.update)
+    list = raw_response_method(CompaniesResource.list)
 
 
 class AsyncCompaniesResource(AsyncResource):
@@ -1375,8 +904,8 @@ class AsyncCompaniesResource(AsyncResource):
 
     @cached_property
     def with_raw_response(self) -> AsyncCompaniesResourceWithRawResponse:
-        """The same operations, returning a RawResponse (status, headers, parsed body)."""
-        return AsyncCompaniesResourceWithRawResponse(self._client)
+        """The same operations, each returning a ``RawResponse`` (status, headers, parsed body)."""
+        return AsyncCompaniesResourceWithRawResponse(self)
 
     async def add_product(
         self,
@@ -1399,9 +928,19 @@ class AsyncCompaniesResource(AsyncResource):
         ``PUT /companies/{companyId}/products/{productIdentifier}`` (operationId ``add-product``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            product_identifier (str):  Example: bank-feeds.
+            product_identifier (str): Human-readable product identifier for a product. Example:
+                bank-feeds.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -1412,7 +951,7 @@ class AsyncCompaniesResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import add_product as _add_product
 
-        return await self._client._call(
+        return await self._call(
             _add_product.OPERATION,
             _add_product.build(
                 company_id=company_id,
@@ -1438,8 +977,9 @@ class AsyncCompaniesResource(AsyncResource):
     ) -> Company:
         """Create company.
 
-        ﻿Use the *Create company* endpoint to create a new [company](https://docs.codat.io/platform-
-        api#/schemas/Company) that represents your customer in Codat.
+        Use the *Create company* endpoint to create a new
+        [company](https://docs.codat.io/platform-api#/schemas/Company) that represents your customer in
+        Codat.
 
         A [company](https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing
         access to their data.
@@ -1454,7 +994,16 @@ class AsyncCompaniesResource(AsyncResource):
         ``POST /companies`` (operationId ``create-company``).
 
         Args:
-            body (CompanyRequestBody):
+            body (CompanyRequestBody): the request body.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -1465,7 +1014,7 @@ class AsyncCompaniesResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import create_company as _create_company
 
-        return await self._client._call(
+        return await self._call(
             _create_company.OPERATION,
             _create_company.build(
                 body=body,
@@ -1490,9 +1039,10 @@ class AsyncCompaniesResource(AsyncResource):
     ) -> None:
         """Delete a company.
 
-        ﻿The *Delete company* endpoint permanently deletes a [company](https://docs.codat.io/platform-
-        api#/schemas/Company), its [connections](https://docs.codat.io/platform-api#/schemas/Connection) and
-        any cached data. This operation is irreversible.
+        The *Delete company* endpoint permanently deletes a
+        [company](https://docs.codat.io/platform-api#/schemas/Company), its
+        [connections](https://docs.codat.io/platform-api#/schemas/Connection) and any cached data. This
+        operation is irreversible.
 
         A [company](https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing
         access to their data.
@@ -1503,8 +1053,17 @@ class AsyncCompaniesResource(AsyncResource):
         ``DELETE /companies/{companyId}`` (operationId ``delete-company``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -1515,7 +1074,7 @@ class AsyncCompaniesResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import delete_company as _delete_company
 
-        return await self._client._call(
+        return await self._call(
             _delete_company.OPERATION,
             _delete_company.build(
                 company_id=company_id,
@@ -1540,7 +1099,7 @@ class AsyncCompaniesResource(AsyncResource):
     ) -> Company:
         """Get company.
 
-        ﻿The *Get company* endpoint returns a single company for a given `companyId`.
+        The *Get company* endpoint returns a single company for a given `companyId`.
 
         A [company](https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing
         access to their data.
@@ -1551,8 +1110,17 @@ class AsyncCompaniesResource(AsyncResource):
         ``GET /companies/{companyId}`` (operationId ``get-company``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -1563,7 +1131,7 @@ class AsyncCompaniesResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import get_company as _get_company
 
-        return await self._client._call(
+        return await self._call(
             _get_company.OPERATION,
             _get_company.build(
                 company_id=company_id,
@@ -1599,8 +1167,17 @@ class AsyncCompaniesResource(AsyncResource):
         ``GET /companies/{companyId}/accessToken`` (operationId ``get-company-access-token``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -1611,7 +1188,7 @@ class AsyncCompaniesResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import get_company_access_token as _get_company_access_token
 
-        return await self._client._call(
+        return await self._call(
             _get_company_access_token.OPERATION,
             _get_company_access_token.build(
                 company_id=company_id,
@@ -1643,8 +1220,17 @@ class AsyncCompaniesResource(AsyncResource):
         ``GET /companies/{companyId}/syncSettings`` (operationId ``get-company-syncSettings``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -1655,7 +1241,7 @@ class AsyncCompaniesResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import get_company_sync_settings as _get_company_sync_settings
 
-        return await self._client._call(
+        return await self._call(
             _get_company_sync_settings.OPERATION,
             _get_company_sync_settings.build(
                 company_id=company_id,
@@ -1701,10 +1287,20 @@ class AsyncCompaniesResource(AsyncResource):
         ``POST /companies/{companyId}/products/{productIdentifier}/refresh`` (operationId ``refresh-product-data``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            product_identifier (str):  Example: bank-feeds.
-            body (RefreshProductDataBody | Unset):
+            product_identifier (str): Human-readable product identifier for a product. Example:
+                bank-feeds.
+            body (RefreshProductDataBody | Unset): the request body.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -1715,7 +1311,7 @@ class AsyncCompaniesResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import refresh_product_data as _refresh_product_data
 
-        return await self._client._call(
+        return await self._call(
             _refresh_product_data.OPERATION,
             _refresh_product_data.build(
                 company_id=company_id,
@@ -1751,9 +1347,19 @@ class AsyncCompaniesResource(AsyncResource):
         ``DELETE /companies/{companyId}/products/{productIdentifier}`` (operationId ``remove-product``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            product_identifier (str):  Example: bank-feeds.
+            product_identifier (str): Human-readable product identifier for a product. Example:
+                bank-feeds.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -1764,7 +1370,7 @@ class AsyncCompaniesResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import remove_product as _remove_product
 
-        return await self._client._call(
+        return await self._call(
             _remove_product.OPERATION,
             _remove_product.build(
                 company_id=company_id,
@@ -1791,7 +1397,7 @@ class AsyncCompaniesResource(AsyncResource):
     ) -> Company:
         """Replace company.
 
-        ﻿Use the *Replace company* endpoint to replace the existing name, description, and tags of the
+        Use the *Replace company* endpoint to replace the existing name, description, and tags of the
         company. Calling the endpoint will replace existing values even if new values haven't been defined
         in the payload.
 
@@ -1804,9 +1410,18 @@ class AsyncCompaniesResource(AsyncResource):
         ``PUT /companies/{companyId}`` (operationId ``replace-company``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            body (CompanyRequestBody):
+            body (CompanyRequestBody): the request body.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -1817,7 +1432,7 @@ class AsyncCompaniesResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import replace_company as _replace_company
 
-        return await self._client._call(
+        return await self._call(
             _replace_company.OPERATION,
             _replace_company.build(
                 company_id=company_id,
@@ -1849,9 +1464,18 @@ class AsyncCompaniesResource(AsyncResource):
         ``POST /companies/{companyId}/syncSettings`` (operationId ``set-company-syncSettings``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            body (SetCompanySyncSettingsBody):
+            body (SetCompanySyncSettingsBody): the request body.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -1862,7 +1486,7 @@ class AsyncCompaniesResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import set_company_sync_settings as _set_company_sync_settings
 
-        return await self._client._call(
+        return await self._call(
             _set_company_sync_settings.OPERATION,
             _set_company_sync_settings.build(
                 company_id=company_id,
@@ -1889,7 +1513,7 @@ class AsyncCompaniesResource(AsyncResource):
     ) -> Company:
         """Update company.
 
-        ﻿Use the *Update company* endpoint to update the name, description, or tags of the company.
+        Use the *Update company* endpoint to update the name, description, or tags of the company.
 
         The *Update company* endpoint doesn't have any required fields. If any of the fields provided are
         `null` or not provided, they won't be included in the update.
@@ -1900,9 +1524,18 @@ class AsyncCompaniesResource(AsyncResource):
         ``PATCH /companies/{companyId}`` (operationId ``update-company``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            body (CompanyUpdateRequest):
+            body (CompanyUpdateRequest): the request body.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -1913,7 +1546,7 @@ class AsyncCompaniesResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import update_company as _update_company
 
-        return await self._client._call(
+        return await self._call(
             _update_company.OPERATION,
             _update_company.build(
                 company_id=company_id,
@@ -1951,11 +1584,33 @@ class AsyncCompaniesResource(AsyncResource):
         ``start_page=paginator.next_page`` resumes from it in a new paginator.
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.CompanyQuery``.
 
+        Args:
+            query (str | Query | Unset): Codat query string. [Read
+                more](https://docs.codat.io/using-the-api/querying).
+            order_by (str | OrderBy | Unset): Field to order results by. [Read
+                more](https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
+            tags (str | Unset): Filter companies by tags using the "equals" (=), "not equals" (!=),
+                and "contains" (~) operators with [Codat’s query
+                language](https://docs.codat.io/using-the-api/querying).
+            page_size (int): items per page, 1-5000.
+            max_items (int | None): stop after this many items (default: every item).
+            start_page (int): the first page to fetch; ``paginator.next_page`` resumes after a failed
+                page.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
+
         Raises:
             ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
             codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
         """
-        from codat_sdk import to_order_by_param, to_query_param
+        from codat_sdk._generated import to_order_by_param, to_query_param
 
         from ..operations import list_companies as _list_companies
 
@@ -2008,8 +1663,8 @@ class AsyncCompaniesResource(AsyncResource):
     ) -> Companies:
         """List companies.
 
-        ﻿The *List companies* endpoint returns a list of [companies](https://docs.codat.io/platform-
-        api#/schemas/Company) associated to your instances.
+        The *List companies* endpoint returns a list of
+        [companies](https://docs.codat.io/platform-api#/schemas/Company) associated to your instances.
 
         A [company](https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing
         access to their data.
@@ -2021,8 +1676,8 @@ class AsyncCompaniesResource(AsyncResource):
 
         The *List companies* endpoint supports the filtering of companies using
         [tags](https://docs.codat.io/using-the-api/managing-companies#add-metadata-to-a-company). It
-        supports the following operators with [Codat’s query language](https://docs.codat.io/using-the-
-        api/querying):
+        supports the following operators with [Codat’s query
+        language](https://docs.codat.io/using-the-api/querying):
 
         - equals (`=`)
         - not equals (`!=`)
@@ -2039,11 +1694,26 @@ class AsyncCompaniesResource(AsyncResource):
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.CompanyQuery``.
 
         Args:
-            page (int | Unset):  Default: 1. Example: 1.
-            page_size (int | Unset):  Default: 100. Example: 100.
-            query (str | Unset):
-            order_by (str | Unset):  Example: -modifiedDate.
-            tags (str | Unset):
+            page (int | Unset): Page number. [Read more](https://docs.codat.io/using-the-api/paging).
+                Default: 1. Example: 1.
+            page_size (int | Unset): Number of records to return in a page. [Read
+                more](https://docs.codat.io/using-the-api/paging). Default: 100. Example: 100.
+            query (str | Query | Unset): Codat query string. [Read
+                more](https://docs.codat.io/using-the-api/querying).
+            order_by (str | OrderBy | Unset): Field to order results by. [Read
+                more](https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
+            tags (str | Unset): Filter companies by tags using the "equals" (=), "not equals" (!=),
+                and "contains" (~) operators with [Codat’s query
+                language](https://docs.codat.io/using-the-api/querying).
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -2054,7 +1724,7 @@ class AsyncCompaniesResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import list_companies as _list_companies
 
-        return await self._client._call(
+        return await self._call(
             _list_companies.OPERATION,
             _list_companies.build(
                 page=page,
@@ -2072,632 +1742,18 @@ class AsyncCompaniesResource(AsyncResource):
         )
 
 
-class AsyncCompaniesResourceWithRawResponse(AsyncResource):
-    """companies operations, returning status, headers and the parsed body."""
-
-    async def add_product(
-        self,
-        company_id: UUID,
-        product_identifier: str,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[None]:
-        """Add product (detailed: status, headers and parsed body).
-
-        Use the *Add product* endpoint to enable a product for the company specified by `companyId`.
-
-        > Note: This feature is currently in alpha and available only to participants in the development
-        program.
-
-        ``PUT /companies/{companyId}/products/{productIdentifier}`` (operationId ``add-product``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            product_identifier (str):  Example: bank-feeds.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import add_product as _add_product
-
-        return await self._client._call_raw(
-            _add_product.OPERATION,
-            _add_product.build(
-                company_id=company_id,
-                product_identifier=product_identifier,
-            ),
-            _add_product.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def create(
-        self,
-        *,
-        body: CompanyRequestBody,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[Company]:
-        """Create company (detailed: status, headers and parsed body).
-
-        ﻿Use the *Create company* endpoint to create a new [company](https://docs.codat.io/platform-
-        api#/schemas/Company) that represents your customer in Codat.
-
-        A [company](https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing
-        access to their data.
-        Each company can have multiple [connections](https://docs.codat.io/platform-api#/schemas/Connection)
-        to different data sources, such as one connection to Xero for accounting data, two connections to
-        Plaid for two bank accounts, and a connection to Zettle for POS data.
-
-        If forbidden characters (see `name` pattern) are present in the request, a company will be created
-        with the forbidden characters removed. For example, `Company (Codat[1])` with be created as `Company
-        Codat1`.
-
-        ``POST /companies`` (operationId ``create-company``).
-
-        Args:
-            body (CompanyRequestBody):
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import create_company as _create_company
-
-        return await self._client._call_raw(
-            _create_company.OPERATION,
-            _create_company.build(
-                body=body,
-            ),
-            _create_company.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def delete(
-        self,
-        company_id: UUID,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[None]:
-        """Delete a company (detailed: status, headers and parsed body).
-
-        ﻿The *Delete company* endpoint permanently deletes a [company](https://docs.codat.io/platform-
-        api#/schemas/Company), its [connections](https://docs.codat.io/platform-api#/schemas/Connection) and
-        any cached data. This operation is irreversible.
-
-        A [company](https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing
-        access to their data.
-        Each company can have multiple [connections](https://docs.codat.io/platform-api#/schemas/Connection)
-        to different data sources, such as one connection to Xero for accounting data, two connections to
-        Plaid for two bank accounts, and a connection to Zettle for POS data.
-
-        ``DELETE /companies/{companyId}`` (operationId ``delete-company``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import delete_company as _delete_company
-
-        return await self._client._call_raw(
-            _delete_company.OPERATION,
-            _delete_company.build(
-                company_id=company_id,
-            ),
-            _delete_company.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def get(
-        self,
-        company_id: UUID,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[Company]:
-        """Get company (detailed: status, headers and parsed body).
-
-        ﻿The *Get company* endpoint returns a single company for a given `companyId`.
-
-        A [company](https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing
-        access to their data.
-        Each company can have multiple [connections](https://docs.codat.io/platform-api#/schemas/Connection)
-        to different data sources, such as one connection to Xero for accounting data, two connections to
-        Plaid for two bank accounts, and a connection to Zettle for POS data.
-
-        ``GET /companies/{companyId}`` (operationId ``get-company``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import get_company as _get_company
-
-        return await self._client._call_raw(
-            _get_company.OPERATION,
-            _get_company.build(
-                company_id=company_id,
-            ),
-            _get_company.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def get_access_token(
-        self,
-        company_id: UUID,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[CompanyAccessToken]:
-        """Get company access token (detailed: status, headers and parsed body).
-
-        Use the _Get company access token_ endpoint to return an access token for the specified company ID.
-        The token is valid for one day.
-
-        The token is required by Codat's embeddable UIs (such as [Connections
-        SDK](https://docs.codat.io/auth-flow/optimize/connection-management) and [Link
-        SDK](https://docs.codat.io/auth-flow/authorize-embedded-link)) to verify the identity of the user
-        and improve the reliability of data provided by them.
-
-        ``GET /companies/{companyId}/accessToken`` (operationId ``get-company-access-token``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import get_company_access_token as _get_company_access_token
-
-        return await self._client._call_raw(
-            _get_company_access_token.OPERATION,
-            _get_company_access_token.build(
-                company_id=company_id,
-            ),
-            _get_company_access_token.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def get_company_sync_settings(
-        self,
-        company_id: UUID,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[CompanySyncSettings]:
-        """Get company sync settings (detailed: status, headers and parsed body).
-
-        Retrieve the [sync settings](https://docs.codat.io/knowledge-base/advanced-sync-settings) for a
-        specific company. This includes how often data types should be queued to be updated, and how much
-        history should be fetched.
-
-        ``GET /companies/{companyId}/syncSettings`` (operationId ``get-company-syncSettings``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import get_company_sync_settings as _get_company_sync_settings
-
-        return await self._client._call_raw(
-            _get_company_sync_settings.OPERATION,
-            _get_company_sync_settings.build(
-                company_id=company_id,
-            ),
-            _get_company_sync_settings.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def refresh_product_data(
-        self,
-        company_id: UUID,
-        product_identifier: str,
-        *,
-        body: RefreshProductDataBody | Unset = UNSET,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[None]:
-        """Refresh product data (detailed: status, headers and parsed body).
-
-        Use the **Refresh product data** endpoint to manually refresh data for a custom product for a
-        specific company.
-
-        ### Tips and traps
-
-        - This endpoint only supports refreshing data for **custom products** and can't be used for Codat's
-        standard solutions. Refer to [individual solutions' documentation](https://docs.codat.io/) instead.
-        - If a data sync is already in progress for a custom product, the refresh request will return a `Bad
-        request (400)` response.
-        - If a company has multiple custom products enabled, you can refresh data for each product
-        individually.
-         - Optionally include a request body with `dataTypes` to refresh only selected data types for the
-        specified product. If omitted, the product's scheduled refresh is triggered as usual.
-         - When specifying `dataTypes`, each value must be a valid data type supported by the product.
-        Invalid values will result in a `Bad request (400)` response listing valid options.
-
-        ``POST /companies/{companyId}/products/{productIdentifier}/refresh`` (operationId ``refresh-product-data``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            product_identifier (str):  Example: bank-feeds.
-            body (RefreshProductDataBody | Unset):
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import refresh_product_data as _refresh_product_data
-
-        return await self._client._call_raw(
-            _refresh_product_data.OPERATION,
-            _refresh_product_data.build(
-                company_id=company_id,
-                product_identifier=product_identifier,
-                body=body,
-            ),
-            _refresh_product_data.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def remove_product(
-        self,
-        company_id: UUID,
-        product_identifier: str,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[None]:
-        """Remove product (detailed: status, headers and parsed body).
-
-        Use the *Remove product* endpoint to disable a product for the company specified by `companyId`.
-
-        > Note: This feature is currently in alpha and available only to participants in the development
-        program.
-
-        ``DELETE /companies/{companyId}/products/{productIdentifier}`` (operationId ``remove-product``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            product_identifier (str):  Example: bank-feeds.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import remove_product as _remove_product
-
-        return await self._client._call_raw(
-            _remove_product.OPERATION,
-            _remove_product.build(
-                company_id=company_id,
-                product_identifier=product_identifier,
-            ),
-            _remove_product.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def replace(
-        self,
-        company_id: UUID,
-        *,
-        body: CompanyRequestBody,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[Company]:
-        """Replace company (detailed: status, headers and parsed body).
-
-        ﻿Use the *Replace company* endpoint to replace the existing name, description, and tags of the
-        company. Calling the endpoint will replace existing values even if new values haven't been defined
-        in the payload.
-
-        A [company](https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing
-        access to their data.
-        Each company can have multiple [connections](https://docs.codat.io/platform-api#/schemas/Connection)
-        to different data sources, such as one connection to Xero for accounting data, two connections to
-        Plaid for two bank accounts, and a connection to Zettle for POS data.
-
-        ``PUT /companies/{companyId}`` (operationId ``replace-company``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            body (CompanyRequestBody):
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import replace_company as _replace_company
-
-        return await self._client._call_raw(
-            _replace_company.OPERATION,
-            _replace_company.build(
-                company_id=company_id,
-                body=body,
-            ),
-            _replace_company.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def set_company_sync_settings(
-        self,
-        company_id: UUID,
-        *,
-        body: SetCompanySyncSettingsBody,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[None]:
-        """Set company sync settings (detailed: status, headers and parsed body).
-
-        Set the sync settings for a specific company.
-
-        ``POST /companies/{companyId}/syncSettings`` (operationId ``set-company-syncSettings``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            body (SetCompanySyncSettingsBody):
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import set_company_sync_settings as _set_company_sync_settings
-
-        return await self._client._call_raw(
-            _set_company_sync_settings.OPERATION,
-            _set_company_sync_settings.build(
-                company_id=company_id,
-                body=body,
-            ),
-            _set_company_sync_settings.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def update(
-        self,
-        company_id: UUID,
-        *,
-        body: CompanyUpdateRequest,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[Company]:
-        """Update company (detailed: status, headers and parsed body).
-
-        ﻿Use the *Update company* endpoint to update the name, description, or tags of the company.
-
-        The *Update company* endpoint doesn't have any required fields. If any of the fields provided are
-        `null` or not provided, they won't be included in the update.
-
-        A [company](https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing
-        access to their data.
-
-        ``PATCH /companies/{companyId}`` (operationId ``update-company``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            body (CompanyUpdateRequest):
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import update_company as _update_company
-
-        return await self._client._call_raw(
-            _update_company.OPERATION,
-            _update_company.build(
-                company_id=company_id,
-                body=body,
-            ),
-            _update_company.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def list(
-        self,
-        *,
-        page: int | Unset = 1,
-        page_size: int | Unset = 100,
-        query: str | Query | Unset = UNSET,
-        order_by: str | OrderBy | Unset = UNSET,
-        tags: str | Unset = UNSET,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[Companies]:
-        """List companies (detailed: status, headers and parsed body).
-
-        ﻿The *List companies* endpoint returns a list of [companies](https://docs.codat.io/platform-
-        api#/schemas/Company) associated to your instances.
-
-        A [company](https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing
-        access to their data.
-        Each company can have multiple [connections](https://docs.codat.io/platform-api#/schemas/Connection)
-        to different data sources, such as one connection to Xero for accounting data, two connections to
-        Plaid for two bank accounts, and a connection to Zettle for POS data.
-
-        ## Filter by tags
-
-        The *List companies* endpoint supports the filtering of companies using
-        [tags](https://docs.codat.io/using-the-api/managing-companies#add-metadata-to-a-company). It
-        supports the following operators with [Codat’s query language](https://docs.codat.io/using-the-
-        api/querying):
-
-        - equals (`=`)
-        - not equals (`!=`)
-        - contains (`~`)
-
-        For example, you can use the querying to filter companies tagged with a specific foreign key,
-        region, or owning team:
-        - Foreign key: `uid = {yourCustomerId}`
-        - Region: `region != uk`
-        - Owning team and region: `region = uk && owningTeam = invoice-finance`
-
-        ``GET /companies`` (operationId ``list-companies``).
-        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.CompanyQuery``.
-
-        Args:
-            page (int | Unset):  Default: 1. Example: 1.
-            page_size (int | Unset):  Default: 100. Example: 100.
-            query (str | Unset):
-            order_by (str | Unset):  Example: -modifiedDate.
-            tags (str | Unset):
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import list_companies as _list_companies
-
-        return await self._client._call_raw(
-            _list_companies.OPERATION,
-            _list_companies.build(
-                page=page,
-                page_size=page_size,
-                query=query,
-                order_by=order_by,
-                tags=tags,
-            ),
-            _list_companies.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
+class AsyncCompaniesResourceWithRawResponse(RawResponseView[AsyncCompaniesResource]):
+    """The operations of ``AsyncCompaniesResource``, each returning a ``RawResponse``: status, headers and the parsed body."""
+
+    add_product = async_raw_response_method(AsyncCompaniesResource.add_product)
+    create = async_raw_response_method(AsyncCompaniesResource.create)
+    delete = async_raw_response_method(AsyncCompaniesResource.delete)
+    get = async_raw_response_method(AsyncCompaniesResource.get)
+    get_access_token = async_raw_response_method(AsyncCompaniesResource.get_access_token)
+    get_company_sync_settings = async_raw_response_method(AsyncCompaniesResource.get_company_sync_settings)
+    refresh_product_data = async_raw_response_method(AsyncCompaniesResource.refresh_product_data)
+    remove_product = async_raw_response_method(AsyncCompaniesResource.remove_product)
+    replace = async_raw_response_method(AsyncCompaniesResource.replace)
+    set_company_sync_settings = async_raw_response_method(AsyncCompaniesResource.set_company_sync_settings)
+    update = async_raw_response_method(AsyncCompaniesResource.update)
+    list = async_raw_response_method(AsyncCompaniesResource.list)

@@ -11,12 +11,17 @@ from typing_extensions import deprecated
 
 from codat_sdk import (
     UNSET,
-    AsyncResource,
-    RawResponse,
     RetryConfig,
-    SyncResource,
     Timeout,
     Unset,
+)
+from codat_sdk._generated import (
+    AsyncResource,
+    RawResponseView,
+    SyncResource,
+    async_raw_response_method,
+    raw_response_method,
+    warn_deprecated,
 )
 
 if TYPE_CHECKING:
@@ -26,16 +31,14 @@ if TYPE_CHECKING:
     from ..models.connection_management_access_token import ConnectionManagementAccessToken
     from .cors import AsyncCorsResource, CorsResource
 
-    pass
-
 
 class ConnectionManagementResource(SyncResource):
     """connection_management operations."""
 
     @cached_property
     def with_raw_response(self) -> ConnectionManagementResourceWithRawResponse:
-        """The same operations, returning a RawResponse (status, headers, parsed body)."""
-        return ConnectionManagementResourceWithRawResponse(self._client)
+        """The same operations, each returning a ``RawResponse`` (status, headers, parsed body)."""
+        return ConnectionManagementResourceWithRawResponse(self)
 
     @cached_property
     def cors(self) -> CorsResource:
@@ -44,7 +47,8 @@ class ConnectionManagementResource(SyncResource):
         return CorsResource(self._client)
 
     @deprecated(
-        "The endpoint for generating company-specific connection management access tokens has been deprecated.\nCodat now supports a global company access token, providing seamless access across multiple products.\nUpdate your integration to use the global token for improved efficiency and consistency. Use client.companies.get_access_token() instead."
+        "The endpoint for generating company-specific connection management access tokens has been deprecated.\nCodat now supports a global company access token, providing seamless access across multiple products.\nUpdate your integration to use the global token for improved efficiency and consistency. Use client.companies.get_access_token() instead.",
+        category=None,
     )
     def get(
         self,
@@ -58,14 +62,24 @@ class ConnectionManagementResource(SyncResource):
     ) -> ConnectionManagementAccessToken:
         """Get access token (old).
 
-        ﻿The new [Get company access token](https://docs.codat.io/platform-api#/operations/get-company-
-        access-token) endpoint replaces this endpoint and includes additional functionality.
+        The new [Get company access
+        token](https://docs.codat.io/platform-api#/operations/get-company-access-token) endpoint replaces
+        this endpoint and includes additional functionality.
 
         ``GET /companies/{companyId}/connectionManagement/accessToken`` (operationId ``get-connection-management-access-token``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -73,10 +87,11 @@ class ConnectionManagementResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        warn_deprecated(self.get)
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import get_connection_management_access_token as _get_connection_management_access_token
 
-        return self._client._call(
+        return self._call(
             _get_connection_management_access_token.OPERATION,
             _get_connection_management_access_token.build(
                 company_id=company_id,
@@ -90,54 +105,10 @@ class ConnectionManagementResource(SyncResource):
         )
 
 
-class ConnectionManagementResourceWithRawResponse(SyncResource):
-    """connection_management operations, returning status, headers and the parsed body."""
+class ConnectionManagementResourceWithRawResponse(RawResponseView[ConnectionManagementResource]):
+    """The operations of ``ConnectionManagementResource``, each returning a ``RawResponse``: status, headers and the parsed body."""
 
-    @deprecated(
-        "The endpoint for generating company-specific connection management access tokens has been deprecated.\nCodat now supports a global company access token, providing seamless access across multiple products.\nUpdate your integration to use the global token for improved efficiency and consistency. Use client.companies.get_access_token() instead."
-    )
-    def get(
-        self,
-        company_id: UUID,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[ConnectionManagementAccessToken]:
-        """Get access token (old) (detailed: status, headers and parsed body).
-
-        ﻿The new [Get company access token](https://docs.codat.io/platform-api#/operations/get-company-
-        access-token) endpoint replaces this endpoint and includes additional functionality.
-
-        ``GET /companies/{companyId}/connectionManagement/accessToken`` (operationId ``get-connection-management-access-token``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import get_connection_management_access_token as _get_connection_management_access_token
-
-        return self._client._call_raw(
-            _get_connection_management_access_token.OPERATION,
-            _get_connection_management_access_token.build(
-                company_id=company_id,
-            ),
-            _get_connection_management_access_token.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
+    get = raw_response_method(ConnectionManagementResource.get)
 
 
 class AsyncConnectionManagementResource(AsyncResource):
@@ -145,8 +116,8 @@ class AsyncConnectionManagementResource(AsyncResource):
 
     @cached_property
     def with_raw_response(self) -> AsyncConnectionManagementResourceWithRawResponse:
-        """The same operations, returning a RawResponse (status, headers, parsed body)."""
-        return AsyncConnectionManagementResourceWithRawResponse(self._client)
+        """The same operations, each returning a ``RawResponse`` (status, headers, parsed body)."""
+        return AsyncConnectionManagementResourceWithRawResponse(self)
 
     @cached_property
     def cors(self) -> AsyncCorsResource:
@@ -155,7 +126,8 @@ class AsyncConnectionManagementResource(AsyncResource):
         return AsyncCorsResource(self._client)
 
     @deprecated(
-        "The endpoint for generating company-specific connection management access tokens has been deprecated.\nCodat now supports a global company access token, providing seamless access across multiple products.\nUpdate your integration to use the global token for improved efficiency and consistency. Use client.companies.get_access_token() instead."
+        "The endpoint for generating company-specific connection management access tokens has been deprecated.\nCodat now supports a global company access token, providing seamless access across multiple products.\nUpdate your integration to use the global token for improved efficiency and consistency. Use client.companies.get_access_token() instead.",
+        category=None,
     )
     async def get(
         self,
@@ -169,14 +141,24 @@ class AsyncConnectionManagementResource(AsyncResource):
     ) -> ConnectionManagementAccessToken:
         """Get access token (old).
 
-        ﻿The new [Get company access token](https://docs.codat.io/platform-api#/operations/get-company-
-        access-token) endpoint replaces this endpoint and includes additional functionality.
+        The new [Get company access
+        token](https://docs.codat.io/platform-api#/operations/get-company-access-token) endpoint replaces
+        this endpoint and includes additional functionality.
 
         ``GET /companies/{companyId}/connectionManagement/accessToken`` (operationId ``get-connection-management-access-token``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -184,10 +166,11 @@ class AsyncConnectionManagementResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        warn_deprecated(self.get)
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import get_connection_management_access_token as _get_connection_management_access_token
 
-        return await self._client._call(
+        return await self._call(
             _get_connection_management_access_token.OPERATION,
             _get_connection_management_access_token.build(
                 company_id=company_id,
@@ -201,51 +184,7 @@ class AsyncConnectionManagementResource(AsyncResource):
         )
 
 
-class AsyncConnectionManagementResourceWithRawResponse(AsyncResource):
-    """connection_management operations, returning status, headers and the parsed body."""
+class AsyncConnectionManagementResourceWithRawResponse(RawResponseView[AsyncConnectionManagementResource]):
+    """The operations of ``AsyncConnectionManagementResource``, each returning a ``RawResponse``: status, headers and the parsed body."""
 
-    @deprecated(
-        "The endpoint for generating company-specific connection management access tokens has been deprecated.\nCodat now supports a global company access token, providing seamless access across multiple products.\nUpdate your integration to use the global token for improved efficiency and consistency. Use client.companies.get_access_token() instead."
-    )
-    async def get(
-        self,
-        company_id: UUID,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[ConnectionManagementAccessToken]:
-        """Get access token (old) (detailed: status, headers and parsed body).
-
-        ﻿The new [Get company access token](https://docs.codat.io/platform-api#/operations/get-company-
-        access-token) endpoint replaces this endpoint and includes additional functionality.
-
-        ``GET /companies/{companyId}/connectionManagement/accessToken`` (operationId ``get-connection-management-access-token``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import get_connection_management_access_token as _get_connection_management_access_token
-
-        return await self._client._call_raw(
-            _get_connection_management_access_token.OPERATION,
-            _get_connection_management_access_token.build(
-                company_id=company_id,
-            ),
-            _get_connection_management_access_token.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
+    get = async_raw_response_method(AsyncConnectionManagementResource.get)

@@ -10,13 +10,17 @@ from typing import TYPE_CHECKING
 from codat_sdk import (
     UNSET,
     AsyncPaginator,
-    AsyncResource,
-    RawResponse,
     RetryConfig,
     SyncPaginator,
-    SyncResource,
     Timeout,
     Unset,
+)
+from codat_sdk._generated import (
+    AsyncResource,
+    RawResponseView,
+    SyncResource,
+    async_raw_response_method,
+    raw_response_method,
 )
 
 if TYPE_CHECKING:
@@ -31,16 +35,14 @@ if TYPE_CHECKING:
     from ..models.update_connection_authorization_body import UpdateConnectionAuthorizationBody
     from ..models.update_connection_status import UpdateConnectionStatus
 
-    pass
-
 
 class ConnectionsResource(SyncResource):
     """connections operations."""
 
     @cached_property
     def with_raw_response(self) -> ConnectionsResourceWithRawResponse:
-        """The same operations, returning a RawResponse (status, headers, parsed body)."""
-        return ConnectionsResourceWithRawResponse(self._client)
+        """The same operations, each returning a ``RawResponse`` (status, headers, parsed body)."""
+        return ConnectionsResourceWithRawResponse(self)
 
     def create(
         self,
@@ -55,7 +57,7 @@ class ConnectionsResource(SyncResource):
     ) -> Connection:
         """Create connection.
 
-        ﻿Creates a connection for the company by providing a valid `platformKey`.
+        Creates a connection for the company by providing a valid `platformKey`.
 
         Use the [List Integrations](https://docs.codat.io/platform-api#/operations/list-integrations)
         endpoint to access valid platform keys.
@@ -63,9 +65,18 @@ class ConnectionsResource(SyncResource):
         ``POST /companies/{companyId}/connections`` (operationId ``create-connection``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            body (CreateConnectionBody):
+            body (CreateConnectionBody): the request body.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -76,7 +87,7 @@ class ConnectionsResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import create_connection as _create_connection
 
-        return self._client._call(
+        return self._call(
             _create_connection.OPERATION,
             _create_connection.build(
                 company_id=company_id,
@@ -103,17 +114,26 @@ class ConnectionsResource(SyncResource):
     ) -> None:
         """Delete connection.
 
-        ﻿Revoke and remove a connection from a company.
+        Revoke and remove a connection from a company.
         This operation is not reversible. The end user would need to reauthorize a new data connection if
         you wish to view new data for this company.
 
         ``DELETE /companies/{companyId}/connections/{connectionId}`` (operationId ``delete-connection``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a company's data connection. Example:
+            connection_id (UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -124,7 +144,7 @@ class ConnectionsResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import delete_connection as _delete_connection
 
-        return self._client._call(
+        return self._call(
             _delete_connection.OPERATION,
             _delete_connection.build(
                 company_id=company_id,
@@ -151,16 +171,25 @@ class ConnectionsResource(SyncResource):
     ) -> Connection:
         """Get connection.
 
-        ﻿Returns a specific connection for a company when valid identifiers are provided. If the identifiers
+        Returns a specific connection for a company when valid identifiers are provided. If the identifiers
         are for a deleted company and/or connection, a not found response is returned.
 
         ``GET /companies/{companyId}/connections/{connectionId}`` (operationId ``get-connection``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a company's data connection. Example:
+            connection_id (UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -171,7 +200,7 @@ class ConnectionsResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import get_connection as _get_connection
 
-        return self._client._call(
+        return self._call(
             _get_connection.OPERATION,
             _get_connection.build(
                 company_id=company_id,
@@ -199,19 +228,28 @@ class ConnectionsResource(SyncResource):
     ) -> Connection:
         """Unlink connection.
 
-        ﻿This allows you to deauthorize a connection, without deleting it from Codat. This means you can
+        This allows you to deauthorize a connection, without deleting it from Codat. This means you can
         still view any data that has previously been pulled into Codat, and also lets you re-authorize in
         future if your customer wishes to resume sharing their data.
 
         ``PATCH /companies/{companyId}/connections/{connectionId}`` (operationId ``unlink-connection``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a company's data connection. Example:
+            connection_id (UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
             body (UpdateConnectionStatus | Unset): Defaults to ``{"status": "Unlinked"}``. Unlinked is
                 the only status this operation accepts.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -222,7 +260,7 @@ class ConnectionsResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import unlink_connection as _unlink_connection
 
-        return self._client._call(
+        return self._call(
             _unlink_connection.OPERATION,
             _unlink_connection.build(
                 company_id=company_id,
@@ -256,11 +294,20 @@ class ConnectionsResource(SyncResource):
         ``PUT /companies/{companyId}/connections/{connectionId}/authorization`` (operationId ``update-connection-authorization``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a company's data connection. Example:
+            connection_id (UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
-            body (UpdateConnectionAuthorizationBody):
+            body (UpdateConnectionAuthorizationBody): the request body.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -271,7 +318,7 @@ class ConnectionsResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import update_connection_authorization as _update_connection_authorization
 
-        return self._client._call(
+        return self._call(
             _update_connection_authorization.OPERATION,
             _update_connection_authorization.build(
                 company_id=company_id,
@@ -310,11 +357,32 @@ class ConnectionsResource(SyncResource):
         ``start_page=paginator.next_page`` resumes from it in a new paginator.
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.ConnectionQuery``.
 
+        Args:
+            company_id (UUID): Unique identifier for a company. Example:
+                8a210b68-6988-11ed-a1eb-0242ac120002.
+            query (str | Query | Unset): Codat query string. [Read
+                more](https://docs.codat.io/using-the-api/querying).
+            order_by (str | OrderBy | Unset): Field to order results by. [Read
+                more](https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
+            page_size (int): items per page, 1-5000.
+            max_items (int | None): stop after this many items (default: every item).
+            start_page (int): the first page to fetch; ``paginator.next_page`` resumes after a failed
+                page.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
+
         Raises:
             ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
             codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
         """
-        from codat_sdk import to_order_by_param, to_query_param
+        from codat_sdk._generated import to_order_by_param, to_query_param
 
         from ..operations import list_connections as _list_connections
 
@@ -367,19 +435,32 @@ class ConnectionsResource(SyncResource):
     ) -> Connections:
         """List connections.
 
-        ﻿List the connections for a company.
+        List the connections for a company.
 
         ``GET /companies/{companyId}/connections`` (operationId ``list-connections``).
         Every item of every page: ``list_all()``.
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.ConnectionQuery``.
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            page (int | Unset):  Default: 1. Example: 1.
-            page_size (int | Unset):  Default: 100. Example: 100.
-            query (str | Unset):
-            order_by (str | Unset):  Example: -modifiedDate.
+            page (int | Unset): Page number. [Read more](https://docs.codat.io/using-the-api/paging).
+                Default: 1. Example: 1.
+            page_size (int | Unset): Number of records to return in a page. [Read
+                more](https://docs.codat.io/using-the-api/paging). Default: 100. Example: 100.
+            query (str | Query | Unset): Codat query string. [Read
+                more](https://docs.codat.io/using-the-api/querying).
+            order_by (str | OrderBy | Unset): Field to order results by. [Read
+                more](https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -390,7 +471,7 @@ class ConnectionsResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import list_connections as _list_connections
 
-        return self._client._call(
+        return self._call(
             _list_connections.OPERATION,
             _list_connections.build(
                 company_id=company_id,
@@ -408,307 +489,15 @@ class ConnectionsResource(SyncResource):
         )
 
 
-class ConnectionsResourceWithRawResponse(SyncResource):
-    """connections operations, returning status, headers and the parsed body."""
+class ConnectionsResourceWithRawResponse(RawResponseView[ConnectionsResource]):
+    """The operations of ``ConnectionsResource``, each returning a ``RawResponse``: status, headers and the parsed body."""
 
-    def create(
-        self,
-        company_id: UUID,
-        *,
-        body: CreateConnectionBody,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[Connection]:
-        """Create connection (detailed: status, headers and parsed body).
-
-        ﻿Creates a connection for the company by providing a valid `platformKey`.
-
-        Use the [List Integrations](https://docs.codat.io/platform-api#/operations/list-integrations)
-        endpoint to access valid platform keys.
-
-        ``POST /companies/{companyId}/connections`` (operationId ``create-connection``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            body (CreateConnectionBody):
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import create_connection as _create_connection
-
-        return self._client._call_raw(
-            _create_connection.OPERATION,
-            _create_connection.build(
-                company_id=company_id,
-                body=body,
-            ),
-            _create_connection.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def delete(
-        self,
-        company_id: UUID,
-        connection_id: UUID,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[None]:
-        """Delete connection (detailed: status, headers and parsed body).
-
-        ﻿Revoke and remove a connection from a company.
-        This operation is not reversible. The end user would need to reauthorize a new data connection if
-        you wish to view new data for this company.
-
-        ``DELETE /companies/{companyId}/connections/{connectionId}`` (operationId ``delete-connection``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a company's data connection. Example:
-                2e9d2c44-f675-40ba-8049-353bfcb5e171.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import delete_connection as _delete_connection
-
-        return self._client._call_raw(
-            _delete_connection.OPERATION,
-            _delete_connection.build(
-                company_id=company_id,
-                connection_id=connection_id,
-            ),
-            _delete_connection.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def get(
-        self,
-        company_id: UUID,
-        connection_id: UUID,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[Connection]:
-        """Get connection (detailed: status, headers and parsed body).
-
-        ﻿Returns a specific connection for a company when valid identifiers are provided. If the identifiers
-        are for a deleted company and/or connection, a not found response is returned.
-
-        ``GET /companies/{companyId}/connections/{connectionId}`` (operationId ``get-connection``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a company's data connection. Example:
-                2e9d2c44-f675-40ba-8049-353bfcb5e171.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import get_connection as _get_connection
-
-        return self._client._call_raw(
-            _get_connection.OPERATION,
-            _get_connection.build(
-                company_id=company_id,
-                connection_id=connection_id,
-            ),
-            _get_connection.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def unlink(
-        self,
-        company_id: UUID,
-        connection_id: UUID,
-        *,
-        body: UpdateConnectionStatus | Unset = UNSET,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[Connection]:
-        """Unlink connection (detailed: status, headers and parsed body).
-
-        ﻿This allows you to deauthorize a connection, without deleting it from Codat. This means you can
-        still view any data that has previously been pulled into Codat, and also lets you re-authorize in
-        future if your customer wishes to resume sharing their data.
-
-        ``PATCH /companies/{companyId}/connections/{connectionId}`` (operationId ``unlink-connection``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a company's data connection. Example:
-                2e9d2c44-f675-40ba-8049-353bfcb5e171.
-            body (UpdateConnectionStatus | Unset): Defaults to ``{"status": "Unlinked"}``. Unlinked is
-                the only status this operation accepts.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import unlink_connection as _unlink_connection
-
-        return self._client._call_raw(
-            _unlink_connection.OPERATION,
-            _unlink_connection.build(
-                company_id=company_id,
-                connection_id=connection_id,
-                body=body,
-            ),
-            _unlink_connection.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def update_authorization(
-        self,
-        company_id: UUID,
-        connection_id: UUID,
-        *,
-        body: UpdateConnectionAuthorizationBody,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[Connection]:
-        """Update authorization (detailed: status, headers and parsed body).
-
-        Update data connection's authorization.
-
-        ``PUT /companies/{companyId}/connections/{connectionId}/authorization`` (operationId ``update-connection-authorization``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a company's data connection. Example:
-                2e9d2c44-f675-40ba-8049-353bfcb5e171.
-            body (UpdateConnectionAuthorizationBody):
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import update_connection_authorization as _update_connection_authorization
-
-        return self._client._call_raw(
-            _update_connection_authorization.OPERATION,
-            _update_connection_authorization.build(
-                company_id=company_id,
-                connection_id=connection_id,
-                body=body,
-            ),
-            _update_connection_authorization.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def list(
-        self,
-        company_id: UUID,
-        *,
-        page: int | Unset = 1,
-        page_size: int | Unset = 100,
-        query: str | Query | Unset = UNSET,
-        order_by: str | OrderBy | Unset = UNSET,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[Connections]:
-        """List connections (detailed: status, headers and parsed body).
-
-        ﻿List the connections for a company.
-
-        ``GET /companies/{companyId}/connections`` (operationId ``list-connections``).
-        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.ConnectionQuery``.
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            page (int | Unset):  Default: 1. Example: 1.
-            page_size (int | Unset):  Default: 100. Example: 100.
-            query (str | Unset):
-            order_by (str | Unset):  Example: -modifiedDate.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import list_connections as _list_connections
-
-        return self._client._call_raw(
-            _list_connections.OPERATION,
-            _list_connections.build(
-                company_id=company_id,
-                page=page,
-                page_size=page_size,
-                query=query,
-                order_by=order_by,
-            ),
-            _list_connections.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
+    create = raw_response_method(ConnectionsResource.create)
+    delete = raw_response_method(ConnectionsResource.delete)
+    get = raw_response_method(ConnectionsResource.get)
+    unlink = raw_response_method(ConnectionsResource.unlink)
+    update_authorization = raw_response_method(ConnectionsResource.update_authorization)
+    list = raw_response_method(ConnectionsResource.list)
 
 
 class AsyncConnectionsResource(AsyncResource):
@@ -716,8 +505,8 @@ class AsyncConnectionsResource(AsyncResource):
 
     @cached_property
     def with_raw_response(self) -> AsyncConnectionsResourceWithRawResponse:
-        """The same operations, returning a RawResponse (status, headers, parsed body)."""
-        return AsyncConnectionsResourceWithRawResponse(self._client)
+        """The same operations, each returning a ``RawResponse`` (status, headers, parsed body)."""
+        return AsyncConnectionsResourceWithRawResponse(self)
 
     async def create(
         self,
@@ -732,7 +521,7 @@ class AsyncConnectionsResource(AsyncResource):
     ) -> Connection:
         """Create connection.
 
-        ﻿Creates a connection for the company by providing a valid `platformKey`.
+        Creates a connection for the company by providing a valid `platformKey`.
 
         Use the [List Integrations](https://docs.codat.io/platform-api#/operations/list-integrations)
         endpoint to access valid platform keys.
@@ -740,9 +529,18 @@ class AsyncConnectionsResource(AsyncResource):
         ``POST /companies/{companyId}/connections`` (operationId ``create-connection``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            body (CreateConnectionBody):
+            body (CreateConnectionBody): the request body.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -753,7 +551,7 @@ class AsyncConnectionsResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import create_connection as _create_connection
 
-        return await self._client._call(
+        return await self._call(
             _create_connection.OPERATION,
             _create_connection.build(
                 company_id=company_id,
@@ -780,17 +578,26 @@ class AsyncConnectionsResource(AsyncResource):
     ) -> None:
         """Delete connection.
 
-        ﻿Revoke and remove a connection from a company.
+        Revoke and remove a connection from a company.
         This operation is not reversible. The end user would need to reauthorize a new data connection if
         you wish to view new data for this company.
 
         ``DELETE /companies/{companyId}/connections/{connectionId}`` (operationId ``delete-connection``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a company's data connection. Example:
+            connection_id (UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -801,7 +608,7 @@ class AsyncConnectionsResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import delete_connection as _delete_connection
 
-        return await self._client._call(
+        return await self._call(
             _delete_connection.OPERATION,
             _delete_connection.build(
                 company_id=company_id,
@@ -828,16 +635,25 @@ class AsyncConnectionsResource(AsyncResource):
     ) -> Connection:
         """Get connection.
 
-        ﻿Returns a specific connection for a company when valid identifiers are provided. If the identifiers
+        Returns a specific connection for a company when valid identifiers are provided. If the identifiers
         are for a deleted company and/or connection, a not found response is returned.
 
         ``GET /companies/{companyId}/connections/{connectionId}`` (operationId ``get-connection``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a company's data connection. Example:
+            connection_id (UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -848,7 +664,7 @@ class AsyncConnectionsResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import get_connection as _get_connection
 
-        return await self._client._call(
+        return await self._call(
             _get_connection.OPERATION,
             _get_connection.build(
                 company_id=company_id,
@@ -876,19 +692,28 @@ class AsyncConnectionsResource(AsyncResource):
     ) -> Connection:
         """Unlink connection.
 
-        ﻿This allows you to deauthorize a connection, without deleting it from Codat. This means you can
+        This allows you to deauthorize a connection, without deleting it from Codat. This means you can
         still view any data that has previously been pulled into Codat, and also lets you re-authorize in
         future if your customer wishes to resume sharing their data.
 
         ``PATCH /companies/{companyId}/connections/{connectionId}`` (operationId ``unlink-connection``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a company's data connection. Example:
+            connection_id (UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
             body (UpdateConnectionStatus | Unset): Defaults to ``{"status": "Unlinked"}``. Unlinked is
                 the only status this operation accepts.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -899,7 +724,7 @@ class AsyncConnectionsResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import unlink_connection as _unlink_connection
 
-        return await self._client._call(
+        return await self._call(
             _unlink_connection.OPERATION,
             _unlink_connection.build(
                 company_id=company_id,
@@ -933,11 +758,20 @@ class AsyncConnectionsResource(AsyncResource):
         ``PUT /companies/{companyId}/connections/{connectionId}/authorization`` (operationId ``update-connection-authorization``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a company's data connection. Example:
+            connection_id (UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
-            body (UpdateConnectionAuthorizationBody):
+            body (UpdateConnectionAuthorizationBody): the request body.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -948,7 +782,7 @@ class AsyncConnectionsResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import update_connection_authorization as _update_connection_authorization
 
-        return await self._client._call(
+        return await self._call(
             _update_connection_authorization.OPERATION,
             _update_connection_authorization.build(
                 company_id=company_id,
@@ -987,11 +821,32 @@ class AsyncConnectionsResource(AsyncResource):
         ``start_page=paginator.next_page`` resumes from it in a new paginator.
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.ConnectionQuery``.
 
+        Args:
+            company_id (UUID): Unique identifier for a company. Example:
+                8a210b68-6988-11ed-a1eb-0242ac120002.
+            query (str | Query | Unset): Codat query string. [Read
+                more](https://docs.codat.io/using-the-api/querying).
+            order_by (str | OrderBy | Unset): Field to order results by. [Read
+                more](https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
+            page_size (int): items per page, 1-5000.
+            max_items (int | None): stop after this many items (default: every item).
+            start_page (int): the first page to fetch; ``paginator.next_page`` resumes after a failed
+                page.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
+
         Raises:
             ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
             codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
         """
-        from codat_sdk import to_order_by_param, to_query_param
+        from codat_sdk._generated import to_order_by_param, to_query_param
 
         from ..operations import list_connections as _list_connections
 
@@ -1044,19 +899,32 @@ class AsyncConnectionsResource(AsyncResource):
     ) -> Connections:
         """List connections.
 
-        ﻿List the connections for a company.
+        List the connections for a company.
 
         ``GET /companies/{companyId}/connections`` (operationId ``list-connections``).
         Every item of every page: ``list_all()``.
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.ConnectionQuery``.
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            page (int | Unset):  Default: 1. Example: 1.
-            page_size (int | Unset):  Default: 100. Example: 100.
-            query (str | Unset):
-            order_by (str | Unset):  Example: -modifiedDate.
+            page (int | Unset): Page number. [Read more](https://docs.codat.io/using-the-api/paging).
+                Default: 1. Example: 1.
+            page_size (int | Unset): Number of records to return in a page. [Read
+                more](https://docs.codat.io/using-the-api/paging). Default: 100. Example: 100.
+            query (str | Query | Unset): Codat query string. [Read
+                more](https://docs.codat.io/using-the-api/querying).
+            order_by (str | OrderBy | Unset): Field to order results by. [Read
+                more](https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -1067,7 +935,7 @@ class AsyncConnectionsResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import list_connections as _list_connections
 
-        return await self._client._call(
+        return await self._call(
             _list_connections.OPERATION,
             _list_connections.build(
                 company_id=company_id,
@@ -1085,304 +953,12 @@ class AsyncConnectionsResource(AsyncResource):
         )
 
 
-class AsyncConnectionsResourceWithRawResponse(AsyncResource):
-    """connections operations, returning status, headers and the parsed body."""
+class AsyncConnectionsResourceWithRawResponse(RawResponseView[AsyncConnectionsResource]):
+    """The operations of ``AsyncConnectionsResource``, each returning a ``RawResponse``: status, headers and the parsed body."""
 
-    async def create(
-        self,
-        company_id: UUID,
-        *,
-        body: CreateConnectionBody,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[Connection]:
-        """Create connection (detailed: status, headers and parsed body).
-
-        ﻿Creates a connection for the company by providing a valid `platformKey`.
-
-        Use the [List Integrations](https://docs.codat.io/platform-api#/operations/list-integrations)
-        endpoint to access valid platform keys.
-
-        ``POST /companies/{companyId}/connections`` (operationId ``create-connection``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            body (CreateConnectionBody):
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import create_connection as _create_connection
-
-        return await self._client._call_raw(
-            _create_connection.OPERATION,
-            _create_connection.build(
-                company_id=company_id,
-                body=body,
-            ),
-            _create_connection.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def delete(
-        self,
-        company_id: UUID,
-        connection_id: UUID,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[None]:
-        """Delete connection (detailed: status, headers and parsed body).
-
-        ﻿Revoke and remove a connection from a company.
-        This operation is not reversible. The end user would need to reauthorize a new data connection if
-        you wish to view new data for this company.
-
-        ``DELETE /companies/{companyId}/connections/{connectionId}`` (operationId ``delete-connection``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a company's data connection. Example:
-                2e9d2c44-f675-40ba-8049-353bfcb5e171.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import delete_connection as _delete_connection
-
-        return await self._client._call_raw(
-            _delete_connection.OPERATION,
-            _delete_connection.build(
-                company_id=company_id,
-                connection_id=connection_id,
-            ),
-            _delete_connection.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def get(
-        self,
-        company_id: UUID,
-        connection_id: UUID,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[Connection]:
-        """Get connection (detailed: status, headers and parsed body).
-
-        ﻿Returns a specific connection for a company when valid identifiers are provided. If the identifiers
-        are for a deleted company and/or connection, a not found response is returned.
-
-        ``GET /companies/{companyId}/connections/{connectionId}`` (operationId ``get-connection``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a company's data connection. Example:
-                2e9d2c44-f675-40ba-8049-353bfcb5e171.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import get_connection as _get_connection
-
-        return await self._client._call_raw(
-            _get_connection.OPERATION,
-            _get_connection.build(
-                company_id=company_id,
-                connection_id=connection_id,
-            ),
-            _get_connection.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def unlink(
-        self,
-        company_id: UUID,
-        connection_id: UUID,
-        *,
-        body: UpdateConnectionStatus | Unset = UNSET,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[Connection]:
-        """Unlink connection (detailed: status, headers and parsed body).
-
-        ﻿This allows you to deauthorize a connection, without deleting it from Codat. This means you can
-        still view any data that has previously been pulled into Codat, and also lets you re-authorize in
-        future if your customer wishes to resume sharing their data.
-
-        ``PATCH /companies/{companyId}/connections/{connectionId}`` (operationId ``unlink-connection``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a company's data connection. Example:
-                2e9d2c44-f675-40ba-8049-353bfcb5e171.
-            body (UpdateConnectionStatus | Unset): Defaults to ``{"status": "Unlinked"}``. Unlinked is
-                the only status this operation accepts.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import unlink_connection as _unlink_connection
-
-        return await self._client._call_raw(
-            _unlink_connection.OPERATION,
-            _unlink_connection.build(
-                company_id=company_id,
-                connection_id=connection_id,
-                body=body,
-            ),
-            _unlink_connection.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def update_authorization(
-        self,
-        company_id: UUID,
-        connection_id: UUID,
-        *,
-        body: UpdateConnectionAuthorizationBody,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[Connection]:
-        """Update authorization (detailed: status, headers and parsed body).
-
-        Update data connection's authorization.
-
-        ``PUT /companies/{companyId}/connections/{connectionId}/authorization`` (operationId ``update-connection-authorization``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a company's data connection. Example:
-                2e9d2c44-f675-40ba-8049-353bfcb5e171.
-            body (UpdateConnectionAuthorizationBody):
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import update_connection_authorization as _update_connection_authorization
-
-        return await self._client._call_raw(
-            _update_connection_authorization.OPERATION,
-            _update_connection_authorization.build(
-                company_id=company_id,
-                connection_id=connection_id,
-                body=body,
-            ),
-            _update_connection_authorization.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def list(
-        self,
-        company_id: UUID,
-        *,
-        page: int | Unset = 1,
-        page_size: int | Unset = 100,
-        query: str | Query | Unset = UNSET,
-        order_by: str | OrderBy | Unset = UNSET,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[Connections]:
-        """List connections (detailed: status, headers and parsed body).
-
-        ﻿List the connections for a company.
-
-        ``GET /companies/{companyId}/connections`` (operationId ``list-connections``).
-        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.ConnectionQuery``.
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            page (int | Unset):  Default: 1. Example: 1.
-            page_size (int | Unset):  Default: 100. Example: 100.
-            query (str | Unset):
-            order_by (str | Unset):  Example: -modifiedDate.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import list_connections as _list_connections
-
-        return await self._client._call_raw(
-            _list_connections.OPERATION,
-            _list_connections.build(
-                company_id=company_id,
-                page=page,
-                page_size=page_size,
-                query=query,
-                order_by=order_by,
-            ),
-            _list_connections.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
+    create = async_raw_response_method(AsyncConnectionsResource.create)
+    delete = async_raw_response_method(AsyncConnectionsResource.delete)
+    get = async_raw_response_method(AsyncConnectionsResource.get)
+    unlink = async_raw_response_method(AsyncConnectionsResource.unlink)
+    update_authorization = async_raw_response_method(AsyncConnectionsResource.update_authorization)
+    list = async_raw_response_method(AsyncConnectionsResource.list)

@@ -11,12 +11,17 @@ from typing_extensions import deprecated
 
 from codat_sdk import (
     UNSET,
-    AsyncResource,
-    RawResponse,
     RetryConfig,
-    SyncResource,
     Timeout,
     Unset,
+)
+from codat_sdk._generated import (
+    AsyncResource,
+    RawResponseView,
+    SyncResource,
+    async_raw_response_method,
+    raw_response_method,
+    warn_deprecated,
 )
 
 if TYPE_CHECKING:
@@ -24,19 +29,18 @@ if TYPE_CHECKING:
 
     from ..models.connection_management_allowed_origins import ConnectionManagementAllowedOrigins
 
-    pass
-
 
 class CorsResource(SyncResource):
     """cors operations."""
 
     @cached_property
     def with_raw_response(self) -> CorsResourceWithRawResponse:
-        """The same operations, returning a RawResponse (status, headers, parsed body)."""
-        return CorsResourceWithRawResponse(self._client)
+        """The same operations, each returning a ``RawResponse`` (status, headers, parsed body)."""
+        return CorsResourceWithRawResponse(self)
 
     @deprecated(
-        "The new [Get CORS settings](https://docs.codat.io/platform-api#/operations/get-cors-settings) endpoint replaces this endpoint and includes additional functionality.\nUpdate your integrations to use the new path `/corsSettings` as the existing route will be removed in a future release. Use client.settings.get() instead."
+        "The new [Get CORS settings](https://docs.codat.io/platform-api#/operations/get-cors-settings) endpoint replaces this endpoint and includes additional functionality.\nUpdate your integrations to use the new path `/corsSettings` as the existing route will be removed in a future release. Use client.settings.get() instead.",
+        category=None,
     )
     def get(
         self,
@@ -49,7 +53,7 @@ class CorsResource(SyncResource):
     ) -> ConnectionManagementAllowedOrigins:
         """Get CORS settings (old).
 
-        ﻿The *Get CORS settings* endpoint returns the allowed origins (i.e. your domains) you want to allow
+        The *Get CORS settings* endpoint returns the allowed origins (i.e. your domains) you want to allow
         cross-origin resource sharing ([CORS](https://en.wikipedia.org/wiki/Cross-origin_resource_sharing))
         with Codat.
 
@@ -59,16 +63,28 @@ class CorsResource(SyncResource):
 
         ``GET /connectionManagement/corsSettings`` (operationId ``get-connection-management-cors-settings``).
 
+        Args:
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
+
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        warn_deprecated(self.get)
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import get_connection_management_cors_settings as _get_connection_management_cors_settings
 
-        return self._client._call(
+        return self._call(
             _get_connection_management_cors_settings.OPERATION,
             _get_connection_management_cors_settings.build(),
             _get_connection_management_cors_settings.parse,
@@ -80,7 +96,8 @@ class CorsResource(SyncResource):
         )
 
     @deprecated(
-        "The new [Set CORS settings](https://docs.codat.io/platform-api#/operations/set-cors-settings) endpoint replaces this endpoint and includes additional functionality.\nUpdate your integrations to use the new path `/corsSettings` as the existing route will be removed in a future release. Use client.settings.set() instead."
+        "The new [Set CORS settings](https://docs.codat.io/platform-api#/operations/set-cors-settings) endpoint replaces this endpoint and includes additional functionality.\nUpdate your integrations to use the new path `/corsSettings` as the existing route will be removed in a future release. Use client.settings.set() instead.",
+        category=None,
     )
     def set(
         self,
@@ -94,9 +111,9 @@ class CorsResource(SyncResource):
     ) -> ConnectionManagementAllowedOrigins:
         """Set CORS settings (old).
 
-        ﻿The *Set CORS settings* endpoint allows you to register allowed origins (i.e. your domains) for use
-        in cross-origin resource sharing ([CORS](https://en.wikipedia.org/wiki/Cross-
-        origin_resource_sharing)).
+        The *Set CORS settings* endpoint allows you to register allowed origins (i.e. your domains) for use
+        in cross-origin resource sharing
+        ([CORS](https://en.wikipedia.org/wiki/Cross-origin_resource_sharing)).
 
         Enabling CORS with Codat is required by our embeddable UIs (such as [Connections
         SDK](https://docs.codat.io/auth-flow/optimize/connection-management) and [Link
@@ -105,8 +122,17 @@ class CorsResource(SyncResource):
         ``POST /connectionManagement/corsSettings`` (operationId ``set-connection-management-cors-settings``).
 
         Args:
-            body (ConnectionManagementAllowedOrigins):  Example: {'allowedOrigins':
+            body (ConnectionManagementAllowedOrigins): Example: {'allowedOrigins':
                 ['https://www.bank-of-dave.com']}.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -114,10 +140,11 @@ class CorsResource(SyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        warn_deprecated(self.set)
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import set_connection_management_cors_settings as _set_connection_management_cors_settings
 
-        return self._client._call(
+        return self._call(
             _set_connection_management_cors_settings.OPERATION,
             _set_connection_management_cors_settings.build(
                 body=body,
@@ -131,103 +158,11 @@ class CorsResource(SyncResource):
         )
 
 
-class CorsResourceWithRawResponse(SyncResource):
-    """cors operations, returning status, headers and the parsed body."""
+class CorsResourceWithRawResponse(RawResponseView[CorsResource]):
+    """The operations of ``CorsResource``, each returning a ``RawResponse``: status, headers and the parsed body."""
 
-    @deprecated(
-        "The new [Get CORS settings](https://docs.codat.io/platform-api#/operations/get-cors-settings) endpoint replaces this endpoint and includes additional functionality.\nUpdate your integrations to use the new path `/corsSettings` as the existing route will be removed in a future release. Use client.settings.get() instead."
-    )
-    def get(
-        self,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[ConnectionManagementAllowedOrigins]:
-        """Get CORS settings (old) (detailed: status, headers and parsed body).
-
-        ﻿The *Get CORS settings* endpoint returns the allowed origins (i.e. your domains) you want to allow
-        cross-origin resource sharing ([CORS](https://en.wikipedia.org/wiki/Cross-origin_resource_sharing))
-        with Codat.
-
-        Enabling CORS with Codat is required by our embeddable UIs (such as [Connections
-        SDK](https://docs.codat.io/auth-flow/optimize/connection-management) and [Link
-        SDK](https://docs.codat.io/auth-flow/authorize-embedded-link)) to access Codat's API endpoints.
-
-        ``GET /connectionManagement/corsSettings`` (operationId ``get-connection-management-cors-settings``).
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import get_connection_management_cors_settings as _get_connection_management_cors_settings
-
-        return self._client._call_raw(
-            _get_connection_management_cors_settings.OPERATION,
-            _get_connection_management_cors_settings.build(),
-            _get_connection_management_cors_settings.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    @deprecated(
-        "The new [Set CORS settings](https://docs.codat.io/platform-api#/operations/set-cors-settings) endpoint replaces this endpoint and includes additional functionality.\nUpdate your integrations to use the new path `/corsSettings` as the existing route will be removed in a future release. Use client.settings.set() instead."
-    )
-    def set(
-        self,
-        *,
-        body: ConnectionManagementAllowedOrigins,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[ConnectionManagementAllowedOrigins]:
-        """Set CORS settings (old) (detailed: status, headers and parsed body).
-
-        ﻿The *Set CORS settings* endpoint allows you to register allowed origins (i.e. your domains) for use
-        in cross-origin resource sharing ([CORS](https://en.wikipedia.org/wiki/Cross-
-        origin_resource_sharing)).
-
-        Enabling CORS with Codat is required by our embeddable UIs (such as [Connections
-        SDK](https://docs.codat.io/auth-flow/optimize/connection-management) and [Link
-        SDK](https://docs.codat.io/auth-flow/authorize-embedded-link)) to access Codat's API endpoints.
-
-        ``POST /connectionManagement/corsSettings`` (operationId ``set-connection-management-cors-settings``).
-
-        Args:
-            body (ConnectionManagementAllowedOrigins):  Example: {'allowedOrigins':
-                ['https://www.bank-of-dave.com']}.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import set_connection_management_cors_settings as _set_connection_management_cors_settings
-
-        return self._client._call_raw(
-            _set_connection_management_cors_settings.OPERATION,
-            _set_connection_management_cors_settings.build(
-                body=body,
-            ),
-            _set_connection_management_cors_settings.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
+    get = raw_response_method(CorsResource.get)
+    set = raw_response_method(CorsResource.set)
 
 
 class AsyncCorsResource(AsyncResource):
@@ -235,11 +170,12 @@ class AsyncCorsResource(AsyncResource):
 
     @cached_property
     def with_raw_response(self) -> AsyncCorsResourceWithRawResponse:
-        """The same operations, returning a RawResponse (status, headers, parsed body)."""
-        return AsyncCorsResourceWithRawResponse(self._client)
+        """The same operations, each returning a ``RawResponse`` (status, headers, parsed body)."""
+        return AsyncCorsResourceWithRawResponse(self)
 
     @deprecated(
-        "The new [Get CORS settings](https://docs.codat.io/platform-api#/operations/get-cors-settings) endpoint replaces this endpoint and includes additional functionality.\nUpdate your integrations to use the new path `/corsSettings` as the existing route will be removed in a future release. Use client.settings.get() instead."
+        "The new [Get CORS settings](https://docs.codat.io/platform-api#/operations/get-cors-settings) endpoint replaces this endpoint and includes additional functionality.\nUpdate your integrations to use the new path `/corsSettings` as the existing route will be removed in a future release. Use client.settings.get() instead.",
+        category=None,
     )
     async def get(
         self,
@@ -252,7 +188,7 @@ class AsyncCorsResource(AsyncResource):
     ) -> ConnectionManagementAllowedOrigins:
         """Get CORS settings (old).
 
-        ﻿The *Get CORS settings* endpoint returns the allowed origins (i.e. your domains) you want to allow
+        The *Get CORS settings* endpoint returns the allowed origins (i.e. your domains) you want to allow
         cross-origin resource sharing ([CORS](https://en.wikipedia.org/wiki/Cross-origin_resource_sharing))
         with Codat.
 
@@ -262,16 +198,28 @@ class AsyncCorsResource(AsyncResource):
 
         ``GET /connectionManagement/corsSettings`` (operationId ``get-connection-management-cors-settings``).
 
+        Args:
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
+
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        warn_deprecated(self.get)
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import get_connection_management_cors_settings as _get_connection_management_cors_settings
 
-        return await self._client._call(
+        return await self._call(
             _get_connection_management_cors_settings.OPERATION,
             _get_connection_management_cors_settings.build(),
             _get_connection_management_cors_settings.parse,
@@ -283,7 +231,8 @@ class AsyncCorsResource(AsyncResource):
         )
 
     @deprecated(
-        "The new [Set CORS settings](https://docs.codat.io/platform-api#/operations/set-cors-settings) endpoint replaces this endpoint and includes additional functionality.\nUpdate your integrations to use the new path `/corsSettings` as the existing route will be removed in a future release. Use client.settings.set() instead."
+        "The new [Set CORS settings](https://docs.codat.io/platform-api#/operations/set-cors-settings) endpoint replaces this endpoint and includes additional functionality.\nUpdate your integrations to use the new path `/corsSettings` as the existing route will be removed in a future release. Use client.settings.set() instead.",
+        category=None,
     )
     async def set(
         self,
@@ -297,9 +246,9 @@ class AsyncCorsResource(AsyncResource):
     ) -> ConnectionManagementAllowedOrigins:
         """Set CORS settings (old).
 
-        ﻿The *Set CORS settings* endpoint allows you to register allowed origins (i.e. your domains) for use
-        in cross-origin resource sharing ([CORS](https://en.wikipedia.org/wiki/Cross-
-        origin_resource_sharing)).
+        The *Set CORS settings* endpoint allows you to register allowed origins (i.e. your domains) for use
+        in cross-origin resource sharing
+        ([CORS](https://en.wikipedia.org/wiki/Cross-origin_resource_sharing)).
 
         Enabling CORS with Codat is required by our embeddable UIs (such as [Connections
         SDK](https://docs.codat.io/auth-flow/optimize/connection-management) and [Link
@@ -308,8 +257,17 @@ class AsyncCorsResource(AsyncResource):
         ``POST /connectionManagement/corsSettings`` (operationId ``set-connection-management-cors-settings``).
 
         Args:
-            body (ConnectionManagementAllowedOrigins):  Example: {'allowedOrigins':
+            body (ConnectionManagementAllowedOrigins): Example: {'allowedOrigins':
                 ['https://www.bank-of-dave.com']}.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -317,10 +275,11 @@ class AsyncCorsResource(AsyncResource):
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
 
+        warn_deprecated(self.set)
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import set_connection_management_cors_settings as _set_connection_management_cors_settings
 
-        return await self._client._call(
+        return await self._call(
             _set_connection_management_cors_settings.OPERATION,
             _set_connection_management_cors_settings.build(
                 body=body,
@@ -334,100 +293,8 @@ class AsyncCorsResource(AsyncResource):
         )
 
 
-class AsyncCorsResourceWithRawResponse(AsyncResource):
-    """cors operations, returning status, headers and the parsed body."""
+class AsyncCorsResourceWithRawResponse(RawResponseView[AsyncCorsResource]):
+    """The operations of ``AsyncCorsResource``, each returning a ``RawResponse``: status, headers and the parsed body."""
 
-    @deprecated(
-        "The new [Get CORS settings](https://docs.codat.io/platform-api#/operations/get-cors-settings) endpoint replaces this endpoint and includes additional functionality.\nUpdate your integrations to use the new path `/corsSettings` as the existing route will be removed in a future release. Use client.settings.get() instead."
-    )
-    async def get(
-        self,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[ConnectionManagementAllowedOrigins]:
-        """Get CORS settings (old) (detailed: status, headers and parsed body).
-
-        ﻿The *Get CORS settings* endpoint returns the allowed origins (i.e. your domains) you want to allow
-        cross-origin resource sharing ([CORS](https://en.wikipedia.org/wiki/Cross-origin_resource_sharing))
-        with Codat.
-
-        Enabling CORS with Codat is required by our embeddable UIs (such as [Connections
-        SDK](https://docs.codat.io/auth-flow/optimize/connection-management) and [Link
-        SDK](https://docs.codat.io/auth-flow/authorize-embedded-link)) to access Codat's API endpoints.
-
-        ``GET /connectionManagement/corsSettings`` (operationId ``get-connection-management-cors-settings``).
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import get_connection_management_cors_settings as _get_connection_management_cors_settings
-
-        return await self._client._call_raw(
-            _get_connection_management_cors_settings.OPERATION,
-            _get_connection_management_cors_settings.build(),
-            _get_connection_management_cors_settings.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    @deprecated(
-        "The new [Set CORS settings](https://docs.codat.io/platform-api#/operations/set-cors-settings) endpoint replaces this endpoint and includes additional functionality.\nUpdate your integrations to use the new path `/corsSettings` as the existing route will be removed in a future release. Use client.settings.set() instead."
-    )
-    async def set(
-        self,
-        *,
-        body: ConnectionManagementAllowedOrigins,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[ConnectionManagementAllowedOrigins]:
-        """Set CORS settings (old) (detailed: status, headers and parsed body).
-
-        ﻿The *Set CORS settings* endpoint allows you to register allowed origins (i.e. your domains) for use
-        in cross-origin resource sharing ([CORS](https://en.wikipedia.org/wiki/Cross-
-        origin_resource_sharing)).
-
-        Enabling CORS with Codat is required by our embeddable UIs (such as [Connections
-        SDK](https://docs.codat.io/auth-flow/optimize/connection-management) and [Link
-        SDK](https://docs.codat.io/auth-flow/authorize-embedded-link)) to access Codat's API endpoints.
-
-        ``POST /connectionManagement/corsSettings`` (operationId ``set-connection-management-cors-settings``).
-
-        Args:
-            body (ConnectionManagementAllowedOrigins):  Example: {'allowedOrigins':
-                ['https://www.bank-of-dave.com']}.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import set_connection_management_cors_settings as _set_connection_management_cors_settings
-
-        return await self._client._call_raw(
-            _set_connection_management_cors_settings.OPERATION,
-            _set_connection_management_cors_settings.build(
-                body=body,
-            ),
-            _set_connection_management_cors_settings.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
+    get = async_raw_response_method(AsyncCorsResource.get)
+    set = async_raw_response_method(AsyncCorsResource.set)

@@ -10,13 +10,17 @@ from typing import TYPE_CHECKING
 from codat_sdk import (
     UNSET,
     AsyncPaginator,
-    AsyncResource,
-    RawResponse,
     RetryConfig,
     SyncPaginator,
-    SyncResource,
     Timeout,
     Unset,
+)
+from codat_sdk._generated import (
+    AsyncResource,
+    RawResponseView,
+    SyncResource,
+    async_raw_response_method,
+    raw_response_method,
 )
 
 if TYPE_CHECKING:
@@ -28,16 +32,14 @@ if TYPE_CHECKING:
     from ..models.custom_data_type_records import CustomDataTypeRecords
     from ..models.pull_operation import PullOperation
 
-    pass
-
 
 class CustomDataTypeResource(SyncResource):
     """custom_data_type operations."""
 
     @cached_property
     def with_raw_response(self) -> CustomDataTypeResourceWithRawResponse:
-        """The same operations, returning a RawResponse (status, headers, parsed body)."""
-        return CustomDataTypeResourceWithRawResponse(self._client)
+        """The same operations, each returning a ``RawResponse`` (status, headers, parsed body)."""
+        return CustomDataTypeResourceWithRawResponse(self)
 
     def configure(
         self,
@@ -73,11 +75,9 @@ class CustomDataTypeResource(SyncResource):
 
         Args:
             platform_key (str): A unique 4-letter key to represent a platform in each integration.
-                View [accounting](https://docs.codat.io/integrations/accounting/overview#platform-keys),
-                [banking](https://docs.codat.io/integrations/banking/overview#platform-keys), and
-                [commerce](https://docs.codat.io/integrations/commerce/overview#platform-keys) platform
-                keys. Example: gbol.
-            custom_data_identifier (str):  Example: DynamicsPurchaseOrders.
+                Example: gbol.
+            custom_data_identifier (str): Unique identifier for a custom data type. Example:
+                DynamicsPurchaseOrders.
             body (CustomDataTypeConfiguration): Client's configuration details for a specific custom
                 data type and platform pair. Example: {'dataSource':
                 "api/purchaseOrders?$filter=currencyCode eq 'NOK'", 'requiredData': {'currencyCode':
@@ -85,6 +85,15 @@ class CustomDataTypeResource(SyncResource):
                 '$[*].orderDate', 'totalAmountExcludingTax': '$[*].totalAmountExcludingTax',
                 'totalTaxAmount': '$[*].totalTaxAmount', 'vendorName': '$[*].number'}, 'keyBy':
                 ['$[*].id'], 'sourceModifiedDate': ['$[*].lastModifiedDateTime']}.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -95,7 +104,7 @@ class CustomDataTypeResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import configure_custom_data_type as _configure_custom_data_type
 
-        return self._client._call(
+        return self._call(
             _configure_custom_data_type.OPERATION,
             _configure_custom_data_type.build(
                 platform_key=platform_key,
@@ -133,11 +142,18 @@ class CustomDataTypeResource(SyncResource):
 
         Args:
             platform_key (str): A unique 4-letter key to represent a platform in each integration.
-                View [accounting](https://docs.codat.io/integrations/accounting/overview#platform-keys),
-                [banking](https://docs.codat.io/integrations/banking/overview#platform-keys), and
-                [commerce](https://docs.codat.io/integrations/commerce/overview#platform-keys) platform
-                keys. Example: gbol.
-            custom_data_identifier (str):  Example: DynamicsPurchaseOrders.
+                Example: gbol.
+            custom_data_identifier (str): Unique identifier for a custom data type. Example:
+                DynamicsPurchaseOrders.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -148,7 +164,7 @@ class CustomDataTypeResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import get_custom_data_type_configuration as _get_custom_data_type_configuration
 
-        return self._client._call(
+        return self._call(
             _get_custom_data_type_configuration.OPERATION,
             _get_custom_data_type_configuration.build(
                 platform_key=platform_key,
@@ -183,11 +199,21 @@ class CustomDataTypeResource(SyncResource):
         ``POST /companies/{companyId}/connections/{connectionId}/data/queue/custom/{customDataIdentifier}`` (operationId ``refresh-custom-data-type``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a company's data connection. Example:
+            connection_id (UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
-            custom_data_identifier (str):  Example: DynamicsPurchaseOrders.
+            custom_data_identifier (str): Unique identifier for a custom data type. Example:
+                DynamicsPurchaseOrders.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -198,7 +224,7 @@ class CustomDataTypeResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import refresh_custom_data_type as _refresh_custom_data_type
 
-        return self._client._call(
+        return self._call(
             _refresh_custom_data_type.OPERATION,
             _refresh_custom_data_type.build(
                 company_id=company_id,
@@ -235,6 +261,27 @@ class CustomDataTypeResource(SyncResource):
         empty page, the last page (``totalResults``), or ``max_items`` items.
         A page that still fails raises; iterating the paginator again retries that page, and
         ``start_page=paginator.next_page`` resumes from it in a new paginator.
+
+        Args:
+            company_id (UUID): Unique identifier for a company. Example:
+                8a210b68-6988-11ed-a1eb-0242ac120002.
+            connection_id (UUID): Unique identifier for a connection. Example:
+                2e9d2c44-f675-40ba-8049-353bfcb5e171.
+            custom_data_identifier (str): Unique identifier for a custom data type. Example:
+                DynamicsPurchaseOrders.
+            page_size (int): items per page, 1-5000.
+            max_items (int | None): stop after this many items (default: every item).
+            start_page (int): the first page to fetch; ``paginator.next_page`` resumes after a failed
+                page.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
@@ -290,20 +337,32 @@ class CustomDataTypeResource(SyncResource):
 
         A [custom data type](https://docs.codat.io/using-the-api/custom-data) is an additional data type you
         can create that is not included in Codat's standardized data model.s endpoint returns a paginated
-        list of records whose schema is defined [Configure custom data type](https://docs.codat.io/platform-
-        api#/operations/configure-custom-data-type)
+        list of records whose schema is defined [Configure custom data
+        type](https://docs.codat.io/platform-api#/operations/configure-custom-data-type)
 
         ``GET /companies/{companyId}/connections/{connectionId}/data/custom/{customDataIdentifier}`` (operationId ``list-custom-data-type-records``).
         Every item of every page: ``list_all()``.
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a company's data connection. Example:
+            connection_id (UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
-            custom_data_identifier (str):  Example: DynamicsPurchaseOrders.
-            page (int | Unset):  Default: 1. Example: 1.
-            page_size (int | Unset):  Default: 100. Example: 100.
+            custom_data_identifier (str): Unique identifier for a custom data type. Example:
+                DynamicsPurchaseOrders.
+            page (int | Unset): Page number. [Read more](https://docs.codat.io/using-the-api/paging).
+                Default: 1. Example: 1.
+            page_size (int | Unset): Number of records to return in a page. [Read
+                more](https://docs.codat.io/using-the-api/paging). Default: 100. Example: 100.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -314,7 +373,7 @@ class CustomDataTypeResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import list_custom_data_type_records as _list_custom_data_type_records
 
-        return self._client._call(
+        return self._call(
             _list_custom_data_type_records.OPERATION,
             _list_custom_data_type_records.build(
                 company_id=company_id,
@@ -332,243 +391,13 @@ class CustomDataTypeResource(SyncResource):
         )
 
 
-class CustomDataTypeResourceWithRawResponse(SyncResource):
-    """custom_data_type operations, returning status, headers and the parsed body."""
+class CustomDataTypeResourceWithRawResponse(RawResponseView[CustomDataTypeResource]):
+    """The operations of ``CustomDataTypeResource``, each returning a ``RawResponse``: status, headers and the parsed body."""
 
-    def configure(
-        self,
-        platform_key: str,
-        custom_data_identifier: str,
-        *,
-        body: CustomDataTypeConfiguration,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[CustomDataTypeConfiguration]:
-        """Configure custom data type (detailed: status, headers and parsed body).
-
-        The *Configure custom data type* endpoint allows you to maintain or change the configuration
-        required to return a custom data type for a specific integration.
-
-        A [custom data type](https://docs.codat.io/using-the-api/custom-data) is an additional data type you
-        can create that is not included in Codat's standardized data model.
-
-        ### Tips and traps
-
-        - You can only configure a single custom data type for a single platform at a time. Use the endpoint
-        multiple times if you need to configure it for multiple platforms.
-
-        - You can only indicate a single data source for each customer data type.
-
-        - Make your custom configuration as similar as possible to our standard data types so you can
-        interact with them in exactly the same way.
-
-        ``PUT /integrations/{platformKey}/dataTypes/custom/{customDataIdentifier}`` (operationId ``configure-custom-data-type``).
-
-        Args:
-            platform_key (str): A unique 4-letter key to represent a platform in each integration.
-                View [accounting](https://docs.codat.io/integrations/accounting/overview#platform-keys),
-                [banking](https://docs.codat.io/integrations/banking/overview#platform-keys), and
-                [commerce](https://docs.codat.io/integrations/commerce/overview#platform-keys) platform
-                keys. Example: gbol.
-            custom_data_identifier (str):  Example: DynamicsPurchaseOrders.
-            body (CustomDataTypeConfiguration): Client's configuration details for a specific custom
-                data type and platform pair. Example: {'dataSource':
-                "api/purchaseOrders?$filter=currencyCode eq 'NOK'", 'requiredData': {'currencyCode':
-                '$[*].currencyCode', 'id': '$[*].id', 'number': '$[*].number', 'orderDate':
-                '$[*].orderDate', 'totalAmountExcludingTax': '$[*].totalAmountExcludingTax',
-                'totalTaxAmount': '$[*].totalTaxAmount', 'vendorName': '$[*].number'}, 'keyBy':
-                ['$[*].id'], 'sourceModifiedDate': ['$[*].lastModifiedDateTime']}.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import configure_custom_data_type as _configure_custom_data_type
-
-        return self._client._call_raw(
-            _configure_custom_data_type.OPERATION,
-            _configure_custom_data_type.build(
-                platform_key=platform_key,
-                custom_data_identifier=custom_data_identifier,
-                body=body,
-            ),
-            _configure_custom_data_type.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def get_configuration(
-        self,
-        platform_key: str,
-        custom_data_identifier: str,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[CustomDataTypeRecords]:
-        """Get custom data configuration (detailed: status, headers and parsed body).
-
-        The *Get custom data configuration* endpoint returns existing configuration details for the
-        specified custom data type and integration pair you previously configured.
-
-        A [custom data type](https://docs.codat.io/using-the-api/custom-data) is an additional data type you
-        can create that is not included in Codat's standardized data model.
-
-        ``GET /integrations/{platformKey}/dataTypes/custom/{customDataIdentifier}`` (operationId ``get-custom-data-type-configuration``).
-
-        Args:
-            platform_key (str): A unique 4-letter key to represent a platform in each integration.
-                View [accounting](https://docs.codat.io/integrations/accounting/overview#platform-keys),
-                [banking](https://docs.codat.io/integrations/banking/overview#platform-keys), and
-                [commerce](https://docs.codat.io/integrations/commerce/overview#platform-keys) platform
-                keys. Example: gbol.
-            custom_data_identifier (str):  Example: DynamicsPurchaseOrders.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import get_custom_data_type_configuration as _get_custom_data_type_configuration
-
-        return self._client._call_raw(
-            _get_custom_data_type_configuration.OPERATION,
-            _get_custom_data_type_configuration.build(
-                platform_key=platform_key,
-                custom_data_identifier=custom_data_identifier,
-            ),
-            _get_custom_data_type_configuration.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def refresh(
-        self,
-        company_id: UUID,
-        connection_id: UUID,
-        custom_data_identifier: str,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[PullOperation]:
-        """Refresh custom data type (detailed: status, headers and parsed body).
-
-        The *Refresh custom data type* endpoint refreshes the specified custom data type for a given
-        company. This is an asynchronous operation that will sync updated data from the linked integration
-        into Codat for you to view.
-
-        ``POST /companies/{companyId}/connections/{connectionId}/data/queue/custom/{customDataIdentifier}`` (operationId ``refresh-custom-data-type``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a company's data connection. Example:
-                2e9d2c44-f675-40ba-8049-353bfcb5e171.
-            custom_data_identifier (str):  Example: DynamicsPurchaseOrders.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import refresh_custom_data_type as _refresh_custom_data_type
-
-        return self._client._call_raw(
-            _refresh_custom_data_type.OPERATION,
-            _refresh_custom_data_type.build(
-                company_id=company_id,
-                connection_id=connection_id,
-                custom_data_identifier=custom_data_identifier,
-            ),
-            _refresh_custom_data_type.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def list(
-        self,
-        company_id: UUID,
-        connection_id: UUID,
-        custom_data_identifier: str,
-        *,
-        page: int | Unset = 1,
-        page_size: int | Unset = 100,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[CustomDataTypeRecords]:
-        """List custom data type records (detailed: status, headers and parsed body).
-
-        The *List custom data type records* endpoint returns a paginated list of records pulled for the
-        specified custom data type you previously configured.
-
-        A [custom data type](https://docs.codat.io/using-the-api/custom-data) is an additional data type you
-        can create that is not included in Codat's standardized data model.s endpoint returns a paginated
-        list of records whose schema is defined [Configure custom data type](https://docs.codat.io/platform-
-        api#/operations/configure-custom-data-type)
-
-        ``GET /companies/{companyId}/connections/{connectionId}/data/custom/{customDataIdentifier}`` (operationId ``list-custom-data-type-records``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a company's data connection. Example:
-                2e9d2c44-f675-40ba-8049-353bfcb5e171.
-            custom_data_identifier (str):  Example: DynamicsPurchaseOrders.
-            page (int | Unset):  Default: 1. Example: 1.
-            page_size (int | Unset):  Default: 100. Example: 100.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import list_custom_data_type_records as _list_custom_data_type_records
-
-        return self._client._call_raw(
-            _list_custom_data_type_records.OPERATION,
-            _list_custom_data_type_records.build(
-                company_id=company_id,
-                connection_id=connection_id,
-                custom_data_identifier=custom_data_identifier,
-                page=page,
-                page_size=page_size,
-            ),
-            _list_custom_data_type_records.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
+    configure = raw_response_method(CustomDataTypeResource.configure)
+    get_configuration = raw_response_method(CustomDataTypeResource.get_configuration)
+    refresh = raw_response_method(CustomDataTypeResource.refresh)
+    list = raw_response_method(CustomDataTypeResource.list)
 
 
 class AsyncCustomDataTypeResource(AsyncResource):
@@ -576,8 +405,8 @@ class AsyncCustomDataTypeResource(AsyncResource):
 
     @cached_property
     def with_raw_response(self) -> AsyncCustomDataTypeResourceWithRawResponse:
-        """The same operations, returning a RawResponse (status, headers, parsed body)."""
-        return AsyncCustomDataTypeResourceWithRawResponse(self._client)
+        """The same operations, each returning a ``RawResponse`` (status, headers, parsed body)."""
+        return AsyncCustomDataTypeResourceWithRawResponse(self)
 
     async def configure(
         self,
@@ -613,11 +442,9 @@ class AsyncCustomDataTypeResource(AsyncResource):
 
         Args:
             platform_key (str): A unique 4-letter key to represent a platform in each integration.
-                View [accounting](https://docs.codat.io/integrations/accounting/overview#platform-keys),
-                [banking](https://docs.codat.io/integrations/banking/overview#platform-keys), and
-                [commerce](https://docs.codat.io/integrations/commerce/overview#platform-keys) platform
-                keys. Example: gbol.
-            custom_data_identifier (str):  Example: DynamicsPurchaseOrders.
+                Example: gbol.
+            custom_data_identifier (str): Unique identifier for a custom data type. Example:
+                DynamicsPurchaseOrders.
             body (CustomDataTypeConfiguration): Client's configuration details for a specific custom
                 data type and platform pair. Example: {'dataSource':
                 "api/purchaseOrders?$filter=currencyCode eq 'NOK'", 'requiredData': {'currencyCode':
@@ -625,6 +452,15 @@ class AsyncCustomDataTypeResource(AsyncResource):
                 '$[*].orderDate', 'totalAmountExcludingTax': '$[*].totalAmountExcludingTax',
                 'totalTaxAmount': '$[*].totalTaxAmount', 'vendorName': '$[*].number'}, 'keyBy':
                 ['$[*].id'], 'sourceModifiedDate': ['$[*].lastModifiedDateTime']}.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -635,7 +471,7 @@ class AsyncCustomDataTypeResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import configure_custom_data_type as _configure_custom_data_type
 
-        return await self._client._call(
+        return await self._call(
             _configure_custom_data_type.OPERATION,
             _configure_custom_data_type.build(
                 platform_key=platform_key,
@@ -673,11 +509,18 @@ class AsyncCustomDataTypeResource(AsyncResource):
 
         Args:
             platform_key (str): A unique 4-letter key to represent a platform in each integration.
-                View [accounting](https://docs.codat.io/integrations/accounting/overview#platform-keys),
-                [banking](https://docs.codat.io/integrations/banking/overview#platform-keys), and
-                [commerce](https://docs.codat.io/integrations/commerce/overview#platform-keys) platform
-                keys. Example: gbol.
-            custom_data_identifier (str):  Example: DynamicsPurchaseOrders.
+                Example: gbol.
+            custom_data_identifier (str): Unique identifier for a custom data type. Example:
+                DynamicsPurchaseOrders.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -688,7 +531,7 @@ class AsyncCustomDataTypeResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import get_custom_data_type_configuration as _get_custom_data_type_configuration
 
-        return await self._client._call(
+        return await self._call(
             _get_custom_data_type_configuration.OPERATION,
             _get_custom_data_type_configuration.build(
                 platform_key=platform_key,
@@ -723,11 +566,21 @@ class AsyncCustomDataTypeResource(AsyncResource):
         ``POST /companies/{companyId}/connections/{connectionId}/data/queue/custom/{customDataIdentifier}`` (operationId ``refresh-custom-data-type``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a company's data connection. Example:
+            connection_id (UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
-            custom_data_identifier (str):  Example: DynamicsPurchaseOrders.
+            custom_data_identifier (str): Unique identifier for a custom data type. Example:
+                DynamicsPurchaseOrders.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -738,7 +591,7 @@ class AsyncCustomDataTypeResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import refresh_custom_data_type as _refresh_custom_data_type
 
-        return await self._client._call(
+        return await self._call(
             _refresh_custom_data_type.OPERATION,
             _refresh_custom_data_type.build(
                 company_id=company_id,
@@ -775,6 +628,27 @@ class AsyncCustomDataTypeResource(AsyncResource):
         empty page, the last page (``totalResults``), or ``max_items`` items.
         A page that still fails raises; iterating the paginator again retries that page, and
         ``start_page=paginator.next_page`` resumes from it in a new paginator.
+
+        Args:
+            company_id (UUID): Unique identifier for a company. Example:
+                8a210b68-6988-11ed-a1eb-0242ac120002.
+            connection_id (UUID): Unique identifier for a connection. Example:
+                2e9d2c44-f675-40ba-8049-353bfcb5e171.
+            custom_data_identifier (str): Unique identifier for a custom data type. Example:
+                DynamicsPurchaseOrders.
+            page_size (int): items per page, 1-5000.
+            max_items (int | None): stop after this many items (default: every item).
+            start_page (int): the first page to fetch; ``paginator.next_page`` resumes after a failed
+                page.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
@@ -830,20 +704,32 @@ class AsyncCustomDataTypeResource(AsyncResource):
 
         A [custom data type](https://docs.codat.io/using-the-api/custom-data) is an additional data type you
         can create that is not included in Codat's standardized data model.s endpoint returns a paginated
-        list of records whose schema is defined [Configure custom data type](https://docs.codat.io/platform-
-        api#/operations/configure-custom-data-type)
+        list of records whose schema is defined [Configure custom data
+        type](https://docs.codat.io/platform-api#/operations/configure-custom-data-type)
 
         ``GET /companies/{companyId}/connections/{connectionId}/data/custom/{customDataIdentifier}`` (operationId ``list-custom-data-type-records``).
         Every item of every page: ``list_all()``.
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a company's data connection. Example:
+            connection_id (UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
-            custom_data_identifier (str):  Example: DynamicsPurchaseOrders.
-            page (int | Unset):  Default: 1. Example: 1.
-            page_size (int | Unset):  Default: 100. Example: 100.
+            custom_data_identifier (str): Unique identifier for a custom data type. Example:
+                DynamicsPurchaseOrders.
+            page (int | Unset): Page number. [Read more](https://docs.codat.io/using-the-api/paging).
+                Default: 1. Example: 1.
+            page_size (int | Unset): Number of records to return in a page. [Read
+                more](https://docs.codat.io/using-the-api/paging). Default: 100. Example: 100.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -854,7 +740,7 @@ class AsyncCustomDataTypeResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import list_custom_data_type_records as _list_custom_data_type_records
 
-        return await self._client._call(
+        return await self._call(
             _list_custom_data_type_records.OPERATION,
             _list_custom_data_type_records.build(
                 company_id=company_id,
@@ -872,240 +758,10 @@ class AsyncCustomDataTypeResource(AsyncResource):
         )
 
 
-class AsyncCustomDataTypeResourceWithRawResponse(AsyncResource):
-    """custom_data_type operations, returning status, headers and the parsed body."""
+class AsyncCustomDataTypeResourceWithRawResponse(RawResponseView[AsyncCustomDataTypeResource]):
+    """The operations of ``AsyncCustomDataTypeResource``, each returning a ``RawResponse``: status, headers and the parsed body."""
 
-    async def configure(
-        self,
-        platform_key: str,
-        custom_data_identifier: str,
-        *,
-        body: CustomDataTypeConfiguration,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[CustomDataTypeConfiguration]:
-        """Configure custom data type (detailed: status, headers and parsed body).
-
-        The *Configure custom data type* endpoint allows you to maintain or change the configuration
-        required to return a custom data type for a specific integration.
-
-        A [custom data type](https://docs.codat.io/using-the-api/custom-data) is an additional data type you
-        can create that is not included in Codat's standardized data model.
-
-        ### Tips and traps
-
-        - You can only configure a single custom data type for a single platform at a time. Use the endpoint
-        multiple times if you need to configure it for multiple platforms.
-
-        - You can only indicate a single data source for each customer data type.
-
-        - Make your custom configuration as similar as possible to our standard data types so you can
-        interact with them in exactly the same way.
-
-        ``PUT /integrations/{platformKey}/dataTypes/custom/{customDataIdentifier}`` (operationId ``configure-custom-data-type``).
-
-        Args:
-            platform_key (str): A unique 4-letter key to represent a platform in each integration.
-                View [accounting](https://docs.codat.io/integrations/accounting/overview#platform-keys),
-                [banking](https://docs.codat.io/integrations/banking/overview#platform-keys), and
-                [commerce](https://docs.codat.io/integrations/commerce/overview#platform-keys) platform
-                keys. Example: gbol.
-            custom_data_identifier (str):  Example: DynamicsPurchaseOrders.
-            body (CustomDataTypeConfiguration): Client's configuration details for a specific custom
-                data type and platform pair. Example: {'dataSource':
-                "api/purchaseOrders?$filter=currencyCode eq 'NOK'", 'requiredData': {'currencyCode':
-                '$[*].currencyCode', 'id': '$[*].id', 'number': '$[*].number', 'orderDate':
-                '$[*].orderDate', 'totalAmountExcludingTax': '$[*].totalAmountExcludingTax',
-                'totalTaxAmount': '$[*].totalTaxAmount', 'vendorName': '$[*].number'}, 'keyBy':
-                ['$[*].id'], 'sourceModifiedDate': ['$[*].lastModifiedDateTime']}.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import configure_custom_data_type as _configure_custom_data_type
-
-        return await self._client._call_raw(
-            _configure_custom_data_type.OPERATION,
-            _configure_custom_data_type.build(
-                platform_key=platform_key,
-                custom_data_identifier=custom_data_identifier,
-                body=body,
-            ),
-            _configure_custom_data_type.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def get_configuration(
-        self,
-        platform_key: str,
-        custom_data_identifier: str,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[CustomDataTypeRecords]:
-        """Get custom data configuration (detailed: status, headers and parsed body).
-
-        The *Get custom data configuration* endpoint returns existing configuration details for the
-        specified custom data type and integration pair you previously configured.
-
-        A [custom data type](https://docs.codat.io/using-the-api/custom-data) is an additional data type you
-        can create that is not included in Codat's standardized data model.
-
-        ``GET /integrations/{platformKey}/dataTypes/custom/{customDataIdentifier}`` (operationId ``get-custom-data-type-configuration``).
-
-        Args:
-            platform_key (str): A unique 4-letter key to represent a platform in each integration.
-                View [accounting](https://docs.codat.io/integrations/accounting/overview#platform-keys),
-                [banking](https://docs.codat.io/integrations/banking/overview#platform-keys), and
-                [commerce](https://docs.codat.io/integrations/commerce/overview#platform-keys) platform
-                keys. Example: gbol.
-            custom_data_identifier (str):  Example: DynamicsPurchaseOrders.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import get_custom_data_type_configuration as _get_custom_data_type_configuration
-
-        return await self._client._call_raw(
-            _get_custom_data_type_configuration.OPERATION,
-            _get_custom_data_type_configuration.build(
-                platform_key=platform_key,
-                custom_data_identifier=custom_data_identifier,
-            ),
-            _get_custom_data_type_configuration.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def refresh(
-        self,
-        company_id: UUID,
-        connection_id: UUID,
-        custom_data_identifier: str,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[PullOperation]:
-        """Refresh custom data type (detailed: status, headers and parsed body).
-
-        The *Refresh custom data type* endpoint refreshes the specified custom data type for a given
-        company. This is an asynchronous operation that will sync updated data from the linked integration
-        into Codat for you to view.
-
-        ``POST /companies/{companyId}/connections/{connectionId}/data/queue/custom/{customDataIdentifier}`` (operationId ``refresh-custom-data-type``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a company's data connection. Example:
-                2e9d2c44-f675-40ba-8049-353bfcb5e171.
-            custom_data_identifier (str):  Example: DynamicsPurchaseOrders.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import refresh_custom_data_type as _refresh_custom_data_type
-
-        return await self._client._call_raw(
-            _refresh_custom_data_type.OPERATION,
-            _refresh_custom_data_type.build(
-                company_id=company_id,
-                connection_id=connection_id,
-                custom_data_identifier=custom_data_identifier,
-            ),
-            _refresh_custom_data_type.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def list(
-        self,
-        company_id: UUID,
-        connection_id: UUID,
-        custom_data_identifier: str,
-        *,
-        page: int | Unset = 1,
-        page_size: int | Unset = 100,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[CustomDataTypeRecords]:
-        """List custom data type records (detailed: status, headers and parsed body).
-
-        The *List custom data type records* endpoint returns a paginated list of records pulled for the
-        specified custom data type you previously configured.
-
-        A [custom data type](https://docs.codat.io/using-the-api/custom-data) is an additional data type you
-        can create that is not included in Codat's standardized data model.s endpoint returns a paginated
-        list of records whose schema is defined [Configure custom data type](https://docs.codat.io/platform-
-        api#/operations/configure-custom-data-type)
-
-        ``GET /companies/{companyId}/connections/{connectionId}/data/custom/{customDataIdentifier}`` (operationId ``list-custom-data-type-records``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a company's data connection. Example:
-                2e9d2c44-f675-40ba-8049-353bfcb5e171.
-            custom_data_identifier (str):  Example: DynamicsPurchaseOrders.
-            page (int | Unset):  Default: 1. Example: 1.
-            page_size (int | Unset):  Default: 100. Example: 100.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import list_custom_data_type_records as _list_custom_data_type_records
-
-        return await self._client._call_raw(
-            _list_custom_data_type_records.OPERATION,
-            _list_custom_data_type_records.build(
-                company_id=company_id,
-                connection_id=connection_id,
-                custom_data_identifier=custom_data_identifier,
-                page=page,
-                page_size=page_size,
-            ),
-            _list_custom_data_type_records.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
+    configure = async_raw_response_method(AsyncCustomDataTypeResource.configure)
+    get_configuration = async_raw_response_method(AsyncCustomDataTypeResource.get_configuration)
+    refresh = async_raw_response_method(AsyncCustomDataTypeResource.refresh)
+    list = async_raw_response_method(AsyncCustomDataTypeResource.list)

@@ -10,13 +10,17 @@ from typing import TYPE_CHECKING
 from codat_sdk import (
     UNSET,
     AsyncPaginator,
-    AsyncResource,
-    RawResponse,
     RetryConfig,
     SyncPaginator,
-    SyncResource,
     Timeout,
     Unset,
+)
+from codat_sdk._generated import (
+    AsyncResource,
+    RawResponseView,
+    SyncResource,
+    async_raw_response_method,
+    raw_response_method,
 )
 
 if TYPE_CHECKING:
@@ -28,16 +32,14 @@ if TYPE_CHECKING:
     from ..models.integration import Integration
     from ..models.integrations import Integrations
 
-    pass
-
 
 class IntegrationsResource(SyncResource):
     """integrations operations."""
 
     @cached_property
     def with_raw_response(self) -> IntegrationsResourceWithRawResponse:
-        """The same operations, returning a RawResponse (status, headers, parsed body)."""
-        return IntegrationsResourceWithRawResponse(self._client)
+        """The same operations, each returning a ``RawResponse`` (status, headers, parsed body)."""
+        return IntegrationsResourceWithRawResponse(self)
 
     def get(
         self,
@@ -57,10 +59,16 @@ class IntegrationsResource(SyncResource):
 
         Args:
             platform_key (str): A unique 4-letter key to represent a platform in each integration.
-                View [accounting](https://docs.codat.io/integrations/accounting/overview#platform-keys),
-                [banking](https://docs.codat.io/integrations/banking/overview#platform-keys), and
-                [commerce](https://docs.codat.io/integrations/commerce/overview#platform-keys) platform
-                keys. Example: gbol.
+                Example: gbol.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -71,7 +79,7 @@ class IntegrationsResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import get_integration as _get_integration
 
-        return self._client._call(
+        return self._call(
             _get_integration.OPERATION,
             _get_integration.build(
                 platform_key=platform_key,
@@ -102,10 +110,16 @@ class IntegrationsResource(SyncResource):
 
         Args:
             platform_key (str): A unique 4-letter key to represent a platform in each integration.
-                View [accounting](https://docs.codat.io/integrations/accounting/overview#platform-keys),
-                [banking](https://docs.codat.io/integrations/banking/overview#platform-keys), and
-                [commerce](https://docs.codat.io/integrations/commerce/overview#platform-keys) platform
-                keys. Example: gbol.
+                Example: gbol.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -116,7 +130,7 @@ class IntegrationsResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import get_integrations_branding as _get_integrations_branding
 
-        return self._client._call(
+        return self._call(
             _get_integrations_branding.OPERATION,
             _get_integrations_branding.build(
                 platform_key=platform_key,
@@ -152,11 +166,30 @@ class IntegrationsResource(SyncResource):
         ``start_page=paginator.next_page`` resumes from it in a new paginator.
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.IntegrationQuery``.
 
+        Args:
+            query (str | Query | Unset): Codat query string. [Read
+                more](https://docs.codat.io/using-the-api/querying).
+            order_by (str | OrderBy | Unset): Field to order results by. [Read
+                more](https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
+            page_size (int): items per page, 1-5000.
+            max_items (int | None): stop after this many items (default: every item).
+            start_page (int): the first page to fetch; ``paginator.next_page`` resumes after a failed
+                page.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
+
         Raises:
             ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
             codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
         """
-        from codat_sdk import to_order_by_param, to_query_param
+        from codat_sdk._generated import to_order_by_param, to_query_param
 
         from ..operations import list_integrations as _list_integrations
 
@@ -214,10 +247,23 @@ class IntegrationsResource(SyncResource):
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.IntegrationQuery``.
 
         Args:
-            page (int | Unset):  Default: 1. Example: 1.
-            page_size (int | Unset):  Default: 100. Example: 100.
-            query (str | Unset):
-            order_by (str | Unset):  Example: -modifiedDate.
+            page (int | Unset): Page number. [Read more](https://docs.codat.io/using-the-api/paging).
+                Default: 1. Example: 1.
+            page_size (int | Unset): Number of records to return in a page. [Read
+                more](https://docs.codat.io/using-the-api/paging). Default: 100. Example: 100.
+            query (str | Query | Unset): Codat query string. [Read
+                more](https://docs.codat.io/using-the-api/querying).
+            order_by (str | OrderBy | Unset): Field to order results by. [Read
+                more](https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -228,7 +274,7 @@ class IntegrationsResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import list_integrations as _list_integrations
 
-        return self._client._call(
+        return self._call(
             _list_integrations.OPERATION,
             _list_integrations.build(
                 page=page,
@@ -245,149 +291,12 @@ class IntegrationsResource(SyncResource):
         )
 
 
-class IntegrationsResourceWithRawResponse(SyncResource):
-    """integrations operations, returning status, headers and the parsed body."""
+class IntegrationsResourceWithRawResponse(RawResponseView[IntegrationsResource]):
+    """The operations of ``IntegrationsResource``, each returning a ``RawResponse``: status, headers and the parsed body."""
 
-    def get(
-        self,
-        platform_key: str,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[Integration]:
-        """Get integration (detailed: status, headers and parsed body).
-
-        Get single integration, by platformKey
-
-        ``GET /integrations/{platformKey}`` (operationId ``get-integration``).
-
-        Args:
-            platform_key (str): A unique 4-letter key to represent a platform in each integration.
-                View [accounting](https://docs.codat.io/integrations/accounting/overview#platform-keys),
-                [banking](https://docs.codat.io/integrations/banking/overview#platform-keys), and
-                [commerce](https://docs.codat.io/integrations/commerce/overview#platform-keys) platform
-                keys. Example: gbol.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import get_integration as _get_integration
-
-        return self._client._call_raw(
-            _get_integration.OPERATION,
-            _get_integration.build(
-                platform_key=platform_key,
-            ),
-            _get_integration.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def get_branding(
-        self,
-        platform_key: str,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[Branding]:
-        """Get branding (detailed: status, headers and parsed body).
-
-        Get branding for platform.
-
-        ``GET /integrations/{platformKey}/branding`` (operationId ``get-integrations-branding``).
-
-        Args:
-            platform_key (str): A unique 4-letter key to represent a platform in each integration.
-                View [accounting](https://docs.codat.io/integrations/accounting/overview#platform-keys),
-                [banking](https://docs.codat.io/integrations/banking/overview#platform-keys), and
-                [commerce](https://docs.codat.io/integrations/commerce/overview#platform-keys) platform
-                keys. Example: gbol.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import get_integrations_branding as _get_integrations_branding
-
-        return self._client._call_raw(
-            _get_integrations_branding.OPERATION,
-            _get_integrations_branding.build(
-                platform_key=platform_key,
-            ),
-            _get_integrations_branding.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def list(
-        self,
-        *,
-        page: int | Unset = 1,
-        page_size: int | Unset = 100,
-        query: str | Query | Unset = UNSET,
-        order_by: str | OrderBy | Unset = UNSET,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[Integrations]:
-        """List integrations (detailed: status, headers and parsed body).
-
-        List your available integrations
-
-        ``GET /integrations`` (operationId ``list-integrations``).
-        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.IntegrationQuery``.
-
-        Args:
-            page (int | Unset):  Default: 1. Example: 1.
-            page_size (int | Unset):  Default: 100. Example: 100.
-            query (str | Unset):
-            order_by (str | Unset):  Example: -modifiedDate.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import list_integrations as _list_integrations
-
-        return self._client._call_raw(
-            _list_integrations.OPERATION,
-            _list_integrations.build(
-                page=page,
-                page_size=page_size,
-                query=query,
-                order_by=order_by,
-            ),
-            _list_integrations.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
+    get = raw_response_method(IntegrationsResource.get)
+    get_branding = raw_response_method(IntegrationsResource.get_branding)
+    list = raw_response_method(IntegrationsResource.list)
 
 
 class AsyncIntegrationsResource(AsyncResource):
@@ -395,8 +304,8 @@ class AsyncIntegrationsResource(AsyncResource):
 
     @cached_property
     def with_raw_response(self) -> AsyncIntegrationsResourceWithRawResponse:
-        """The same operations, returning a RawResponse (status, headers, parsed body)."""
-        return AsyncIntegrationsResourceWithRawResponse(self._client)
+        """The same operations, each returning a ``RawResponse`` (status, headers, parsed body)."""
+        return AsyncIntegrationsResourceWithRawResponse(self)
 
     async def get(
         self,
@@ -416,10 +325,16 @@ class AsyncIntegrationsResource(AsyncResource):
 
         Args:
             platform_key (str): A unique 4-letter key to represent a platform in each integration.
-                View [accounting](https://docs.codat.io/integrations/accounting/overview#platform-keys),
-                [banking](https://docs.codat.io/integrations/banking/overview#platform-keys), and
-                [commerce](https://docs.codat.io/integrations/commerce/overview#platform-keys) platform
-                keys. Example: gbol.
+                Example: gbol.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -430,7 +345,7 @@ class AsyncIntegrationsResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import get_integration as _get_integration
 
-        return await self._client._call(
+        return await self._call(
             _get_integration.OPERATION,
             _get_integration.build(
                 platform_key=platform_key,
@@ -461,10 +376,16 @@ class AsyncIntegrationsResource(AsyncResource):
 
         Args:
             platform_key (str): A unique 4-letter key to represent a platform in each integration.
-                View [accounting](https://docs.codat.io/integrations/accounting/overview#platform-keys),
-                [banking](https://docs.codat.io/integrations/banking/overview#platform-keys), and
-                [commerce](https://docs.codat.io/integrations/commerce/overview#platform-keys) platform
-                keys. Example: gbol.
+                Example: gbol.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -475,7 +396,7 @@ class AsyncIntegrationsResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import get_integrations_branding as _get_integrations_branding
 
-        return await self._client._call(
+        return await self._call(
             _get_integrations_branding.OPERATION,
             _get_integrations_branding.build(
                 platform_key=platform_key,
@@ -511,11 +432,30 @@ class AsyncIntegrationsResource(AsyncResource):
         ``start_page=paginator.next_page`` resumes from it in a new paginator.
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.IntegrationQuery``.
 
+        Args:
+            query (str | Query | Unset): Codat query string. [Read
+                more](https://docs.codat.io/using-the-api/querying).
+            order_by (str | OrderBy | Unset): Field to order results by. [Read
+                more](https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
+            page_size (int): items per page, 1-5000.
+            max_items (int | None): stop after this many items (default: every item).
+            start_page (int): the first page to fetch; ``paginator.next_page`` resumes after a failed
+                page.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
+
         Raises:
             ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
             codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
         """
-        from codat_sdk import to_order_by_param, to_query_param
+        from codat_sdk._generated import to_order_by_param, to_query_param
 
         from ..operations import list_integrations as _list_integrations
 
@@ -573,10 +513,23 @@ class AsyncIntegrationsResource(AsyncResource):
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.IntegrationQuery``.
 
         Args:
-            page (int | Unset):  Default: 1. Example: 1.
-            page_size (int | Unset):  Default: 100. Example: 100.
-            query (str | Unset):
-            order_by (str | Unset):  Example: -modifiedDate.
+            page (int | Unset): Page number. [Read more](https://docs.codat.io/using-the-api/paging).
+                Default: 1. Example: 1.
+            page_size (int | Unset): Number of records to return in a page. [Read
+                more](https://docs.codat.io/using-the-api/paging). Default: 100. Example: 100.
+            query (str | Query | Unset): Codat query string. [Read
+                more](https://docs.codat.io/using-the-api/querying).
+            order_by (str | OrderBy | Unset): Field to order results by. [Read
+                more](https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -587,7 +540,7 @@ class AsyncIntegrationsResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import list_integrations as _list_integrations
 
-        return await self._client._call(
+        return await self._call(
             _list_integrations.OPERATION,
             _list_integrations.build(
                 page=page,
@@ -604,146 +557,9 @@ class AsyncIntegrationsResource(AsyncResource):
         )
 
 
-class AsyncIntegrationsResourceWithRawResponse(AsyncResource):
-    """integrations operations, returning status, headers and the parsed body."""
+class AsyncIntegrationsResourceWithRawResponse(RawResponseView[AsyncIntegrationsResource]):
+    """The operations of ``AsyncIntegrationsResource``, each returning a ``RawResponse``: status, headers and the parsed body."""
 
-    async def get(
-        self,
-        platform_key: str,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[Integration]:
-        """Get integration (detailed: status, headers and parsed body).
-
-        Get single integration, by platformKey
-
-        ``GET /integrations/{platformKey}`` (operationId ``get-integration``).
-
-        Args:
-            platform_key (str): A unique 4-letter key to represent a platform in each integration.
-                View [accounting](https://docs.codat.io/integrations/accounting/overview#platform-keys),
-                [banking](https://docs.codat.io/integrations/banking/overview#platform-keys), and
-                [commerce](https://docs.codat.io/integrations/commerce/overview#platform-keys) platform
-                keys. Example: gbol.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import get_integration as _get_integration
-
-        return await self._client._call_raw(
-            _get_integration.OPERATION,
-            _get_integration.build(
-                platform_key=platform_key,
-            ),
-            _get_integration.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def get_branding(
-        self,
-        platform_key: str,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[Branding]:
-        """Get branding (detailed: status, headers and parsed body).
-
-        Get branding for platform.
-
-        ``GET /integrations/{platformKey}/branding`` (operationId ``get-integrations-branding``).
-
-        Args:
-            platform_key (str): A unique 4-letter key to represent a platform in each integration.
-                View [accounting](https://docs.codat.io/integrations/accounting/overview#platform-keys),
-                [banking](https://docs.codat.io/integrations/banking/overview#platform-keys), and
-                [commerce](https://docs.codat.io/integrations/commerce/overview#platform-keys) platform
-                keys. Example: gbol.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import get_integrations_branding as _get_integrations_branding
-
-        return await self._client._call_raw(
-            _get_integrations_branding.OPERATION,
-            _get_integrations_branding.build(
-                platform_key=platform_key,
-            ),
-            _get_integrations_branding.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def list(
-        self,
-        *,
-        page: int | Unset = 1,
-        page_size: int | Unset = 100,
-        query: str | Query | Unset = UNSET,
-        order_by: str | OrderBy | Unset = UNSET,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[Integrations]:
-        """List integrations (detailed: status, headers and parsed body).
-
-        List your available integrations
-
-        ``GET /integrations`` (operationId ``list-integrations``).
-        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.IntegrationQuery``.
-
-        Args:
-            page (int | Unset):  Default: 1. Example: 1.
-            page_size (int | Unset):  Default: 100. Example: 100.
-            query (str | Unset):
-            order_by (str | Unset):  Example: -modifiedDate.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import list_integrations as _list_integrations
-
-        return await self._client._call_raw(
-            _list_integrations.OPERATION,
-            _list_integrations.build(
-                page=page,
-                page_size=page_size,
-                query=query,
-                order_by=order_by,
-            ),
-            _list_integrations.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
+    get = async_raw_response_method(AsyncIntegrationsResource.get)
+    get_branding = async_raw_response_method(AsyncIntegrationsResource.get_branding)
+    list = async_raw_response_method(AsyncIntegrationsResource.list)

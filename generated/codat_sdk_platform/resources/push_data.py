@@ -10,13 +10,17 @@ from typing import TYPE_CHECKING
 from codat_sdk import (
     UNSET,
     AsyncPaginator,
-    AsyncResource,
-    RawResponse,
     RetryConfig,
     SyncPaginator,
-    SyncResource,
     Timeout,
     Unset,
+)
+from codat_sdk._generated import (
+    AsyncResource,
+    RawResponseView,
+    SyncResource,
+    async_raw_response_method,
+    raw_response_method,
 )
 
 if TYPE_CHECKING:
@@ -30,16 +34,14 @@ if TYPE_CHECKING:
     from ..models.push_operations import PushOperations
     from ..models.push_option import PushOption
 
-    pass
-
 
 class PushDataResource(SyncResource):
     """push_data operations."""
 
     @cached_property
     def with_raw_response(self) -> PushDataResourceWithRawResponse:
-        """The same operations, returning a RawResponse (status, headers, parsed body)."""
-        return PushDataResourceWithRawResponse(self._client)
+        """The same operations, each returning a ``RawResponse`` (status, headers, parsed body)."""
+        return PushDataResourceWithRawResponse(self)
 
     def get_model_options(
         self,
@@ -72,11 +74,20 @@ class PushDataResource(SyncResource):
         ``GET /companies/{companyId}/connections/{connectionId}/options/{dataType}`` (operationId ``get-create-update-model-options-by-data-type``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a company's data connection. Example:
+            connection_id (UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
-            data_type (DataType): Available data types Example: invoices.
+            data_type (DataType): The key of a Codat data type. Example: invoices.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -89,7 +100,7 @@ class PushDataResource(SyncResource):
             get_create_update_model_options_by_data_type as _get_create_update_model_options_by_data_type,
         )
 
-        return self._client._call(
+        return self._call(
             _get_create_update_model_options_by_data_type.OPERATION,
             _get_create_update_model_options_by_data_type.build(
                 company_id=company_id,
@@ -126,9 +137,18 @@ class PushDataResource(SyncResource):
         ``GET /companies/{companyId}/push/{pushOperationKey}`` (operationId ``get-push-operation``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            push_operation_key (UUID):
+            push_operation_key (UUID): Push operation key.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -139,7 +159,7 @@ class PushDataResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import get_push_operation as _get_push_operation
 
-        return self._client._call(
+        return self._call(
             _get_push_operation.OPERATION,
             _get_push_operation.build(
                 company_id=company_id,
@@ -177,11 +197,32 @@ class PushDataResource(SyncResource):
         ``start_page=paginator.next_page`` resumes from it in a new paginator.
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.PushOperationQuery``.
 
+        Args:
+            company_id (UUID): Unique identifier for a company. Example:
+                8a210b68-6988-11ed-a1eb-0242ac120002.
+            query (str | Query | Unset): Codat query string. [Read
+                more](https://docs.codat.io/using-the-api/querying).
+            order_by (str | OrderBy | Unset): Field to order results by. [Read
+                more](https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
+            page_size (int): items per page, 1-5000.
+            max_items (int | None): stop after this many items (default: every item).
+            start_page (int): the first page to fetch; ``paginator.next_page`` resumes after a failed
+                page.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
+
         Raises:
             ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
             codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
         """
-        from codat_sdk import to_order_by_param, to_query_param
+        from codat_sdk._generated import to_order_by_param, to_query_param
 
         from ..operations import get_company_push_history as _get_company_push_history
 
@@ -245,12 +286,25 @@ class PushDataResource(SyncResource):
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.PushOperationQuery``.
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            page (int | Unset):  Default: 1. Example: 1.
-            page_size (int | Unset):  Default: 100. Example: 100.
-            query (str | Unset):
-            order_by (str | Unset):  Example: -modifiedDate.
+            page (int | Unset): Page number. [Read more](https://docs.codat.io/using-the-api/paging).
+                Default: 1. Example: 1.
+            page_size (int | Unset): Number of records to return in a page. [Read
+                more](https://docs.codat.io/using-the-api/paging). Default: 100. Example: 100.
+            query (str | Query | Unset): Codat query string. [Read
+                more](https://docs.codat.io/using-the-api/querying).
+            order_by (str | OrderBy | Unset): Field to order results by. [Read
+                more](https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -261,7 +315,7 @@ class PushDataResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import get_company_push_history as _get_company_push_history
 
-        return self._client._call(
+        return self._call(
             _get_company_push_history.OPERATION,
             _get_company_push_history.build(
                 company_id=company_id,
@@ -279,179 +333,12 @@ class PushDataResource(SyncResource):
         )
 
 
-class PushDataResourceWithRawResponse(SyncResource):
-    """push_data operations, returning status, headers and the parsed body."""
+class PushDataResourceWithRawResponse(RawResponseView[PushDataResource]):
+    """The operations of ``PushDataResource``, each returning a ``RawResponse``: status, headers and the parsed body."""
 
-    def get_model_options(
-        self,
-        company_id: UUID,
-        connection_id: UUID,
-        data_type: DataType,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[PushOption]:
-        """Get push options (detailed: status, headers and parsed body).
-
-        This is the generic documentation for creation and updating of data. See the equivalent endpoint for
-        a given data type for more specific information.
-
-        Before pushing data into accounting software, it is often necessary to collect some details from the
-        user as to how they would like the data to be inserted. This includes names and amounts on
-        transactional entities, but also factors such as categorisation of entities, which is often handled
-        differently between different accounting software. A good example of this is specifying where on the
-        balance sheet/profit and loss reports the user would like a newly-created nominal account to appear.
-
-        Codat tries not to limit users to pushing to a very limited number of standard categories, so we
-        have implemented "options" endpoints, which allow us to expose to our clients the fields which are
-        required to be pushed for a specific linked company, and the options which may be selected for each
-        field.
-
-        ``GET /companies/{companyId}/connections/{connectionId}/options/{dataType}`` (operationId ``get-create-update-model-options-by-data-type``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a company's data connection. Example:
-                2e9d2c44-f675-40ba-8049-353bfcb5e171.
-            data_type (DataType): Available data types Example: invoices.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import (
-            get_create_update_model_options_by_data_type as _get_create_update_model_options_by_data_type,
-        )
-
-        return self._client._call_raw(
-            _get_create_update_model_options_by_data_type.OPERATION,
-            _get_create_update_model_options_by_data_type.build(
-                company_id=company_id,
-                connection_id=connection_id,
-                data_type=data_type,
-            ),
-            _get_create_update_model_options_by_data_type.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def get_operation(
-        self,
-        company_id: UUID,
-        push_operation_key: UUID,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[PushOperation]:
-        """Get push operation (detailed: status, headers and parsed body).
-
-        The **Get push operation** endpoint returns a specific [push operation](/using-the-api/push)
-        identified by the `pushOperationKey` that was performed on the company.
-
-        Write operations are actions that send requests to Codat, enabling the creation, updating, deletion
-        of records, or uploading attachments in the connected accounting software.
-
-        ``GET /companies/{companyId}/push/{pushOperationKey}`` (operationId ``get-push-operation``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            push_operation_key (UUID):
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import get_push_operation as _get_push_operation
-
-        return self._client._call_raw(
-            _get_push_operation.OPERATION,
-            _get_push_operation.build(
-                company_id=company_id,
-                push_operation_key=push_operation_key,
-            ),
-            _get_push_operation.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def list_operations(
-        self,
-        company_id: UUID,
-        *,
-        page: int | Unset = 1,
-        page_size: int | Unset = 100,
-        query: str | Query | Unset = UNSET,
-        order_by: str | OrderBy | Unset = UNSET,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[PushOperations]:
-        """List push operations (detailed: status, headers and parsed body).
-
-        The **List push operations** endpoint returns a list of [push operations](/using-the-api/push)
-        performed on the company.
-
-        Write operations are actions that send requests to Codat, enabling the creation, updating, deletion
-        of records, or uploading attachments in the connected accounting software.
-
-        ``GET /companies/{companyId}/push`` (operationId ``get-company-push-history``).
-        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.PushOperationQuery``.
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            page (int | Unset):  Default: 1. Example: 1.
-            page_size (int | Unset):  Default: 100. Example: 100.
-            query (str | Unset):
-            order_by (str | Unset):  Example: -modifiedDate.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import get_company_push_history as _get_company_push_history
-
-        return self._client._call_raw(
-            _get_company_push_history.OPERATION,
-            _get_company_push_history.build(
-                company_id=company_id,
-                page=page,
-                page_size=page_size,
-                query=query,
-                order_by=order_by,
-            ),
-            _get_company_push_history.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
+    get_model_options = raw_response_method(PushDataResource.get_model_options)
+    get_operation = raw_response_method(PushDataResource.get_operation)
+    list_operations = raw_response_method(PushDataResource.list_operations)
 
 
 class AsyncPushDataResource(AsyncResource):
@@ -459,8 +346,8 @@ class AsyncPushDataResource(AsyncResource):
 
     @cached_property
     def with_raw_response(self) -> AsyncPushDataResourceWithRawResponse:
-        """The same operations, returning a RawResponse (status, headers, parsed body)."""
-        return AsyncPushDataResourceWithRawResponse(self._client)
+        """The same operations, each returning a ``RawResponse`` (status, headers, parsed body)."""
+        return AsyncPushDataResourceWithRawResponse(self)
 
     async def get_model_options(
         self,
@@ -493,11 +380,20 @@ class AsyncPushDataResource(AsyncResource):
         ``GET /companies/{companyId}/connections/{connectionId}/options/{dataType}`` (operationId ``get-create-update-model-options-by-data-type``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a company's data connection. Example:
+            connection_id (UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
-            data_type (DataType): Available data types Example: invoices.
+            data_type (DataType): The key of a Codat data type. Example: invoices.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -510,7 +406,7 @@ class AsyncPushDataResource(AsyncResource):
             get_create_update_model_options_by_data_type as _get_create_update_model_options_by_data_type,
         )
 
-        return await self._client._call(
+        return await self._call(
             _get_create_update_model_options_by_data_type.OPERATION,
             _get_create_update_model_options_by_data_type.build(
                 company_id=company_id,
@@ -547,9 +443,18 @@ class AsyncPushDataResource(AsyncResource):
         ``GET /companies/{companyId}/push/{pushOperationKey}`` (operationId ``get-push-operation``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            push_operation_key (UUID):
+            push_operation_key (UUID): Push operation key.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -560,7 +465,7 @@ class AsyncPushDataResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import get_push_operation as _get_push_operation
 
-        return await self._client._call(
+        return await self._call(
             _get_push_operation.OPERATION,
             _get_push_operation.build(
                 company_id=company_id,
@@ -598,11 +503,32 @@ class AsyncPushDataResource(AsyncResource):
         ``start_page=paginator.next_page`` resumes from it in a new paginator.
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.PushOperationQuery``.
 
+        Args:
+            company_id (UUID): Unique identifier for a company. Example:
+                8a210b68-6988-11ed-a1eb-0242ac120002.
+            query (str | Query | Unset): Codat query string. [Read
+                more](https://docs.codat.io/using-the-api/querying).
+            order_by (str | OrderBy | Unset): Field to order results by. [Read
+                more](https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
+            page_size (int): items per page, 1-5000.
+            max_items (int | None): stop after this many items (default: every item).
+            start_page (int): the first page to fetch; ``paginator.next_page`` resumes after a failed
+                page.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
+
         Raises:
             ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
             codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
         """
-        from codat_sdk import to_order_by_param, to_query_param
+        from codat_sdk._generated import to_order_by_param, to_query_param
 
         from ..operations import get_company_push_history as _get_company_push_history
 
@@ -666,12 +592,25 @@ class AsyncPushDataResource(AsyncResource):
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.PushOperationQuery``.
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            page (int | Unset):  Default: 1. Example: 1.
-            page_size (int | Unset):  Default: 100. Example: 100.
-            query (str | Unset):
-            order_by (str | Unset):  Example: -modifiedDate.
+            page (int | Unset): Page number. [Read more](https://docs.codat.io/using-the-api/paging).
+                Default: 1. Example: 1.
+            page_size (int | Unset): Number of records to return in a page. [Read
+                more](https://docs.codat.io/using-the-api/paging). Default: 100. Example: 100.
+            query (str | Query | Unset): Codat query string. [Read
+                more](https://docs.codat.io/using-the-api/querying).
+            order_by (str | OrderBy | Unset): Field to order results by. [Read
+                more](https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -682,7 +621,7 @@ class AsyncPushDataResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import get_company_push_history as _get_company_push_history
 
-        return await self._client._call(
+        return await self._call(
             _get_company_push_history.OPERATION,
             _get_company_push_history.build(
                 company_id=company_id,
@@ -700,176 +639,9 @@ class AsyncPushDataResource(AsyncResource):
         )
 
 
-class AsyncPushDataResourceWithRawResponse(AsyncResource):
-    """push_data operations, returning status, headers and the parsed body."""
+class AsyncPushDataResourceWithRawResponse(RawResponseView[AsyncPushDataResource]):
+    """The operations of ``AsyncPushDataResource``, each returning a ``RawResponse``: status, headers and the parsed body."""
 
-    async def get_model_options(
-        self,
-        company_id: UUID,
-        connection_id: UUID,
-        data_type: DataType,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[PushOption]:
-        """Get push options (detailed: status, headers and parsed body).
-
-        This is the generic documentation for creation and updating of data. See the equivalent endpoint for
-        a given data type for more specific information.
-
-        Before pushing data into accounting software, it is often necessary to collect some details from the
-        user as to how they would like the data to be inserted. This includes names and amounts on
-        transactional entities, but also factors such as categorisation of entities, which is often handled
-        differently between different accounting software. A good example of this is specifying where on the
-        balance sheet/profit and loss reports the user would like a newly-created nominal account to appear.
-
-        Codat tries not to limit users to pushing to a very limited number of standard categories, so we
-        have implemented "options" endpoints, which allow us to expose to our clients the fields which are
-        required to be pushed for a specific linked company, and the options which may be selected for each
-        field.
-
-        ``GET /companies/{companyId}/connections/{connectionId}/options/{dataType}`` (operationId ``get-create-update-model-options-by-data-type``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a company's data connection. Example:
-                2e9d2c44-f675-40ba-8049-353bfcb5e171.
-            data_type (DataType): Available data types Example: invoices.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import (
-            get_create_update_model_options_by_data_type as _get_create_update_model_options_by_data_type,
-        )
-
-        return await self._client._call_raw(
-            _get_create_update_model_options_by_data_type.OPERATION,
-            _get_create_update_model_options_by_data_type.build(
-                company_id=company_id,
-                connection_id=connection_id,
-                data_type=data_type,
-            ),
-            _get_create_update_model_options_by_data_type.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def get_operation(
-        self,
-        company_id: UUID,
-        push_operation_key: UUID,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[PushOperation]:
-        """Get push operation (detailed: status, headers and parsed body).
-
-        The **Get push operation** endpoint returns a specific [push operation](/using-the-api/push)
-        identified by the `pushOperationKey` that was performed on the company.
-
-        Write operations are actions that send requests to Codat, enabling the creation, updating, deletion
-        of records, or uploading attachments in the connected accounting software.
-
-        ``GET /companies/{companyId}/push/{pushOperationKey}`` (operationId ``get-push-operation``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            push_operation_key (UUID):
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import get_push_operation as _get_push_operation
-
-        return await self._client._call_raw(
-            _get_push_operation.OPERATION,
-            _get_push_operation.build(
-                company_id=company_id,
-                push_operation_key=push_operation_key,
-            ),
-            _get_push_operation.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def list_operations(
-        self,
-        company_id: UUID,
-        *,
-        page: int | Unset = 1,
-        page_size: int | Unset = 100,
-        query: str | Query | Unset = UNSET,
-        order_by: str | OrderBy | Unset = UNSET,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[PushOperations]:
-        """List push operations (detailed: status, headers and parsed body).
-
-        The **List push operations** endpoint returns a list of [push operations](/using-the-api/push)
-        performed on the company.
-
-        Write operations are actions that send requests to Codat, enabling the creation, updating, deletion
-        of records, or uploading attachments in the connected accounting software.
-
-        ``GET /companies/{companyId}/push`` (operationId ``get-company-push-history``).
-        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.PushOperationQuery``.
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            page (int | Unset):  Default: 1. Example: 1.
-            page_size (int | Unset):  Default: 100. Example: 100.
-            query (str | Unset):
-            order_by (str | Unset):  Example: -modifiedDate.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import get_company_push_history as _get_company_push_history
-
-        return await self._client._call_raw(
-            _get_company_push_history.OPERATION,
-            _get_company_push_history.build(
-                company_id=company_id,
-                page=page,
-                page_size=page_size,
-                query=query,
-                order_by=order_by,
-            ),
-            _get_company_push_history.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
+    get_model_options = async_raw_response_method(AsyncPushDataResource.get_model_options)
+    get_operation = async_raw_response_method(AsyncPushDataResource.get_operation)
+    list_operations = async_raw_response_method(AsyncPushDataResource.list_operations)

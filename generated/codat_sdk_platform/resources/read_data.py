@@ -9,12 +9,16 @@ from typing import TYPE_CHECKING
 
 from codat_sdk import (
     UNSET,
-    AsyncResource,
-    RawResponse,
     RetryConfig,
-    SyncResource,
     Timeout,
     Unset,
+)
+from codat_sdk._generated import (
+    AsyncResource,
+    RawResponseView,
+    SyncResource,
+    async_raw_response_method,
+    raw_response_method,
 )
 
 if TYPE_CHECKING:
@@ -23,16 +27,14 @@ if TYPE_CHECKING:
 
     from ..models.validation_result import ValidationResult
 
-    pass
-
 
 class ReadDataResource(SyncResource):
     """read_data operations."""
 
     @cached_property
     def with_raw_response(self) -> ReadDataResourceWithRawResponse:
-        """The same operations, returning a RawResponse (status, headers, parsed body)."""
-        return ReadDataResourceWithRawResponse(self._client)
+        """The same operations, each returning a ``RawResponse`` (status, headers, parsed body)."""
+        return ReadDataResourceWithRawResponse(self)
 
     def get_validation_results(
         self,
@@ -61,9 +63,18 @@ class ReadDataResource(SyncResource):
         ``GET /companies/{companyId}/sync/{datasetId}/validation`` (operationId ``get-read-validation-results``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             dataset_id (UUID): Unique identifier for the dataset that completed its sync.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -74,7 +85,7 @@ class ReadDataResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import get_read_validation_results as _get_read_validation_results
 
-        return self._client._call(
+        return self._call(
             _get_read_validation_results.OPERATION,
             _get_read_validation_results.build(
                 company_id=company_id,
@@ -89,62 +100,10 @@ class ReadDataResource(SyncResource):
         )
 
 
-class ReadDataResourceWithRawResponse(SyncResource):
-    """read_data operations, returning status, headers and the parsed body."""
+class ReadDataResourceWithRawResponse(RawResponseView[ReadDataResource]):
+    """The operations of ``ReadDataResource``, each returning a ``RawResponse``: status, headers and the parsed body."""
 
-    def get_validation_results(
-        self,
-        company_id: UUID,
-        dataset_id: UUID,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[ValidationResult]:
-        """Get validation results (detailed: status, headers and parsed body).
-
-        Use the **Get validation results** endpoint to review warnings and errors encountered during the
-        data type validation phase.
-
-        The validation result [schema](https://docs.codat.io/platform-api#/schemas/ValidationResult)
-        contains two message arrays:
-
-        - **`warnings`** array lists potential issues with the data type that may require attention but
-        don't block usage.
-        - **`errors`** array contains critical issues that must be resolved before the data type can be
-        used.
-
-        ``GET /companies/{companyId}/sync/{datasetId}/validation`` (operationId ``get-read-validation-results``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            dataset_id (UUID): Unique identifier for the dataset that completed its sync.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import get_read_validation_results as _get_read_validation_results
-
-        return self._client._call_raw(
-            _get_read_validation_results.OPERATION,
-            _get_read_validation_results.build(
-                company_id=company_id,
-                dataset_id=dataset_id,
-            ),
-            _get_read_validation_results.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
+    get_validation_results = raw_response_method(ReadDataResource.get_validation_results)
 
 
 class AsyncReadDataResource(AsyncResource):
@@ -152,8 +111,8 @@ class AsyncReadDataResource(AsyncResource):
 
     @cached_property
     def with_raw_response(self) -> AsyncReadDataResourceWithRawResponse:
-        """The same operations, returning a RawResponse (status, headers, parsed body)."""
-        return AsyncReadDataResourceWithRawResponse(self._client)
+        """The same operations, each returning a ``RawResponse`` (status, headers, parsed body)."""
+        return AsyncReadDataResourceWithRawResponse(self)
 
     async def get_validation_results(
         self,
@@ -182,9 +141,18 @@ class AsyncReadDataResource(AsyncResource):
         ``GET /companies/{companyId}/sync/{datasetId}/validation`` (operationId ``get-read-validation-results``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             dataset_id (UUID): Unique identifier for the dataset that completed its sync.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -195,7 +163,7 @@ class AsyncReadDataResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import get_read_validation_results as _get_read_validation_results
 
-        return await self._client._call(
+        return await self._call(
             _get_read_validation_results.OPERATION,
             _get_read_validation_results.build(
                 company_id=company_id,
@@ -210,59 +178,7 @@ class AsyncReadDataResource(AsyncResource):
         )
 
 
-class AsyncReadDataResourceWithRawResponse(AsyncResource):
-    """read_data operations, returning status, headers and the parsed body."""
+class AsyncReadDataResourceWithRawResponse(RawResponseView[AsyncReadDataResource]):
+    """The operations of ``AsyncReadDataResource``, each returning a ``RawResponse``: status, headers and the parsed body."""
 
-    async def get_validation_results(
-        self,
-        company_id: UUID,
-        dataset_id: UUID,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[ValidationResult]:
-        """Get validation results (detailed: status, headers and parsed body).
-
-        Use the **Get validation results** endpoint to review warnings and errors encountered during the
-        data type validation phase.
-
-        The validation result [schema](https://docs.codat.io/platform-api#/schemas/ValidationResult)
-        contains two message arrays:
-
-        - **`warnings`** array lists potential issues with the data type that may require attention but
-        don't block usage.
-        - **`errors`** array contains critical issues that must be resolved before the data type can be
-        used.
-
-        ``GET /companies/{companyId}/sync/{datasetId}/validation`` (operationId ``get-read-validation-results``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            dataset_id (UUID): Unique identifier for the dataset that completed its sync.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import get_read_validation_results as _get_read_validation_results
-
-        return await self._client._call_raw(
-            _get_read_validation_results.OPERATION,
-            _get_read_validation_results.build(
-                company_id=company_id,
-                dataset_id=dataset_id,
-            ),
-            _get_read_validation_results.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
+    get_validation_results = async_raw_response_method(AsyncReadDataResource.get_validation_results)

@@ -10,13 +10,17 @@ from typing import TYPE_CHECKING
 from codat_sdk import (
     UNSET,
     AsyncPaginator,
-    AsyncResource,
-    RawResponse,
     RetryConfig,
     SyncPaginator,
-    SyncResource,
     Timeout,
     Unset,
+)
+from codat_sdk._generated import (
+    AsyncResource,
+    RawResponseView,
+    SyncResource,
+    async_raw_response_method,
+    raw_response_method,
 )
 
 if TYPE_CHECKING:
@@ -30,16 +34,14 @@ if TYPE_CHECKING:
     from ..models.pull_operation import PullOperation
     from ..models.pull_operations import PullOperations
 
-    pass
-
 
 class RefreshDataResource(SyncResource):
     """refresh_data operations."""
 
     @cached_property
     def with_raw_response(self) -> RefreshDataResourceWithRawResponse:
-        """The same operations, returning a RawResponse (status, headers, parsed body)."""
-        return RefreshDataResourceWithRawResponse(self._client)
+        """The same operations, each returning a ``RawResponse`` (status, headers, parsed body)."""
+        return RefreshDataResourceWithRawResponse(self)
 
     def all(
         self,
@@ -64,8 +66,17 @@ class RefreshDataResource(SyncResource):
         ``POST /companies/{companyId}/data/all`` (operationId ``refresh-company-data``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -76,7 +87,7 @@ class RefreshDataResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import refresh_company_data as _refresh_company_data
 
-        return self._client._call(
+        return self._call(
             _refresh_company_data.OPERATION,
             _refresh_company_data.build(
                 company_id=company_id,
@@ -111,10 +122,20 @@ class RefreshDataResource(SyncResource):
         ``POST /companies/{companyId}/data/queue/{dataType}`` (operationId ``refresh-data-type``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            data_type (DataType): Available data types Example: invoices.
-            connection_id (UUID | Unset):
+            data_type (DataType): The key of a Codat data type. Example: invoices.
+            connection_id (UUID | Unset): Optionally, provide a data connection id to only queue pull
+                operations on that connection.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -125,7 +146,7 @@ class RefreshDataResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import refresh_data_type as _refresh_data_type
 
-        return self._client._call(
+        return self._call(
             _refresh_data_type.OPERATION,
             _refresh_data_type.build(
                 company_id=company_id,
@@ -157,8 +178,17 @@ class RefreshDataResource(SyncResource):
         ``GET /companies/{companyId}/dataStatus`` (operationId ``get-company-data-status``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -169,7 +199,7 @@ class RefreshDataResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import get_company_data_status as _get_company_data_status
 
-        return self._client._call(
+        return self._call(
             _get_company_data_status.OPERATION,
             _get_company_data_status.build(
                 company_id=company_id,
@@ -200,9 +230,18 @@ class RefreshDataResource(SyncResource):
         ``GET /companies/{companyId}/data/history/{datasetId}`` (operationId ``get-pull-operation``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             dataset_id (UUID): Unique identifier for the dataset that completed its sync.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -213,7 +252,7 @@ class RefreshDataResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import get_pull_operation as _get_pull_operation
 
-        return self._client._call(
+        return self._call(
             _get_pull_operation.OPERATION,
             _get_pull_operation.build(
                 company_id=company_id,
@@ -251,11 +290,32 @@ class RefreshDataResource(SyncResource):
         ``start_page=paginator.next_page`` resumes from it in a new paginator.
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.PullOperationQuery``.
 
+        Args:
+            company_id (UUID): Unique identifier for a company. Example:
+                8a210b68-6988-11ed-a1eb-0242ac120002.
+            query (str | Query | Unset): Codat query string. [Read
+                more](https://docs.codat.io/using-the-api/querying).
+            order_by (str | OrderBy | Unset): Field to order results by. [Read
+                more](https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
+            page_size (int): items per page, 1-5000.
+            max_items (int | None): stop after this many items (default: every item).
+            start_page (int): the first page to fetch; ``paginator.next_page`` resumes after a failed
+                page.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
+
         Raises:
             ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
             codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
         """
-        from codat_sdk import to_order_by_param, to_query_param
+        from codat_sdk._generated import to_order_by_param, to_query_param
 
         from ..operations import list_pull_operations as _list_pull_operations
 
@@ -315,12 +375,25 @@ class RefreshDataResource(SyncResource):
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.PullOperationQuery``.
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            page (int | Unset):  Default: 1. Example: 1.
-            page_size (int | Unset):  Default: 100. Example: 100.
-            query (str | Unset):
-            order_by (str | Unset):  Example: -modifiedDate.
+            page (int | Unset): Page number. [Read more](https://docs.codat.io/using-the-api/paging).
+                Default: 1. Example: 1.
+            page_size (int | Unset): Number of records to return in a page. [Read
+                more](https://docs.codat.io/using-the-api/paging). Default: 100. Example: 100.
+            query (str | Query | Unset): Codat query string. [Read
+                more](https://docs.codat.io/using-the-api/querying).
+            order_by (str | OrderBy | Unset): Field to order results by. [Read
+                more](https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -331,7 +404,7 @@ class RefreshDataResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import list_pull_operations as _list_pull_operations
 
-        return self._client._call(
+        return self._call(
             _list_pull_operations.OPERATION,
             _list_pull_operations.build(
                 company_id=company_id,
@@ -349,249 +422,14 @@ class RefreshDataResource(SyncResource):
         )
 
 
-class RefreshDataResourceWithRawResponse(SyncResource):
-    """refresh_data operations, returning status, headers and the parsed body."""
+class RefreshDataResourceWithRawResponse(RawResponseView[RefreshDataResource]):
+    """The operations of ``RefreshDataResource``, each returning a ``RawResponse``: status, headers and the parsed body."""
 
-    def all(
-        self,
-        company_id: UUID,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[None]:
-        """Refresh all data (detailed: status, headers and parsed body).
-
-        Refreshes all data types with `fetch on first link` set to `true` for a given company.
-
-        This is an asynchronous operation, and will bring updated data into Codat from the linked
-        integration for you to view.
-
-        [Read more](https://docs.codat.io/core-concepts/data-type-settings) about data type settings and
-        `fetch on first link`.
-
-        ``POST /companies/{companyId}/data/all`` (operationId ``refresh-company-data``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import refresh_company_data as _refresh_company_data
-
-        return self._client._call_raw(
-            _refresh_company_data.OPERATION,
-            _refresh_company_data.build(
-                company_id=company_id,
-            ),
-            _refresh_company_data.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def by_data_type(
-        self,
-        company_id: UUID,
-        data_type: DataType,
-        *,
-        connection_id: UUID | Unset = UNSET,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[PullOperation]:
-        """Refresh data type (detailed: status, headers and parsed body).
-
-        Refreshes a given data type for a given company.
-
-        This is an asynchronous operation, and will bring updated data into Codat from the linked
-        integration for you to view.
-
-        ``POST /companies/{companyId}/data/queue/{dataType}`` (operationId ``refresh-data-type``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            data_type (DataType): Available data types Example: invoices.
-            connection_id (UUID | Unset):
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import refresh_data_type as _refresh_data_type
-
-        return self._client._call_raw(
-            _refresh_data_type.OPERATION,
-            _refresh_data_type.build(
-                company_id=company_id,
-                data_type=data_type,
-                connection_id=connection_id,
-            ),
-            _refresh_data_type.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def get(
-        self,
-        company_id: UUID,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[DataStatuses]:
-        """Get data status (detailed: status, headers and parsed body).
-
-        Get the state of each data type for a company
-
-        ``GET /companies/{companyId}/dataStatus`` (operationId ``get-company-data-status``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import get_company_data_status as _get_company_data_status
-
-        return self._client._call_raw(
-            _get_company_data_status.OPERATION,
-            _get_company_data_status.build(
-                company_id=company_id,
-            ),
-            _get_company_data_status.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def get_pull_operation(
-        self,
-        company_id: UUID,
-        dataset_id: UUID,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[PullOperation]:
-        """Get pull operation (detailed: status, headers and parsed body).
-
-        Retrieve information about a single dataset or pull operation.
-
-        ``GET /companies/{companyId}/data/history/{datasetId}`` (operationId ``get-pull-operation``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            dataset_id (UUID): Unique identifier for the dataset that completed its sync.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import get_pull_operation as _get_pull_operation
-
-        return self._client._call_raw(
-            _get_pull_operation.OPERATION,
-            _get_pull_operation.build(
-                company_id=company_id,
-                dataset_id=dataset_id,
-            ),
-            _get_pull_operation.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def list_pull_operations(
-        self,
-        company_id: UUID,
-        *,
-        page: int | Unset = 1,
-        page_size: int | Unset = 100,
-        query: str | Query | Unset = UNSET,
-        order_by: str | OrderBy | Unset = UNSET,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[PullOperations]:
-        """List pull operations (detailed: status, headers and parsed body).
-
-        Gets the pull operation history (datasets) for a given company.
-
-        ``GET /companies/{companyId}/data/history`` (operationId ``list-pull-operations``).
-        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.PullOperationQuery``.
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            page (int | Unset):  Default: 1. Example: 1.
-            page_size (int | Unset):  Default: 100. Example: 100.
-            query (str | Unset):
-            order_by (str | Unset):  Example: -modifiedDate.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import list_pull_operations as _list_pull_operations
-
-        return self._client._call_raw(
-            _list_pull_operations.OPERATION,
-            _list_pull_operations.build(
-                company_id=company_id,
-                page=page,
-                page_size=page_size,
-                query=query,
-                order_by=order_by,
-            ),
-            _list_pull_operations.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
+    all = raw_response_method(RefreshDataResource.all)
+    by_data_type = raw_response_method(RefreshDataResource.by_data_type)
+    get = raw_response_method(RefreshDataResource.get)
+    get_pull_operation = raw_response_method(RefreshDataResource.get_pull_operation)
+    list_pull_operations = raw_response_method(RefreshDataResource.list_pull_operations)
 
 
 class AsyncRefreshDataResource(AsyncResource):
@@ -599,8 +437,8 @@ class AsyncRefreshDataResource(AsyncResource):
 
     @cached_property
     def with_raw_response(self) -> AsyncRefreshDataResourceWithRawResponse:
-        """The same operations, returning a RawResponse (status, headers, parsed body)."""
-        return AsyncRefreshDataResourceWithRawResponse(self._client)
+        """The same operations, each returning a ``RawResponse`` (status, headers, parsed body)."""
+        return AsyncRefreshDataResourceWithRawResponse(self)
 
     async def all(
         self,
@@ -625,8 +463,17 @@ class AsyncRefreshDataResource(AsyncResource):
         ``POST /companies/{companyId}/data/all`` (operationId ``refresh-company-data``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -637,7 +484,7 @@ class AsyncRefreshDataResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import refresh_company_data as _refresh_company_data
 
-        return await self._client._call(
+        return await self._call(
             _refresh_company_data.OPERATION,
             _refresh_company_data.build(
                 company_id=company_id,
@@ -672,10 +519,20 @@ class AsyncRefreshDataResource(AsyncResource):
         ``POST /companies/{companyId}/data/queue/{dataType}`` (operationId ``refresh-data-type``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            data_type (DataType): Available data types Example: invoices.
-            connection_id (UUID | Unset):
+            data_type (DataType): The key of a Codat data type. Example: invoices.
+            connection_id (UUID | Unset): Optionally, provide a data connection id to only queue pull
+                operations on that connection.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -686,7 +543,7 @@ class AsyncRefreshDataResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import refresh_data_type as _refresh_data_type
 
-        return await self._client._call(
+        return await self._call(
             _refresh_data_type.OPERATION,
             _refresh_data_type.build(
                 company_id=company_id,
@@ -718,8 +575,17 @@ class AsyncRefreshDataResource(AsyncResource):
         ``GET /companies/{companyId}/dataStatus`` (operationId ``get-company-data-status``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -730,7 +596,7 @@ class AsyncRefreshDataResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import get_company_data_status as _get_company_data_status
 
-        return await self._client._call(
+        return await self._call(
             _get_company_data_status.OPERATION,
             _get_company_data_status.build(
                 company_id=company_id,
@@ -761,9 +627,18 @@ class AsyncRefreshDataResource(AsyncResource):
         ``GET /companies/{companyId}/data/history/{datasetId}`` (operationId ``get-pull-operation``).
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             dataset_id (UUID): Unique identifier for the dataset that completed its sync.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -774,7 +649,7 @@ class AsyncRefreshDataResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import get_pull_operation as _get_pull_operation
 
-        return await self._client._call(
+        return await self._call(
             _get_pull_operation.OPERATION,
             _get_pull_operation.build(
                 company_id=company_id,
@@ -812,11 +687,32 @@ class AsyncRefreshDataResource(AsyncResource):
         ``start_page=paginator.next_page`` resumes from it in a new paginator.
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.PullOperationQuery``.
 
+        Args:
+            company_id (UUID): Unique identifier for a company. Example:
+                8a210b68-6988-11ed-a1eb-0242ac120002.
+            query (str | Query | Unset): Codat query string. [Read
+                more](https://docs.codat.io/using-the-api/querying).
+            order_by (str | OrderBy | Unset): Field to order results by. [Read
+                more](https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
+            page_size (int): items per page, 1-5000.
+            max_items (int | None): stop after this many items (default: every item).
+            start_page (int): the first page to fetch; ``paginator.next_page`` resumes after a failed
+                page.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
+
         Raises:
             ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
             codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
         """
-        from codat_sdk import to_order_by_param, to_query_param
+        from codat_sdk._generated import to_order_by_param, to_query_param
 
         from ..operations import list_pull_operations as _list_pull_operations
 
@@ -876,12 +772,25 @@ class AsyncRefreshDataResource(AsyncResource):
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.PullOperationQuery``.
 
         Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
+            company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            page (int | Unset):  Default: 1. Example: 1.
-            page_size (int | Unset):  Default: 100. Example: 100.
-            query (str | Unset):
-            order_by (str | Unset):  Example: -modifiedDate.
+            page (int | Unset): Page number. [Read more](https://docs.codat.io/using-the-api/paging).
+                Default: 1. Example: 1.
+            page_size (int | Unset): Number of records to return in a page. [Read
+                more](https://docs.codat.io/using-the-api/paging). Default: 100. Example: 100.
+            query (str | Query | Unset): Codat query string. [Read
+                more](https://docs.codat.io/using-the-api/querying).
+            order_by (str | OrderBy | Unset): Field to order results by. [Read
+                more](https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -892,7 +801,7 @@ class AsyncRefreshDataResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import list_pull_operations as _list_pull_operations
 
-        return await self._client._call(
+        return await self._call(
             _list_pull_operations.OPERATION,
             _list_pull_operations.build(
                 company_id=company_id,
@@ -910,246 +819,11 @@ class AsyncRefreshDataResource(AsyncResource):
         )
 
 
-class AsyncRefreshDataResourceWithRawResponse(AsyncResource):
-    """refresh_data operations, returning status, headers and the parsed body."""
+class AsyncRefreshDataResourceWithRawResponse(RawResponseView[AsyncRefreshDataResource]):
+    """The operations of ``AsyncRefreshDataResource``, each returning a ``RawResponse``: status, headers and the parsed body."""
 
-    async def all(
-        self,
-        company_id: UUID,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[None]:
-        """Refresh all data (detailed: status, headers and parsed body).
-
-        Refreshes all data types with `fetch on first link` set to `true` for a given company.
-
-        This is an asynchronous operation, and will bring updated data into Codat from the linked
-        integration for you to view.
-
-        [Read more](https://docs.codat.io/core-concepts/data-type-settings) about data type settings and
-        `fetch on first link`.
-
-        ``POST /companies/{companyId}/data/all`` (operationId ``refresh-company-data``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import refresh_company_data as _refresh_company_data
-
-        return await self._client._call_raw(
-            _refresh_company_data.OPERATION,
-            _refresh_company_data.build(
-                company_id=company_id,
-            ),
-            _refresh_company_data.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def by_data_type(
-        self,
-        company_id: UUID,
-        data_type: DataType,
-        *,
-        connection_id: UUID | Unset = UNSET,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[PullOperation]:
-        """Refresh data type (detailed: status, headers and parsed body).
-
-        Refreshes a given data type for a given company.
-
-        This is an asynchronous operation, and will bring updated data into Codat from the linked
-        integration for you to view.
-
-        ``POST /companies/{companyId}/data/queue/{dataType}`` (operationId ``refresh-data-type``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            data_type (DataType): Available data types Example: invoices.
-            connection_id (UUID | Unset):
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import refresh_data_type as _refresh_data_type
-
-        return await self._client._call_raw(
-            _refresh_data_type.OPERATION,
-            _refresh_data_type.build(
-                company_id=company_id,
-                data_type=data_type,
-                connection_id=connection_id,
-            ),
-            _refresh_data_type.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def get(
-        self,
-        company_id: UUID,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[DataStatuses]:
-        """Get data status (detailed: status, headers and parsed body).
-
-        Get the state of each data type for a company
-
-        ``GET /companies/{companyId}/dataStatus`` (operationId ``get-company-data-status``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import get_company_data_status as _get_company_data_status
-
-        return await self._client._call_raw(
-            _get_company_data_status.OPERATION,
-            _get_company_data_status.build(
-                company_id=company_id,
-            ),
-            _get_company_data_status.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def get_pull_operation(
-        self,
-        company_id: UUID,
-        dataset_id: UUID,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[PullOperation]:
-        """Get pull operation (detailed: status, headers and parsed body).
-
-        Retrieve information about a single dataset or pull operation.
-
-        ``GET /companies/{companyId}/data/history/{datasetId}`` (operationId ``get-pull-operation``).
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            dataset_id (UUID): Unique identifier for the dataset that completed its sync.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import get_pull_operation as _get_pull_operation
-
-        return await self._client._call_raw(
-            _get_pull_operation.OPERATION,
-            _get_pull_operation.build(
-                company_id=company_id,
-                dataset_id=dataset_id,
-            ),
-            _get_pull_operation.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def list_pull_operations(
-        self,
-        company_id: UUID,
-        *,
-        page: int | Unset = 1,
-        page_size: int | Unset = 100,
-        query: str | Query | Unset = UNSET,
-        order_by: str | OrderBy | Unset = UNSET,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[PullOperations]:
-        """List pull operations (detailed: status, headers and parsed body).
-
-        Gets the pull operation history (datasets) for a given company.
-
-        ``GET /companies/{companyId}/data/history`` (operationId ``list-pull-operations``).
-        Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.PullOperationQuery``.
-
-        Args:
-            company_id (UUID): Unique identifier for your SMB in Codat. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-            page (int | Unset):  Default: 1. Example: 1.
-            page_size (int | Unset):  Default: 100. Example: 100.
-            query (str | Unset):
-            order_by (str | Unset):  Example: -modifiedDate.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import list_pull_operations as _list_pull_operations
-
-        return await self._client._call_raw(
-            _list_pull_operations.OPERATION,
-            _list_pull_operations.build(
-                company_id=company_id,
-                page=page,
-                page_size=page_size,
-                query=query,
-                order_by=order_by,
-            ),
-            _list_pull_operations.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
+    all = async_raw_response_method(AsyncRefreshDataResource.all)
+    by_data_type = async_raw_response_method(AsyncRefreshDataResource.by_data_type)
+    get = async_raw_response_method(AsyncRefreshDataResource.get)
+    get_pull_operation = async_raw_response_method(AsyncRefreshDataResource.get_pull_operation)
+    list_pull_operations = async_raw_response_method(AsyncRefreshDataResource.list_pull_operations)

@@ -9,12 +9,16 @@ from typing import TYPE_CHECKING
 
 from codat_sdk import (
     UNSET,
-    AsyncResource,
-    RawResponse,
     RetryConfig,
-    SyncResource,
     Timeout,
     Unset,
+)
+from codat_sdk._generated import (
+    AsyncResource,
+    RawResponseView,
+    SyncResource,
+    async_raw_response_method,
+    raw_response_method,
 )
 
 if TYPE_CHECKING:
@@ -28,16 +32,14 @@ if TYPE_CHECKING:
     from ..models.sync_settings import SyncSettings
     from ..models.update_profile_sync_settings_body import UpdateProfileSyncSettingsBody
 
-    pass
-
 
 class SettingsResource(SyncResource):
     """settings operations."""
 
     @cached_property
     def with_raw_response(self) -> SettingsResourceWithRawResponse:
-        """The same operations, returning a RawResponse (status, headers, parsed body)."""
-        return SettingsResourceWithRawResponse(self._client)
+        """The same operations, each returning a ``RawResponse`` (status, headers, parsed body)."""
+        return SettingsResourceWithRawResponse(self)
 
     def create_api_key(
         self,
@@ -72,6 +74,15 @@ class SettingsResource(SyncResource):
 
         Args:
             body (CreateApiKey): Details about the newly created API key.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -82,7 +93,7 @@ class SettingsResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import create_api_key as _create_api_key
 
-        return self._client._call(
+        return self._call(
             _create_api_key.OPERATION,
             _create_api_key.build(
                 body=body,
@@ -126,7 +137,17 @@ class SettingsResource(SyncResource):
         ``DELETE /apiKeys/{apiKeyId}`` (operationId ``delete-api-key``).
 
         Args:
-            api_key_id (str):  Example: 8a210b68-6988-11ed-a1eb-0242ac120002.
+            api_key_id (str): Unique identifier for api key. Example:
+                8a210b68-6988-11ed-a1eb-0242ac120002.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -137,7 +158,7 @@ class SettingsResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import delete_api_key as _delete_api_key
 
-        return self._client._call(
+        return self._call(
             _delete_api_key.OPERATION,
             _delete_api_key.build(
                 api_key_id=api_key_id,
@@ -161,7 +182,7 @@ class SettingsResource(SyncResource):
     ) -> ConnectionManagementAllowedOrigins:
         """Get CORS settings.
 
-        ﻿The *Get CORS settings* endpoint returns the allowed origins (i.e. your domains) you want to allow
+        The *Get CORS settings* endpoint returns the allowed origins (i.e. your domains) you want to allow
         cross-origin resource sharing ([CORS](https://en.wikipedia.org/wiki/Cross-origin_resource_sharing))
         with Codat.
 
@@ -170,6 +191,17 @@ class SettingsResource(SyncResource):
         SDK](https://docs.codat.io/auth-flow/authorize-embedded-link)) to access Codat's API endpoints.
 
         ``GET /corsSettings`` (operationId ``get-cors-settings``).
+
+        Args:
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -180,7 +212,7 @@ class SettingsResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import get_cors_settings as _get_cors_settings
 
-        return self._client._call(
+        return self._call(
             _get_cors_settings.OPERATION,
             _get_cors_settings.build(),
             _get_cors_settings.parse,
@@ -206,6 +238,17 @@ class SettingsResource(SyncResource):
 
         ``GET /profile`` (operationId ``get-profile``).
 
+        Args:
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
+
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
@@ -215,7 +258,7 @@ class SettingsResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import get_profile as _get_profile
 
-        return self._client._call(
+        return self._call(
             _get_profile.OPERATION,
             _get_profile.build(),
             _get_profile.parse,
@@ -243,6 +286,17 @@ class SettingsResource(SyncResource):
 
         ``GET /profile/syncSettings`` (operationId ``get-profile-syncSettings``).
 
+        Args:
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
+
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
@@ -252,7 +306,7 @@ class SettingsResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import get_profile_sync_settings as _get_profile_sync_settings
 
-        return self._client._call(
+        return self._call(
             _get_profile_sync_settings.OPERATION,
             _get_profile_sync_settings.build(),
             _get_profile_sync_settings.parse,
@@ -286,6 +340,17 @@ class SettingsResource(SyncResource):
 
         ``GET /apiKeys`` (operationId ``list-api-keys``).
 
+        Args:
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
+
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
@@ -295,7 +360,7 @@ class SettingsResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import list_api_keys as _list_api_keys
 
-        return self._client._call(
+        return self._call(
             _list_api_keys.OPERATION,
             _list_api_keys.build(),
             _list_api_keys.parse,
@@ -324,12 +389,21 @@ class SettingsResource(SyncResource):
 
         Args:
             body (Profile): Describes your Codat client instance Example: {'name': "Bob's Burgers",
-                'logoUrl': 'https://client-images.codat.io/logo/042399f5-d104-4f38-9ce8-
-                cac3524f4e88_5806cb1f-7342-4c0e-a0a8-99bfbc47b0ff.png', 'iconUrl': 'https://client-images.
-                codat.io/icon/042399f5-d104-4f38-9ce8-cac3524f4e88_3f5623af-d992-4c22-bc08-
-                e58c520a8526.ico', 'redirectUrl': 'https://bobs-burgers.{countrySuffix}/{companyId}',
-                'whiteListUrls': ['https://bobs-burgers.com', 'https://bobs-burgers.co.uk'],
-                'confirmCompanyName': True}.
+                'logoUrl':
+                'https://client-images.codat.io/logo/042399f5-d104-4f38-9ce8-cac3524f4e88_5806cb1f-7342-4c0e-a0a8-99bfbc47b0ff.png',
+                'iconUrl':
+                'https://client-images.codat.io/icon/042399f5-d104-4f38-9ce8-cac3524f4e88_3f5623af-d992-4c22-bc08-e58c520a8526.ico',
+                'redirectUrl': 'https://bobs-burgers.{countrySuffix}/{companyId}', 'whiteListUrls':
+                ['https://bobs-burgers.com', 'https://bobs-burgers.co.uk'], 'confirmCompanyName': True}.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -340,7 +414,7 @@ class SettingsResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import update_profile as _update_profile
 
-        return self._client._call(
+        return self._call(
             _update_profile.OPERATION,
             _update_profile.build(
                 body=body,
@@ -370,7 +444,16 @@ class SettingsResource(SyncResource):
         ``POST /profile/syncSettings`` (operationId ``update-profile-syncSettings``).
 
         Args:
-            body (UpdateProfileSyncSettingsBody):
+            body (UpdateProfileSyncSettingsBody): the request body.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -381,7 +464,7 @@ class SettingsResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import update_profile_sync_settings as _update_profile_sync_settings
 
-        return self._client._call(
+        return self._call(
             _update_profile_sync_settings.OPERATION,
             _update_profile_sync_settings.build(
                 body=body,
@@ -406,9 +489,9 @@ class SettingsResource(SyncResource):
     ) -> ConnectionManagementAllowedOrigins:
         """Set CORS settings.
 
-        ﻿The *Set CORS settings* endpoint allows you to register allowed origins (i.e. your domains) for use
-        in cross-origin resource sharing ([CORS](https://en.wikipedia.org/wiki/Cross-
-        origin_resource_sharing)).
+        The *Set CORS settings* endpoint allows you to register allowed origins (i.e. your domains) for use
+        in cross-origin resource sharing
+        ([CORS](https://en.wikipedia.org/wiki/Cross-origin_resource_sharing)).
 
         Enabling CORS with Codat is required by our embeddable UIs (such as [Connections
         SDK](https://docs.codat.io/auth-flow/optimize/connection-management) and [Link
@@ -417,8 +500,17 @@ class SettingsResource(SyncResource):
         ``POST /corsSettings`` (operationId ``set-cors-settings``).
 
         Args:
-            body (ConnectionManagementAllowedOrigins):  Example: {'allowedOrigins':
+            body (ConnectionManagementAllowedOrigins): Example: {'allowedOrigins':
                 ['https://www.bank-of-dave.com']}.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -429,7 +521,7 @@ class SettingsResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import set_cors_settings as _set_cors_settings
 
-        return self._client._call(
+        return self._call(
             _set_cors_settings.OPERATION,
             _set_cors_settings.build(
                 body=body,
@@ -443,411 +535,18 @@ class SettingsResource(SyncResource):
         )
 
 
-class SettingsResourceWithRawResponse(SyncResource):
-    """settings operations, returning status, headers and the parsed body."""
-
-    def create_api_key(
-        self,
-        *,
-        body: CreateApiKey,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[ApiKeyDetails]:
-        """Create API key (detailed: status, headers and parsed body).
-
-        Use the *Create API keys* endpoint to generate a new API key for your client.
-
-        [API keys](https://docs.codat.io/platform-api#/schemas/apiKeys) are tokens used to control access to
-        the API. Include this token in the `Authorization` header parameter when making API calls, following
-        the word "Basic" and a space with your API key.
-
-        You can [read more](https://docs.codat.io/using-the-api/authentication) about authentication at
-        Codat and managing API keys via the Portal UI or API.
-
-        ### Tips and pitfalls
-
-        * Your first API key is created for you. Access this key via [Codat's
-        Portal](https://app.codat.io/developers/api-keys).
-        * If you require multiple API keys, perform multiple calls to the *Create API keys* endpoint.
-        * The number of API keys is limited to 10. If you have reached the maximum amount of keys, use the
-        *Delete API key* endpoint to delete an unused key first.
-
-        ``POST /apiKeys`` (operationId ``create-api-key``).
-
-        Args:
-            body (CreateApiKey): Details about the newly created API key.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import create_api_key as _create_api_key
-
-        return self._client._call_raw(
-            _create_api_key.OPERATION,
-            _create_api_key.build(
-                body=body,
-            ),
-            _create_api_key.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def delete_api_key(
-        self,
-        api_key_id: str,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[None]:
-        """Delete API key (detailed: status, headers and parsed body).
-
-        Use the *Delete API keys* endpoint to delete an existing API key, providing its valid `id` as a
-        parameter. Note that this operation is not reversible.
-
-        [API keys](https://docs.codat.io/platform-api#/schemas/apiKeys) are tokens used to control access to
-        the API. Include this token in the `Authorization` header parameter when making API calls, following
-        the word "Basic" and a space with your API key.
-
-        You can [read more](https://docs.codat.io/using-the-api/authentication) about authentication at
-        Codat and managing API keys via the Portal UI or API.
-
-        ### Tips and pitfalls
-
-        * It is possible to delete the last remaining API key. If this happens, a new key can be created via
-        the [API key management page](https://app.codat.io/developers/api-keys) of the Portal.
-        * It is possible to delete the API key used to authenticate the *Delete API key* request.
-
-        ``DELETE /apiKeys/{apiKeyId}`` (operationId ``delete-api-key``).
-
-        Args:
-            api_key_id (str):  Example: 8a210b68-6988-11ed-a1eb-0242ac120002.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import delete_api_key as _delete_api_key
-
-        return self._client._call_raw(
-            _delete_api_key.OPERATION,
-            _delete_api_key.build(
-                api_key_id=api_key_id,
-            ),
-            _delete_api_key.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def get(
-        self,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[ConnectionManagementAllowedOrigins]:
-        """Get CORS settings (detailed: status, headers and parsed body).
-
-        ﻿The *Get CORS settings* endpoint returns the allowed origins (i.e. your domains) you want to allow
-        cross-origin resource sharing ([CORS](https://en.wikipedia.org/wiki/Cross-origin_resource_sharing))
-        with Codat.
-
-        Enabling CORS with Codat is required by our embeddable UIs (such as [Connections
-        SDK](https://docs.codat.io/auth-flow/optimize/connection-management) and [Link
-        SDK](https://docs.codat.io/auth-flow/authorize-embedded-link)) to access Codat's API endpoints.
-
-        ``GET /corsSettings`` (operationId ``get-cors-settings``).
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import get_cors_settings as _get_cors_settings
-
-        return self._client._call_raw(
-            _get_cors_settings.OPERATION,
-            _get_cors_settings.build(),
-            _get_cors_settings.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def get_profile(
-        self,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[Profile]:
-        """Get profile (detailed: status, headers and parsed body).
-
-        Fetch your Codat profile.
-
-        ``GET /profile`` (operationId ``get-profile``).
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import get_profile as _get_profile
-
-        return self._client._call_raw(
-            _get_profile.OPERATION,
-            _get_profile.build(),
-            _get_profile.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def get_sync_settings(
-        self,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[SyncSettings]:
-        """Get sync settings (detailed: status, headers and parsed body).
-
-        Retrieve the [sync settings](https://docs.codat.io/knowledge-base/advanced-sync-settings) for your
-        client. This includes how often data types should be queued to be updated, and how much history
-        should be fetched.
-
-        ``GET /profile/syncSettings`` (operationId ``get-profile-syncSettings``).
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import get_profile_sync_settings as _get_profile_sync_settings
-
-        return self._client._call_raw(
-            _get_profile_sync_settings.OPERATION,
-            _get_profile_sync_settings.build(),
-            _get_profile_sync_settings.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def list_api_keys(
-        self,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[ApiKeys]:
-        """List API keys (detailed: status, headers and parsed body).
-
-        Use the *List API keys* endpoint to return a list of all API keys that currently exist for your
-        client. This includes keys created via the Portal UI or the *Create API keys* endpoint.
-
-        [API keys](https://docs.codat.io/platform-api#/schemas/apiKeys) are tokens used to control access to
-        the API. Include this token in the `Authorization` header parameter when making API calls, following
-        the word "Basic" and a space with your API key.
-
-        You can [read more](https://docs.codat.io/using-the-api/authentication) about authentication at
-        Codat and managing API keys via the Portal UI or API.
-
-        ``GET /apiKeys`` (operationId ``list-api-keys``).
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import list_api_keys as _list_api_keys
-
-        return self._client._call_raw(
-            _list_api_keys.OPERATION,
-            _list_api_keys.build(),
-            _list_api_keys.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def update_profile(
-        self,
-        *,
-        body: Profile,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[Profile]:
-        """Update profile (detailed: status, headers and parsed body).
-
-        Update your Codat profile
-
-        ``PUT /profile`` (operationId ``update-profile``).
-
-        Args:
-            body (Profile): Describes your Codat client instance Example: {'name': "Bob's Burgers",
-                'logoUrl': 'https://client-images.codat.io/logo/042399f5-d104-4f38-9ce8-
-                cac3524f4e88_5806cb1f-7342-4c0e-a0a8-99bfbc47b0ff.png', 'iconUrl': 'https://client-images.
-                codat.io/icon/042399f5-d104-4f38-9ce8-cac3524f4e88_3f5623af-d992-4c22-bc08-
-                e58c520a8526.ico', 'redirectUrl': 'https://bobs-burgers.{countrySuffix}/{companyId}',
-                'whiteListUrls': ['https://bobs-burgers.com', 'https://bobs-burgers.co.uk'],
-                'confirmCompanyName': True}.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import update_profile as _update_profile
-
-        return self._client._call_raw(
-            _update_profile.OPERATION,
-            _update_profile.build(
-                body=body,
-            ),
-            _update_profile.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def update_sync_settings(
-        self,
-        *,
-        body: UpdateProfileSyncSettingsBody,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[None]:
-        """Update all sync settings (detailed: status, headers and parsed body).
-
-        Update sync settings for all data types.
-
-        ``POST /profile/syncSettings`` (operationId ``update-profile-syncSettings``).
-
-        Args:
-            body (UpdateProfileSyncSettingsBody):
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import update_profile_sync_settings as _update_profile_sync_settings
-
-        return self._client._call_raw(
-            _update_profile_sync_settings.OPERATION,
-            _update_profile_sync_settings.build(
-                body=body,
-            ),
-            _update_profile_sync_settings.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def set(
-        self,
-        *,
-        body: ConnectionManagementAllowedOrigins,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[ConnectionManagementAllowedOrigins]:
-        """Set CORS settings (detailed: status, headers and parsed body).
-
-        ﻿The *Set CORS settings* endpoint allows you to register allowed origins (i.e. your domains) for use
-        in cross-origin resource sharing ([CORS](https://en.wikipedia.org/wiki/Cross-
-        origin_resource_sharing)).
-
-        Enabling CORS with Codat is required by our embeddable UIs (such as [Connections
-        SDK](https://docs.codat.io/auth-flow/optimize/connection-management) and [Link
-        SDK](https://docs.codat.io/auth-flow/authorize-embedded-link)) to access Codat's API endpoints.
-
-        ``POST /corsSettings`` (operationId ``set-cors-settings``).
-
-        Args:
-            body (ConnectionManagementAllowedOrigins):  Example: {'allowedOrigins':
-                ['https://www.bank-of-dave.com']}.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import set_cors_settings as _set_cors_settings
-
-        return self._client._call_raw(
-            _set_cors_settings.OPERATION,
-            _set_cors_settings.build(
-                body=body,
-            ),
-            _set_cors_settings.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
+class SettingsResourceWithRawResponse(RawResponseView[SettingsResource]):
+    """The operations of ``SettingsResource``, each returning a ``RawResponse``: status, headers and the parsed body."""
+
+    create_api_key = raw_response_method(SettingsResource.create_api_key)
+    delete_api_key = raw_response_method(SettingsResource.delete_api_key)
+    get = raw_response_method(SettingsResource.get)
+    get_profile = raw_response_method(SettingsResource.get_profile)
+    get_sync_settings = raw_response_method(SettingsResource.get_sync_settings)
+    list_api_keys = raw_response_method(SettingsResource.list_api_keys)
+    update_profile = raw_response_method(SettingsResource.update_profile)
+    update_sync_settings = raw_response_method(SettingsResource.update_sync_settings)
+    set = raw_response_method(SettingsResource.set)
 
 
 class AsyncSettingsResource(AsyncResource):
@@ -855,8 +554,8 @@ class AsyncSettingsResource(AsyncResource):
 
     @cached_property
     def with_raw_response(self) -> AsyncSettingsResourceWithRawResponse:
-        """The same operations, returning a RawResponse (status, headers, parsed body)."""
-        return AsyncSettingsResourceWithRawResponse(self._client)
+        """The same operations, each returning a ``RawResponse`` (status, headers, parsed body)."""
+        return AsyncSettingsResourceWithRawResponse(self)
 
     async def create_api_key(
         self,
@@ -891,6 +590,15 @@ class AsyncSettingsResource(AsyncResource):
 
         Args:
             body (CreateApiKey): Details about the newly created API key.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -901,7 +609,7 @@ class AsyncSettingsResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import create_api_key as _create_api_key
 
-        return await self._client._call(
+        return await self._call(
             _create_api_key.OPERATION,
             _create_api_key.build(
                 body=body,
@@ -945,7 +653,17 @@ class AsyncSettingsResource(AsyncResource):
         ``DELETE /apiKeys/{apiKeyId}`` (operationId ``delete-api-key``).
 
         Args:
-            api_key_id (str):  Example: 8a210b68-6988-11ed-a1eb-0242ac120002.
+            api_key_id (str): Unique identifier for api key. Example:
+                8a210b68-6988-11ed-a1eb-0242ac120002.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -956,7 +674,7 @@ class AsyncSettingsResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import delete_api_key as _delete_api_key
 
-        return await self._client._call(
+        return await self._call(
             _delete_api_key.OPERATION,
             _delete_api_key.build(
                 api_key_id=api_key_id,
@@ -980,7 +698,7 @@ class AsyncSettingsResource(AsyncResource):
     ) -> ConnectionManagementAllowedOrigins:
         """Get CORS settings.
 
-        ﻿The *Get CORS settings* endpoint returns the allowed origins (i.e. your domains) you want to allow
+        The *Get CORS settings* endpoint returns the allowed origins (i.e. your domains) you want to allow
         cross-origin resource sharing ([CORS](https://en.wikipedia.org/wiki/Cross-origin_resource_sharing))
         with Codat.
 
@@ -989,6 +707,17 @@ class AsyncSettingsResource(AsyncResource):
         SDK](https://docs.codat.io/auth-flow/authorize-embedded-link)) to access Codat's API endpoints.
 
         ``GET /corsSettings`` (operationId ``get-cors-settings``).
+
+        Args:
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -999,7 +728,7 @@ class AsyncSettingsResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import get_cors_settings as _get_cors_settings
 
-        return await self._client._call(
+        return await self._call(
             _get_cors_settings.OPERATION,
             _get_cors_settings.build(),
             _get_cors_settings.parse,
@@ -1025,6 +754,17 @@ class AsyncSettingsResource(AsyncResource):
 
         ``GET /profile`` (operationId ``get-profile``).
 
+        Args:
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
+
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
@@ -1034,7 +774,7 @@ class AsyncSettingsResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import get_profile as _get_profile
 
-        return await self._client._call(
+        return await self._call(
             _get_profile.OPERATION,
             _get_profile.build(),
             _get_profile.parse,
@@ -1062,6 +802,17 @@ class AsyncSettingsResource(AsyncResource):
 
         ``GET /profile/syncSettings`` (operationId ``get-profile-syncSettings``).
 
+        Args:
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
+
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
@@ -1071,7 +822,7 @@ class AsyncSettingsResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import get_profile_sync_settings as _get_profile_sync_settings
 
-        return await self._client._call(
+        return await self._call(
             _get_profile_sync_settings.OPERATION,
             _get_profile_sync_settings.build(),
             _get_profile_sync_settings.parse,
@@ -1105,6 +856,17 @@ class AsyncSettingsResource(AsyncResource):
 
         ``GET /apiKeys`` (operationId ``list-api-keys``).
 
+        Args:
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
+
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
@@ -1114,7 +876,7 @@ class AsyncSettingsResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import list_api_keys as _list_api_keys
 
-        return await self._client._call(
+        return await self._call(
             _list_api_keys.OPERATION,
             _list_api_keys.build(),
             _list_api_keys.parse,
@@ -1143,12 +905,21 @@ class AsyncSettingsResource(AsyncResource):
 
         Args:
             body (Profile): Describes your Codat client instance Example: {'name': "Bob's Burgers",
-                'logoUrl': 'https://client-images.codat.io/logo/042399f5-d104-4f38-9ce8-
-                cac3524f4e88_5806cb1f-7342-4c0e-a0a8-99bfbc47b0ff.png', 'iconUrl': 'https://client-images.
-                codat.io/icon/042399f5-d104-4f38-9ce8-cac3524f4e88_3f5623af-d992-4c22-bc08-
-                e58c520a8526.ico', 'redirectUrl': 'https://bobs-burgers.{countrySuffix}/{companyId}',
-                'whiteListUrls': ['https://bobs-burgers.com', 'https://bobs-burgers.co.uk'],
-                'confirmCompanyName': True}.
+                'logoUrl':
+                'https://client-images.codat.io/logo/042399f5-d104-4f38-9ce8-cac3524f4e88_5806cb1f-7342-4c0e-a0a8-99bfbc47b0ff.png',
+                'iconUrl':
+                'https://client-images.codat.io/icon/042399f5-d104-4f38-9ce8-cac3524f4e88_3f5623af-d992-4c22-bc08-e58c520a8526.ico',
+                'redirectUrl': 'https://bobs-burgers.{countrySuffix}/{companyId}', 'whiteListUrls':
+                ['https://bobs-burgers.com', 'https://bobs-burgers.co.uk'], 'confirmCompanyName': True}.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -1159,7 +930,7 @@ class AsyncSettingsResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import update_profile as _update_profile
 
-        return await self._client._call(
+        return await self._call(
             _update_profile.OPERATION,
             _update_profile.build(
                 body=body,
@@ -1189,7 +960,16 @@ class AsyncSettingsResource(AsyncResource):
         ``POST /profile/syncSettings`` (operationId ``update-profile-syncSettings``).
 
         Args:
-            body (UpdateProfileSyncSettingsBody):
+            body (UpdateProfileSyncSettingsBody): the request body.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -1200,7 +980,7 @@ class AsyncSettingsResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import update_profile_sync_settings as _update_profile_sync_settings
 
-        return await self._client._call(
+        return await self._call(
             _update_profile_sync_settings.OPERATION,
             _update_profile_sync_settings.build(
                 body=body,
@@ -1225,9 +1005,9 @@ class AsyncSettingsResource(AsyncResource):
     ) -> ConnectionManagementAllowedOrigins:
         """Set CORS settings.
 
-        ﻿The *Set CORS settings* endpoint allows you to register allowed origins (i.e. your domains) for use
-        in cross-origin resource sharing ([CORS](https://en.wikipedia.org/wiki/Cross-
-        origin_resource_sharing)).
+        The *Set CORS settings* endpoint allows you to register allowed origins (i.e. your domains) for use
+        in cross-origin resource sharing
+        ([CORS](https://en.wikipedia.org/wiki/Cross-origin_resource_sharing)).
 
         Enabling CORS with Codat is required by our embeddable UIs (such as [Connections
         SDK](https://docs.codat.io/auth-flow/optimize/connection-management) and [Link
@@ -1236,8 +1016,17 @@ class AsyncSettingsResource(AsyncResource):
         ``POST /corsSettings`` (operationId ``set-cors-settings``).
 
         Args:
-            body (ConnectionManagementAllowedOrigins):  Example: {'allowedOrigins':
+            body (ConnectionManagementAllowedOrigins): Example: {'allowedOrigins':
                 ['https://www.bank-of-dave.com']}.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -1248,7 +1037,7 @@ class AsyncSettingsResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import set_cors_settings as _set_cors_settings
 
-        return await self._client._call(
+        return await self._call(
             _set_cors_settings.OPERATION,
             _set_cors_settings.build(
                 body=body,
@@ -1262,408 +1051,15 @@ class AsyncSettingsResource(AsyncResource):
         )
 
 
-class AsyncSettingsResourceWithRawResponse(AsyncResource):
-    """settings operations, returning status, headers and the parsed body."""
-
-    async def create_api_key(
-        self,
-        *,
-        body: CreateApiKey,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[ApiKeyDetails]:
-        """Create API key (detailed: status, headers and parsed body).
-
-        Use the *Create API keys* endpoint to generate a new API key for your client.
-
-        [API keys](https://docs.codat.io/platform-api#/schemas/apiKeys) are tokens used to control access to
-        the API. Include this token in the `Authorization` header parameter when making API calls, following
-        the word "Basic" and a space with your API key.
-
-        You can [read more](https://docs.codat.io/using-the-api/authentication) about authentication at
-        Codat and managing API keys via the Portal UI or API.
-
-        ### Tips and pitfalls
-
-        * Your first API key is created for you. Access this key via [Codat's
-        Portal](https://app.codat.io/developers/api-keys).
-        * If you require multiple API keys, perform multiple calls to the *Create API keys* endpoint.
-        * The number of API keys is limited to 10. If you have reached the maximum amount of keys, use the
-        *Delete API key* endpoint to delete an unused key first.
-
-        ``POST /apiKeys`` (operationId ``create-api-key``).
-
-        Args:
-            body (CreateApiKey): Details about the newly created API key.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import create_api_key as _create_api_key
-
-        return await self._client._call_raw(
-            _create_api_key.OPERATION,
-            _create_api_key.build(
-                body=body,
-            ),
-            _create_api_key.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def delete_api_key(
-        self,
-        api_key_id: str,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[None]:
-        """Delete API key (detailed: status, headers and parsed body).
-
-        Use the *Delete API keys* endpoint to delete an existing API key, providing its valid `id` as a
-        parameter. Note that this operation is not reversible.
-
-        [API keys](https://docs.codat.io/platform-api#/schemas/apiKeys) are tokens used to control access to
-        the API. Include this token in the `Authorization` header parameter when making API calls, following
-        the word "Basic" and a space with your API key.
-
-        You can [read more](https://docs.codat.io/using-the-api/authentication) about authentication at
-        Codat and managing API keys via the Portal UI or API.
-
-        ### Tips and pitfalls
-
-        * It is possible to delete the last remaining API key. If this happens, a new key can be created via
-        the [API key management page](https://app.codat.io/developers/api-keys) of the Portal.
-        * It is possible to delete the API key used to authenticate the *Delete API key* request.
-
-        ``DELETE /apiKeys/{apiKeyId}`` (operationId ``delete-api-key``).
-
-        Args:
-            api_key_id (str):  Example: 8a210b68-6988-11ed-a1eb-0242ac120002.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import delete_api_key as _delete_api_key
-
-        return await self._client._call_raw(
-            _delete_api_key.OPERATION,
-            _delete_api_key.build(
-                api_key_id=api_key_id,
-            ),
-            _delete_api_key.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def get(
-        self,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[ConnectionManagementAllowedOrigins]:
-        """Get CORS settings (detailed: status, headers and parsed body).
-
-        ﻿The *Get CORS settings* endpoint returns the allowed origins (i.e. your domains) you want to allow
-        cross-origin resource sharing ([CORS](https://en.wikipedia.org/wiki/Cross-origin_resource_sharing))
-        with Codat.
-
-        Enabling CORS with Codat is required by our embeddable UIs (such as [Connections
-        SDK](https://docs.codat.io/auth-flow/optimize/connection-management) and [Link
-        SDK](https://docs.codat.io/auth-flow/authorize-embedded-link)) to access Codat's API endpoints.
-
-        ``GET /corsSettings`` (operationId ``get-cors-settings``).
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import get_cors_settings as _get_cors_settings
-
-        return await self._client._call_raw(
-            _get_cors_settings.OPERATION,
-            _get_cors_settings.build(),
-            _get_cors_settings.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def get_profile(
-        self,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[Profile]:
-        """Get profile (detailed: status, headers and parsed body).
-
-        Fetch your Codat profile.
-
-        ``GET /profile`` (operationId ``get-profile``).
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import get_profile as _get_profile
-
-        return await self._client._call_raw(
-            _get_profile.OPERATION,
-            _get_profile.build(),
-            _get_profile.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def get_sync_settings(
-        self,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[SyncSettings]:
-        """Get sync settings (detailed: status, headers and parsed body).
-
-        Retrieve the [sync settings](https://docs.codat.io/knowledge-base/advanced-sync-settings) for your
-        client. This includes how often data types should be queued to be updated, and how much history
-        should be fetched.
-
-        ``GET /profile/syncSettings`` (operationId ``get-profile-syncSettings``).
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import get_profile_sync_settings as _get_profile_sync_settings
-
-        return await self._client._call_raw(
-            _get_profile_sync_settings.OPERATION,
-            _get_profile_sync_settings.build(),
-            _get_profile_sync_settings.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def list_api_keys(
-        self,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[ApiKeys]:
-        """List API keys (detailed: status, headers and parsed body).
-
-        Use the *List API keys* endpoint to return a list of all API keys that currently exist for your
-        client. This includes keys created via the Portal UI or the *Create API keys* endpoint.
-
-        [API keys](https://docs.codat.io/platform-api#/schemas/apiKeys) are tokens used to control access to
-        the API. Include this token in the `Authorization` header parameter when making API calls, following
-        the word "Basic" and a space with your API key.
-
-        You can [read more](https://docs.codat.io/using-the-api/authentication) about authentication at
-        Codat and managing API keys via the Portal UI or API.
-
-        ``GET /apiKeys`` (operationId ``list-api-keys``).
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import list_api_keys as _list_api_keys
-
-        return await self._client._call_raw(
-            _list_api_keys.OPERATION,
-            _list_api_keys.build(),
-            _list_api_keys.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def update_profile(
-        self,
-        *,
-        body: Profile,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[Profile]:
-        """Update profile (detailed: status, headers and parsed body).
-
-        Update your Codat profile
-
-        ``PUT /profile`` (operationId ``update-profile``).
-
-        Args:
-            body (Profile): Describes your Codat client instance Example: {'name': "Bob's Burgers",
-                'logoUrl': 'https://client-images.codat.io/logo/042399f5-d104-4f38-9ce8-
-                cac3524f4e88_5806cb1f-7342-4c0e-a0a8-99bfbc47b0ff.png', 'iconUrl': 'https://client-images.
-                codat.io/icon/042399f5-d104-4f38-9ce8-cac3524f4e88_3f5623af-d992-4c22-bc08-
-                e58c520a8526.ico', 'redirectUrl': 'https://bobs-burgers.{countrySuffix}/{companyId}',
-                'whiteListUrls': ['https://bobs-burgers.com', 'https://bobs-burgers.co.uk'],
-                'confirmCompanyName': True}.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import update_profile as _update_profile
-
-        return await self._client._call_raw(
-            _update_profile.OPERATION,
-            _update_profile.build(
-                body=body,
-            ),
-            _update_profile.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def update_sync_settings(
-        self,
-        *,
-        body: UpdateProfileSyncSettingsBody,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[None]:
-        """Update all sync settings (detailed: status, headers and parsed body).
-
-        Update sync settings for all data types.
-
-        ``POST /profile/syncSettings`` (operationId ``update-profile-syncSettings``).
-
-        Args:
-            body (UpdateProfileSyncSettingsBody):
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import update_profile_sync_settings as _update_profile_sync_settings
-
-        return await self._client._call_raw(
-            _update_profile_sync_settings.OPERATION,
-            _update_profile_sync_settings.build(
-                body=body,
-            ),
-            _update_profile_sync_settings.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def set(
-        self,
-        *,
-        body: ConnectionManagementAllowedOrigins,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[ConnectionManagementAllowedOrigins]:
-        """Set CORS settings (detailed: status, headers and parsed body).
-
-        ﻿The *Set CORS settings* endpoint allows you to register allowed origins (i.e. your domains) for use
-        in cross-origin resource sharing ([CORS](https://en.wikipedia.org/wiki/Cross-
-        origin_resource_sharing)).
-
-        Enabling CORS with Codat is required by our embeddable UIs (such as [Connections
-        SDK](https://docs.codat.io/auth-flow/optimize/connection-management) and [Link
-        SDK](https://docs.codat.io/auth-flow/authorize-embedded-link)) to access Codat's API endpoints.
-
-        ``POST /corsSettings`` (operationId ``set-cors-settings``).
-
-        Args:
-            body (ConnectionManagementAllowedOrigins):  Example: {'allowedOrigins':
-                ['https://www.bank-of-dave.com']}.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import set_cors_settings as _set_cors_settings
-
-        return await self._client._call_raw(
-            _set_cors_settings.OPERATION,
-            _set_cors_settings.build(
-                body=body,
-            ),
-            _set_cors_settings.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
+class AsyncSettingsResourceWithRawResponse(RawResponseView[AsyncSettingsResource]):
+    """The operations of ``AsyncSettingsResource``, each returning a ``RawResponse``: status, headers and the parsed body."""
+
+    create_api_key = async_raw_response_method(AsyncSettingsResource.create_api_key)
+    delete_api_key = async_raw_response_method(AsyncSettingsResource.delete_api_key)
+    get = async_raw_response_method(AsyncSettingsResource.get)
+    get_profile = async_raw_response_method(AsyncSettingsResource.get_profile)
+    get_sync_settings = async_raw_response_method(AsyncSettingsResource.get_sync_settings)
+    list_api_keys = async_raw_response_method(AsyncSettingsResource.list_api_keys)
+    update_profile = async_raw_response_method(AsyncSettingsResource.update_profile)
+    update_sync_settings = async_raw_response_method(AsyncSettingsResource.update_sync_settings)
+    set = async_raw_response_method(AsyncSettingsResource.set)

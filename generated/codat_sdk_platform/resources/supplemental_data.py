@@ -9,12 +9,16 @@ from typing import TYPE_CHECKING
 
 from codat_sdk import (
     UNSET,
-    AsyncResource,
-    RawResponse,
     RetryConfig,
-    SyncResource,
     Timeout,
     Unset,
+)
+from codat_sdk._generated import (
+    AsyncResource,
+    RawResponseView,
+    SyncResource,
+    async_raw_response_method,
+    raw_response_method,
 )
 
 if TYPE_CHECKING:
@@ -23,16 +27,14 @@ if TYPE_CHECKING:
     from ..models.supplemental_data_configuration import SupplementalDataConfiguration
     from ..models.supplemental_data_data_type import SupplementalDataDataType
 
-    pass
-
 
 class SupplementalDataResource(SyncResource):
     """supplemental_data operations."""
 
     @cached_property
     def with_raw_response(self) -> SupplementalDataResourceWithRawResponse:
-        """The same operations, returning a RawResponse (status, headers, parsed body)."""
-        return SupplementalDataResourceWithRawResponse(self._client)
+        """The same operations, each returning a ``RawResponse`` (status, headers, parsed body)."""
+        return SupplementalDataResourceWithRawResponse(self)
 
     def configure(
         self,
@@ -61,14 +63,20 @@ class SupplementalDataResource(SyncResource):
 
         Args:
             platform_key (str): A unique 4-letter key to represent a platform in each integration.
-                View [accounting](https://docs.codat.io/integrations/accounting/overview#platform-keys),
-                [banking](https://docs.codat.io/integrations/banking/overview#platform-keys), and
-                [commerce](https://docs.codat.io/integrations/commerce/overview#platform-keys) platform
-                keys. Example: gbol.
-            data_type (SupplementalDataDataType): Data types that support supplemental data
-            body (SupplementalDataConfiguration):  Example: {'supplementalDataConfig': {'orders-
-                supplemental-data': {'dataSource': '/orders', 'pullData': {'orderNumber': 'order_num'},
-                'pushData': {'orderNumber': 'order_num'}}}}.
+                Example: gbol.
+            data_type (SupplementalDataDataType): Supported supplemental data data type.
+            body (SupplementalDataConfiguration): Example: {'supplementalDataConfig':
+                {'orders-supplemental-data': {'dataSource': '/orders', 'pullData': {'orderNumber':
+                'order_num'}, 'pushData': {'orderNumber': 'order_num'}}}}.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -79,7 +87,7 @@ class SupplementalDataResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import configure_supplemental_data as _configure_supplemental_data
 
-        return self._client._call(
+        return self._call(
             _configure_supplemental_data.OPERATION,
             _configure_supplemental_data.build(
                 platform_key=platform_key,
@@ -117,11 +125,17 @@ class SupplementalDataResource(SyncResource):
 
         Args:
             platform_key (str): A unique 4-letter key to represent a platform in each integration.
-                View [accounting](https://docs.codat.io/integrations/accounting/overview#platform-keys),
-                [banking](https://docs.codat.io/integrations/banking/overview#platform-keys), and
-                [commerce](https://docs.codat.io/integrations/commerce/overview#platform-keys) platform
-                keys. Example: gbol.
-            data_type (SupplementalDataDataType): Data types that support supplemental data
+                Example: gbol.
+            data_type (SupplementalDataDataType): Supported supplemental data data type.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -132,7 +146,7 @@ class SupplementalDataResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import get_supplemental_data_configuration as _get_supplemental_data_configuration
 
-        return self._client._call(
+        return self._call(
             _get_supplemental_data_configuration.OPERATION,
             _get_supplemental_data_configuration.build(
                 platform_key=platform_key,
@@ -147,120 +161,11 @@ class SupplementalDataResource(SyncResource):
         )
 
 
-class SupplementalDataResourceWithRawResponse(SyncResource):
-    """supplemental_data operations, returning status, headers and the parsed body."""
+class SupplementalDataResourceWithRawResponse(RawResponseView[SupplementalDataResource]):
+    """The operations of ``SupplementalDataResource``, each returning a ``RawResponse``: status, headers and the parsed body."""
 
-    def configure(
-        self,
-        platform_key: str,
-        data_type: SupplementalDataDataType,
-        *,
-        body: SupplementalDataConfiguration,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[None]:
-        """Configure (detailed: status, headers and parsed body).
-
-        The *Configure* endpoint allows you to maintain or change configuration required to return
-        supplemental data for each integration and data type combination.
-
-        [Supplemental data](https://docs.codat.io/using-the-api/supplemental-data/overview) is additional
-        data you can include in Codat's standard data types.
-
-        **Integration-specific behavior**
-        See the *examples* for integration-specific frequently requested properties.
-
-        ``PUT /integrations/{platformKey}/dataTypes/{dataType}/supplementalDataConfig`` (operationId ``configure-supplemental-data``).
-
-        Args:
-            platform_key (str): A unique 4-letter key to represent a platform in each integration.
-                View [accounting](https://docs.codat.io/integrations/accounting/overview#platform-keys),
-                [banking](https://docs.codat.io/integrations/banking/overview#platform-keys), and
-                [commerce](https://docs.codat.io/integrations/commerce/overview#platform-keys) platform
-                keys. Example: gbol.
-            data_type (SupplementalDataDataType): Data types that support supplemental data
-            body (SupplementalDataConfiguration):  Example: {'supplementalDataConfig': {'orders-
-                supplemental-data': {'dataSource': '/orders', 'pullData': {'orderNumber': 'order_num'},
-                'pushData': {'orderNumber': 'order_num'}}}}.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import configure_supplemental_data as _configure_supplemental_data
-
-        return self._client._call_raw(
-            _configure_supplemental_data.OPERATION,
-            _configure_supplemental_data.build(
-                platform_key=platform_key,
-                data_type=data_type,
-                body=body,
-            ),
-            _configure_supplemental_data.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def get_configuration(
-        self,
-        platform_key: str,
-        data_type: SupplementalDataDataType,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[SupplementalDataConfiguration]:
-        """Get configuration (detailed: status, headers and parsed body).
-
-        The *Get configuration* endpoint returns supplemental data configuration previously created for each
-        integration and data type combination.
-
-        [Supplemental data](https://docs.codat.io/using-the-api/supplemental-data/overview) is additional
-        data you can include in Codat's standard data types.
-
-        ``GET /integrations/{platformKey}/dataTypes/{dataType}/supplementalDataConfig`` (operationId ``get-supplemental-data-configuration``).
-
-        Args:
-            platform_key (str): A unique 4-letter key to represent a platform in each integration.
-                View [accounting](https://docs.codat.io/integrations/accounting/overview#platform-keys),
-                [banking](https://docs.codat.io/integrations/banking/overview#platform-keys), and
-                [commerce](https://docs.codat.io/integrations/commerce/overview#platform-keys) platform
-                keys. Example: gbol.
-            data_type (SupplementalDataDataType): Data types that support supplemental data
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import get_supplemental_data_configuration as _get_supplemental_data_configuration
-
-        return self._client._call_raw(
-            _get_supplemental_data_configuration.OPERATION,
-            _get_supplemental_data_configuration.build(
-                platform_key=platform_key,
-                data_type=data_type,
-            ),
-            _get_supplemental_data_configuration.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
+    configure = raw_response_method(SupplementalDataResource.configure)
+    get_configuration = raw_response_method(SupplementalDataResource.get_configuration)
 
 
 class AsyncSupplementalDataResource(AsyncResource):
@@ -268,8 +173,8 @@ class AsyncSupplementalDataResource(AsyncResource):
 
     @cached_property
     def with_raw_response(self) -> AsyncSupplementalDataResourceWithRawResponse:
-        """The same operations, returning a RawResponse (status, headers, parsed body)."""
-        return AsyncSupplementalDataResourceWithRawResponse(self._client)
+        """The same operations, each returning a ``RawResponse`` (status, headers, parsed body)."""
+        return AsyncSupplementalDataResourceWithRawResponse(self)
 
     async def configure(
         self,
@@ -298,14 +203,20 @@ class AsyncSupplementalDataResource(AsyncResource):
 
         Args:
             platform_key (str): A unique 4-letter key to represent a platform in each integration.
-                View [accounting](https://docs.codat.io/integrations/accounting/overview#platform-keys),
-                [banking](https://docs.codat.io/integrations/banking/overview#platform-keys), and
-                [commerce](https://docs.codat.io/integrations/commerce/overview#platform-keys) platform
-                keys. Example: gbol.
-            data_type (SupplementalDataDataType): Data types that support supplemental data
-            body (SupplementalDataConfiguration):  Example: {'supplementalDataConfig': {'orders-
-                supplemental-data': {'dataSource': '/orders', 'pullData': {'orderNumber': 'order_num'},
-                'pushData': {'orderNumber': 'order_num'}}}}.
+                Example: gbol.
+            data_type (SupplementalDataDataType): Supported supplemental data data type.
+            body (SupplementalDataConfiguration): Example: {'supplementalDataConfig':
+                {'orders-supplemental-data': {'dataSource': '/orders', 'pullData': {'orderNumber':
+                'order_num'}, 'pushData': {'orderNumber': 'order_num'}}}}.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -316,7 +227,7 @@ class AsyncSupplementalDataResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import configure_supplemental_data as _configure_supplemental_data
 
-        return await self._client._call(
+        return await self._call(
             _configure_supplemental_data.OPERATION,
             _configure_supplemental_data.build(
                 platform_key=platform_key,
@@ -354,11 +265,17 @@ class AsyncSupplementalDataResource(AsyncResource):
 
         Args:
             platform_key (str): A unique 4-letter key to represent a platform in each integration.
-                View [accounting](https://docs.codat.io/integrations/accounting/overview#platform-keys),
-                [banking](https://docs.codat.io/integrations/banking/overview#platform-keys), and
-                [commerce](https://docs.codat.io/integrations/commerce/overview#platform-keys) platform
-                keys. Example: gbol.
-            data_type (SupplementalDataDataType): Data types that support supplemental data
+                Example: gbol.
+            data_type (SupplementalDataDataType): Supported supplemental data data type.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -369,7 +286,7 @@ class AsyncSupplementalDataResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import get_supplemental_data_configuration as _get_supplemental_data_configuration
 
-        return await self._client._call(
+        return await self._call(
             _get_supplemental_data_configuration.OPERATION,
             _get_supplemental_data_configuration.build(
                 platform_key=platform_key,
@@ -384,117 +301,8 @@ class AsyncSupplementalDataResource(AsyncResource):
         )
 
 
-class AsyncSupplementalDataResourceWithRawResponse(AsyncResource):
-    """supplemental_data operations, returning status, headers and the parsed body."""
+class AsyncSupplementalDataResourceWithRawResponse(RawResponseView[AsyncSupplementalDataResource]):
+    """The operations of ``AsyncSupplementalDataResource``, each returning a ``RawResponse``: status, headers and the parsed body."""
 
-    async def configure(
-        self,
-        platform_key: str,
-        data_type: SupplementalDataDataType,
-        *,
-        body: SupplementalDataConfiguration,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[None]:
-        """Configure (detailed: status, headers and parsed body).
-
-        The *Configure* endpoint allows you to maintain or change configuration required to return
-        supplemental data for each integration and data type combination.
-
-        [Supplemental data](https://docs.codat.io/using-the-api/supplemental-data/overview) is additional
-        data you can include in Codat's standard data types.
-
-        **Integration-specific behavior**
-        See the *examples* for integration-specific frequently requested properties.
-
-        ``PUT /integrations/{platformKey}/dataTypes/{dataType}/supplementalDataConfig`` (operationId ``configure-supplemental-data``).
-
-        Args:
-            platform_key (str): A unique 4-letter key to represent a platform in each integration.
-                View [accounting](https://docs.codat.io/integrations/accounting/overview#platform-keys),
-                [banking](https://docs.codat.io/integrations/banking/overview#platform-keys), and
-                [commerce](https://docs.codat.io/integrations/commerce/overview#platform-keys) platform
-                keys. Example: gbol.
-            data_type (SupplementalDataDataType): Data types that support supplemental data
-            body (SupplementalDataConfiguration):  Example: {'supplementalDataConfig': {'orders-
-                supplemental-data': {'dataSource': '/orders', 'pullData': {'orderNumber': 'order_num'},
-                'pushData': {'orderNumber': 'order_num'}}}}.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import configure_supplemental_data as _configure_supplemental_data
-
-        return await self._client._call_raw(
-            _configure_supplemental_data.OPERATION,
-            _configure_supplemental_data.build(
-                platform_key=platform_key,
-                data_type=data_type,
-                body=body,
-            ),
-            _configure_supplemental_data.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def get_configuration(
-        self,
-        platform_key: str,
-        data_type: SupplementalDataDataType,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[SupplementalDataConfiguration]:
-        """Get configuration (detailed: status, headers and parsed body).
-
-        The *Get configuration* endpoint returns supplemental data configuration previously created for each
-        integration and data type combination.
-
-        [Supplemental data](https://docs.codat.io/using-the-api/supplemental-data/overview) is additional
-        data you can include in Codat's standard data types.
-
-        ``GET /integrations/{platformKey}/dataTypes/{dataType}/supplementalDataConfig`` (operationId ``get-supplemental-data-configuration``).
-
-        Args:
-            platform_key (str): A unique 4-letter key to represent a platform in each integration.
-                View [accounting](https://docs.codat.io/integrations/accounting/overview#platform-keys),
-                [banking](https://docs.codat.io/integrations/banking/overview#platform-keys), and
-                [commerce](https://docs.codat.io/integrations/commerce/overview#platform-keys) platform
-                keys. Example: gbol.
-            data_type (SupplementalDataDataType): Data types that support supplemental data
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import get_supplemental_data_configuration as _get_supplemental_data_configuration
-
-        return await self._client._call_raw(
-            _get_supplemental_data_configuration.OPERATION,
-            _get_supplemental_data_configuration.build(
-                platform_key=platform_key,
-                data_type=data_type,
-            ),
-            _get_supplemental_data_configuration.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
+    configure = async_raw_response_method(AsyncSupplementalDataResource.configure)
+    get_configuration = async_raw_response_method(AsyncSupplementalDataResource.get_configuration)

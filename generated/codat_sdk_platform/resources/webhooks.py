@@ -9,12 +9,16 @@ from typing import TYPE_CHECKING
 
 from codat_sdk import (
     UNSET,
-    AsyncResource,
-    RawResponse,
     RetryConfig,
-    SyncResource,
     Timeout,
     Unset,
+)
+from codat_sdk._generated import (
+    AsyncResource,
+    RawResponseView,
+    SyncResource,
+    async_raw_response_method,
+    raw_response_method,
 )
 
 if TYPE_CHECKING:
@@ -25,16 +29,14 @@ if TYPE_CHECKING:
     from ..models.webhook_consumer_prototype import WebhookConsumerPrototype
     from ..models.webhook_consumers import WebhookConsumers
 
-    pass
-
 
 class WebhooksResource(SyncResource):
     """webhooks operations."""
 
     @cached_property
     def with_raw_response(self) -> WebhooksResourceWithRawResponse:
-        """The same operations, returning a RawResponse (status, headers, parsed body)."""
-        return WebhooksResourceWithRawResponse(self._client)
+        """The same operations, each returning a ``RawResponse`` (status, headers, parsed body)."""
+        return WebhooksResourceWithRawResponse(self)
 
     def create_consumer(
         self,
@@ -48,7 +50,7 @@ class WebhooksResource(SyncResource):
     ) -> WebhookConsumer:
         """Create webhook consumer.
 
-        ﻿Use the *Create webhook consumer* endpoint to create a new webhook consumer that will listen to
+        Use the *Create webhook consumer* endpoint to create a new webhook consumer that will listen to
         messages we send you.
 
         [Webhook consumer](https://docs.codat.io/platform-api#/schemas/WebhookConsumer) is an HTTP endpoint
@@ -57,13 +59,23 @@ class WebhooksResource(SyncResource):
 
         ### Tips and traps
         - The number of webhook consumers you can create is limited to 50. If you have reached the maximum
-        number of consumers, use the [*Delete webhook consumer*](https://docs.codat.io/platform-
-        api#/operations/delete-webhook-consumer) endpoint to delete an unused consumer first.
+        number of consumers, use the [*Delete webhook
+        consumer*](https://docs.codat.io/platform-api#/operations/delete-webhook-consumer) endpoint to
+        delete an unused consumer first.
 
         ``POST /webhooks`` (operationId ``create-webhook-consumer``).
 
         Args:
-            body (WebhookConsumerPrototype):
+            body (WebhookConsumerPrototype): the request body.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -74,7 +86,7 @@ class WebhooksResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import create_webhook_consumer as _create_webhook_consumer
 
-        return self._client._call(
+        return self._call(
             _create_webhook_consumer.OPERATION,
             _create_webhook_consumer.build(
                 body=body,
@@ -99,7 +111,7 @@ class WebhooksResource(SyncResource):
     ) -> None:
         """Delete webhook consumer.
 
-        ﻿Use the *Delete webhook consumer* endpoint to delete an existing webhoook consumer, providing its
+        Use the *Delete webhook consumer* endpoint to delete an existing webhoook consumer, providing its
         valid `id` as a parameter.
 
         [Webhook consumer](https://docs.codat.io/platform-api#/schemas/WebhookConsumer) is an HTTP endpoint
@@ -111,6 +123,15 @@ class WebhooksResource(SyncResource):
         Args:
             webhook_id (UUID): Unique identifier for the webhook consumer. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -121,7 +142,7 @@ class WebhooksResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import delete_webhook_consumer as _delete_webhook_consumer
 
-        return self._client._call(
+        return self._call(
             _delete_webhook_consumer.OPERATION,
             _delete_webhook_consumer.build(
                 webhook_id=webhook_id,
@@ -145,7 +166,7 @@ class WebhooksResource(SyncResource):
     ) -> WebhookConsumers:
         """List webhook consumers.
 
-        ﻿Use the *List webhook consumers* endpoint to return a list of all webhook consumers that currently
+        Use the *List webhook consumers* endpoint to return a list of all webhook consumers that currently
         exist for your client.
 
         [Webhook consumer](https://docs.codat.io/platform-api#/schemas/WebhookConsumer) is an HTTP endpoint
@@ -153,6 +174,17 @@ class WebhooksResource(SyncResource):
         [Codat's webhook service](https://docs.codat.io/using-the-api/webhooks/overview).
 
         ``GET /webhooks`` (operationId ``list-webhook-consumers``).
+
+        Args:
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -163,7 +195,7 @@ class WebhooksResource(SyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import list_webhook_consumers as _list_webhook_consumers
 
-        return self._client._call(
+        return self._call(
             _list_webhook_consumers.OPERATION,
             _list_webhook_consumers.build(),
             _list_webhook_consumers.parse,
@@ -175,146 +207,12 @@ class WebhooksResource(SyncResource):
         )
 
 
-class WebhooksResourceWithRawResponse(SyncResource):
-    """webhooks operations, returning status, headers and the parsed body."""
+class WebhooksResourceWithRawResponse(RawResponseView[WebhooksResource]):
+    """The operations of ``WebhooksResource``, each returning a ``RawResponse``: status, headers and the parsed body."""
 
-    def create_consumer(
-        self,
-        *,
-        body: WebhookConsumerPrototype,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[WebhookConsumer]:
-        """Create webhook consumer (detailed: status, headers and parsed body).
-
-        ﻿Use the *Create webhook consumer* endpoint to create a new webhook consumer that will listen to
-        messages we send you.
-
-        [Webhook consumer](https://docs.codat.io/platform-api#/schemas/WebhookConsumer) is an HTTP endpoint
-        that you configure to subscribe to specific events. See our documentation for more details on
-        [Codat's webhook service](https://docs.codat.io/using-the-api/webhooks/overview).
-
-        ### Tips and traps
-        - The number of webhook consumers you can create is limited to 50. If you have reached the maximum
-        number of consumers, use the [*Delete webhook consumer*](https://docs.codat.io/platform-
-        api#/operations/delete-webhook-consumer) endpoint to delete an unused consumer first.
-
-        ``POST /webhooks`` (operationId ``create-webhook-consumer``).
-
-        Args:
-            body (WebhookConsumerPrototype):
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import create_webhook_consumer as _create_webhook_consumer
-
-        return self._client._call_raw(
-            _create_webhook_consumer.OPERATION,
-            _create_webhook_consumer.build(
-                body=body,
-            ),
-            _create_webhook_consumer.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def delete_consumer(
-        self,
-        webhook_id: UUID,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[None]:
-        """Delete webhook consumer (detailed: status, headers and parsed body).
-
-        ﻿Use the *Delete webhook consumer* endpoint to delete an existing webhoook consumer, providing its
-        valid `id` as a parameter.
-
-        [Webhook consumer](https://docs.codat.io/platform-api#/schemas/WebhookConsumer) is an HTTP endpoint
-        that you configure to subscribe to specific events. See our documentation for more details on
-        [Codat's webhook service](https://docs.codat.io/using-the-api/webhooks/overview).
-
-        ``DELETE /webhooks/{webhookId}`` (operationId ``delete-webhook-consumer``).
-
-        Args:
-            webhook_id (UUID): Unique identifier for the webhook consumer. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import delete_webhook_consumer as _delete_webhook_consumer
-
-        return self._client._call_raw(
-            _delete_webhook_consumer.OPERATION,
-            _delete_webhook_consumer.build(
-                webhook_id=webhook_id,
-            ),
-            _delete_webhook_consumer.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    def list_consumers(
-        self,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[WebhookConsumers]:
-        """List webhook consumers (detailed: status, headers and parsed body).
-
-        ﻿Use the *List webhook consumers* endpoint to return a list of all webhook consumers that currently
-        exist for your client.
-
-        [Webhook consumer](https://docs.codat.io/platform-api#/schemas/WebhookConsumer) is an HTTP endpoint
-        that you configure to subscribe to specific events. See our documentation for more details on
-        [Codat's webhook service](https://docs.codat.io/using-the-api/webhooks/overview).
-
-        ``GET /webhooks`` (operationId ``list-webhook-consumers``).
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import list_webhook_consumers as _list_webhook_consumers
-
-        return self._client._call_raw(
-            _list_webhook_consumers.OPERATION,
-            _list_webhook_consumers.build(),
-            _list_webhook_consumers.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
+    create_consumer = raw_response_method(WebhooksResource.create_consumer)
+    delete_consumer = raw_response_method(WebhooksResource.delete_consumer)
+    list_consumers = raw_response_method(WebhooksResource.list_consumers)
 
 
 class AsyncWebhooksResource(AsyncResource):
@@ -322,8 +220,8 @@ class AsyncWebhooksResource(AsyncResource):
 
     @cached_property
     def with_raw_response(self) -> AsyncWebhooksResourceWithRawResponse:
-        """The same operations, returning a RawResponse (status, headers, parsed body)."""
-        return AsyncWebhooksResourceWithRawResponse(self._client)
+        """The same operations, each returning a ``RawResponse`` (status, headers, parsed body)."""
+        return AsyncWebhooksResourceWithRawResponse(self)
 
     async def create_consumer(
         self,
@@ -337,7 +235,7 @@ class AsyncWebhooksResource(AsyncResource):
     ) -> WebhookConsumer:
         """Create webhook consumer.
 
-        ﻿Use the *Create webhook consumer* endpoint to create a new webhook consumer that will listen to
+        Use the *Create webhook consumer* endpoint to create a new webhook consumer that will listen to
         messages we send you.
 
         [Webhook consumer](https://docs.codat.io/platform-api#/schemas/WebhookConsumer) is an HTTP endpoint
@@ -346,13 +244,23 @@ class AsyncWebhooksResource(AsyncResource):
 
         ### Tips and traps
         - The number of webhook consumers you can create is limited to 50. If you have reached the maximum
-        number of consumers, use the [*Delete webhook consumer*](https://docs.codat.io/platform-
-        api#/operations/delete-webhook-consumer) endpoint to delete an unused consumer first.
+        number of consumers, use the [*Delete webhook
+        consumer*](https://docs.codat.io/platform-api#/operations/delete-webhook-consumer) endpoint to
+        delete an unused consumer first.
 
         ``POST /webhooks`` (operationId ``create-webhook-consumer``).
 
         Args:
-            body (WebhookConsumerPrototype):
+            body (WebhookConsumerPrototype): the request body.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -363,7 +271,7 @@ class AsyncWebhooksResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import create_webhook_consumer as _create_webhook_consumer
 
-        return await self._client._call(
+        return await self._call(
             _create_webhook_consumer.OPERATION,
             _create_webhook_consumer.build(
                 body=body,
@@ -388,7 +296,7 @@ class AsyncWebhooksResource(AsyncResource):
     ) -> None:
         """Delete webhook consumer.
 
-        ﻿Use the *Delete webhook consumer* endpoint to delete an existing webhoook consumer, providing its
+        Use the *Delete webhook consumer* endpoint to delete an existing webhoook consumer, providing its
         valid `id` as a parameter.
 
         [Webhook consumer](https://docs.codat.io/platform-api#/schemas/WebhookConsumer) is an HTTP endpoint
@@ -400,6 +308,15 @@ class AsyncWebhooksResource(AsyncResource):
         Args:
             webhook_id (UUID): Unique identifier for the webhook consumer. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -410,7 +327,7 @@ class AsyncWebhooksResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import delete_webhook_consumer as _delete_webhook_consumer
 
-        return await self._client._call(
+        return await self._call(
             _delete_webhook_consumer.OPERATION,
             _delete_webhook_consumer.build(
                 webhook_id=webhook_id,
@@ -434,7 +351,7 @@ class AsyncWebhooksResource(AsyncResource):
     ) -> WebhookConsumers:
         """List webhook consumers.
 
-        ﻿Use the *List webhook consumers* endpoint to return a list of all webhook consumers that currently
+        Use the *List webhook consumers* endpoint to return a list of all webhook consumers that currently
         exist for your client.
 
         [Webhook consumer](https://docs.codat.io/platform-api#/schemas/WebhookConsumer) is an HTTP endpoint
@@ -442,6 +359,17 @@ class AsyncWebhooksResource(AsyncResource):
         [Codat's webhook service](https://docs.codat.io/using-the-api/webhooks/overview).
 
         ``GET /webhooks`` (operationId ``list-webhook-consumers``).
+
+        Args:
+            server_url (str | None): this call's server instead of the client's (an absolute http(s)
+                URL, checked before sending).
+            timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
+            extra_headers (Mapping[str, str] | None): headers added to this call's requests, replacing
+                any of the same name (case-insensitive).
+            extra_query (Mapping[str, str] | None): query parameters added to this call's URL,
+                replacing any of the same name.
+            retries (RetryConfig | Unset): how this call is retried instead of the client's
+                ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
             codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
@@ -452,7 +380,7 @@ class AsyncWebhooksResource(AsyncResource):
         # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
         from ..operations import list_webhook_consumers as _list_webhook_consumers
 
-        return await self._client._call(
+        return await self._call(
             _list_webhook_consumers.OPERATION,
             _list_webhook_consumers.build(),
             _list_webhook_consumers.parse,
@@ -464,143 +392,9 @@ class AsyncWebhooksResource(AsyncResource):
         )
 
 
-class AsyncWebhooksResourceWithRawResponse(AsyncResource):
-    """webhooks operations, returning status, headers and the parsed body."""
+class AsyncWebhooksResourceWithRawResponse(RawResponseView[AsyncWebhooksResource]):
+    """The operations of ``AsyncWebhooksResource``, each returning a ``RawResponse``: status, headers and the parsed body."""
 
-    async def create_consumer(
-        self,
-        *,
-        body: WebhookConsumerPrototype,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[WebhookConsumer]:
-        """Create webhook consumer (detailed: status, headers and parsed body).
-
-        ﻿Use the *Create webhook consumer* endpoint to create a new webhook consumer that will listen to
-        messages we send you.
-
-        [Webhook consumer](https://docs.codat.io/platform-api#/schemas/WebhookConsumer) is an HTTP endpoint
-        that you configure to subscribe to specific events. See our documentation for more details on
-        [Codat's webhook service](https://docs.codat.io/using-the-api/webhooks/overview).
-
-        ### Tips and traps
-        - The number of webhook consumers you can create is limited to 50. If you have reached the maximum
-        number of consumers, use the [*Delete webhook consumer*](https://docs.codat.io/platform-
-        api#/operations/delete-webhook-consumer) endpoint to delete an unused consumer first.
-
-        ``POST /webhooks`` (operationId ``create-webhook-consumer``).
-
-        Args:
-            body (WebhookConsumerPrototype):
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import create_webhook_consumer as _create_webhook_consumer
-
-        return await self._client._call_raw(
-            _create_webhook_consumer.OPERATION,
-            _create_webhook_consumer.build(
-                body=body,
-            ),
-            _create_webhook_consumer.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def delete_consumer(
-        self,
-        webhook_id: UUID,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[None]:
-        """Delete webhook consumer (detailed: status, headers and parsed body).
-
-        ﻿Use the *Delete webhook consumer* endpoint to delete an existing webhoook consumer, providing its
-        valid `id` as a parameter.
-
-        [Webhook consumer](https://docs.codat.io/platform-api#/schemas/WebhookConsumer) is an HTTP endpoint
-        that you configure to subscribe to specific events. See our documentation for more details on
-        [Codat's webhook service](https://docs.codat.io/using-the-api/webhooks/overview).
-
-        ``DELETE /webhooks/{webhookId}`` (operationId ``delete-webhook-consumer``).
-
-        Args:
-            webhook_id (UUID): Unique identifier for the webhook consumer. Example:
-                8a210b68-6988-11ed-a1eb-0242ac120002.
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import delete_webhook_consumer as _delete_webhook_consumer
-
-        return await self._client._call_raw(
-            _delete_webhook_consumer.OPERATION,
-            _delete_webhook_consumer.build(
-                webhook_id=webhook_id,
-            ),
-            _delete_webhook_consumer.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
-
-    async def list_consumers(
-        self,
-        *,
-        server_url: str | None = None,
-        timeout: Timeout | Unset = UNSET,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, str] | None = None,
-        retries: RetryConfig | Unset = UNSET,
-    ) -> RawResponse[WebhookConsumers]:
-        """List webhook consumers (detailed: status, headers and parsed body).
-
-        ﻿Use the *List webhook consumers* endpoint to return a list of all webhook consumers that currently
-        exist for your client.
-
-        [Webhook consumer](https://docs.codat.io/platform-api#/schemas/WebhookConsumer) is an HTTP endpoint
-        that you configure to subscribe to specific events. See our documentation for more details on
-        [Codat's webhook service](https://docs.codat.io/using-the-api/webhooks/overview).
-
-        ``GET /webhooks`` (operationId ``list-webhook-consumers``).
-
-        Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
-            codat_sdk.APIConnectionError: no response (network failure or timeout).
-            codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
-        """
-
-        # Imported on first call (then a sys.modules lookup): a group's first call loads only its own models.
-        from ..operations import list_webhook_consumers as _list_webhook_consumers
-
-        return await self._client._call_raw(
-            _list_webhook_consumers.OPERATION,
-            _list_webhook_consumers.build(),
-            _list_webhook_consumers.parse,
-            server_url=server_url,
-            timeout=timeout,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            retries=retries,
-        )
+    create_consumer = async_raw_response_method(AsyncWebhooksResource.create_consumer)
+    delete_consumer = async_raw_response_method(AsyncWebhooksResource.delete_consumer)
+    list_consumers = async_raw_response_method(AsyncWebhooksResource.list_consumers)

@@ -1,0 +1,61 @@
+"""What generated code needs from the runtime that users do not: the generated packages' one private import.
+
+Generated modules import the names users also use (``UNSET``, ``RawResponse``, ``Query``, ...) from
+``codat_sdk`` and everything else from here, so ``codat_sdk.__all__`` stays the surface users read.
+"""
+
+from typing import TYPE_CHECKING, Any
+
+from ._decoding import decode_with_gc_paused, parse_uuid
+from ._operation import Operation
+from ._pagination import PageContents, present
+from ._paths import path_segment
+from ._resource import (
+    AsyncResource,
+    RawResponseView,
+    SyncResource,
+    async_raw_response_method,
+    raw_response_method,
+    same_response_method,
+    warn_deprecated,
+)
+from ._types import FileTypes, RequestFiles
+from ._uploads import MultipartFiles
+
+if TYPE_CHECKING:
+    from ._query import to_order_by_param, to_query_param
+
+# Loaded with the query builders, on first use (as codat_sdk loads them).
+_LAZY = frozenset({"to_order_by_param", "to_query_param"})
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from . import _query
+
+    value = getattr(_query, name)
+    globals()[name] = value
+    return value
+
+
+__all__ = [
+    "AsyncResource",
+    "FileTypes",
+    "MultipartFiles",
+    "Operation",
+    "PageContents",
+    "RawResponseView",
+    "RequestFiles",
+    "SyncResource",
+    "async_raw_response_method",
+    "decode_with_gc_paused",
+    "parse_uuid",
+    "path_segment",
+    "present",
+    "raw_response_method",
+    "same_response_method",
+    "to_order_by_param",
+    "to_query_param",
+    "warn_deprecated",
+]
