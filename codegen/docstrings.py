@@ -20,8 +20,12 @@ def safe_for_docstring(value: Any) -> str:
     return escape_for_docstring(value).translate(_INVISIBLE)
 
 
-def docwrap(text: str, width: int) -> str:
-    """Each line of ``text`` wrapped at ``width``; a longer word (a URL) stays whole on a line of its own."""
+def docwrap(text: str, width: int = 79) -> str:
+    """Each line of ``text`` wrapped at ``width``; a longer word (a URL) stays whole on a line of its own.
+
+    Invisible characters are dropped here too: some docstring text (upstream's ``to_docstring()``)
+    reaches the wrapper without passing :func:`safe_for_docstring`.
+    """
     return "\n".join(
         "\n".join(
             textwrap.wrap(
@@ -33,5 +37,5 @@ def docwrap(text: str, width: int) -> str:
                 break_on_hyphens=False,
             )
         )
-        for line in text.splitlines()
+        for line in text.translate(_INVISIBLE).splitlines()
     )

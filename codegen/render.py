@@ -86,7 +86,8 @@ class Renderer:
         self.env.filters["non_null"] = non_null_property
         self.env.filters["enum_classes"] = enum_classes
         self.env.filters["safe_for_docstring"] = safe_for_docstring  # replaces upstream's, for every template
-        self.env.filters["docwrap"] = docwrap
+        # Every template's wrapping (upstream's macros and the model template included) keeps URLs whole.
+        self.env.filters["wordwrap"] = self.env.filters["docwrap"] = docwrap
         self.out = out
 
     def write(self, relative: str, template: str, **context: Any) -> None:

@@ -5,8 +5,9 @@ The API clients themselves live in ``codat_sdk_platform`` and ``codat_sdk_files`
 generated code needs is in ``codat_sdk._generated``.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from . import _lazy
 from ._client import DEFAULT_TIMEOUT, AsyncAPIClient, SyncAPIClient, Timeout
 from ._credentials import API_KEY_ENV_VAR, Secret
 from ._debug import LOGGER_NAME, MAX_LOGGED_BODY
@@ -75,14 +76,7 @@ _LAZY = frozenset(
 )
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from . import _query
-
-    value = getattr(_query, name)
-    globals()[name] = value
-    return value
+__getattr__ = _lazy.from_query_module(globals(), _LAZY)
 
 
 __all__ = [

@@ -4,8 +4,9 @@ Generated modules import the names users also use (``UNSET``, ``RawResponse``, `
 ``codat_sdk`` and everything else from here, so ``codat_sdk.__all__`` stays the surface users read.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from . import _lazy
 from ._decoding import decode_with_gc_paused, parse_uuid
 from ._operation import Operation
 from ._pagination import PageContents, present
@@ -29,14 +30,7 @@ if TYPE_CHECKING:
 _LAZY = frozenset({"to_order_by_param", "to_query_param"})
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from . import _query
-
-    value = getattr(_query, name)
-    globals()[name] = value
-    return value
+__getattr__ = _lazy.from_query_module(globals(), _LAZY)
 
 
 __all__ = [

@@ -26,27 +26,23 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 R = TypeVar("R")
 P = ParamSpec("P")
-ResourceT = TypeVar("ResourceT", bound="Resource")
+ClientT = TypeVar("ClientT", SyncAPIClient, AsyncAPIClient)
+ResourceT = TypeVar("ResourceT", bound="Resource[Any]")
 
 
-class Resource:
+class Resource(Generic[ClientT]):
     """A resource group: its methods call ``self._call``, which a raw copy answers with a ``RawResponse``."""
 
-    _raw: bool
-
-    def _raw_copy(self) -> Self:
-        raise NotImplementedError
-
-
-class SyncResource(Resource):
-    def __init__(self, client: SyncAPIClient, *, raw: bool = False) -> None:
-        self._client = client
+    def __init__(self, client: ClientT, *, raw: bool = False) -> None:
+        self._client: ClientT = client
         self._raw = raw
 
     def _raw_copy(self) -> Self:
         """This group on the same client, its calls returning their ``RawResponse``."""
         return type(self)(self._client, raw=True)
 
+
+class SyncResource(Resource[SyncAPIClient]):
     def _call(
         self, operation: Operation, request: dict[str, Any], parse: Callable[[httpx.Response], T], **options: Any
     ) -> T:
@@ -56,15 +52,7 @@ class SyncResource(Resource):
         return self._client._call(operation, request, parse, **options)
 
 
-class AsyncResource(Resource):
-    def __init__(self, client: AsyncAPIClient, *, raw: bool = False) -> None:
-        self._client = client
-        self._raw = raw
-
-    def _raw_copy(self) -> Self:
-        """This group on the same client, its calls returning their ``RawResponse``."""
-        return type(self)(self._client, raw=True)
-
+class AsyncResource(Resource[AsyncAPIClient]):
     async def _call(
         self, operation: Operation, request: dict[str, Any], parse: Callable[[httpx.Response], T], **options: Any
     ) -> T:
@@ -78,9 +66,6 @@ class RawResponseView(Generic[ResourceT]):
 
     def __init__(self, resource: ResourceT) -> None:
         self._resource: ResourceT = resource._raw_copy()
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__}>"
 
 
 def raw_response_method(

@@ -134,3 +134,14 @@ def test_type_checking_blocks_hold_no_stray_pass(package: str) -> None:
             if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
                 assert node.body, module.__name__
                 assert not any(isinstance(stmt, ast.Pass) for stmt in node.body), module.__name__
+
+
+@pytest.mark.parametrize("package", list(PACKAGES.values()))
+def test_no_generated_file_splits_a_url_or_holds_invisible_characters(package: str) -> None:
+    """Models too: their docstrings go through the same wrapper."""
+    root = Path(importlib.import_module(package).__file__ or "").parent
+    for path in root.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert not INVISIBLE.search(text), path.name
+        # A URL cut at a line end leaves "https://...-" there (the wrapper used to break at hyphens).
+        assert not re.search(r"https?://\S*-$", text, re.MULTILINE), path.name

@@ -57,11 +57,11 @@ class Company:
                 'https://link.codat.io/company/27628208-459c-46a2-a705-5641ce25f739', 'lastSync': '2022-01-01T12:00:00.000Z',
                 'created': '2022-01-01T12:00:00.000Z', 'createdByUserName': 'string', 'tags': {'region': 'us', 'uid':
                 'f6b0c253-16c7-4da1-a0c5-9c871e9c9d6c'}, 'dataConnections': [{'id': 'ee2eb431-c0fa-4dc9-93fa-d29781c12bcd',
-                'integrationId': 'bf083d72-62c7-493e-aec9-81b4dbba7e2c', 'integrationKey': 'dfxm', 'sourceId': 'bdd831ce-
-                eebd-4896-89a7-20e5ee8989ee', 'platformName': 'Basiq', 'linkUrl': 'https://link-api.codat.io/companies/86bd88cb-
-                44ab-4dfb-b32f-87b19b14287f/connections/ee2eb431-c0fa-4dc9-93fa-d29781c12bcd/start', 'status': 'Linked',
-                'lastSync': '2022-10-27T10:22:43.6464237Z', 'created': '2022-10-27T09:53:29Z', 'sourceType': 'Banking'}],
-                'products': ['spend-insights', 'lending']}
+                'integrationId': 'bf083d72-62c7-493e-aec9-81b4dbba7e2c', 'integrationKey': 'dfxm', 'sourceId':
+                'bdd831ce-eebd-4896-89a7-20e5ee8989ee', 'platformName': 'Basiq', 'linkUrl':
+                'https://link-api.codat.io/companies/86bd88cb-44ab-4dfb-b32f-87b19b14287f/connections/ee2eb431-c0fa-4dc9-93fa-d29781c12bcd/start',
+                'status': 'Linked', 'lastSync': '2022-10-27T10:22:43.6464237Z', 'created': '2022-10-27T09:53:29Z', 'sourceType':
+                'Banking'}], 'products': ['spend-insights', 'lending']}
 
     Attributes:
         id (UUID): Unique identifier for your SMB in Codat. Example: 8a210b68-6988-11ed-a1eb-0242ac120002.

@@ -64,9 +64,10 @@ class Connection:
     Example:
         {'id': 'ee2eb431-c0fa-4dc9-93fa-d29781c12bcd', 'integrationId': 'bf083d72-62c7-493e-aec9-81b4dbba7e2c',
                 'integrationKey': 'dfxm', 'sourceId': 'bdd831ce-eebd-4896-89a7-20e5ee8989ee', 'platformName': 'Basiq',
-                'linkUrl': 'https://link-api.codat.io/companies/86bd88cb-44ab-4dfb-b32f-87b19b14287f/connections/ee2eb431-c0fa-
-                4dc9-93fa-d29781c12bcd/start', 'status': 'Linked', 'lastSync': '2022-10-27T10:22:43.6464237Z', 'created':
-                '2022-10-27T09:53:29Z', 'sourceType': 'Banking'}
+                'linkUrl':
+                'https://link-api.codat.io/companies/86bd88cb-44ab-4dfb-b32f-87b19b14287f/connections/ee2eb431-c0fa-4dc9-93fa-d29781c12bcd/start',
+                'status': 'Linked', 'lastSync': '2022-10-27T10:22:43.6464237Z', 'created': '2022-10-27T09:53:29Z', 'sourceType':
+                'Banking'}
 
     Attributes:
         id (UUID): Unique identifier for a company's data connection. Example: 2e9d2c44-f675-40ba-8049-353bfcb5e171.
@@ -78,8 +79,7 @@ class Connection:
         source_type (SourceType): The type of platform of the connection. Example: Accounting.
         platform_name (str): Name of integration connected to company.
         link_url (str): The link URL your customers can use to authorize access to their business application. Example:
-                https://link-api.codat.io/companies/86bd88cb-44ab-4dfb-b32f-87b19b14287f/connections/2e2eb431-c1fa-4dc9-93fa-
-                d29781c12bcd/start.
+                https://link-api.codat.io/companies/86bd88cb-44ab-4dfb-b32f-87b19b14287f/connections/2e2eb431-c1fa-4dc9-93fa-d29781c12bcd/start.
         status (DataConnectionStatus): The current authorization status of the data connection.
         created (str): In Codat's data model, dates and times are represented using the <a class="external"
                 href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601 standard</a>. Date and time fields are

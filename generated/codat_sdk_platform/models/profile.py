@@ -32,22 +32,22 @@ class Profile:
     """Describes your Codat client instance
 
     Example:
-        {'name': "Bob's Burgers", 'logoUrl': 'https://client-
-                images.codat.io/logo/042399f5-d104-4f38-9ce8-cac3524f4e88_5806cb1f-7342-4c0e-a0a8-99bfbc47b0ff.png', 'iconUrl':
-                'https://client-
-                images.codat.io/icon/042399f5-d104-4f38-9ce8-cac3524f4e88_3f5623af-d992-4c22-bc08-e58c520a8526.ico',
+        {'name': "Bob's Burgers", 'logoUrl':
+                'https://client-images.codat.io/logo/042399f5-d104-4f38-9ce8-cac3524f4e88_5806cb1f-7342-4c0e-a0a8-99bfbc47b0ff.png',
+                'iconUrl':
+                'https://client-images.codat.io/icon/042399f5-d104-4f38-9ce8-cac3524f4e88_3f5623af-d992-4c22-bc08-e58c520a8526.ico',
                 'redirectUrl': 'https://bobs-burgers.{countrySuffix}/{companyId}', 'whiteListUrls': ['https://bobs-burgers.com',
                 'https://bobs-burgers.co.uk'], 'confirmCompanyName': True}
 
     Attributes:
         name (str): The name given to the instance. Example: Bob's Burgers.
-        redirect_url (str): The redirect URL pasted on to the SMB once Codat's [Hosted Link](https://docs.codat.io/auth-
-                flow/authorize-hosted-link) has been completed by the SMB. Example: https://bobs-
-                burgers.{countrySuffix}/{companyId}.
-        logo_url (str | Unset): Static url to your organization's logo. Example: https://client-
-                images.codat.io/logo/042399f5-d104-4f38-9ce8-cac3524f4e88_5806cb1f-7342-4c0e-a0a8-99bfbc47b0ff.png.
-        icon_url (str | Unset): Static url to your organization's icon. Example: https://client-
-                images.codat.io/icon/042399f5-d104-4f38-9ce8-cac3524f4e88_3f5623af-d992-4c22-bc08-e58c520a8526.ico.
+        redirect_url (str): The redirect URL pasted on to the SMB once Codat's [Hosted
+                Link](https://docs.codat.io/auth-flow/authorize-hosted-link) has been completed by the SMB. Example:
+                https://bobs-burgers.{countrySuffix}/{companyId}.
+        logo_url (str | Unset): Static url to your organization's logo. Example:
+                https://client-images.codat.io/logo/042399f5-d104-4f38-9ce8-cac3524f4e88_5806cb1f-7342-4c0e-a0a8-99bfbc47b0ff.png.
+        icon_url (str | Unset): Static url to your organization's icon. Example:
+                https://client-images.codat.io/icon/042399f5-d104-4f38-9ce8-cac3524f4e88_3f5623af-d992-4c22-bc08-e58c520a8526.ico.
         white_list_urls (list[str] | Unset): A list of urls that are allowed to communicate with Codat. If empty any url
                 is allowed to communicate with Codat.
         api_key (str | Unset): The API key for this Codat instance. Example: sartANTjHAkLdbyDfaynoTQb7pkmj6hXHmnQKMrB.

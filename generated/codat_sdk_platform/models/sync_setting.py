@@ -74,8 +74,8 @@ class SyncSetting:
                 24.
         months_to_sync (int | Unset): Months of data to fetch, for report data types (`balanceSheet` & `profitAndLoss`)
                 only. Example: 24.
-        is_locked (bool | Unset): `True` if the [sync setting](https://docs.codat.io/knowledge-base/advanced-sync-
-                settings) is locked.
+        is_locked (bool | Unset): `True` if the [sync
+                setting](https://docs.codat.io/knowledge-base/advanced-sync-settings) is locked.
     """
 
     data_type: DataType
