@@ -221,6 +221,9 @@ OPERATION_CONSTRUCTS: list[tuple[str, str, dict[str, Any]]] = [
     ("/empty/no-content", "delete", operation("delete-thing", ok(status="204"))),
     ("/empty/ok", "post", operation("touch-thing", ok())),
     ("/empty/maybe", "post", operation("maybe-leaf", {**ok(json_content(ref("Leaf"))), **ok(status="204")})),
+    # groups named like the runtime's resource base classes (Codat's sync-for-* specs have a "sync" group)
+    ("/sync", "post", {**operation("start-sync", ok(status="204")), "x-speakeasy-group": "sync"}),
+    ("/async", "post", {**operation("start-async", ok(status="204")), "x-speakeasy-group": "async"}),
     # a multipart body that is the bare file
     (
         "/uploads/bare",

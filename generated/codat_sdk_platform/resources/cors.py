@@ -15,14 +15,14 @@ from codat_sdk import (
     Timeout,
     Unset,
 )
+from codat_sdk._generated import AsyncResource as _AsyncResource
 from codat_sdk._generated import (
-    AsyncResource,
     RawResponseView,
-    SyncResource,
     async_raw_response_method,
     raw_response_method,
     warn_deprecated,
 )
+from codat_sdk._generated import SyncResource as _SyncResource
 
 if TYPE_CHECKING:
     # Annotations only: the query builders load when a query is first built or checked.
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from ..models.connection_management_allowed_origins import ConnectionManagementAllowedOrigins
 
 
-class CorsResource(SyncResource):
+class CorsResource(_SyncResource):
     """cors operations."""
 
     @cached_property
@@ -165,7 +165,7 @@ class CorsResourceWithRawResponse(RawResponseView[CorsResource]):
     set = raw_response_method(CorsResource.set)
 
 
-class AsyncCorsResource(AsyncResource):
+class AsyncCorsResource(_AsyncResource):
     """cors operations."""
 
     @cached_property

@@ -15,13 +15,13 @@ from codat_sdk import (
     Timeout,
     Unset,
 )
+from codat_sdk._generated import AsyncResource as _AsyncResource
 from codat_sdk._generated import (
-    AsyncResource,
     RawResponseView,
-    SyncResource,
     async_raw_response_method,
     raw_response_method,
 )
+from codat_sdk._generated import SyncResource as _SyncResource
 
 if TYPE_CHECKING:
     # Annotations only: the query builders load when a query is first built or checked.
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from ..models.pull_operation import PullOperation
 
 
-class CustomDataTypeResource(SyncResource):
+class CustomDataTypeResource(_SyncResource):
     """custom_data_type operations."""
 
     @cached_property
@@ -400,7 +400,7 @@ class CustomDataTypeResourceWithRawResponse(RawResponseView[CustomDataTypeResour
     list = raw_response_method(CustomDataTypeResource.list)
 
 
-class AsyncCustomDataTypeResource(AsyncResource):
+class AsyncCustomDataTypeResource(_AsyncResource):
     """custom_data_type operations."""
 
     @cached_property

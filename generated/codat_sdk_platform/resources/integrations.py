@@ -15,13 +15,13 @@ from codat_sdk import (
     Timeout,
     Unset,
 )
+from codat_sdk._generated import AsyncResource as _AsyncResource
 from codat_sdk._generated import (
-    AsyncResource,
     RawResponseView,
-    SyncResource,
     async_raw_response_method,
     raw_response_method,
 )
+from codat_sdk._generated import SyncResource as _SyncResource
 
 if TYPE_CHECKING:
     # Annotations only: the query builders load when a query is first built or checked.
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from ..models.integrations import Integrations
 
 
-class IntegrationsResource(SyncResource):
+class IntegrationsResource(_SyncResource):
     """integrations operations."""
 
     @cached_property
@@ -299,7 +299,7 @@ class IntegrationsResourceWithRawResponse(RawResponseView[IntegrationsResource])
     list = raw_response_method(IntegrationsResource.list)
 
 
-class AsyncIntegrationsResource(AsyncResource):
+class AsyncIntegrationsResource(_AsyncResource):
     """integrations operations."""
 
     @cached_property

@@ -15,13 +15,13 @@ from codat_sdk import (
     Timeout,
     Unset,
 )
+from codat_sdk._generated import AsyncResource as _AsyncResource
 from codat_sdk._generated import (
-    AsyncResource,
     RawResponseView,
-    SyncResource,
     async_raw_response_method,
     raw_response_method,
 )
+from codat_sdk._generated import SyncResource as _SyncResource
 
 if TYPE_CHECKING:
     # Annotations only: the query builders load when a query is first built or checked.
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from ..models.pull_operations import PullOperations
 
 
-class RefreshDataResource(SyncResource):
+class RefreshDataResource(_SyncResource):
     """refresh_data operations."""
 
     @cached_property
@@ -432,7 +432,7 @@ class RefreshDataResourceWithRawResponse(RawResponseView[RefreshDataResource]):
     list_pull_operations = raw_response_method(RefreshDataResource.list_pull_operations)
 
 
-class AsyncRefreshDataResource(AsyncResource):
+class AsyncRefreshDataResource(_AsyncResource):
     """refresh_data operations."""
 
     @cached_property

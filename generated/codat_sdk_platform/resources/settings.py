@@ -13,13 +13,13 @@ from codat_sdk import (
     Timeout,
     Unset,
 )
+from codat_sdk._generated import AsyncResource as _AsyncResource
 from codat_sdk._generated import (
-    AsyncResource,
     RawResponseView,
-    SyncResource,
     async_raw_response_method,
     raw_response_method,
 )
+from codat_sdk._generated import SyncResource as _SyncResource
 
 if TYPE_CHECKING:
     # Annotations only: the query builders load when a query is first built or checked.
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from ..models.update_profile_sync_settings_body import UpdateProfileSyncSettingsBody
 
 
-class SettingsResource(SyncResource):
+class SettingsResource(_SyncResource):
     """settings operations."""
 
     @cached_property
@@ -549,7 +549,7 @@ class SettingsResourceWithRawResponse(RawResponseView[SettingsResource]):
     set = raw_response_method(SettingsResource.set)
 
 
-class AsyncSettingsResource(AsyncResource):
+class AsyncSettingsResource(_AsyncResource):
     """settings operations."""
 
     @cached_property

@@ -13,13 +13,13 @@ from codat_sdk import (
     Timeout,
     Unset,
 )
+from codat_sdk._generated import AsyncResource as _AsyncResource
 from codat_sdk._generated import (
-    AsyncResource,
     RawResponseView,
-    SyncResource,
     async_raw_response_method,
     raw_response_method,
 )
+from codat_sdk._generated import SyncResource as _SyncResource
 
 if TYPE_CHECKING:
     # Annotations only: the query builders load when a query is first built or checked.
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from ..models.supplemental_data_data_type import SupplementalDataDataType
 
 
-class SupplementalDataResource(SyncResource):
+class SupplementalDataResource(_SyncResource):
     """supplemental_data operations."""
 
     @cached_property
@@ -168,7 +168,7 @@ class SupplementalDataResourceWithRawResponse(RawResponseView[SupplementalDataRe
     get_configuration = raw_response_method(SupplementalDataResource.get_configuration)
 
 
-class AsyncSupplementalDataResource(AsyncResource):
+class AsyncSupplementalDataResource(_AsyncResource):
     """supplemental_data operations."""
 
     @cached_property
