@@ -58,9 +58,9 @@ def ruff_problems(*packages: Path) -> str:
     return "".join(result.stdout + result.stderr for result in (found, formatted) if result.returncode)
 
 
-def start_mypy(root: Path, packages: list[str]) -> subprocess.Popen[str]:
-    """mypy --strict (the project's configuration) over ``packages`` found in ``root``, in the background."""
-    env = {**os.environ, "MYPYPATH": str(root)}
+def start_mypy(roots: list[Path], packages: list[str]) -> subprocess.Popen[str]:
+    """mypy --strict (the project's configuration) over ``packages`` found in ``roots``, in the background."""
+    env = {**os.environ, "MYPYPATH": os.pathsep.join(map(str, roots))}
     command = [sys.executable, "-m", "mypy", "--config-file", str(PYPROJECT), "--no-error-summary"]
     command += [argument for package in packages for argument in ("-p", package)]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -82,7 +82,7 @@ def mypy_problems_by_package(process: subprocess.Popen[str], packages: list[str]
 
 
 def mypy_problems(root: Path, package: str) -> list[str]:
-    return mypy_problems_by_package(start_mypy(root, [package]), [package])[package]
+    return mypy_problems_by_package(start_mypy([root], [package]), [package])[package]
 
 
 @contextmanager
