@@ -101,6 +101,16 @@ def derived_names(spec: dict[str, Any], overrides: Mapping[str, Mapping[str, Any
         for operation_id in sharing if len(sharing) > 1 else ():
             if keepers != [operation_id]:
                 proposed[operation_id] = SdkName(group, fallback[operation_id])
+    # A class holds one method named like a builtin (see SHADOWING): the others take their operationId's name.
+    builtins: dict[str, list[str]] = {}
+    for operation_id, name in sorted(proposed.items()):
+        if name.method in SHADOWING and "method" not in overrides.get(operation_id, {}):
+            builtins.setdefault(name.group, []).append(operation_id)
+    for group, named in builtins.items():
+        keeper = next((op_id for op_id in named if _names_its_group(op_id, proposed[op_id].method, group)), named[0])
+        for operation_id in named:
+            if operation_id != keeper:
+                proposed[operation_id] = SdkName(group, fallback[operation_id])
     return proposed
 
 

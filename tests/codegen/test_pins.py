@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -88,3 +90,37 @@ def test_a_missing_or_unreachable_source_is_one_line_naming_what_to_do(
 def test_missing_pins_are_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(source.SpecError, match="cannot read the pins in"):
         source.load_pins(tmp_path / "pins.json")
+
+
+@pytest.mark.parametrize("where", ["/no/such/dir", "http://127.0.0.1:9/specs"], ids=["missing", "refused"])
+def test_the_demo_without_its_spec_is_one_line_not_a_traceback(where: str) -> None:
+    """The README's first command once died here with a 60-line traceback."""
+    paths = os.pathsep.join(str(ROOT / part) for part in ("", "src", "generated"))
+    env = {**os.environ, "PYTHONPATH": paths, source.SOURCE_ENV_VAR: where}
+    command = [sys.executable, "-m", "devtools.demo"]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert done.stderr.startswith("demo could not start: ")
+
+
+@pytest.mark.skipif(README is None, reason="no spec source directory with its README")
+def test_a_bump_from_the_spec_source_plans_its_commits_url_and_date(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pinned to an older Files spec, a bump from the source directory moves to the README's commit."""
+    assert SOURCE is not None
+    monkeypatch.setenv(drift.CACHE_ENV_VAR, str(tmp_path / "cache"))
+    older = sorted((Path(SOURCE) / "history").glob("Codat-Files.*.json"))[-1]
+    pins = json.loads((ROOT / "openapi" / "pins.json").read_text(encoding="utf-8"))
+    pins["files"]["sha256"] = source.sha256(older.read_bytes())
+    (tmp_path / "openapi").mkdir()
+    (tmp_path / "openapi" / "pins.json").write_text(json.dumps(pins), encoding="utf-8")
+    shutil.copy2(ROOT / "openapi" / "overrides.json", tmp_path / "openapi" / "overrides.json")
+
+    [planned] = bump.plan(bump.Layout(tmp_path), SOURCE, ["files"], [str(older)], None)
+
+    commit = source.upstream_commit(SOURCE)
+    assert commit is not None
+    assert planned.url == source.commit_url("json/Codat-Files.json", commit.sha)
+    assert planned.date == commit.date

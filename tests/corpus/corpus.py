@@ -34,7 +34,7 @@ from codegen.errors import GenerationError, GeneratorWarnings
 from codegen.generate import generate_spec
 from codegen.naming import identifier
 from codegen.source import default_source, load_document
-from devtools.prism import PrismServer, serve_file
+from devtools.prism import PrismServer, run_server
 from tests.e2e import harness
 from tests.e2e.harness import ViolationLog
 from tests.e2e.spec_support import HTTP_METHODS, ReferenceRow, reference_rows, resolve, schema_example, snake
@@ -350,7 +350,7 @@ def serve_all(specs: list[Path]) -> Iterator[dict[Path, Future[PrismServer]]]:
     """One Prism per spec, all starting at once in the background (each takes seconds of node start-up)."""
     with ExitStack() as stack:
         pool = stack.enter_context(ThreadPoolExecutor(max_workers=max(1, len(specs))))
-        managers = {spec: serve_file(spec, ready_timeout=PRISM_READY_TIMEOUT) for spec in specs}
+        managers = {spec: run_server(spec=str(spec), ready_timeout=PRISM_READY_TIMEOUT) for spec in specs}
         futures = {spec: pool.submit(manager.__enter__) for spec, manager in managers.items()}
         for spec, manager in managers.items():
             stack.callback(_stop_when_started, futures[spec], manager)
