@@ -25,8 +25,8 @@ from codat_sdk._generated import (
 )
 from codat_sdk._generated import SyncResource as _SyncResource
 
+# Annotations only: models load with a group's first call, query builders when a query is first built.
 if TYPE_CHECKING:
-    # Annotations only: the query builders load when a query is first built or checked.
     from uuid import UUID
 
     from ..models.file import File
