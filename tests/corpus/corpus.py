@@ -16,7 +16,6 @@ import asyncio
 import functools
 import importlib
 import inspect
-import types
 import typing
 import warnings
 from collections.abc import Iterator
@@ -26,9 +25,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import Any
-from uuid import UUID
 
-from codat_sdk import APIStatusError, AsyncBinaryResponse, BinaryResponse, ResponseValidationError, RetryConfig
+from codat_sdk import APIStatusError, AsyncBinaryResponse, BinaryResponse, ResponseValidationError
 from codegen.config import PackageConfig
 from codegen.errors import GenerationError, GeneratorWarnings
 from codegen.generate import generate_spec
@@ -37,13 +35,21 @@ from codegen.source import default_source, load_document
 from devtools.prism import PrismServer, run_server
 from tests.e2e import harness
 from tests.e2e.harness import ViolationLog
-from tests.e2e.spec_support import HTTP_METHODS, ReferenceRow, reference_rows, resolve, schema_example, snake
+from tests.e2e.spec_support import (
+    HTTP_METHODS,
+    ReferenceRow,
+    as_annotated,
+    example_value,
+    reference_rows,
+    resolve,
+    snake,
+)
 
 SPEC_SUFFIXES = (".json", ".yaml", ".yml")
 PACKAGE_PREFIX = "corpus_"
 # Prism only checks that an Authorization header is present; one call is one request (no retry waits).
 API_KEY = harness.API_KEY
-NO_RETRIES = RetryConfig("none")
+NO_RETRIES = harness.NO_RETRIES
 # A generous bound for every Prism of the corpus starting at once on a busy 2-core machine.
 PRISM_READY_TIMEOUT = 180.0
 
@@ -160,34 +166,6 @@ def clients(result: SpecResult) -> tuple[type[Any], type[Any]]:
     return getattr(module, result.package.client), getattr(module, result.package.async_client)
 
 
-def _members(annotation: Any) -> tuple[Any, ...]:
-    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
-        return typing.get_args(annotation)
-    return (annotation,)
-
-
-def _convert(value: Any, annotation: Any) -> Any:
-    """``value`` (JSON from the spec) as the type a ``build`` parameter is annotated with."""
-    for member in _members(annotation):
-        if member is UUID:
-            return UUID(str(value))
-        if isinstance(member, type) and issubclass(member, Enum):
-            return member(value)
-    return value
-
-
-def _example(document: dict[str, Any], holder: dict[str, Any]) -> Any:
-    """A parameter's value: its own example, else its first ``examples`` entry, else one from its schema."""
-    if "example" in holder:
-        return holder["example"]
-    examples = holder.get("examples")
-    if isinstance(examples, dict) and examples:
-        first = resolve(document, next(iter(examples.values())))
-        if isinstance(first, dict) and "value" in first:
-            return first["value"]
-    return schema_example(document, holder.get("schema", {}))
-
-
 def call_arguments(result: SpecResult, op: SpecOperation) -> tuple[tuple[Any, ...], dict[str, Any]]:
     """Path parameters (positional, in ``build``'s order) and required query/header parameters."""
     assert result.package is not None
@@ -204,9 +182,9 @@ def call_arguments(result: SpecResult, op: SpecOperation) -> tuple[tuple[Any, ..
     for param in merged.values():
         name = snake(param["name"])
         if param["in"] == "path":
-            path_values[name] = _convert(_example(result.document, param), hints[name])
+            path_values[name] = as_annotated(example_value(result.document, param), hints[name])
         elif param.get("required") and name in signature.parameters:
-            kwargs[name] = _convert(_example(result.document, param), hints[name])
+            kwargs[name] = as_annotated(example_value(result.document, param), hints[name])
     args = tuple(path_values[name] for name in signature.parameters if name in path_values)
     signature.bind(*args, **kwargs)  # every required parameter of build() is covered
     return args, kwargs
@@ -251,11 +229,13 @@ def call_gets(result: SpecResult, url: str) -> list[GetOutcome]:
                 asyncio.run(_call_async(async_class, url, log, rows[op.operation_id], args, kwargs))
             except Exception as exc:
                 errors.append(exc)
-        outcomes.append(_outcome(result.document, op, log, errors))
+        outcomes.append(classify(result.document, op, log, errors))
     return outcomes
 
 
-def _outcome(document: dict[str, Any], op: SpecOperation, log: ViolationLog, errors: list[Exception]) -> GetOutcome:
+def classify(document: dict[str, Any], op: SpecOperation, log: ViolationLog, errors: list[Exception]) -> GetOutcome:
+    """A GET's outcome from what Prism reported and what the calls raised: every error must be the spec's
+    fault (a ResponseValidationError where the example is wrong, Prism's own 500), else it is a failure."""
     outcome = GetOutcome(op.operation_id, decoded=not errors)
     ours = log.report()
     if ours:
@@ -264,14 +244,28 @@ def _outcome(document: dict[str, Any], op: SpecOperation, log: ViolationLog, err
     if log.response_violations():
         outcome.fault = SpecFault.EXAMPLE_VIOLATES_SCHEMA
         outcome.detail = "\n".join(s.describe(only_request=False) for s in log.response_violations())
+    unexplained = []
     for exc in errors:
-        if outcome.fault is None and isinstance(exc, ResponseValidationError) and _other_type(document, op, exc):
-            outcome.fault, outcome.detail = SpecFault.EXAMPLE_OF_ANOTHER_TYPE, str(exc)
-        elif outcome.fault is None and isinstance(exc, APIStatusError) and _prism_own_error(exc):
-            outcome.fault, outcome.detail = SpecFault.PRISM_CANNOT_MOCK, exc.body
-    if errors and outcome.fault is None:
-        outcome.problem = "\n".join(f"{type(exc).__name__}: {exc}" for exc in errors)
+        fault = _fault(document, op, exc, violated=outcome.fault is not None)
+        if fault is None:
+            unexplained.append(exc)
+        elif outcome.fault is None:
+            outcome.fault, outcome.detail = fault, str(exc)
+    if unexplained:
+        outcome.problem = "\n".join(f"{type(exc).__name__}: {exc}" for exc in unexplained)
     return outcome
+
+
+def _fault(document: dict[str, Any], op: SpecOperation, exc: Exception, violated: bool) -> SpecFault | None:
+    """The spec's fault that explains ``exc``, if one does."""
+    if isinstance(exc, ResponseValidationError):
+        if violated:
+            return SpecFault.EXAMPLE_VIOLATES_SCHEMA
+        if _other_type(document, op, exc):
+            return SpecFault.EXAMPLE_OF_ANOTHER_TYPE
+    if isinstance(exc, APIStatusError) and _prism_own_error(exc):
+        return SpecFault.PRISM_CANNOT_MOCK
+    return None
 
 
 def _json_type(value: Any) -> str:
