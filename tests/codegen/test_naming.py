@@ -11,7 +11,7 @@ import pytest
 from codegen import source
 from codegen.config import load_overrides, package_config
 from codegen.errors import GenerationError
-from codegen.naming import SdkName, derived_names, identifier
+from codegen.naming import CLIENT_ATTRIBUTES, SdkName, derived_names, identifier
 from codegen.normalise import normalise
 
 SOURCE = source.default_source()
@@ -170,4 +170,16 @@ def test_a_group_keeps_one_method_named_like_a_builtin() -> None:
     assert derived_names(spec) == {
         "list-widgets": SdkName("widgets", "list"),
         "set-widget-colour": SdkName("widgets", "set_widget_colour"),
+    }
+
+
+def test_a_group_never_hides_an_attribute_of_the_client() -> None:
+    from codat_sdk._client import AsyncAPIClient, SyncAPIClient
+
+    public = {name for cls in (SyncAPIClient, AsyncAPIClient) for name in dir(cls) if not name.startswith("_")}
+    assert public <= CLIENT_ATTRIBUTES  # the list naming follows is the runtime's
+    spec = _spec({"/h": {"get": _op("list-hooks", "Hooks")}, "/t": {"get": _op("get-timeout", "Timeout.Hooks")}})
+    assert derived_names(spec) == {
+        "list-hooks": SdkName("hooks_", "list_hooks"),
+        "get-timeout": SdkName("timeout_.hooks", "get_timeout"),
     }
