@@ -16,14 +16,14 @@ from codat_sdk import (
     Unset,
     Upload,
 )
-from codat_sdk._generated import AsyncResource as _AsyncResource
 from codat_sdk._generated import (
+    AsyncResource,
     RawResponseView,
+    SyncResource,
     async_raw_response_method,
     raw_response_method,
     same_response_method,
 )
-from codat_sdk._generated import SyncResource as _SyncResource
 
 # Annotations only: models load with a group's first call, query builders when a query is first built.
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from ..models.file import File
 
 
-class FilesResource(_SyncResource):
+class FilesResource(SyncResource):
     """files operations."""
 
     @cached_property
@@ -220,7 +220,7 @@ class FilesResourceWithRawResponse(RawResponseView[FilesResource]):
     upload_files = raw_response_method(FilesResource.upload_files)
 
 
-class AsyncFilesResource(_AsyncResource):
+class AsyncFilesResource(AsyncResource):
     """files operations."""
 
     @cached_property

@@ -15,13 +15,13 @@ from codat_sdk import (
     Timeout,
     Unset,
 )
-from codat_sdk._generated import AsyncResource as _AsyncResource
 from codat_sdk._generated import (
+    AsyncResource,
     RawResponseView,
+    SyncResource,
     async_raw_response_method,
     raw_response_method,
 )
-from codat_sdk._generated import SyncResource as _SyncResource
 
 # Annotations only: models load with a group's first call, query builders when a query is first built.
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from ..models.set_company_sync_settings_body import SetCompanySyncSettingsBody
 
 
-class CompaniesResource(_SyncResource):
+class CompaniesResource(SyncResource):
     """companies operations."""
 
     @cached_property
@@ -899,7 +899,7 @@ class CompaniesResourceWithRawResponse(RawResponseView[CompaniesResource]):
     list = raw_response_method(CompaniesResource.list)
 
 
-class AsyncCompaniesResource(_AsyncResource):
+class AsyncCompaniesResource(AsyncResource):
     """companies operations."""
 
     @cached_property

@@ -15,14 +15,14 @@ from codat_sdk import (
     Timeout,
     Unset,
 )
-from codat_sdk._generated import AsyncResource as _AsyncResource
 from codat_sdk._generated import (
+    AsyncResource,
     RawResponseView,
+    SyncResource,
     async_raw_response_method,
     raw_response_method,
     warn_deprecated,
 )
-from codat_sdk._generated import SyncResource as _SyncResource
 
 # Annotations only: models load with a group's first call, query builders when a query is first built.
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from .cors import AsyncCorsResource, CorsResource
 
 
-class ConnectionManagementResource(_SyncResource):
+class ConnectionManagementResource(SyncResource):
     """connection_management operations."""
 
     @cached_property
@@ -111,7 +111,7 @@ class ConnectionManagementResourceWithRawResponse(RawResponseView[ConnectionMana
     get = raw_response_method(ConnectionManagementResource.get)
 
 
-class AsyncConnectionManagementResource(_AsyncResource):
+class AsyncConnectionManagementResource(AsyncResource):
     """connection_management operations."""
 
     @cached_property

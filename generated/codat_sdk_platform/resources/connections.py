@@ -15,13 +15,13 @@ from codat_sdk import (
     Timeout,
     Unset,
 )
-from codat_sdk._generated import AsyncResource as _AsyncResource
 from codat_sdk._generated import (
+    AsyncResource,
     RawResponseView,
+    SyncResource,
     async_raw_response_method,
     raw_response_method,
 )
-from codat_sdk._generated import SyncResource as _SyncResource
 
 # Annotations only: models load with a group's first call, query builders when a query is first built.
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from ..models.update_connection_status import UpdateConnectionStatus
 
 
-class ConnectionsResource(_SyncResource):
+class ConnectionsResource(SyncResource):
     """connections operations."""
 
     @cached_property
@@ -500,7 +500,7 @@ class ConnectionsResourceWithRawResponse(RawResponseView[ConnectionsResource]):
     list = raw_response_method(ConnectionsResource.list)
 
 
-class AsyncConnectionsResource(_AsyncResource):
+class AsyncConnectionsResource(AsyncResource):
     """connections operations."""
 
     @cached_property

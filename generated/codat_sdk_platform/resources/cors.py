@@ -15,21 +15,21 @@ from codat_sdk import (
     Timeout,
     Unset,
 )
-from codat_sdk._generated import AsyncResource as _AsyncResource
 from codat_sdk._generated import (
+    AsyncResource,
     RawResponseView,
+    SyncResource,
     async_raw_response_method,
     raw_response_method,
     warn_deprecated,
 )
-from codat_sdk._generated import SyncResource as _SyncResource
 
 # Annotations only: models load with a group's first call, query builders when a query is first built.
 if TYPE_CHECKING:
     from ..models.connection_management_allowed_origins import ConnectionManagementAllowedOrigins
 
 
-class CorsResource(_SyncResource):
+class CorsResource(SyncResource):
     """cors operations."""
 
     @cached_property
@@ -164,7 +164,7 @@ class CorsResourceWithRawResponse(RawResponseView[CorsResource]):
     set = raw_response_method(CorsResource.set)
 
 
-class AsyncCorsResource(_AsyncResource):
+class AsyncCorsResource(AsyncResource):
     """cors operations."""
 
     @cached_property

@@ -15,13 +15,13 @@ from codat_sdk import (
     Timeout,
     Unset,
 )
-from codat_sdk._generated import AsyncResource as _AsyncResource
 from codat_sdk._generated import (
+    AsyncResource,
     RawResponseView,
+    SyncResource,
     async_raw_response_method,
     raw_response_method,
 )
-from codat_sdk._generated import SyncResource as _SyncResource
 
 # Annotations only: models load with a group's first call, query builders when a query is first built.
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from ..models.pull_operation import PullOperation
 
 
-class CustomDataTypeResource(_SyncResource):
+class CustomDataTypeResource(SyncResource):
     """custom_data_type operations."""
 
     @cached_property
@@ -400,7 +400,7 @@ class CustomDataTypeResourceWithRawResponse(RawResponseView[CustomDataTypeResour
     list = raw_response_method(CustomDataTypeResource.list)
 
 
-class AsyncCustomDataTypeResource(_AsyncResource):
+class AsyncCustomDataTypeResource(AsyncResource):
     """custom_data_type operations."""
 
     @cached_property

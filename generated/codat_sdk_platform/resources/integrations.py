@@ -15,13 +15,13 @@ from codat_sdk import (
     Timeout,
     Unset,
 )
-from codat_sdk._generated import AsyncResource as _AsyncResource
 from codat_sdk._generated import (
+    AsyncResource,
     RawResponseView,
+    SyncResource,
     async_raw_response_method,
     raw_response_method,
 )
-from codat_sdk._generated import SyncResource as _SyncResource
 
 # Annotations only: models load with a group's first call, query builders when a query is first built.
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from ..models.integrations import Integrations
 
 
-class IntegrationsResource(_SyncResource):
+class IntegrationsResource(SyncResource):
     """integrations operations."""
 
     @cached_property
@@ -298,7 +298,7 @@ class IntegrationsResourceWithRawResponse(RawResponseView[IntegrationsResource])
     list = raw_response_method(IntegrationsResource.list)
 
 
-class AsyncIntegrationsResource(_AsyncResource):
+class AsyncIntegrationsResource(AsyncResource):
     """integrations operations."""
 
     @cached_property

@@ -15,13 +15,13 @@ from codat_sdk import (
     Timeout,
     Unset,
 )
-from codat_sdk._generated import AsyncResource as _AsyncResource
 from codat_sdk._generated import (
+    AsyncResource,
     RawResponseView,
+    SyncResource,
     async_raw_response_method,
     raw_response_method,
 )
-from codat_sdk._generated import SyncResource as _SyncResource
 
 # Annotations only: models load with a group's first call, query builders when a query is first built.
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from ..models.push_option import PushOption
 
 
-class PushDataResource(_SyncResource):
+class PushDataResource(SyncResource):
     """push_data operations."""
 
     @cached_property
@@ -341,7 +341,7 @@ class PushDataResourceWithRawResponse(RawResponseView[PushDataResource]):
     list_operations = raw_response_method(PushDataResource.list_operations)
 
 
-class AsyncPushDataResource(_AsyncResource):
+class AsyncPushDataResource(AsyncResource):
     """push_data operations."""
 
     @cached_property

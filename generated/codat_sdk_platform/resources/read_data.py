@@ -13,13 +13,13 @@ from codat_sdk import (
     Timeout,
     Unset,
 )
-from codat_sdk._generated import AsyncResource as _AsyncResource
 from codat_sdk._generated import (
+    AsyncResource,
     RawResponseView,
+    SyncResource,
     async_raw_response_method,
     raw_response_method,
 )
-from codat_sdk._generated import SyncResource as _SyncResource
 
 # Annotations only: models load with a group's first call, query builders when a query is first built.
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from ..models.validation_result import ValidationResult
 
 
-class ReadDataResource(_SyncResource):
+class ReadDataResource(SyncResource):
     """read_data operations."""
 
     @cached_property
@@ -106,7 +106,7 @@ class ReadDataResourceWithRawResponse(RawResponseView[ReadDataResource]):
     get_validation_results = raw_response_method(ReadDataResource.get_validation_results)
 
 
-class AsyncReadDataResource(_AsyncResource):
+class AsyncReadDataResource(AsyncResource):
     """read_data operations."""
 
     @cached_property

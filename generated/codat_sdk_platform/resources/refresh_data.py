@@ -15,13 +15,13 @@ from codat_sdk import (
     Timeout,
     Unset,
 )
-from codat_sdk._generated import AsyncResource as _AsyncResource
 from codat_sdk._generated import (
+    AsyncResource,
     RawResponseView,
+    SyncResource,
     async_raw_response_method,
     raw_response_method,
 )
-from codat_sdk._generated import SyncResource as _SyncResource
 
 # Annotations only: models load with a group's first call, query builders when a query is first built.
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from ..models.pull_operations import PullOperations
 
 
-class RefreshDataResource(_SyncResource):
+class RefreshDataResource(SyncResource):
     """refresh_data operations."""
 
     @cached_property
@@ -432,7 +432,7 @@ class RefreshDataResourceWithRawResponse(RawResponseView[RefreshDataResource]):
     list_pull_operations = raw_response_method(RefreshDataResource.list_pull_operations)
 
 
-class AsyncRefreshDataResource(_AsyncResource):
+class AsyncRefreshDataResource(AsyncResource):
     """refresh_data operations."""
 
     @cached_property

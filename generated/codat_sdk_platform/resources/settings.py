@@ -13,13 +13,13 @@ from codat_sdk import (
     Timeout,
     Unset,
 )
-from codat_sdk._generated import AsyncResource as _AsyncResource
 from codat_sdk._generated import (
+    AsyncResource,
     RawResponseView,
+    SyncResource,
     async_raw_response_method,
     raw_response_method,
 )
-from codat_sdk._generated import SyncResource as _SyncResource
 
 # Annotations only: models load with a group's first call, query builders when a query is first built.
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from ..models.update_profile_sync_settings_body import UpdateProfileSyncSettingsBody
 
 
-class SettingsResource(_SyncResource):
+class SettingsResource(SyncResource):
     """settings operations."""
 
     @cached_property
@@ -548,7 +548,7 @@ class SettingsResourceWithRawResponse(RawResponseView[SettingsResource]):
     set = raw_response_method(SettingsResource.set)
 
 
-class AsyncSettingsResource(_AsyncResource):
+class AsyncSettingsResource(AsyncResource):
     """settings operations."""
 
     @cached_property

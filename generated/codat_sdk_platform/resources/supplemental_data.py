@@ -13,13 +13,13 @@ from codat_sdk import (
     Timeout,
     Unset,
 )
-from codat_sdk._generated import AsyncResource as _AsyncResource
 from codat_sdk._generated import (
+    AsyncResource,
     RawResponseView,
+    SyncResource,
     async_raw_response_method,
     raw_response_method,
 )
-from codat_sdk._generated import SyncResource as _SyncResource
 
 # Annotations only: models load with a group's first call, query builders when a query is first built.
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from ..models.supplemental_data_data_type import SupplementalDataDataType
 
 
-class SupplementalDataResource(_SyncResource):
+class SupplementalDataResource(SyncResource):
     """supplemental_data operations."""
 
     @cached_property
@@ -167,7 +167,7 @@ class SupplementalDataResourceWithRawResponse(RawResponseView[SupplementalDataRe
     get_configuration = raw_response_method(SupplementalDataResource.get_configuration)
 
 
-class AsyncSupplementalDataResource(_AsyncResource):
+class AsyncSupplementalDataResource(AsyncResource):
     """supplemental_data operations."""
 
     @cached_property

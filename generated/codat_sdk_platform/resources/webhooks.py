@@ -13,13 +13,13 @@ from codat_sdk import (
     Timeout,
     Unset,
 )
-from codat_sdk._generated import AsyncResource as _AsyncResource
 from codat_sdk._generated import (
+    AsyncResource,
     RawResponseView,
+    SyncResource,
     async_raw_response_method,
     raw_response_method,
 )
-from codat_sdk._generated import SyncResource as _SyncResource
 
 # Annotations only: models load with a group's first call, query builders when a query is first built.
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from ..models.webhook_consumers import WebhookConsumers
 
 
-class WebhooksResource(_SyncResource):
+class WebhooksResource(SyncResource):
     """webhooks operations."""
 
     @cached_property
@@ -215,7 +215,7 @@ class WebhooksResourceWithRawResponse(RawResponseView[WebhooksResource]):
     list_consumers = raw_response_method(WebhooksResource.list_consumers)
 
 
-class AsyncWebhooksResource(_AsyncResource):
+class AsyncWebhooksResource(AsyncResource):
     """webhooks operations."""
 
     @cached_property
