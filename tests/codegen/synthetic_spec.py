@@ -160,6 +160,7 @@ DOWNLOAD_MEDIA_TYPES = {
     "zip": "application/zip",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "bin": "application/octet-stream",
+    "csv": "text/csv",
 }
 BINARY = {"type": "string", "format": "binary"}
 PETS = [ref("Leaf"), ref("Node")]
