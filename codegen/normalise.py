@@ -896,6 +896,17 @@ def drop_no_content_bodies(spec: Spec) -> Spec:
     return spec
 
 
+def accept_boolean_retry_verdicts(spec: Spec) -> Spec:
+    """Codat's error bodies carry ``canBeRetried`` as a string ("True", "Unknown") or a JSON boolean."""
+    # Models decode strictly now; typed as a string alone, a boolean verdict would lose the whole error body.
+    error = _component_schemas(spec).get(ERROR_SCHEMA)
+    verdict = (error.get("properties") or {}).get("canBeRetried") if isinstance(error, dict) else None
+    if isinstance(verdict, dict) and verdict.get("type") == "string" and "format" not in verdict:
+        annotations = {key: value for key, value in verdict.items() if key in ANNOTATION_KEYWORDS}
+        error["properties"]["canBeRetried"] = {**annotations, "anyOf": [{"type": "string"}, {"type": "boolean"}]}
+    return spec
+
+
 def require_request_bodies(spec: Spec) -> Spec:
     """Codat never marks bodies required, so the generator would make every body an optional argument."""
     for _tokens, operation in iter_operations(spec):
@@ -1039,6 +1050,7 @@ PASSES: tuple[Pass, ...] = (
     fix_response_refs,
     drop_no_content_bodies,
     ensure_error_responses,
+    accept_boolean_retry_verdicts,
     require_request_bodies,
 )
 

@@ -25,7 +25,7 @@ from openapi_python_client.parser.properties import LiteralEnumProperty
 from . import config as tables
 from .body_defaults import load_body_defaults
 from .config import PackageConfig
-from .decoding import decoding, enum_classes, non_null_property
+from .decoding import model_plan
 from .errors import GenerationError
 from .operations import build_groups
 from .queries import query_classes
@@ -72,9 +72,7 @@ class Renderer:
         )
         self.env.globals.update(package_name=package.package)
         self.env.filters["py"] = repr  # a Python literal of a spec string (quotes, escapes)
-        self.env.filters["decoding"] = decoding
-        self.env.filters["non_null"] = non_null_property
-        self.env.filters["enum_classes"] = enum_classes
+        self.env.filters["model_plan"] = model_plan
         self.out = out
 
     def write(self, relative: str, template: str, **context: Any) -> None:

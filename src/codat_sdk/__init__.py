@@ -8,7 +8,23 @@ from typing import TYPE_CHECKING, Any
 from ._client import DEFAULT_TIMEOUT, AsyncAPIClient, SyncAPIClient, Timeout
 from ._credentials import API_KEY_ENV_VAR, Secret
 from ._debug import LOGGER_NAME, MAX_LOGGED_BODY
-from ._decoding import decode_with_gc_paused, parse_uuid
+from ._decoding import (
+    DECODE_ERRORS,
+    DecodeError,
+    check_list,
+    check_value,
+    decode_list,
+    decode_map,
+    decode_with_gc_paused,
+    not_an_object,
+    parse_date,
+    parse_datetime,
+    parse_uuid,
+    reraise_at,
+    reraise_missing,
+    reraise_not_an_object,
+    wrong_type,
+)
 from ._enums import OpenIntEnum, OpenStrEnum
 from ._errors import (
     APIConnectionError,
@@ -94,6 +110,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "API_KEY_ENV_VAR",
+    "DECODE_ERRORS",
     "DEFAULT_TIMEOUT",
     "LOGGER_NAME",
     "MAX_LOGGED_BODY",
@@ -115,6 +132,7 @@ __all__ = [
     "ConflictError",
     "DateField",
     "DateTimeField",
+    "DecodeError",
     "EnumField",
     "ErrorMessageLike",
     "Field",
@@ -157,11 +175,22 @@ __all__ = [
     "Unset",
     "Upload",
     "__version__",
+    "check_list",
+    "check_value",
+    "decode_list",
+    "decode_map",
     "decode_with_gc_paused",
+    "not_an_object",
     "order_by",
+    "parse_date",
+    "parse_datetime",
     "parse_uuid",
     "path_segment",
     "present",
+    "reraise_at",
+    "reraise_missing",
+    "reraise_not_an_object",
     "to_order_by_param",
     "to_query_param",
+    "wrong_type",
 ]
