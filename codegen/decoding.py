@@ -138,9 +138,10 @@ def _list_value(item_prop: Any, depth: int) -> Value | None:
         types = item.checked_types()
         return Value(expected, convert=lambda source: f"check_list({source}, {types}, {item.expected!r})")
     variable = f"item{depth}"
-    decode = f"lambda {variable}: decode_list({variable}, {item.decoder(depth + 1)})"
+    arguments = f"{item.decoder(depth + 1)}, {item.expected!r}"
+    decode = f"lambda {variable}: decode_list({variable}, {arguments})"
     if depth > 0:  # an array in an array or a map: decoded (and checked) by the runtime
-        return Value(expected, convert=lambda source: f"decode_list({source}, {item.decoder(depth + 1)})", redo=decode)
+        return Value(expected, convert=lambda source: f"decode_list({source}, {arguments})", redo=decode)
     # A property's array: a comprehension, after checking it is a list; redo finds a failing index.
     return Value(
         expected,
@@ -248,7 +249,7 @@ def _extra_lines(model: Any, instance: str, has_properties: bool) -> tuple[str, 
     target = f"{instance}.additional_properties"
     found = Value("any value") if extra is True else value(extra, 1)
     if found is not None and found.convert is not None:
-        return (f"{target} = decode_map(src_dict, _PROPERTY_NAMES, {found.decoder(1)})",)
+        return (f"{target} = decode_map(src_dict, _PROPERTY_NAMES, {found.decoder(1)}, {found.expected!r})",)
     if not has_properties:
         lines = [f"{target} = extra = {{**src_dict}}"]
     else:

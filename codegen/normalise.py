@@ -841,6 +841,7 @@ def ensure_error_responses(spec: Spec) -> Spec:
                 "correlationId": {"type": "string"},
                 "canBeRetried": {"type": "string"},
                 "detailedErrorCode": {"type": "integer"},
+                "validation": {"description": "Validation errors and warnings, when there are any."},
             },
         }
     error_ref = schema_ref(ERROR_SCHEMA)
@@ -900,10 +901,11 @@ def accept_boolean_retry_verdicts(spec: Spec) -> Spec:
     """Codat's error bodies carry ``canBeRetried`` as a string ("True", "Unknown") or a JSON boolean."""
     # Models decode strictly now; typed as a string alone, a boolean verdict would lose the whole error body.
     error = _component_schemas(spec).get(ERROR_SCHEMA)
-    verdict = (error.get("properties") or {}).get("canBeRetried") if isinstance(error, dict) else None
-    if isinstance(verdict, dict) and verdict.get("type") == "string" and "format" not in verdict:
+    properties = error.get("properties") if isinstance(error, dict) else None
+    verdict = properties.get("canBeRetried") if isinstance(properties, dict) else None
+    if isinstance(properties, dict) and isinstance(verdict, dict) and verdict.get("type") == "string":
         annotations = {key: value for key, value in verdict.items() if key in ANNOTATION_KEYWORDS}
-        error["properties"]["canBeRetried"] = {**annotations, "anyOf": [{"type": "string"}, {"type": "boolean"}]}
+        properties["canBeRetried"] = {**annotations, "anyOf": [{"type": "string"}, {"type": "boolean"}]}
     return spec
 
 

@@ -194,10 +194,10 @@ def check_list(value: Any, types: tuple[type, ...], expected: str) -> list[Any]:
     return value
 
 
-def decode_list(value: Any, decode_item: Callable[[Any], T]) -> list[T]:
-    """``[decode_item(item) for item in value]``; a failing item's error carries its index."""
+def decode_list(value: Any, decode_item: Callable[[Any], T], expected: str) -> list[T]:
+    """``[decode_item(item) for item in value]``; a failing item's error carries its index and ``expected``."""
     if value.__class__ is not list:
-        raise DecodeError(f"expected array, got {json_type(value)}")
+        raise DecodeError(f"expected array of {expected}, got {json_type(value)}")
     try:
         return [decode_item(item) for item in value]
     except DECODE_ERRORS:
@@ -206,11 +206,13 @@ def decode_list(value: Any, decode_item: Callable[[Any], T]) -> list[T]:
             try:
                 decode_item(item)
             except DECODE_ERRORS as again:
-                reraise_at(again, index, "array item", item)
+                reraise_at(again, index, expected, item)
         raise  # pragma: no cover - the same item fails again
 
 
-def decode_map(value: Mapping[str, Any], known: frozenset[str], decode_item: Callable[[Any], T]) -> dict[str, T]:
+def decode_map(
+    value: Mapping[str, Any], known: frozenset[str], decode_item: Callable[[Any], T], expected: str
+) -> dict[str, T]:
     """The entries of ``value`` not in ``known``, each decoded; a failing entry's error carries its key."""
     decoded: dict[str, T] = {}
     for key, item in value.items():
@@ -218,5 +220,5 @@ def decode_map(value: Mapping[str, Any], known: frozenset[str], decode_item: Cal
             try:
                 decoded[key] = decode_item(item)
             except DECODE_ERRORS as exc:
-                reraise_at(exc, key, "value", item)
+                reraise_at(exc, key, expected, item)
     return decoded

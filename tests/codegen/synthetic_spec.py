@@ -66,12 +66,8 @@ DATE_TIME = {
 }
 
 # Every property kind, by model. ``Kitchen`` holds one property of each kind; the others exist for
-# nesting, recursion and enum clashes.
+# nesting, recursion and enum clashes. ErrorMessage, which the error responses name, is the normaliser's.
 SCHEMAS: dict[str, Schema] = {
-    "ErrorMessage": {
-        "type": "object",
-        "properties": {"statusCode": {"type": "integer"}, "error": {"type": "string"}},
-    },
     "Status": {"type": "string", "enum": ["Active", "Archived"]},
     "Priority": {"type": "integer", "enum": [1, 2, 3]},
     "Leaf": {

@@ -108,16 +108,22 @@ def test_an_array_of_strings_is_checked_item_by_item_by_the_runtime() -> None:
 @pytest.mark.parametrize(
     ("items", "expression", "redo"),
     [
-        (ref("Leaf"), "[Leaf._from_dict(item0) for item0 in _p]", "lambda item0: decode_list(item0, Leaf._from_dict)"),
+        (
+            ref("Leaf"),
+            "[Leaf._from_dict(item0) for item0 in _p]",
+            "lambda item0: decode_list(item0, Leaf._from_dict, 'object (Leaf)')",
+        ),
         (
             ref("Status"),
             "[(_STATUS_BY_VALUE.get(item0) or Status(item0)) for item0 in _p]",
-            "lambda item0: decode_list(item0, lambda item1: (_STATUS_BY_VALUE.get(item1) or Status(item1)))",
+            "lambda item0: decode_list(item0, lambda item1: (_STATUS_BY_VALUE.get(item1) or Status(item1)),"
+            " 'Status value')",
         ),
         (
             {"type": "array", "items": ref("Leaf")},
-            "[decode_list(item0, Leaf._from_dict) for item0 in _p]",
-            "lambda item0: decode_list(item0, lambda item1: decode_list(item1, Leaf._from_dict))",
+            "[decode_list(item0, Leaf._from_dict, 'object (Leaf)') for item0 in _p]",
+            "lambda item0: decode_list(item0, lambda item1: decode_list(item1, Leaf._from_dict, 'object (Leaf)'),"
+            " 'array of object (Leaf)')",
         ),
     ],
     ids=["models", "enums", "arrays of models"],
@@ -162,7 +168,9 @@ def test_typed_additional_properties_of_a_scalar_are_checked_in_place() -> None:
 
 
 def test_typed_additional_properties_of_a_model_are_decoded_by_the_runtime() -> None:
-    assert _extra(ref("Leaf")) == ("m.additional_properties = decode_map(src_dict, _PROPERTY_NAMES, Leaf._from_dict)",)
+    assert _extra(ref("Leaf")) == (
+        "m.additional_properties = decode_map(src_dict, _PROPERTY_NAMES, Leaf._from_dict, 'object (Leaf)')",
+    )
 
 
 def test_untyped_additional_properties_are_copied() -> None:

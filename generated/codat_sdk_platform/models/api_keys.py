@@ -84,7 +84,7 @@ class ApiKeys:
                         "results",
                         "array of object (ApiKeyDetails)",
                         _results,
-                        lambda item0: decode_list(item0, ApiKeyDetails._from_dict),
+                        lambda item0: decode_list(item0, ApiKeyDetails._from_dict, "object (ApiKeyDetails)"),
                     )
             api_keys.results = _results
 

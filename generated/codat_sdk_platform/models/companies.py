@@ -133,7 +133,7 @@ class Companies:
                         "results",
                         "array of object (Company)",
                         _results,
-                        lambda item0: decode_list(item0, Company._from_dict),
+                        lambda item0: decode_list(item0, Company._from_dict, "object (Company)"),
                     )
             companies.results = _results
 

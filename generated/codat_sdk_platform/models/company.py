@@ -313,7 +313,7 @@ class Company:
                         "referenceSubsidiaryCompanies",
                         "array of object (CompanyReference)",
                         _reference_subsidiary_companies,
-                        lambda item0: decode_list(item0, CompanyReference._from_dict),
+                        lambda item0: decode_list(item0, CompanyReference._from_dict, "object (CompanyReference)"),
                     )
             company.reference_subsidiary_companies = _reference_subsidiary_companies
 
@@ -329,7 +329,7 @@ class Company:
                         "dataConnections",
                         "array of object (Connection)",
                         _data_connections,
-                        lambda item0: decode_list(item0, Connection._from_dict),
+                        lambda item0: decode_list(item0, Connection._from_dict, "object (Connection)"),
                     )
             company.data_connections = _data_connections
 

@@ -279,7 +279,7 @@ class CompanyDetails:
                         "referenceSubsidiaryCompanies",
                         "array of object (CompanyReference)",
                         _reference_subsidiary_companies,
-                        lambda item0: decode_list(item0, CompanyReference._from_dict),
+                        lambda item0: decode_list(item0, CompanyReference._from_dict, "object (CompanyReference)"),
                     )
             company_details.reference_subsidiary_companies = _reference_subsidiary_companies
 

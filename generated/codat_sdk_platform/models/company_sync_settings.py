@@ -112,7 +112,7 @@ class CompanySyncSettings:
                         "settings",
                         "array of object (SyncSetting)",
                         _settings,
-                        lambda item0: decode_list(item0, SyncSetting._from_dict),
+                        lambda item0: decode_list(item0, SyncSetting._from_dict, "object (SyncSetting)"),
                     )
             company_sync_settings.settings = _settings
 

@@ -291,7 +291,9 @@ class Connection:
                         "dataConnectionErrors",
                         "array of object (DataConnectionError) or null",
                         _data_connection_errors,
-                        lambda item0: decode_list(item0, DataConnectionError._from_dict),
+                        lambda item0: decode_list(
+                            item0, DataConnectionError._from_dict, "object (DataConnectionError)"
+                        ),
                     )
             connection.data_connection_errors = _data_connection_errors
 

@@ -133,7 +133,7 @@ class Connections:
                         "results",
                         "array of object (Connection)",
                         _results,
-                        lambda item0: decode_list(item0, Connection._from_dict),
+                        lambda item0: decode_list(item0, Connection._from_dict, "object (Connection)"),
                     )
             connections.results = _results
 

@@ -55,7 +55,10 @@ class CustomDataTypeRecordContent:
         custom_data_type_record_content = cls.__new__(cls)
         try:
             custom_data_type_record_content.additional_properties = decode_map(
-                src_dict, _PROPERTY_NAMES, CustomDataTypeRecordContentAdditionalProperty._from_dict
+                src_dict,
+                _PROPERTY_NAMES,
+                CustomDataTypeRecordContentAdditionalProperty._from_dict,
+                "object (CustomDataTypeRecordContentAdditionalProperty)",
             )
         except (TypeError, AttributeError) as exc:
             reraise_not_an_object("CustomDataTypeRecordContent", src_dict, exc)

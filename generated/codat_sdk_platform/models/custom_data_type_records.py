@@ -106,7 +106,9 @@ class CustomDataTypeRecords:
                         "results",
                         "array of object (CustomDataTypeRecord)",
                         _results,
-                        lambda item0: decode_list(item0, CustomDataTypeRecord._from_dict),
+                        lambda item0: decode_list(
+                            item0, CustomDataTypeRecord._from_dict, "object (CustomDataTypeRecord)"
+                        ),
                     )
             custom_data_type_records.results = _results
 

@@ -99,7 +99,7 @@ class DataTypeFeature:
                     "supportedFeatures",
                     "array of object (SupportedFeature)",
                     _supported_features,
-                    lambda item0: decode_list(item0, SupportedFeature._from_dict),
+                    lambda item0: decode_list(item0, SupportedFeature._from_dict, "object (SupportedFeature)"),
                 )
             data_type_feature.supported_features = _supported_features
 

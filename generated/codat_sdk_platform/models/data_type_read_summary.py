@@ -163,7 +163,7 @@ class DataTypeReadSummary:
                         "issues",
                         "array of object (Issue) or null",
                         _issues,
-                        lambda item0: decode_list(item0, Issue._from_dict),
+                        lambda item0: decode_list(item0, Issue._from_dict, "object (Issue)"),
                     )
             data_type_read_summary.issues = _issues
 

@@ -108,7 +108,9 @@ class ErrorValidation:
                         "errors",
                         "array of object (ErrorValidationItem) or null",
                         _errors,
-                        lambda item0: decode_list(item0, ErrorValidationItem._from_dict),
+                        lambda item0: decode_list(
+                            item0, ErrorValidationItem._from_dict, "object (ErrorValidationItem)"
+                        ),
                     )
             error_validation.errors = _errors
 
@@ -124,7 +126,9 @@ class ErrorValidation:
                         "warnings",
                         "array of object (ErrorValidationItem) or null",
                         _warnings,
-                        lambda item0: decode_list(item0, ErrorValidationItem._from_dict),
+                        lambda item0: decode_list(
+                            item0, ErrorValidationItem._from_dict, "object (ErrorValidationItem)"
+                        ),
                     )
             error_validation.warnings = _warnings
 

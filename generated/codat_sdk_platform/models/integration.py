@@ -238,7 +238,7 @@ class Integration:
                         "datatypeFeatures",
                         "array of object (DataTypeFeature)",
                         _datatype_features,
-                        lambda item0: decode_list(item0, DataTypeFeature._from_dict),
+                        lambda item0: decode_list(item0, DataTypeFeature._from_dict, "object (DataTypeFeature)"),
                     )
             integration.datatype_features = _datatype_features
 

@@ -133,7 +133,7 @@ class Integrations:
                         "results",
                         "array of object (Integration)",
                         _results,
-                        lambda item0: decode_list(item0, Integration._from_dict),
+                        lambda item0: decode_list(item0, Integration._from_dict, "object (Integration)"),
                     )
             integrations.results = _results
 

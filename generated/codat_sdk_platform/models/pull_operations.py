@@ -133,7 +133,7 @@ class PullOperations:
                         "results",
                         "array of object (PullOperation)",
                         _results,
-                        lambda item0: decode_list(item0, PullOperation._from_dict),
+                        lambda item0: decode_list(item0, PullOperation._from_dict, "object (PullOperation)"),
                     )
             pull_operations.results = _results
 

@@ -282,7 +282,9 @@ class PushOperation:
                         "changes",
                         "array of object (PushOperationChange) or null",
                         _changes,
-                        lambda item0: decode_list(item0, PushOperationChange._from_dict),
+                        lambda item0: decode_list(
+                            item0, PushOperationChange._from_dict, "object (PushOperationChange)"
+                        ),
                     )
             push_operation.changes = _changes
 

@@ -133,7 +133,7 @@ class PushOperations:
                         "results",
                         "array of object (PushOperation)",
                         _results,
-                        lambda item0: decode_list(item0, PushOperation._from_dict),
+                        lambda item0: decode_list(item0, PushOperation._from_dict, "object (PushOperation)"),
                     )
             push_operations.results = _results
 

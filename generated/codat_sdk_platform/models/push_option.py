@@ -178,7 +178,7 @@ class PushOption:
                         "options",
                         "array of object (PushOptionChoice) or null",
                         _options,
-                        lambda item0: decode_list(item0, PushOptionChoice._from_dict),
+                        lambda item0: decode_list(item0, PushOptionChoice._from_dict, "object (PushOptionChoice)"),
                     )
             push_option.options = _options
 

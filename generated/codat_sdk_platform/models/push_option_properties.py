@@ -49,7 +49,7 @@ class PushOptionProperties:
         push_option_properties = cls.__new__(cls)
         try:
             push_option_properties.additional_properties = decode_map(
-                src_dict, _PROPERTY_NAMES, PushOptionProperty._from_dict
+                src_dict, _PROPERTY_NAMES, PushOptionProperty._from_dict, "object (PushOptionProperty)"
             )
         except (TypeError, AttributeError) as exc:
             reraise_not_an_object("PushOptionProperties", src_dict, exc)

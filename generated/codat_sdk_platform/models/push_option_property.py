@@ -173,7 +173,7 @@ class PushOptionProperty:
                         "options",
                         "array of object (PushOptionChoice) or null",
                         _options,
-                        lambda item0: decode_list(item0, PushOptionChoice._from_dict),
+                        lambda item0: decode_list(item0, PushOptionChoice._from_dict, "object (PushOptionChoice)"),
                     )
             push_option_property.options = _options
 

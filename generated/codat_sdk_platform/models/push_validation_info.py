@@ -106,7 +106,9 @@ class PushValidationInfo:
                         "warnings",
                         "array of object (PushFieldValidation) or null",
                         _warnings,
-                        lambda item0: decode_list(item0, PushFieldValidation._from_dict),
+                        lambda item0: decode_list(
+                            item0, PushFieldValidation._from_dict, "object (PushFieldValidation)"
+                        ),
                     )
             push_validation_info.warnings = _warnings
 
@@ -122,7 +124,9 @@ class PushValidationInfo:
                         "information",
                         "array of object (PushFieldValidation) or null",
                         _information,
-                        lambda item0: decode_list(item0, PushFieldValidation._from_dict),
+                        lambda item0: decode_list(
+                            item0, PushFieldValidation._from_dict, "object (PushFieldValidation)"
+                        ),
                     )
             push_validation_info.information = _information
 

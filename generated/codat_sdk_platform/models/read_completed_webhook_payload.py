@@ -123,7 +123,9 @@ class ReadCompletedWebhookPayload:
                         "dataTypes",
                         "array of object (DataTypeReadSummary)",
                         _data_types,
-                        lambda item0: decode_list(item0, DataTypeReadSummary._from_dict),
+                        lambda item0: decode_list(
+                            item0, DataTypeReadSummary._from_dict, "object (DataTypeReadSummary)"
+                        ),
                     )
             read_completed_webhook_payload.data_types = _data_types
 

@@ -100,7 +100,7 @@ class SetCompanySyncSettingsBody:
                     "settings",
                     "array of object (SyncSetting)",
                     _settings,
-                    lambda item0: decode_list(item0, SyncSetting._from_dict),
+                    lambda item0: decode_list(item0, SyncSetting._from_dict, "object (SyncSetting)"),
                 )
             set_company_sync_settings_body.settings = _settings
 

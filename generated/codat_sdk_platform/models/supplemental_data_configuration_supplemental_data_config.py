@@ -56,6 +56,7 @@ class SupplementalDataConfigurationSupplementalDataConfig:
                 src_dict,
                 _PROPERTY_NAMES,
                 SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfiguration._from_dict,
+                "object (SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfiguration)",
             )
         except (TypeError, AttributeError) as exc:
             reraise_not_an_object("SupplementalDataConfigurationSupplementalDataConfig", src_dict, exc)

@@ -111,7 +111,7 @@ class SyncSettings:
                         "settings",
                         "array of object (SyncSetting)",
                         _settings,
-                        lambda item0: decode_list(item0, SyncSetting._from_dict),
+                        lambda item0: decode_list(item0, SyncSetting._from_dict, "object (SyncSetting)"),
                     )
             sync_settings.settings = _settings
 

@@ -108,7 +108,9 @@ class Validation:
                         "errors",
                         "array of object (PushOperationValidationItem) or null",
                         _errors,
-                        lambda item0: decode_list(item0, PushOperationValidationItem._from_dict),
+                        lambda item0: decode_list(
+                            item0, PushOperationValidationItem._from_dict, "object (PushOperationValidationItem)"
+                        ),
                     )
             validation.errors = _errors
 
@@ -124,7 +126,9 @@ class Validation:
                         "warnings",
                         "array of object (PushOperationValidationItem) or null",
                         _warnings,
-                        lambda item0: decode_list(item0, PushOperationValidationItem._from_dict),
+                        lambda item0: decode_list(
+                            item0, PushOperationValidationItem._from_dict, "object (PushOperationValidationItem)"
+                        ),
                     )
             validation.warnings = _warnings
 

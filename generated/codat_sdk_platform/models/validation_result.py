@@ -96,7 +96,9 @@ class ValidationResult:
                         "errors",
                         "array of object (ValidationResultValidationItem)",
                         _errors,
-                        lambda item0: decode_list(item0, ValidationResultValidationItem._from_dict),
+                        lambda item0: decode_list(
+                            item0, ValidationResultValidationItem._from_dict, "object (ValidationResultValidationItem)"
+                        ),
                     )
             validation_result.errors = _errors
 
@@ -112,7 +114,9 @@ class ValidationResult:
                         "warnings",
                         "array of object (ValidationResultValidationItem)",
                         _warnings,
-                        lambda item0: decode_list(item0, ValidationResultValidationItem._from_dict),
+                        lambda item0: decode_list(
+                            item0, ValidationResultValidationItem._from_dict, "object (ValidationResultValidationItem)"
+                        ),
                     )
             validation_result.warnings = _warnings
 

@@ -84,7 +84,7 @@ class WebhookConsumers:
                         "results",
                         "array of object (WebhookConsumer)",
                         _results,
-                        lambda item0: decode_list(item0, WebhookConsumer._from_dict),
+                        lambda item0: decode_list(item0, WebhookConsumer._from_dict, "object (WebhookConsumer)"),
                     )
             webhook_consumers.results = _results
 
