@@ -69,6 +69,16 @@ REF_SIBLINGS_WRAPPED = ("default", "readOnly", "writeOnly", "deprecated")
 DROPPED_31_KEYWORDS = ("$schema", "$id", "$anchor", "$dynamicAnchor", "$comment", "contentMediaType")
 
 ERROR_SCHEMA = "ErrorMessage"
+# The properties of Codat's ErrorMessage the runtime reads (codat_sdk._errors.ErrorMessageLike).
+ERROR_PROPERTIES: dict[str, Schema] = {
+    "statusCode": {"type": "integer"},
+    "service": {"type": "string"},
+    "error": {"type": "string"},
+    "correlationId": {"type": "string"},
+    "canBeRetried": {"type": "string"},
+    "detailedErrorCode": {"type": "integer"},
+    "validation": {"description": "Validation errors and warnings, when there are any."},
+}
 NO_CONTENT_STATUSES = ("204", "205", "304")
 
 
@@ -831,19 +841,7 @@ def ensure_error_responses(spec: Spec) -> Spec:
     responses: dict[str, Any] = components.setdefault("responses", {})
     schemas = _component_schemas(spec)
     if ERROR_SCHEMA not in schemas:
-        schemas[ERROR_SCHEMA] = {
-            "title": ERROR_SCHEMA,
-            "type": "object",
-            "properties": {
-                "statusCode": {"type": "integer"},
-                "service": {"type": "string"},
-                "error": {"type": "string"},
-                "correlationId": {"type": "string"},
-                "canBeRetried": {"type": "string"},
-                "detailedErrorCode": {"type": "integer"},
-                "validation": {"description": "Validation errors and warnings, when there are any."},
-            },
-        }
+        schemas[ERROR_SCHEMA] = {"title": ERROR_SCHEMA, "type": "object", "properties": copy.deepcopy(ERROR_PROPERTIES)}
     error_ref = schema_ref(ERROR_SCHEMA)
 
     def fix_content(response: dict[str, Any]) -> None:
@@ -894,6 +892,17 @@ def drop_no_content_bodies(spec: Spec) -> Spec:
             if "$ref" in response or response.get("content"):
                 description = response.get("description") if "$ref" not in response else None
                 responses[status] = {"description": description or "No Content"}
+    return spec
+
+
+def complete_error_model(spec: Spec) -> Spec:
+    """A spec's own ErrorMessage gets, as optional properties, those of Codat's it leaves out."""
+    # The runtime reads each of them (some specs omit ``validation``); absent from a body, they stay UNSET.
+    error = _component_schemas(spec).get(ERROR_SCHEMA)
+    if isinstance(error, dict) and "$ref" not in error and "allOf" not in error:
+        properties = error.setdefault("properties", {})
+        for name, schema in ERROR_PROPERTIES.items():
+            properties.setdefault(name, copy.deepcopy(schema))
     return spec
 
 
@@ -1052,6 +1061,7 @@ PASSES: tuple[Pass, ...] = (
     fix_response_refs,
     drop_no_content_bodies,
     ensure_error_responses,
+    complete_error_model,
     accept_boolean_retry_verdicts,
     require_request_bodies,
 )
