@@ -263,11 +263,12 @@ def _extra_lines(model: Any, instance: str, has_properties: bool) -> tuple[str, 
     if found is None or found.is_any:
         return tuple(line.replace(" = extra = ", " = ") for line in lines)
     nullable = ["value is not None"] if found.nullable else []
+    # Values only (no key tuples): the key of a wrong value is looked up only when raising.
     return (
         *lines,
-        "for key, value in extra.items():",
+        "for value in extra.values():",
         f"    if {' and '.join([*(f'value.__class__ is not {name}' for name in found.types), *nullable])}:",
-        f"        raise wrong_type(key, {found.expected!r}, value)",
+        f"        raise wrong_type(next(key for key in extra if extra[key] is value), {found.expected!r}, value)",
     )
 
 

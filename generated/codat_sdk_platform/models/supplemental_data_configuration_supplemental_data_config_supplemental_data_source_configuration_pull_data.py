@@ -46,9 +46,9 @@ class SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceC
             supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration_pull_data.additional_properties = (
                 extra
             ) = {**src_dict}
-            for key, value in extra.items():
+            for value in extra.values():
                 if value.__class__ is not str:
-                    raise wrong_type(key, "string", value)
+                    raise wrong_type(next(key for key in extra if extra[key] is value), "string", value)
         except (TypeError, AttributeError) as exc:
             reraise_not_an_object(
                 "SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfigurationPullData",

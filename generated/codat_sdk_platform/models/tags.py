@@ -42,9 +42,9 @@ class Tags:
         tags = cls.__new__(cls)
         try:
             tags.additional_properties = extra = {**src_dict}
-            for key, value in extra.items():
+            for value in extra.values():
                 if value.__class__ is not str:
-                    raise wrong_type(key, "string", value)
+                    raise wrong_type(next(key for key in extra if extra[key] is value), "string", value)
         except (TypeError, AttributeError) as exc:
             reraise_not_an_object("Tags", src_dict, exc)
         return tags

@@ -40,9 +40,9 @@ class UpdateConnectionAuthorizationBody:
         update_connection_authorization_body = cls.__new__(cls)
         try:
             update_connection_authorization_body.additional_properties = extra = {**src_dict}
-            for key, value in extra.items():
+            for value in extra.values():
                 if value.__class__ is not str:
-                    raise wrong_type(key, "string", value)
+                    raise wrong_type(next(key for key in extra if extra[key] is value), "string", value)
         except (TypeError, AttributeError) as exc:
             reraise_not_an_object("UpdateConnectionAuthorizationBody", src_dict, exc)
         return update_connection_authorization_body
