@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from codat_sdk._client import AsyncAPIClient, SyncAPIClient
+
 from .normalise import HTTP_METHODS, pascal
 from .views import OperationView
 
@@ -36,13 +38,10 @@ def method_order(op: OperationView) -> tuple[bool, str]:
     return (op.method_name in SHADOWING, op.method_name)
 
 
-# The public attributes of the runtime's clients (codat_sdk SyncAPIClient / AsyncAPIClient).
+# The public attributes of the runtime's clients, read from them so that one the runtime adds is never hidden.
 CLIENT_ATTRIBUTES = frozenset(
-    {
-        "RETRY_CONFIG", "SERVERS", "SPEC_TITLE", "SPEC_VERSION", "aclose", "close", "debug_logger",
-        "default_headers", "hooks", "retry_config", "server_url", "timeout", "user_agent", "with_options",
-    }
-)  # fmt: skip
+    name for client in (SyncAPIClient, AsyncAPIClient) for name in dir(client) if not name.startswith("_")
+)
 # The runtime's base classes our resource modules import: a group's class must not take their names.
 _RUNTIME_RESOURCES = frozenset({"SyncResource", "AsyncResource"})
 

@@ -910,6 +910,18 @@ def drop_no_content_bodies(spec: Spec) -> Spec:
     return spec
 
 
+def accept_boolean_retry_verdicts(spec: Spec) -> Spec:
+    """Codat's error bodies carry ``canBeRetried`` as a string ("True", "Unknown") or a JSON boolean."""
+    # Models decode strictly now; typed as a string alone, a boolean verdict would lose the whole error body.
+    error = _component_schemas(spec).get(ERROR_SCHEMA)
+    properties = error.get("properties") if isinstance(error, dict) else None
+    verdict = properties.get("canBeRetried") if isinstance(properties, dict) else None
+    if isinstance(properties, dict) and isinstance(verdict, dict) and verdict.get("type") == "string":
+        annotations = {key: value for key, value in verdict.items() if key in ANNOTATION_KEYWORDS}
+        properties["canBeRetried"] = {**annotations, "anyOf": [{"type": "string"}, {"type": "boolean"}]}
+    return spec
+
+
 def require_request_bodies(spec: Spec) -> Spec:
     """Codat never marks bodies required, so the generator would make every body an optional argument."""
     for _tokens, operation in iter_operations(spec):
@@ -1144,6 +1156,7 @@ PASSES: tuple[Pass, ...] = (
     fix_response_refs,
     drop_no_content_bodies,
     ensure_error_responses,
+    accept_boolean_retry_verdicts,
     require_request_bodies,
 )
 

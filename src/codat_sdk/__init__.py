@@ -12,6 +12,7 @@ from ._bodies import DEFAULT_MAX_RESPONSE_BYTES, MAX_ERROR_BODY
 from ._client import DEFAULT_TIMEOUT, AsyncAPIClient, SyncAPIClient, Timeout
 from ._credentials import API_KEY_ENV_VAR, Secret
 from ._debug import LOGGER_NAME, MAX_LOGGED_BODY
+from ._decoding import DecodeError, parse_date, parse_datetime
 from ._enums import OpenIntEnum, OpenStrEnum
 from ._errors import (
     APIConnectionError,
@@ -106,6 +107,7 @@ __all__ = [
     "ConflictError",
     "DateField",
     "DateTimeField",
+    "DecodeError",
     "EnumField",
     "ErrorMessageLike",
     "Field",
@@ -145,4 +147,6 @@ __all__ = [
     "Upload",
     "__version__",
     "order_by",
+    "parse_date",
+    "parse_datetime",
 ]

@@ -7,7 +7,20 @@ Generated modules import the names users also use (``UNSET``, ``RawResponse``, `
 from typing import TYPE_CHECKING
 
 from . import _lazy
-from ._decoding import decode_with_gc_paused, parse_uuid
+from ._decoding import (
+    DECODE_ERRORS,
+    check_list,
+    check_value,
+    decode_list,
+    decode_map,
+    decode_with_gc_paused,
+    not_an_object,
+    parse_uuid,
+    reraise_at,
+    reraise_missing,
+    reraise_not_an_object,
+    wrong_type,
+)
 from ._operation import Operation
 from ._pagination import PageContents, present
 from ._paths import path_segment
@@ -35,6 +48,7 @@ __getattr__ = _lazy.from_query_module(globals(), _LAZY)
 
 __all__ = [
     "AsyncResource",
+    "DECODE_ERRORS",
     "FileTypes",
     "MultipartFiles",
     "Operation",
@@ -43,13 +57,22 @@ __all__ = [
     "RequestFiles",
     "SyncResource",
     "async_raw_response_method",
+    "check_list",
+    "check_value",
+    "decode_list",
+    "decode_map",
     "decode_with_gc_paused",
+    "not_an_object",
     "parse_uuid",
     "path_segment",
     "present",
     "raw_response_method",
+    "reraise_at",
+    "reraise_missing",
+    "reraise_not_an_object",
     "same_response_method",
     "to_order_by_param",
     "to_query_param",
     "warn_deprecated",
+    "wrong_type",
 ]

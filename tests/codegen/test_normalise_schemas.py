@@ -142,3 +142,15 @@ def test_equal_enums_under_one_name_stay_one_class() -> None:
 def test_recursion_through_a_nullable_ref_needs_no_pass() -> None:
     node = {"type": "object", "properties": {"parent": {"allOf": [ref("Node")], "nullable": True}}}
     assert _types(_models({"Node": node})["Node"]) == {"parent": "Node | None"}
+
+
+def test_a_specs_own_error_model_gets_the_properties_the_runtime_reads() -> None:
+    own = {"type": "object", "properties": {"statusCode": {"type": "integer"}, "error": {"type": "string"}}}
+    error = _models({"ErrorMessage": own, "Thing": {"type": "object"}})["ErrorMessage"]
+    assert set(_types(error)) >= {"status_code", "error", "validation", "can_be_retried", "correlation_id"}
+
+
+def test_the_retry_verdict_accepts_codats_strings_and_booleans() -> None:
+    own = {"type": "object", "properties": {"canBeRetried": {"type": "string", "description": "Retry?"}}}
+    error = _models({"ErrorMessage": own})["ErrorMessage"]
+    assert _types(error)["can_be_retried"] == "bool | str"

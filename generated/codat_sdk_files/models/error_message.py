@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_with_gc_paused,
+    reraise_at,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..types import UNSET, Unset
 
@@ -41,7 +47,7 @@ class ErrorMessage:
         correlation_id (str | Unset): Unique identifier used to propagate to all downstream services and determine the
                 source of the error.
         validation (ErrorValidation | None | Unset):
-        can_be_retried (str | Unset): `True` if the error occurred transiently and can be retried.
+        can_be_retried (bool | str | Unset): `True` if the error occurred transiently and can be retried.
         detailed_error_code (int | Unset): Machine readable error code used to automate processes based on the code
                 returned.
     """
@@ -51,7 +57,7 @@ class ErrorMessage:
     error: str | Unset = UNSET
     correlation_id: str | Unset = UNSET
     validation: ErrorValidation | None | Unset = UNSET
-    can_be_retried: str | Unset = UNSET
+    can_be_retried: bool | str | Unset = UNSET
     detailed_error_code: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -75,7 +81,11 @@ class ErrorMessage:
         else:
             validation = self.validation
 
-        can_be_retried = self.can_be_retried
+        can_be_retried: bool | str | Unset
+        if isinstance(self.can_be_retried, Unset):
+            can_be_retried = UNSET
+        else:
+            can_be_retried = self.can_be_retried
 
         detailed_error_code = self.detailed_error_code
 
@@ -99,7 +109,7 @@ class ErrorMessage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -107,32 +117,60 @@ class ErrorMessage:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        src_get = src_dict.get
         error_message = cls.__new__(cls)
-        error_message.status_code = src_get("statusCode", UNSET)
+        try:
+            src_get = src_dict.get
+            _status_code = src_get("statusCode", UNSET)
+            if _status_code.__class__ is not int and _status_code is not UNSET:
+                raise wrong_type("statusCode", "integer", _status_code)
+            error_message.status_code = _status_code
 
-        error_message.service = src_get("service", UNSET)
+            _service = src_get("service", UNSET)
+            if _service.__class__ is not str and _service is not UNSET:
+                raise wrong_type("service", "string", _service)
+            error_message.service = _service
 
-        error_message.error = src_get("error", UNSET)
+            _error = src_get("error", UNSET)
+            if _error.__class__ is not str and _error is not UNSET:
+                raise wrong_type("error", "string", _error)
+            error_message.error = _error
 
-        error_message.correlation_id = src_get("correlationId", UNSET)
+            _correlation_id = src_get("correlationId", UNSET)
+            if _correlation_id.__class__ is not str and _correlation_id is not UNSET:
+                raise wrong_type("correlationId", "string", _correlation_id)
+            error_message.correlation_id = _correlation_id
 
-        _validation = src_get("validation", UNSET)
-        error_message.validation = (
-            UNSET if _validation is UNSET else None if _validation is None else ErrorValidation._from_dict(_validation)
-        )
+            _validation = src_get("validation", UNSET)
+            if _validation is not UNSET and _validation is not None:
+                try:
+                    _validation = ErrorValidation._from_dict(_validation)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "validation", "object (ErrorValidation) or null", _validation)
+            error_message.validation = _validation
 
-        error_message.can_be_retried = src_get("canBeRetried", UNSET)
+            _can_be_retried = src_get("canBeRetried", UNSET)
+            if (
+                _can_be_retried.__class__ is not str
+                and _can_be_retried.__class__ is not bool
+                and _can_be_retried is not UNSET
+            ):
+                raise wrong_type("canBeRetried", "string or boolean", _can_be_retried)
+            error_message.can_be_retried = _can_be_retried
 
-        error_message.detailed_error_code = src_get("detailedErrorCode", UNSET)
+            _detailed_error_code = src_get("detailedErrorCode", UNSET)
+            if _detailed_error_code.__class__ is not int and _detailed_error_code is not UNSET:
+                raise wrong_type("detailedErrorCode", "integer", _detailed_error_code)
+            error_message.detailed_error_code = _detailed_error_code
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            error_message.additional_properties = {}
-        else:
-            error_message.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                error_message.additional_properties = {}
+            else:
+                error_message.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("ErrorMessage", src_dict, exc)
         return error_message
 
     @property

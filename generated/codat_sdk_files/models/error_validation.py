@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_list,
+    decode_with_gc_paused,
+    reraise_at,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..types import UNSET, Unset
 
@@ -78,7 +85,7 @@ class ErrorValidation:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -86,33 +93,54 @@ class ErrorValidation:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        src_get = src_dict.get
         error_validation = cls.__new__(cls)
-        _errors = src_get("errors", UNSET)
-        error_validation.errors = (
-            UNSET
-            if _errors is UNSET
-            else None
-            if _errors is None
-            else [ErrorValidationItem._from_dict(item0) for item0 in _errors]
-        )
+        try:
+            src_get = src_dict.get
+            _errors = src_get("errors", UNSET)
+            if _errors is not UNSET and _errors is not None:
+                if _errors.__class__ is not list:
+                    raise wrong_type("errors", "array of object (ErrorValidationItem) or null", _errors)
+                try:
+                    _errors = [ErrorValidationItem._from_dict(item0) for item0 in _errors]
+                except DECODE_ERRORS as exc:
+                    reraise_at(
+                        exc,
+                        "errors",
+                        "array of object (ErrorValidationItem) or null",
+                        _errors,
+                        lambda item0: decode_list(
+                            item0, ErrorValidationItem._from_dict, "object (ErrorValidationItem)"
+                        ),
+                    )
+            error_validation.errors = _errors
 
-        _warnings = src_get("warnings", UNSET)
-        error_validation.warnings = (
-            UNSET
-            if _warnings is UNSET
-            else None
-            if _warnings is None
-            else [ErrorValidationItem._from_dict(item0) for item0 in _warnings]
-        )
+            _warnings = src_get("warnings", UNSET)
+            if _warnings is not UNSET and _warnings is not None:
+                if _warnings.__class__ is not list:
+                    raise wrong_type("warnings", "array of object (ErrorValidationItem) or null", _warnings)
+                try:
+                    _warnings = [ErrorValidationItem._from_dict(item0) for item0 in _warnings]
+                except DECODE_ERRORS as exc:
+                    reraise_at(
+                        exc,
+                        "warnings",
+                        "array of object (ErrorValidationItem) or null",
+                        _warnings,
+                        lambda item0: decode_list(
+                            item0, ErrorValidationItem._from_dict, "object (ErrorValidationItem)"
+                        ),
+                    )
+            error_validation.warnings = _warnings
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            error_validation.additional_properties = {}
-        else:
-            error_validation.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                error_validation.additional_properties = {}
+            else:
+                error_validation.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("ErrorValidation", src_dict, exc)
         return error_validation
 
     @property

@@ -7,7 +7,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    decode_with_gc_paused,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..types import UNSET, Unset
 
@@ -69,27 +73,39 @@ class ErrorValidationItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        src_get = src_dict.get
         error_validation_item = cls.__new__(cls)
-        error_validation_item.item_id = src_get("itemId", UNSET)
+        try:
+            src_get = src_dict.get
+            _item_id = src_get("itemId", UNSET)
+            if _item_id.__class__ is not str and _item_id is not None and _item_id is not UNSET:
+                raise wrong_type("itemId", "string or null", _item_id)
+            error_validation_item.item_id = _item_id
 
-        error_validation_item.message = src_get("message", UNSET)
+            _message = src_get("message", UNSET)
+            if _message.__class__ is not str and _message is not None and _message is not UNSET:
+                raise wrong_type("message", "string or null", _message)
+            error_validation_item.message = _message
 
-        error_validation_item.validator_name = src_get("validatorName", UNSET)
+            _validator_name = src_get("validatorName", UNSET)
+            if _validator_name.__class__ is not str and _validator_name is not None and _validator_name is not UNSET:
+                raise wrong_type("validatorName", "string or null", _validator_name)
+            error_validation_item.validator_name = _validator_name
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            error_validation_item.additional_properties = {}
-        else:
-            error_validation_item.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                error_validation_item.additional_properties = {}
+            else:
+                error_validation_item.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("ErrorValidationItem", src_dict, exc)
         return error_validation_item
 
     @property

@@ -7,7 +7,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    decode_with_gc_paused,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..types import UNSET, Unset
 
@@ -98,27 +102,44 @@ class File:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        src_get = src_dict.get
         file = cls.__new__(cls)
-        file.file_name = src_get("fileName", UNSET)
+        try:
+            src_get = src_dict.get
+            _file_name = src_get("fileName", UNSET)
+            if _file_name.__class__ is not str and _file_name is not None and _file_name is not UNSET:
+                raise wrong_type("fileName", "string or null", _file_name)
+            file.file_name = _file_name
 
-        file.display_name = src_get("displayName", UNSET)
+            _display_name = src_get("displayName", UNSET)
+            if _display_name.__class__ is not str and _display_name is not None and _display_name is not UNSET:
+                raise wrong_type("displayName", "string or null", _display_name)
+            file.display_name = _display_name
 
-        file.source_type = src_get("sourceType", UNSET)
+            _source_type = src_get("sourceType", UNSET)
+            if _source_type.__class__ is not str and _source_type is not None and _source_type is not UNSET:
+                raise wrong_type("sourceType", "string or null", _source_type)
+            file.source_type = _source_type
 
-        file.uploaded = src_get("uploaded", UNSET)
+            _uploaded = src_get("uploaded", UNSET)
+            if _uploaded.__class__ is not str and _uploaded is not UNSET:
+                raise wrong_type("uploaded", "string", _uploaded)
+            file.uploaded = _uploaded
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            file.additional_properties = {}
-        else:
-            file.additional_properties = {key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES}
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                file.additional_properties = {}
+            else:
+                file.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("File", src_dict, exc)
         return file
 
     @property

@@ -8,7 +8,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    decode_with_gc_paused,
+    reraise_missing,
+    reraise_not_an_object,
+)
 
 from .. import types
 from ..types import File
@@ -54,24 +58,29 @@ class FileUpload:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
         file_upload = cls.__new__(cls)
-        file = File(payload=BytesIO(src_dict["file"]))
+        try:
+            file = File(payload=BytesIO(src_dict["file"]))
 
-        file_upload.file = file
+            file_upload.file = file
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            file_upload.additional_properties = {}
-        else:
-            file_upload.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                file_upload.additional_properties = {}
+            else:
+                file_upload.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except KeyError as exc:
+            reraise_missing("FileUpload", exc)
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("FileUpload", src_dict, exc)
         return file_upload
 
     @property

@@ -7,7 +7,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    decode_with_gc_paused,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..types import UNSET, Unset
 
@@ -92,29 +96,44 @@ class ApiKeyDetails:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        src_get = src_dict.get
         api_key_details = cls.__new__(cls)
-        api_key_details.id = src_get("id", UNSET)
+        try:
+            src_get = src_dict.get
+            _id = src_get("id", UNSET)
+            if _id.__class__ is not str and _id is not UNSET:
+                raise wrong_type("id", "string", _id)
+            api_key_details.id = _id
 
-        api_key_details.name = src_get("name", UNSET)
+            _name = src_get("name", UNSET)
+            if _name.__class__ is not str and _name is not None and _name is not UNSET:
+                raise wrong_type("name", "string or null", _name)
+            api_key_details.name = _name
 
-        api_key_details.api_key = src_get("apiKey", UNSET)
+            _api_key = src_get("apiKey", UNSET)
+            if _api_key.__class__ is not str and _api_key is not UNSET:
+                raise wrong_type("apiKey", "string", _api_key)
+            api_key_details.api_key = _api_key
 
-        api_key_details.created_date = src_get("createdDate", UNSET)
+            _created_date = src_get("createdDate", UNSET)
+            if _created_date.__class__ is not str and _created_date is not UNSET:
+                raise wrong_type("createdDate", "string", _created_date)
+            api_key_details.created_date = _created_date
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            api_key_details.additional_properties = {}
-        else:
-            api_key_details.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                api_key_details.additional_properties = {}
+            else:
+                api_key_details.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("ApiKeyDetails", src_dict, exc)
         return api_key_details
 
     @property

@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_list,
+    decode_with_gc_paused,
+    reraise_at,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..types import UNSET, Unset
 
@@ -54,7 +61,7 @@ class ApiKeys:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -62,18 +69,34 @@ class ApiKeys:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        src_get = src_dict.get
         api_keys = cls.__new__(cls)
-        _results = src_get("results", UNSET)
-        api_keys.results = UNSET if _results is UNSET else [ApiKeyDetails._from_dict(item0) for item0 in _results]
+        try:
+            src_get = src_dict.get
+            _results = src_get("results", UNSET)
+            if _results is not UNSET:
+                if _results.__class__ is not list:
+                    raise wrong_type("results", "array of object (ApiKeyDetails)", _results)
+                try:
+                    _results = [ApiKeyDetails._from_dict(item0) for item0 in _results]
+                except DECODE_ERRORS as exc:
+                    reraise_at(
+                        exc,
+                        "results",
+                        "array of object (ApiKeyDetails)",
+                        _results,
+                        lambda item0: decode_list(item0, ApiKeyDetails._from_dict, "object (ApiKeyDetails)"),
+                    )
+            api_keys.results = _results
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            api_keys.additional_properties = {}
-        else:
-            api_keys.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                api_keys.additional_properties = {}
+            else:
+                api_keys.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("ApiKeys", src_dict, exc)
         return api_keys
 
     @property

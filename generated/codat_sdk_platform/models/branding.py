@@ -8,7 +8,13 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused, parse_uuid
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_with_gc_paused,
+    parse_uuid,
+    reraise_at,
+    reraise_not_an_object,
+)
 
 from ..types import UNSET, Unset
 
@@ -85,7 +91,7 @@ class Branding:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -93,24 +99,42 @@ class Branding:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        src_get = src_dict.get
         branding = cls.__new__(cls)
-        _logo = src_get("logo", UNSET)
-        branding.logo = UNSET if _logo is UNSET else BrandingLogo._from_dict(_logo)
+        try:
+            src_get = src_dict.get
+            _logo = src_get("logo", UNSET)
+            if _logo is not UNSET:
+                try:
+                    _logo = BrandingLogo._from_dict(_logo)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "logo", "object (BrandingLogo)", _logo)
+            branding.logo = _logo
 
-        _button = src_get("button", UNSET)
-        branding.button = UNSET if _button is UNSET else BrandingButton._from_dict(_button)
+            _button = src_get("button", UNSET)
+            if _button is not UNSET:
+                try:
+                    _button = BrandingButton._from_dict(_button)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "button", "object (BrandingButton)", _button)
+            branding.button = _button
 
-        _source_id = src_get("sourceId", UNSET)
-        branding.source_id = UNSET if _source_id is UNSET else parse_uuid(_source_id)
+            _source_id = src_get("sourceId", UNSET)
+            if _source_id is not UNSET:
+                try:
+                    _source_id = parse_uuid(_source_id)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "sourceId", "uuid string", _source_id)
+            branding.source_id = _source_id
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            branding.additional_properties = {}
-        else:
-            branding.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                branding.additional_properties = {}
+            else:
+                branding.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("Branding", src_dict, exc)
         return branding
 
     @property

@@ -7,7 +7,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_with_gc_paused,
+    reraise_at,
+    reraise_not_an_object,
+)
 
 from ..types import UNSET, Unset
 
@@ -61,7 +66,7 @@ class BrandingButton:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -69,21 +74,34 @@ class BrandingButton:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        src_get = src_dict.get
         branding_button = cls.__new__(cls)
-        _default = src_get("default", UNSET)
-        branding_button.default = UNSET if _default is UNSET else BrandingImage._from_dict(_default)
+        try:
+            src_get = src_dict.get
+            _default = src_get("default", UNSET)
+            if _default is not UNSET:
+                try:
+                    _default = BrandingImage._from_dict(_default)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "default", "object (BrandingImage)", _default)
+            branding_button.default = _default
 
-        _hover = src_get("hover", UNSET)
-        branding_button.hover = UNSET if _hover is UNSET else BrandingImage._from_dict(_hover)
+            _hover = src_get("hover", UNSET)
+            if _hover is not UNSET:
+                try:
+                    _hover = BrandingImage._from_dict(_hover)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "hover", "object (BrandingImage)", _hover)
+            branding_button.hover = _hover
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            branding_button.additional_properties = {}
-        else:
-            branding_button.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                branding_button.additional_properties = {}
+            else:
+                branding_button.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("BrandingButton", src_dict, exc)
         return branding_button
 
     @property

@@ -7,7 +7,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_with_gc_paused,
+    reraise_at,
+    reraise_not_an_object,
+)
 
 from ..types import UNSET, Unset
 
@@ -51,7 +56,7 @@ class BrandingImage:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -59,18 +64,26 @@ class BrandingImage:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        src_get = src_dict.get
         branding_image = cls.__new__(cls)
-        _image = src_get("image", UNSET)
-        branding_image.image = UNSET if _image is UNSET else ImageReference._from_dict(_image)
+        try:
+            src_get = src_dict.get
+            _image = src_get("image", UNSET)
+            if _image is not UNSET:
+                try:
+                    _image = ImageReference._from_dict(_image)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "image", "object (ImageReference)", _image)
+            branding_image.image = _image
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            branding_image.additional_properties = {}
-        else:
-            branding_image.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                branding_image.additional_properties = {}
+            else:
+                branding_image.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("BrandingImage", src_dict, exc)
         return branding_image
 
     @property

@@ -7,7 +7,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_with_gc_paused,
+    reraise_at,
+    reraise_not_an_object,
+)
 
 from ..types import UNSET, Unset
 
@@ -61,7 +66,7 @@ class BrandingLogo:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -69,21 +74,34 @@ class BrandingLogo:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        src_get = src_dict.get
         branding_logo = cls.__new__(cls)
-        _full = src_get("full", UNSET)
-        branding_logo.full = UNSET if _full is UNSET else BrandingImage._from_dict(_full)
+        try:
+            src_get = src_dict.get
+            _full = src_get("full", UNSET)
+            if _full is not UNSET:
+                try:
+                    _full = BrandingImage._from_dict(_full)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "full", "object (BrandingImage)", _full)
+            branding_logo.full = _full
 
-        _square = src_get("square", UNSET)
-        branding_logo.square = UNSET if _square is UNSET else BrandingImage._from_dict(_square)
+            _square = src_get("square", UNSET)
+            if _square is not UNSET:
+                try:
+                    _square = BrandingImage._from_dict(_square)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "square", "object (BrandingImage)", _square)
+            branding_logo.square = _square
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            branding_logo.additional_properties = {}
-        else:
-            branding_logo.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                branding_logo.additional_properties = {}
+            else:
+                branding_logo.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("BrandingLogo", src_dict, exc)
         return branding_logo
 
     @property

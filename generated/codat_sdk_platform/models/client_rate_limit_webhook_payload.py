@@ -7,7 +7,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    decode_with_gc_paused,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..types import UNSET, Unset
 
@@ -79,27 +83,39 @@ class ClientRateLimitWebhookPayload:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        src_get = src_dict.get
         client_rate_limit_webhook_payload = cls.__new__(cls)
-        client_rate_limit_webhook_payload.daily_quota = src_get("dailyQuota", UNSET)
+        try:
+            src_get = src_dict.get
+            _daily_quota = src_get("dailyQuota", UNSET)
+            if _daily_quota.__class__ is not int and _daily_quota is not UNSET:
+                raise wrong_type("dailyQuota", "integer", _daily_quota)
+            client_rate_limit_webhook_payload.daily_quota = _daily_quota
 
-        client_rate_limit_webhook_payload.quota_remaining = src_get("quotaRemaining", UNSET)
+            _quota_remaining = src_get("quotaRemaining", UNSET)
+            if _quota_remaining.__class__ is not int and _quota_remaining is not UNSET:
+                raise wrong_type("quotaRemaining", "integer", _quota_remaining)
+            client_rate_limit_webhook_payload.quota_remaining = _quota_remaining
 
-        client_rate_limit_webhook_payload.expiry_date = src_get("expiryDate", UNSET)
+            _expiry_date = src_get("expiryDate", UNSET)
+            if _expiry_date.__class__ is not str and _expiry_date is not UNSET:
+                raise wrong_type("expiryDate", "string", _expiry_date)
+            client_rate_limit_webhook_payload.expiry_date = _expiry_date
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            client_rate_limit_webhook_payload.additional_properties = {}
-        else:
-            client_rate_limit_webhook_payload.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                client_rate_limit_webhook_payload.additional_properties = {}
+            else:
+                client_rate_limit_webhook_payload.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("ClientRateLimitWebhookPayload", src_dict, exc)
         return client_rate_limit_webhook_payload
 
     @property

@@ -8,7 +8,17 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused, parse_uuid
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    check_list,
+    decode_list,
+    decode_with_gc_paused,
+    parse_uuid,
+    reraise_at,
+    reraise_missing,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..types import UNSET, Unset
 
@@ -207,7 +217,7 @@ class Company:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -215,55 +225,125 @@ class Company:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        src_get = src_dict.get
         company = cls.__new__(cls)
-        company.id = parse_uuid(src_dict["id"])
+        try:
+            src_get = src_dict.get
+            _id = src_dict["id"]
+            try:
+                _id = parse_uuid(_id)
+            except DECODE_ERRORS as exc:
+                reraise_at(exc, "id", "uuid string", _id)
+            company.id = _id
 
-        company.name = src_dict["name"]
+            _name = src_dict["name"]
+            if _name.__class__ is not str:
+                raise wrong_type("name", "string", _name)
+            company.name = _name
 
-        company.redirect = src_dict["redirect"]
+            _redirect = src_dict["redirect"]
+            if _redirect.__class__ is not str:
+                raise wrong_type("redirect", "string", _redirect)
+            company.redirect = _redirect
 
-        company.description = src_get("description", UNSET)
+            _description = src_get("description", UNSET)
+            if _description.__class__ is not str and _description is not None and _description is not UNSET:
+                raise wrong_type("description", "string or null", _description)
+            company.description = _description
 
-        company.last_sync = src_get("lastSync", UNSET)
+            _last_sync = src_get("lastSync", UNSET)
+            if _last_sync.__class__ is not str and _last_sync is not None and _last_sync is not UNSET:
+                raise wrong_type("lastSync", "string or null", _last_sync)
+            company.last_sync = _last_sync
 
-        company.created = src_get("created", UNSET)
+            _created = src_get("created", UNSET)
+            if _created.__class__ is not str and _created is not UNSET:
+                raise wrong_type("created", "string", _created)
+            company.created = _created
 
-        company.created_by_user_name = src_get("createdByUserName", UNSET)
+            _created_by_user_name = src_get("createdByUserName", UNSET)
+            if (
+                _created_by_user_name.__class__ is not str
+                and _created_by_user_name is not None
+                and _created_by_user_name is not UNSET
+            ):
+                raise wrong_type("createdByUserName", "string or null", _created_by_user_name)
+            company.created_by_user_name = _created_by_user_name
 
-        company.products = src_get("products", UNSET)
+            _products = src_get("products", UNSET)
+            if _products is not UNSET:
+                try:
+                    _products = check_list(_products, (str,), "string")
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "products", "array of string", _products)
+            company.products = _products
 
-        _tags = src_get("tags", UNSET)
-        company.tags = UNSET if _tags is UNSET else Tags._from_dict(_tags)
+            _tags = src_get("tags", UNSET)
+            if _tags is not UNSET:
+                try:
+                    _tags = Tags._from_dict(_tags)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "tags", "object (Tags)", _tags)
+            company.tags = _tags
 
-        _reference_parent_company = src_get("referenceParentCompany", UNSET)
-        company.reference_parent_company = (
-            UNSET
-            if _reference_parent_company is UNSET
-            else None
-            if _reference_parent_company is None
-            else CompanyReference._from_dict(_reference_parent_company)
-        )
+            _reference_parent_company = src_get("referenceParentCompany", UNSET)
+            if _reference_parent_company is not UNSET and _reference_parent_company is not None:
+                try:
+                    _reference_parent_company = CompanyReference._from_dict(_reference_parent_company)
+                except DECODE_ERRORS as exc:
+                    reraise_at(
+                        exc, "referenceParentCompany", "object (CompanyReference) or null", _reference_parent_company
+                    )
+            company.reference_parent_company = _reference_parent_company
 
-        _reference_subsidiary_companies = src_get("referenceSubsidiaryCompanies", UNSET)
-        company.reference_subsidiary_companies = (
-            UNSET
-            if _reference_subsidiary_companies is UNSET
-            else [CompanyReference._from_dict(item0) for item0 in _reference_subsidiary_companies]
-        )
+            _reference_subsidiary_companies = src_get("referenceSubsidiaryCompanies", UNSET)
+            if _reference_subsidiary_companies is not UNSET:
+                if _reference_subsidiary_companies.__class__ is not list:
+                    raise wrong_type(
+                        "referenceSubsidiaryCompanies",
+                        "array of object (CompanyReference)",
+                        _reference_subsidiary_companies,
+                    )
+                try:
+                    _reference_subsidiary_companies = [
+                        CompanyReference._from_dict(item0) for item0 in _reference_subsidiary_companies
+                    ]
+                except DECODE_ERRORS as exc:
+                    reraise_at(
+                        exc,
+                        "referenceSubsidiaryCompanies",
+                        "array of object (CompanyReference)",
+                        _reference_subsidiary_companies,
+                        lambda item0: decode_list(item0, CompanyReference._from_dict, "object (CompanyReference)"),
+                    )
+            company.reference_subsidiary_companies = _reference_subsidiary_companies
 
-        _data_connections = src_get("dataConnections", UNSET)
-        company.data_connections = (
-            UNSET if _data_connections is UNSET else [Connection._from_dict(item0) for item0 in _data_connections]
-        )
+            _data_connections = src_get("dataConnections", UNSET)
+            if _data_connections is not UNSET:
+                if _data_connections.__class__ is not list:
+                    raise wrong_type("dataConnections", "array of object (Connection)", _data_connections)
+                try:
+                    _data_connections = [Connection._from_dict(item0) for item0 in _data_connections]
+                except DECODE_ERRORS as exc:
+                    reraise_at(
+                        exc,
+                        "dataConnections",
+                        "array of object (Connection)",
+                        _data_connections,
+                        lambda item0: decode_list(item0, Connection._from_dict, "object (Connection)"),
+                    )
+            company.data_connections = _data_connections
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            company.additional_properties = {}
-        else:
-            company.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                company.additional_properties = {}
+            else:
+                company.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except KeyError as exc:
+            reraise_missing("Company", exc)
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("Company", src_dict, exc)
         return company
 
     @property

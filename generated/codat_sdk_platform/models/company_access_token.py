@@ -7,7 +7,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    decode_with_gc_paused,
+    reraise_missing,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 T = TypeVar("T", bound="CompanyAccessToken")
 
@@ -56,26 +61,40 @@ class CompanyAccessToken:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
         company_access_token = cls.__new__(cls)
-        company_access_token.expires_in = src_dict["expiresIn"]
+        try:
+            _expires_in = src_dict["expiresIn"]
+            if _expires_in.__class__ is not int:
+                raise wrong_type("expiresIn", "integer", _expires_in)
+            company_access_token.expires_in = _expires_in
 
-        company_access_token.access_token = src_dict["accessToken"]
+            _access_token = src_dict["accessToken"]
+            if _access_token.__class__ is not str:
+                raise wrong_type("accessToken", "string", _access_token)
+            company_access_token.access_token = _access_token
 
-        company_access_token.token_type = src_dict["tokenType"]
+            _token_type = src_dict["tokenType"]
+            if _token_type.__class__ is not str:
+                raise wrong_type("tokenType", "string", _token_type)
+            company_access_token.token_type = _token_type
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            company_access_token.additional_properties = {}
-        else:
-            company_access_token.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                company_access_token.additional_properties = {}
+            else:
+                company_access_token.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except KeyError as exc:
+            reraise_missing("CompanyAccessToken", exc)
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("CompanyAccessToken", src_dict, exc)
         return company_access_token
 
     @property

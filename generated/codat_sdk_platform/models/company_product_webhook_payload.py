@@ -8,7 +8,15 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused, parse_uuid
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    check_list,
+    decode_with_gc_paused,
+    parse_uuid,
+    reraise_at,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..types import UNSET, Unset
 
@@ -91,34 +99,60 @@ class CompanyProductWebhookPayload:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        src_get = src_dict.get
         company_product_webhook_payload = cls.__new__(cls)
-        _id = src_get("id", UNSET)
-        company_product_webhook_payload.id = UNSET if _id is UNSET else parse_uuid(_id)
+        try:
+            src_get = src_dict.get
+            _id = src_get("id", UNSET)
+            if _id is not UNSET:
+                try:
+                    _id = parse_uuid(_id)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "id", "uuid string", _id)
+            company_product_webhook_payload.id = _id
 
-        company_product_webhook_payload.name = src_get("name", UNSET)
+            _name = src_get("name", UNSET)
+            if _name.__class__ is not str and _name is not UNSET:
+                raise wrong_type("name", "string", _name)
+            company_product_webhook_payload.name = _name
 
-        company_product_webhook_payload.description = src_get("description", UNSET)
+            _description = src_get("description", UNSET)
+            if _description.__class__ is not str and _description is not None and _description is not UNSET:
+                raise wrong_type("description", "string or null", _description)
+            company_product_webhook_payload.description = _description
 
-        company_product_webhook_payload.product_id = src_get("productId", UNSET)
+            _product_id = src_get("productId", UNSET)
+            if _product_id.__class__ is not str and _product_id is not UNSET:
+                raise wrong_type("productId", "string", _product_id)
+            company_product_webhook_payload.product_id = _product_id
 
-        company_product_webhook_payload.product_name = src_get("productName", UNSET)
+            _product_name = src_get("productName", UNSET)
+            if _product_name.__class__ is not str and _product_name is not UNSET:
+                raise wrong_type("productName", "string", _product_name)
+            company_product_webhook_payload.product_name = _product_name
 
-        company_product_webhook_payload.products = src_get("products", UNSET)
+            _products = src_get("products", UNSET)
+            if _products is not UNSET:
+                try:
+                    _products = check_list(_products, (str,), "string")
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "products", "array of string", _products)
+            company_product_webhook_payload.products = _products
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            company_product_webhook_payload.additional_properties = {}
-        else:
-            company_product_webhook_payload.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                company_product_webhook_payload.additional_properties = {}
+            else:
+                company_product_webhook_payload.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("CompanyProductWebhookPayload", src_dict, exc)
         return company_product_webhook_payload
 
     @property

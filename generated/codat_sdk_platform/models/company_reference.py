@@ -8,7 +8,14 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused, parse_uuid
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_with_gc_paused,
+    parse_uuid,
+    reraise_at,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..types import UNSET, Unset
 
@@ -91,7 +98,7 @@ class CompanyReference:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -99,28 +106,52 @@ class CompanyReference:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        src_get = src_dict.get
         company_reference = cls.__new__(cls)
-        _id = src_get("id", UNSET)
-        company_reference.id = UNSET if _id is UNSET else parse_uuid(_id)
+        try:
+            src_get = src_dict.get
+            _id = src_get("id", UNSET)
+            if _id is not UNSET:
+                try:
+                    _id = parse_uuid(_id)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "id", "uuid string", _id)
+            company_reference.id = _id
 
-        company_reference.name = src_get("name", UNSET)
+            _name = src_get("name", UNSET)
+            if _name.__class__ is not str and _name is not UNSET:
+                raise wrong_type("name", "string", _name)
+            company_reference.name = _name
 
-        company_reference.description = src_get("description", UNSET)
+            _description = src_get("description", UNSET)
+            if _description.__class__ is not str and _description is not None and _description is not UNSET:
+                raise wrong_type("description", "string or null", _description)
+            company_reference.description = _description
 
-        _links = src_get("links", UNSET)
-        company_reference.links = UNSET if _links is UNSET else CompanyReferenceLinks._from_dict(_links)
+            _links = src_get("links", UNSET)
+            if _links is not UNSET:
+                try:
+                    _links = CompanyReferenceLinks._from_dict(_links)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "links", "object (CompanyReferenceLinks)", _links)
+            company_reference.links = _links
 
-        _tags = src_get("tags", UNSET)
-        company_reference.tags = UNSET if _tags is UNSET else Tags._from_dict(_tags)
+            _tags = src_get("tags", UNSET)
+            if _tags is not UNSET:
+                try:
+                    _tags = Tags._from_dict(_tags)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "tags", "object (Tags)", _tags)
+            company_reference.tags = _tags
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            company_reference.additional_properties = {}
-        else:
-            company_reference.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                company_reference.additional_properties = {}
+            else:
+                company_reference.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("CompanyReference", src_dict, exc)
         return company_reference
 
     @property

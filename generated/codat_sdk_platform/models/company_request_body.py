@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_with_gc_paused,
+    reraise_at,
+    reraise_missing,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..types import UNSET, Unset
 
@@ -66,7 +73,7 @@ class CompanyRequestBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -74,22 +81,38 @@ class CompanyRequestBody:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        src_get = src_dict.get
         company_request_body = cls.__new__(cls)
-        company_request_body.name = src_dict["name"]
+        try:
+            src_get = src_dict.get
+            _name = src_dict["name"]
+            if _name.__class__ is not str:
+                raise wrong_type("name", "string", _name)
+            company_request_body.name = _name
 
-        company_request_body.description = src_get("description", UNSET)
+            _description = src_get("description", UNSET)
+            if _description.__class__ is not str and _description is not UNSET:
+                raise wrong_type("description", "string", _description)
+            company_request_body.description = _description
 
-        _tags = src_get("tags", UNSET)
-        company_request_body.tags = UNSET if _tags is UNSET else Tags._from_dict(_tags)
+            _tags = src_get("tags", UNSET)
+            if _tags is not UNSET:
+                try:
+                    _tags = Tags._from_dict(_tags)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "tags", "object (Tags)", _tags)
+            company_request_body.tags = _tags
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            company_request_body.additional_properties = {}
-        else:
-            company_request_body.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                company_request_body.additional_properties = {}
+            else:
+                company_request_body.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except KeyError as exc:
+            reraise_missing("CompanyRequestBody", exc)
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("CompanyRequestBody", src_dict, exc)
         return company_request_body
 
     @property

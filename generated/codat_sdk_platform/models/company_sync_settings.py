@@ -8,7 +8,15 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused, parse_uuid
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_list,
+    decode_with_gc_paused,
+    parse_uuid,
+    reraise_at,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..types import UNSET, Unset
 
@@ -73,7 +81,7 @@ class CompanySyncSettings:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -81,25 +89,47 @@ class CompanySyncSettings:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        src_get = src_dict.get
         company_sync_settings = cls.__new__(cls)
-        _company_id = src_get("companyId", UNSET)
-        company_sync_settings.company_id = UNSET if _company_id is UNSET else parse_uuid(_company_id)
+        try:
+            src_get = src_dict.get
+            _company_id = src_get("companyId", UNSET)
+            if _company_id is not UNSET:
+                try:
+                    _company_id = parse_uuid(_company_id)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "companyId", "uuid string", _company_id)
+            company_sync_settings.company_id = _company_id
 
-        _settings = src_get("settings", UNSET)
-        company_sync_settings.settings = (
-            UNSET if _settings is UNSET else [SyncSetting._from_dict(item0) for item0 in _settings]
-        )
+            _settings = src_get("settings", UNSET)
+            if _settings is not UNSET:
+                if _settings.__class__ is not list:
+                    raise wrong_type("settings", "array of object (SyncSetting)", _settings)
+                try:
+                    _settings = [SyncSetting._from_dict(item0) for item0 in _settings]
+                except DECODE_ERRORS as exc:
+                    reraise_at(
+                        exc,
+                        "settings",
+                        "array of object (SyncSetting)",
+                        _settings,
+                        lambda item0: decode_list(item0, SyncSetting._from_dict, "object (SyncSetting)"),
+                    )
+            company_sync_settings.settings = _settings
 
-        company_sync_settings.overrides_defaults = src_get("overridesDefaults", UNSET)
+            _overrides_defaults = src_get("overridesDefaults", UNSET)
+            if _overrides_defaults.__class__ is not bool and _overrides_defaults is not UNSET:
+                raise wrong_type("overridesDefaults", "boolean", _overrides_defaults)
+            company_sync_settings.overrides_defaults = _overrides_defaults
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            company_sync_settings.additional_properties = {}
-        else:
-            company_sync_settings.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                company_sync_settings.additional_properties = {}
+            else:
+                company_sync_settings.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("CompanySyncSettings", src_dict, exc)
         return company_sync_settings
 
     @property

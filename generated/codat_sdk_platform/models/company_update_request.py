@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_with_gc_paused,
+    reraise_at,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..types import UNSET, Unset
 
@@ -67,7 +73,7 @@ class CompanyUpdateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -75,22 +81,36 @@ class CompanyUpdateRequest:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        src_get = src_dict.get
         company_update_request = cls.__new__(cls)
-        company_update_request.name = src_get("name", UNSET)
+        try:
+            src_get = src_dict.get
+            _name = src_get("name", UNSET)
+            if _name.__class__ is not str and _name is not UNSET:
+                raise wrong_type("name", "string", _name)
+            company_update_request.name = _name
 
-        company_update_request.description = src_get("description", UNSET)
+            _description = src_get("description", UNSET)
+            if _description.__class__ is not str and _description is not UNSET:
+                raise wrong_type("description", "string", _description)
+            company_update_request.description = _description
 
-        _tags = src_get("tags", UNSET)
-        company_update_request.tags = UNSET if _tags is UNSET else Tags._from_dict(_tags)
+            _tags = src_get("tags", UNSET)
+            if _tags is not UNSET:
+                try:
+                    _tags = Tags._from_dict(_tags)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "tags", "object (Tags)", _tags)
+            company_update_request.tags = _tags
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            company_update_request.additional_properties = {}
-        else:
-            company_update_request.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                company_update_request.additional_properties = {}
+            else:
+                company_update_request.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("CompanyUpdateRequest", src_dict, exc)
         return company_update_request
 
     @property

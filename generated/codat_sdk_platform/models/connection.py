@@ -8,7 +8,16 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused, parse_uuid
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_list,
+    decode_with_gc_paused,
+    parse_uuid,
+    reraise_at,
+    reraise_missing,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..models.data_connection_status import DataConnectionStatus
 from ..models.source_type import SourceType
@@ -195,7 +204,7 @@ class Connection:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -203,55 +212,110 @@ class Connection:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        src_get = src_dict.get
         connection = cls.__new__(cls)
-        connection.id = parse_uuid(src_dict["id"])
+        try:
+            src_get = src_dict.get
+            _id = src_dict["id"]
+            try:
+                _id = parse_uuid(_id)
+            except DECODE_ERRORS as exc:
+                reraise_at(exc, "id", "uuid string", _id)
+            connection.id = _id
 
-        connection.integration_id = parse_uuid(src_dict["integrationId"])
+            _integration_id = src_dict["integrationId"]
+            try:
+                _integration_id = parse_uuid(_integration_id)
+            except DECODE_ERRORS as exc:
+                reraise_at(exc, "integrationId", "uuid string", _integration_id)
+            connection.integration_id = _integration_id
 
-        connection.source_id = parse_uuid(src_dict["sourceId"])
+            _source_id = src_dict["sourceId"]
+            try:
+                _source_id = parse_uuid(_source_id)
+            except DECODE_ERRORS as exc:
+                reraise_at(exc, "sourceId", "uuid string", _source_id)
+            connection.source_id = _source_id
 
-        connection.source_type = _SOURCE_TYPE_BY_VALUE.get(src_dict["sourceType"]) or SourceType(src_dict["sourceType"])
+            _source_type = src_dict["sourceType"]
+            try:
+                _source_type = _SOURCE_TYPE_BY_VALUE.get(_source_type) or SourceType(_source_type)
+            except DECODE_ERRORS as exc:
+                reraise_at(exc, "sourceType", "SourceType value", _source_type)
+            connection.source_type = _source_type
 
-        connection.platform_name = src_dict["platformName"]
+            _platform_name = src_dict["platformName"]
+            if _platform_name.__class__ is not str:
+                raise wrong_type("platformName", "string", _platform_name)
+            connection.platform_name = _platform_name
 
-        connection.link_url = src_dict["linkUrl"]
+            _link_url = src_dict["linkUrl"]
+            if _link_url.__class__ is not str:
+                raise wrong_type("linkUrl", "string", _link_url)
+            connection.link_url = _link_url
 
-        connection.status = _DATA_CONNECTION_STATUS_BY_VALUE.get(src_dict["status"]) or DataConnectionStatus(
-            src_dict["status"]
-        )
+            _status = src_dict["status"]
+            try:
+                _status = _DATA_CONNECTION_STATUS_BY_VALUE.get(_status) or DataConnectionStatus(_status)
+            except DECODE_ERRORS as exc:
+                reraise_at(exc, "status", "DataConnectionStatus value", _status)
+            connection.status = _status
 
-        connection.created = src_dict["created"]
+            _created = src_dict["created"]
+            if _created.__class__ is not str:
+                raise wrong_type("created", "string", _created)
+            connection.created = _created
 
-        connection.integration_key = src_get("integrationKey", UNSET)
+            _integration_key = src_get("integrationKey", UNSET)
+            if _integration_key.__class__ is not str and _integration_key is not UNSET:
+                raise wrong_type("integrationKey", "string", _integration_key)
+            connection.integration_key = _integration_key
 
-        connection.last_sync = src_get("lastSync", UNSET)
+            _last_sync = src_get("lastSync", UNSET)
+            if _last_sync.__class__ is not str and _last_sync is not None and _last_sync is not UNSET:
+                raise wrong_type("lastSync", "string or null", _last_sync)
+            connection.last_sync = _last_sync
 
-        _data_connection_errors = src_get("dataConnectionErrors", UNSET)
-        connection.data_connection_errors = (
-            UNSET
-            if _data_connection_errors is UNSET
-            else None
-            if _data_connection_errors is None
-            else [DataConnectionError._from_dict(item0) for item0 in _data_connection_errors]
-        )
+            _data_connection_errors = src_get("dataConnectionErrors", UNSET)
+            if _data_connection_errors is not UNSET and _data_connection_errors is not None:
+                if _data_connection_errors.__class__ is not list:
+                    raise wrong_type(
+                        "dataConnectionErrors", "array of object (DataConnectionError) or null", _data_connection_errors
+                    )
+                try:
+                    _data_connection_errors = [
+                        DataConnectionError._from_dict(item0) for item0 in _data_connection_errors
+                    ]
+                except DECODE_ERRORS as exc:
+                    reraise_at(
+                        exc,
+                        "dataConnectionErrors",
+                        "array of object (DataConnectionError) or null",
+                        _data_connection_errors,
+                        lambda item0: decode_list(
+                            item0, DataConnectionError._from_dict, "object (DataConnectionError)"
+                        ),
+                    )
+            connection.data_connection_errors = _data_connection_errors
 
-        _connection_info = src_get("connectionInfo", UNSET)
-        connection.connection_info = (
-            UNSET
-            if _connection_info is UNSET
-            else None
-            if _connection_info is None
-            else ConnectionConnectionInfo._from_dict(_connection_info)
-        )
+            _connection_info = src_get("connectionInfo", UNSET)
+            if _connection_info is not UNSET and _connection_info is not None:
+                try:
+                    _connection_info = ConnectionConnectionInfo._from_dict(_connection_info)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "connectionInfo", "object (ConnectionConnectionInfo) or null", _connection_info)
+            connection.connection_info = _connection_info
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            connection.additional_properties = {}
-        else:
-            connection.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                connection.additional_properties = {}
+            else:
+                connection.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except KeyError as exc:
+            reraise_missing("Connection", exc)
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("Connection", src_dict, exc)
         return connection
 
     @property

@@ -7,7 +7,10 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    decode_with_gc_paused,
+    reraise_not_an_object,
+)
 
 T = TypeVar("T", bound="ConnectionConnectionInfo")
 
@@ -27,14 +30,17 @@ class ConnectionConnectionInfo:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
         connection_connection_info = cls.__new__(cls)
-        connection_connection_info.additional_properties = {**src_dict}
+        try:
+            connection_connection_info.additional_properties = {**src_dict}
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("ConnectionConnectionInfo", src_dict, exc)
         return connection_connection_info
 
     @property

@@ -7,7 +7,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    decode_with_gc_paused,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..types import UNSET, Unset
 
@@ -45,23 +49,29 @@ class ConnectionManagementAccessToken:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        src_get = src_dict.get
         connection_management_access_token = cls.__new__(cls)
-        connection_management_access_token.access_token = src_get("accessToken", UNSET)
+        try:
+            src_get = src_dict.get
+            _access_token = src_get("accessToken", UNSET)
+            if _access_token.__class__ is not str and _access_token is not UNSET:
+                raise wrong_type("accessToken", "string", _access_token)
+            connection_management_access_token.access_token = _access_token
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            connection_management_access_token.additional_properties = {}
-        else:
-            connection_management_access_token.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                connection_management_access_token.additional_properties = {}
+            else:
+                connection_management_access_token.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("ConnectionManagementAccessToken", src_dict, exc)
         return connection_management_access_token
 
     @property

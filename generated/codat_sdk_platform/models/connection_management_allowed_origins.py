@@ -7,7 +7,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    check_list,
+    decode_with_gc_paused,
+    reraise_at,
+    reraise_not_an_object,
+)
 
 from ..types import UNSET, Unset
 
@@ -50,23 +56,32 @@ class ConnectionManagementAllowedOrigins:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        src_get = src_dict.get
         connection_management_allowed_origins = cls.__new__(cls)
-        connection_management_allowed_origins.allowed_origins = src_get("allowedOrigins", UNSET)
+        try:
+            src_get = src_dict.get
+            _allowed_origins = src_get("allowedOrigins", UNSET)
+            if _allowed_origins is not UNSET:
+                try:
+                    _allowed_origins = check_list(_allowed_origins, (str,), "string")
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "allowedOrigins", "array of string", _allowed_origins)
+            connection_management_allowed_origins.allowed_origins = _allowed_origins
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            connection_management_allowed_origins.additional_properties = {}
-        else:
-            connection_management_allowed_origins.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                connection_management_allowed_origins.additional_properties = {}
+            else:
+                connection_management_allowed_origins.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("ConnectionManagementAllowedOrigins", src_dict, exc)
         return connection_management_allowed_origins
 
     @property

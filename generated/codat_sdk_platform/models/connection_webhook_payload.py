@@ -7,7 +7,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_with_gc_paused,
+    reraise_at,
+    reraise_not_an_object,
+)
 
 from ..types import UNSET, Unset
 
@@ -80,7 +85,7 @@ class ConnectionWebhookPayload:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -88,23 +93,34 @@ class ConnectionWebhookPayload:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        src_get = src_dict.get
         connection_webhook_payload = cls.__new__(cls)
-        _reference_company = src_get("referenceCompany", UNSET)
-        connection_webhook_payload.reference_company = (
-            UNSET if _reference_company is UNSET else CompanyReference._from_dict(_reference_company)
-        )
+        try:
+            src_get = src_dict.get
+            _reference_company = src_get("referenceCompany", UNSET)
+            if _reference_company is not UNSET:
+                try:
+                    _reference_company = CompanyReference._from_dict(_reference_company)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "referenceCompany", "object (CompanyReference)", _reference_company)
+            connection_webhook_payload.reference_company = _reference_company
 
-        _connection = src_get("connection", UNSET)
-        connection_webhook_payload.connection = UNSET if _connection is UNSET else Connection._from_dict(_connection)
+            _connection = src_get("connection", UNSET)
+            if _connection is not UNSET:
+                try:
+                    _connection = Connection._from_dict(_connection)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "connection", "object (Connection)", _connection)
+            connection_webhook_payload.connection = _connection
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            connection_webhook_payload.additional_properties = {}
-        else:
-            connection_webhook_payload.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                connection_webhook_payload.additional_properties = {}
+            else:
+                connection_webhook_payload.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("ConnectionWebhookPayload", src_dict, exc)
         return connection_webhook_payload
 
     @property

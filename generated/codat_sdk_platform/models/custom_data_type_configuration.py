@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    check_list,
+    decode_with_gc_paused,
+    reraise_at,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..types import UNSET, Unset
 
@@ -92,7 +99,7 @@ class CustomDataTypeConfiguration:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -100,26 +107,47 @@ class CustomDataTypeConfiguration:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        src_get = src_dict.get
         custom_data_type_configuration = cls.__new__(cls)
-        custom_data_type_configuration.data_source = src_get("dataSource", UNSET)
+        try:
+            src_get = src_dict.get
+            _data_source = src_get("dataSource", UNSET)
+            if _data_source.__class__ is not str and _data_source is not UNSET:
+                raise wrong_type("dataSource", "string", _data_source)
+            custom_data_type_configuration.data_source = _data_source
 
-        _required_data = src_get("requiredData", UNSET)
-        custom_data_type_configuration.required_data = (
-            UNSET if _required_data is UNSET else CustomDataTypeConfigurationRequiredData._from_dict(_required_data)
-        )
+            _required_data = src_get("requiredData", UNSET)
+            if _required_data is not UNSET:
+                try:
+                    _required_data = CustomDataTypeConfigurationRequiredData._from_dict(_required_data)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "requiredData", "object (CustomDataTypeConfigurationRequiredData)", _required_data)
+            custom_data_type_configuration.required_data = _required_data
 
-        custom_data_type_configuration.key_by = src_get("keyBy", UNSET)
+            _key_by = src_get("keyBy", UNSET)
+            if _key_by is not UNSET:
+                try:
+                    _key_by = check_list(_key_by, (str,), "string")
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "keyBy", "array of string", _key_by)
+            custom_data_type_configuration.key_by = _key_by
 
-        custom_data_type_configuration.source_modified_date = src_get("sourceModifiedDate", UNSET)
+            _source_modified_date = src_get("sourceModifiedDate", UNSET)
+            if _source_modified_date is not UNSET and _source_modified_date is not None:
+                try:
+                    _source_modified_date = check_list(_source_modified_date, (str,), "string")
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "sourceModifiedDate", "array of string or null", _source_modified_date)
+            custom_data_type_configuration.source_modified_date = _source_modified_date
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            custom_data_type_configuration.additional_properties = {}
-        else:
-            custom_data_type_configuration.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                custom_data_type_configuration.additional_properties = {}
+            else:
+                custom_data_type_configuration.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("CustomDataTypeConfiguration", src_dict, exc)
         return custom_data_type_configuration
 
     @property

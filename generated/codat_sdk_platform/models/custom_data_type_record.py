@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_with_gc_paused,
+    reraise_at,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..types import UNSET, Unset
 
@@ -69,7 +75,7 @@ class CustomDataTypeRecord:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -77,27 +83,39 @@ class CustomDataTypeRecord:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        src_get = src_dict.get
         custom_data_type_record = cls.__new__(cls)
-        custom_data_type_record.id = src_get("id", UNSET)
+        try:
+            src_get = src_dict.get
+            _id = src_get("id", UNSET)
+            if _id.__class__ is not str and _id is not UNSET:
+                raise wrong_type("id", "string", _id)
+            custom_data_type_record.id = _id
 
-        _content = src_get("content", UNSET)
-        custom_data_type_record.content = (
-            UNSET if _content is UNSET else CustomDataTypeRecordContent._from_dict(_content)
-        )
+            _content = src_get("content", UNSET)
+            if _content is not UNSET:
+                try:
+                    _content = CustomDataTypeRecordContent._from_dict(_content)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "content", "object (CustomDataTypeRecordContent)", _content)
+            custom_data_type_record.content = _content
 
-        _modified_date = src_get("modifiedDate", UNSET)
-        custom_data_type_record.modified_date = (
-            UNSET if _modified_date is UNSET else CustomDataTypeRecordModifiedDate._from_dict(_modified_date)
-        )
+            _modified_date = src_get("modifiedDate", UNSET)
+            if _modified_date is not UNSET:
+                try:
+                    _modified_date = CustomDataTypeRecordModifiedDate._from_dict(_modified_date)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "modifiedDate", "object (CustomDataTypeRecordModifiedDate)", _modified_date)
+            custom_data_type_record.modified_date = _modified_date
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            custom_data_type_record.additional_properties = {}
-        else:
-            custom_data_type_record.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                custom_data_type_record.additional_properties = {}
+            else:
+                custom_data_type_record.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("CustomDataTypeRecord", src_dict, exc)
         return custom_data_type_record
 
     @property

@@ -7,7 +7,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    decode_map,
+    decode_with_gc_paused,
+    reraise_not_an_object,
+)
 
 if TYPE_CHECKING:
     from ..models.custom_data_type_record_content_additional_property import (
@@ -40,7 +44,7 @@ class CustomDataTypeRecordContent:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -49,11 +53,15 @@ class CustomDataTypeRecordContent:
             _bind_nested_models()
 
         custom_data_type_record_content = cls.__new__(cls)
-        custom_data_type_record_content.additional_properties = {
-            key: CustomDataTypeRecordContentAdditionalProperty._from_dict(value)
-            for key, value in src_dict.items()
-            if key not in _PROPERTY_NAMES
-        }
+        try:
+            custom_data_type_record_content.additional_properties = decode_map(
+                src_dict,
+                _PROPERTY_NAMES,
+                CustomDataTypeRecordContentAdditionalProperty._from_dict,
+                "object (CustomDataTypeRecordContentAdditionalProperty)",
+            )
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("CustomDataTypeRecordContent", src_dict, exc)
         return custom_data_type_record_content
 
     @property

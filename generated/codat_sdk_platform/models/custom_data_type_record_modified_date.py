@@ -7,7 +7,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    decode_with_gc_paused,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..types import UNSET, Unset
 
@@ -65,23 +69,29 @@ class CustomDataTypeRecordModifiedDate:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        src_get = src_dict.get
         custom_data_type_record_modified_date = cls.__new__(cls)
-        custom_data_type_record_modified_date.modified_date = src_get("modifiedDate", UNSET)
+        try:
+            src_get = src_dict.get
+            _modified_date = src_get("modifiedDate", UNSET)
+            if _modified_date.__class__ is not str and _modified_date is not UNSET:
+                raise wrong_type("modifiedDate", "string", _modified_date)
+            custom_data_type_record_modified_date.modified_date = _modified_date
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            custom_data_type_record_modified_date.additional_properties = {}
-        else:
-            custom_data_type_record_modified_date.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                custom_data_type_record_modified_date.additional_properties = {}
+            else:
+                custom_data_type_record_modified_date.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("CustomDataTypeRecordModifiedDate", src_dict, exc)
         return custom_data_type_record_modified_date
 
     @property

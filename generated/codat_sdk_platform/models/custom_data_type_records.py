@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_list,
+    decode_with_gc_paused,
+    reraise_at,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..types import UNSET, Unset
 
@@ -76,7 +83,7 @@ class CustomDataTypeRecords:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -84,26 +91,51 @@ class CustomDataTypeRecords:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        src_get = src_dict.get
         custom_data_type_records = cls.__new__(cls)
-        _results = src_get("results", UNSET)
-        custom_data_type_records.results = (
-            UNSET if _results is UNSET else [CustomDataTypeRecord._from_dict(item0) for item0 in _results]
-        )
+        try:
+            src_get = src_dict.get
+            _results = src_get("results", UNSET)
+            if _results is not UNSET:
+                if _results.__class__ is not list:
+                    raise wrong_type("results", "array of object (CustomDataTypeRecord)", _results)
+                try:
+                    _results = [CustomDataTypeRecord._from_dict(item0) for item0 in _results]
+                except DECODE_ERRORS as exc:
+                    reraise_at(
+                        exc,
+                        "results",
+                        "array of object (CustomDataTypeRecord)",
+                        _results,
+                        lambda item0: decode_list(
+                            item0, CustomDataTypeRecord._from_dict, "object (CustomDataTypeRecord)"
+                        ),
+                    )
+            custom_data_type_records.results = _results
 
-        custom_data_type_records.page_number = src_get("pageNumber", UNSET)
+            _page_number = src_get("pageNumber", UNSET)
+            if _page_number.__class__ is not int and _page_number is not UNSET:
+                raise wrong_type("pageNumber", "integer", _page_number)
+            custom_data_type_records.page_number = _page_number
 
-        custom_data_type_records.page_size = src_get("pageSize", UNSET)
+            _page_size = src_get("pageSize", UNSET)
+            if _page_size.__class__ is not int and _page_size is not UNSET:
+                raise wrong_type("pageSize", "integer", _page_size)
+            custom_data_type_records.page_size = _page_size
 
-        custom_data_type_records.total_results = src_get("totalResults", UNSET)
+            _total_results = src_get("totalResults", UNSET)
+            if _total_results.__class__ is not int and _total_results is not UNSET:
+                raise wrong_type("totalResults", "integer", _total_results)
+            custom_data_type_records.total_results = _total_results
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            custom_data_type_records.additional_properties = {}
-        else:
-            custom_data_type_records.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                custom_data_type_records.additional_properties = {}
+            else:
+                custom_data_type_records.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("CustomDataTypeRecords", src_dict, exc)
         return custom_data_type_records
 
     @property

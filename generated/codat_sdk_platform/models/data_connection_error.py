@@ -7,7 +7,13 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_with_gc_paused,
+    reraise_at,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..models.data_connection_error_error_status import DataConnectionErrorErrorStatus
 from ..types import UNSET, Unset
@@ -119,40 +125,59 @@ class DataConnectionError:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        src_get = src_dict.get
         data_connection_error = cls.__new__(cls)
-        data_connection_error.status_code = src_get("statusCode", UNSET)
+        try:
+            src_get = src_dict.get
+            _status_code = src_get("statusCode", UNSET)
+            if _status_code.__class__ is not str and _status_code is not UNSET:
+                raise wrong_type("statusCode", "string", _status_code)
+            data_connection_error.status_code = _status_code
 
-        data_connection_error.status_text = src_get("statusText", UNSET)
+            _status_text = src_get("statusText", UNSET)
+            if _status_text.__class__ is not str and _status_text is not UNSET:
+                raise wrong_type("statusText", "string", _status_text)
+            data_connection_error.status_text = _status_text
 
-        data_connection_error.error_message = src_get("errorMessage", UNSET)
+            _error_message = src_get("errorMessage", UNSET)
+            if _error_message.__class__ is not str and _error_message is not UNSET:
+                raise wrong_type("errorMessage", "string", _error_message)
+            data_connection_error.error_message = _error_message
 
-        data_connection_error.errored_on_utc = src_get("erroredOnUtc", UNSET)
+            _errored_on_utc = src_get("erroredOnUtc", UNSET)
+            if _errored_on_utc.__class__ is not str and _errored_on_utc is not UNSET:
+                raise wrong_type("erroredOnUtc", "string", _errored_on_utc)
+            data_connection_error.errored_on_utc = _errored_on_utc
 
-        _status = src_get("status", UNSET)
-        data_connection_error.status = (
-            UNSET
-            if _status is UNSET
-            else None
-            if _status is None
-            else (_DATA_CONNECTION_ERROR_ERROR_STATUS_BY_VALUE.get(_status) or DataConnectionErrorErrorStatus(_status))
-        )
+            _status = src_get("status", UNSET)
+            if _status is not UNSET and _status is not None:
+                try:
+                    _status = _DATA_CONNECTION_ERROR_ERROR_STATUS_BY_VALUE.get(
+                        _status
+                    ) or DataConnectionErrorErrorStatus(_status)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "status", "DataConnectionErrorErrorStatus value or null", _status)
+            data_connection_error.status = _status
 
-        data_connection_error.resolved_on_utc = src_get("resolvedOnUtc", UNSET)
+            _resolved_on_utc = src_get("resolvedOnUtc", UNSET)
+            if _resolved_on_utc.__class__ is not str and _resolved_on_utc is not None and _resolved_on_utc is not UNSET:
+                raise wrong_type("resolvedOnUtc", "string or null", _resolved_on_utc)
+            data_connection_error.resolved_on_utc = _resolved_on_utc
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            data_connection_error.additional_properties = {}
-        else:
-            data_connection_error.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                data_connection_error.additional_properties = {}
+            else:
+                data_connection_error.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("DataConnectionError", src_dict, exc)
         return data_connection_error
 
     @property

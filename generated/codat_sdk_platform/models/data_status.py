@@ -8,7 +8,15 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused, parse_uuid
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_with_gc_paused,
+    parse_uuid,
+    reraise_at,
+    reraise_missing,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..models.data_type import DataType
 from ..models.dataset_status import DatasetStatus
@@ -111,37 +119,61 @@ class DataStatus:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        src_get = src_dict.get
         data_status = cls.__new__(cls)
-        data_status.data_type = _DATA_TYPE_BY_VALUE.get(src_dict["dataType"]) or DataType(src_dict["dataType"])
+        try:
+            src_get = src_dict.get
+            _data_type = src_dict["dataType"]
+            try:
+                _data_type = _DATA_TYPE_BY_VALUE.get(_data_type) or DataType(_data_type)
+            except DECODE_ERRORS as exc:
+                reraise_at(exc, "dataType", "DataType value", _data_type)
+            data_status.data_type = _data_type
 
-        data_status.current_status = _DATASET_STATUS_BY_VALUE.get(src_dict["currentStatus"]) or DatasetStatus(
-            src_dict["currentStatus"]
-        )
+            _current_status = src_dict["currentStatus"]
+            try:
+                _current_status = _DATASET_STATUS_BY_VALUE.get(_current_status) or DatasetStatus(_current_status)
+            except DECODE_ERRORS as exc:
+                reraise_at(exc, "currentStatus", "DatasetStatus value", _current_status)
+            data_status.current_status = _current_status
 
-        data_status.last_successful_sync = src_get("lastSuccessfulSync", UNSET)
+            _last_successful_sync = src_get("lastSuccessfulSync", UNSET)
+            if _last_successful_sync.__class__ is not str and _last_successful_sync is not UNSET:
+                raise wrong_type("lastSuccessfulSync", "string", _last_successful_sync)
+            data_status.last_successful_sync = _last_successful_sync
 
-        _latest_sync_id = src_get("latestSyncId", UNSET)
-        data_status.latest_sync_id = UNSET if _latest_sync_id is UNSET else parse_uuid(_latest_sync_id)
+            _latest_sync_id = src_get("latestSyncId", UNSET)
+            if _latest_sync_id is not UNSET:
+                try:
+                    _latest_sync_id = parse_uuid(_latest_sync_id)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "latestSyncId", "uuid string", _latest_sync_id)
+            data_status.latest_sync_id = _latest_sync_id
 
-        _latest_successful_sync_id = src_get("latestSuccessfulSyncId", UNSET)
-        data_status.latest_successful_sync_id = (
-            UNSET if _latest_successful_sync_id is UNSET else parse_uuid(_latest_successful_sync_id)
-        )
+            _latest_successful_sync_id = src_get("latestSuccessfulSyncId", UNSET)
+            if _latest_successful_sync_id is not UNSET:
+                try:
+                    _latest_successful_sync_id = parse_uuid(_latest_successful_sync_id)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "latestSuccessfulSyncId", "uuid string", _latest_successful_sync_id)
+            data_status.latest_successful_sync_id = _latest_successful_sync_id
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            data_status.additional_properties = {}
-        else:
-            data_status.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                data_status.additional_properties = {}
+            else:
+                data_status.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except KeyError as exc:
+            reraise_missing("DataStatus", exc)
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("DataStatus", src_dict, exc)
         return data_status
 
     @property

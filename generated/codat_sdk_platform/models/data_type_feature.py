@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_list,
+    decode_with_gc_paused,
+    reraise_at,
+    reraise_missing,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..models.data_type import DataType
 from ..types import UNSET, Unset
@@ -69,7 +77,7 @@ class DataTypeFeature:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -77,24 +85,43 @@ class DataTypeFeature:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        src_get = src_dict.get
         data_type_feature = cls.__new__(cls)
-        data_type_feature.supported_features = [
-            SupportedFeature._from_dict(item0) for item0 in src_dict["supportedFeatures"]
-        ]
+        try:
+            src_get = src_dict.get
+            _supported_features = src_dict["supportedFeatures"]
+            if _supported_features.__class__ is not list:
+                raise wrong_type("supportedFeatures", "array of object (SupportedFeature)", _supported_features)
+            try:
+                _supported_features = [SupportedFeature._from_dict(item0) for item0 in _supported_features]
+            except DECODE_ERRORS as exc:
+                reraise_at(
+                    exc,
+                    "supportedFeatures",
+                    "array of object (SupportedFeature)",
+                    _supported_features,
+                    lambda item0: decode_list(item0, SupportedFeature._from_dict, "object (SupportedFeature)"),
+                )
+            data_type_feature.supported_features = _supported_features
 
-        _data_type = src_get("dataType", UNSET)
-        data_type_feature.data_type = (
-            UNSET if _data_type is UNSET else (_DATA_TYPE_BY_VALUE.get(_data_type) or DataType(_data_type))
-        )
+            _data_type = src_get("dataType", UNSET)
+            if _data_type is not UNSET:
+                try:
+                    _data_type = _DATA_TYPE_BY_VALUE.get(_data_type) or DataType(_data_type)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "dataType", "DataType value", _data_type)
+            data_type_feature.data_type = _data_type
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            data_type_feature.additional_properties = {}
-        else:
-            data_type_feature.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                data_type_feature.additional_properties = {}
+            else:
+                data_type_feature.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except KeyError as exc:
+            reraise_missing("DataTypeFeature", exc)
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("DataTypeFeature", src_dict, exc)
         return data_type_feature
 
     @property

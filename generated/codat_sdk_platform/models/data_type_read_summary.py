@@ -8,7 +8,15 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused, parse_uuid
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_list,
+    decode_with_gc_paused,
+    parse_uuid,
+    reraise_at,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..models.data_type import DataType
 from ..models.dataset_status import DatasetStatus
@@ -103,7 +111,7 @@ class DataTypeReadSummary:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -111,35 +119,63 @@ class DataTypeReadSummary:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        src_get = src_dict.get
         data_type_read_summary = cls.__new__(cls)
-        _connection_id = src_get("connectionId", UNSET)
-        data_type_read_summary.connection_id = UNSET if _connection_id is UNSET else parse_uuid(_connection_id)
+        try:
+            src_get = src_dict.get
+            _connection_id = src_get("connectionId", UNSET)
+            if _connection_id is not UNSET:
+                try:
+                    _connection_id = parse_uuid(_connection_id)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "connectionId", "uuid string", _connection_id)
+            data_type_read_summary.connection_id = _connection_id
 
-        _data_type = src_get("dataType", UNSET)
-        data_type_read_summary.data_type = (
-            UNSET if _data_type is UNSET else (_DATA_TYPE_BY_VALUE.get(_data_type) or DataType(_data_type))
-        )
+            _data_type = src_get("dataType", UNSET)
+            if _data_type is not UNSET:
+                try:
+                    _data_type = _DATA_TYPE_BY_VALUE.get(_data_type) or DataType(_data_type)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "dataType", "DataType value", _data_type)
+            data_type_read_summary.data_type = _data_type
 
-        data_type_read_summary.records_modified = src_get("recordsModified", UNSET)
+            _records_modified = src_get("recordsModified", UNSET)
+            if _records_modified.__class__ is not bool and _records_modified is not UNSET:
+                raise wrong_type("recordsModified", "boolean", _records_modified)
+            data_type_read_summary.records_modified = _records_modified
 
-        _status = src_get("status", UNSET)
-        data_type_read_summary.status = (
-            UNSET if _status is UNSET else (_DATASET_STATUS_BY_VALUE.get(_status) or DatasetStatus(_status))
-        )
+            _status = src_get("status", UNSET)
+            if _status is not UNSET:
+                try:
+                    _status = _DATASET_STATUS_BY_VALUE.get(_status) or DatasetStatus(_status)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "status", "DatasetStatus value", _status)
+            data_type_read_summary.status = _status
 
-        _issues = src_get("issues", UNSET)
-        data_type_read_summary.issues = (
-            UNSET if _issues is UNSET else None if _issues is None else [Issue._from_dict(item0) for item0 in _issues]
-        )
+            _issues = src_get("issues", UNSET)
+            if _issues is not UNSET and _issues is not None:
+                if _issues.__class__ is not list:
+                    raise wrong_type("issues", "array of object (Issue) or null", _issues)
+                try:
+                    _issues = [Issue._from_dict(item0) for item0 in _issues]
+                except DECODE_ERRORS as exc:
+                    reraise_at(
+                        exc,
+                        "issues",
+                        "array of object (Issue) or null",
+                        _issues,
+                        lambda item0: decode_list(item0, Issue._from_dict, "object (Issue)"),
+                    )
+            data_type_read_summary.issues = _issues
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            data_type_read_summary.additional_properties = {}
-        else:
-            data_type_read_summary.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                data_type_read_summary.additional_properties = {}
+            else:
+                data_type_read_summary.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("DataTypeReadSummary", src_dict, exc)
         return data_type_read_summary
 
     @property

@@ -8,7 +8,14 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused, parse_uuid
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_with_gc_paused,
+    parse_uuid,
+    reraise_at,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..types import UNSET, Unset
 
@@ -97,7 +104,7 @@ class DataTypeWriteWebhook:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -105,27 +112,44 @@ class DataTypeWriteWebhook:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        src_get = src_dict.get
         data_type_write_webhook = cls.__new__(cls)
-        _id = src_get("id", UNSET)
-        data_type_write_webhook.id = UNSET if _id is UNSET else parse_uuid(_id)
+        try:
+            src_get = src_dict.get
+            _id = src_get("id", UNSET)
+            if _id is not UNSET:
+                try:
+                    _id = parse_uuid(_id)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "id", "uuid string", _id)
+            data_type_write_webhook.id = _id
 
-        data_type_write_webhook.event_type = src_get("eventType", UNSET)
+            _event_type = src_get("eventType", UNSET)
+            if _event_type.__class__ is not str and _event_type is not UNSET:
+                raise wrong_type("eventType", "string", _event_type)
+            data_type_write_webhook.event_type = _event_type
 
-        data_type_write_webhook.generated_date = src_get("generatedDate", UNSET)
+            _generated_date = src_get("generatedDate", UNSET)
+            if _generated_date.__class__ is not str and _generated_date is not UNSET:
+                raise wrong_type("generatedDate", "string", _generated_date)
+            data_type_write_webhook.generated_date = _generated_date
 
-        _payload = src_get("payload", UNSET)
-        data_type_write_webhook.payload = (
-            UNSET if _payload is UNSET else DataTypeWriteWebhookPayload._from_dict(_payload)
-        )
+            _payload = src_get("payload", UNSET)
+            if _payload is not UNSET:
+                try:
+                    _payload = DataTypeWriteWebhookPayload._from_dict(_payload)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "payload", "object (DataTypeWriteWebhookPayload)", _payload)
+            data_type_write_webhook.payload = _payload
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            data_type_write_webhook.additional_properties = {}
-        else:
-            data_type_write_webhook.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                data_type_write_webhook.additional_properties = {}
+            else:
+                data_type_write_webhook.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("DataTypeWriteWebhook", src_dict, exc)
         return data_type_write_webhook
 
     @property

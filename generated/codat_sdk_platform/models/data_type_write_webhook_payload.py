@@ -8,7 +8,14 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused, parse_uuid
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_with_gc_paused,
+    parse_uuid,
+    reraise_at,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..models.write_status import WriteStatus
 from ..models.write_type import WriteType
@@ -179,7 +186,7 @@ class DataTypeWriteWebhookPayload:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -187,46 +194,78 @@ class DataTypeWriteWebhookPayload:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        src_get = src_dict.get
         data_type_write_webhook_payload = cls.__new__(cls)
-        data_type_write_webhook_payload.id = src_get("id", UNSET)
+        try:
+            src_get = src_dict.get
+            _id = src_get("id", UNSET)
+            if _id.__class__ is not str and _id is not UNSET:
+                raise wrong_type("id", "string", _id)
+            data_type_write_webhook_payload.id = _id
 
-        _type_ = src_get("type", UNSET)
-        data_type_write_webhook_payload.type_ = (
-            UNSET if _type_ is UNSET else (_WRITE_TYPE_BY_VALUE.get(_type_) or WriteType(_type_))
-        )
+            _type_ = src_get("type", UNSET)
+            if _type_ is not UNSET:
+                try:
+                    _type_ = _WRITE_TYPE_BY_VALUE.get(_type_) or WriteType(_type_)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "type", "WriteType value", _type_)
+            data_type_write_webhook_payload.type_ = _type_
 
-        _reference_company = src_get("referenceCompany", UNSET)
-        data_type_write_webhook_payload.reference_company = (
-            UNSET if _reference_company is UNSET else CompanyReference._from_dict(_reference_company)
-        )
+            _reference_company = src_get("referenceCompany", UNSET)
+            if _reference_company is not UNSET:
+                try:
+                    _reference_company = CompanyReference._from_dict(_reference_company)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "referenceCompany", "object (CompanyReference)", _reference_company)
+            data_type_write_webhook_payload.reference_company = _reference_company
 
-        _connection_id = src_get("connectionId", UNSET)
-        data_type_write_webhook_payload.connection_id = UNSET if _connection_id is UNSET else parse_uuid(_connection_id)
+            _connection_id = src_get("connectionId", UNSET)
+            if _connection_id is not UNSET:
+                try:
+                    _connection_id = parse_uuid(_connection_id)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "connectionId", "uuid string", _connection_id)
+            data_type_write_webhook_payload.connection_id = _connection_id
 
-        data_type_write_webhook_payload.requested_on_date = src_get("requestedOnDate", UNSET)
+            _requested_on_date = src_get("requestedOnDate", UNSET)
+            if _requested_on_date.__class__ is not str and _requested_on_date is not UNSET:
+                raise wrong_type("requestedOnDate", "string", _requested_on_date)
+            data_type_write_webhook_payload.requested_on_date = _requested_on_date
 
-        data_type_write_webhook_payload.completed_on_date = src_get("completedOnDate", UNSET)
+            _completed_on_date = src_get("completedOnDate", UNSET)
+            if _completed_on_date.__class__ is not str and _completed_on_date is not UNSET:
+                raise wrong_type("completedOnDate", "string", _completed_on_date)
+            data_type_write_webhook_payload.completed_on_date = _completed_on_date
 
-        _status = src_get("status", UNSET)
-        data_type_write_webhook_payload.status = (
-            UNSET if _status is UNSET else (_WRITE_STATUS_BY_VALUE.get(_status) or WriteStatus(_status))
-        )
+            _status = src_get("status", UNSET)
+            if _status is not UNSET:
+                try:
+                    _status = _WRITE_STATUS_BY_VALUE.get(_status) or WriteStatus(_status)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "status", "WriteStatus value", _status)
+            data_type_write_webhook_payload.status = _status
 
-        _record = src_get("record", UNSET)
-        data_type_write_webhook_payload.record = (
-            UNSET if _record is UNSET else None if _record is None else DataTypeWriteWebhookRecord._from_dict(_record)
-        )
+            _record = src_get("record", UNSET)
+            if _record is not UNSET and _record is not None:
+                try:
+                    _record = DataTypeWriteWebhookRecord._from_dict(_record)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "record", "object (DataTypeWriteWebhookRecord) or null", _record)
+            data_type_write_webhook_payload.record = _record
 
-        data_type_write_webhook_payload.attachment_id = src_get("attachmentId", UNSET)
+            _attachment_id = src_get("attachmentId", UNSET)
+            if _attachment_id.__class__ is not str and _attachment_id is not None and _attachment_id is not UNSET:
+                raise wrong_type("attachmentId", "string or null", _attachment_id)
+            data_type_write_webhook_payload.attachment_id = _attachment_id
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            data_type_write_webhook_payload.additional_properties = {}
-        else:
-            data_type_write_webhook_payload.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                data_type_write_webhook_payload.additional_properties = {}
+            else:
+                data_type_write_webhook_payload.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("DataTypeWriteWebhookPayload", src_dict, exc)
         return data_type_write_webhook_payload
 
     @property

@@ -7,7 +7,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    decode_with_gc_paused,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..types import UNSET, Unset
 
@@ -44,23 +48,29 @@ class DataTypeWriteWebhookRecord:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        src_get = src_dict.get
         data_type_write_webhook_record = cls.__new__(cls)
-        data_type_write_webhook_record.id = src_get("id", UNSET)
+        try:
+            src_get = src_dict.get
+            _id = src_get("id", UNSET)
+            if _id.__class__ is not str and _id is not UNSET:
+                raise wrong_type("id", "string", _id)
+            data_type_write_webhook_record.id = _id
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            data_type_write_webhook_record.additional_properties = {}
-        else:
-            data_type_write_webhook_record.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                data_type_write_webhook_record.additional_properties = {}
+            else:
+                data_type_write_webhook_record.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("DataTypeWriteWebhookRecord", src_dict, exc)
         return data_type_write_webhook_record
 
     @property

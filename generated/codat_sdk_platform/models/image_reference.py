@@ -7,7 +7,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    decode_with_gc_paused,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..types import UNSET, Unset
 
@@ -51,25 +55,34 @@ class ImageReference:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        src_get = src_dict.get
         image_reference = cls.__new__(cls)
-        image_reference.src = src_get("src", UNSET)
+        try:
+            src_get = src_dict.get
+            _src = src_get("src", UNSET)
+            if _src.__class__ is not str and _src is not UNSET:
+                raise wrong_type("src", "string", _src)
+            image_reference.src = _src
 
-        image_reference.alt = src_get("alt", UNSET)
+            _alt = src_get("alt", UNSET)
+            if _alt.__class__ is not str and _alt is not UNSET:
+                raise wrong_type("alt", "string", _alt)
+            image_reference.alt = _alt
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            image_reference.additional_properties = {}
-        else:
-            image_reference.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                image_reference.additional_properties = {}
+            else:
+                image_reference.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("ImageReference", src_dict, exc)
         return image_reference
 
     @property

@@ -8,7 +8,16 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused, parse_uuid
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_list,
+    decode_with_gc_paused,
+    parse_uuid,
+    reraise_at,
+    reraise_missing,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..models.source_type import SourceType
 from ..types import UNSET, Unset
@@ -147,7 +156,7 @@ class Integration:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -155,47 +164,95 @@ class Integration:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        src_get = src_dict.get
         integration = cls.__new__(cls)
-        integration.key = src_dict["key"]
+        try:
+            src_get = src_dict.get
+            _key = src_dict["key"]
+            if _key.__class__ is not str:
+                raise wrong_type("key", "string", _key)
+            integration.key = _key
 
-        integration.logo_url = src_dict["logoUrl"]
+            _logo_url = src_dict["logoUrl"]
+            if _logo_url.__class__ is not str:
+                raise wrong_type("logoUrl", "string", _logo_url)
+            integration.logo_url = _logo_url
 
-        integration.name = src_dict["name"]
+            _name = src_dict["name"]
+            if _name.__class__ is not str:
+                raise wrong_type("name", "string", _name)
+            integration.name = _name
 
-        integration.enabled = src_dict["enabled"]
+            _enabled = src_dict["enabled"]
+            if _enabled.__class__ is not bool:
+                raise wrong_type("enabled", "boolean", _enabled)
+            integration.enabled = _enabled
 
-        _source_id = src_get("sourceId", UNSET)
-        integration.source_id = UNSET if _source_id is UNSET else parse_uuid(_source_id)
+            _source_id = src_get("sourceId", UNSET)
+            if _source_id is not UNSET:
+                try:
+                    _source_id = parse_uuid(_source_id)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "sourceId", "uuid string", _source_id)
+            integration.source_id = _source_id
 
-        _source_type = src_get("sourceType", UNSET)
-        integration.source_type = (
-            UNSET if _source_type is UNSET else (_SOURCE_TYPE_BY_VALUE.get(_source_type) or SourceType(_source_type))
-        )
+            _source_type = src_get("sourceType", UNSET)
+            if _source_type is not UNSET:
+                try:
+                    _source_type = _SOURCE_TYPE_BY_VALUE.get(_source_type) or SourceType(_source_type)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "sourceType", "SourceType value", _source_type)
+            integration.source_type = _source_type
 
-        _integration_id = src_get("integrationId", UNSET)
-        integration.integration_id = UNSET if _integration_id is UNSET else parse_uuid(_integration_id)
+            _integration_id = src_get("integrationId", UNSET)
+            if _integration_id is not UNSET:
+                try:
+                    _integration_id = parse_uuid(_integration_id)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "integrationId", "uuid string", _integration_id)
+            integration.integration_id = _integration_id
 
-        integration.is_offline_connector = src_get("isOfflineConnector", UNSET)
+            _is_offline_connector = src_get("isOfflineConnector", UNSET)
+            if _is_offline_connector.__class__ is not bool and _is_offline_connector is not UNSET:
+                raise wrong_type("isOfflineConnector", "boolean", _is_offline_connector)
+            integration.is_offline_connector = _is_offline_connector
 
-        integration.is_beta = src_get("isBeta", UNSET)
+            _is_beta = src_get("isBeta", UNSET)
+            if _is_beta.__class__ is not bool and _is_beta is not UNSET:
+                raise wrong_type("isBeta", "boolean", _is_beta)
+            integration.is_beta = _is_beta
 
-        integration.data_provided_by = src_get("dataProvidedBy", UNSET)
+            _data_provided_by = src_get("dataProvidedBy", UNSET)
+            if _data_provided_by.__class__ is not str and _data_provided_by is not UNSET:
+                raise wrong_type("dataProvidedBy", "string", _data_provided_by)
+            integration.data_provided_by = _data_provided_by
 
-        _datatype_features = src_get("datatypeFeatures", UNSET)
-        integration.datatype_features = (
-            UNSET
-            if _datatype_features is UNSET
-            else [DataTypeFeature._from_dict(item0) for item0 in _datatype_features]
-        )
+            _datatype_features = src_get("datatypeFeatures", UNSET)
+            if _datatype_features is not UNSET:
+                if _datatype_features.__class__ is not list:
+                    raise wrong_type("datatypeFeatures", "array of object (DataTypeFeature)", _datatype_features)
+                try:
+                    _datatype_features = [DataTypeFeature._from_dict(item0) for item0 in _datatype_features]
+                except DECODE_ERRORS as exc:
+                    reraise_at(
+                        exc,
+                        "datatypeFeatures",
+                        "array of object (DataTypeFeature)",
+                        _datatype_features,
+                        lambda item0: decode_list(item0, DataTypeFeature._from_dict, "object (DataTypeFeature)"),
+                    )
+            integration.datatype_features = _datatype_features
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            integration.additional_properties = {}
-        else:
-            integration.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                integration.additional_properties = {}
+            else:
+                integration.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except KeyError as exc:
+            reraise_missing("Integration", exc)
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("Integration", src_dict, exc)
         return integration
 
     @property

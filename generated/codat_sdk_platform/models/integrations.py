@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_list,
+    decode_with_gc_paused,
+    reraise_at,
+    reraise_missing,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..types import UNSET, Unset
 
@@ -80,7 +88,7 @@ class Integrations:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -88,26 +96,58 @@ class Integrations:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        src_get = src_dict.get
         integrations = cls.__new__(cls)
-        integrations.page_number = src_dict["pageNumber"]
+        try:
+            src_get = src_dict.get
+            _page_number = src_dict["pageNumber"]
+            if _page_number.__class__ is not int:
+                raise wrong_type("pageNumber", "integer", _page_number)
+            integrations.page_number = _page_number
 
-        integrations.page_size = src_dict["pageSize"]
+            _page_size = src_dict["pageSize"]
+            if _page_size.__class__ is not int:
+                raise wrong_type("pageSize", "integer", _page_size)
+            integrations.page_size = _page_size
 
-        integrations.total_results = src_dict["totalResults"]
+            _total_results = src_dict["totalResults"]
+            if _total_results.__class__ is not int:
+                raise wrong_type("totalResults", "integer", _total_results)
+            integrations.total_results = _total_results
 
-        integrations.field_links = Links._from_dict(src_dict["_links"])
+            _field_links = src_dict["_links"]
+            try:
+                _field_links = Links._from_dict(_field_links)
+            except DECODE_ERRORS as exc:
+                reraise_at(exc, "_links", "object (Links)", _field_links)
+            integrations.field_links = _field_links
 
-        _results = src_get("results", UNSET)
-        integrations.results = UNSET if _results is UNSET else [Integration._from_dict(item0) for item0 in _results]
+            _results = src_get("results", UNSET)
+            if _results is not UNSET:
+                if _results.__class__ is not list:
+                    raise wrong_type("results", "array of object (Integration)", _results)
+                try:
+                    _results = [Integration._from_dict(item0) for item0 in _results]
+                except DECODE_ERRORS as exc:
+                    reraise_at(
+                        exc,
+                        "results",
+                        "array of object (Integration)",
+                        _results,
+                        lambda item0: decode_list(item0, Integration._from_dict, "object (Integration)"),
+                    )
+            integrations.results = _results
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            integrations.additional_properties = {}
-        else:
-            integrations.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                integrations.additional_properties = {}
+            else:
+                integrations.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except KeyError as exc:
+            reraise_missing("Integrations", exc)
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("Integrations", src_dict, exc)
         return integrations
 
     @property

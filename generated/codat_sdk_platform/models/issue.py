@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_with_gc_paused,
+    reraise_at,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..types import UNSET, Unset
 
@@ -67,7 +73,7 @@ class Issue:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -75,20 +81,36 @@ class Issue:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        src_get = src_dict.get
         issue = cls.__new__(cls)
-        issue.type_ = src_get("type", UNSET)
+        try:
+            src_get = src_dict.get
+            _type_ = src_get("type", UNSET)
+            if _type_.__class__ is not str and _type_ is not UNSET:
+                raise wrong_type("type", "string", _type_)
+            issue.type_ = _type_
 
-        issue.message = src_get("message", UNSET)
+            _message = src_get("message", UNSET)
+            if _message.__class__ is not str and _message is not UNSET:
+                raise wrong_type("message", "string", _message)
+            issue.message = _message
 
-        _links = src_get("links", UNSET)
-        issue.links = UNSET if _links is UNSET else IssueLinks._from_dict(_links)
+            _links = src_get("links", UNSET)
+            if _links is not UNSET:
+                try:
+                    _links = IssueLinks._from_dict(_links)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "links", "object (IssueLinks)", _links)
+            issue.links = _links
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            issue.additional_properties = {}
-        else:
-            issue.additional_properties = {key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES}
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                issue.additional_properties = {}
+            else:
+                issue.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("Issue", src_dict, exc)
         return issue
 
     @property

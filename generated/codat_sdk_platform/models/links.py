@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_with_gc_paused,
+    reraise_at,
+    reraise_missing,
+    reraise_not_an_object,
+)
 
 from ..types import UNSET, Unset
 
@@ -75,7 +81,7 @@ class Links:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -83,23 +89,50 @@ class Links:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        src_get = src_dict.get
         links = cls.__new__(cls)
-        links.self_ = HalRef._from_dict(src_dict["self"])
+        try:
+            src_get = src_dict.get
+            _self_ = src_dict["self"]
+            try:
+                _self_ = HalRef._from_dict(_self_)
+            except DECODE_ERRORS as exc:
+                reraise_at(exc, "self", "object (HalRef)", _self_)
+            links.self_ = _self_
 
-        links.current = HalRef._from_dict(src_dict["current"])
+            _current = src_dict["current"]
+            try:
+                _current = HalRef._from_dict(_current)
+            except DECODE_ERRORS as exc:
+                reraise_at(exc, "current", "object (HalRef)", _current)
+            links.current = _current
 
-        _next_ = src_get("next", UNSET)
-        links.next_ = UNSET if _next_ is UNSET else HalRef._from_dict(_next_)
+            _next_ = src_get("next", UNSET)
+            if _next_ is not UNSET:
+                try:
+                    _next_ = HalRef._from_dict(_next_)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "next", "object (HalRef)", _next_)
+            links.next_ = _next_
 
-        _previous = src_get("previous", UNSET)
-        links.previous = UNSET if _previous is UNSET else HalRef._from_dict(_previous)
+            _previous = src_get("previous", UNSET)
+            if _previous is not UNSET:
+                try:
+                    _previous = HalRef._from_dict(_previous)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "previous", "object (HalRef)", _previous)
+            links.previous = _previous
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            links.additional_properties = {}
-        else:
-            links.additional_properties = {key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES}
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                links.additional_properties = {}
+            else:
+                links.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except KeyError as exc:
+            reraise_missing("Links", exc)
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("Links", src_dict, exc)
         return links
 
     @property

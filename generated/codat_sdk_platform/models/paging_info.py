@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_with_gc_paused,
+    reraise_at,
+    reraise_missing,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 if TYPE_CHECKING:
     from ..models.links import Links
@@ -69,7 +76,7 @@ class PagingInfo:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -78,21 +85,40 @@ class PagingInfo:
             _bind_nested_models()
 
         paging_info = cls.__new__(cls)
-        paging_info.page_number = src_dict["pageNumber"]
+        try:
+            _page_number = src_dict["pageNumber"]
+            if _page_number.__class__ is not int:
+                raise wrong_type("pageNumber", "integer", _page_number)
+            paging_info.page_number = _page_number
 
-        paging_info.page_size = src_dict["pageSize"]
+            _page_size = src_dict["pageSize"]
+            if _page_size.__class__ is not int:
+                raise wrong_type("pageSize", "integer", _page_size)
+            paging_info.page_size = _page_size
 
-        paging_info.total_results = src_dict["totalResults"]
+            _total_results = src_dict["totalResults"]
+            if _total_results.__class__ is not int:
+                raise wrong_type("totalResults", "integer", _total_results)
+            paging_info.total_results = _total_results
 
-        paging_info.field_links = Links._from_dict(src_dict["_links"])
+            _field_links = src_dict["_links"]
+            try:
+                _field_links = Links._from_dict(_field_links)
+            except DECODE_ERRORS as exc:
+                reraise_at(exc, "_links", "object (Links)", _field_links)
+            paging_info.field_links = _field_links
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            paging_info.additional_properties = {}
-        else:
-            paging_info.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                paging_info.additional_properties = {}
+            else:
+                paging_info.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except KeyError as exc:
+            reraise_missing("PagingInfo", exc)
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("PagingInfo", src_dict, exc)
         return paging_info
 
     @property

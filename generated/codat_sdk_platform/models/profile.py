@@ -7,7 +7,15 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    check_list,
+    decode_with_gc_paused,
+    reraise_at,
+    reraise_missing,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..types import UNSET, Unset
 
@@ -99,35 +107,64 @@ class Profile:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        src_get = src_dict.get
         profile = cls.__new__(cls)
-        profile.name = src_dict["name"]
+        try:
+            src_get = src_dict.get
+            _name = src_dict["name"]
+            if _name.__class__ is not str:
+                raise wrong_type("name", "string", _name)
+            profile.name = _name
 
-        profile.redirect_url = src_dict["redirectUrl"]
+            _redirect_url = src_dict["redirectUrl"]
+            if _redirect_url.__class__ is not str:
+                raise wrong_type("redirectUrl", "string", _redirect_url)
+            profile.redirect_url = _redirect_url
 
-        profile.logo_url = src_get("logoUrl", UNSET)
+            _logo_url = src_get("logoUrl", UNSET)
+            if _logo_url.__class__ is not str and _logo_url is not UNSET:
+                raise wrong_type("logoUrl", "string", _logo_url)
+            profile.logo_url = _logo_url
 
-        profile.icon_url = src_get("iconUrl", UNSET)
+            _icon_url = src_get("iconUrl", UNSET)
+            if _icon_url.__class__ is not str and _icon_url is not UNSET:
+                raise wrong_type("iconUrl", "string", _icon_url)
+            profile.icon_url = _icon_url
 
-        profile.white_list_urls = src_get("whiteListUrls", UNSET)
+            _white_list_urls = src_get("whiteListUrls", UNSET)
+            if _white_list_urls is not UNSET:
+                try:
+                    _white_list_urls = check_list(_white_list_urls, (str,), "string")
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "whiteListUrls", "array of string", _white_list_urls)
+            profile.white_list_urls = _white_list_urls
 
-        profile.api_key = src_get("apiKey", UNSET)
+            _api_key = src_get("apiKey", UNSET)
+            if _api_key.__class__ is not str and _api_key is not UNSET:
+                raise wrong_type("apiKey", "string", _api_key)
+            profile.api_key = _api_key
 
-        profile.confirm_company_name = src_get("confirmCompanyName", UNSET)
+            _confirm_company_name = src_get("confirmCompanyName", UNSET)
+            if _confirm_company_name.__class__ is not bool and _confirm_company_name is not UNSET:
+                raise wrong_type("confirmCompanyName", "boolean", _confirm_company_name)
+            profile.confirm_company_name = _confirm_company_name
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            profile.additional_properties = {}
-        else:
-            profile.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                profile.additional_properties = {}
+            else:
+                profile.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except KeyError as exc:
+            reraise_missing("Profile", exc)
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("Profile", src_dict, exc)
         return profile
 
     @property

@@ -8,7 +8,15 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused, parse_uuid
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_with_gc_paused,
+    parse_uuid,
+    reraise_at,
+    reraise_missing,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..models.dataset_status import DatasetStatus
 from ..types import UNSET, Unset
@@ -182,45 +190,98 @@ class PullOperation:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        src_get = src_dict.get
         pull_operation = cls.__new__(cls)
-        pull_operation.id = parse_uuid(src_dict["id"])
+        try:
+            src_get = src_dict.get
+            _id = src_dict["id"]
+            try:
+                _id = parse_uuid(_id)
+            except DECODE_ERRORS as exc:
+                reraise_at(exc, "id", "uuid string", _id)
+            pull_operation.id = _id
 
-        pull_operation.company_id = parse_uuid(src_dict["companyId"])
+            _company_id = src_dict["companyId"]
+            try:
+                _company_id = parse_uuid(_company_id)
+            except DECODE_ERRORS as exc:
+                reraise_at(exc, "companyId", "uuid string", _company_id)
+            pull_operation.company_id = _company_id
 
-        pull_operation.connection_id = parse_uuid(src_dict["connectionId"])
+            _connection_id = src_dict["connectionId"]
+            try:
+                _connection_id = parse_uuid(_connection_id)
+            except DECODE_ERRORS as exc:
+                reraise_at(exc, "connectionId", "uuid string", _connection_id)
+            pull_operation.connection_id = _connection_id
 
-        pull_operation.data_type = src_dict["dataType"]
+            _data_type = src_dict["dataType"]
+            if _data_type.__class__ is not str:
+                raise wrong_type("dataType", "string", _data_type)
+            pull_operation.data_type = _data_type
 
-        pull_operation.status = _DATASET_STATUS_BY_VALUE.get(src_dict["status"]) or DatasetStatus(src_dict["status"])
+            _status = src_dict["status"]
+            try:
+                _status = _DATASET_STATUS_BY_VALUE.get(_status) or DatasetStatus(_status)
+            except DECODE_ERRORS as exc:
+                reraise_at(exc, "status", "DatasetStatus value", _status)
+            pull_operation.status = _status
 
-        pull_operation.requested = src_dict["requested"]
+            _requested = src_dict["requested"]
+            if _requested.__class__ is not str:
+                raise wrong_type("requested", "string", _requested)
+            pull_operation.requested = _requested
 
-        pull_operation.progress = src_dict["progress"]
+            _progress = src_dict["progress"]
+            if _progress.__class__ is not int:
+                raise wrong_type("progress", "integer", _progress)
+            pull_operation.progress = _progress
 
-        pull_operation.is_completed = src_dict["isCompleted"]
+            _is_completed = src_dict["isCompleted"]
+            if _is_completed.__class__ is not bool:
+                raise wrong_type("isCompleted", "boolean", _is_completed)
+            pull_operation.is_completed = _is_completed
 
-        pull_operation.is_errored = src_dict["isErrored"]
+            _is_errored = src_dict["isErrored"]
+            if _is_errored.__class__ is not bool:
+                raise wrong_type("isErrored", "boolean", _is_errored)
+            pull_operation.is_errored = _is_errored
 
-        pull_operation.status_description = src_get("statusDescription", UNSET)
+            _status_description = src_get("statusDescription", UNSET)
+            if (
+                _status_description.__class__ is not str
+                and _status_description is not None
+                and _status_description is not UNSET
+            ):
+                raise wrong_type("statusDescription", "string or null", _status_description)
+            pull_operation.status_description = _status_description
 
-        pull_operation.error_message = src_get("errorMessage", UNSET)
+            _error_message = src_get("errorMessage", UNSET)
+            if _error_message.__class__ is not str and _error_message is not None and _error_message is not UNSET:
+                raise wrong_type("errorMessage", "string or null", _error_message)
+            pull_operation.error_message = _error_message
 
-        pull_operation.completed = src_get("completed", UNSET)
+            _completed = src_get("completed", UNSET)
+            if _completed.__class__ is not str and _completed is not UNSET:
+                raise wrong_type("completed", "string", _completed)
+            pull_operation.completed = _completed
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            pull_operation.additional_properties = {}
-        else:
-            pull_operation.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                pull_operation.additional_properties = {}
+            else:
+                pull_operation.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except KeyError as exc:
+            reraise_missing("PullOperation", exc)
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("PullOperation", src_dict, exc)
         return pull_operation
 
     @property

@@ -7,7 +7,12 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    decode_with_gc_paused,
+    reraise_missing,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..types import UNSET, Unset
 
@@ -60,27 +65,41 @@ class PushFieldValidation:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        src_get = src_dict.get
         push_field_validation = cls.__new__(cls)
-        push_field_validation.details = src_dict["details"]
+        try:
+            src_get = src_dict.get
+            _details = src_dict["details"]
+            if _details.__class__ is not str:
+                raise wrong_type("details", "string", _details)
+            push_field_validation.details = _details
 
-        push_field_validation.field = src_get("field", UNSET)
+            _field = src_get("field", UNSET)
+            if _field.__class__ is not str and _field is not UNSET:
+                raise wrong_type("field", "string", _field)
+            push_field_validation.field = _field
 
-        push_field_validation.ref = src_get("ref", UNSET)
+            _ref = src_get("ref", UNSET)
+            if _ref.__class__ is not str and _ref is not None and _ref is not UNSET:
+                raise wrong_type("ref", "string or null", _ref)
+            push_field_validation.ref = _ref
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            push_field_validation.additional_properties = {}
-        else:
-            push_field_validation.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                push_field_validation.additional_properties = {}
+            else:
+                push_field_validation.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except KeyError as exc:
+            reraise_missing("PushFieldValidation", exc)
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("PushFieldValidation", src_dict, exc)
         return push_field_validation
 
     @property

@@ -8,7 +8,16 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused, parse_uuid
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_list,
+    decode_with_gc_paused,
+    parse_uuid,
+    reraise_at,
+    reraise_missing,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..models.data_type import DataType
 from ..models.push_operation_status import PushOperationStatus
@@ -212,7 +221,7 @@ class PushOperation:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -220,54 +229,120 @@ class PushOperation:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        src_get = src_dict.get
         push_operation = cls.__new__(cls)
-        push_operation.company_id = parse_uuid(src_dict["companyId"])
+        try:
+            src_get = src_dict.get
+            _company_id = src_dict["companyId"]
+            try:
+                _company_id = parse_uuid(_company_id)
+            except DECODE_ERRORS as exc:
+                reraise_at(exc, "companyId", "uuid string", _company_id)
+            push_operation.company_id = _company_id
 
-        push_operation.push_operation_key = parse_uuid(src_dict["pushOperationKey"])
+            _push_operation_key = src_dict["pushOperationKey"]
+            try:
+                _push_operation_key = parse_uuid(_push_operation_key)
+            except DECODE_ERRORS as exc:
+                reraise_at(exc, "pushOperationKey", "uuid string", _push_operation_key)
+            push_operation.push_operation_key = _push_operation_key
 
-        push_operation.data_connection_key = parse_uuid(src_dict["dataConnectionKey"])
+            _data_connection_key = src_dict["dataConnectionKey"]
+            try:
+                _data_connection_key = parse_uuid(_data_connection_key)
+            except DECODE_ERRORS as exc:
+                reraise_at(exc, "dataConnectionKey", "uuid string", _data_connection_key)
+            push_operation.data_connection_key = _data_connection_key
 
-        push_operation.requested_on_utc = src_dict["requestedOnUtc"]
+            _requested_on_utc = src_dict["requestedOnUtc"]
+            if _requested_on_utc.__class__ is not str:
+                raise wrong_type("requestedOnUtc", "string", _requested_on_utc)
+            push_operation.requested_on_utc = _requested_on_utc
 
-        push_operation.status = _PUSH_OPERATION_STATUS_BY_VALUE.get(src_dict["status"]) or PushOperationStatus(
-            src_dict["status"]
-        )
+            _status = src_dict["status"]
+            try:
+                _status = _PUSH_OPERATION_STATUS_BY_VALUE.get(_status) or PushOperationStatus(_status)
+            except DECODE_ERRORS as exc:
+                reraise_at(exc, "status", "PushOperationStatus value", _status)
+            push_operation.status = _status
 
-        push_operation.status_code = src_dict["statusCode"]
+            _status_code = src_dict["statusCode"]
+            if _status_code.__class__ is not int:
+                raise wrong_type("statusCode", "integer", _status_code)
+            push_operation.status_code = _status_code
 
-        _changes = src_get("changes", UNSET)
-        push_operation.changes = (
-            UNSET
-            if _changes is UNSET
-            else None
-            if _changes is None
-            else [PushOperationChange._from_dict(item0) for item0 in _changes]
-        )
+            _changes = src_get("changes", UNSET)
+            if _changes is not UNSET and _changes is not None:
+                if _changes.__class__ is not list:
+                    raise wrong_type("changes", "array of object (PushOperationChange) or null", _changes)
+                try:
+                    _changes = [PushOperationChange._from_dict(item0) for item0 in _changes]
+                except DECODE_ERRORS as exc:
+                    reraise_at(
+                        exc,
+                        "changes",
+                        "array of object (PushOperationChange) or null",
+                        _changes,
+                        lambda item0: decode_list(
+                            item0, PushOperationChange._from_dict, "object (PushOperationChange)"
+                        ),
+                    )
+            push_operation.changes = _changes
 
-        _data_type = src_get("dataType", UNSET)
-        push_operation.data_type = (
-            UNSET if _data_type is UNSET else (_DATA_TYPE_BY_VALUE.get(_data_type) or DataType(_data_type))
-        )
+            _data_type = src_get("dataType", UNSET)
+            if _data_type is not UNSET:
+                try:
+                    _data_type = _DATA_TYPE_BY_VALUE.get(_data_type) or DataType(_data_type)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "dataType", "DataType value", _data_type)
+            push_operation.data_type = _data_type
 
-        push_operation.completed_on_utc = src_get("completedOnUtc", UNSET)
+            _completed_on_utc = src_get("completedOnUtc", UNSET)
+            if _completed_on_utc.__class__ is not str and _completed_on_utc is not UNSET:
+                raise wrong_type("completedOnUtc", "string", _completed_on_utc)
+            push_operation.completed_on_utc = _completed_on_utc
 
-        push_operation.timeout_in_minutes = src_get("timeoutInMinutes", UNSET)
+            _timeout_in_minutes = src_get("timeoutInMinutes", UNSET)
+            if (
+                _timeout_in_minutes.__class__ is not int
+                and _timeout_in_minutes is not None
+                and _timeout_in_minutes is not UNSET
+            ):
+                raise wrong_type("timeoutInMinutes", "integer or null", _timeout_in_minutes)
+            push_operation.timeout_in_minutes = _timeout_in_minutes
 
-        push_operation.timeout_in_seconds = src_get("timeoutInSeconds", UNSET)
+            _timeout_in_seconds = src_get("timeoutInSeconds", UNSET)
+            if (
+                _timeout_in_seconds.__class__ is not int
+                and _timeout_in_seconds is not None
+                and _timeout_in_seconds is not UNSET
+            ):
+                raise wrong_type("timeoutInSeconds", "integer or null", _timeout_in_seconds)
+            push_operation.timeout_in_seconds = _timeout_in_seconds
 
-        push_operation.error_message = src_get("errorMessage", UNSET)
+            _error_message = src_get("errorMessage", UNSET)
+            if _error_message.__class__ is not str and _error_message is not None and _error_message is not UNSET:
+                raise wrong_type("errorMessage", "string or null", _error_message)
+            push_operation.error_message = _error_message
 
-        _validation = src_get("validation", UNSET)
-        push_operation.validation = UNSET if _validation is UNSET else Validation._from_dict(_validation)
+            _validation = src_get("validation", UNSET)
+            if _validation is not UNSET:
+                try:
+                    _validation = Validation._from_dict(_validation)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "validation", "object (Validation)", _validation)
+            push_operation.validation = _validation
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            push_operation.additional_properties = {}
-        else:
-            push_operation.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                push_operation.additional_properties = {}
+            else:
+                push_operation.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except KeyError as exc:
+            reraise_missing("PushOperation", exc)
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("PushOperation", src_dict, exc)
         return push_operation
 
     @property

@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_with_gc_paused,
+    reraise_at,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..models.push_change_type import PushChangeType
 from ..types import UNSET, Unset
@@ -76,7 +82,7 @@ class PushOperationChange:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -84,25 +90,39 @@ class PushOperationChange:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        src_get = src_dict.get
         push_operation_change = cls.__new__(cls)
-        _type_ = src_get("type", UNSET)
-        push_operation_change.type_ = (
-            UNSET if _type_ is UNSET else (_PUSH_CHANGE_TYPE_BY_VALUE.get(_type_) or PushChangeType(_type_))
-        )
+        try:
+            src_get = src_dict.get
+            _type_ = src_get("type", UNSET)
+            if _type_ is not UNSET:
+                try:
+                    _type_ = _PUSH_CHANGE_TYPE_BY_VALUE.get(_type_) or PushChangeType(_type_)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "type", "PushChangeType value", _type_)
+            push_operation_change.type_ = _type_
 
-        _record_ref = src_get("recordRef", UNSET)
-        push_operation_change.record_ref = UNSET if _record_ref is UNSET else PushOperationRef._from_dict(_record_ref)
+            _record_ref = src_get("recordRef", UNSET)
+            if _record_ref is not UNSET:
+                try:
+                    _record_ref = PushOperationRef._from_dict(_record_ref)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "recordRef", "object (PushOperationRef)", _record_ref)
+            push_operation_change.record_ref = _record_ref
 
-        push_operation_change.attachment_id = src_get("attachmentId", UNSET)
+            _attachment_id = src_get("attachmentId", UNSET)
+            if _attachment_id.__class__ is not str and _attachment_id is not None and _attachment_id is not UNSET:
+                raise wrong_type("attachmentId", "string or null", _attachment_id)
+            push_operation_change.attachment_id = _attachment_id
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            push_operation_change.additional_properties = {}
-        else:
-            push_operation_change.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                push_operation_change.additional_properties = {}
+            else:
+                push_operation_change.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("PushOperationChange", src_dict, exc)
         return push_operation_change
 
     @property

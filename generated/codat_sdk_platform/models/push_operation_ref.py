@@ -7,7 +7,13 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_with_gc_paused,
+    reraise_at,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..models.data_type import DataType
 from ..types import UNSET, Unset
@@ -61,32 +67,37 @@ class PushOperationRef:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        src_get = src_dict.get
         push_operation_ref = cls.__new__(cls)
-        push_operation_ref.id = src_get("id", UNSET)
+        try:
+            src_get = src_dict.get
+            _id = src_get("id", UNSET)
+            if _id.__class__ is not str and _id is not UNSET:
+                raise wrong_type("id", "string", _id)
+            push_operation_ref.id = _id
 
-        _data_type = src_get("dataType", UNSET)
-        push_operation_ref.data_type = (
-            UNSET
-            if _data_type is UNSET
-            else None
-            if _data_type is None
-            else (_DATA_TYPE_BY_VALUE.get(_data_type) or DataType(_data_type))
-        )
+            _data_type = src_get("dataType", UNSET)
+            if _data_type is not UNSET and _data_type is not None:
+                try:
+                    _data_type = _DATA_TYPE_BY_VALUE.get(_data_type) or DataType(_data_type)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "dataType", "DataType value or null", _data_type)
+            push_operation_ref.data_type = _data_type
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            push_operation_ref.additional_properties = {}
-        else:
-            push_operation_ref.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                push_operation_ref.additional_properties = {}
+            else:
+                push_operation_ref.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("PushOperationRef", src_dict, exc)
         return push_operation_ref
 
     @property

@@ -7,7 +7,13 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_with_gc_paused,
+    reraise_at,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..models.push_option_type import PushOptionType
 from ..types import UNSET, Unset
@@ -78,34 +84,52 @@ class PushOptionChoice:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        src_get = src_dict.get
         push_option_choice = cls.__new__(cls)
-        push_option_choice.value = src_get("value", UNSET)
+        try:
+            src_get = src_dict.get
+            _value = src_get("value", UNSET)
+            if _value.__class__ is not str and _value is not UNSET:
+                raise wrong_type("value", "string", _value)
+            push_option_choice.value = _value
 
-        _type_ = src_get("type", UNSET)
-        push_option_choice.type_ = (
-            UNSET if _type_ is UNSET else (_PUSH_OPTION_TYPE_BY_VALUE.get(_type_) or PushOptionType(_type_))
-        )
+            _type_ = src_get("type", UNSET)
+            if _type_ is not UNSET:
+                try:
+                    _type_ = _PUSH_OPTION_TYPE_BY_VALUE.get(_type_) or PushOptionType(_type_)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "type", "PushOptionType value", _type_)
+            push_option_choice.type_ = _type_
 
-        push_option_choice.display_name = src_get("displayName", UNSET)
+            _display_name = src_get("displayName", UNSET)
+            if _display_name.__class__ is not str and _display_name is not UNSET:
+                raise wrong_type("displayName", "string", _display_name)
+            push_option_choice.display_name = _display_name
 
-        push_option_choice.description = src_get("description", UNSET)
+            _description = src_get("description", UNSET)
+            if _description.__class__ is not str and _description is not UNSET:
+                raise wrong_type("description", "string", _description)
+            push_option_choice.description = _description
 
-        push_option_choice.required = src_get("required", UNSET)
+            _required = src_get("required", UNSET)
+            if _required.__class__ is not bool and _required is not UNSET:
+                raise wrong_type("required", "boolean", _required)
+            push_option_choice.required = _required
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            push_option_choice.additional_properties = {}
-        else:
-            push_option_choice.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                push_option_choice.additional_properties = {}
+            else:
+                push_option_choice.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("PushOptionChoice", src_dict, exc)
         return push_option_choice
 
     @property

@@ -7,7 +7,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    decode_map,
+    decode_with_gc_paused,
+    reraise_not_an_object,
+)
 
 if TYPE_CHECKING:
     from ..models.push_option_property import PushOptionProperty
@@ -34,7 +38,7 @@ class PushOptionProperties:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -43,9 +47,12 @@ class PushOptionProperties:
             _bind_nested_models()
 
         push_option_properties = cls.__new__(cls)
-        push_option_properties.additional_properties = {
-            key: PushOptionProperty._from_dict(value) for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-        }
+        try:
+            push_option_properties.additional_properties = decode_map(
+                src_dict, _PROPERTY_NAMES, PushOptionProperty._from_dict, "object (PushOptionProperty)"
+            )
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("PushOptionProperties", src_dict, exc)
         return push_option_properties
 
     @property

@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_list,
+    decode_with_gc_paused,
+    reraise_at,
+    reraise_missing,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..models.push_option_type import PushOptionType
 from ..types import UNSET, Unset
@@ -112,7 +120,7 @@ class PushOptionProperty:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -120,46 +128,74 @@ class PushOptionProperty:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        src_get = src_dict.get
         push_option_property = cls.__new__(cls)
-        push_option_property.type_ = _PUSH_OPTION_TYPE_BY_VALUE.get(src_dict["type"]) or PushOptionType(
-            src_dict["type"]
-        )
+        try:
+            src_get = src_dict.get
+            _type_ = src_dict["type"]
+            try:
+                _type_ = _PUSH_OPTION_TYPE_BY_VALUE.get(_type_) or PushOptionType(_type_)
+            except DECODE_ERRORS as exc:
+                reraise_at(exc, "type", "PushOptionType value", _type_)
+            push_option_property.type_ = _type_
 
-        push_option_property.display_name = src_dict["displayName"]
+            _display_name = src_dict["displayName"]
+            if _display_name.__class__ is not str:
+                raise wrong_type("displayName", "string", _display_name)
+            push_option_property.display_name = _display_name
 
-        push_option_property.description = src_dict["description"]
+            _description = src_dict["description"]
+            if _description.__class__ is not str:
+                raise wrong_type("description", "string", _description)
+            push_option_property.description = _description
 
-        push_option_property.required = src_dict["required"]
+            _required = src_dict["required"]
+            if _required.__class__ is not bool:
+                raise wrong_type("required", "boolean", _required)
+            push_option_property.required = _required
 
-        _properties = src_get("properties", UNSET)
-        push_option_property.properties = (
-            UNSET
-            if _properties is UNSET
-            else None
-            if _properties is None
-            else PushOptionPropertyProperties._from_dict(_properties)
-        )
+            _properties = src_get("properties", UNSET)
+            if _properties is not UNSET and _properties is not None:
+                try:
+                    _properties = PushOptionPropertyProperties._from_dict(_properties)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "properties", "object (PushOptionPropertyProperties) or null", _properties)
+            push_option_property.properties = _properties
 
-        _options = src_get("options", UNSET)
-        push_option_property.options = (
-            UNSET
-            if _options is UNSET
-            else None
-            if _options is None
-            else [PushOptionChoice._from_dict(item0) for item0 in _options]
-        )
+            _options = src_get("options", UNSET)
+            if _options is not UNSET and _options is not None:
+                if _options.__class__ is not list:
+                    raise wrong_type("options", "array of object (PushOptionChoice) or null", _options)
+                try:
+                    _options = [PushOptionChoice._from_dict(item0) for item0 in _options]
+                except DECODE_ERRORS as exc:
+                    reraise_at(
+                        exc,
+                        "options",
+                        "array of object (PushOptionChoice) or null",
+                        _options,
+                        lambda item0: decode_list(item0, PushOptionChoice._from_dict, "object (PushOptionChoice)"),
+                    )
+            push_option_property.options = _options
 
-        _validation = src_get("validation", UNSET)
-        push_option_property.validation = UNSET if _validation is UNSET else PushValidationInfo._from_dict(_validation)
+            _validation = src_get("validation", UNSET)
+            if _validation is not UNSET:
+                try:
+                    _validation = PushValidationInfo._from_dict(_validation)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "validation", "object (PushValidationInfo)", _validation)
+            push_option_property.validation = _validation
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            push_option_property.additional_properties = {}
-        else:
-            push_option_property.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                push_option_property.additional_properties = {}
+            else:
+                push_option_property.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except KeyError as exc:
+            reraise_missing("PushOptionProperty", exc)
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("PushOptionProperty", src_dict, exc)
         return push_option_property
 
     @property

@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_list,
+    decode_with_gc_paused,
+    reraise_at,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..types import UNSET, Unset
 
@@ -76,7 +83,7 @@ class PushValidationInfo:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -84,33 +91,54 @@ class PushValidationInfo:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        src_get = src_dict.get
         push_validation_info = cls.__new__(cls)
-        _warnings = src_get("warnings", UNSET)
-        push_validation_info.warnings = (
-            UNSET
-            if _warnings is UNSET
-            else None
-            if _warnings is None
-            else [PushFieldValidation._from_dict(item0) for item0 in _warnings]
-        )
+        try:
+            src_get = src_dict.get
+            _warnings = src_get("warnings", UNSET)
+            if _warnings is not UNSET and _warnings is not None:
+                if _warnings.__class__ is not list:
+                    raise wrong_type("warnings", "array of object (PushFieldValidation) or null", _warnings)
+                try:
+                    _warnings = [PushFieldValidation._from_dict(item0) for item0 in _warnings]
+                except DECODE_ERRORS as exc:
+                    reraise_at(
+                        exc,
+                        "warnings",
+                        "array of object (PushFieldValidation) or null",
+                        _warnings,
+                        lambda item0: decode_list(
+                            item0, PushFieldValidation._from_dict, "object (PushFieldValidation)"
+                        ),
+                    )
+            push_validation_info.warnings = _warnings
 
-        _information = src_get("information", UNSET)
-        push_validation_info.information = (
-            UNSET
-            if _information is UNSET
-            else None
-            if _information is None
-            else [PushFieldValidation._from_dict(item0) for item0 in _information]
-        )
+            _information = src_get("information", UNSET)
+            if _information is not UNSET and _information is not None:
+                if _information.__class__ is not list:
+                    raise wrong_type("information", "array of object (PushFieldValidation) or null", _information)
+                try:
+                    _information = [PushFieldValidation._from_dict(item0) for item0 in _information]
+                except DECODE_ERRORS as exc:
+                    reraise_at(
+                        exc,
+                        "information",
+                        "array of object (PushFieldValidation) or null",
+                        _information,
+                        lambda item0: decode_list(
+                            item0, PushFieldValidation._from_dict, "object (PushFieldValidation)"
+                        ),
+                    )
+            push_validation_info.information = _information
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            push_validation_info.additional_properties = {}
-        else:
-            push_validation_info.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                push_validation_info.additional_properties = {}
+            else:
+                push_validation_info.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("PushValidationInfo", src_dict, exc)
         return push_validation_info
 
     @property

@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_list,
+    decode_with_gc_paused,
+    reraise_at,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..types import UNSET, Unset
 
@@ -76,7 +83,7 @@ class ReadCompletedWebhookPayload:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -84,27 +91,53 @@ class ReadCompletedWebhookPayload:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        src_get = src_dict.get
         read_completed_webhook_payload = cls.__new__(cls)
-        _reference_company = src_get("referenceCompany", UNSET)
-        read_completed_webhook_payload.reference_company = (
-            UNSET if _reference_company is UNSET else CompanyReference._from_dict(_reference_company)
-        )
+        try:
+            src_get = src_dict.get
+            _reference_company = src_get("referenceCompany", UNSET)
+            if _reference_company is not UNSET:
+                try:
+                    _reference_company = CompanyReference._from_dict(_reference_company)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "referenceCompany", "object (CompanyReference)", _reference_company)
+            read_completed_webhook_payload.reference_company = _reference_company
 
-        read_completed_webhook_payload.modified_from_date = src_get("modifiedFromDate", UNSET)
+            _modified_from_date = src_get("modifiedFromDate", UNSET)
+            if (
+                _modified_from_date.__class__ is not str
+                and _modified_from_date is not None
+                and _modified_from_date is not UNSET
+            ):
+                raise wrong_type("modifiedFromDate", "string or null", _modified_from_date)
+            read_completed_webhook_payload.modified_from_date = _modified_from_date
 
-        _data_types = src_get("dataTypes", UNSET)
-        read_completed_webhook_payload.data_types = (
-            UNSET if _data_types is UNSET else [DataTypeReadSummary._from_dict(item0) for item0 in _data_types]
-        )
+            _data_types = src_get("dataTypes", UNSET)
+            if _data_types is not UNSET:
+                if _data_types.__class__ is not list:
+                    raise wrong_type("dataTypes", "array of object (DataTypeReadSummary)", _data_types)
+                try:
+                    _data_types = [DataTypeReadSummary._from_dict(item0) for item0 in _data_types]
+                except DECODE_ERRORS as exc:
+                    reraise_at(
+                        exc,
+                        "dataTypes",
+                        "array of object (DataTypeReadSummary)",
+                        _data_types,
+                        lambda item0: decode_list(
+                            item0, DataTypeReadSummary._from_dict, "object (DataTypeReadSummary)"
+                        ),
+                    )
+            read_completed_webhook_payload.data_types = _data_types
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            read_completed_webhook_payload.additional_properties = {}
-        else:
-            read_completed_webhook_payload.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                read_completed_webhook_payload.additional_properties = {}
+            else:
+                read_completed_webhook_payload.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("ReadCompletedWebhookPayload", src_dict, exc)
         return read_completed_webhook_payload
 
     @property

@@ -7,7 +7,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    check_list,
+    decode_with_gc_paused,
+    reraise_at,
+    reraise_not_an_object,
+)
 
 from ..types import UNSET, Unset
 
@@ -45,23 +51,32 @@ class RefreshProductDataBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        src_get = src_dict.get
         refresh_product_data_body = cls.__new__(cls)
-        refresh_product_data_body.data_types = src_get("dataTypes", UNSET)
+        try:
+            src_get = src_dict.get
+            _data_types = src_get("dataTypes", UNSET)
+            if _data_types is not UNSET:
+                try:
+                    _data_types = check_list(_data_types, (str,), "string")
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "dataTypes", "array of string", _data_types)
+            refresh_product_data_body.data_types = _data_types
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            refresh_product_data_body.additional_properties = {}
-        else:
-            refresh_product_data_body.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                refresh_product_data_body.additional_properties = {}
+            else:
+                refresh_product_data_body.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("RefreshProductDataBody", src_dict, exc)
         return refresh_product_data_body
 
     @property

@@ -7,7 +7,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_with_gc_paused,
+    reraise_at,
+    reraise_not_an_object,
+)
 
 from ..types import UNSET, Unset
 
@@ -57,7 +62,7 @@ class SupplementalDataConfiguration:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -65,22 +70,33 @@ class SupplementalDataConfiguration:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        src_get = src_dict.get
         supplemental_data_configuration = cls.__new__(cls)
-        _supplemental_data_config = src_get("supplementalDataConfig", UNSET)
-        supplemental_data_configuration.supplemental_data_config = (
-            UNSET
-            if _supplemental_data_config is UNSET
-            else SupplementalDataConfigurationSupplementalDataConfig._from_dict(_supplemental_data_config)
-        )
+        try:
+            src_get = src_dict.get
+            _supplemental_data_config = src_get("supplementalDataConfig", UNSET)
+            if _supplemental_data_config is not UNSET:
+                try:
+                    _supplemental_data_config = SupplementalDataConfigurationSupplementalDataConfig._from_dict(
+                        _supplemental_data_config
+                    )
+                except DECODE_ERRORS as exc:
+                    reraise_at(
+                        exc,
+                        "supplementalDataConfig",
+                        "object (SupplementalDataConfigurationSupplementalDataConfig)",
+                        _supplemental_data_config,
+                    )
+            supplemental_data_configuration.supplemental_data_config = _supplemental_data_config
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            supplemental_data_configuration.additional_properties = {}
-        else:
-            supplemental_data_configuration.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                supplemental_data_configuration.additional_properties = {}
+            else:
+                supplemental_data_configuration.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("SupplementalDataConfiguration", src_dict, exc)
         return supplemental_data_configuration
 
     @property

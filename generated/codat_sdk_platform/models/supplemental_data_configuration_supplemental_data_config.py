@@ -7,7 +7,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    decode_map,
+    decode_with_gc_paused,
+    reraise_not_an_object,
+)
 
 if TYPE_CHECKING:
     from ..models.supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration import (
@@ -38,7 +42,7 @@ class SupplementalDataConfigurationSupplementalDataConfig:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -47,13 +51,15 @@ class SupplementalDataConfigurationSupplementalDataConfig:
             _bind_nested_models()
 
         supplemental_data_configuration_supplemental_data_config = cls.__new__(cls)
-        supplemental_data_configuration_supplemental_data_config.additional_properties = {
-            key: SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfiguration._from_dict(
-                value
+        try:
+            supplemental_data_configuration_supplemental_data_config.additional_properties = decode_map(
+                src_dict,
+                _PROPERTY_NAMES,
+                SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfiguration._from_dict,
+                "object (SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfiguration)",
             )
-            for key, value in src_dict.items()
-            if key not in _PROPERTY_NAMES
-        }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("SupplementalDataConfigurationSupplementalDataConfig", src_dict, exc)
         return supplemental_data_configuration_supplemental_data_config
 
     @property

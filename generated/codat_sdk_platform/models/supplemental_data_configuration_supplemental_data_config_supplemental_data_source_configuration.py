@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_with_gc_paused,
+    reraise_at,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..types import UNSET, Unset
 
@@ -79,7 +85,7 @@ class SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceC
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -87,39 +93,57 @@ class SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceC
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        src_get = src_dict.get
         supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration = cls.__new__(
             cls
         )
-        supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration.data_source = (
-            src_get("dataSource", UNSET)
-        )
+        try:
+            src_get = src_dict.get
+            _data_source = src_get("dataSource", UNSET)
+            if _data_source.__class__ is not str and _data_source is not UNSET:
+                raise wrong_type("dataSource", "string", _data_source)
+            supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration.data_source = _data_source
 
-        _pull_data = src_get("pullData", UNSET)
-        supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration.pull_data = (
-            UNSET
-            if _pull_data is UNSET
-            else SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfigurationPullData._from_dict(
-                _pull_data
+            _pull_data = src_get("pullData", UNSET)
+            if _pull_data is not UNSET:
+                try:
+                    _pull_data = SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfigurationPullData._from_dict(
+                        _pull_data
+                    )
+                except DECODE_ERRORS as exc:
+                    reraise_at(
+                        exc,
+                        "pullData",
+                        "object (SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfigurationPullData)",
+                        _pull_data,
+                    )
+            supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration.pull_data = _pull_data
+
+            _push_data = src_get("pushData", UNSET)
+            if _push_data is not UNSET:
+                try:
+                    _push_data = SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfigurationPushData._from_dict(
+                        _push_data
+                    )
+                except DECODE_ERRORS as exc:
+                    reraise_at(
+                        exc,
+                        "pushData",
+                        "object (SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfigurationPushData)",
+                        _push_data,
+                    )
+            supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration.push_data = _push_data
+
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration.additional_properties = {}
+            else:
+                supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object(
+                "SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfiguration", src_dict, exc
             )
-        )
-
-        _push_data = src_get("pushData", UNSET)
-        supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration.push_data = (
-            UNSET
-            if _push_data is UNSET
-            else SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfigurationPushData._from_dict(
-                _push_data
-            )
-        )
-
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration.additional_properties = {}
-        else:
-            supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
         return supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration
 
     @property

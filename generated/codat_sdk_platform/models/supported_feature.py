@@ -7,7 +7,13 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_with_gc_paused,
+    reraise_at,
+    reraise_missing,
+    reraise_not_an_object,
+)
 
 from ..models.feature_state import FeatureState
 from ..models.feature_type import FeatureType
@@ -54,28 +60,39 @@ class SupportedFeature:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
         supported_feature = cls.__new__(cls)
-        supported_feature.feature_type = _FEATURE_TYPE_BY_VALUE.get(src_dict["featureType"]) or FeatureType(
-            src_dict["featureType"]
-        )
+        try:
+            _feature_type = src_dict["featureType"]
+            try:
+                _feature_type = _FEATURE_TYPE_BY_VALUE.get(_feature_type) or FeatureType(_feature_type)
+            except DECODE_ERRORS as exc:
+                reraise_at(exc, "featureType", "FeatureType value", _feature_type)
+            supported_feature.feature_type = _feature_type
 
-        supported_feature.feature_state = _FEATURE_STATE_BY_VALUE.get(src_dict["featureState"]) or FeatureState(
-            src_dict["featureState"]
-        )
+            _feature_state = src_dict["featureState"]
+            try:
+                _feature_state = _FEATURE_STATE_BY_VALUE.get(_feature_state) or FeatureState(_feature_state)
+            except DECODE_ERRORS as exc:
+                reraise_at(exc, "featureState", "FeatureState value", _feature_state)
+            supported_feature.feature_state = _feature_state
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            supported_feature.additional_properties = {}
-        else:
-            supported_feature.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                supported_feature.additional_properties = {}
+            else:
+                supported_feature.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except KeyError as exc:
+            reraise_missing("SupportedFeature", exc)
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("SupportedFeature", src_dict, exc)
         return supported_feature
 
     @property

@@ -7,7 +7,14 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_with_gc_paused,
+    reraise_at,
+    reraise_missing,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..models.data_type import DataType
 from ..types import UNSET, Unset
@@ -124,37 +131,68 @@ class SyncSetting:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        src_get = src_dict.get
         sync_setting = cls.__new__(cls)
-        sync_setting.data_type = _DATA_TYPE_BY_VALUE.get(src_dict["dataType"]) or DataType(src_dict["dataType"])
+        try:
+            src_get = src_dict.get
+            _data_type = src_dict["dataType"]
+            try:
+                _data_type = _DATA_TYPE_BY_VALUE.get(_data_type) or DataType(_data_type)
+            except DECODE_ERRORS as exc:
+                reraise_at(exc, "dataType", "DataType value", _data_type)
+            sync_setting.data_type = _data_type
 
-        sync_setting.fetch_on_first_link = src_dict["fetchOnFirstLink"]
+            _fetch_on_first_link = src_dict["fetchOnFirstLink"]
+            if _fetch_on_first_link.__class__ is not bool:
+                raise wrong_type("fetchOnFirstLink", "boolean", _fetch_on_first_link)
+            sync_setting.fetch_on_first_link = _fetch_on_first_link
 
-        sync_setting.sync_schedule = src_dict["syncSchedule"]
+            _sync_schedule = src_dict["syncSchedule"]
+            if _sync_schedule.__class__ is not int:
+                raise wrong_type("syncSchedule", "integer", _sync_schedule)
+            sync_setting.sync_schedule = _sync_schedule
 
-        sync_setting.sync_order = src_dict["syncOrder"]
+            _sync_order = src_dict["syncOrder"]
+            if _sync_order.__class__ is not int:
+                raise wrong_type("syncOrder", "integer", _sync_order)
+            sync_setting.sync_order = _sync_order
 
-        sync_setting.sync_from_utc = src_get("syncFromUtc", UNSET)
+            _sync_from_utc = src_get("syncFromUtc", UNSET)
+            if _sync_from_utc.__class__ is not str and _sync_from_utc is not UNSET:
+                raise wrong_type("syncFromUtc", "string", _sync_from_utc)
+            sync_setting.sync_from_utc = _sync_from_utc
 
-        sync_setting.sync_from_window = src_get("syncFromWindow", UNSET)
+            _sync_from_window = src_get("syncFromWindow", UNSET)
+            if _sync_from_window.__class__ is not int and _sync_from_window is not UNSET:
+                raise wrong_type("syncFromWindow", "integer", _sync_from_window)
+            sync_setting.sync_from_window = _sync_from_window
 
-        sync_setting.months_to_sync = src_get("monthsToSync", UNSET)
+            _months_to_sync = src_get("monthsToSync", UNSET)
+            if _months_to_sync.__class__ is not int and _months_to_sync is not UNSET:
+                raise wrong_type("monthsToSync", "integer", _months_to_sync)
+            sync_setting.months_to_sync = _months_to_sync
 
-        sync_setting.is_locked = src_get("isLocked", UNSET)
+            _is_locked = src_get("isLocked", UNSET)
+            if _is_locked.__class__ is not bool and _is_locked is not UNSET:
+                raise wrong_type("isLocked", "boolean", _is_locked)
+            sync_setting.is_locked = _is_locked
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            sync_setting.additional_properties = {}
-        else:
-            sync_setting.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                sync_setting.additional_properties = {}
+            else:
+                sync_setting.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except KeyError as exc:
+            reraise_missing("SyncSetting", exc)
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("SyncSetting", src_dict, exc)
         return sync_setting
 
     @property

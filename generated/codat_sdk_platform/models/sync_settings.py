@@ -8,7 +8,15 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused, parse_uuid
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_list,
+    decode_with_gc_paused,
+    parse_uuid,
+    reraise_at,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..types import UNSET, Unset
 
@@ -72,7 +80,7 @@ class SyncSettings:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -80,23 +88,47 @@ class SyncSettings:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        src_get = src_dict.get
         sync_settings = cls.__new__(cls)
-        _client_id = src_get("clientId", UNSET)
-        sync_settings.client_id = UNSET if _client_id is UNSET else parse_uuid(_client_id)
+        try:
+            src_get = src_dict.get
+            _client_id = src_get("clientId", UNSET)
+            if _client_id is not UNSET:
+                try:
+                    _client_id = parse_uuid(_client_id)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "clientId", "uuid string", _client_id)
+            sync_settings.client_id = _client_id
 
-        _settings = src_get("settings", UNSET)
-        sync_settings.settings = UNSET if _settings is UNSET else [SyncSetting._from_dict(item0) for item0 in _settings]
+            _settings = src_get("settings", UNSET)
+            if _settings is not UNSET:
+                if _settings.__class__ is not list:
+                    raise wrong_type("settings", "array of object (SyncSetting)", _settings)
+                try:
+                    _settings = [SyncSetting._from_dict(item0) for item0 in _settings]
+                except DECODE_ERRORS as exc:
+                    reraise_at(
+                        exc,
+                        "settings",
+                        "array of object (SyncSetting)",
+                        _settings,
+                        lambda item0: decode_list(item0, SyncSetting._from_dict, "object (SyncSetting)"),
+                    )
+            sync_settings.settings = _settings
 
-        sync_settings.overrides_defaults = src_get("overridesDefaults", UNSET)
+            _overrides_defaults = src_get("overridesDefaults", UNSET)
+            if _overrides_defaults.__class__ is not bool and _overrides_defaults is not UNSET:
+                raise wrong_type("overridesDefaults", "boolean", _overrides_defaults)
+            sync_settings.overrides_defaults = _overrides_defaults
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            sync_settings.additional_properties = {}
-        else:
-            sync_settings.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                sync_settings.additional_properties = {}
+            else:
+                sync_settings.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("SyncSettings", src_dict, exc)
         return sync_settings
 
     @property

@@ -7,7 +7,11 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    decode_with_gc_paused,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 T = TypeVar("T", bound="UpdateConnectionAuthorizationBody")
 
@@ -27,14 +31,20 @@ class UpdateConnectionAuthorizationBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
         update_connection_authorization_body = cls.__new__(cls)
-        update_connection_authorization_body.additional_properties = {**src_dict}
+        try:
+            update_connection_authorization_body.additional_properties = extra = {**src_dict}
+            for value in extra.values():
+                if value.__class__ is not str:
+                    raise wrong_type(next(key for key in extra if extra[key] is value), "string", value)
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("UpdateConnectionAuthorizationBody", src_dict, exc)
         return update_connection_authorization_body
 
     @property

@@ -7,7 +7,12 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_with_gc_paused,
+    reraise_at,
+    reraise_not_an_object,
+)
 
 from ..models.data_connection_status import DataConnectionStatus
 from ..types import UNSET, Unset
@@ -54,30 +59,32 @@ class UpdateConnectionStatus:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        src_get = src_dict.get
         update_connection_status = cls.__new__(cls)
-        _status = src_get("status", UNSET)
-        update_connection_status.status = (
-            UNSET
-            if _status is UNSET
-            else None
-            if _status is None
-            else (_DATA_CONNECTION_STATUS_BY_VALUE.get(_status) or DataConnectionStatus(_status))
-        )
+        try:
+            src_get = src_dict.get
+            _status = src_get("status", UNSET)
+            if _status is not UNSET and _status is not None:
+                try:
+                    _status = _DATA_CONNECTION_STATUS_BY_VALUE.get(_status) or DataConnectionStatus(_status)
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "status", "DataConnectionStatus value or null", _status)
+            update_connection_status.status = _status
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            update_connection_status.additional_properties = {}
-        else:
-            update_connection_status.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                update_connection_status.additional_properties = {}
+            else:
+                update_connection_status.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("UpdateConnectionStatus", src_dict, exc)
         return update_connection_status
 
     @property

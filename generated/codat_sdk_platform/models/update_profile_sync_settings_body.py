@@ -8,7 +8,16 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused, parse_uuid
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_list,
+    decode_with_gc_paused,
+    parse_uuid,
+    reraise_at,
+    reraise_missing,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 if TYPE_CHECKING:
     from ..models.sync_setting import SyncSetting
@@ -63,7 +72,7 @@ class UpdateProfileSyncSettingsBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -72,19 +81,45 @@ class UpdateProfileSyncSettingsBody:
             _bind_nested_models()
 
         update_profile_sync_settings_body = cls.__new__(cls)
-        update_profile_sync_settings_body.client_id = parse_uuid(src_dict["clientId"])
+        try:
+            _client_id = src_dict["clientId"]
+            try:
+                _client_id = parse_uuid(_client_id)
+            except DECODE_ERRORS as exc:
+                reraise_at(exc, "clientId", "uuid string", _client_id)
+            update_profile_sync_settings_body.client_id = _client_id
 
-        update_profile_sync_settings_body.settings = [SyncSetting._from_dict(item0) for item0 in src_dict["settings"]]
+            _settings = src_dict["settings"]
+            if _settings.__class__ is not list:
+                raise wrong_type("settings", "array of object (SyncSetting)", _settings)
+            try:
+                _settings = [SyncSetting._from_dict(item0) for item0 in _settings]
+            except DECODE_ERRORS as exc:
+                reraise_at(
+                    exc,
+                    "settings",
+                    "array of object (SyncSetting)",
+                    _settings,
+                    lambda item0: decode_list(item0, SyncSetting._from_dict, "object (SyncSetting)"),
+                )
+            update_profile_sync_settings_body.settings = _settings
 
-        update_profile_sync_settings_body.overrides_defaults = src_dict["overridesDefaults"]
+            _overrides_defaults = src_dict["overridesDefaults"]
+            if _overrides_defaults.__class__ is not bool:
+                raise wrong_type("overridesDefaults", "boolean", _overrides_defaults)
+            update_profile_sync_settings_body.overrides_defaults = _overrides_defaults
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            update_profile_sync_settings_body.additional_properties = {}
-        else:
-            update_profile_sync_settings_body.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                update_profile_sync_settings_body.additional_properties = {}
+            else:
+                update_profile_sync_settings_body.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except KeyError as exc:
+            reraise_missing("UpdateProfileSyncSettingsBody", exc)
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("UpdateProfileSyncSettingsBody", src_dict, exc)
         return update_profile_sync_settings_body
 
     @property

@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_list,
+    decode_with_gc_paused,
+    reraise_at,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..types import UNSET, Unset
 
@@ -66,7 +73,7 @@ class ValidationResult:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -74,25 +81,54 @@ class ValidationResult:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        src_get = src_dict.get
         validation_result = cls.__new__(cls)
-        _errors = src_get("errors", UNSET)
-        validation_result.errors = (
-            UNSET if _errors is UNSET else [ValidationResultValidationItem._from_dict(item0) for item0 in _errors]
-        )
+        try:
+            src_get = src_dict.get
+            _errors = src_get("errors", UNSET)
+            if _errors is not UNSET:
+                if _errors.__class__ is not list:
+                    raise wrong_type("errors", "array of object (ValidationResultValidationItem)", _errors)
+                try:
+                    _errors = [ValidationResultValidationItem._from_dict(item0) for item0 in _errors]
+                except DECODE_ERRORS as exc:
+                    reraise_at(
+                        exc,
+                        "errors",
+                        "array of object (ValidationResultValidationItem)",
+                        _errors,
+                        lambda item0: decode_list(
+                            item0, ValidationResultValidationItem._from_dict, "object (ValidationResultValidationItem)"
+                        ),
+                    )
+            validation_result.errors = _errors
 
-        _warnings = src_get("warnings", UNSET)
-        validation_result.warnings = (
-            UNSET if _warnings is UNSET else [ValidationResultValidationItem._from_dict(item0) for item0 in _warnings]
-        )
+            _warnings = src_get("warnings", UNSET)
+            if _warnings is not UNSET:
+                if _warnings.__class__ is not list:
+                    raise wrong_type("warnings", "array of object (ValidationResultValidationItem)", _warnings)
+                try:
+                    _warnings = [ValidationResultValidationItem._from_dict(item0) for item0 in _warnings]
+                except DECODE_ERRORS as exc:
+                    reraise_at(
+                        exc,
+                        "warnings",
+                        "array of object (ValidationResultValidationItem)",
+                        _warnings,
+                        lambda item0: decode_list(
+                            item0, ValidationResultValidationItem._from_dict, "object (ValidationResultValidationItem)"
+                        ),
+                    )
+            validation_result.warnings = _warnings
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            validation_result.additional_properties = {}
-        else:
-            validation_result.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                validation_result.additional_properties = {}
+            else:
+                validation_result.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("ValidationResult", src_dict, exc)
         return validation_result
 
     @property

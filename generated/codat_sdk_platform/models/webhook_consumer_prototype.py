@@ -7,7 +7,14 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    check_list,
+    decode_with_gc_paused,
+    reraise_at,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..types import UNSET, Unset
 
@@ -80,29 +87,50 @@ class WebhookConsumerPrototype:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        src_get = src_dict.get
         webhook_consumer_prototype = cls.__new__(cls)
-        webhook_consumer_prototype.url = src_get("url", UNSET)
+        try:
+            src_get = src_dict.get
+            _url = src_get("url", UNSET)
+            if _url.__class__ is not str and _url is not UNSET:
+                raise wrong_type("url", "string", _url)
+            webhook_consumer_prototype.url = _url
 
-        webhook_consumer_prototype.disabled = src_get("disabled", UNSET)
+            _disabled = src_get("disabled", UNSET)
+            if _disabled.__class__ is not bool and _disabled is not None and _disabled is not UNSET:
+                raise wrong_type("disabled", "boolean or null", _disabled)
+            webhook_consumer_prototype.disabled = _disabled
 
-        webhook_consumer_prototype.event_types = src_get("eventTypes", UNSET)
+            _event_types = src_get("eventTypes", UNSET)
+            if _event_types is not UNSET:
+                try:
+                    _event_types = check_list(_event_types, (str,), "string")
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "eventTypes", "array of string", _event_types)
+            webhook_consumer_prototype.event_types = _event_types
 
-        webhook_consumer_prototype.company_tags = src_get("companyTags", UNSET)
+            _company_tags = src_get("companyTags", UNSET)
+            if _company_tags is not UNSET and _company_tags is not None:
+                try:
+                    _company_tags = check_list(_company_tags, (str,), "string")
+                except DECODE_ERRORS as exc:
+                    reraise_at(exc, "companyTags", "array of string or null", _company_tags)
+            webhook_consumer_prototype.company_tags = _company_tags
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            webhook_consumer_prototype.additional_properties = {}
-        else:
-            webhook_consumer_prototype.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                webhook_consumer_prototype.additional_properties = {}
+            else:
+                webhook_consumer_prototype.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("WebhookConsumerPrototype", src_dict, exc)
         return webhook_consumer_prototype
 
     @property

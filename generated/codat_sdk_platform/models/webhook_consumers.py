@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from codat_sdk._generated import decode_with_gc_paused
+from codat_sdk._generated import (
+    DECODE_ERRORS,
+    decode_list,
+    decode_with_gc_paused,
+    reraise_at,
+    reraise_not_an_object,
+    wrong_type,
+)
 
 from ..types import UNSET, Unset
 
@@ -54,7 +61,7 @@ class WebhookConsumers:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        """The model of a decoded JSON object; raises KeyError, TypeError, ValueError... if it does not fit."""
+        """The model of a decoded JSON object; raises codat_sdk.DecodeError (a ValueError) if it does not fit."""
         return decode_with_gc_paused(cls._from_dict, src_dict)
 
     @classmethod
@@ -62,20 +69,34 @@ class WebhookConsumers:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        src_get = src_dict.get
         webhook_consumers = cls.__new__(cls)
-        _results = src_get("results", UNSET)
-        webhook_consumers.results = (
-            UNSET if _results is UNSET else [WebhookConsumer._from_dict(item0) for item0 in _results]
-        )
+        try:
+            src_get = src_dict.get
+            _results = src_get("results", UNSET)
+            if _results is not UNSET:
+                if _results.__class__ is not list:
+                    raise wrong_type("results", "array of object (WebhookConsumer)", _results)
+                try:
+                    _results = [WebhookConsumer._from_dict(item0) for item0 in _results]
+                except DECODE_ERRORS as exc:
+                    reraise_at(
+                        exc,
+                        "results",
+                        "array of object (WebhookConsumer)",
+                        _results,
+                        lambda item0: decode_list(item0, WebhookConsumer._from_dict, "object (WebhookConsumer)"),
+                    )
+            webhook_consumers.results = _results
 
-        # The common case, no unknown keys, costs one set comparison.
-        if src_dict.keys() <= _PROPERTY_NAMES:
-            webhook_consumers.additional_properties = {}
-        else:
-            webhook_consumers.additional_properties = {
-                key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
-            }
+            # The common case, no unknown keys, costs one set comparison.
+            if src_dict.keys() <= _PROPERTY_NAMES:
+                webhook_consumers.additional_properties = {}
+            else:
+                webhook_consumers.additional_properties = {
+                    key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES
+                }
+        except (TypeError, AttributeError) as exc:
+            reraise_not_an_object("WebhookConsumers", src_dict, exc)
         return webhook_consumers
 
     @property
