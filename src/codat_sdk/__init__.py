@@ -1,5 +1,5 @@
 """Runtime of the Codat SDK: errors, retries, paginators, query builders, hooks, HTTP client protocols,
-upload and response types, base clients.
+upload and response types, base clients, webhook verification and routing.
 
 The API clients themselves live in ``codat_sdk_platform`` and ``codat_sdk_files``; what only their
 generated code needs is in ``codat_sdk._generated``.
@@ -39,6 +39,25 @@ from ._retries import BackoffStrategy, RetryConfig, RetryEvent
 from ._transport import AsyncHttpClient, HttpClient
 from ._types import UNSET, File, Unset, Upload
 from ._version import __version__
+from ._webhooks import (
+    DEFAULT_WEBHOOK_TOLERANCE,
+    HeadersLike,
+    UnknownWebhookEvent,
+    VerifiedWebhook,
+    WebhookEvent,
+    WebhookHeaderError,
+    WebhookMissingHeaderError,
+    WebhookPayloadError,
+    WebhookRouter,
+    WebhookSecretError,
+    WebhookSignatureError,
+    WebhookTimestampError,
+    WebhookTimestampTooNewError,
+    WebhookTimestampTooOldError,
+    WebhookVerificationError,
+    WebhookVerifier,
+    verify_webhook,
+)
 
 if TYPE_CHECKING:
     from ._query import (
@@ -82,6 +101,7 @@ __getattr__ = _lazy.from_query_module(globals(), _LAZY)
 __all__ = [
     "API_KEY_ENV_VAR",
     "DEFAULT_TIMEOUT",
+    "DEFAULT_WEBHOOK_TOLERANCE",
     "LOGGER_NAME",
     "MAX_LOGGED_BODY",
     "MAX_QUERY_LENGTH",
@@ -106,6 +126,7 @@ __all__ = [
     "Field",
     "File",
     "ForbiddenError",
+    "HeadersLike",
     "HookContext",
     "HookError",
     "Hooks",
@@ -133,8 +154,23 @@ __all__ = [
     "UnauthorizedError",
     "UnavailableForLegalReasonsError",
     "UnexpectedStatusError",
+    "UnknownWebhookEvent",
     "Unset",
     "Upload",
+    "VerifiedWebhook",
+    "WebhookEvent",
+    "WebhookHeaderError",
+    "WebhookMissingHeaderError",
+    "WebhookPayloadError",
+    "WebhookRouter",
+    "WebhookSecretError",
+    "WebhookSignatureError",
+    "WebhookTimestampError",
+    "WebhookTimestampTooNewError",
+    "WebhookTimestampTooOldError",
+    "WebhookVerificationError",
+    "WebhookVerifier",
     "__version__",
     "order_by",
+    "verify_webhook",
 ]

@@ -22,6 +22,7 @@ from ._resource import (
 )
 from ._types import FileTypes, RequestFiles
 from ._uploads import MultipartFiles
+from ._webhooks import WebhookEventTypes
 
 if TYPE_CHECKING:
     from ._query import to_order_by_param, to_query_param
@@ -42,6 +43,7 @@ __all__ = [
     "RawResponseView",
     "RequestFiles",
     "SyncResource",
+    "WebhookEventTypes",
     "async_raw_response_method",
     "decode_with_gc_paused",
     "parse_uuid",
