@@ -1,0 +1,255 @@
+"""The generated webhook events: one class per event the pinned spec declares, each signed, verified, parsed
+into its model and round-tripped, its bodies built by Hypothesis from the event's own schema."""
+
+from __future__ import annotations
+
+import base64
+import functools
+import json
+import re
+import typing
+from typing import Any, assert_type
+
+import codat_sdk_platform.webhooks as platform_webhooks
+import pytest
+from codat_sdk_platform.models import CompanyWebhook
+from codat_sdk_platform.webhooks import CompanyCreatedEvent, CompanyDeletedEvent
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from codat_sdk import (
+    UnknownWebhookEvent,
+    WebhookEvent,
+    WebhookRouter,
+    WebhookSignatureError,
+    WebhookVerifier,
+)
+from codegen import source
+from codegen.normalise import normalise
+from tests.e2e.spec_support import resolve
+
+SECRET = "whsec_" + base64.b64encode(b"generated-events-test-key").decode()
+NOW = 1_767_225_600
+MAX_DEPTH = 5
+
+pytestmark = pytest.mark.skipif(source.default_source() is None, reason="no spec source (../shared/openapi)")
+
+
+@functools.cache
+def spec(api: str) -> dict[str, Any]:
+    """The normalised spec: what the models were generated from."""
+    return normalise(source.load_pinned(source.load_pins()[api], source.default_source()))
+
+
+def declared(api: str) -> dict[str, dict[str, Any]]:
+    """Event type -> its JSON body schema, from the spec's ``webhooks:`` section."""
+    hooks = spec(api).get("webhooks") or {} if source.default_source() else {}
+    return {name: item["post"]["requestBody"]["content"]["application/json"]["schema"] for name, item in hooks.items()}
+
+
+PLATFORM_EVENTS = sorted(declared("platform")) if source.default_source() else []
+
+
+# ------------------------------------------------------------------------------------- bodies from schemas
+
+
+def _types(schema: dict[str, Any]) -> list[str]:
+    kind = schema.get("type")
+    return kind if isinstance(kind, list) else [kind] if kind else []
+
+
+def from_schema(api: str, schema: Any, depth: int = 0) -> st.SearchStrategy[Any]:
+    """JSON values valid for ``schema``: every required property, optional ones while not too deep."""
+    schema = resolve(spec(api), schema)
+    if not isinstance(schema, dict) or depth > MAX_DEPTH + 3:
+        return st.none()
+    if "enum" in schema:
+        return st.sampled_from(schema["enum"])
+    for combiner in ("oneOf", "anyOf"):
+        if schema.get(combiner):
+            return st.one_of([from_schema(api, option, depth + 1) for option in schema[combiner]])
+    if schema.get("allOf"):
+        merged: dict[str, Any] = {"type": "object", "properties": {}, "required": []}
+        for part in [*schema["allOf"], {k: v for k, v in schema.items() if k != "allOf"}]:
+            part = resolve(spec(api), part)
+            merged["properties"].update(part.get("properties", {}))
+            merged["required"] += part.get("required", [])
+        return from_schema(api, merged, depth)
+    kinds = _types(schema)
+    options = [_of_type(api, schema, kind, depth) for kind in kinds if kind != "null"]
+    if "null" in kinds or schema.get("nullable"):
+        options.append(st.none())
+    if not options:
+        options = [_of_type(api, schema, "object" if "properties" in schema else "string", depth)]
+    return st.one_of(options)
+
+
+def _of_type(api: str, schema: dict[str, Any], kind: str, depth: int) -> st.SearchStrategy[Any]:
+    if kind == "object":
+        required = set(schema.get("required", []))
+        properties = schema.get("properties", {})
+        must = {name: from_schema(api, prop, depth + 1) for name, prop in properties.items() if name in required}
+        may = {
+            name: from_schema(api, prop, depth + 1)
+            for name, prop in properties.items()
+            if name not in required and depth < MAX_DEPTH
+        }
+        fixed = st.fixed_dictionaries(must, optional=may)
+        extra = schema.get("additionalProperties")
+        if isinstance(extra, dict) and not properties:
+            return st.dictionaries(st.text(max_size=8), from_schema(api, extra, depth + 1), max_size=3)
+        return fixed
+    if kind == "array":
+        return st.lists(from_schema(api, schema.get("items", {}), depth + 1), max_size=2 if depth < MAX_DEPTH else 0)
+    if kind == "integer":
+        return st.integers(-(2**31), 2**31 - 1)
+    if kind == "number":
+        return st.floats(allow_nan=False, allow_infinity=False, width=64) | st.integers(-1000, 1000)
+    if kind == "boolean":
+        return st.booleans()
+    if schema.get("format") == "uuid":
+        return st.uuids().map(str)
+    if schema.get("format") == "date-time":
+        return st.datetimes().map(lambda moment: moment.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    return st.text(max_size=12)
+
+
+def concrete(event_type: str) -> st.SearchStrategy[str]:
+    """An event type as Codat sends it: each ``{placeholder}`` one dot-free word, e.g. ``bills``."""
+    parts = re.split(r"\{[^{}]*\}", event_type)
+    words = st.lists(st.from_regex(r"[a-zA-Z]{1,12}", fullmatch=True), min_size=len(parts) - 1, max_size=len(parts) - 1)
+    return words.map(lambda ws: "".join(p + w for p, w in zip(parts, [*ws, ""], strict=True)))
+
+
+def sign(body: bytes, webhook_id: str = "msg_1") -> dict[str, str]:
+    return WebhookVerifier(SECRET, clock=lambda: NOW).sign(body, webhook_id=webhook_id)
+
+
+def construct(body: bytes, headers: dict[str, str]) -> platform_webhooks.Event:
+    return platform_webhooks.construct_event(body, headers, SECRET, clock=lambda: NOW)
+
+
+# ------------------------------------------------------------------------------------- the events
+
+
+def _event_classes(module: Any) -> dict[str, type[WebhookEvent[Any]]]:
+    classes = [getattr(module, name) for name in module.__all__]
+    return {cls.EVENT_TYPE: cls for cls in classes if isinstance(cls, type) and issubclass(cls, WebhookEvent)}
+
+
+def test_every_declared_event_has_one_class_and_nothing_else_does() -> None:
+    classes = _event_classes(platform_webhooks)
+    assert sorted(classes) == PLATFORM_EVENTS
+    assert len(PLATFORM_EVENTS) == len(set(classes.values()))
+
+
+def test_the_union_is_every_event_class_and_the_unknown_event() -> None:
+    members = set(typing.get_args(platform_webhooks.Event))
+    assert members == {*_event_classes(platform_webhooks).values(), UnknownWebhookEvent}
+
+
+@pytest.mark.parametrize("event_type", PLATFORM_EVENTS)
+def test_each_event_class_carries_its_schemas_model(event_type: str) -> None:
+    cls = _event_classes(platform_webhooks)[event_type]
+    (base,) = cls.__orig_bases__  # type: ignore[attr-defined]
+    (model,) = typing.get_args(base)
+    assert model.__name__ == declared("platform")[event_type]["$ref"].rsplit("/", 1)[-1]
+    assert cls.__doc__
+    assert event_type in cls.__doc__
+
+
+@pytest.mark.parametrize("event_type", PLATFORM_EVENTS)
+def test_every_declared_event_is_signed_verified_parsed_and_round_trips(event_type: str) -> None:
+    cls = _event_classes(platform_webhooks)[event_type]
+    bodies = st.tuples(from_schema("platform", declared("platform")[event_type]), concrete(event_type))
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(bodies)
+    def check(body_and_type: tuple[dict[str, Any], str]) -> None:
+        data, sent_type = body_and_type
+        data = {**data, "eventType": sent_type}
+        body = json.dumps(data).encode()
+        event = construct(body, sign(body))
+        assert type(event) is cls
+        assert (event.type, event.webhook_id) == (sent_type, "msg_1")
+        assert not isinstance(event.data, dict)
+        assert event.data.to_dict() == data
+        assert type(event.data).from_dict(event.data.to_dict()) == event.data
+        tampered = body.replace(b"{", b"{ ", 1)
+        with pytest.raises(WebhookSignatureError):
+            construct(tampered, sign(body))
+
+    check()
+
+
+@pytest.mark.parametrize("event_type", PLATFORM_EVENTS)
+def test_the_specs_own_examples_parse_into_their_event(event_type: str) -> None:
+    media = spec("platform")["webhooks"][event_type]["post"]["requestBody"]["content"]["application/json"]
+    for example in (media.get("examples") or {}).values():
+        data = resolve(spec("platform"), example)["value"]
+        body = json.dumps(data).encode()
+        event = construct(body, sign(body))
+        assert not isinstance(event, UnknownWebhookEvent)
+        assert event.data.to_dict() == data
+
+
+def test_an_event_type_the_spec_does_not_declare_is_a_generic_event() -> None:
+    data = {"id": "x", "eventType": "company.renamed.someday", "payload": {"anything": [1, None]}}
+    body = json.dumps(data).encode()
+    event = construct(body, sign(body))
+    assert type(event) is UnknownWebhookEvent
+    assert (event.type, event.data) == ("company.renamed.someday", data)
+
+
+def _example(event_type: str) -> bytes:
+    media = spec("platform")["webhooks"][event_type]["post"]["requestBody"]["content"]["application/json"]
+    return json.dumps(resolve(spec("platform"), next(iter(media["examples"].values())))["value"]).encode()
+
+
+def test_isinstance_match_and_the_router_are_typed_for_type_checkers() -> None:
+    """Checked by mypy --strict over this file (assert_type; an unused ignore fails it) and run by pytest."""
+    body = _example(CompanyCreatedEvent.EVENT_TYPE)
+    event = construct(body, sign(body))
+    assert_type(event, platform_webhooks.Event)
+    assert isinstance(event, CompanyCreatedEvent)
+    assert_type(event.data, CompanyWebhook)
+    matched = construct(body, sign(body))
+    match matched:
+        case CompanyCreatedEvent(data=company):
+            assert_type(company, CompanyWebhook)
+        case UnknownWebhookEvent(data=raw):
+            assert_type(raw, dict[str, Any])
+            raise AssertionError(raw)
+        case _:
+            raise AssertionError(matched)
+    router = WebhookRouter()
+
+    @router.on(CompanyCreatedEvent)
+    def created(event: CompanyCreatedEvent) -> None:
+        assert_type(event.data, CompanyWebhook)
+
+    def deleted(event: CompanyDeletedEvent) -> None: ...
+
+    with pytest.raises(ValueError, match="already has a handler"):
+        router.on(CompanyCreatedEvent)(deleted)  # type: ignore[arg-type]
+
+
+def test_the_router_hands_each_handler_its_typed_event() -> None:
+    classes = _event_classes(platform_webhooks)
+    router = WebhookRouter()
+    seen: list[tuple[str, str]] = []
+    for cls in classes.values():
+        router.on(cls)(lambda event: seen.append((type(event).__name__, type(event.data).__name__)))
+    router.fallback(lambda event: seen.append(("fallback", event.type)))
+    example_bodies = [_example(event_type) for event_type in PLATFORM_EVENTS] + [b'{"eventType": "brand.new"}']
+    for body in example_bodies:
+        router.dispatch(construct(body, sign(body)))
+    assert seen[-1] == ("fallback", "brand.new")
+    assert all(name.endswith("Event") and data != "dict" for name, data in seen[:-1])
+    assert len(seen) == len(example_bodies)
+
+
+def test_an_api_without_webhooks_gets_no_webhooks_module() -> None:
+    assert declared("files") == {}
+    with pytest.raises(ModuleNotFoundError):
+        __import__("codat_sdk_files.webhooks")
