@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from openapi_python_client.parser import GeneratorData
@@ -46,6 +46,18 @@ def _type_field(spec: dict[str, Any], schema: dict[str, Any]) -> str | None:
     return strings[0] if strings else None
 
 
+def _deprecated_yield_their_names(events: list[WebhookEventView]) -> list[WebhookEventView]:
+    """Where a deprecated event's name (``Client rate limit reached``) would be a current one's
+    (``client.rateLimit.reached``), the deprecated one's class is ``...DeprecatedEvent``."""
+    current = Counter(e.class_name for e in events if not e.deprecated)
+    return [
+        replace(e, class_name=e.class_name.removesuffix("Event") + "DeprecatedEvent")
+        if e.deprecated and current[e.class_name]
+        else e
+        for e in events
+    ]
+
+
 def webhooks_view(spec: dict[str, Any], data: GeneratorData) -> WebhooksView | None:
     """The spec's webhook events, or None when it declares none."""
     hooks = spec.get("webhooks") or {}
@@ -74,6 +86,7 @@ def webhooks_view(spec: dict[str, Any], data: GeneratorData) -> WebhooksView | N
                 deprecated=bool(operation.get("deprecated")),
             )
         )
+    events = _deprecated_yield_their_names(events)
     clashes = [name for name, count in Counter(e.class_name for e in events).items() if count > 1]
     folded = [name for name, count in Counter(e.event_type.casefold() for e in events).items() if count > 1]
     if clashes or folded:
