@@ -242,7 +242,10 @@ class WebhookEvent(Generic[DataT]):
 
 @dataclass(frozen=True, slots=True)
 class UnknownWebhookEvent(WebhookEvent[dict[str, Any]]):
-    """An event type the spec did not declare when this SDK was generated: ``data`` is the JSON as sent."""
+    """An event type the spec did not declare when this SDK was generated: ``data`` is the JSON as sent.
+
+    ``type`` is the type the body names, or ``""`` when it names none.
+    """
 
 
 EventT = TypeVar("EventT", bound=WebhookEvent[Any])

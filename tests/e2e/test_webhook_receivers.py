@@ -104,12 +104,15 @@ def _example(event_type: str) -> dict[str, Any]:
     return value
 
 
-def _send(url: str, body: bytes, headers: dict[str, str]) -> int:
+def _send(url: str, body: bytes, headers: dict[str, str] | list[tuple[str, str]]) -> int:
+    sent = httpx.Headers(headers)
+    sent["content-type"] = "application/json"
     with httpx.Client(timeout=10) as client:
-        return client.post(url, content=body, headers={**headers, "content-type": "application/json"}).status_code
+        return client.post(url, content=body, headers=sent).status_code
 
 
 def _signed(body: bytes, webhook_id: str, **options: Any) -> dict[str, str]:
+    """The headers of ``body`` signed now (the receivers verify against the real clock)."""
     return WebhookVerifier(options.pop("secret", SECRET)).sign(body, webhook_id=webhook_id, **options)
 
 
@@ -149,13 +152,14 @@ def test_the_readme_receivers_reject_what_does_not_verify_and_parse_nothing(
     body = json.dumps(_example("connection.connected")).encode()
     good = _signed(body, "msg_1")
     flipped = body[:10] + bytes([body[10] ^ 1]) + body[11:]
-    rejected = {
+    rejected: dict[str, tuple[bytes, Any]] = {
         "flipped byte": (flipped, good),
         "wrong secret": (body, _signed(body, "msg_1", secret="whsec_" + base64.b64encode(b"other").decode())),
         "expired": (body, _signed(body, "msg_1", timestamp=int(time.time()) - 600)),
         "future": (body, _signed(body, "msg_1", timestamp=int(time.time()) + 600)),
         "no signature": (body, {k: v for k, v in good.items() if k != "webhook-signature"}),
         "garbage timestamp": (body, {**good, "webhook-timestamp": "soon"}),
+        "duplicated id": (body, [*good.items(), ("webhook-id", "msg_2")]),
     }
     for case, (sent, headers) in rejected.items():
         assert _send(endpoint, sent, headers) == 401, case

@@ -6,7 +6,9 @@ from __future__ import annotations
 import base64
 import functools
 import json
+import re
 import typing
+from pathlib import Path
 from typing import Any, assert_type
 
 import codat_sdk_platform.webhooks as platform_webhooks
@@ -178,3 +180,16 @@ def test_an_api_without_webhooks_gets_no_webhooks_module() -> None:
     assert declared("files") == {}
     with pytest.raises(ModuleNotFoundError):
         __import__("codat_sdk_files.webhooks")
+
+
+def test_the_event_classes_the_readme_names_are_the_events_it_says() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Receiving webhooks\n", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"`(\w+Event)`", section)) - {"UnknownWebhookEvent"}
+    assert named
+    for name in named:
+        cls = getattr(platform_webhooks, name)
+        assert f"`{name}`" in section
+        assert cls.EVENT_TYPE in PLATFORM_EVENTS
+    assert "`DataTypeWriteSuccessfulEvent` for `{dataType}.write.successful`" in section
+    assert platform_webhooks.DataTypeWriteSuccessfulEvent.EVENT_TYPE == "{dataType}.write.successful"

@@ -147,6 +147,12 @@ def test_timestamps_up_to_the_tolerance_either_way_verify(skew: float) -> None:
     assert verify(BODY, signed(timestamp=NOW + int(skew))).id == "msg_1"
 
 
+def test_the_default_tolerance_is_five_minutes() -> None:
+    assert DEFAULT_WEBHOOK_TOLERANCE == 5 * 60
+    with pytest.raises(WebhookTimestampTooOldError):
+        verify_webhook(BODY, signed(timestamp=NOW - 5 * 60 - 1), SECRET, clock=clock)
+
+
 def test_the_secret_may_come_without_its_prefix_or_padding() -> None:
     bare = base64.b64encode(b"k" * 5).decode()
     assert bare.endswith("=")
@@ -173,6 +179,8 @@ def _tampered() -> Iterator[tuple[str, bytes, Any, type[WebhookVerificationError
     good = signed()
     yield "flipped body byte", _flip(BODY, 5), good, WebhookSignatureError, {}
     yield "appended byte", BODY + b" ", good, WebhookSignatureError, {}
+    compact = json.dumps(json.loads(BODY), separators=(",", ":")).encode()
+    yield "re-serialised body", compact, good, WebhookSignatureError, {}
     wrong = signed(secret="whsec_" + base64.b64encode(b"another endpoint").decode())
     yield "wrong secret", BODY, wrong, WebhookSignatureError, {}
     yield "another id", BODY, {**good, "webhook-id": "msg_2"}, WebhookSignatureError, {}
@@ -186,6 +194,8 @@ def _tampered() -> Iterator[tuple[str, bytes, Any, type[WebhookVerificationError
         duplicated = [*good.items(), (name, good[name])]
         yield f"duplicated {name} (httpx)", BODY, httpx.Headers(duplicated), WebhookHeaderError, {}
         yield f"duplicated {name} (werkzeug)", BODY, WerkzeugHeaders(duplicated), WebhookHeaderError, {}
+        raw = [(k.encode(), v.encode()) for k, v in duplicated]
+        yield f"duplicated {name} (starlette)", BODY, StarletteHeaders(raw=raw), WebhookHeaderError, {}
         yield f"duplicated {name} (case)", BODY, {**good, name.upper(): good[name]}, WebhookHeaderError, {}
     yield "no headers", BODY, {}, WebhookMissingHeaderError, {}
     mixed = {"webhook-id": "msg_1", "svix-timestamp": str(NOW), "svix-signature": good["webhook-signature"]}
