@@ -25,7 +25,7 @@ from codegen.errors import GenerationError
 from codegen.normalise import normalise
 from codegen.render import parse, postprocess, render_package
 from codegen.webhooks import webhooks_view
-from tests.webhook_bodies import deliveries, type_field
+from tests.webhook_support import deliveries, event_classes, type_field
 
 yaml: Any = importlib.import_module("yaml")  # PyYAML (a vcrpy dependency) has no type stubs here
 SECRET = "whsec_" + base64.b64encode(b"codegen-webhooks-test").decode()
@@ -54,11 +54,6 @@ def _forget_rendered_packages() -> Iterator[None]:
     for name in set(sys.modules) - before:
         if name.startswith("rendered_"):
             del sys.modules[name]
-
-
-def _classes(module: ModuleType) -> dict[str, type[WebhookEvent[Any]]]:
-    found = [getattr(module, name) for name in module.__all__]
-    return {c.EVENT_TYPE: c for c in found if isinstance(c, type) and issubclass(c, WebhookEvent)}
 
 
 def _construct(module: ModuleType, data: dict[str, Any]) -> WebhookEvent[Any]:
@@ -122,7 +117,7 @@ def test_each_construct_of_a_webhooks_section_renders_and_parses(tmp_path: Path)
     )
     module = _render(spec, tmp_path, "rendered_synthetic")
     assert module is not None
-    classes = _classes(module)
+    classes = event_classes(module)
     assert {name: c.__name__ for name, c in classes.items()} == {
         "thing.created": "ThingCreatedEvent",
         "{dataType}.write.successful": "DataTypeWriteSuccessfulEvent",
@@ -206,7 +201,7 @@ def test_every_corpus_event_is_generated_verified_parsed_and_round_trips(path: P
         pytest.skip(f"the generator cannot parse {path.name} yet: {str(exc).splitlines()[0]}")
     module = _render(spec, tmp_path, "rendered_" + path.stem.replace("-", "_").lower())
     assert module is not None
-    classes = _classes(module)
+    classes = event_classes(module)
     assert sorted(classes) == sorted(raw["webhooks"])
     for event_type, cls in classes.items():
         _deliver(module, spec, event_type, cls)

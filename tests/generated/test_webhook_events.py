@@ -19,7 +19,6 @@ from hypothesis import HealthCheck, given, settings
 
 from codat_sdk import (
     UnknownWebhookEvent,
-    WebhookEvent,
     WebhookRouter,
     WebhookSignatureError,
     WebhookVerifier,
@@ -27,7 +26,7 @@ from codat_sdk import (
 from codegen import source
 from codegen.normalise import normalise
 from tests.e2e.spec_support import resolve
-from tests.webhook_bodies import deliveries, type_field
+from tests.webhook_support import deliveries, event_classes, type_field
 
 SECRET = "whsec_" + base64.b64encode(b"generated-events-test-key").decode()
 NOW = 1_767_225_600
@@ -61,25 +60,20 @@ def construct(body: bytes, headers: dict[str, str]) -> platform_webhooks.Event:
 # ------------------------------------------------------------------------------------- the events
 
 
-def _event_classes(module: Any) -> dict[str, type[WebhookEvent[Any]]]:
-    classes = [getattr(module, name) for name in module.__all__]
-    return {cls.EVENT_TYPE: cls for cls in classes if isinstance(cls, type) and issubclass(cls, WebhookEvent)}
-
-
 def test_every_declared_event_has_one_class_and_nothing_else_does() -> None:
-    classes = _event_classes(platform_webhooks)
+    classes = event_classes(platform_webhooks)
     assert sorted(classes) == PLATFORM_EVENTS
     assert len(PLATFORM_EVENTS) == len(set(classes.values()))
 
 
 def test_the_union_is_every_event_class_and_the_unknown_event() -> None:
     members = set(typing.get_args(platform_webhooks.Event))
-    assert members == {*_event_classes(platform_webhooks).values(), UnknownWebhookEvent}
+    assert members == {*event_classes(platform_webhooks).values(), UnknownWebhookEvent}
 
 
 @pytest.mark.parametrize("event_type", PLATFORM_EVENTS)
 def test_each_event_class_carries_its_schemas_model(event_type: str) -> None:
-    cls = _event_classes(platform_webhooks)[event_type]
+    cls = event_classes(platform_webhooks)[event_type]
     (base,) = cls.__orig_bases__  # type: ignore[attr-defined]
     (model,) = typing.get_args(base)
     assert model.__name__ == declared("platform")[event_type]["$ref"].rsplit("/", 1)[-1]
@@ -89,7 +83,7 @@ def test_each_event_class_carries_its_schemas_model(event_type: str) -> None:
 
 @pytest.mark.parametrize("event_type", PLATFORM_EVENTS)
 def test_every_declared_event_is_signed_verified_parsed_and_round_trips(event_type: str) -> None:
-    cls = _event_classes(platform_webhooks)[event_type]
+    cls = event_classes(platform_webhooks)[event_type]
 
     @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(deliveries(spec("platform"), event_type))
@@ -162,7 +156,7 @@ def test_isinstance_match_and_the_router_are_typed_for_type_checkers() -> None:
 
 
 def test_the_router_hands_each_handler_its_typed_event() -> None:
-    classes = _event_classes(platform_webhooks)
+    classes = event_classes(platform_webhooks)
     router = WebhookRouter()
     seen: list[tuple[str, str]] = []
     for cls in classes.values():

@@ -1,12 +1,14 @@
-"""Hypothesis strategies for webhook deliveries: JSON bodies built from an event's schema in a spec."""
+"""For the webhook tests: an events module's classes, and Hypothesis deliveries built from a spec's schemas."""
 
 from __future__ import annotations
 
 import re
+from types import ModuleType
 from typing import Any
 
 from hypothesis import strategies as st
 
+from codat_sdk import WebhookEvent
 from tests.e2e.spec_support import resolve
 
 MAX_DEPTH = 5  # optional properties stop here; required ones go on (a few levels more at most)
@@ -97,3 +99,9 @@ def deliveries(spec: dict[str, Any], event_type: str) -> st.SearchStrategy[dict[
     return st.tuples(from_schema(spec, body_schema(spec, event_type)), concrete(event_type)).map(
         lambda pair: {**pair[0], field: pair[1]}
     )
+
+
+def event_classes(module: ModuleType) -> dict[str, type[WebhookEvent[Any]]]:
+    """Event type -> class, of the event classes a generated ``webhooks`` module exports."""
+    found = [getattr(module, name) for name in module.__all__]
+    return {c.EVENT_TYPE: c for c in found if isinstance(c, type) and issubclass(c, WebhookEvent)}
