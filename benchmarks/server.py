@@ -4,7 +4,8 @@ Raw HTTP/1.1 on asyncio streams with keep-alive and a listen backlog of 256, ans
 once at start-up, so the clients under test, not the server, bound every measurement:
 
 - ``GET /companies?page=N&pageSize=S``: page N of ``--total`` companies (the paging fields follow the
-  total, so a client can page through all of them);
+  total, so a client can page through all of them); pages reuse one canned set of companies, shifted
+  by one on even pages, so that no page repeats the one before (a paginator refuses repeated pages);
 - ``GET /companies/{id}``: one company; the id :data:`SLOW_COMPANY_ID` answers after ``--slow-ms``;
 - ``GET /companies/{id}/files/download``: ``--download-mb`` MiB of binary, written in 1 MiB chunks;
 - ``POST /companies/{id}/connections/{id}/files``: reads and discards the upload, answers 200.
@@ -51,15 +52,15 @@ class CannedCodat:
         self.total = total
         self.slow = slow_ms / 1000
         self.download_bytes = download_mb * _CHUNK
-        self.items = bodies.company_items(min(total, MAX_PAGE_SIZE))
+        self.items = bodies.company_items(min(total, MAX_PAGE_SIZE) + 1)
         self.company = self.items[0]
-        self.joined: dict[int, bytes] = {}  # results arrays by length, joined once
+        self.joined: dict[tuple[int, int], bytes] = {}  # results arrays by (shift, length), joined once
         self.chunk = bytes(range(256)) * (_CHUNK // 256)
 
-    def _results(self, count: int) -> bytes:
-        joined = self.joined.get(count)
+    def _results(self, shift: int, count: int) -> bytes:
+        joined = self.joined.get((shift, count))
         if joined is None:
-            joined = self.joined[count] = b",".join(self.items[:count])
+            joined = self.joined[shift, count] = b",".join(self.items[shift : shift + count])
         return joined
 
     def page(self, query: str) -> list[bytes]:
@@ -72,7 +73,11 @@ class CannedCodat:
         if number < 1 or not 1 <= size <= MAX_PAGE_SIZE:
             return _error(400, "page must be >= 1 and pageSize within 1..5000")
         count = max(0, min(size, self.total - (number - 1) * size))
-        parts = [bodies.page_prefix(), self._results(count), bodies.page_suffix(number, size, self.total)]
+        parts = [
+            bodies.page_prefix(),
+            self._results(1 - number % 2, count),
+            bodies.page_suffix(number, size, self.total),
+        ]
         return [_head(200, "application/json", sum(map(len, parts))), *parts]
 
     async def respond(self, method: str, target: str, writer: asyncio.StreamWriter) -> None:

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import attr
 from openapi_python_client.schema import UntrustedString
 
-from .config import BODY_DEFAULTS_FILE
 from .errors import GenerationError
 from .spec_nodes import follow_refs
 from .views import OperationView
-
-
-def load_body_defaults(api: str) -> dict[str, dict[str, Any]]:
-    raw: dict[str, Any] = json.loads(BODY_DEFAULTS_FILE.read_text(encoding="utf-8"))
-    defaults: dict[str, dict[str, Any]] = raw.get(api, {})
-    return defaults
 
 
 def _allowed_values(spec: dict[str, Any], schema: dict[str, Any]) -> list[Any] | None:
@@ -43,9 +37,9 @@ def _allowed_values(spec: dict[str, Any], schema: dict[str, Any]) -> list[Any] |
     return allowed
 
 
-def apply_body_default(op: OperationView, spec: dict[str, Any], entry: dict[str, Any]) -> None:
+def apply_body_default(op: OperationView, spec: dict[str, Any], entry: Mapping[str, Any]) -> None:
     """Make ``op``'s body optional, defaulting to ``entry["body"]``, after checking that against the spec."""
-    where = f"openapi/body-defaults.json: {op.operation_id}"
+    where = f"openapi/overrides.json: {op.operation_id}.body"
     default = entry.get("body")
     media = op.raw.get("requestBody", {}).get("content", {}).get("application/json")
     if not isinstance(default, dict) or not default:
@@ -66,7 +60,7 @@ def apply_body_default(op: OperationView, spec: dict[str, Any], entry: dict[str,
         if example != default:
             raise GenerationError(f"{where}: the spec's example body {example!r} differs from the default {default!r}")
     body = op.endpoint.bodies[0]
-    note = f"Defaults to ``{json.dumps(default)}``. {entry.get('note', '')}".strip()
+    note = f"Defaults to ``{json.dumps(default)}``. {entry.get('body_note', '')}".strip()
     existing = body.prop.description.get_untrusted_value() if body.prop.description else ""
     description = UntrustedString(f"{existing} {note}".strip())
     body.prop = attr.evolve(body.prop, required=False, description=description)

@@ -7,7 +7,6 @@ fallback their own macros expect. Nothing upstream is copied.
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import tempfile
@@ -22,8 +21,6 @@ from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
 from openapi_python_client.parser.properties import LiteralEnumProperty
 
-from . import config as tables
-from .body_defaults import load_body_defaults
 from .config import PackageConfig
 from .decoding import decoding, enum_classes, non_null_property
 from .docstrings import docwrap, safe_for_docstring
@@ -36,6 +33,7 @@ from .views import GroupView, OperationView, walk
 from .webhooks import webhooks_view
 
 TEMPLATES = ROOT / "templates"
+RUNTIME = "codat_sdk"  # the hand-written package generated code imports
 
 # Our templates import these from the runtime directly; upload and download methods take runtime types,
 # so the spec's binary File type is never annotated.
@@ -93,8 +91,7 @@ def render_package(spec: dict[str, Any], package: PackageConfig, out: Path) -> l
     data = parse(spec)
     with tempfile.TemporaryDirectory() as tmp:
         config = Config.from_sources(ConfigFile(), MetaType.NONE, Path(tmp) / "spec.json", "utf-8", True, None)
-    names = json.loads(tables.METHOD_NAMES_FILE.read_text(encoding="utf-8"))[package.api]
-    groups = build_groups(data, spec, package, names, load_body_defaults(package.api))
+    groups = build_groups(data, spec, package)
     operations = [op for group in walk(groups) for op in group.operations]
     queries = query_classes(spec, operations)
     renderer = Renderer(data, config, package, out / package.package)
@@ -159,14 +156,18 @@ def render_package(spec: dict[str, Any], package: PackageConfig, out: Path) -> l
 
 
 def postprocess(out: Path, header: str) -> None:
-    """ruff fix + format (deterministic for a pinned ruff), then the do-not-edit header."""
+    """ruff fix + format (deterministic for a pinned ruff), then the do-not-edit header.
+
+    The output is the same from any working directory: ruff runs from the project root, and the runtime
+    is named first-party outright (ruff would otherwise guess from the directories it finds).
+    """
     ruff = [sys.executable, "-m", "ruff"]
-    config = ["--config", str(ROOT / "pyproject.toml")]
+    config = ["--config", str(ROOT / "pyproject.toml"), "--config", f"lint.isort.known-first-party = [{RUNTIME!r}]"]
     files = sorted(str(p) for p in out.rglob("*.py"))
     rules = ["--select", "I,F401,UP,RUF100"]
     fix = [*ruff, "check", *config, "--fix-only", "--unsafe-fixes", *rules, "--quiet", *files]
-    subprocess.run(fix, check=True)  # noqa: S603 - our own interpreter and file list
-    subprocess.run([*ruff, "format", *config, "--quiet", *files], check=True)  # noqa: S603
+    subprocess.run(fix, check=True, cwd=ROOT)  # noqa: S603 - our own interpreter and file list
+    subprocess.run([*ruff, "format", *config, "--quiet", *files], check=True, cwd=ROOT)  # noqa: S603
     for path in sorted(out.rglob("*")):
         if path.suffix == ".py":
             path.write_text(header + path.read_text(encoding="utf-8"), encoding="utf-8")

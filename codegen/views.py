@@ -76,7 +76,7 @@ class OperationView:
     query_param: str | None = None
     order_by_param: str | None = None
     query_class: str | None = None  # the generated class of typed fields for query / order_by
-    body_default: dict[str, Any] | None = None  # sent when the call passes no body (openapi/body-defaults.json)
+    body_default: dict[str, Any] | None = None  # sent when the call passes no body (openapi/overrides.json)
     # JSON name -> the spec's description of each parameter (upstream keeps only its schema's description)
     parameter_descriptions: dict[str, str] = field(default_factory=dict)
 
@@ -85,6 +85,7 @@ class OperationView:
 class GroupView:
     name: str
     class_name: str
+    call_path: str = ""  # attribute path from the client, e.g. "connection_management.cors"
     operations: list[OperationView] = field(default_factory=list)
     subgroups: list[GroupView] = field(default_factory=list)
 

@@ -11,6 +11,9 @@ knows its kind, so operators and values that do not fit are mypy errors (and ``Q
     client.companies.list_all(query=query, order_by=order_by(CompanyQuery.created).desc())
 
 Sub-properties are attributes (``data_connections.status`` is sent as ``dataConnections.status``).
+Date-time fields take a ``date`` (sent ``2024-01-01``) or a ``datetime``: an aware one is sent in UTC
+(``2024-05-01T11:30:00Z``), a naive one as written, without a zone, which Codat compares as it does its
+own unqualified times (local to the business whose data it is).
 """
 
 from __future__ import annotations

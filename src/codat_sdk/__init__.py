@@ -8,6 +8,7 @@ generated code needs is in ``codat_sdk._generated``.
 from typing import TYPE_CHECKING
 
 from . import _lazy
+from ._bodies import DEFAULT_MAX_RESPONSE_BYTES, MAX_ERROR_BODY
 from ._client import DEFAULT_TIMEOUT, AsyncAPIClient, SyncAPIClient, Timeout
 from ._credentials import API_KEY_ENV_VAR, Secret
 from ._debug import LOGGER_NAME, MAX_LOGGED_BODY
@@ -23,9 +24,11 @@ from ._errors import (
     ForbiddenError,
     HookError,
     InternalServerError,
+    InvalidRequestError,
     NotFoundError,
     PaymentRequiredError,
     RateLimitError,
+    ResponseTooLargeError,
     ResponseValidationError,
     ServiceUnavailableError,
     UnauthorizedError,
@@ -33,7 +36,7 @@ from ._errors import (
     UnexpectedStatusError,
 )
 from ._hooks import HookContext, Hooks
-from ._pagination import AsyncPaginator, SyncPaginator
+from ._pagination import AsyncPaginator, PaginationError, SyncPaginator
 from ._response import AsyncBinaryResponse, BinaryResponse, RawResponse
 from ._retries import BackoffStrategy, RetryConfig, RetryEvent
 from ._transport import AsyncHttpClient, HttpClient
@@ -100,9 +103,11 @@ __getattr__ = _lazy.from_query_module(globals(), _LAZY)
 
 __all__ = [
     "API_KEY_ENV_VAR",
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_TIMEOUT",
     "DEFAULT_WEBHOOK_TOLERANCE",
     "LOGGER_NAME",
+    "MAX_ERROR_BODY",
     "MAX_LOGGED_BODY",
     "MAX_QUERY_LENGTH",
     "UNSET",
@@ -132,16 +137,19 @@ __all__ = [
     "Hooks",
     "HttpClient",
     "InternalServerError",
+    "InvalidRequestError",
     "NotFoundError",
     "NumberField",
     "OpenIntEnum",
     "OpenStrEnum",
     "OrderBy",
+    "PaginationError",
     "PaymentRequiredError",
     "Query",
     "QueryError",
     "RateLimitError",
     "RawResponse",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "RetryConfig",
     "RetryEvent",

@@ -14,23 +14,31 @@ from __future__ import annotations
 import copy
 import logging
 import platform
+import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
 from functools import cached_property
-from typing import Any, ClassVar, Self, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 
 import httpx
 
+from ._arguments import checked_callback, checked_headers, checked_retry_config, checked_timeout
+from ._bodies import ACCEPT_ENCODING, DEFAULT_MAX_RESPONSE_BYTES, areceive, checked_limit, receive
 from ._credentials import Secret, authorization
+from ._deadline import CALL_DEADLINE, total_seconds
 from ._debug import LOGGER_NAME, log_error, log_request, log_response
 from ._errors import (
     APIConnectionError,
     APIStatusError,
+    APITimeoutError,
+    CodatError,
     ErrorMessageLike,
+    InvalidRequestError,
     ResponseValidationError,
     connection_error,
     status_error,
 )
+from ._headers import check_headers
 from ._hooks import HookContext, Hooks
 from ._operation import Operation
 from ._response import AsyncBinaryResponse, BinaryResponse, RawResponse
@@ -39,6 +47,9 @@ from ._transport import AsyncHttpClient, AsyncTransport, HttpClient, SyncTranspo
 from ._types import UNSET, Unset
 from ._uploads import MultipartFiles
 from ._version import __version__
+
+if TYPE_CHECKING:
+    import asyncio
 
 T = TypeVar("T")
 
@@ -57,6 +68,8 @@ _DEBUG = logging.DEBUG
 
 def _check_server_url(url: str) -> str:
     """``url`` without a trailing slash; operation paths are appended to it, so no query or fragment."""
+    if not isinstance(url, str):
+        raise TypeError(f"server_url must be a str, got {type(url).__name__}")
     try:
         parsed = httpx.URL(url)
     except httpx.InvalidURL as exc:
@@ -88,6 +101,23 @@ def _is_success(response: httpx.Response) -> bool:
     return 200 <= response.status_code < 300
 
 
+def _passed(deadline: float) -> bool:
+    # A socket timeout set to the time left can wake a hair early: a millisecond of slack.
+    return time.monotonic() >= deadline - 0.001
+
+
+def _deadline_at(remaining: float | None) -> float | None:
+    return None if remaining is None else time.monotonic() + remaining
+
+
+async def _within(deadline: float | None) -> asyncio.Timeout:
+    """``asyncio.timeout_at`` for a time.monotonic() deadline (None: no limit)."""
+    import asyncio  # here, not at the top: sync-only programs then never pay its import
+
+    loop_deadline = None if deadline is None else asyncio.get_running_loop().time() + (deadline - time.monotonic())
+    return asyncio.timeout_at(loop_deadline)
+
+
 class BaseClient:
     """State and the I/O-free steps of a call, shared by the sync and async clients."""
 
@@ -100,12 +130,14 @@ class BaseClient:
 
     _server_url: str
     _authorization: Secret
-    _timeout: Timeout
+    _timeout: Timeout | Unset  # UNSET: the HTTP client's own (DEFAULT_TIMEOUT for one the SDK creates)
     _headers: dict[str, str]
     _retry_config: RetryConfig
+    _max_response_bytes: int
     _retrier: Retrier
     _hooks: Hooks
     _logger: logging.Logger
+    _transport: SyncTransport | AsyncTransport
     # A with_options() copy: shares the HTTP client of the client it came from and never closes it.
     _is_copy: bool = False
 
@@ -116,26 +148,34 @@ class BaseClient:
         auth_header: str | None,
         server_url: str | None,
         server_idx: int | None,
-        timeout: Timeout,
+        timeout: Timeout | Unset,
         default_headers: Mapping[str, str] | None,
         retry_config: RetryConfig | None = None,
         on_retry: Callable[[RetryEvent], None] | None = None,
         hooks: Hooks | None = None,
         debug_logger: logging.Logger | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self._authorization = authorization(api_key, auth_header)
+        self._max_response_bytes = checked_limit(max_response_bytes)
         self._server_url = self._select_server(server_url, server_idx)
-        self._timeout = timeout
-        self._headers = {"Accept": "application/json", "User-Agent": self.user_agent()}
-        self._add_default_headers(default_headers)
+        self._timeout = timeout if isinstance(timeout, Unset) else checked_timeout(timeout)
+        self._headers = {
+            "Accept": "application/json",
+            "Accept-Encoding": ACCEPT_ENCODING,
+            "User-Agent": self.user_agent(),
+        }
+        self._add_default_headers(checked_headers(default_headers))
+        retry_config = checked_retry_config(retry_config, "retry_config=")
         self._retry_config = self.RETRY_CONFIG if retry_config is None else retry_config
         self._hooks = Hooks() if hooks is None else _checked_hooks(hooks)
         self._logger = logging.getLogger(LOGGER_NAME) if debug_logger is None else _checked_logger(debug_logger)
-        self._retrier = Retrier(on_retry=on_retry, logger=self._logger)
+        self._retrier = Retrier(on_retry=checked_callback(on_retry, "on_retry="), logger=self._logger)
 
     def _add_default_headers(self, default_headers: Mapping[str, str] | None) -> None:
         if not default_headers:
             return
+        check_headers(default_headers)
         extra = dict(default_headers)
         for name in [name for name in extra if name.lower() == "user-agent"]:
             # Keep the caller's product token and ours: "my-app/2.1 codat-sdk-python/0.1.0 (...)".
@@ -172,13 +212,28 @@ class BaseClient:
 
     @property
     def timeout(self) -> Timeout:
-        """The timeout of calls that do not pass their own ``timeout=``."""
-        return self._timeout
+        """The timeout of calls that do not pass their own ``timeout=``.
+
+        Without ``timeout=`` this is the HTTP client's own (``DEFAULT_TIMEOUT`` for one the SDK creates;
+        None for a ``client=`` that is not an httpx client: it is left to that client).
+        """
+        return self._transport.timeout if isinstance(self._timeout, Unset) else self._timeout
+
+    def _call_deadline(self, timeout: Timeout | Unset) -> float | None:
+        """The call's deadline in seconds: from its own ``timeout=``, else the client's (see ``timeout``)."""
+        if isinstance(timeout, Unset):
+            return total_seconds(self.timeout)
+        return total_seconds(checked_timeout(timeout))
 
     @property
     def default_headers(self) -> Mapping[str, str]:
         """The headers sent with every call (credentials excepted), a read-only copy."""
         return dict(self._headers)
+
+    @property
+    def max_response_bytes(self) -> int:
+        """The largest successful body a call reads and decodes (error bodies keep their first 256 KiB)."""
+        return self._max_response_bytes
 
     @property
     def retry_config(self) -> RetryConfig:
@@ -200,7 +255,7 @@ class BaseClient:
         server_url = options.get("server_url")
         if server_url is not None:
             options["server_url"] = _check_server_url(server_url)
-        return self._retry_config if isinstance(retries, Unset) else retries
+        return self._retry_config if isinstance(retries, Unset) else checked_retry_config(retries, "retries=")
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(server_url={self._server_url!r})"
@@ -215,16 +270,25 @@ class BaseClient:
         on_retry: Callable[[RetryEvent], None] | Unset | None = UNSET,
         hooks: Hooks | None = None,
         debug_logger: logging.Logger | None = None,
+        max_response_bytes: int | None = None,
     ) -> Self:
         """A copy of this client with some settings replaced; this client is left unchanged.
 
         The copy shares the HTTP client and connection pool (closing the copy closes nothing; close the
-        original), the credentials, and the hooks unless ``hooks=`` is given. ``default_headers`` are
-        added to this client's. Every value is checked before anything is copied.
+        original) and the credentials. It starts with a copy of this client's hooks unless ``hooks=`` is
+        given: hooks registered on either client afterwards apply to that client only.
+        ``default_headers`` are added to this client's. Every value is checked before anything is copied.
         """
         server = None if server_url is None else _check_server_url(server_url)
-        new_hooks = None if hooks is None else _checked_hooks(hooks)
+        if not isinstance(timeout, Unset):
+            checked_timeout(timeout)
+        checked_headers(default_headers)
+        checked_retry_config(retry_config, "retry_config=")
+        if not isinstance(on_retry, Unset):
+            checked_callback(on_retry, "on_retry=")
+        new_hooks = self._hooks.copy() if hooks is None else _checked_hooks(hooks)
         new_logger = None if debug_logger is None else _checked_logger(debug_logger)
+        limit = None if max_response_bytes is None else checked_limit(max_response_bytes)
         clone = copy.copy(self)
         # Resource groups (cached properties) hold the client they were made for: the copy makes its own.
         for cls in type(self).__mro__:
@@ -241,8 +305,9 @@ class BaseClient:
             clone._add_default_headers(default_headers)
         if retry_config is not None:
             clone._retry_config = retry_config
-        if new_hooks is not None:
-            clone._hooks = new_hooks
+        if limit is not None:
+            clone._max_response_bytes = limit
+        clone._hooks = new_hooks
         if new_logger is not None or not isinstance(on_retry, Unset):
             clone._retrier = retrier = copy.copy(self._retrier)
             if new_logger is not None:
@@ -268,6 +333,8 @@ class BaseClient:
         headers = self._headers.copy()  # never holds Authorization (see _add_default_headers)
         operation_headers = request.get("headers")
         if operation_headers or extra_headers:
+            check_headers(operation_headers)
+            check_headers(extra_headers)
             if operation_headers:
                 _merge_headers(headers, operation_headers)
             if extra_headers:
@@ -278,6 +345,9 @@ class BaseClient:
         params = request.get("params")
         if extra_query:
             params = {**(params or {}), **extra_query}
+        if isinstance(timeout, Unset):
+            timeout = self._timeout
+        arguments: dict[str, Any] = {} if isinstance(timeout, Unset) else {"timeout": timeout}  # else the client's
         return http.build_request(
             request["method"],
             base + request["url"],
@@ -287,13 +357,30 @@ class BaseClient:
             data=request.get("data"),
             files=files,
             headers=headers,
-            timeout=self._timeout if isinstance(timeout, Unset) else timeout,
+            **arguments,
         )
 
     def _connection_failure(
-        self, operation: Operation, exc: httpx.RequestError, request: httpx.Request, attempt: int, started: float | None
-    ) -> APIConnectionError:
-        error = connection_error(f"{operation.method} {operation.path}", exc)
+        self,
+        operation: Operation,
+        exc: httpx.RequestError | TimeoutError,
+        request: httpx.Request,
+        attempt: int,
+        started: float | None,
+        deadline: float | None,
+    ) -> APIConnectionError | InvalidRequestError:
+        context = f"{operation.method} {operation.path}"
+        if isinstance(exc, TimeoutError) and self._transport.closed:
+            error: APIConnectionError | InvalidRequestError = APIConnectionError(
+                f"{context}: the SDK client was closed (aclose()) mid-call"
+            )
+        elif deadline is not None and isinstance(exc, httpx.TimeoutException | TimeoutError) and _passed(deadline):
+            error = APITimeoutError(
+                f"{context}: no complete response within the call's deadline (timeout=; {type(exc).__name__})"
+            )
+        else:
+            assert isinstance(exc, httpx.RequestError)
+            error = connection_error(context, exc)
         error.__cause__ = exc
         if started is not None:
             log_error(self._logger, operation, request, attempt, started, error)
@@ -342,6 +429,8 @@ def _files(request: Request, stack: ExitStack) -> httpx._types.RequestFiles | No
 class SyncAPIClient(BaseClient):
     """Base of the generated synchronous clients (``httpx.Client``, or any ``HttpClient``)."""
 
+    _transport: SyncTransport
+
     def __init__(
         self,
         *,
@@ -349,13 +438,14 @@ class SyncAPIClient(BaseClient):
         auth_header: str | None = None,
         server_url: str | None = None,
         server_idx: int | None = None,
-        timeout: Timeout = DEFAULT_TIMEOUT,
+        timeout: Timeout | Unset = UNSET,
         default_headers: Mapping[str, str] | None = None,
         client: HttpClient | None = None,
         retry_config: RetryConfig | None = None,
         on_retry: Callable[[RetryEvent], None] | None = None,
         hooks: Hooks | None = None,
         debug_logger: logging.Logger | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         if client is not None:
             check_client(client, is_async=False)
@@ -370,8 +460,9 @@ class SyncAPIClient(BaseClient):
             on_retry=on_retry,
             hooks=hooks,
             debug_logger=debug_logger,
+            max_response_bytes=max_response_bytes,
         )
-        self._transport = SyncTransport(client, timeout)
+        self._transport = SyncTransport(client, DEFAULT_TIMEOUT if isinstance(timeout, Unset) else timeout)
 
     @property
     def _http(self) -> HttpClient:
@@ -383,7 +474,11 @@ class SyncAPIClient(BaseClient):
         """Send ``request``, retried per ``retries`` (default: the client's ``retry_config``)."""
         config = self._call_config(retries, options)
         return self._retrier.run(
-            operation, config, request, lambda attempt: self._attempt(operation, request, attempt, **options)
+            operation,
+            config,
+            request,
+            lambda attempt, remaining: self._attempt(operation, request, attempt, remaining, **options),
+            self._call_deadline(options.get("timeout", UNSET)),
         )
 
     def _attempt(
@@ -391,6 +486,7 @@ class SyncAPIClient(BaseClient):
         operation: Operation,
         request: Request,
         attempt: int,
+        remaining: float | None,
         *,
         stream: bool = False,
         server_url: str | None = None,
@@ -416,20 +512,17 @@ class SyncAPIClient(BaseClient):
                 http_request = hooks.run_before_request(http_request, context)
             if self._logger.isEnabledFor(_DEBUG):
                 started = log_request(self._logger, operation, http_request, attempt)
+            deadline = _deadline_at(remaining)
+            token = CALL_DEADLINE.set(deadline)  # SDK-created clients end each socket operation by it
             try:
-                response = http.send(http_request, stream=stream)
-                if stream and not _is_success(response):
-                    try:
-                        response.read()
-                    finally:
-                        response.close()
+                response = receive(http.send(http_request, stream=True), stream=stream, limit=self._max_response_bytes)
             except httpx.RequestError as exc:  # transport failures, and bodies that do not decode
-                error: APIConnectionError | APIStatusError = self._connection_failure(
-                    operation, exc, http_request, attempt, started
-                )
+                error: CodatError = self._connection_failure(operation, exc, http_request, attempt, started, deadline)
                 if context is not None:
                     hooks.run_on_error(error, context)
                 raise error from exc
+            finally:
+                CALL_DEADLINE.reset(token)
         if started is not None:
             log_response(self._logger, operation, response, attempt, started)
         if context is not None:
@@ -469,6 +562,8 @@ class SyncAPIClient(BaseClient):
 class AsyncAPIClient(BaseClient):
     """Base of the generated asynchronous clients (``httpx.AsyncClient``, or any ``AsyncHttpClient``; no threads)."""
 
+    _transport: AsyncTransport
+
     def __init__(
         self,
         *,
@@ -476,13 +571,14 @@ class AsyncAPIClient(BaseClient):
         auth_header: str | None = None,
         server_url: str | None = None,
         server_idx: int | None = None,
-        timeout: Timeout = DEFAULT_TIMEOUT,
+        timeout: Timeout | Unset = UNSET,
         default_headers: Mapping[str, str] | None = None,
         client: AsyncHttpClient | None = None,
         retry_config: RetryConfig | None = None,
         on_retry: Callable[[RetryEvent], None] | None = None,
         hooks: Hooks | None = None,
         debug_logger: logging.Logger | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         if client is not None:
             check_client(client, is_async=True)
@@ -497,8 +593,9 @@ class AsyncAPIClient(BaseClient):
             on_retry=on_retry,
             hooks=hooks,
             debug_logger=debug_logger,
+            max_response_bytes=max_response_bytes,
         )
-        self._transport = AsyncTransport(client, timeout)
+        self._transport = AsyncTransport(client, DEFAULT_TIMEOUT if isinstance(timeout, Unset) else timeout)
 
     @property
     def _http(self) -> AsyncHttpClient:
@@ -510,7 +607,11 @@ class AsyncAPIClient(BaseClient):
         """Send ``request``, retried per ``retries`` (default: the client's ``retry_config``)."""
         config = self._call_config(retries, options)
         return await self._retrier.arun(
-            operation, config, request, lambda attempt: self._attempt(operation, request, attempt, **options)
+            operation,
+            config,
+            request,
+            lambda attempt, remaining: self._attempt(operation, request, attempt, remaining, **options),
+            self._call_deadline(options.get("timeout", UNSET)),
         )
 
     async def _attempt(
@@ -518,6 +619,7 @@ class AsyncAPIClient(BaseClient):
         operation: Operation,
         request: Request,
         attempt: int,
+        remaining: float | None,
         *,
         stream: bool = False,
         server_url: str | None = None,
@@ -528,7 +630,7 @@ class AsyncAPIClient(BaseClient):
         hooks = self._hooks
         context = HookContext(operation, attempt) if hooks.active else None
         started: float | None = None
-        http = await self._transport.current()
+        http, in_flight = await self._transport.current()
         with ExitStack() as stack:
             http_request = self._build_request(
                 http,
@@ -543,17 +645,23 @@ class AsyncAPIClient(BaseClient):
                 http_request = await hooks.arun_before_request(http_request, context)
             if self._logger.isEnabledFor(_DEBUG):
                 started = log_request(self._logger, operation, http_request, attempt)
+            deadline = _deadline_at(remaining)
+            limit = await _within(deadline)
             try:
-                response = await http.send(http_request, stream=stream)
-                if stream and not _is_success(response):
+                async with limit:
+                    if in_flight is not None:
+                        in_flight.add(limit)  # aclose() ends it early
                     try:
-                        await response.aread()
+                        response = await areceive(
+                            await http.send(http_request, stream=True), stream=stream, limit=self._max_response_bytes
+                        )
                     finally:
-                        await response.aclose()
-            except httpx.RequestError as exc:  # transport failures, and bodies that do not decode
-                error: APIConnectionError | APIStatusError = self._connection_failure(
-                    operation, exc, http_request, attempt, started
-                )
+                        if in_flight is not None:
+                            in_flight.discard(limit)
+            except (httpx.RequestError, TimeoutError) as exc:  # transport failures, undecodable bodies, the deadline
+                if isinstance(exc, TimeoutError) and not limit.expired():
+                    raise  # not our limit's: a custom client's own
+                error: CodatError = self._connection_failure(operation, exc, http_request, attempt, started, deadline)
                 if context is not None:
                     await hooks.arun_on_error(error, context)
                 raise error from exc

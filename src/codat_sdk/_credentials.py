@@ -6,6 +6,8 @@ import base64
 import os
 from typing import Final
 
+from ._headers import check_header
+
 API_KEY_ENV_VAR: Final = "CODAT_API_KEY"
 
 
@@ -32,16 +34,18 @@ class Secret:
 def authorization(api_key: str | None, auth_header: str | None) -> Secret:
     """The Authorization header value: ``Basic base64(api_key)``, or ``auth_header`` as given.
 
-    Falls back to ``$CODAT_API_KEY``. Raises ValueError (sending nothing) when credentials are
-    missing, doubled, or would break the header.
+    Falls back to ``$CODAT_API_KEY``. Raises ValueError (sending nothing, and never showing the value)
+    when credentials are missing, doubled, or malformed: a line break, another control character, a
+    non-ASCII character, or whitespace around them (a key pasted from a file with its newline).
     """
     if api_key is not None and auth_header is not None:
         raise ValueError("pass either api_key= or auth_header=, not both")
     if auth_header is None:
+        label = "api_key=" if api_key is not None else f"${API_KEY_ENV_VAR}"
         key = api_key if api_key is not None else os.environ.get(API_KEY_ENV_VAR)
         if not key:
             raise ValueError(f"no credentials: pass api_key=, auth_header=, or set ${API_KEY_ENV_VAR}")
+        check_header("Authorization", key, label=label)
         auth_header = "Basic " + base64.b64encode(key.encode()).decode("ascii")
-    if not auth_header.isprintable() or not auth_header.isascii():
-        raise ValueError("auth_header must be printable ASCII (no line breaks)")
+    check_header("Authorization", auth_header, label="auth_header=")
     return Secret(auth_header)

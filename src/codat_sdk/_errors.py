@@ -5,23 +5,44 @@ CodatError
 ├── APIConnectionError        the request did not get a response (``__cause__`` is httpx's exception)
 │   └── APITimeoutError
 ├── ResponseValidationError   a 2xx response whose body does not match its schema
+│   └── ResponseTooLargeError a 2xx body over the client's ``max_response_bytes``, not decoded
+├── InvalidRequestError       httpx refused to send the request as built (also a ValueError)
 └── HookError                 a hook registered on the client raised (``__cause__`` is its exception)
+
+Messages quote at most ``MESSAGE_EXCERPT`` characters of anything a server sent, through the redactor
+(``_redaction``): neither secret-named fields nor the request's own credentials reach them. Every error
+survives ``pickle`` and ``copy`` (it can cross a process pool); a pickled error holds a stand-in
+``response`` with the status, headers and body but no credentials.
 """
 
 from __future__ import annotations
 
+import datetime
 import email.utils
 import math
 import time
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
 
 import httpx
+
+from ._redaction import (
+    redact_body,
+    redact_excerpt,
+    redact_url,
+    redacted_header_items,
+    request_secrets,
+    scrub,
+    scrub_json,
+)
 
 if TYPE_CHECKING:
     from ._types import Unset
 
-_BODY_EXCERPT = 500
+# Characters of a body, or of a server's error text, that an exception message quotes.
+MESSAGE_EXCERPT: Final = 500
+
+E = TypeVar("E", bound="CodatError")
 
 
 class ErrorMessageLike(Protocol):
@@ -54,6 +75,24 @@ class CodatError(Exception):
 
     attempts: int = 1
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # BaseException's own reduce calls cls(*args), which the subclasses' signatures refuse: rebuild
+        # without __init__, from a state that holds nothing a pickle must not (see _pickled_state).
+        return _rebuild, (type(self), self.args, self._pickled_state())
+
+    def __copy__(self: E) -> E:
+        return _rebuild(type(self), self.args, dict(self.__dict__))
+
+    def _pickled_state(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _rebuild(cls: type[E], args: tuple[Any, ...], state: dict[str, Any]) -> E:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
 
 class APIConnectionError(CodatError):
     """The request got no response: connection refused or dropped, DNS, TLS, protocol errors."""
@@ -63,21 +102,29 @@ class APITimeoutError(APIConnectionError):
     """A connect, read, write or pool timeout expired."""
 
 
+class InvalidRequestError(CodatError, ValueError):
+    """httpx or the HTTP/1.1 layer refused the request as built (a header value it will not send, a body
+    longer than its declared length): a local error, never a connection failure, so never retried."""
+
+
 class HookError(CodatError):
     """A before_request, after_response or on_error hook raised (or returned something unusable).
 
-    ``stage`` names the hook point, ``hook_name`` the callable (``hook`` is the callable itself);
-    ``__cause__`` is the hook's own exception; for an on_error hook, ``error`` is the error it was
-    handed. The call is not retried.
+    ``stage`` names the hook point, ``hook_name`` the callable (``hook`` is the callable itself, None
+    once unpickled); ``__cause__`` is the hook's own exception; for an on_error hook, ``error`` is the
+    error it was handed. The call is not retried.
     """
 
     error: CodatError | None = None
 
     def __init__(self, stage: str, hook: Callable[..., object], problem: str) -> None:
         self.stage = stage
-        self.hook = hook
+        self.hook: Callable[..., object] | None = hook
         self.hook_name = hook_name(hook)
         super().__init__(f"{stage} hook {self.hook_name} {problem}")
+
+    def _pickled_state(self) -> dict[str, Any]:
+        return {**self.__dict__, "hook": None}  # a lambda or a bound method of anything may not pickle
 
 
 def hook_name(hook: Callable[..., object]) -> str:
@@ -106,6 +153,9 @@ class APIStatusError(CodatError):
         self.error_message = error_message
         super().__init__(self._describe())
 
+    def _pickled_state(self) -> dict[str, Any]:
+        return _without_credentials(self.__dict__, self.response)
+
     @property
     def correlation_id(self) -> str | None:
         value = getattr(self.error_message, "correlation_id", None)
@@ -132,13 +182,17 @@ class APIStatusError(CodatError):
 
     def _describe(self) -> str:
         request = self.response.request
-        head = f"{request.method} {request.url.path} -> {self.status_code} {self.response.reason_phrase}".rstrip()
+        secrets = request_secrets(request.headers.multi_items())
+        reason = redact_excerpt(self.response.reason_phrase, 80, secrets)
+        head = f"{request.method} {request.url.path} -> {self.status_code} {reason}".rstrip()
         detail = getattr(self.error_message, "error", None)
-        if not isinstance(detail, str) or not detail:
-            detail = self.body[:_BODY_EXCERPT] + ("…" if len(self.body) > _BODY_EXCERPT else "")
+        if isinstance(detail, str) and detail:
+            detail = redact_excerpt(detail, MESSAGE_EXCERPT, secrets)
+        else:
+            detail = body_excerpt(self.response, secrets)
         text = f"{head}: {detail}" if detail else head
         if self.correlation_id:
-            text += f" (correlation id {self.correlation_id})"
+            text += f" (correlation id {redact_excerpt(self.correlation_id, 80, secrets)})"
         return text
 
 
@@ -191,13 +245,32 @@ class UnexpectedStatusError(APIStatusError):
 
 
 class ResponseValidationError(CodatError):
-    """A successful response whose body does not match the schema the spec documents for it."""
+    """A successful response whose body does not match the schema the spec documents for it.
+
+    ``body`` is the raw text; the message quotes it redacted and cut.
+    """
 
     def __init__(self, message: str, *, response: httpx.Response) -> None:
         self.response = response
         self.status_code = response.status_code
         self.body = body_text(response)
-        super().__init__(f"{message}; body: {self.body[:_BODY_EXCERPT]}")
+        secrets = request_secrets(response.request.headers.multi_items())
+        message = redact_excerpt(message, 2 * MESSAGE_EXCERPT, secrets)  # it may quote a value of the body
+        super().__init__(f"{message}; body: {body_excerpt(response, secrets)}")
+
+    def _pickled_state(self) -> dict[str, Any]:
+        return _without_credentials(self.__dict__, self.response)
+
+
+class ResponseTooLargeError(ResponseValidationError):
+    """A successful body longer than the client's ``max_response_bytes``: it was not decoded.
+
+    ``limit`` is that cap; ``body`` holds the body's first bytes only.
+    """
+
+    def __init__(self, message: str, *, response: httpx.Response, limit: int) -> None:
+        self.limit = limit
+        super().__init__(message, response=response)
 
 
 STATUS_ERRORS: dict[int, type[APIStatusError]] = {
@@ -214,13 +287,24 @@ STATUS_ERRORS: dict[int, type[APIStatusError]] = {
 }
 
 
-def connection_error(context: str, exc: httpx.RequestError) -> APIConnectionError:
-    """``exc`` as the SDK's error: ``APITimeoutError`` for timeouts, else ``APIConnectionError``.
+def connection_error(context: str, exc: httpx.RequestError) -> APIConnectionError | InvalidRequestError:
+    """``exc`` as the SDK's error: ``APITimeoutError`` for timeouts, ``InvalidRequestError`` for a request
+    httpx refused to send (never retried), else ``APIConnectionError``.
 
-    httpx's message names the failure, never the request headers (which hold the credentials).
+    httpx's text is redacted: h11 quotes a header value it refuses, which may be the credentials.
     """
-    kind = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
-    return kind(f"{context}: {type(exc).__name__}: {exc}")
+    kind: type[APIConnectionError | InvalidRequestError]
+    if isinstance(exc, httpx.LocalProtocolError):
+        kind = InvalidRequestError
+    elif isinstance(exc, httpx.TimeoutException):
+        kind = APITimeoutError
+    else:
+        kind = APIConnectionError
+    try:
+        secrets = request_secrets(exc.request.headers.multi_items())
+    except RuntimeError:  # an exception raised without its request
+        secrets = ()
+    return kind(f"{context}: {type(exc).__name__}: {redact_excerpt(str(exc), MESSAGE_EXCERPT, secrets)}")
 
 
 def body_text(response: httpx.Response) -> str:
@@ -229,6 +313,56 @@ def body_text(response: httpx.Response) -> str:
         return response.text
     except Exception:  # noqa: BLE001 - e.g. charset=base64 makes httpx's decoder raise
         return response.content.decode("utf-8", "replace")
+
+
+def body_excerpt(response: httpx.Response, secrets: Sequence[str]) -> str:
+    """The start of a (read) body for a message: redacted, cut, decoded as its charset says."""
+    return redact_body(body_text(response).encode(), MESSAGE_EXCERPT, secrets)
+
+
+def _without_credentials(state: dict[str, Any], response: httpx.Response) -> dict[str, Any]:
+    """An error's state for a pickle: nothing in it holds the request's credentials.
+
+    ``response`` becomes a stand-in (same status, headers and body; its request keeps the method and the
+    redacted URL) and the credentials are scrubbed from the body and the parsed error message, where a
+    server may have echoed them.
+    """
+    request = response.request
+    secrets = request_secrets(request.headers.multi_items())
+    stand_in_request = httpx.Request(
+        request.method,
+        redact_url(request.url, secrets),
+        headers=redacted_header_items(request.headers.multi_items(), secrets),
+    )
+    headers = redacted_header_items(response.headers.multi_items(), secrets)
+    try:
+        content = scrub(body_text(response), secrets).encode()
+    except httpx.ResponseNotRead:
+        content = b""
+    stand_in = httpx.Response(
+        response.status_code,
+        # The body is decoded text now: an encoding or length header would make httpx decode it again.
+        headers=[(k, v) for k, v in headers if k.lower() not in ("content-encoding", "content-length")],
+        content=content,
+        request=stand_in_request,
+        extensions={"reason_phrase": scrub(response.reason_phrase, secrets).encode("ascii", "replace")},
+    )
+    pickled = {**state, "response": stand_in}
+    if "headers" in state:
+        pickled["headers"] = httpx.Headers(headers)
+    if isinstance(state.get("body"), str):
+        pickled["body"] = scrub(state["body"], secrets)
+    if state.get("error_message") is not None:
+        pickled["error_message"] = _scrubbed_model(state["error_message"], secrets)
+    return pickled
+
+
+def _scrubbed_model(model: Any, secrets: Sequence[str]) -> Any:
+    """A generated model rebuilt from its dict with ``secrets`` scrubbed (None if it cannot be)."""
+    try:
+        return type(model).from_dict(scrub_json(model.to_dict(), secrets))
+    except Exception:  # noqa: BLE001 - not a generated model: drop it rather than pickle a credential
+        return None
 
 
 def status_error(response: httpx.Response, parse_error_message: ErrorParser | None) -> APIStatusError:
@@ -266,5 +400,7 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
             when = email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
             return None
+        if when.tzinfo is None:  # asctime dates carry no zone; HTTP dates are always GMT (RFC 9110)
+            when = when.replace(tzinfo=datetime.UTC)
         seconds = when.timestamp() - (time.time() if now is None else now)
     return max(seconds, 0.0) if math.isfinite(seconds) else None  # NaN and infinity are not waits

@@ -3,7 +3,7 @@
 - ``before_request(request, context)``: may change the ``httpx.Request`` in place (add a header) or
   return a replacement; runs after the SDK has added credentials and headers, just before sending.
 - ``after_response(response, context)``: sees every response, whatever its status, before the SDK
-  checks it; may return a replacement ``httpx.Response``.
+  checks it; may return a replacement ``httpx.Response`` (the one replaced is closed).
 - ``on_error(error, context)``: sees every failed attempt's ``CodatError`` (a status error or a
   connection error) before the retry decision.
 
@@ -111,7 +111,14 @@ class Hooks:
 
     def run_after_response(self, response: httpx.Response, context: HookContext) -> httpx.Response:
         for hook in self._after_response:
-            response = _response_result(hook, _sync_result("after_response", hook, response, context), response)
+            try:
+                result = _response_result(hook, _sync_result("after_response", hook, response, context), response)
+            except BaseException:
+                response.close()  # the call ends here: release the connection a download holds
+                raise
+            if result is not response:
+                response.close()  # replaced: nothing reads it again
+            response = result
         return response
 
     def run_on_error(self, error: CodatError, context: HookContext) -> None:
@@ -130,7 +137,16 @@ class Hooks:
 
     async def arun_after_response(self, response: httpx.Response, context: HookContext) -> httpx.Response:
         for hook in self._after_response:
-            response = _response_result(hook, await _async_result("after_response", hook, response, context), response)
+            try:
+                result = _response_result(
+                    hook, await _async_result("after_response", hook, response, context), response
+                )
+            except BaseException:
+                await response.aclose()  # the call ends here: release the connection a download holds
+                raise
+            if result is not response:
+                await response.aclose()  # replaced: nothing reads it again
+            response = result
         return response
 
     async def arun_on_error(self, error: CodatError, context: HookContext) -> None:

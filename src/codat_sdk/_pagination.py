@@ -8,20 +8,33 @@ A paginator is its own iterator: ``for item in paginator`` (or ``async for``) an
 continue where the last step left off. A page that fails (after its retries) raises and leaves
 ``next_page`` at the failed page, so iterating the same paginator again, or a new one built with
 ``start_page=paginator.next_page``, resumes without repeating or skipping an item.
+
+Only the paginator itself knows how many records came before ``next_page`` (a server may page by a
+smaller size than was asked). A new paginator started at ``start_page`` does not guess: it stops on a
+page without a next link or on an empty page, and on ``totalResults`` only once even one record per
+earlier page would reach it; resuming with it costs at most one extra (empty) page.
+
+One paginator may be shared by several threads (sync) or tasks (async): fetching a page is serialised,
+so every item is delivered once, to one consumer.
 """
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from typing_extensions import TypeVar as DefaultTypeVar
 
+from ._errors import CodatError
 from ._types import Unset
 
-__all__ = ["AsyncPaginator", "PageContents", "SyncPaginator", "present"]
+if TYPE_CHECKING:
+    import asyncio
+
+__all__ = ["AsyncPaginator", "PageContents", "PaginationError", "SyncPaginator", "present"]
 
 T = TypeVar("T")
 ItemT = TypeVar("ItemT")
@@ -30,6 +43,11 @@ PageT = DefaultTypeVar("PageT", default=Any)
 
 # Codat's documented bounds of pageSize; the generated methods pass the spec's own.
 MAX_PAGE_SIZE = 5000
+
+
+class PaginationError(CodatError):
+    """A page broke the paging contract: it repeats the page before it, or its ``totalResults`` or
+    ``results`` have the wrong type. Iteration stops here rather than loop or deliver duplicates."""
 
 
 @dataclass(frozen=True)
@@ -77,8 +95,15 @@ class _Cursor(Generic[ItemT, PageT]):
         self._next_page: int | None = _check_int("start_page", start_page, 1)
         self._buffer: deque[ItemT] = deque()
         self._delivered = 0
-        # Records before start_page, as far as the page size tells, plus every record received since.
-        self._received = (start_page - 1) * page_size
+        # At least one record per page before start_page (pages before the last are never empty); how
+        # many more is unknown: the server may page by a smaller size than page_size. So a resumed
+        # paginator stops on totalResults only when this lower bound reaches it, never early.
+        self._received = start_page - 1
+        # The previous page's items: a page equal to it means the server ignores ``page``.
+        self._previous: Sequence[ItemT] = ()
+        # The thread or task fetching a page right now: one that asks again (from a hook) would wait
+        # for itself forever.
+        self._fetcher: object = None
         if self.max_items == 0:
             self._next_page = None
 
@@ -94,6 +119,14 @@ class _Cursor(Generic[ItemT, PageT]):
     def _accept(self, number: int, page: PageT) -> bool:
         """Take fetched page ``number``; False when it is empty (nothing to deliver, iteration over)."""
         contents = self._read_page(page)
+        _check_contents(number, contents)
+        if _repeats(contents.items, self._previous):
+            # Left at this page: iterating again asks for it again (a cache may have expired by then).
+            raise PaginationError(
+                f"page {number} repeats page {number - 1} ({len(contents.items)} identical items): the server "
+                "ignores the page number; stopped rather than deliver duplicates or loop forever"
+            )
+        self._previous = contents.items
         # Counted from what arrived, not from page numbers: a server that caps the page size below the
         # one asked for still pages by its own size.
         self._received += len(contents.items)
@@ -112,6 +145,13 @@ class _Cursor(Generic[ItemT, PageT]):
         self._buffer.extend(items)
         return bool(items)
 
+    def _check_not_fetching(self, me: object) -> None:
+        if self._fetcher is not None and self._fetcher == me:
+            raise RuntimeError(
+                "this paginator is already fetching a page in this thread or task "
+                "(a hook or callback iterating it?): it would wait for itself"
+            )
+
     def _check_no_buffered_items(self) -> None:
         if self._buffer:
             raise RuntimeError(
@@ -120,11 +160,25 @@ class _Cursor(Generic[ItemT, PageT]):
             )
 
 
+def _check_contents(number: int, contents: PageContents[Any]) -> None:
+    total = contents.total_results
+    if total is not None and (isinstance(total, bool) or not isinstance(total, int)):
+        raise PaginationError(f"page {number}: totalResults must be an integer or null, got {type(total).__name__}")
+    if isinstance(contents.items, str | bytes) or not isinstance(contents.items, Sequence):
+        raise PaginationError(f"page {number}: results must be a list, got {type(contents.items).__name__}")
+
+
+def _repeats(items: Sequence[Any], previous: Sequence[Any]) -> bool:
+    # Pages of distinct records differ in their first item: the full comparison runs only for a repeat.
+    return bool(items) and len(items) == len(previous) and items[0] == previous[0] and items == previous
+
+
 class SyncPaginator(_Cursor[ItemT, PageT]):
     """Every item of a paged list operation: ``for item in paginator``; whole pages: ``pages()``.
 
     Stops on an empty page, when ``totalResults`` is reached, when a page has no ``_links.next``, or
-    after ``max_items`` items. Not thread-safe: iterate one paginator from one thread.
+    after ``max_items`` items; raises :class:`PaginationError` on a page repeating the one before.
+    Threads may share one paginator: pages are fetched one at a time and each item goes to one thread.
     """
 
     def __init__(
@@ -147,38 +201,58 @@ class SyncPaginator(_Cursor[ItemT, PageT]):
             max_page_size=max_page_size,
         )
         self._fetch_page = fetch_page
+        self._lock = threading.Lock()
 
     def _fetch(self) -> PageT | None:
         number = self._next_page
         if number is None:
             return None
-        # An exception leaves next_page at this page: the next step fetches it again.
-        page = self._fetch_page(number, self.page_size)
+        self._fetcher = threading.get_ident()
+        try:
+            # An exception leaves next_page at this page: the next step fetches it again.
+            page = self._fetch_page(number, self.page_size)
+        finally:
+            self._fetcher = None
         return page if self._accept(number, page) else None
+
+    def _locked(self) -> threading.Lock:
+        self._check_not_fetching(threading.get_ident())
+        return self._lock
 
     def __iter__(self) -> Iterator[ItemT]:
         return self
 
     def __next__(self) -> ItemT:
-        # A fetched page either fills the buffer or (empty, or past the last page) ends the iteration.
-        if not self._buffer:
-            self._fetch()
-        if not self._buffer:
-            raise StopIteration
-        return self._buffer.popleft()
+        try:
+            return self._buffer.popleft()  # deque.popleft is atomic: no lock while the page lasts
+        except IndexError:
+            pass
+        # One thread fetches the next page; the others wait here, then take from what it fetched.
+        with self._locked():
+            # A fetched page either fills the buffer or (empty, or past the last page) ends the iteration.
+            if not self._buffer:
+                self._fetch()
+            if not self._buffer:
+                raise StopIteration
+            return self._buffer.popleft()
 
     def pages(self) -> Iterator[PageT]:
         """Each remaining page model, fetched as the loop asks for it (items past ``max_items`` included)."""
         self._check_no_buffered_items()
-        while (page := self._fetch()) is not None:
-            self._buffer.clear()
+        while True:
+            with self._locked():
+                page = self._fetch()
+                self._buffer.clear()
+            if page is None:
+                return
             yield page
 
 
 class AsyncPaginator(_Cursor[ItemT, PageT]):
     """Every item of a paged list operation: ``async for item in paginator``; pages: ``pages()``.
 
-    The same stop rules and resumption as :class:`SyncPaginator`; one page is fetched at a time.
+    The same stop rules and resumption as :class:`SyncPaginator`. Tasks may share one paginator: one
+    page is fetched at a time and each item goes to one task.
     """
 
     def __init__(
@@ -201,27 +275,53 @@ class AsyncPaginator(_Cursor[ItemT, PageT]):
             max_page_size=max_page_size,
         )
         self._fetch_page = fetch_page
+        # Created on the loop that first needs it: a paginator may outlive an ``asyncio.run``.
+        self._lock: asyncio.Lock | None = None
+        self._lock_loop: asyncio.AbstractEventLoop | None = None
+
+    def _fetch_lock(self) -> asyncio.Lock:
+        import asyncio  # here, not at module level: importing the SDK does not load asyncio
+
+        self._check_not_fetching(asyncio.current_task())
+        loop = asyncio.get_running_loop()
+        if self._lock is None or self._lock_loop is not loop:
+            self._lock, self._lock_loop = asyncio.Lock(), loop
+        return self._lock
 
     async def _fetch(self) -> PageT | None:
+        import asyncio
+
         number = self._next_page
         if number is None:
             return None
-        page = await self._fetch_page(number, self.page_size)
+        self._fetcher = asyncio.current_task()
+        try:
+            page = await self._fetch_page(number, self.page_size)
+        finally:
+            self._fetcher = None
         return page if self._accept(number, page) else None
 
     def __aiter__(self) -> AsyncIterator[ItemT]:
         return self
 
     async def __anext__(self) -> ItemT:
-        if not self._buffer:
-            await self._fetch()
-        if not self._buffer:
-            raise StopAsyncIteration
-        return self._buffer.popleft()
+        if self._buffer:
+            return self._buffer.popleft()  # no await between the check and the pop: no other task runs
+        # One task fetches the next page; the others wait here, then take from what it fetched.
+        async with self._fetch_lock():
+            if not self._buffer:
+                await self._fetch()
+            if not self._buffer:
+                raise StopAsyncIteration
+            return self._buffer.popleft()
 
     async def pages(self) -> AsyncIterator[PageT]:
         """Each remaining page model, fetched as the loop asks for it (items past ``max_items`` included)."""
         self._check_no_buffered_items()
-        while (page := await self._fetch()) is not None:
-            self._buffer.clear()
+        while True:
+            async with self._fetch_lock():
+                page = await self._fetch()
+                self._buffer.clear()
+            if page is None:
+                return
             yield page

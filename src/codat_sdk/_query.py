@@ -11,6 +11,12 @@ A query is ``{property}{operator}{value}`` clauses joined by ``&&`` or by ``||``
 
 Wrap each comparison in parentheses when combining: ``&`` and ``|`` bind tighter than ``==``.
 
+Dates and times: a :class:`datetime.date` is written ``YYYY-MM-DD``. A timezone-aware
+:class:`datetime.datetime` is converted to UTC and written with ``Z`` (``2024-05-01T11:30:00Z``), the
+form Codat uses for UTC. A naive datetime is written as it is, without a zone
+(``2024-05-01T12:30:00``): Codat compares it as it does its own unqualified times, which are local
+to the business whose data it is. Fractional seconds are written only when present.
+
 Everything Codat would reject or silently misread raises :class:`QueryError` here, before a
 request exists. The rendered text is *not* URL-encoded: pass it to httpx ``params`` (which
 encodes exactly once), never pre-encode it.
@@ -23,7 +29,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar, Final, Generic, Literal, TypeVar
 
@@ -46,8 +52,8 @@ __all__ = [
     "to_query_param",
 ]
 
-# Codat documents that longer queries are refused; the limit is on the text before URL encoding.
-MAX_QUERY_LENGTH: Final = 2048
+# Codat documents that a query must be "under 2048 characters" (of text before URL encoding).
+MAX_QUERY_LENGTH: Final = 2047
 
 Joiner = Literal["&&", "||"]
 
@@ -81,7 +87,7 @@ class Query:
     def __post_init__(self) -> None:
         if len(self.text) > MAX_QUERY_LENGTH:
             raise QueryError(
-                f"query is {len(self.text)} characters; Codat refuses queries over {MAX_QUERY_LENGTH}: "
+                f"query is {len(self.text)} characters; Codat accepts only queries under {MAX_QUERY_LENGTH + 1}: "
                 "split the request or narrow the query"
             )
 
@@ -89,12 +95,13 @@ class Query:
     def raw(cls, text: str) -> Query:
         """Wrap a hand-written query, e.g. one using ``{...}`` grouping the builder does not produce.
 
-        Only the length is checked, plus the one mistake Codat silently misreads: ``&&`` and ``||``
-        mixed without braces.
+        Only the length and the grouping are checked: braces must pair up, and within each group (and
+        outside them) ``&&`` and ``||`` must not be mixed, which Codat silently misreads.
         """
-        has_and, has_or, grouped = "&&" in text, "||" in text, "{" in text or "}" in text
-        if has_and and has_or and not grouped:
-            raise _mixed_error()
+        if not isinstance(text, str):
+            raise QueryError(f"a raw query must be a str, got {type(text).__name__}")
+        _check_grouping(text)
+        has_and, has_or, grouped = "&&" in text, "||" in text, "{" in text
         joiner: Joiner | None = "&&" if has_and else "||" if has_or else None
         return cls(text, joiner, combinable=not grouped and not (has_and and has_or))
 
@@ -124,6 +131,31 @@ class Query:
 
 def _mixed_error() -> QueryError:
     return QueryError("a query cannot mix && and ||: Codat reads every || as && when both appear")
+
+
+_GROUPING = re.compile(r"[{}]|&&|\|\|")
+
+
+def _check_grouping(text: str) -> None:
+    """Braces pair up, and each group, the top level included, uses one joiner only."""
+    # The joiners seen in each open group: the top level, then one entry per unclosed ``{``.
+    groups: list[set[str]] = [set()]
+    for token in _GROUPING.finditer(text):
+        if token[0] == "{":
+            groups.append(set())
+        elif token[0] == "}":
+            if len(groups) == 1:
+                raise QueryError(f"unbalanced braces in query: '}}' at position {token.start()} closes no '{{'")
+            groups.pop()
+        else:
+            groups[-1].add(token[0])
+            if len(groups[-1]) > 1:
+                raise QueryError(
+                    "a query cannot mix && and || in one group: Codat reads every || as && when both appear; "
+                    "group one side in braces: {a||b}&&c"
+                )
+    if len(groups) > 1:
+        raise QueryError(f"unbalanced braces in query: {len(groups) - 1} '{{' not closed")
 
 
 def _check_property(name: str) -> None:
@@ -261,8 +293,9 @@ class NumberField(_Orderable[int | float | Decimal]):
             raise QueryError(f"{self.name!r} is a numeric property; got {type(value).__name__}")
         if isinstance(value, int):
             return str(value)
-        if not math.isfinite(value):
-            raise QueryError(f"{self.name!r} cannot be compared with {value}")
+        # Decimal's own test: math.isfinite raises a plain ValueError on a signalling NaN.
+        if not (value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)):
+            raise QueryError(f"{self.name!r} cannot be compared with {value}: Codat numbers are finite")
         # Plain decimal notation: repr() would give '1e+20', which Codat does not document as a number.
         return format(Decimal(repr(value)) if isinstance(value, float) else value, "f")
 
@@ -280,14 +313,25 @@ class DateField(_Orderable[date]):
 
 
 class DateTimeField(_Orderable[datetime | date]):
-    """A date-time property compared with a datetime (ISO 8601) or a date (``YYYY-MM-DD``)."""
+    """A date-time property compared with a datetime or a date (``YYYY-MM-DD``).
+
+    An aware datetime is sent in UTC with ``Z``; a naive one as it is, without a zone (see the module
+    docstring).
+    """
 
     _operators = frozenset({"=", "!=", ">", "<", ">=", "<="})
 
     def _render(self, value: object) -> str:
         if not isinstance(value, date):
             raise QueryError(f"{self.name!r} is a date-time property; got {type(value).__name__}")
-        return value.isoformat()
+        if not isinstance(value, datetime) or value.utcoffset() is None:
+            return value.isoformat()
+        try:
+            in_utc = value.astimezone(UTC)
+        except OverflowError:  # within a day of year 1 or 9999
+            raise QueryError(f"{value.isoformat()} for {self.name!r} is out of range once converted to UTC") from None
+        # An offset's '+' would read as a space if the text were ever form-decoded; Z cannot be misread.
+        return in_utc.replace(tzinfo=None).isoformat() + "Z"
 
 
 class BoolField(_Equatable[bool]):

@@ -15,6 +15,7 @@ Uploads are retried only when every stream can be rewound to where it started.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import random as _random
 import time
@@ -25,7 +26,7 @@ import httpx
 from attrs import field, frozen
 
 from ._debug import LOGGER_NAME
-from ._errors import APIConnectionError, APIStatusError, CodatError, parse_retry_after
+from ._errors import APIConnectionError, APIStatusError, CodatError, HookError, parse_retry_after
 from ._operation import Operation
 from ._types import File
 from ._uploads import MultipartFiles
@@ -48,7 +49,8 @@ class BackoffStrategy:
     """Exponential backoff, all durations in milliseconds (as in Codat's own SDKs).
 
     The n-th retry waits ``initial_interval * exponent ** (n - 1)`` (±25 % jitter), at most
-    ``max_interval``; no retry starts once ``max_elapsed_time`` of wall time (requests and waits) is spent.
+    ``max_interval``; no retry starts once ``max_elapsed_time`` of wall time (requests and waits) is spent,
+    nor past the call's deadline (its ``timeout=``).
     """
 
     initial_interval: int
@@ -59,8 +61,8 @@ class BackoffStrategy:
     def __attrs_post_init__(self) -> None:
         if self.initial_interval < 0 or self.max_interval < 0 or self.max_elapsed_time < 0:
             raise ValueError("backoff intervals and max_elapsed_time must not be negative")
-        if self.exponent < 1:
-            raise ValueError(f"backoff exponent must be at least 1, got {self.exponent}")
+        if not (math.isfinite(self.exponent) and self.exponent >= 1):
+            raise ValueError(f"backoff exponent must be a finite number of at least 1, got {self.exponent}")
 
 
 def _status_codes(codes: Iterable[str | int]) -> tuple[str, ...]:
@@ -159,19 +161,34 @@ def should_retry(config: RetryConfig, operation: Operation, error: CodatError) -
     return f"{type(error).__name__} is not retried"
 
 
-def next_wait(config: RetryConfig, attempt: int, retry_after: float | None, rand: float) -> float:
-    """Seconds to wait after failed ``attempt`` (1-based): the server's Retry-After, else jittered backoff.
+def backoff_delay(backoff: BackoffStrategy, attempt: int) -> float:
+    """Seconds the backoff asks for after failed ``attempt`` (1-based), before jitter: at most ``max_interval``.
 
-    ``rand`` is a uniform draw in [0, 1); 0.5 gives the backoff without jitter.
+    ``exponent ** (attempt - 1)`` overflows a float after about a thousand attempts, long after it passed
+    the cap, so the cap is reached by comparing logarithms first.
     """
-    if retry_after is not None:
-        return max(retry_after, 0.0)
-    backoff = config.backoff
-    if backoff is None:
-        return 0.0
     cap = backoff.max_interval / 1000
-    base = min(backoff.initial_interval / 1000 * backoff.exponent ** (attempt - 1), cap)
-    return min(base * (1 + JITTER * (2 * rand - 1)), cap)
+    initial = backoff.initial_interval / 1000
+    if initial == 0 or initial >= cap:
+        return min(initial, cap)
+    if (attempt - 1) * math.log(backoff.exponent) >= math.log(cap / initial):
+        return cap
+    return initial * backoff.exponent ** (attempt - 1)
+
+
+def next_wait(config: RetryConfig, attempt: int, retry_after: float | None, rand: float) -> float:
+    """Seconds to wait after failed ``attempt`` (1-based): the jittered backoff, or the server's longer Retry-After.
+
+    ``rand`` is a uniform draw in [0, 1); 0.5 gives the backoff without jitter. A ``Retry-After`` shorter
+    than the backoff (``0``, or a date in the past) never shortens the wait: a server answering "retry
+    now" to every request would otherwise be sent requests as fast as it can answer them.
+    """
+    backoff = config.backoff
+    wait = 0.0
+    if backoff is not None:
+        cap = backoff.max_interval / 1000
+        wait = min(backoff_delay(backoff, attempt) * (1 + JITTER * (2 * rand - 1)), cap)
+    return wait if retry_after is None else max(retry_after, wait)
 
 
 def retry_after(error: CodatError) -> float | None:
@@ -213,15 +230,33 @@ class Rewind:
 
 
 class _Attempts:
-    """The retry state of one call: decides after each failure whether, and how long, to wait."""
+    """The retry state of one call: decides after each failure whether, and how long, to wait.
 
-    def __init__(self, retrier: Retrier, operation: Operation, config: RetryConfig, request: dict[str, Any]) -> None:
+    ``deadline`` is the call's total time in seconds (from its ``timeout=``), or None: attempts are cut
+    to what is left of it, and no wait is started that would end past it.
+    """
+
+    def __init__(
+        self,
+        retrier: Retrier,
+        operation: Operation,
+        config: RetryConfig,
+        request: dict[str, Any],
+        deadline: float | None,
+    ) -> None:
         self.retrier = retrier
         self.operation = operation
         self.config = config
         self.rewind = Rewind(request)
         self.count = 0
+        self.deadline = deadline
         self.started = retrier.clock()
+
+    def remaining(self) -> float | None:
+        """Seconds left before the call's deadline (None: no deadline)."""
+        if self.deadline is None:
+            return None
+        return self.deadline - (self.retrier.clock() - self.started)
 
     def failed(self, error: CodatError) -> float | None:
         """Seconds to wait before the next attempt, or None to give up (``error`` then records the attempts)."""
@@ -235,27 +270,46 @@ class _Attempts:
         if reason is not None:
             _record(error, self.count, reason if self.config.strategy != "none" else None)
             return None
-        self.retrier.logger.debug(
-            "retrying %s %s: attempt %d failed (%s); waiting %.3f s",
+        # INFO, not DEBUG: with the spec's defaults a call may retry for long, and it should not do so silently.
+        # Only the operation, the status or exception type, and numbers: nothing that can hold a secret.
+        self.retrier.logger.info(
+            "%s (%s %s): attempt %d failed (%s); retrying in %.3f s",
+            self.operation.id,
             self.operation.method,
             self.operation.path,
             self.count,
             describe(error),
             wait,
         )
-        if self.retrier.on_retry is not None:
-            self.retrier.on_retry(RetryEvent(self.count, wait, error, self.operation))
+        on_retry = self.retrier.on_retry
+        if on_retry is not None:
+            try:
+                on_retry(RetryEvent(self.count, wait, error, self.operation))
+            except Exception as exc:  # user code: reported as hooks are, never raw
+                hook_error = HookError("on_retry", on_retry, f"raised {type(exc).__name__}: {exc}")
+                hook_error.error = error
+                hook_error.attempts = self.count
+                raise hook_error from exc
         return wait
 
     def _refusal(self, error: CodatError) -> str | None:
         if self.config.max_attempts is not None and self.count >= self.config.max_attempts:
             return f"max_attempts={self.config.max_attempts} reached"
+        remaining = self.remaining()
+        if remaining is not None and remaining <= 0:
+            return f"the call's {self.deadline:g} s deadline (timeout=) has passed"
         reason = should_retry(self.config, self.operation, error)
         if reason is None and not self.rewind.possible:
             return "an upload stream cannot be rewound"
         return reason
 
     def _over_budget(self, wait: float) -> str | None:
+        remaining = self.remaining()
+        if remaining is not None and wait >= remaining:
+            return (
+                f"waiting {wait:.3f} s would pass the call's {self.deadline:g} s deadline "
+                f"(timeout=; {max(remaining, 0):.3f} s left)"
+            )
         backoff = self.config.backoff
         if backoff is None:
             return None
@@ -282,7 +336,8 @@ async def _asyncio_sleep(seconds: float) -> None:
 class Retrier:
     """Runs a call's attempts; ``clock``, ``sleep``, ``async_sleep`` and ``random`` are replaceable for tests.
 
-    ``send`` receives the 1-based attempt number; retries are logged at DEBUG on ``logger``.
+    ``send`` receives the 1-based attempt number and the seconds left before the call's ``deadline`` (None
+    without one); each retry is logged at INFO on ``logger``.
     """
 
     def __init__(
@@ -302,12 +357,19 @@ class Retrier:
         self.async_sleep = async_sleep
         self.random = random
 
-    def run(self, operation: Operation, config: RetryConfig, request: dict[str, Any], send: Callable[[int], T]) -> T:
-        attempts = _Attempts(self, operation, config, request)
-        while True:  # bounded: each pass counts an attempt against max_attempts and the elapsed budget
+    def run(
+        self,
+        operation: Operation,
+        config: RetryConfig,
+        request: dict[str, Any],
+        send: Callable[[int, float | None], T],
+        deadline: float | None = None,
+    ) -> T:
+        attempts = _Attempts(self, operation, config, request, deadline)
+        while True:  # bounded: each pass counts an attempt against max_attempts, the deadline and the budget
             attempts.count += 1
             try:
-                return send(attempts.count)
+                return send(attempts.count, attempts.remaining())
             except (APIStatusError, APIConnectionError) as error:
                 wait = attempts.failed(error)
                 if wait is None:
@@ -315,13 +377,18 @@ class Retrier:
             self.sleep(wait)
 
     async def arun(
-        self, operation: Operation, config: RetryConfig, request: dict[str, Any], send: Callable[[int], Awaitable[T]]
+        self,
+        operation: Operation,
+        config: RetryConfig,
+        request: dict[str, Any],
+        send: Callable[[int, float | None], Awaitable[T]],
+        deadline: float | None = None,
     ) -> T:
-        attempts = _Attempts(self, operation, config, request)
-        while True:  # bounded: each pass counts an attempt against max_attempts and the elapsed budget
+        attempts = _Attempts(self, operation, config, request, deadline)
+        while True:  # bounded: each pass counts an attempt against max_attempts, the deadline and the budget
             attempts.count += 1
             try:
-                return await send(attempts.count)
+                return await send(attempts.count, attempts.remaining())
             except (APIStatusError, APIConnectionError) as error:
                 wait = attempts.failed(error)
                 if wait is None:

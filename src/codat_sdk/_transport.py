@@ -4,18 +4,21 @@
 with the two methods of ``HttpClient`` / ``AsyncHttpClient``, e.g. a wrapper adding headers or logging
 around an httpx client. The SDK never closes a client it was given. One it creates itself is closed by
 ``close()`` / ``aclose()`` / leaving ``with`` / ``async with``, and otherwise when the last SDK client
-using it is garbage-collected (or the interpreter exits); an async one also when the event loop it ran
-on shuts down (``asyncio.run`` returning), after which the next call from another loop opens a new one.
+using it is garbage-collected (or the interpreter exits). Async ones are made per event loop, each closed
+when its loop shuts down (``asyncio.run`` returning); see ``AsyncTransport``.
 """
 
 from __future__ import annotations
 
 import functools
+import threading
 import weakref
 from collections.abc import AsyncGenerator, Callable
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import httpx
+
+from ._deadline import deadline_transport
 
 if TYPE_CHECKING:
     import asyncio  # at run time imported where a loop is running: sync-only programs never pay for it
@@ -94,6 +97,12 @@ def _shared_tls_context() -> ssl.SSLContext | bool:
     return create() if create is not None else True
 
 
+def _client_timeout(client: object) -> httpx.Timeout | None:
+    """The timeout requests get when the SDK passes none: the client's own (None: not an httpx client)."""
+    own = getattr(client, "timeout", None)
+    return own if isinstance(own, httpx.Timeout) else None
+
+
 class SyncTransport:
     """The HTTP client behind a sync SDK client and its ``with_options`` copies (which share it)."""
 
@@ -101,12 +110,22 @@ class SyncTransport:
 
     def __init__(self, client: HttpClient | None, timeout: Any) -> None:
         self.owned = client is None
-        self.http: HttpClient = (
-            httpx.Client(timeout=timeout, verify=_shared_tls_context()) if client is None else client
-        )
+        if client is None:
+            tls = _shared_tls_context()
+            # Connects through DeadlineBackend, so each call's deadline ends even a server that trickles bytes.
+            client = httpx.Client(timeout=timeout, verify=tls, transport=deadline_transport(verify=tls))
+        self.http: HttpClient = client
         # An owned client is closed once no SDK client uses it, even if close() is never called; weakref.finalize
         # also runs at interpreter exit, so its sockets never reach the "unclosed socket" ResourceWarning.
         self._finalizer = weakref.finalize(self, _close_sync, self.http) if self.owned else None
+
+    @property
+    def timeout(self) -> httpx.Timeout | None:
+        return _client_timeout(self.http)
+
+    @property
+    def closed(self) -> bool:
+        return self._finalizer is not None and not self._finalizer.alive
 
     def close(self) -> None:
         if self._finalizer is not None:
@@ -119,92 +138,158 @@ def _close_sync(http: HttpClient) -> None:
 
 
 class AsyncTransport:
-    """The HTTP client behind an async SDK client and its ``with_options`` copies.
+    """The HTTP client behind an async SDK client and its ``with_options`` copies: one pool per event loop.
 
-    Closing an ``httpx.AsyncClient`` needs its event loop, which a garbage-collector callback or an
-    ``atexit`` handler does not have. So on the first call from a loop an async generator (the guard) is
-    parked on that loop: asyncio closes unfinished async generators when the loop shuts down
-    (``loop.shutdown_asyncgens()``, which ``asyncio.run`` calls) and schedules their ``aclose()`` on the
-    loop when they are garbage-collected; the guard's ``finally`` closes the client. Either way the client
-    is closed on its own loop, with no ResourceWarning and nothing left for interpreter exit.
+    An ``httpx.AsyncClient`` belongs to the loop it first ran on, so an owned one is made per loop: one
+    SDK client then serves any number of threads, each with its own loop, and loop after loop
+    (``asyncio.run`` twice). Each is closed on its own loop, which a garbage-collector callback or an
+    ``atexit`` handler cannot reach. So next to each one an async generator (the guard) is parked on its
+    loop: asyncio closes unfinished async generators when the loop shuts down (``shutdown_asyncgens()``,
+    which ``asyncio.run`` calls), and schedules their ``aclose()`` on the loop when they are garbage-collected
+    (with this transport) while it runs; the guard's ``finally`` closes the client. A loop closed without
+    ``shutdown_asyncgens()`` can do neither: its client is dropped, its sockets left to the garbage collector.
     """
 
-    __slots__ = ("__weakref__", "_closed", "_guard", "_guard_finalizer", "_guard_loop", "_make", "http", "owned")
+    __slots__ = ("__weakref__", "_closed", "_last", "_lock", "_make", "_pools", "_timeout", "_user", "owned")
 
     def __init__(self, client: AsyncHttpClient | None, timeout: Any) -> None:
         self.owned = client is None
+        self._user = client
+        self._timeout = httpx.Timeout(timeout)
+        self._last: httpx.AsyncClient | None = None
         self._make: Callable[[], httpx.AsyncClient] = lambda: httpx.AsyncClient(
             timeout=timeout, verify=_shared_tls_context()
         )
-        self.http: AsyncHttpClient = self._make() if client is None else client
-        self._guard: _Guard | None = None
-        self._guard_loop: asyncio.AbstractEventLoop | None = None
-        self._guard_finalizer: weakref.finalize[Any, Any] | None = None
+        # Keyed weakly: a loop that shut down (its client closed, so nothing refers to it) is let go.
+        self._pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Pool] = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
         self._closed = False
 
-    async def current(self) -> AsyncHttpClient:
-        """The client to send with from the running loop (an owned one is opened, or reopened, as needed)."""
-        http = self.http
-        if self.owned and (self._guard is None or http.is_closed):  # type: ignore[attr-defined]
-            return await self._open()
-        return http
+    @property
+    def timeout(self) -> httpx.Timeout | None:
+        return self._timeout if self._user is None else _client_timeout(self._user)
 
-    async def _open(self) -> AsyncHttpClient:
-        if self._closed:
-            raise RuntimeError("this SDK client has been closed (aclose() or `async with`); create a new one")
-        http = self.http
-        assert isinstance(http, httpx.AsyncClient)
-        if http.is_closed:  # closed by the shutdown of the loop it ran on: this is a later loop
-            http = self.http = self._make()
-        if self._guard_finalizer is not None:
-            # The previous loop's guard: settle it now rather than keep it (and its closed loop and client)
-            # alive until the transport goes, one more for every loop the client has been used from.
-            self._guard_finalizer()
-        self._guard = guard = _Guard(http)
+    @property
+    def http(self) -> AsyncHttpClient:
+        """The caller's client, else the running loop's (outside a loop: the last one opened)."""
+        if self._user is not None:
+            return self._user
         import asyncio
 
-        self._guard_loop = asyncio.get_running_loop()
-        # Ends the guard without touching the loop if that loop is closed when the transport goes away
-        # (a loop closed without shutdown_asyncgens() cannot run the guard's aclose()).
-        self._guard_finalizer = weakref.finalize(self, guard.abandon_if_loop_closed, self._guard_loop)
-        await guard.start()
-        return http
+        try:
+            return self._pool(asyncio.get_running_loop()).http
+        except RuntimeError:  # no running loop
+            if self._last is None:
+                raise RuntimeError("no event loop has used this client yet") from None
+            return self._last
+
+    async def current(self) -> tuple[AsyncHttpClient, set[asyncio.Timeout] | None]:
+        """The client to send with from the running loop (an owned one is opened for each loop, as needed).
+
+        With it, where ``aclose()`` can reach them, the time limits of the attempts in flight: each attempt
+        adds its own while it runs, and ``aclose()`` ends them all at once.
+        """
+        if self._user is not None:
+            return self._user, None
+        import asyncio
+
+        pool = self._pool(asyncio.get_running_loop())
+        if not pool.started:
+            await pool.start()
+        return pool.http, pool.in_flight
+
+    @property
+    def closed(self) -> bool:
+        """Whether ``aclose()`` has been called (on an owned client)."""
+        return self._closed
+
+    def _pool(self, loop: asyncio.AbstractEventLoop) -> _Pool:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("this SDK client has been closed (aclose() or `async with`); create a new one")
+            pool = self._pools.get(loop)
+            if pool is None or pool.http.is_closed:
+                self._drop_dead_loops()
+                pool = self._pools[loop] = _Pool(self._make())
+                self._last = pool.http
+            return pool
+
+    def _drop_dead_loops(self) -> None:
+        """Forget the clients of loops closed without shutdown_asyncgens(): no loop is left to close them on."""
+        for loop in [loop for loop in self._pools if loop.is_closed()]:
+            self._pools.pop(loop).abandon()
 
     async def aclose(self) -> None:
-        """Close an owned client; a user's own is left open."""
-        if not self.owned or self._closed:
+        """Close an owned client on every loop still able to run it; a user's own is left open."""
+        if not self.owned:
             return
-        self._closed = True
-        guard, self._guard = self._guard, None
         import asyncio
 
-        if guard is not None and self._guard_loop is asyncio.get_running_loop():
-            await guard.close()  # closes the client, on its own loop
-            return
-        if guard is not None:
-            guard.abandon()
-        http = self.http
-        assert isinstance(http, httpx.AsyncClient)
-        await http.aclose()
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            pools = list(self._pools.items())
+            self._pools.clear()
+        running = asyncio.get_running_loop()
+        for loop, pool in pools:
+            if loop is running:
+                await pool.close()
+            elif loop.is_closed():
+                pool.abandon()
+            elif loop.is_running():  # another thread's loop: close its client there
+                await _close_on(loop, pool)
+            # else: an idle loop's client closes with that loop (its guard), or when collected while it runs
 
 
-class _Guard:
-    """An async generator parked on a loop that closes ``http`` when the loop shuts down or it is collected."""
+async def _close_on(loop: asyncio.AbstractEventLoop, pool: _Pool) -> None:
+    """Close ``pool`` on ``loop``, another thread's; bounded, as that loop may stop before it runs the close
+    (its pool then closes with it, by its guard)."""
+    import asyncio
 
-    __slots__ = ("_agen", "_state")
+    closing = pool.close()
+    try:
+        future = asyncio.run_coroutine_threadsafe(closing, loop)
+    except RuntimeError:  # that loop closed meanwhile
+        closing.close()
+        return
+    await asyncio.wait([asyncio.wrap_future(future)], timeout=_OTHER_LOOP_CLOSE_WAIT)
+
+
+# How long aclose() waits for another thread's loop to close the pool it holds.
+_OTHER_LOOP_CLOSE_WAIT = 5.0
+
+
+class _Pool:
+    """One loop's ``httpx.AsyncClient``, the guard that closes it when the loop shuts down, and its calls in flight."""
+
+    __slots__ = ("_agen", "_state", "http", "in_flight", "started")
 
     def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+        self.started = False
+        self.in_flight: set[asyncio.Timeout] = set()
         self._state = {"abandoned": False}
         self._agen = _close_on_exit(http, self._state)
 
     async def start(self) -> None:
+        self.started = True  # first: the guard must be started once (a second __anext__ would end it)
         await self._agen.__anext__()  # asyncio now tracks the generator for the running loop
 
     async def close(self) -> None:
-        await self._agen.aclose()
+        # Closing the client closes the connections it holds, but not one still being opened: its request
+        # would go out afterwards, on a connection no pool holds any more, left open until collected. So
+        # the attempts in flight are ended first (their limits expire now), which closes their sockets too.
+        import asyncio
+
+        now = asyncio.get_running_loop().time()
+        for limit in list(self.in_flight):
+            limit.reschedule(now)
+        await self._agen.aclose()  # the guard's finally closes the client
+        await self.http.aclose()  # a client whose guard never started
 
     def abandon(self) -> None:
-        """Finish the generator synchronously, closing nothing, so asyncio never schedules it on a loop."""
+        """Finish the guard synchronously, closing nothing, so asyncio never schedules it on a loop."""
         self._state["abandoned"] = True
         closing = self._agen.aclose()
         try:
@@ -213,10 +298,6 @@ class _Guard:
             pass
         finally:
             closing.close()
-
-    def abandon_if_loop_closed(self, loop: asyncio.AbstractEventLoop) -> None:
-        if loop.is_closed():
-            self.abandon()
 
 
 async def _close_on_exit(http: httpx.AsyncClient, state: dict[str, bool]) -> AsyncGenerator[None, None]:

@@ -146,6 +146,24 @@ async def test_async_list_and_raw_response_take_builders(respx_mock: respx.MockR
     assert second.url.params["orderBy"] == "name"
 
 
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_aware_datetimes_are_sent_in_utc(mode: str, respx_mock: respx.MockRouter) -> None:
+    from datetime import timedelta, timezone
+
+    route = respx_mock.get(f"{BASE_URL}/companies").respond(200, json=_page())
+    noon_in_paris = datetime(2024, 5, 1, 12, 30, tzinfo=timezone(timedelta(hours=2)))
+    query = CompanyQuery.last_sync >= noon_in_paris
+    if mode == "async":
+        async with AsyncCodatPlatform(api_key=API_KEY) as async_codat:
+            [c async for c in async_codat.companies.list_all(query=query)]
+    else:
+        with CodatPlatform(api_key=API_KEY) as codat:
+            list(codat.companies.list_all(query=query))
+    request = route.calls.last.request
+    assert request.url.params["query"] == "lastSync>=2024-05-01T10:30:00Z"
+    assert "query=lastSync%3E%3D2024-05-01T10%3A30%3A00Z" in _query_of(request)
+
+
 def test_invalid_queries_raise_before_anything_is_sent(respx_mock: respx.MockRouter) -> None:
     route = respx_mock.route().respond(200, json=_page())
     with CodatPlatform(api_key=API_KEY) as codat:

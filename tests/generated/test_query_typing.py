@@ -8,7 +8,7 @@ mypy must report exactly that error on that line, or the ignore is unused and th
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import assert_type
 
 import httpx
@@ -69,6 +69,19 @@ def test_fields_are_typed_by_kind() -> None:
     assert_type(CompanyQuery.name.contains("Toft"), Query)
     assert_type((CompanyQuery.created >= date(2024, 1, 1)) & (CompanyQuery.name == "x"), Query)
     assert_type(order_by(ConnectionQuery.created).desc(), OrderBy)
+
+
+def test_date_time_fields_take_dates_and_datetimes() -> None:
+    assert_type(CompanyQuery.last_sync >= date(2024, 1, 1), Query)
+    assert_type(CompanyQuery.last_sync < datetime(2024, 5, 1, 12, 30), Query)
+    assert_type(CompanyQuery.data_connections.created != datetime(2024, 5, 1, tzinfo=UTC), Query)
+    assert str(CompanyQuery.last_sync >= date(2024, 1, 1)) == "lastSync>=2024-01-01"
+    assert str(CompanyQuery.last_sync < datetime(2024, 5, 1, 12, 30)) == "lastSync<2024-05-01T12:30:00"
+    assert str(CompanyQuery.created == datetime(2024, 5, 1, tzinfo=UTC)) == "created=2024-05-01T00:00:00Z"
+    with pytest.raises(QueryError, match="date-time property; got int"):
+        CompanyQuery.last_sync > 20240101  # type: ignore[operator]  # noqa: B015
+    with pytest.raises(QueryError, match="date-time property; got str"):
+        CompanyQuery.last_sync == "2024-01-01"  # noqa: B015 - mypy cannot check == (see Field)
 
 
 def test_operators_a_kind_lacks_are_type_errors() -> None:

@@ -2,7 +2,9 @@
 
 Each request is read in full (so the server has "acted" on it: it is recorded in ``requests``), then
 answered by the next action of the script: a reply, a dropped connection (the socket is closed without a
-response) or a stall (no answer until the stall ends or the server stops). An exhausted script answers
+response), a stall (no answer until the stall ends or the server stops), a trickle (raw bytes, a few at
+a time) or raw bytes (anything, such as a body shorter than its Content-Length, then the connection is
+closed). An exhausted script answers
 599 so a test that sends more requests than it scripted fails on its assertions rather than hanging,
 unless the server has a ``responder``: a function choosing the action for each request itself (used
 for servers too long to script, such as 10 000 records of pages with random faults).
@@ -42,7 +44,25 @@ class Stall:
     seconds: float
 
 
-Action = Reply | Drop | Stall
+@dataclass(frozen=True)
+class Trickle:
+    """Send ``parts`` (raw bytes: status line, headers, body) one at a time, ``every`` seconds apart, then close.
+
+    A hostile server: each write comes well within a per-read timeout, but the whole takes as long as it likes.
+    """
+
+    parts: tuple[bytes, ...]
+    every: float
+
+
+@dataclass(frozen=True)
+class Raw:
+    """Send ``data`` as it is (status line, headers and all), then close the connection."""
+
+    data: bytes
+
+
+Action = Reply | Drop | Stall | Trickle | Raw
 
 
 @dataclass(frozen=True)
@@ -84,6 +104,19 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if isinstance(action, Stall):
             self.server.fault.stopping.wait(action.seconds)
+            self.close_connection = True
+            return
+        if isinstance(action, Trickle):
+            self.close_connection = True
+            for part in action.parts:
+                if self.server.fault.stopping.wait(action.every):
+                    return
+                self.wfile.write(part)
+                self.wfile.flush()
+            return
+        if isinstance(action, Raw):
+            self.wfile.write(action.data)
+            self.wfile.flush()
             self.close_connection = True
             return
         body = action.body if isinstance(action.body, bytes) else json.dumps(action.body).encode()

@@ -14,7 +14,7 @@ import pytest
 from codat_sdk_files import CodatFiles
 from codat_sdk_platform import AsyncCodatPlatform, CodatPlatform
 
-from codat_sdk import DEFAULT_TIMEOUT, Hooks, RetryConfig, __version__
+from codat_sdk import DEFAULT_TIMEOUT, HookContext, Hooks, RetryConfig, __version__
 from tests.conftest import API_KEY, BASE_URL, Recorder, async_platform, companies_json, sync_platform
 
 WORKERS = 40
@@ -30,7 +30,7 @@ def _timeout(request: httpx.Request) -> dict[str, float | None]:
 
 def test_with_options_changes_the_copy_only() -> None:
     recorder = Recorder(json=companies_json())
-    client = sync_platform(recorder, default_headers={"X-Team": "a"})
+    client = sync_platform(recorder, timeout=DEFAULT_TIMEOUT, default_headers={"X-Team": "a"})
     hooks = Hooks()
     logger = logging.getLogger("copy")
     copy = client.with_options(
@@ -71,9 +71,137 @@ def test_with_options_resources_belong_to_the_copy() -> None:
     assert copy._http is client._http, "the copy shares the connection pool"
 
 
-def test_with_options_shares_hooks_unless_replaced() -> None:
-    client = sync_platform(Recorder(json=companies_json()))
-    assert client.with_options(timeout=1).hooks is client.hooks
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_hooks_registered_on_a_copy_never_reach_the_original(mode: str) -> None:
+    # The copy used to share the original's Hooks object: registering on the copy changed the original.
+    recorder = Recorder(json=companies_json())
+    client = sync_platform(recorder) if mode == "sync" else async_platform(recorder)
+    seen: list[str] = []
+
+    @client.hooks.before_request
+    def on_original(request: httpx.Request, context: HookContext) -> None:
+        seen.append("original")
+
+    copy = client.with_options(timeout=1)
+    assert copy.hooks is not client.hooks
+    copy.hooks.before_request(lambda request, context: seen.append("copy"))
+    client.hooks.on_error(lambda error, context: None)  # after the copy: the original's alone
+
+    async def list_companies(target: CodatPlatform | AsyncCodatPlatform) -> None:
+        if isinstance(target, AsyncCodatPlatform):
+            await target.companies.list()
+        else:
+            target.companies.list()
+
+    await list_companies(client)
+    assert seen == ["original"]
+    seen.clear()
+    await list_companies(copy)
+    assert seen == ["original", "copy"]  # the copy starts with the original's hooks
+    assert repr(client.hooks) == "Hooks(before_request=1, after_response=0, on_error=1)"
+    assert repr(copy.hooks) == "Hooks(before_request=2, after_response=0, on_error=0)"
+
+
+class CodatsBackoffStrategy:
+    """The shape of ``codat_platform.utils.BackoffStrategy`` (Codat's own SDK, not installed here)."""
+
+    def __init__(self, initial_interval: int, max_interval: int, exponent: float, max_elapsed_time: int) -> None:
+        self.initial_interval = initial_interval
+        self.max_interval = max_interval
+        self.exponent = exponent
+        self.max_elapsed_time = max_elapsed_time
+
+
+class CodatsRetryConfig:
+    """The shape of ``codat_platform.utils.RetryConfig``: strategy, backoff, retry_connection_errors."""
+
+    def __init__(self, strategy: str, backoff: CodatsBackoffStrategy, retry_connection_errors: bool) -> None:
+        self.strategy = strategy
+        self.backoff = backoff
+        self.retry_connection_errors = retry_connection_errors
+
+
+CodatsRetryConfig.__module__ = CodatsBackoffStrategy.__module__ = "codat_platform.utils.retries"
+CodatsRetryConfig.__qualname__, CodatsBackoffStrategy.__qualname__ = "RetryConfig", "BackoffStrategy"
+CODATS_RETRY_CONFIG = CodatsRetryConfig("backoff", CodatsBackoffStrategy(500, 60_000, 1.5, 3_600_000), True)
+
+
+@pytest.mark.parametrize("cls", [CodatPlatform, AsyncCodatPlatform])
+def test_codats_own_retry_config_is_refused_at_construction_saying_what_to_pass(cls: type) -> None:
+    # It used to be accepted, then every call failed with AttributeError: ... no attribute 'max_attempts'.
+    with pytest.raises(TypeError) as raised:
+        cls(api_key=API_KEY, retry_config=CODATS_RETRY_CONFIG)
+    message = str(raised.value)
+    assert "retry_config= must be a codat_sdk.RetryConfig, got codat_platform.utils.retries.RetryConfig" in message
+    assert "from codat_sdk import BackoffStrategy, RetryConfig" in message
+    assert 'RetryConfig("none")' in message
+
+
+async def test_codats_own_retry_config_is_refused_by_with_options_and_per_call() -> None:
+    recorder = Recorder(json=companies_json())
+    client = sync_platform(recorder)
+    with pytest.raises(TypeError, match=r"retry_config= must be a codat_sdk\.RetryConfig"):
+        client.with_options(retry_config=CODATS_RETRY_CONFIG)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"retries= must be a codat_sdk\.RetryConfig"):
+        client.companies.list(retries=CODATS_RETRY_CONFIG)  # type: ignore[arg-type]
+    with pytest.raises(
+        TypeError, match=r"retry_config= backoff must be a codat_sdk\.BackoffStrategy\(.* got codat_platform"
+    ):
+        client.with_options(retry_config=RetryConfig("backoff", CODATS_RETRY_CONFIG.backoff))  # type: ignore[arg-type]
+    async_client = async_platform(recorder)
+    with pytest.raises(TypeError, match=r"retries= must be a codat_sdk\.RetryConfig"):
+        await async_client.companies.list(retries=CODATS_RETRY_CONFIG)  # type: ignore[arg-type]
+    assert recorder.requests == []
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "error", "message"),
+    [
+        ("timeout", "5", TypeError, "timeout= must be seconds .* got str"),
+        ("timeout", True, TypeError, "timeout= must be seconds .* got bool"),
+        ("timeout", -1, ValueError, "timeout= must be a finite number of seconds, at least 0, got -1"),
+        ("timeout", float("nan"), ValueError, "got nan"),
+        ("default_headers", [("X-A", "b")], TypeError, "default_headers= must be a mapping .* got list"),
+        ("default_headers", {"X-Count": 1}, TypeError, "names and values must be str, got str: int for 'X-Count'"),
+        ("on_retry", 5, TypeError, "on_retry= must be a callable or None, got int"),
+        ("retry_config", {"strategy": "none"}, TypeError, "retry_config= must be a codat_sdk.RetryConfig, got dict"),
+    ],
+)
+@pytest.mark.parametrize("where", ["constructor", "with_options"])
+def test_settings_of_the_wrong_type_are_refused_when_given(
+    where: str, setting: str, value: Any, error: type, message: str
+) -> None:
+    # Each used to be accepted and to fail every call (or, for on_retry, the first retry) instead.
+    recorder = Recorder(json=companies_json())
+    with pytest.raises(error, match=message):
+        if where == "constructor":
+            sync_platform(recorder, **{setting: value})
+        else:
+            sync_platform(recorder).with_options(**{setting: value})
+    with pytest.raises(error, match=message):
+        if where == "constructor":
+            async_platform(recorder, **{setting: value})
+        else:
+            async_platform(recorder).with_options(**{setting: value})
+    assert recorder.requests == []
+
+
+def test_a_header_value_of_the_wrong_type_is_not_echoed() -> None:
+    with pytest.raises(TypeError) as raised:
+        sync_platform(Recorder(), default_headers={"X-Api-Secret": b"s3cr3t-value"})
+    assert "s3cr3t" not in str(raised.value)
+
+
+def test_server_url_of_the_wrong_type() -> None:
+    with pytest.raises(TypeError, match="server_url must be a str, got int"):
+        CodatPlatform(api_key=API_KEY, server_url=4010)  # type: ignore[arg-type]
+
+
+def test_valid_settings_of_every_accepted_type() -> None:
+    for timeout in (0, 2, 2.5, None, httpx.Timeout(3.0)):
+        assert sync_platform(Recorder(), timeout=timeout).with_options(timeout=timeout).timeout == timeout
+    client = sync_platform(Recorder(), default_headers={"X-A": "b"}, on_retry=print, retry_config=RetryConfig("none"))
+    assert client.with_options(on_retry=None, default_headers={}).retry_config == RetryConfig("none")
 
 
 def test_with_options_refuses_bad_input_before_copying() -> None:
@@ -118,7 +246,7 @@ def _options(index: int) -> dict[str, Any]:
 
 def _assert_client_unchanged(client: CodatPlatform | AsyncCodatPlatform, headers: dict[str, str]) -> None:
     assert client.server_url == BASE_URL
-    assert client.timeout == DEFAULT_TIMEOUT
+    assert client.timeout == httpx.Timeout(5.0)  # the caller's httpx client's own (httpx's default)
     assert dict(client.default_headers) == headers
     assert client.retry_config == type(client).RETRY_CONFIG
 

@@ -6,6 +6,8 @@ import gc
 import subprocess
 import sys
 import textwrap
+import time
+import warnings
 import weakref
 from pathlib import Path
 from typing import Any
@@ -282,6 +284,35 @@ LIFECYCLES = {
         client = AsyncCodatPlatform(api_key="k", server_url=URL)
         asyncio.run(client.companies.list())
     """,
+    "async, aclose() with calls in flight": """
+        import socket
+        from codat_sdk import RetryConfig
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)  # never accepts: the calls wait for an answer or to connect
+        async def main():
+            client = AsyncCodatPlatform(
+                api_key="k", server_url="http://127.0.0.1:%d" % listener.getsockname()[1], timeout=5.0
+            )
+            calls = [asyncio.create_task(client.companies.list(retries=RetryConfig("none"))) for _ in range(5)]
+            await asyncio.sleep(0.3)
+            await client.aclose()
+            await asyncio.gather(*calls, return_exceptions=True)
+        asyncio.run(main())
+        listener.close()
+        gc.collect()
+    """,
+    "async, one client on two threads' loops, never closed": """
+        import threading
+        client = AsyncCodatPlatform(api_key="k", server_url=URL)
+        threads = [threading.Thread(target=asyncio.run, args=(client.companies.list(),)) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        del client
+        gc.collect()
+    """,
 }
 
 
@@ -300,3 +331,143 @@ def test_no_connection_leaks_or_warnings_without_close(lifecycle: str, server: F
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "done"
     assert result.stderr == "", "warnings or 'Exception ignored' at exit"
+
+
+# -- issue 11: loops closed without shutdown_asyncgens(), one client on many threads' loops, aclose() in flight --
+
+
+def test_an_async_client_outlives_a_loop_closed_without_shutdown_asyncgens(server: FaultServer) -> None:
+    """Such a loop cannot close its pool; the client used to keep sending through it: 'Event loop is closed'."""
+    import asyncio
+
+    _ok(server, 3)
+    codat = AsyncCodatPlatform(api_key=API_KEY, server_url=server.url)
+    loop = asyncio.new_event_loop()
+    assert loop.run_until_complete(codat.companies.list()).page_number == 1
+    loop.close()  # no loop.shutdown_asyncgens(), unlike asyncio.run
+    for _ in range(2):
+        assert asyncio.run(codat.companies.list()).page_number == 1
+    asyncio.run(codat.aclose())
+    with pytest.raises(RuntimeError, match="has been closed"):
+        asyncio.run(codat.companies.list())
+    del loop, codat
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)  # that loop's sockets go to the collector, as documented
+        gc.collect()
+
+
+def test_one_async_client_serves_threads_each_with_its_own_loop(server: FaultServer) -> None:
+    """One pool per loop: calls from two threads' loops used to fail ('bound to a different event loop') or hang."""
+    import asyncio
+    import threading
+
+    threads_count, calls, concurrent = 2, 100, 10
+    _ok(server, threads_count * calls)
+    codat = AsyncCodatPlatform(api_key=API_KEY, server_url=server.url)
+    barrier = threading.Barrier(threads_count)
+    failures: list[BaseException] = []
+    done: list[int] = []
+
+    async def many() -> None:
+        barrier.wait()
+        for _ in range(calls // concurrent):
+            pages = await asyncio.gather(*(codat.companies.list() for _ in range(concurrent)), return_exceptions=True)
+            failures.extend(page for page in pages if isinstance(page, BaseException))
+            done.extend(page.page_number for page in pages if not isinstance(page, BaseException))
+
+    workers = [threading.Thread(target=asyncio.run, args=(many(),)) for _ in range(threads_count)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+    assert not any(worker.is_alive() for worker in workers), "a thread's calls hung"
+    assert failures == []
+    assert len(done) == threads_count * calls
+
+
+def _open_sockets_to(port: int) -> int:
+    """This process's TCP sockets connected to 127.0.0.1:``port`` (Linux: /proc)."""
+    inodes = set()
+    for fd in Path("/proc/self/fd").iterdir():
+        try:
+            target = fd.readlink().name
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[len("socket:[") : -1])
+    count = 0
+    for line in Path("/proc/self/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        remote_port = int(fields[2].split(":")[1], 16)
+        if remote_port == port and fields[9] in inodes:
+            count += 1
+    return count
+
+
+@pytest.mark.skipif(not Path("/proc/self/net/tcp").exists(), reason="counts sockets through Linux's /proc")
+async def test_aclose_closes_the_sockets_of_calls_in_flight() -> None:
+    """aclose() used to close the connections its pool held, not those still being opened (fds 8 -> 18).
+
+    A server that never accepts: the first connections complete in the kernel's backlog and wait for an
+    answer, the rest hang in connect. Each request still connecting went out after aclose() on a
+    connection no pool held, open until its call's timeout, then left to the garbage collector.
+    """
+    import asyncio
+    import socket
+
+    from codat_sdk import APIConnectionError, RetryConfig
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        port = listener.getsockname()[1]
+        codat = AsyncCodatPlatform(
+            api_key=API_KEY, server_url=f"http://127.0.0.1:{port}", retry_config=RetryConfig("none"), timeout=3.0
+        )
+        calls = [asyncio.create_task(codat.companies.list()) for _ in range(10)]
+        for _ in range(100):  # until every call has its socket
+            await asyncio.sleep(0.02)
+            if _open_sockets_to(port) == 10:
+                break
+        assert _open_sockets_to(port) == 10
+        started = time.monotonic()
+        await codat.aclose()
+        outcomes = await asyncio.gather(*calls, return_exceptions=True)
+        assert time.monotonic() - started < 1.5  # ended by aclose(), not by the 3 s timeout
+        assert all(isinstance(outcome, APIConnectionError) for outcome in outcomes), outcomes
+        assert all("closed" in str(outcome) for outcome in outcomes), outcomes
+        await asyncio.sleep(0.05)  # asyncio closes a transport's socket on a later turn of the loop
+        assert _open_sockets_to(port) == 0
+
+
+def test_aclose_closes_the_pools_of_other_threads_loops(server: FaultServer) -> None:
+    import asyncio
+    import threading
+
+    _ok(server, 2)
+    codat = AsyncCodatPlatform(api_key=API_KEY, server_url=server.url)
+    other = asyncio.new_event_loop()
+    thread = threading.Thread(target=other.run_forever)
+    thread.start()
+    try:
+
+        async def call_and_get_pool() -> Any:
+            await codat.companies.list()
+            return codat._http
+
+        other_http = asyncio.run_coroutine_threadsafe(call_and_get_pool(), other).result(timeout=10)
+
+        async def here() -> Any:
+            await codat.companies.list()
+            mine = codat._http
+            await codat.aclose()
+            return mine
+
+        mine = asyncio.run(here())
+        assert mine is not other_http, "one pool per loop"
+        assert mine.is_closed and other_http.is_closed
+    finally:
+        other.call_soon_threadsafe(other.stop)
+        thread.join(timeout=10)
+        other.run_until_complete(other.shutdown_asyncgens())
+        other.close()

@@ -42,4 +42,4 @@ def test_the_query_builders_load_on_first_use() -> None:
     import codat_sdk
 
     assert codat_sdk.StringField("name").contains("x") is not None
-    assert codat_sdk.MAX_QUERY_LENGTH == 2048
+    assert codat_sdk.MAX_QUERY_LENGTH == 2047  # Codat: "under 2048 characters"

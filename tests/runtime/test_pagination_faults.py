@@ -21,7 +21,16 @@ from codat_sdk_platform import AsyncCodatPlatform, CodatPlatform
 from codat_sdk_platform._client import SPEC_RETRY_CONFIG
 from codat_sdk_platform.models import Company
 
-from codat_sdk import APIConnectionError, BackoffStrategy, RetryConfig, RetryEvent, ServiceUnavailableError
+from codat_sdk import (
+    APIConnectionError,
+    BackoffStrategy,
+    CodatError,
+    PaginationError,
+    RetryConfig,
+    RetryEvent,
+    ServiceUnavailableError,
+    SyncPaginator,
+)
 from codat_sdk._retries import Retrier
 from tests.conftest import API_KEY
 from tests.runtime.faultserver import Action, Drop, FaultServer, Received, Reply, serving
@@ -140,7 +149,7 @@ async def test_10k_records_through_30_percent_faults_arrive_exactly_once(
     assert len(server.requests) == pages + responder.failures
     assert len(run.events) == responder.failures  # every fault retried once, nothing given up
     assert 0.2 < responder.failures / len(server.requests) < 0.4
-    assert all(e.wait == 1.0 for e in run.events if e.status_code == 429)  # Retry-After honoured
+    assert all(e.wait >= 1.0 for e in run.events if e.status_code == 429)  # Retry-After honoured
     assert len(run.waits) == responder.failures
     with capsys.disabled():
         print(
@@ -248,3 +257,109 @@ def test_connection_refused_after_retries_leaves_next_page_at_the_failed_page() 
     assert paginator.next_page == 4
     assert len(run.events) == 1
     dead.close()
+
+
+# -- hostile and lying servers (issue 11, items 3-6), through the generated list_all on 127.0.0.1 ---------
+
+
+LINKS = {"self": {"href": "/companies"}, "current": {"href": "/companies"}}
+
+
+@dataclass
+class Misbehaving:
+    """A responder paging ``total`` companies by ``server_size`` whatever is asked, optionally lying."""
+
+    total: int
+    server_size: int
+    ignore_page: bool = False  # answer every page with page 1, like a cache keyed without ``page``
+    report_total: Any = "actual"  # "actual", or the value sent as totalResults (None, "1", ...)
+    served: int = 0
+
+    def __call__(self, received: Received) -> Action:
+        self.served += 1
+        if self.served > 50:  # bounds a paginator that never stops: the test fails instead of hanging
+            return Reply(200, {"results": [], "pageNumber": 0, "pageSize": 0, "totalResults": 0, "_links": LINKS})
+        page = 1 if self.ignore_page else int(parse_qs(urlsplit(received.path).query)["page"][0])
+        start = (page - 1) * self.server_size
+        results = [
+            {"id": str(record_id(i)), "name": f"c{i}", "redirect": "https://link.codat.io/x"}
+            for i in range(start, min(start + self.server_size, self.total))
+        ]
+        links: dict[str, Any] = dict(LINKS)
+        if self.ignore_page or start + self.server_size < self.total:
+            links["next"] = {"href": "/companies?page=next"}
+        total = self.total if self.report_total == "actual" else self.report_total
+        body = {"results": results, "pageNumber": page, "pageSize": self.server_size, "totalResults": total}
+        return Reply(200, {**body, "_links": links})
+
+
+def plain(mode: str, server: FaultServer) -> AnyPlatform:
+    cls = AsyncCodatPlatform if mode == "async" else CodatPlatform
+    return cls(api_key=API_KEY, server_url=server.url, retry_config=RetryConfig("none"), timeout=10.0)
+
+
+async def test_two_tasks_sharing_one_list_all_get_every_company_once() -> None:
+    # The issue's case: 9 companies, pages of 3, two tasks on one paginator. Each page is a real request,
+    # so the second task reaches __anext__ while the first awaits page 1; both used to fetch page 1 and
+    # then page 2, ending at totalResults with 12 items: c0-c5 twice, c6-c8 never.
+    import asyncio
+
+    with serving(responder=Misbehaving(total=9, server_size=3)) as server:
+        async with AsyncCodatPlatform(api_key=API_KEY, server_url=server.url) as codat:
+            shared = codat.companies.list_all(page_size=3)
+
+            async def drain() -> list[str]:
+                return [company.name async for company in shared]
+
+            first, second = await asyncio.gather(drain(), drain())
+        assert sorted(first + second) == [f"c{i}" for i in range(9)]
+        assert len(server.requests) == 3
+
+
+def test_threads_sharing_one_list_all_get_every_company_once() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    with (
+        serving(responder=Misbehaving(total=500, server_size=10)) as server,
+        CodatPlatform(api_key=API_KEY, server_url=server.url, retry_config=RetryConfig("none")) as codat,
+    ):
+        shared = codat.companies.list_all(page_size=10)
+        assert isinstance(shared, SyncPaginator)
+        with ThreadPoolExecutor(4) as pool:
+            parts = list(pool.map(lambda _: [c.name for c in shared], range(4)))
+        assert sorted(name for part in parts for name in part) == sorted(f"c{i}" for i in range(500))
+        assert len(server.requests) == 50
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_resuming_against_a_server_paging_by_10_when_100_were_asked(mode: str) -> None:
+    # The issue's case: 35 companies in pages of 10, asked for 100; resuming with start_page=next_page
+    # assumed 200 companies before page 3, so page 3 "reached" totalResults: it stopped at 30 of 35.
+    responder = Misbehaving(total=35, server_size=10)
+    with serving(responder=responder) as server:
+        codat = plain(mode, server)
+        first = await drain(codat, page_size=100, max_items=20)  # as if it had stopped after page 2
+        codat = plain(mode, server)
+        rest = await drain(codat, page_size=100, start_page=3)
+    assert [c.name for c in first + rest] == [f"c{i}" for i in range(35)]
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("total", [300, None], ids=["total-300", "null-total"])
+async def test_a_server_ignoring_page_stops_with_pagination_error(mode: str, total: int | None) -> None:
+    # It used to yield 300 companies of which 100 distinct; with a null total and a next link, forever.
+    responder = Misbehaving(total=300, server_size=100, ignore_page=True, report_total=total)
+    with serving(responder=responder) as server:
+        with pytest.raises(PaginationError, match="page 2 repeats page 1"):
+            await drain(plain(mode, server), page_size=100)
+        assert len(server.requests) == 2
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_total_results_of_the_wrong_type_is_a_typed_sdk_error(mode: str) -> None:
+    # totalResults "1" used to escape as a bare TypeError from the paginator's comparison.
+    with (
+        serving(responder=Misbehaving(total=1, server_size=10, report_total="1")) as server,
+        pytest.raises(CodatError, match="totalResults"),
+    ):
+        await drain(plain(mode, server))

@@ -96,7 +96,7 @@ def via_httpx(text: str) -> str:
         (lambda: DateTimeField("modifiedDate") < datetime(2024, 1, 2, 3, 4, 5), "modifiedDate<2024-01-02T03:04:05"),
         (
             lambda: DateTimeField("modifiedDate") != datetime(2024, 1, 2, tzinfo=UTC),
-            "modifiedDate!=2024-01-02T00:00:00+00:00",
+            "modifiedDate!=2024-01-02T00:00:00Z",
         ),
         (lambda: BoolField("isBankAccount") == True, "isBankAccount=true"),  # noqa: E712
         (lambda: BoolField("isBankAccount") != False, "isBankAccount!=false"),  # noqa: E712
@@ -180,12 +180,16 @@ def test_ordering_booleans_and_enums_is_rejected(field: Field) -> None:
 
 
 def test_length_limit() -> None:
+    # Codat: "under 2048 characters"; a query of exactly 2048 used to be accepted.
+    assert MAX_QUERY_LENGTH == 2047
     name = StringField("a")
     assert len(str(name == "x" * (MAX_QUERY_LENGTH - 2))) == MAX_QUERY_LENGTH
-    with pytest.raises(QueryError, match="over 2048"):
+    with pytest.raises(QueryError, match="query is 2048 characters; Codat accepts only queries under 2048"):
         name == "x" * (MAX_QUERY_LENGTH - 1)  # noqa: B015
+    with pytest.raises(QueryError, match="under 2048"):
+        Query.raw("q" * 2048)
     half = name == "x" * 1020
-    with pytest.raises(QueryError, match="over 2048"):
+    with pytest.raises(QueryError, match="under 2048"):
         half & half & half
     assert to_query_param("q" * MAX_QUERY_LENGTH) == "q" * MAX_QUERY_LENGTH
     with pytest.raises(QueryError):
@@ -266,6 +270,71 @@ def test_raw_queries() -> None:
         (StringField("c") == "3") & "d=4"  # type: ignore[operator]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{totalAmount>100||totalAmount<50}&&status!=paid",
+        "status!=paid&&{totalAmount>100||totalAmount<50}",
+        "{a=1&&b=2}||{c=3&&{d=4||e=5}}",
+        "{a=1}",
+        "a=1&&&b=2",
+    ],
+)
+def test_raw_grouping_codat_reads_as_written_is_accepted(text: str) -> None:
+    assert to_query_param(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        # A stray brace used to switch the mixing check off: these were accepted.
+        ("a=1&&b=2||c=3}", "cannot mix && and || in one group"),
+        ("{a=1&&b=2||c=3", "cannot mix && and || in one group"),
+        ("}{a=1&&b=2||c=3", "'}' at position 0 closes no '{'"),
+        ("a=1}", "'}' at position 3 closes no '{'"),
+        ("{a=1||{b=2}", "1 '{' not closed"),
+        ("{a=1}&&b=2||c=3", "cannot mix && and || in one group"),
+        ("{a=1&&b=2||c=3}", "cannot mix && and || in one group"),
+        ("a=1||{b=2&&c=3}&&d=4", "cannot mix && and || in one group"),
+        ("a=1&&b=2||c=3", "cannot mix && and || in one group"),
+    ],
+)
+def test_raw_queries_with_unpaired_braces_or_mixed_groups_are_rejected(text: str, message: str) -> None:
+    with pytest.raises(QueryError, match=re.escape(message)):
+        Query.raw(text)
+    with pytest.raises(QueryError, match=re.escape(message)):
+        to_query_param(text)
+
+
+@pytest.mark.parametrize("value", [Decimal("sNaN"), Decimal("-sNaN"), Decimal("NaN"), Decimal("-Infinity")])
+def test_non_finite_decimals_are_query_errors(value: Decimal) -> None:
+    # Decimal("sNaN") used to raise a plain ValueError from math.isfinite ("cannot convert signaling NaN").
+    with pytest.raises(QueryError, match=r"cannot be compared with .*Codat numbers are finite"):
+        NumberField("amountDue") == value  # noqa: B015
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (date(2024, 5, 1), "2024-05-01"),
+        (datetime(2024, 5, 1, 12, 30), "2024-05-01T12:30:00"),  # naive: as written, no zone
+        (datetime(2024, 5, 1, 12, 30, 0, 250_000), "2024-05-01T12:30:00.250000"),
+        (datetime(2024, 5, 1, 12, 30, tzinfo=UTC), "2024-05-01T12:30:00Z"),
+        (datetime(2024, 5, 1, 12, 30, tzinfo=timezone(timedelta(hours=1))), "2024-05-01T11:30:00Z"),
+        (datetime(2024, 5, 1, 1, 0, tzinfo=timezone(timedelta(hours=-5))), "2024-05-01T06:00:00Z"),
+        (datetime(2024, 1, 1, 0, 30, tzinfo=timezone(timedelta(hours=2))), "2023-12-31T22:30:00Z"),
+    ],
+)
+def test_date_time_values_are_written_as_codat_writes_them(value: date, expected: str) -> None:
+    assert str(DateTimeField("modifiedDate") >= value) == f"modifiedDate>={expected}"
+    assert via_httpx(str(DateTimeField("modifiedDate") < value)) == f"modifiedDate<{expected}"
+
+
+def test_an_aware_datetime_that_leaves_the_calendar_in_utc_is_a_query_error() -> None:
+    with pytest.raises(QueryError, match="out of range once converted to UTC"):
+        DateTimeField("d") > datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=5)))  # noqa: B015
+
+
 # --- properties ---------------------------------------------------------------------------------
 
 names = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,12}(\.[A-Za-z_][A-Za-z0-9_]{0,12}){0,2}", fullmatch=True)
@@ -326,7 +395,7 @@ def test_every_accepted_query_is_valid_and_round_trips(specs: list[tuple[str, st
         try:
             built.append(OPS[op](KINDS[kind][0](name), value))
         except QueryError as error:  # only a huge Decimal can make a single clause too long
-            assert "over 2048" in str(error)
+            assert "under 2048" in str(error)
             return
     combine = operator.and_ if joiner == "&&" else operator.or_
     query = built[0]
@@ -334,7 +403,7 @@ def test_every_accepted_query_is_valid_and_round_trips(specs: list[tuple[str, st
         for part in built[1:]:
             query = combine(query, part)
     except QueryError as error:
-        assert "over 2048" in str(error)
+        assert "under 2048" in str(error)
         assert sum(len(str(q)) for q in built) + len(joiner) * (len(built) - 1) > MAX_QUERY_LENGTH
         return
 
@@ -414,7 +483,12 @@ def test_string_values_are_accepted_exactly_when_safe(value: str) -> None:
         assert via_httpx(text) == text
 
 
-@given(text=st.text(max_size=MAX_QUERY_LENGTH + 20).filter(lambda t: not ("&&" in t and "||" in t)))
+# Braces have their own tests above.
+@given(
+    text=st.text(st.characters(exclude_characters="{}"), max_size=MAX_QUERY_LENGTH + 20).filter(
+        lambda t: not ("&&" in t and "||" in t)
+    )
+)
 def test_raw_strings_pass_unchanged_up_to_the_limit(text: str) -> None:
     if len(text) > MAX_QUERY_LENGTH:
         with pytest.raises(QueryError):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tracemalloc
 from collections.abc import AsyncIterator, Generator, Iterator
 from pathlib import Path
 from typing import cast
@@ -12,6 +11,7 @@ import pytest
 
 from codat_sdk import APIConnectionError, AsyncBinaryResponse, BinaryResponse, NotFoundError, RawResponse
 from tests.conftest import COMPANY_ID, async_files, error_json, sync_files
+from tests.runtime.memory import Peak
 
 # One attempt per call: what a single failure raises (retries have their own tests).
 
@@ -38,23 +38,6 @@ def _download_response(request: httpx.Request) -> httpx.Response:
 
 def _async_download_response(request: httpx.Request) -> httpx.Response:
     return httpx.Response(200, content=_abody(), headers={"content-type": "application/zip"})
-
-
-class Peak:
-    """Peak traced-memory growth over the with-block."""
-
-    growth = 0
-
-    def __enter__(self) -> Peak:
-        tracemalloc.start()
-        self._baseline, _ = tracemalloc.get_traced_memory()
-        tracemalloc.reset_peak()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-        self.growth = peak - self._baseline
 
 
 def test_write_to_streams_to_a_path(tmp_path: Path) -> None:

@@ -31,6 +31,7 @@ from codat_sdk import (
     APIConnectionError,
     APITimeoutError,
     BackoffStrategy,
+    HookError,
     InternalServerError,
     RateLimitError,
     RetryConfig,
@@ -344,7 +345,7 @@ async def test_429_retry_after_seconds_is_honoured(harness: Harness, server: Fau
 async def test_429_retry_after_http_date_is_honoured(harness: Harness, server: FaultServer) -> None:
     when = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
     server.script(retry_after_reply(when), Reply(200, companies_json()))
-    await done(harness.platform().companies.list())
+    await done(harness.platform(timeout=60).companies.list())  # a deadline the wait fits in
     assert server.count("GET") == 2
     assert len(harness.time.slept) == 1
     assert 28 <= harness.time.slept[0] <= 31
@@ -352,7 +353,9 @@ async def test_429_retry_after_http_date_is_honoured(harness: Harness, server: F
 
 async def test_retry_after_beyond_the_budget_raises_at_once(harness: Harness, server: FaultServer) -> None:
     server.script(retry_after_reply("120"), Reply(200, companies_json()))
-    client = harness.platform(retry_config=RetryConfig("backoff", BackoffStrategy(500, 60_000, 1.5, 60_000)))
+    client = harness.platform(
+        retry_config=RetryConfig("backoff", BackoffStrategy(500, 60_000, 1.5, 60_000)), timeout=httpx.Timeout(None)
+    )
     with pytest.raises(RateLimitError) as info:
         await done(client.companies.list())
     assert info.value.retry_after == 120.0
@@ -607,21 +610,94 @@ async def test_on_retry_may_stop_the_retries(harness: Harness, server: FaultServ
     def give_up(event: RetryEvent) -> None:
         raise RuntimeError(f"stop after attempt {event.attempt}")
 
-    with pytest.raises(RuntimeError, match="stop after attempt 1"):
+    with pytest.raises(HookError, match=r"on_retry hook .* raised RuntimeError: stop after attempt 1") as info:
         await done(harness.platform(on_retry=give_up).companies.list())
     assert server.count("GET") == 1
+    # wrapped as the other hooks' exceptions are: named, the cause kept, the failure it was told of attached
+    assert info.value.stage == "on_retry"
+    assert isinstance(info.value.__cause__, RuntimeError)
+    assert isinstance(info.value.error, ServiceUnavailableError)
+    assert info.value.attempts == 1
 
 
 async def test_each_retry_is_logged_without_secrets(
     harness: Harness, server: FaultServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     server.script(Reply(503, error_json(503)), Reply(429, error_json(429)), Reply(200, companies_json()))
-    with caplog.at_level(logging.DEBUG, logger="codat_sdk"):
+    with caplog.at_level(logging.INFO, logger="codat_sdk"):  # INFO: retries are never silent
         await done(harness.platform().companies.list())
     records = [r for r in caplog.records if r.name == "codat_sdk" and "retrying" in r.getMessage()]
     assert [r.getMessage() for r in records] == [
-        "retrying GET /companies: attempt 1 failed (503); waiting 0.500 s",
-        "retrying GET /companies: attempt 2 failed (429); waiting 0.750 s",
+        "list-companies (GET /companies): attempt 1 failed (503); retrying in 0.500 s",
+        "list-companies (GET /companies): attempt 2 failed (429); retrying in 0.750 s",
     ]
-    assert all(r.levelno == logging.DEBUG for r in records)
+    assert all(r.levelno == logging.INFO for r in records)
     assert API_KEY not in caplog.text and "Authorization" not in caplog.text and "Basic" not in caplog.text
+
+
+# --- issue 11: Retry-After floors, overflow, asctime dates -----------------------------------------------
+
+
+@pytest.mark.parametrize("retry_after", ["0", "Thu, 01 Jan 1970 00:00:00 GMT", "-5"])
+async def test_a_retry_after_of_now_never_shortens_the_backoff(
+    harness: Harness, server: FaultServer, retry_after: str
+) -> None:
+    """``Retry-After: 0`` or a past date once meant no wait at all: 2057 requests in a second."""
+    server.script(*[Reply(503, error_json(503), {"Retry-After": retry_after})] * 3, Reply(200, companies_json()))
+    await done(harness.platform().companies.list())
+    assert harness.time.slept == [0.5, 0.75, 1.125]  # the spec's backoff, as without the header
+
+
+def test_next_wait_takes_the_longer_of_retry_after_and_the_backoff() -> None:
+    config = RetryConfig("backoff", BackoffStrategy(500, 2_000, 2.0, 60_000))
+    assert next_wait(config, 1, 0.0, 0.5) == 0.5
+    assert next_wait(config, 3, 0.1, 0.5) == 2.0
+    assert next_wait(config, 1, 0.0, 0.0) == pytest.approx(0.375)  # jitter still spreads clients out
+    assert next_wait(config, 1, 30.0, 0.5) == 30.0
+
+
+@pytest.mark.parametrize("attempt", [1025, 1100, 10**6])
+def test_the_backoff_stops_at_its_cap_without_overflowing(attempt: int) -> None:
+    """``2.0 ** 1024`` overflows a float: the 1025th retry of BackoffStrategy(10, 100, 2.0, ...) raised."""
+    config = RetryConfig("backoff", BackoffStrategy(10, 100, 2.0, 600_000))
+    assert next_wait(config, attempt, None, 0.5) == 0.1
+
+
+def test_a_long_run_of_retries_keeps_its_capped_wait() -> None:
+    config = RetryConfig("backoff", BackoffStrategy(10, 100, 2.0, 600_000))
+    waits: list[float] = []
+    failures = 1100
+
+    def send(attempt: int, remaining: float | None) -> str:
+        if attempt <= failures:
+            raise _status(503)
+        return "ok"
+
+    retrier = Retrier(sleep=waits.append, clock=lambda: 0.0, random=lambda: 0.5)
+    assert retrier.run(GET, config, {}, send) == "ok"
+    assert len(waits) == failures
+    assert waits[:4] == [0.01, 0.02, 0.04, 0.08] and set(waits[4:]) == {0.1}
+
+
+@pytest.mark.parametrize("exponent", [float("nan"), float("inf"), 0.5])
+def test_a_backoff_exponent_must_be_finite_and_at_least_one(exponent: float) -> None:
+    with pytest.raises(ValueError, match="exponent"):
+        BackoffStrategy(500, 1000, exponent, 1000)
+
+
+def test_an_asctime_retry_after_is_gmt_not_local_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """HTTP dates are GMT; the asctime form carries no zone and was read as local time (18 030 s in New York)."""
+    from calendar import timegm
+
+    from codat_sdk._errors import parse_retry_after
+
+    now = timegm((1994, 11, 6, 8, 49, 7))
+    monkeypatch.setenv("TZ", "EST+5")  # POSIX form: New York's offset in winter, no tz database needed
+    time.tzset()
+    try:
+        assert parse_retry_after("Sun Nov  6 08:49:37 1994", now=now) == 30.0
+        assert parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now=now) == 30.0
+        assert parse_retry_after("Sunday, 06-Nov-94 08:49:37 GMT", now=now) == 30.0
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -13,6 +13,7 @@ from codat_sdk_platform import AsyncCodatPlatform, CodatPlatform
 
 from codat_sdk import DEFAULT_TIMEOUT
 from tests.conftest import API_KEY, BASE_URL, Recorder, async_platform, companies_json, sync_platform
+from tests.runtime.faultserver import FaultServer, Reply
 
 # One attempt per call: what a single failure raises (retries have their own tests).
 
@@ -33,21 +34,72 @@ def test_default_timeout_is_finite() -> None:
     assert DEFAULT_TIMEOUT.read == 60.0
 
 
-def test_default_timeout_reaches_the_request(recorder: Recorder, platform: CodatPlatform) -> None:
-    platform.companies.list()
-    assert _timeout(recorder.last) == DEFAULTS
+def _seen_timeouts(client: CodatPlatform | AsyncCodatPlatform) -> list[dict[str, float | None]]:
+    """The timeout of each request the client sends, as its before_request hooks see it."""
+    seen: list[dict[str, float | None]] = []
+    client.hooks.before_request(lambda request, context: seen.append(_timeout(request)))
+    return seen
 
 
-async def test_default_timeout_reaches_the_request_async(recorder: Recorder) -> None:
-    await async_platform(recorder).companies.list()
-    assert _timeout(recorder.last) == DEFAULTS
+def test_default_timeout_reaches_the_request(server: FaultServer) -> None:
+    server.script(Reply(200, companies_json()))
+    with CodatPlatform(api_key=API_KEY, server_url=server.url) as client:
+        seen = _seen_timeouts(client)
+        client.companies.list()
+    assert seen == [DEFAULTS]
 
 
-def test_default_timeout_applies_over_a_callers_own_httpx_client() -> None:
+async def test_default_timeout_reaches_the_request_async(server: FaultServer) -> None:
+    server.script(Reply(200, companies_json()))
+    async with AsyncCodatPlatform(api_key=API_KEY, server_url=server.url) as client:
+        seen = _seen_timeouts(client)
+        await client.companies.list()
+    assert seen == [DEFAULTS]
+
+
+CALLERS = {"connect": 7.0, "read": 7.0, "write": 7.0, "pool": 7.0}
+
+
+def test_a_callers_own_httpx_client_keeps_its_timeout() -> None:
+    """The caller's httpx.Client(timeout=...) wins unless the SDK client or the call sets one."""
     recorder = Recorder(json=companies_json())
-    client = CodatPlatform(api_key=API_KEY, client=httpx.Client(transport=httpx.MockTransport(recorder), timeout=None))
+    http = httpx.Client(transport=httpx.MockTransport(recorder), timeout=7.0)
+    client = CodatPlatform(api_key=API_KEY, client=http)
     client.companies.list()
-    assert _timeout(recorder.last) == DEFAULTS
+    assert _timeout(recorder.last) == CALLERS
+    assert client.timeout == httpx.Timeout(7.0)
+    client.companies.list(timeout=2.0)
+    assert _timeout(recorder.last)["read"] == 2.0
+    CodatPlatform(api_key=API_KEY, client=http, timeout=3.0).companies.list()
+    assert _timeout(recorder.last)["read"] == 3.0
+    client.with_options(timeout=4.0).companies.list()
+    assert _timeout(recorder.last)["read"] == 4.0
+
+
+async def test_a_callers_own_httpx_client_keeps_its_timeout_async() -> None:
+    recorder = Recorder(json=companies_json())
+    http = httpx.AsyncClient(transport=httpx.MockTransport(recorder), timeout=7.0)
+    client = AsyncCodatPlatform(api_key=API_KEY, client=http)
+    await client.companies.list()
+    assert _timeout(recorder.last) == CALLERS
+    await client.companies.list(timeout=2.0)
+    assert _timeout(recorder.last)["read"] == 2.0
+    await AsyncCodatPlatform(api_key=API_KEY, client=http, timeout=3.0).companies.list()
+    assert _timeout(recorder.last)["read"] == 3.0
+
+
+@pytest.mark.parametrize(
+    ("timeout", "error"), [("5", TypeError), (True, TypeError), (-1, ValueError), (float("nan"), ValueError)]
+)
+def test_a_timeout_of_the_wrong_kind_is_refused_before_sending(timeout: Any, error: type[Exception]) -> None:
+    recorder = Recorder(json=companies_json())
+    with pytest.raises(error, match="timeout="):
+        sync_platform(recorder, timeout=timeout)
+    with pytest.raises(error, match="timeout="):
+        sync_platform(recorder).companies.list(timeout=timeout)
+    with pytest.raises(error, match="timeout="):
+        sync_platform(recorder).with_options(timeout=timeout)
+    assert recorder.requests == []
 
 
 def test_client_it_creates_has_the_timeout_too() -> None:

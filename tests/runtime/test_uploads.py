@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
+import asyncio
 import builtins
+import contextlib
 import email.parser
 import email.policy
 import io
 import os
+import threading
 import tracemalloc
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, cast
 
 import httpx
 import pytest
+from codat_sdk_files import AsyncCodatFiles, CodatFiles
 
-from codat_sdk import APIConnectionError, File, InternalServerError, Upload
-from tests.conftest import COMPANY_ID, CONNECTION_ID, async_files, sync_files
+from codat_sdk import (
+    APIConnectionError,
+    BackoffStrategy,
+    File,
+    InternalServerError,
+    RetryConfig,
+    ServiceUnavailableError,
+    Upload,
+)
+from tests.conftest import API_KEY, COMPANY_ID, CONNECTION_ID, async_files, sync_files
+from tests.runtime.faultserver import FaultServer, Received, Reply
 
 # One attempt per call: what a single failure raises (retries have their own tests).
 
@@ -399,3 +413,74 @@ async def test_upload_is_streamed_async(big_file: Path) -> None:
         tracemalloc.stop()
     assert transport.received > BIG
     assert peak - baseline < MEMORY_BUDGET
+
+
+# -- sources that cannot seek: pipes and stdin ------------------------------------------------------------
+
+PIPED = bytes(range(256)) * 800  # 200 KiB: more than a pipe's buffer, so the writer blocks until it is read
+
+
+@contextmanager
+def _pipe(data: bytes) -> Iterator[IO[bytes]]:
+    """The read end of a pipe a thread fills with ``data`` (what ``sys.stdin.buffer`` is under ``cat f |``)."""
+    read_fd, write_fd = os.pipe()
+
+    def write() -> None:
+        with open(write_fd, "wb") as sink, contextlib.suppress(BrokenPipeError):
+            sink.write(data)
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    with open(read_fd, "rb") as source:
+        yield source
+    writer.join(timeout=5)
+
+
+def _uploaded(received: Received) -> bytes:
+    assert received.headers.get("transfer-encoding") == "chunked"
+    assert "content-length" not in received.headers
+    boundary = received.headers["content-type"].split("boundary=", 1)[1].encode()
+    head, _, rest = received.body.partition(b"\r\n\r\n")
+    assert b'filename="stdin.csv"' in head
+    return rest[: -len(b"\r\n--" + boundary + b"--\r\n")]
+
+
+def test_a_pipe_is_uploaded_with_chunked_encoding(server: FaultServer) -> None:
+    server.script(Reply(200, None))
+    with CodatFiles(api_key=API_KEY, server_url=server.url) as client, _pipe(PIPED) as source:
+        # before: h11 LocalProtocolError "Too much data for declared Content-Length" (fstat says 0 bytes)
+        client.files.upload_files(COMPANY_ID, CONNECTION_ID, file=File(source, "stdin.csv", "text/csv"))
+    assert _uploaded(server.requests[0]) == PIPED
+
+
+def test_a_pipe_is_uploaded_with_chunked_encoding_async(server: FaultServer) -> None:
+    server.script(Reply(200, None))
+
+    async def call() -> None:
+        async with AsyncCodatFiles(api_key=API_KEY, server_url=server.url) as client:
+            with _pipe(PIPED) as source:
+                await client.files.upload_files(COMPANY_ID, CONNECTION_ID, file=File(source, "stdin.csv"))
+
+    asyncio.run(call())
+    assert _uploaded(server.requests[0]) == PIPED
+
+
+def test_a_pipe_upload_is_not_retried(server: FaultServer) -> None:
+    server.script(Reply(503, None), Reply(200, None))
+    retries = RetryConfig("backoff", BackoffStrategy(1, 1, 1.0, 60_000), max_attempts=3)
+    with (
+        CodatFiles(api_key=API_KEY, server_url=server.url, retry_config=retries) as client,
+        _pipe(PIPED) as source,
+        pytest.raises(ServiceUnavailableError, match="cannot be rewound"),
+    ):
+        client.files.upload_files(COMPANY_ID, CONNECTION_ID, file=File(source, "stdin.csv"))
+    assert len(server.requests) == 1
+
+
+def test_a_text_mode_stream_is_refused_before_sending(server: FaultServer) -> None:
+    with CodatFiles(api_key=API_KEY, server_url=server.url) as client, _pipe(b"a,b\n") as source:
+        text = io.TextIOWrapper(source)
+        with pytest.raises(TypeError, match="open it in binary mode"):
+            client.files.upload_files(COMPANY_ID, CONNECTION_ID, file=File(text, "stdin.csv"))  # type: ignore[arg-type]
+        text.detach()
+    assert server.requests == []

@@ -29,7 +29,7 @@ def build(
         "url": f"/companies/{path_segment('company_id', company_id)}/connections/{path_segment('connection_id', connection_id)}",
     }
     if isinstance(body, Unset):
-        # The body this operation expects (openapi/body-defaults.json), so callers need not spell it out.
+        # The body this operation expects (openapi/overrides.json), so callers need not spell it out.
         body = UpdateConnectionStatus.from_dict({"status": "Unlinked"})
     _kwargs["json"] = body.to_dict()
     return _kwargs
