@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import copy
-import dataclasses
 import importlib
 import json
 import sys
@@ -20,10 +19,10 @@ from hypothesis import HealthCheck, given, settings
 
 from codat_sdk import UnknownWebhookEvent, WebhookEvent, WebhookVerifier
 from codegen import source
-from codegen.config import load_packages
 from codegen.errors import GenerationError
+from codegen.generate import generate_spec
 from codegen.normalise import normalise
-from codegen.render import parse, postprocess, render_package
+from codegen.render import parse
 from codegen.webhooks import webhooks_view
 from tests.webhook_support import deliveries, event_classes, type_field
 
@@ -33,11 +32,11 @@ NOW = 1_767_225_600
 
 
 def _render(spec: dict[str, Any], out: Path, package: str) -> ModuleType | None:
-    """``spec`` generated as ``package`` into ``out`` (paths left out: operations are not this test's),
-    its webhooks module imported, or None when it has none."""
-    config = dataclasses.replace(load_packages()["files"], package=package)
-    render_package({**spec, "paths": {}}, config, out)
-    postprocess(out, "# test package\n")
+    """``spec`` generated as users generate any spec (``generate --spec``), its webhooks module imported, or
+    None when it has none. Its paths are left out: operations are not this test's, webhooks are."""
+    path = out / "spec.json"
+    path.write_text(json.dumps({**spec, "paths": {}}), encoding="utf-8")
+    generate_spec(str(path), out, package)
     if not (out / package / "webhooks.py").exists():
         return None
     sys.path.insert(0, str(out))
@@ -104,16 +103,14 @@ INLINE = {"type": "object", "properties": {"eventType": {"type": "string"}, "n":
 
 
 def test_each_construct_of_a_webhooks_section_renders_and_parses(tmp_path: Path) -> None:
-    spec = normalise(
-        _spec(
-            {
-                "thing.created": _hook(THING, description="A thing was created."),
-                "{dataType}.write.successful": _hook(THING),
-                "Thing rule fired": _hook(LEGACY),
-                "thing.inline": _hook(INLINE),
-                "Thing created": _hook(LEGACY, deprecated=True),
-            }
-        )
+    spec = _spec(
+        {
+            "thing.created": _hook(THING, description="A thing was created."),
+            "{dataType}.write.successful": _hook(THING),
+            "Thing rule fired": _hook(LEGACY),
+            "thing.inline": _hook(INLINE),
+            "Thing created": _hook(LEGACY, deprecated=True),
+        }
     )
     module = _render(spec, tmp_path, "rendered_synthetic")
     assert module is not None
@@ -148,7 +145,7 @@ def test_each_construct_of_a_webhooks_section_renders_and_parses(tmp_path: Path)
 
 
 def test_a_spec_without_webhooks_gets_no_module(tmp_path: Path) -> None:
-    assert _render(normalise(_spec({})), tmp_path, "rendered_none") is None
+    assert _render(_spec({}), tmp_path, "rendered_none") is None
 
 
 @pytest.mark.parametrize(
@@ -199,7 +196,7 @@ def test_every_corpus_event_is_generated_verified_parsed_and_round_trips(path: P
         parse({**spec, "paths": {}})
     except GenerationError as exc:  # the pipeline's to fix, not the webhooks template's
         pytest.skip(f"the generator cannot parse {path.name} yet: {str(exc).splitlines()[0]}")
-    module = _render(spec, tmp_path, "rendered_" + path.stem.replace("-", "_").lower())
+    module = _render(raw, tmp_path, "rendered_" + path.stem.replace("-", "_").lower())
     assert module is not None
     classes = event_classes(module)
     assert sorted(classes) == sorted(raw["webhooks"])
