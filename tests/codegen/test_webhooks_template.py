@@ -14,6 +14,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import codat_sdk_platform.webhooks as platform_webhooks
 import pytest
 from hypothesis import HealthCheck, given, settings
 
@@ -31,11 +32,11 @@ SECRET = "whsec_" + base64.b64encode(b"codegen-webhooks-test").decode()
 NOW = 1_767_225_600
 
 
-def _render(spec: dict[str, Any], out: Path, package: str) -> ModuleType | None:
+def _render(spec: dict[str, Any], out: Path, package: str, *, paths: bool = False) -> ModuleType | None:
     """``spec`` generated as users generate any spec (``generate --spec``), its webhooks module imported, or
-    None when it has none. Its paths are left out: operations are not this test's, webhooks are."""
+    None when it has none. Its paths are left out unless asked for: operations are not this test's."""
     path = out / "spec.json"
-    path.write_text(json.dumps({**spec, "paths": {}}), encoding="utf-8")
+    path.write_text(json.dumps(spec if paths else {**spec, "paths": {}}), encoding="utf-8")
     generate_spec(str(path), out, package)
     if not (out / package / "webhooks.py").exists():
         return None
@@ -216,3 +217,30 @@ def _deliver(module: ModuleType, spec: dict[str, Any], event_type: str, cls: typ
         assert (event.data if isinstance(event.data, dict) else event.data.to_dict()) == data
 
     check()
+
+
+# ------------------------------------------------------------------------------------------ bumps
+
+
+def _platform_history() -> list[Path]:
+    where = source.default_source()
+    if where is None or not (Path(where) / "history").is_dir():
+        return []
+    return sorted((Path(where) / "history").glob("Codat-Platform.*.json"))
+
+
+@pytest.mark.parametrize("path", _platform_history(), ids=lambda p: p.stem)
+def test_a_bump_regenerates_the_events_of_the_new_spec(path: Path, tmp_path: Path) -> None:
+    """An older Platform spec's package has exactly its events; an event added since is unknown to it
+    and typed in the current package (which the bump regenerated)."""
+    old = json.loads(path.read_bytes())
+    old_module = _render(old, tmp_path, "rendered_history", paths=True)  # the whole package, as a bump makes it
+    assert old_module is not None
+    assert sorted(event_classes(old_module)) == sorted(old["webhooks"])
+    current = event_classes(platform_webhooks)
+    added = sorted(set(current) - set(old["webhooks"]))
+    assert sorted(current) == sorted({*old["webhooks"], *added})
+    for event_type in added:
+        body = {"eventType": event_type.replace("{dataType}", "bills")}
+        assert type(_construct(old_module, body)) is UnknownWebhookEvent
+        assert type(_construct(platform_webhooks, body)) is current[event_type]
