@@ -18,6 +18,10 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import unquote
 
+from openapi_python_client.strings import ClassName, pascal_case
+
+from . import media as media_types
+
 Spec = dict[str, Any]
 Schema = dict[str, Any]
 Tokens = tuple[str, ...]
@@ -67,7 +71,20 @@ REF_SIBLINGS_WRAPPED = ("default", "readOnly", "writeOnly", "deprecated")
 DROPPED_31_KEYWORDS = ("$schema", "$id", "$anchor", "$dynamicAnchor", "$comment", "contentMediaType")
 
 ERROR_SCHEMA = "ErrorMessage"
+# The fields of ``ErrorMessage`` that codat_sdk's error handling reads; ``validation`` may be any JSON.
+ERROR_MESSAGE_FIELDS: dict[str, Schema] = {
+    "statusCode": {"type": "integer"},
+    "service": {"type": "string"},
+    "error": {"type": "string"},
+    "correlationId": {"type": "string"},
+    "canBeRetried": {"type": "string"},
+    "detailedErrorCode": {"type": "integer"},
+    "validation": {},
+}
 NO_CONTENT_STATUSES = ("204", "205", "304")
+# What a downloaded body is; the generator reads it as bytes (the templates stream it instead).
+BINARY_SCHEMA = {"type": "string", "format": "binary"}
+MULTIPART_FILE_FIELD = "file"
 
 
 # --------------------------------------------------------------------------------------------- helpers
@@ -823,24 +840,23 @@ def _error_response_sites(spec: Spec) -> Iterator[tuple[str, dict[str, Any]]]:
                 yield str(status), response
 
 
+def _complete_error_message(schema: Any) -> None:
+    """Add the ``ErrorMessage`` fields the runtime reads (``codat_sdk.ErrorMessageLike``) that a spec omits;
+    some of Codat's specs have no ``validation``. The spec's own fields are left as they are."""
+    if isinstance(schema, dict) and "$ref" not in schema:
+        properties = schema.setdefault("properties", {})
+        for name, field_schema in ERROR_MESSAGE_FIELDS.items():
+            properties.setdefault(name, copy.deepcopy(field_schema))
+
+
 def ensure_error_responses(spec: Spec) -> Spec:
     """Every 4xx/5xx must resolve to a component response whose JSON body is the ``ErrorMessage`` model."""
     components = spec.setdefault("components", {})
     responses: dict[str, Any] = components.setdefault("responses", {})
     schemas = _component_schemas(spec)
     if ERROR_SCHEMA not in schemas:
-        schemas[ERROR_SCHEMA] = {
-            "title": ERROR_SCHEMA,
-            "type": "object",
-            "properties": {
-                "statusCode": {"type": "integer"},
-                "service": {"type": "string"},
-                "error": {"type": "string"},
-                "correlationId": {"type": "string"},
-                "canBeRetried": {"type": "string"},
-                "detailedErrorCode": {"type": "integer"},
-            },
-        }
+        schemas[ERROR_SCHEMA] = {"title": ERROR_SCHEMA, "type": "object", "properties": {}}
+    _complete_error_message(schemas[ERROR_SCHEMA])
     error_ref = schema_ref(ERROR_SCHEMA)
 
     def fix_content(response: dict[str, Any]) -> None:
@@ -906,12 +922,215 @@ def require_request_bodies(spec: Spec) -> Spec:
     return spec
 
 
+# ------------------------------------------------------------------------------------ operation bodies
+
+
+def _iter_contents(spec: Spec) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``(kind, content)`` of every body written inline: ``"request"`` or ``"response"``."""
+    components = spec.get("components") or {}
+    holders: list[tuple[str, Any]] = []
+    for _tokens, operation in iter_operations(spec):
+        holders.append(("request", operation.get("requestBody")))
+        holders.extend(("response", r) for r in (operation.get("responses") or {}).values())
+    holders.extend(("request", b) for b in (components.get("requestBodies") or {}).values())
+    holders.extend(("response", r) for r in (components.get("responses") or {}).values())
+    for kind, holder in holders:
+        if isinstance(holder, dict) and isinstance(holder.get("content"), dict):
+            yield kind, holder["content"]
+
+
+def _component_response(spec: Spec, response: dict[str, Any]) -> dict[str, Any] | None:
+    """The component response a ``$ref`` chain leads to; None when it dangles or loops."""
+    seen: set[str] = set()
+    while "$ref" in response:
+        ref = response["$ref"]
+        tokens = pointer_tokens(ref) if isinstance(ref, str) else None
+        if ref in seen or tokens is None or not _is_component_ref(tokens, "responses"):
+            return None
+        seen.add(ref)
+        response = resolve(spec, tokens)
+        if not isinstance(response, dict):
+            return None
+    return response
+
+
+def inline_success_response_refs(spec: Spec) -> Spec:
+    """A 2xx ``$ref`` to a component response is copied in; error responses keep their refs."""
+    # What an operation returns (a model, any JSON, a download) is then read from the operation itself.
+    for _tokens, operation in iter_operations(spec):
+        responses = operation.get("responses")
+        if not isinstance(responses, dict):
+            continue
+        for status, response in responses.items():
+            if str(status).startswith("2") and isinstance(response, dict) and "$ref" in response:
+                target = _component_response(spec, response)
+                if target is not None:
+                    responses[status] = copy.deepcopy(target)
+    return spec
+
+
+def type_schemaless_media(spec: Spec) -> Spec:
+    """A media type without a schema (``"application/json": {}``) carries any JSON, or bytes if not JSON."""
+    # The generator refuses a request body without a schema ("Missing schema") and types such a response None.
+    for _kind, content in _iter_contents(spec):
+        for media_type, media in content.items():
+            if isinstance(media, dict) and "schema" not in media:
+                media["schema"] = {} if media_types.is_json(media_type) else dict(BINARY_SCHEMA)
+    return spec
+
+
+def type_download_responses(spec: Spec) -> Spec:
+    """A non-JSON response body (pdf, zip, xlsx, octet-stream) is binary, whatever schema it claims."""
+    # Codat writes ``{type: object}`` on some downloads: the generator would build a model for the bytes.
+    for kind, content in _iter_contents(spec):
+        if kind != "response":
+            continue
+        for media_type, media in content.items():
+            if isinstance(media, dict) and media_types.is_download(media_type):
+                media["schema"] = dict(BINARY_SCHEMA)
+    return spec
+
+
+def name_bare_multipart_files(spec: Spec) -> Spec:
+    """A multipart body whose schema is the file itself sends it as the form field ``file``."""
+    # The generator needs an object schema; Codat's other uploads (``AttachmentUpload``) name the field ``file``.
+    for kind, content in _iter_contents(spec):
+        media = content.get("multipart/form-data")
+        if kind != "request" or not isinstance(media, dict) or not isinstance(media.get("schema"), dict):
+            continue
+        schema = media["schema"]
+        target = resolve(spec, pointer_tokens(schema["$ref"]) or ()) if "$ref" in schema else schema
+        if isinstance(target, dict) and target.get("type") == "string":
+            media["schema"] = {
+                "type": "object",
+                "required": [MULTIPART_FILE_FIELD],
+                "properties": {MULTIPART_FILE_FIELD: schema},
+            }
+    return spec
+
+
+# ------------------------------------------------------------------------------- schema-level constructs
+
+
+def hoist_misplaced_additional_properties(spec: Spec) -> Spec:
+    """``additionalProperties: false`` written inside ``properties`` belongs to the schema owning them."""
+    # A boolean is no property schema: the generator cannot parse it (three corpus specs do this).
+
+    def hoist(schema: Schema, _tokens: Tokens) -> Schema:
+        properties = schema.get("properties")
+        if isinstance(properties, dict) and isinstance(properties.get("additionalProperties"), bool):
+            misplaced = properties.pop("additionalProperties")
+            schema.setdefault("additionalProperties", misplaced)  # the owner's own keyword wins
+        return schema
+
+    return map_all_schemas(spec, hoist)
+
+
+# Keywords that make a schema an object (a class of its own) or a composition of schemas.
+_OBJECT_KEYWORDS = ("properties", "additionalProperties", "patternProperties", "$ref", *SCHEMA_LIST_KEYWORDS)
+
+
+def _is_scalar_member(member: Any) -> bool:
+    """An inline ``allOf`` member that describes a value, not an object: a type, format, enum or annotations."""
+    return (
+        isinstance(member, dict)
+        and member.get("type") != "object"
+        and not any(keyword in member for keyword in _OBJECT_KEYWORDS)
+    )
+
+
+def merge_scalar_allof(spec: Spec) -> Spec:
+    """An ``allOf`` of value schemas (a date string and a description) is one value, not an empty class."""
+    # Merged into one schema: typed members first, then annotation-only members (the more specific
+    # description), then the outer schema's own keywords.
+
+    def merge(schema: Schema, _tokens: Tokens) -> Schema:
+        members = schema.get("allOf")
+        if not isinstance(members, list) or not members or not all(_is_scalar_member(m) for m in members):
+            return schema
+        outer = {key: value for key, value in schema.items() if key != "allOf"}
+        if not _is_scalar_member(outer):
+            return schema
+        types = {m["type"] for m in [*members, outer] if "type" in m}
+        if len(types) > 1:
+            return schema  # contradictory members: leave the generator to report it
+        merged: Schema = {}
+        for member in sorted(members, key=_annotation_only):  # stable: typed members keep their order
+            merged.update(member)
+        merged.update(outer)
+        return merged
+
+    return map_all_schemas(spec, merge)
+
+
+def _class_name(*parts: str) -> str:
+    """The class name openapi-python-client derives from a parent name and a title or property name."""
+    return str(ClassName("".join(pascal_case(part) for part in parts), ""))
+
+
+# An inline enum as the generator names it: (owner class, enum schema, name used when it has no title).
+EnumSite = tuple[str, Schema, str]
+
+
+def _enum_sites(owner: str, schema: Any, name: str) -> Iterator[EnumSite]:
+    """The inline enums of the property ``name`` of the class ``owner`` (through array items and inline models)."""
+    if not isinstance(schema, dict) or "$ref" in schema:
+        return
+    if isinstance(schema.get("enum"), list):
+        yield owner, schema, name
+    elif isinstance(schema.get("items"), dict):
+        yield from _enum_sites(owner, schema["items"], f"{name}_item")
+    elif schema.get("type") == "object" or "properties" in schema:
+        yield from _model_enum_sites(_class_name(owner, str(schema.get("title") or name)), schema)
+
+
+def _model_enum_sites(owner: str, schema: Schema) -> Iterator[EnumSite]:
+    members = [schema, *(m for m in schema.get("allOf") or [] if isinstance(m, dict) and "$ref" not in m)]
+    for member in members:
+        for key, prop in (member.get("properties") or {}).items():
+            yield from _enum_sites(owner, prop, key)
+
+
+def distinguish_clashing_enums(spec: Spec) -> Spec:
+    """Enums the generator would give one class name, with different values, get distinct names."""
+    # Names are predicted as the generator derives them (parent class + title or property name). A
+    # component enum keeps its documented name; an inline enum whose values differ from those already
+    # holding its name gets a title that makes its class <Name>2, <Name>3... (document order).
+    schemas = _component_schemas(spec)
+    taken: dict[str, str | None] = {_class_name(key): None for key in schemas}  # class name -> enum values
+    inline: list[EnumSite] = []
+    for key, schema in schemas.items():
+        if not isinstance(schema, dict) or "$ref" in schema:
+            continue
+        if isinstance(schema.get("enum"), list):
+            taken[_class_name(key)] = _enum_key(schema)
+        else:
+            inline.extend(_model_enum_sites(_class_name(key), schema))
+    for owner, schema, default in inline:
+        title = str(schema.get("title") or default)
+        values = _enum_key(schema)
+        if taken.setdefault(_class_name(owner, title), values) == values:
+            continue
+        counter = 2
+        while _class_name(owner, f"{title}{counter}") in taken:
+            counter += 1
+        schema["title"] = f"{title}{counter}"
+        taken[_class_name(owner, schema["title"])] = values
+    return spec
+
+
 PASSES: tuple[Pass, ...] = (
     drop_ignored_operations,
+    hoist_misplaced_additional_properties,
+    inline_success_response_refs,
+    type_schemaless_media,
+    type_download_responses,
+    name_bare_multipart_files,
     convert_json_schema_31,
     inline_sole_allof_definitions,
     hoist_definitions,
     resolve_deep_refs,
+    merge_scalar_allof,
     resolve_component_aliases,
     collapse_annotation_allof,
     share_repeated_inline_enums,
@@ -921,6 +1140,7 @@ PASSES: tuple[Pass, ...] = (
     title_nullable_inline_classes,
     keep_unknown_fields,
     name_components_by_key,
+    distinguish_clashing_enums,
     fix_response_refs,
     drop_no_content_bodies,
     ensure_error_responses,

@@ -7,10 +7,13 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
+import attr
 from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.openapi import Endpoint
 from openapi_python_client.parser.properties import ModelProperty
+from openapi_python_client.parser.responses import NONE_SOURCE, _ResponseSource
 
+from . import media
 from .body_defaults import apply_body_default
 from .config import PackageConfig
 from .errors import GenerationError
@@ -79,6 +82,29 @@ def _is_success(response: Any) -> bool:
     return code_range is not None and 200 <= code_range[0] <= 299
 
 
+def _without_content(response: Any) -> bool:
+    # Upstream types a success without content as Any, like any JSON; what it reads ("None") tells them apart.
+    return bool(response.source["attribute"] == NONE_SOURCE["attribute"])
+
+
+# Upstream renders a success without content as ``cast(Any, None)`` (its source's type, None, is not the
+# property's, Any), which mypy --strict rejects inside a typed union; this source renders ``= None``.
+_PLAIN_NONE = _ResponseSource(attribute=NONE_SOURCE["attribute"], return_type="Any")
+
+
+def _success_responses(endpoint: Endpoint) -> list[Any]:
+    success = [r for r in endpoint.responses.patterns if _is_success(r)]
+    return [attr.evolve(r, source=_PLAIN_NONE) if _without_content(r) else r for r in success]
+
+
+def _return_type(success: list[Any]) -> str:
+    """What a call returns: the union of its 2xx bodies; None for one without content, Any for any JSON."""
+    types = {"None" if _without_content(r) else str(r.prop.get_type_string().as_unembedded_code()) for r in success}
+    if "Any" in types:
+        return "Any"
+    return " | ".join(sorted(types - {"None"}) + sorted(types & {"None"})) or "None"
+
+
 def _operation_view(
     endpoint: Endpoint,
     raw: dict[str, Any],
@@ -87,16 +113,14 @@ def _operation_view(
     name: SdkName,
     models: dict[str, ModelProperty],
 ) -> OperationView:
-    success = [r for r in endpoint.responses.patterns if _is_success(r)]
+    success = _success_responses(endpoint)
     content_types = {
         content_type
         for code, response in raw.get("responses", {}).items()
         if str(code).startswith("2")
         for content_type in response.get("content", {})
     }
-    types = sorted({str(r.prop.get_type_string().as_unembedded_code()) for r in success})
-    # A documented success without content is upstream's Any: the call returns None.
-    return_type = " | ".join(types) if types and types != ["Any"] else "None"
+    return_type = _return_type(success)
     if len(endpoint.bodies) > 1:
         raise GenerationError(f"{raw['operationId']}: several request body types are not supported")
     params = raw_parameters(spec, spec["paths"][path], raw)
@@ -112,7 +136,7 @@ def _operation_view(
         module=snake(raw["operationId"]),
         deprecated=bool(raw.get("deprecated")),
         deprecation_message=_deprecation(raw),
-        binary_response=bool(content_types) and not any("json" in ct for ct in content_types),
+        binary_response=bool(content_types) and all(media.is_download(ct) for ct in content_types),
         success_responses=success,
         multipart_fields=_multipart_fields(raw, spec),
         url=_url_fstring(str(endpoint.path.get_untrusted_value()), endpoint),

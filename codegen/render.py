@@ -21,10 +21,11 @@ from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
 from openapi_python_client.parser.properties import LiteralEnumProperty
 
+from . import media
 from .config import PackageConfig
 from .decoding import decoding, enum_classes, non_null_property
 from .docstrings import docwrap, safe_for_docstring
-from .errors import GenerationError
+from .errors import GenerationError, GeneratorWarnings
 from .operations import build_groups
 from .queries import query_classes
 from .retries import retry_defaults
@@ -40,21 +41,32 @@ RUNTIME = "codat_sdk"  # the hand-written package generated code imports
 _PROVIDED_BY_TEMPLATES = frozenset({"from ...types import UNSET, Unset", "from ...types import File, FileTypes"})
 
 
+# Upstream's endpoint template imports Any itself, so its import lists omit it (an any-JSON body or
+# response is typed Any); added everywhere, ruff's F401 fix in postprocess drops it where unused.
+_ANY = "from typing import Any"
+
+
 def endpoint_imports(operations: Iterable[OperationView]) -> list[str]:
     """upstream's per-endpoint imports (written for api/<tag>/<op>.py), for a module one level up."""
     lines = {line for op in operations for line in op.endpoint.relative_imports} - _PROVIDED_BY_TEMPLATES
+    lines.add(_ANY)
     return sorted(line.replace("from ...", "from ..") for line in lines)
 
 
-def parse(spec: dict[str, Any]) -> GeneratorData:
+def parser_config(spec: dict[str, Any]) -> Config:
+    """Upstream's configuration for ``spec``: every download media type read as bytes (``codegen.media``)."""
+    overrides = ConfigFile(content_type_overrides=media.parser_content_type_overrides(spec))
     with tempfile.TemporaryDirectory() as tmp:
-        config = Config.from_sources(ConfigFile(), MetaType.NONE, Path(tmp) / "spec.json", "utf-8", True, None)
-    data = GeneratorData.from_dict(spec, config=config)
+        return Config.from_sources(overrides, MetaType.NONE, Path(tmp) / "spec.json", "utf-8", True, None)
+
+
+def parse(spec: dict[str, Any]) -> GeneratorData:
+    data = GeneratorData.from_dict(spec, config=parser_config(spec))
     if isinstance(data, GeneratorError):
         raise GenerationError(f"{data.header}: {data.detail}")
     problems = [*data.errors] + [e for c in data.endpoint_collections_by_tag.values() for e in c.parse_errors]
     if problems:
-        raise GenerationError("the generator warned:\n" + "\n".join(f"{p.header}: {p.detail}" for p in problems))
+        raise GeneratorWarnings([f"{p.header}: {p.detail}".strip() for p in problems])
     return data
 
 
@@ -89,8 +101,7 @@ class Renderer:
 
 def render_package(spec: dict[str, Any], package: PackageConfig, out: Path) -> list[GroupView]:
     data = parse(spec)
-    with tempfile.TemporaryDirectory() as tmp:
-        config = Config.from_sources(ConfigFile(), MetaType.NONE, Path(tmp) / "spec.json", "utf-8", True, None)
+    config = parser_config(spec)
     groups = build_groups(data, spec, package)
     operations = [op for group in walk(groups) for op in group.operations]
     queries = query_classes(spec, operations)

@@ -20,6 +20,16 @@ class Unset:
     def __repr__(self) -> str:
         return "UNSET"
 
+    # One instance only: copies and unpickled values are the module's UNSET, so ``is UNSET`` holds.
+    def __copy__(self) -> Unset:
+        return self
+
+    def __deepcopy__(self, memo: object) -> Unset:
+        return self
+
+    def __reduce__(self) -> str:
+        return "UNSET"  # pickled by reference to codat_sdk._types.UNSET
+
 
 UNSET: Final[Unset] = Unset()
 

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import functools
 import re
+import types
+import typing
 import uuid
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
+from uuid import UUID
 
 from codegen.source import ROOT, default_source, load_pinned, load_pins
 
@@ -133,11 +137,32 @@ def _first_example(spec: dict[str, Any], holder: dict[str, Any]) -> tuple[bool, 
 
 def parameter_value(op: SpecOperation, param: dict[str, Any]) -> Any:
     """An example value for ``param``: its example, its schema's example/enum, a uuid for format uuid."""
-    spec = load_spec(op.api)
+    return example_value(load_spec(op.api), param)
+
+
+def example_value(spec: dict[str, Any], param: dict[str, Any]) -> Any:
+    """:func:`parameter_value` for a parameter of any spec."""
     found, value = _first_example(spec, param)
     if found:
         return value
     return schema_example(spec, param.get("schema", {}))
+
+
+def annotation_members(annotation: Any) -> tuple[Any, ...]:
+    """The members of a union annotation (``X | Y``, ``Optional[X]``), else the annotation alone."""
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+        return typing.get_args(annotation)
+    return (annotation,)
+
+
+def as_annotated(value: Any, annotation: Any) -> Any:
+    """``value`` (JSON from the spec) as the type a ``build`` parameter is annotated with."""
+    for member in annotation_members(annotation):
+        if member is UUID:
+            return UUID(str(value))
+        if isinstance(member, type) and issubclass(member, Enum):
+            return member(value)
+    return value
 
 
 def schema_example(spec: dict[str, Any], schema: Any, depth: int = 0) -> Any:
@@ -273,13 +298,14 @@ _ROW = re.compile(
 _COUNT = re.compile(r"^(?P<count>\d+) operations?\.$", re.MULTILINE)
 
 
-def reference_path(api: str) -> Path:
-    return REFERENCE_DIR / f"{api}.md"
+def reference_path(api: str, directory: Path = REFERENCE_DIR) -> Path:
+    return directory / f"{api}.md"
 
 
-def reference_rows(api: str) -> dict[str, ReferenceRow]:
+def reference_rows(api: str, directory: Path = REFERENCE_DIR) -> dict[str, ReferenceRow]:
+    """The reference table of ``api`` (of generated/, or of a package generated into ``directory``)."""
     rows = {}
-    for line in reference_path(api).read_text(encoding="utf-8").splitlines():
+    for line in reference_path(api, directory).read_text(encoding="utf-8").splitlines():
         match = _ROW.match(line.strip())
         if match:
             rows[match["id"]] = ReferenceRow(

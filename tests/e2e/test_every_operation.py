@@ -21,13 +21,10 @@ import functools
 import importlib
 import inspect
 import sys
-import types
 import typing
 import warnings
 from dataclasses import dataclass
-from enum import Enum
 from typing import Any
-from uuid import UUID
 
 import pytest
 from codat_sdk_files import AsyncCodatFiles, CodatFiles
@@ -39,6 +36,8 @@ from tests.e2e.spec_support import (
     APIS,
     NO_SOURCE,
     SpecOperation,
+    annotation_members,
+    as_annotated,
     has_source,
     parameter_value,
     parameters,
@@ -86,25 +85,9 @@ class Call:
         return functools.reduce(getattr, self.method_path, client)
 
 
-def _members(annotation: Any) -> tuple[Any, ...]:
-    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
-        return typing.get_args(annotation)
-    return (annotation,)
-
-
-def _convert(value: Any, annotation: Any) -> Any:
-    """``value`` (JSON from the spec) as the type a ``build`` parameter is annotated with."""
-    for member in _members(annotation):
-        if member is UUID:
-            return UUID(str(value))
-        if isinstance(member, type) and issubclass(member, Enum):
-            return member(value)
-    return value
-
-
 def _body_model(annotation: Any) -> Any:
     """The attrs model in ``body``'s annotation (``Model`` or ``Model | Unset``), else None."""
-    for member in _members(annotation):
+    for member in annotation_members(annotation):
         if isinstance(member, type) and hasattr(member, "from_dict"):
             return member
     return None
@@ -121,10 +104,10 @@ def prepare(op: SpecOperation) -> Call:
         name = snake(param["name"])
         if param["in"] == "path":
             assert name in signature.parameters, f"{op.id}: build() has no parameter {name}"
-            path_values[name] = _convert(parameter_value(op, param), hints[name])
+            path_values[name] = as_annotated(parameter_value(op, param), hints[name])
         elif param.get("required"):
             assert param["in"] == "query", f"{op.id}: a required {param['in']} parameter is not supported here"
-            kwargs[name] = _convert(parameter_value(op, param), hints[name])
+            kwargs[name] = as_annotated(parameter_value(op, param), hints[name])
     body = request_body(op)
     if body is not None and body.media_type == "multipart/form-data":
         for prop_name in body.schema.get("properties", {}):
@@ -157,7 +140,7 @@ def check_result(call: Call, result: Any, binary_type: type) -> None:
         if isinstance(item, type):
             assert all(isinstance(element, item) for element in result), f"{call.op.id}: {result!r}"
         return
-    allowed = tuple(m if isinstance(m, type) else typing.get_origin(m) for m in _members(expected))
+    allowed = tuple(m if isinstance(m, type) else typing.get_origin(m) for m in annotation_members(expected))
     assert isinstance(result, allowed), f"{call.op.id}: expected {expected}, got {result!r}"
 
 
