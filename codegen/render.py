@@ -31,6 +31,7 @@ from .queries import query_classes
 from .retries import retry_defaults
 from .source import ROOT
 from .views import GroupView, OperationView, walk
+from .webhooks import webhooks_view
 
 TEMPLATES = ROOT / "templates"
 RUNTIME = "codat_sdk"  # the hand-written package generated code imports
@@ -155,6 +156,9 @@ def render_package(spec: dict[str, Any], package: PackageConfig, out: Path) -> l
         models.append(enum.class_info)
     models.sort(key=lambda info: info.name)
     renderer.write("models/__init__.py", "models_init.py.jinja", models=models)
+    webhooks = webhooks_view(spec, data)
+    if webhooks:
+        renderer.write("webhooks.py", "webhooks.py.jinja", webhooks=webhooks, **context)
     reference = Renderer(data, config, package, out / "reference")
     reference.write(f"{package.api}.md", "reference.md.jinja", **context)
     return groups

@@ -1,5 +1,5 @@
 """Runtime of the Codat SDK: errors, retries, paginators, query builders, hooks, HTTP client protocols,
-upload and response types, base clients.
+upload and response types, base clients, webhook verification and routing.
 
 The API clients themselves live in ``codat_sdk_platform`` and ``codat_sdk_files``; what only their
 generated code needs is in ``codat_sdk._generated``.
@@ -43,6 +43,25 @@ from ._retries import BackoffStrategy, RetryConfig, RetryEvent
 from ._transport import AsyncHttpClient, HttpClient
 from ._types import UNSET, File, Unset, Upload
 from ._version import __version__
+from ._webhooks import (
+    DEFAULT_WEBHOOK_TOLERANCE,
+    HeadersLike,
+    UnknownWebhookEvent,
+    VerifiedWebhook,
+    WebhookEvent,
+    WebhookHeaderError,
+    WebhookMissingHeaderError,
+    WebhookPayloadError,
+    WebhookRouter,
+    WebhookSecretError,
+    WebhookSignatureError,
+    WebhookTimestampError,
+    WebhookTimestampTooNewError,
+    WebhookTimestampTooOldError,
+    WebhookVerificationError,
+    WebhookVerifier,
+    verify_webhook,
+)
 
 if TYPE_CHECKING:
     from ._query import (
@@ -87,6 +106,7 @@ __all__ = [
     "API_KEY_ENV_VAR",
     "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_TIMEOUT",
+    "DEFAULT_WEBHOOK_TOLERANCE",
     "LOGGER_NAME",
     "MAX_ERROR_BODY",
     "MAX_LOGGED_BODY",
@@ -113,6 +133,7 @@ __all__ = [
     "Field",
     "File",
     "ForbiddenError",
+    "HeadersLike",
     "HookContext",
     "HookError",
     "Hooks",
@@ -143,10 +164,25 @@ __all__ = [
     "UnauthorizedError",
     "UnavailableForLegalReasonsError",
     "UnexpectedStatusError",
+    "UnknownWebhookEvent",
     "Unset",
     "Upload",
+    "VerifiedWebhook",
+    "WebhookEvent",
+    "WebhookHeaderError",
+    "WebhookMissingHeaderError",
+    "WebhookPayloadError",
+    "WebhookRouter",
+    "WebhookSecretError",
+    "WebhookSignatureError",
+    "WebhookTimestampError",
+    "WebhookTimestampTooNewError",
+    "WebhookTimestampTooOldError",
+    "WebhookVerificationError",
+    "WebhookVerifier",
     "__version__",
     "order_by",
     "parse_date",
     "parse_datetime",
+    "verify_webhook",
 ]

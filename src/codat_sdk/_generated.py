@@ -35,6 +35,7 @@ from ._resource import (
 )
 from ._types import FileTypes, RequestFiles
 from ._uploads import MultipartFiles
+from ._webhooks import WebhookEventTypes
 
 if TYPE_CHECKING:
     from ._query import to_order_by_param, to_query_param
@@ -56,6 +57,7 @@ __all__ = [
     "RawResponseView",
     "RequestFiles",
     "SyncResource",
+    "WebhookEventTypes",
     "async_raw_response_method",
     "check_list",
     "check_value",
