@@ -665,15 +665,76 @@ def markdown(reports: Iterable[ApiReport]) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def section_lines(changes: Iterable[Change], section: str, prefix: str = "") -> list[str]:
+def _call(path: str) -> str:
+    """``companies.list(page_size)`` -> ``client.companies.list(...)``: the call a user wrote."""
+    return "client." + path.split("(")[0].split(" -> ")[0] + "(...)"
+
+
+def _argument(path: str) -> str:
+    return path.split("(", 1)[1].split(")", 1)[0] if "(" in path else "body"
+
+
+# One line per breaking kind: what to change in code written against the old SDK. ``{call}`` is the
+# method call, ``{arg}`` its argument, ``{path}`` the SDK path, ``{old}`` / ``{new}`` the types or values.
+MIGRATIONS = {
+    "operation.removed": "remove the calls to `{call}` (and its `list_all` / `iter_` companion, if any).",
+    "parameter.removed": "stop passing `{arg}` to `{call}`.",
+    "parameter.added": "pass the new required argument `{arg}` to every `{call}`.",
+    "parameter.required": "pass `{arg}` to every `{call}`; it is now required.",
+    "parameter.retyped": "pass `{arg}` to `{call}` as {new} (was {old}).",
+    "request_body.removed": "stop passing `body=` to `{call}`.",
+    "request_body.added": "pass the new required `body=` to every `{call}`.",
+    "request_body.required": "pass `body=` to every `{call}`; it is now required.",
+    "request_body.media_type": "no change to the call itself; check that the server accepts the new body format.",
+    "request_body.retyped": "build the `body=` of `{call}` as {new} (was {old}).",
+    "response.retyped": "handle what `{call}` returns as {new} (was {old}).",
+    "model.removed": "stop importing and using `{path}`; use the models the methods now return or take.",
+    "field.removed": "stop reading or passing `{path}`.",
+    "field.added": "pass the new required constructor argument `{path}`.",
+    "field.required": "pass `{path}` whenever you build it; it is now required.",
+    "field.optional": "check `{path}` for `Unset` before using it.",
+    "field.retyped": "treat `{path}` as {new} (was {old}).",
+    "model.retyped": "treat `{path}` as {new} (was {old}).",
+    "enum.value_removed": "stop using {old} of `{path}`; compare with the remaining members.",
+    "webhook.removed": "remove the handler for `{path}`; Codat no longer sends it.",
+    "webhook.payload_changed": "update the handler for `{path}` as described.",
+    "webhook.payload.retyped": "read the `{path}` payload as {new} (was {old}).",
+}
+
+
+def migration_hint(change: Change) -> str:
+    """What to change in user code for a breaking change: one sentence, in SDK terms."""
+    template = MIGRATIONS.get(change.kind, "review your uses of `{path}` ({reason}).")
+    return template.format(
+        call=_call(change.path),
+        arg=_argument(change.path),
+        path=change.path,
+        old=change.old or "the old type",
+        new=change.new or "the new type",
+        reason=change.reason,
+    )
+
+
+def breaking_lines(changes: Iterable[Change], prefix: str = "") -> list[str]:
+    """One line per breaking change: where, what, and the migration hint (never grouped: each has its own)."""
+    return [
+        f"{prefix}`{change.path}`: {change.reason}. Migrate: {migration_hint(change)}"
+        for change in sorted((c for c in changes if c.breaking), key=lambda c: (c.section, c.path, c.kind))
+    ]
+
+
+def section_lines(
+    changes: Iterable[Change], section: str, prefix: str = "", *, breaking: bool | None = None
+) -> list[str]:
     """One line per distinct change in ``section``, breaking first; equal changes at several places share a line.
 
     ``**Breaking:** Platform API: `companies.get`, `companies.list`: method removed.`` (the reason carries any
-    old -> new; six webhooks with the same payload change are one line).
+    old -> new; six webhooks with the same payload change are one line). ``breaking`` keeps only the
+    breaking (True) or non-breaking (False) changes.
     """
     grouped: dict[tuple[bool, str, str, str | None, str | None], list[str]] = {}
     for change in changes:
-        if change.section == section:
+        if change.section == section and breaking in (None, change.breaking):
             key = (change.breaking, change.kind, change.reason, change.old, change.new)
             grouped.setdefault(key, []).append(change.path)
     lines = []

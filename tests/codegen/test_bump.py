@@ -5,6 +5,7 @@ Two tests regenerate (one API each, a few seconds); the rest stop before generat
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -129,33 +130,102 @@ Intro.
 """
 
 
-def test_changelog_release_moves_unreleased_notes_and_adds_the_diff() -> None:
-    text = bump.changelog_release(
-        CHANGELOG,
-        "1.0.0",
-        "2026-11-27",
-        ["Platform API spec updated."],
-        {"Removed": ["- **Breaking:** Platform API: `companies.list`: method removed."], "Added": ["- New thing."]},
-    )
-    assert text.startswith("# Changelog\n\nIntro.\n\n## [Unreleased]\n\n## [1.0.0] - 2026-11-27\n")
+API_SECTION = ["### Platform API 3.0.1 (2026-11-27)", "", "Spec sha256 `a` -> `b`: 1 SDK changes (1 breaking).", ""]
+
+
+def test_changelog_release_puts_the_api_section_first_and_keeps_hand_written_notes_apart() -> None:
+    text = bump.changelog_release(CHANGELOG, "1.0.0", "2026-11-27", API_SECTION)
+    assert text.startswith("# Changelog\n\nIntro.\n\n## [Unreleased]\n\n## [1.0.0] - 2026-11-27\n\n### Platform API ")
     release = text.split("## [1.0.0] - 2026-11-27\n", 1)[1].split("## [0.1.0]", 1)[0]
-    assert release.index("### Added") < release.index("### Removed") < release.index("### Fixed")
-    assert "- A hand-written feature.\n- New thing.\n" in release
-    assert "- A hand-written fix." in release and "Platform API spec updated." in release
+    # The hand-written notes, exactly as written, in Keep a Changelog order, after the generated section.
+    assert release.index("### Platform API") < release.index("### Added") < release.index("### Fixed")
+    assert "### Added\n- A hand-written feature.\n\n### Fixed\n- A hand-written fix.\n" in release
     assert text.endswith("## [0.1.0] - 2026-01-01\n\n### Added\n- First release.\n")
 
 
 def test_changelog_link_definitions_stay_at_the_end() -> None:
     links = "[Unreleased]: https://example.invalid/compare/v0.1.0...HEAD\n"
     text = bump.changelog_release(
-        "# Changelog\n\n## [Unreleased]\n\n### Added\n- X.\n\n" + links, "0.2.0", "2026-11-27", [], {}
+        "# Changelog\n\n## [Unreleased]\n\n### Added\n- X.\n\n" + links, "0.2.0", "2026-11-27", []
     )
     assert text.endswith("## [0.2.0] - 2026-11-27\n\n### Added\n- X.\n\n" + links)
 
 
 def test_changelog_without_unreleased_is_refused() -> None:
     with pytest.raises(bump.BumpError, match="Unreleased"):
-        bump.changelog_release("# Changelog\n", "1.0.0", "2026-11-27", [], {})
+        bump.changelog_release("# Changelog\n", "1.0.0", "2026-11-27", [])
+
+
+def _change(
+    kind: str, path: str, breaking: bool, section: str, old: str | None = None, new: str | None = None
+) -> apidiff.Change:
+    return apidiff.Change(kind, path, path, breaking, kind.replace(".", " "), section, old=old, new=new)
+
+
+# Synthetic changes of every section; the two webhook payload changes are equal and share one line.
+CHANGES = [
+    _change("operation.added", "companies.archive", False, apidiff.ADDED),
+    _change("operation.removed", "companies.list", True, apidiff.REMOVED),
+    _change("field.optional", "Company.name", True, apidiff.CHANGED),
+    _change("parameter.retyped", "companies.get(company_id)", True, apidiff.CHANGED, old="str", new="UUID"),
+    _change("operation.deprecated", "connections.get", False, apidiff.DEPRECATED),
+    _change("enum.value_added", "DataConnectionStatus", False, apidiff.ADDED, new='"Paused"'),
+    _change("webhook.payload_changed", "webhook a", False, apidiff.CHANGED),
+    _change("webhook.payload_changed", "webhook b", False, apidiff.CHANGED),
+]
+
+
+def _plan(changes: list[apidiff.Change]) -> bump.ApiPlan:
+    pin = dataclasses.replace(source.load_pins()["platform"], sha256="a" * 64)
+    report = apidiff.ApiReport("platform", "here", pin.sha256, "b" * 64, pin.version, "3.0.1", changes)
+    return bump.ApiPlan(pin=pin, data=b"", title="Platform API", new_version="3.0.1", date="2026-11-27", report=report)
+
+
+def _subsections(section: list[str]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for line in section:
+        if line.startswith("#### "):
+            current = found.setdefault(line[5:], [])
+        elif line.startswith("- "):
+            current.append(line)
+    return found
+
+
+def test_api_section_lists_breaking_changes_first_each_with_a_migration_hint() -> None:
+    section = bump.api_section(_plan(CHANGES))
+    subsections = _subsections(section)
+    assert next(iter(subsections)) == bump.BREAKING_HEADING
+    breaking = subsections[bump.BREAKING_HEADING]
+    assert len(breaking) == sum(change.breaking for change in CHANGES)
+    for line in breaking:
+        assert line.count(" Migrate: ") == 1 and "\n" not in line
+    assert "stop passing" not in " ".join(breaking)  # nothing was removed from a call's arguments here
+    assert any("remove the calls to `client.companies.list(...)`" in line for line in breaking)
+    assert any("check `Company.name` for `Unset`" in line for line in breaking)
+    assert any("as UUID (was str)" in line for line in breaking)
+    assert not any(c.path in line for c in CHANGES if not c.breaking for line in breaking)
+
+
+def test_api_section_summary_counts_exactly_the_lines_listed() -> None:
+    section = bump.api_section(_plan(CHANGES))
+    summary = next(line for line in section if line.startswith("Spec sha256"))
+    subsections = _subsections(section)
+    total = sum(len(lines) for lines in subsections.values())
+    counts = ", ".join(f"{len(lines)} {name.lower()}" for name, lines in subsections.items())
+    assert summary.endswith(f": {total} SDK changes ({counts}).")
+    assert len(subsections["Changed"]) == 1  # the two equal webhook changes: one line, counted once
+
+
+def test_a_documentation_only_bump_says_so() -> None:
+    section = bump.api_section(_plan([]))
+    assert "documentation only; nothing to change in your code" in "\n".join(section)
+    assert not _subsections(section)
+
+
+@pytest.mark.parametrize("kind", sorted(apidiff.MIGRATIONS))
+def test_each_breaking_kind_has_its_own_migration_hint(kind: str) -> None:
+    hint = apidiff.migration_hint(_change(kind, "companies.get(company_id)", True, apidiff.CHANGED, old="A", new="B"))
+    assert hint and "{" not in hint and "review your uses" not in hint
 
 
 def test_inconsistent_versions_are_refused(repo: Path) -> None:
@@ -228,7 +298,7 @@ def test_failing_checks_leave_the_tree_byte_identical(repo: Path, capsys: pytest
         "import pathlib, sys\n"
         f"written = '\"{expected}\"' in pathlib.Path('pyproject.toml').read_text()\n"
         "changelog = pathlib.Path('CHANGELOG.md').read_text()\n"
-        f"written = written and '## [{expected}] - ' in changelog and '- **Breaking:** ' in changelog\n"
+        f"written = written and '## [{expected}] - ' in changelog and '#### Breaking' in changelog\n"
         "sys.exit(3 if written else 4)"
     )
     assert bump.main(["--source", str(older), "--check", check], root=repo) == 1
@@ -281,7 +351,7 @@ def test_successful_bump_updates_pin_generated_version_and_changelog(
     assert changelog.index("## [Unreleased]") < changelog.index(f"## [{expected}] - ")
     for hook in added_hooks:
         assert f"`webhook {hook}`" in release
-    assert "**Breaking:**" not in release
+    assert "#### Breaking" not in release
     # The current spec is what the worktree is pinned to: the regenerated package is the committed one.
     assert list(tree_diff(ROOT / "generated" / "codat_sdk_platform", repo / "generated" / "codat_sdk_platform")) == []
     assert _tree(repo / "generated" / "codat_sdk_files") == untouched_files_package
