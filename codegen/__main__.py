@@ -1,6 +1,8 @@
 """``python -m codegen generate|diff|drift|bump ...``.
 
-``generate [--out DIR] [--source PATH_OR_URL] [--api NAME]``, ``diff EXPECTED ACTUAL``; ``drift`` and ``bump``
+``generate [--out DIR] [--source PATH_OR_URL] [--api NAME]`` (the pinned APIs),
+``generate --spec PATH_OR_URL --out DIR [--package NAME]`` (any Codat spec, JSON or YAML, no pin or table),
+``diff EXPECTED ACTUAL``; ``drift`` and ``bump``
 take their own options (``python -m codegen drift --help``).
 """
 
@@ -12,7 +14,7 @@ from pathlib import Path
 
 from . import bump, drift, source
 from .diff import tree_diff
-from .generate import GENERATED, GenerationError, generate
+from .generate import GENERATED, GenerationError, generate, generate_spec
 
 # Commands with their own parsers (and --help); dispatched before the parser below sees their options.
 OWN_PARSERS = {"drift": drift.main, "bump": bump.main}
@@ -32,6 +34,10 @@ def main(argv: list[str] | None = None) -> int:
         help=f"spec directory, file or URL (default: ${source.SOURCE_ENV_VAR}, ../shared/openapi, upstream URL)",
     )
     gen.add_argument("--api", action="append", help="only this API (repeatable)")
+    gen.add_argument(
+        "--spec", help="generate from this Codat spec instead (JSON or YAML, path or URL); needs no pin or table entry"
+    )
+    gen.add_argument("--package", help="with --spec: the package name (default: codat_sdk_<name from the spec title>)")
     cmp = commands.add_parser("diff", help="fail, printing the diff, if two generated trees differ")
     cmp.add_argument("expected", type=Path)
     cmp.add_argument("actual", type=Path)
@@ -44,8 +50,16 @@ def main(argv: list[str] | None = None) -> int:
         if lines:
             print("\ngenerated/ does not match the pinned specs and templates: run `nox -s generate`.")
         return 1 if lines else 0
+    if args.spec is None and args.package is not None:
+        parser.error("--package needs --spec (the pinned APIs' names are fixed)")
+    if args.spec is not None and (args.api or args.source):
+        parser.error("--spec takes no --api or --source: it names the spec itself")
     try:
-        generate(args.out, args.source if args.source is not None else source.default_source(), args.api)
+        if args.spec is not None:
+            package = generate_spec(args.spec, args.out, args.package)
+            print(f"wrote {args.out / package.package} ({package.client}, {package.async_client})")
+        else:
+            generate(args.out, args.source if args.source is not None else source.default_source(), args.api)
     except (source.SpecError, GenerationError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import apidiff
+from . import apidiff, config
 from . import source as spec_source
+from .naming import derived_names
 from .normalise import normalise
 
 CACHE_ENV_VAR = "CODAT_SPEC_CACHE"
@@ -43,17 +44,23 @@ class RepoFiles:
         return self.root / "openapi" / "pins.json"
 
     @property
-    def method_names(self) -> Path:
-        return self.root / "openapi" / "sdk-method-names.json"
+    def overrides(self) -> Path:
+        return self.root / "openapi" / "overrides.json"
 
-    @property
-    def packages(self) -> Path:
-        return self.root / "openapi" / "packages.json"
+    def sdk_names(self, api: str, *specs: dict[str, Any]) -> dict[str, apidiff.MethodName]:
+        """operationId -> SDK method in ``specs`` (later ones win), as generation names them.
 
-    def sdk_names(self, api: str) -> dict[str, apidiff.MethodName]:
-        names = json.loads(self.method_names.read_text(encoding="utf-8")).get(api, {})
-        subgroups = json.loads(self.packages.read_text(encoding="utf-8")).get(api, {}).get("subgroups", {})
-        return apidiff.sdk_names(names, subgroups)
+        No spec: the pinned one's, when found locally (else no names: the diff then says so per operation).
+        """
+        if not specs:
+            pinned = find_pinned(spec_source.load_pins(self.pins)[api], (), spec_source.default_source())
+            specs = () if pinned is None else (normalise(parse_spec(pinned, f"pinned {api} spec")),)
+        operations = config.package_config(api, config.load_overrides(self.overrides)).operations
+        names: dict[str, apidiff.MethodName] = {}
+        for spec in specs:
+            for operation_id, name in derived_names(spec, operations).items():
+                names[operation_id] = apidiff.MethodName(name.group, name.method)
+        return names
 
 
 # ------------------------------------------------------------------------------------------ sources
@@ -190,8 +197,8 @@ def check_api(
         return Upstream(pin, location, data, spec, report)
     remember(pinned)
     try:
-        old = normalise(parse_spec(pinned, f"pinned {pin.api} spec"))
-        changes: list[apidiff.Change] | None = apidiff.api_diff(old, normalise(spec), repo.sdk_names(pin.api))
+        old, new = normalise(parse_spec(pinned, f"pinned {pin.api} spec")), normalise(spec)
+        changes: list[apidiff.Change] | None = apidiff.api_diff(old, new, repo.sdk_names(pin.api, old, new))
         note = ""
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
         # A spec shape the normaliser or the diff does not know yet: still report the drift itself.

@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
 ROOT = Path(__file__).resolve().parent.parent
 PINS_FILE = ROOT / "openapi" / "pins.json"
 # Codat's published specs sit beside the project on developer and CI machines.
@@ -101,3 +104,23 @@ def fetch_pinned(pin: Pin, source: str | None) -> bytes:
 def load_pinned(pin: Pin, source: str | None) -> dict[str, Any]:
     document: dict[str, Any] = json.loads(fetch_pinned(pin, source))
     return document
+
+
+def parse_document(data: bytes, where: str) -> dict[str, Any]:
+    """An OpenAPI document from JSON or YAML bytes; anything else is one clear error."""
+    try:
+        document = json.loads(data)
+    except ValueError:
+        try:
+            # YAML as JSON sees it: dates and other YAML-only scalars become the strings JSON would hold.
+            document = json.loads(json.dumps(YAML(typ="safe", pure=True).load(data), default=str))
+        except YAMLError as exc:
+            raise SpecError(f"{where} is neither JSON nor YAML: {str(exc).splitlines()[0]}") from exc
+    if not isinstance(document, dict) or not isinstance(document.get("info"), dict) or "paths" not in document:
+        raise SpecError(f"{where} is not an OpenAPI document (no info / paths)")
+    return document
+
+
+def load_document(where: str) -> dict[str, Any]:
+    """The OpenAPI document at a path or http(s) URL, JSON or YAML (no pin: for ``generate --spec``)."""
+    return parse_document(read_bytes(where), where)

@@ -14,18 +14,13 @@ from typing import Any
 import pytest
 
 from codegen import source
+from codegen.config import package_config
 from codegen.diff import tree_diff
-from codegen.generate import (
-    GENERATED,
-    METHOD_NAMES_FILE,
-    GenerationError,
-    build_groups,
-    load_body_defaults,
-    load_packages,
-    parse,
-    render_package,
-)
+from codegen.errors import GenerationError
+from codegen.generate import GENERATED
 from codegen.normalise import normalise
+from codegen.operations import build_groups
+from codegen.render import parse, render_package
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = source.default_source()
@@ -64,7 +59,7 @@ def _history_specs() -> list[Path]:
 def test_history_versions_render_without_warnings(path: Path, tmp_path: Path) -> None:
     api = "files" if "Files" in path.name else "platform"
     spec = normalise(json.loads(path.read_bytes()))
-    groups = render_package(spec, load_packages()[api], tmp_path)
+    groups = render_package(spec, package_config(api), tmp_path)
     rendered = sum(len(g.operations) + sum(len(s.operations) for s in g.subgroups) for g in groups)
     assert rendered == len(_raw_operation_ids(json.loads(path.read_bytes())))
 
@@ -100,7 +95,7 @@ def test_generation_is_byte_identical_and_matches_generated(tmp_path: Path) -> N
     assert not [p for p in outputs[0].rglob("*") if p.name in ("__pycache__", ".ruff_cache", ".mypy_cache")]
 
 
-# -- request bodies with a default (openapi/body-defaults.json) ------------------------------------------------
+# -- request bodies with a default (openapi/overrides.json) ----------------------------------------------------
 
 
 def _platform_spec() -> dict[str, Any]:
@@ -112,16 +107,17 @@ def _unlink(groups: list[Any]) -> Any:
     return next(op for group in groups for op in group.operations if op.operation_id == "unlink-connection")
 
 
-def _build(spec: dict[str, Any], defaults: dict[str, Any]) -> list[Any]:
-    names = json.loads(METHOD_NAMES_FILE.read_text(encoding="utf-8"))["platform"]
-    return build_groups(parse(spec), spec, load_packages()["platform"], names, defaults)
+def _build(spec: dict[str, Any], operations: dict[str, Any] | None = None) -> list[Any]:
+    package = package_config("platform")
+    if operations is not None:
+        package = replace(package, operations=operations)
+    return build_groups(parse(spec), spec, package)
 
 
 @needs_spec
 def test_unlink_body_default_is_checked_against_the_spec_and_makes_the_body_optional() -> None:
-    defaults = load_body_defaults("platform")
-    assert defaults["unlink-connection"]["body"] == {"status": "Unlinked"}
-    unlink = _unlink(_build(_platform_spec(), defaults))
+    assert package_config("platform").operations["unlink-connection"]["body"] == {"status": "Unlinked"}
+    unlink = _unlink(_build(_platform_spec()))
     assert unlink.body_default == {"status": "Unlinked"}
     assert unlink.endpoint.bodies[0].prop.required is False
 
@@ -146,10 +142,17 @@ def test_a_body_default_contradicting_the_specs_example_fails_generation() -> No
     media = spec["paths"]["/companies/{companyId}/connections/{connectionId}"]["patch"]["requestBody"]["content"]
     media["application/json"]["examples"]["Example"]["value"] = {"status": "Linked"}
     with pytest.raises(GenerationError, match="differs from the default"):
-        _build(spec, load_body_defaults("platform"))
+        _build(spec)
 
 
 @needs_spec
-def test_a_body_default_for_an_unknown_operation_fails_generation() -> None:
-    with pytest.raises(GenerationError, match="unknown operations"):
-        _build(_platform_spec(), {"no-such-operation": {"body": {"x": 1}}})
+def test_an_override_for_an_operation_the_spec_lacks_is_a_note_not_a_failure(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """An operation upstream removed must not stop the bump that removes it."""
+    groups = _build(_platform_spec(), {"no-such-operation": {"body": {"x": 1}}})
+    assert groups
+    assert (
+        "overrides.json: platform has entries for no operation in the spec: no-such-operation"
+        in capsys.readouterr().err
+    )

@@ -7,16 +7,21 @@ Codat's is committed.
 from __future__ import annotations
 
 import copy
-import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from codegen import generate as gen
 from codegen import source
-from codegen.generate import GenerationError, build_groups, companion_name, load_packages, parse, query_classes
+from codegen.config import PackageConfig, package_config
+from codegen.errors import GenerationError
 from codegen.normalise import normalise
+from codegen.operations import build_groups
+from codegen.pagination import companion_name
+from codegen.queries import query_classes
+from codegen.render import parse, render_package
+from codegen.views import OperationView, walk
 
 SOURCE = source.default_source()
 pytestmark = pytest.mark.skipif(SOURCE is None, reason="no spec source: set $CODAT_SPEC_SOURCE or ../shared/openapi")
@@ -35,16 +40,16 @@ def _spec(api: str = "platform") -> dict[str, Any]:
     return normalise(source.load_pinned(source.load_pins()[api], SOURCE))
 
 
-def _names(api: str = "platform") -> dict[str, dict[str, str]]:
-    names: dict[str, dict[str, str]] = json.loads(gen.METHOD_NAMES_FILE.read_text(encoding="utf-8"))[api]
-    return names
+def _package(api: str = "platform", **operations: dict[str, str]) -> PackageConfig:
+    """The API's package with ``operations`` added to its overrides (operationIds with _ for -)."""
+    package = package_config(api)
+    added = {name.replace("_", "-"): entry for name, entry in operations.items()}
+    return replace(package, operations={**package.operations, **added})
 
 
-def _paged(
-    spec: dict[str, Any], names: dict[str, dict[str, str]], api: str = "platform"
-) -> dict[str, gen.OperationView]:
-    groups = build_groups(parse(spec), spec, load_packages()[api], names)
-    return {op.operation_id: op for group in gen._walk(groups) for op in group.operations if op.pagination}
+def _paged(spec: dict[str, Any], package: PackageConfig | None = None) -> dict[str, OperationView]:
+    groups = build_groups(parse(spec), spec, package or _package())
+    return {op.operation_id: op for group in walk(groups) for op in group.operations if op.pagination}
 
 
 def _add_widgets(spec: dict[str, Any], *, paged: bool = True) -> None:
@@ -106,7 +111,7 @@ def _raw_operations_with_page_parameters(spec: dict[str, Any]) -> set[str]:
 
 
 def test_the_paged_operations_of_the_pinned_spec() -> None:
-    paged = _paged(_spec(), _names())
+    paged = _paged(_spec())
     found = {
         op_id: (op.call_path, op.pagination.method_name, op.pagination.item_type)
         for op_id, op in paged.items()
@@ -135,20 +140,14 @@ def test_the_paged_operations_of_the_pinned_spec() -> None:
 
 
 def test_the_files_api_has_no_paged_operation() -> None:
-    assert _paged(_spec("files"), _names("files"), "files") == {}
+    assert _paged(_spec("files"), _package("files")) == {}
 
 
-def test_a_new_paged_operation_gets_a_paginator_and_typed_fields(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_new_paged_operation_gets_a_paginator_and_typed_fields(tmp_path: Path) -> None:
     spec = _spec()
     _add_widgets(spec)
-    names = {**_names(), "list-widgets": {"group": "widgets", "method": "list_widgets", "http": "GET"}}
-    names_file = tmp_path / "names.json"
-    names_file.write_text(json.dumps({"platform": names}), encoding="utf-8")
-    monkeypatch.setattr(gen, "METHOD_NAMES_FILE", names_file)
 
-    gen.render_package(spec, load_packages()["platform"], tmp_path)
+    render_package(spec, _package(list_widgets={"group": "widgets", "method": "list_widgets"}), tmp_path)
 
     resource = (tmp_path / "codat_sdk_platform" / "resources" / "widgets.py").read_text(encoding="utf-8")
     assert "def list_all_widgets(" in resource
@@ -171,25 +170,21 @@ def test_a_new_paged_operation_gets_a_paginator_and_typed_fields(
 def test_an_operation_without_a_page_parameter_is_not_paged() -> None:
     spec = _spec()
     _add_widgets(spec, paged=False)
-    names = {**_names(), "list-widgets": {"group": "widgets", "method": "list", "http": "GET"}}
-    assert "list-widgets" not in _paged(spec, names)
+    assert "list-widgets" not in _paged(spec)
 
 
 def test_a_response_without_paging_fields_is_not_paged() -> None:
     spec = _spec()
     _add_widgets(spec)
     del spec["components"]["schemas"]["Widgets"]["allOf"][1]  # drop PagingInfo: no pageNumber / totalResults
-    names = {**_names(), "list-widgets": {"group": "widgets", "method": "list", "http": "GET"}}
-    assert "list-widgets" not in _paged(spec, names)
+    assert "list-widgets" not in _paged(spec)
 
 
 def test_a_paginator_name_taken_by_another_method_fails_generation() -> None:
     spec = _spec()
-    names = _names()
-    names["list-integrations"] = {**names["list-integrations"], "group": "companies", "method": "list_all"}
-    names["list-companies"] = {**names["list-companies"], "method": "list"}
+    package = _package(list_integrations={"group": "companies", "method": "list_all"})
     with pytest.raises(GenerationError, match="list_all"):
-        build_groups(parse(spec), spec, load_packages()["platform"], names)
+        build_groups(parse(spec), spec, package)
 
 
 @pytest.mark.parametrize(
@@ -202,8 +197,8 @@ def test_companion_names(method: str, companion: str) -> None:
 
 def test_query_classes_cover_each_queryable_item_model_once() -> None:
     spec = _spec()
-    groups = build_groups(parse(spec), spec, load_packages()["platform"], _names())
-    operations = [op for group in gen._walk(groups) for op in group.operations]
+    groups = build_groups(parse(spec), spec, _package())
+    operations = [op for group in walk(groups) for op in group.operations]
     public = [cls for cls in query_classes(spec, operations) if cls.public]
     assert [cls.name for cls in public] == [
         "CompanyQuery",

@@ -42,7 +42,7 @@ from codat_sdk import (
 from codat_sdk._errors import APIStatusError, CodatError, status_error
 from codat_sdk._retries import NO_RETRIES, Retrier, next_wait, should_retry
 from codegen import source
-from codegen.generate import retry_defaults
+from codegen.retries import retry_defaults
 from tests.conftest import API_KEY, COMPANY_ID, CONNECTION_ID, companies_json, company_json, error_json
 from tests.runtime.faultserver import Drop, FaultServer, Reply, Stall, unused_port
 

@@ -1,0 +1,122 @@
+"""Typed query fields (``CompanyQuery``, ...) for the item models of paged operations taking ``query``."""
+
+from __future__ import annotations
+
+import keyword
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from .naming import snake
+from .normalise import pascal
+from .spec_nodes import follow_refs, non_null, ref_name, schema_properties
+from .views import OperationView, QueryClassView, QueryFieldView
+
+# Parameters taking Codat's query language and orderings; the builders' runtime helpers render them.
+QUERY_PARAMETER = "query"
+ORDER_BY_PARAMETER = "orderBy"
+
+
+# Sub-properties deeper than this (or a model inside itself) get no typed fields: raw queries still work.
+MAX_QUERY_DEPTH = 3
+# Codat's property paths (as codat_sdk._query checks them); other JSON names cannot be queried.
+QUERYABLE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+
+
+def _scalar_kind(spec: dict[str, Any], schema: dict[str, Any]) -> tuple[str, tuple[str, ...]] | None:
+    """The codat_sdk field class (and enum values) of a scalar schema; None for objects, maps and unions."""
+    schema = non_null(schema)
+    names = {ref_name(schema)}
+    resolved = schema
+    while "$ref" in resolved:
+        resolved = follow_refs(spec, {"$ref": resolved["$ref"]})
+        names.add(ref_name(resolved))
+    merged = dict(resolved)
+    for part in resolved.get("allOf", []):  # an annotated $ref: {allOf: [{$ref}], description}
+        if len(resolved["allOf"]) == 1:
+            names.add(ref_name(part))
+            merged = {**follow_refs(spec, part), **{k: v for k, v in resolved.items() if k != "allOf"}}
+    names.add(str(merged.get("title", "")).replace(" ", ""))
+    kind, fmt = merged.get("type"), merged.get("format")
+    enum_values = [v for v in merged.get("enum", []) if v is not None]  # null is no value to query for
+    if enum_values and all(isinstance(v, str) for v in enum_values):
+        return "EnumField", tuple(enum_values)
+    if kind == "string":
+        # Codat's DateTime / Date schemas are plain strings with no format; their names say what they are.
+        if fmt == "date-time" or {"DateTime", "Datetime"} & names:
+            return "DateTimeField", ()
+        if fmt == "date" or "Date" in names:
+            return "DateField", ()
+        return "StringField", ()
+    if kind in ("integer", "number"):
+        return "NumberField", ()
+    if kind == "boolean":
+        return "BoolField", ()
+    return None
+
+
+def _query_fields(
+    spec: dict[str, Any],
+    schema: dict[str, Any],
+    class_name: str,
+    path: str,
+    seen: frozenset[str],
+    out: list[QueryClassView],
+) -> tuple[QueryFieldView, ...]:
+    """The typed fields of an object schema; namespaces of nested objects are appended to ``out``."""
+    fields: list[QueryFieldView] = []
+    for name, raw in schema_properties(spec, schema).items():
+        if not QUERYABLE_NAME.fullmatch(name):
+            continue
+        attribute = snake(name)
+        attribute = attribute + "_" if keyword.iskeyword(attribute) else attribute
+        wire = f"{path}.{name}" if path else name
+        raw = non_null(raw)
+        prop = follow_refs(spec, raw)
+        if prop.get("type") == "array" and "items" in prop:
+            raw = non_null(prop["items"])
+            prop = follow_refs(spec, raw)
+        scalar = _scalar_kind(spec, raw)
+        if scalar is not None:
+            fields.append(QueryFieldView(attribute, wire, scalar[0], scalar[1]))
+            continue
+        target = ref_name(raw) or wire
+        properties = schema_properties(spec, prop)
+        if not properties or target in seen or wire.count(".") + 1 >= MAX_QUERY_DEPTH:
+            continue  # a map (tags), a recursive model, or deeper than anyone queries
+        nested = f"_{class_name.removeprefix('_')}{pascal(name)}"
+        sub = _query_fields(spec, prop, nested, wire, seen | {target}, out)
+        if sub:
+            out.append(QueryClassView(nested, ref_name(raw) or name, sub, public=False))
+            fields.append(QueryFieldView(attribute, wire, "", namespace=nested))
+    return tuple(fields)
+
+
+def query_classes(spec: dict[str, Any], operations: Iterable[OperationView]) -> list[QueryClassView]:
+    """One class of typed fields per item model of a paged operation taking ``query`` (e.g. CompanyQuery)."""
+    by_model: dict[str, tuple[dict[str, Any], list[str]]] = {}
+    for op in operations:
+        if op.pagination is None or op.query_param is None:
+            continue
+        response = op.raw.get("responses", {}).get("200", {})
+        page_schema = response.get("content", {}).get("application/json", {}).get("schema")
+        if page_schema is None:
+            continue
+        results = follow_refs(spec, schema_properties(spec, page_schema).get("results", {}))
+        if "items" not in results:
+            continue
+        model = op.pagination.item_type
+        calls = [f"client.{op.call_path}.{op.method_name}", f"client.{op.call_path}.{op.pagination.method_name}"]
+        by_model.setdefault(model, (results["items"], []))[1].extend(calls)
+    classes: list[QueryClassView] = []
+    for model in sorted(by_model):
+        schema, calls = by_model[model]
+        name = f"{model}Query"
+        nested: list[QueryClassView] = []
+        fields = _query_fields(spec, schema, name, "", frozenset({ref_name(schema) or model}), nested)
+        classes.extend(nested)
+        classes.append(QueryClassView(name, model, fields, tuple(calls)))
+    for op in operations:
+        if op.pagination is not None and op.query_param is not None and op.pagination.item_type in by_model:
+            op.query_class = f"{op.pagination.item_type}Query"
+    return classes

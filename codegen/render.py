@@ -1,0 +1,162 @@
+"""Render a parsed spec through our templates, then ruff-fix and format the output.
+
+Our templates (``templates/``) come first on the loader; openapi-python-client's packaged templates
+are reachable under the ``upstream/`` prefix (to import their macros) and, unprefixed, as the
+fallback their own macros expect. Nothing upstream is copied.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from openapi_python_client import Project
+from openapi_python_client.config import Config, ConfigFile, MetaType
+from openapi_python_client.parser import GeneratorData
+from openapi_python_client.parser.errors import GeneratorError
+from openapi_python_client.parser.properties import LiteralEnumProperty
+
+from .config import PackageConfig
+from .decoding import decoding, enum_classes, non_null_property
+from .errors import GenerationError
+from .operations import build_groups
+from .queries import query_classes
+from .retries import retry_defaults
+from .source import ROOT
+from .views import GroupView, OperationView, walk
+
+TEMPLATES = ROOT / "templates"
+
+# Our templates import these from codat_sdk directly; upload and download methods take runtime types,
+# so the spec's binary File type is never annotated.
+_PROVIDED_BY_TEMPLATES = frozenset({"from ...types import UNSET, Unset", "from ...types import File, FileTypes"})
+
+
+def endpoint_imports(operations: Iterable[OperationView]) -> list[str]:
+    """upstream's per-endpoint imports (written for api/<tag>/<op>.py), for a module one level up."""
+    lines = {line for op in operations for line in op.endpoint.relative_imports} - _PROVIDED_BY_TEMPLATES
+    return sorted(line.replace("from ...", "from ..") for line in lines)
+
+
+def parse(spec: dict[str, Any]) -> GeneratorData:
+    with tempfile.TemporaryDirectory() as tmp:
+        config = Config.from_sources(ConfigFile(), MetaType.NONE, Path(tmp) / "spec.json", "utf-8", True, None)
+    data = GeneratorData.from_dict(spec, config=config)
+    if isinstance(data, GeneratorError):
+        raise GenerationError(f"{data.header}: {data.detail}")
+    problems = [*data.errors] + [e for c in data.endpoint_collections_by_tag.values() for e in c.parse_errors]
+    if problems:
+        raise GenerationError("the generator warned:\n" + "\n".join(f"{p.header}: {p.detail}" for p in problems))
+    return data
+
+
+class Renderer:
+    def __init__(self, data: GeneratorData, config: Config, package: PackageConfig, out: Path) -> None:
+        # Upstream's Project sets up the Jinja environment (filters, globals) its macros rely on.
+        project = Project(openapi=data, config=config, custom_template_path=TEMPLATES)
+        self.env = project.env
+        self.env.loader = ChoiceLoader(
+            [
+                FileSystemLoader(str(TEMPLATES)),
+                PrefixLoader({"upstream": PackageLoader("openapi_python_client")}),
+                PackageLoader("openapi_python_client"),
+            ]
+        )
+        self.env.globals.update(package_name=package.package)
+        self.env.filters["py"] = repr  # a Python literal of a spec string (quotes, escapes)
+        self.env.filters["decoding"] = decoding
+        self.env.filters["non_null"] = non_null_property
+        self.env.filters["enum_classes"] = enum_classes
+        self.out = out
+
+    def write(self, relative: str, template: str, **context: Any) -> None:
+        path = self.out / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = self.env.get_template(template).render(**context)
+        path.write_text(text, encoding="utf-8")
+
+
+def render_package(spec: dict[str, Any], package: PackageConfig, out: Path) -> list[GroupView]:
+    data = parse(spec)
+    with tempfile.TemporaryDirectory() as tmp:
+        config = Config.from_sources(ConfigFile(), MetaType.NONE, Path(tmp) / "spec.json", "utf-8", True, None)
+    groups = build_groups(data, spec, package)
+    operations = [op for group in walk(groups) for op in group.operations]
+    queries = query_classes(spec, operations)
+    renderer = Renderer(data, config, package, out / package.package)
+    info = spec["info"]
+    context = {
+        "package": package,
+        "groups": groups,
+        "operations": operations,
+        "spec_title": info["title"],
+        "spec_version": info["version"],
+        "servers": [server["url"] for server in spec.get("servers", [])],
+        "retries": retry_defaults(spec),
+        "query_classes": queries,
+        "error_model": next((m.class_info for m in data.models if m.class_info.name == "ErrorMessage"), None),
+    }
+    renderer.write("__init__.py", "package_init.py.jinja", **context)
+    renderer.write("_client.py", "client.py.jinja", **context)
+    renderer.write("types.py", "types.py.jinja", **context)
+    renderer.write("py.typed", "py.typed.jinja")
+    for group in walk(groups):
+        renderer.write(
+            f"resources/{group.name}.py",
+            "resource.py.jinja",
+            group=group,
+            group_imports=sorted(
+                {*endpoint_imports(group.operations)}
+                | {line for op in group.operations if op.pagination for line in op.pagination.item_imports}
+            ),
+            **context,
+        )
+    renderer.write("resources/__init__.py", "resources_init.py.jinja", **context)
+    for op in operations:
+        renderer.write(
+            f"operations/{op.module}.py",
+            "operation.py.jinja",
+            op=op,
+            endpoint=op.endpoint,
+            op_imports=sorted({*endpoint_imports([op]), *(op.pagination.item_imports if op.pagination else ())}),
+            **context,
+        )
+    renderer.write("operations/__init__.py", "operations_init.py.jinja", **context)
+    if context["query_classes"]:
+        renderer.write("queries.py", "queries.py.jinja", **context)
+    models = []
+    for model in data.models:
+        renderer.write(f"models/{model.class_info.module_name}.py", "model.py.jinja", model=model)
+        models.append(model.class_info)
+    for enum in data.enums:
+        if isinstance(enum, LiteralEnumProperty):
+            raise GenerationError(f"{enum.class_info.name}: literal enums are not used by this SDK")
+        template = "int_enum.py.jinja" if enum.value_type is int else "str_enum.py.jinja"
+        renderer.write(f"models/{enum.class_info.module_name}.py", template, enum=enum)
+        models.append(enum.class_info)
+    models.sort(key=lambda info: info.name)
+    renderer.write("models/__init__.py", "models_init.py.jinja", models=models)
+    reference = Renderer(data, config, package, out / "reference")
+    reference.write(f"{package.api}.md", "reference.md.jinja", **context)
+    return groups
+
+
+def postprocess(out: Path, header: str) -> None:
+    """ruff fix + format (deterministic for a pinned ruff), then the do-not-edit header."""
+    ruff = [sys.executable, "-m", "ruff"]
+    config = ["--config", str(ROOT / "pyproject.toml")]
+    files = sorted(str(p) for p in out.rglob("*.py"))
+    rules = ["--select", "I,F401,UP,RUF100"]
+    fix = [*ruff, "check", *config, "--fix-only", "--unsafe-fixes", *rules, "--quiet", *files]
+    subprocess.run(fix, check=True)  # noqa: S603 - our own interpreter and file list
+    subprocess.run([*ruff, "format", *config, "--quiet", *files], check=True)  # noqa: S603
+    for path in sorted(out.rglob("*")):
+        if path.suffix == ".py":
+            path.write_text(header + path.read_text(encoding="utf-8"), encoding="utf-8")
+        elif path.suffix == ".md":
+            path.write_text(header.replace("# ", "<!-- ", 1).rstrip() + " -->\n" + path.read_text("utf-8"), "utf-8")

@@ -1,0 +1,129 @@
+"""Group and method names derived as Codat's own SDKs (Speakeasy) derive them; tables hold only exceptions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from codegen import source
+from codegen.config import load_overrides, package_config
+from codegen.naming import SdkName, derived_names, identifier
+from codegen.normalise import normalise
+
+SOURCE = source.default_source()
+# Codat's own SDKs' names, beside the specs (read through the spec source; never copied into the repo).
+SDK_NAMES = Path(SOURCE) / "sdk-method-names.json" if SOURCE is not None and Path(SOURCE).is_dir() else None
+needs_names = pytest.mark.skipif(
+    SDK_NAMES is None or not SDK_NAMES.is_file(), reason="no sdk-method-names.json in the spec source"
+)
+
+
+def _pinned(api: str) -> dict[str, Any]:
+    return normalise(source.load_pinned(source.load_pins()[api], SOURCE))
+
+
+def _codat_names(api: str) -> dict[str, SdkName]:
+    assert SDK_NAMES is not None
+    table = json.loads(SDK_NAMES.read_text(encoding="utf-8"))[api]
+    return {op: SdkName(entry["group"], entry["method"]) for op, entry in table.items()}
+
+
+@needs_names
+@pytest.mark.parametrize("api", sorted(source.load_pins()))
+def test_the_rule_derives_every_name_codats_sdks_use(api: str) -> None:
+    assert derived_names(_pinned(api)) == _codat_names(api)
+
+
+@needs_names
+@pytest.mark.parametrize("api", sorted(source.load_pins()))
+def test_overrides_hold_only_what_the_rule_cannot_derive(api: str) -> None:
+    """Each group/method override differs from the derived name: none is redundant."""
+    derived = derived_names(_pinned(api))
+    for operation_id, entry in package_config(api).operations.items():
+        if "group" in entry:
+            assert entry["group"] != derived[operation_id].group, operation_id
+        if "method" in entry:
+            assert entry["method"] != derived[operation_id].method, operation_id
+
+
+def test_overrides_nest_groups_where_codats_sdk_does() -> None:
+    operations = load_overrides()["platform"]["operations"]
+    assert operations["get-connection-management-cors-settings"]["group"] == "connection_management.cors"
+
+
+def _spec(paths: dict[str, Any], **top: Any) -> dict[str, Any]:
+    return {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": paths, **top}
+
+
+def _op(operation_id: str, *tags: str, **extensions: Any) -> dict[str, Any]:
+    return {"operationId": operation_id, "tags": list(tags), "responses": {"204": {"description": "ok"}}, **extensions}
+
+
+def test_operation_override_then_global_override_then_operation_id() -> None:
+    spec = _spec(
+        {
+            "/a": {"get": _op("get-widget-thing", "Widgets", **{"x-speakeasy-name-override": "thing"})},
+            "/b": {"get": _op("list-widget-attachments", "Widgets")},
+            "/c": {"get": _op("list-widgets", "Widgets")},
+            "/d": {"post": _op("frobnicateWidget", "Widgets")},
+        },
+        **{
+            "x-speakeasy-name-override": [
+                {"operationId": "^list-.*?", "methodNameOverride": "list"},
+                {"operationId": "^list-.*?-attachments", "methodNameOverride": "list-attachments"},
+            ]
+        },
+    )
+    assert derived_names(spec) == {
+        "get-widget-thing": SdkName("widgets", "thing"),
+        "list-widget-attachments": SdkName("widgets", "list_attachments"),  # the last matching rule wins
+        "list-widgets": SdkName("widgets", "list"),
+        "frobnicateWidget": SdkName("widgets", "frobnicate_widget"),
+    }
+
+
+def test_group_from_speakeasy_group_then_tag_then_path() -> None:
+    spec = _spec(
+        {
+            "/x": {"get": _op("a", "Refresh data", **{"x-speakeasy-group": "connectionManagement.cors"})},
+            "/y": {"get": _op("b", "Refresh data")},
+            "/bank-accounts/{id}": {"get": _op("c")},
+        }
+    )
+    names = derived_names(spec)
+    assert names["a"].group == "connection_management.cors"
+    assert names["b"].group == "refresh_data"
+    assert names["c"].group == "bank_accounts"
+
+
+def test_colliding_names_fall_back_to_the_operation_id_but_the_groups_own_keeps_its_name() -> None:
+    """A new ``list-widgets`` tagged Companies must not rename the existing ``companies.list``."""
+    rules = [{"operationId": "^list-.*?", "methodNameOverride": "list"}]
+    spec = _spec(
+        {"/companies": {"get": _op("list-companies", "Companies")}, "/w": {"get": _op("list-widgets", "Companies")}},
+        **{"x-speakeasy-name-override": rules},
+    )
+    names = derived_names(spec)
+    assert names["list-companies"] == SdkName("companies", "list")
+    assert names["list-widgets"] == SdkName("companies", "list_widgets")
+
+
+def test_an_override_wins_and_an_unknown_operation_needs_no_entry() -> None:
+    spec = _spec({"/x": {"get": _op("get-x", "X")}, "/y": {"get": _op("get-y", "X")}})
+    names = derived_names(spec, {"get-x": {"method": "fetch", "group": "a.b"}})
+    assert names == {"get-x": SdkName("a.b", "fetch"), "get-y": SdkName("x", "get_y")}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("get-company-syncSettings", "get_company_sync_settings"),
+        ("Refresh data", "refresh_data"),
+        ("import", "import_"),
+    ],
+)
+def test_identifier(text: str, expected: str) -> None:
+    assert identifier(text) == expected
