@@ -19,7 +19,7 @@ no changes: only what the generated code would expose is compared.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -73,19 +73,6 @@ class MethodName:
 
     def __str__(self) -> str:
         return f"{self.call_path}.{self.method}"
-
-
-def call_path(group: str, subgroups: Mapping[str, str]) -> str:
-    """Where a group's methods hang off the client: ``cors`` nested under ``connection_management``."""
-    return f"{subgroups[group]}.{group}" if group in subgroups else group
-
-
-def sdk_names(method_names: dict[str, dict[str, str]], subgroups: dict[str, str]) -> dict[str, MethodName]:
-    """operationId -> SDK method, from one API's ``openapi/sdk-method-names.json`` and ``packages.json`` entries."""
-    result = {}
-    for operation_id, entry in method_names.items():
-        result[operation_id] = MethodName(call_path(entry["group"], subgroups), entry["method"])
-    return result
 
 
 # ------------------------------------------------------------------------------------------ spec access
@@ -404,7 +391,7 @@ class _Differ:
 
     def method(self, operation_id: str) -> str:
         name = self.names.get(operation_id)
-        return str(name) if name else f"{operation_id} (no SDK name: add it to openapi/sdk-method-names.json)"
+        return str(name) if name else f"{operation_id} (no SDK name)"
 
     def operations(self) -> None:
         old_ops, new_ops = operations_by_id(self.old), operations_by_id(self.new)

@@ -1,17 +1,21 @@
 """``python -m codegen bump``: move the pins to the upstream specs, regenerate, check, version, changelog.
 
-All or nothing. Everything is validated before the first write (readable upstream, a pinned spec to diff
-against, an SDK name for every new operation, consistent versions). Then pins.json, generated/, the
-package version (pyproject.toml and src/codat_sdk/_version.py) and CHANGELOG.md are snapshotted, written,
-and the checks run (lint, types, tests: ``--check`` replaces them); if anything fails, or the run is
-interrupted, the snapshot is put back byte for byte.
+All or nothing. Everything is validated before the first write: a readable upstream, a pinned spec to diff
+against, consistent versions, and no breaking change that hand-written code uses (the README's examples,
+devtools, the runtime, benchmarks, tests: ``callsites`` names each such line, and the bump stops there).
+Then pins.json, generated/, the package version (pyproject.toml and src/codat_sdk/_version.py) and
+CHANGELOG.md are snapshotted, written, and the checks run (``--checks full``: lint, types, the whole test
+suite; ``--checks spec``: lint, types and the tests that read the specs; ``--check CMD`` replaces both); if
+anything fails, or the run is interrupted, the snapshot is put back byte for byte and the failed check is
+summed up in a few lines.
 
 Versioning: breaking -> major, additions or deprecations -> minor, otherwise patch. This holds before
 1.0 too (0.4.2 -> 1.0.0 on a breaking upstream change): users pinning ``codat-sdk~=0.4`` must not get a
 breaking spec change in a minor release.
 
-The changelog entry releases ``[Unreleased]``: its notes move into the new version's section, followed by
-one line per SDK-visible change from the semantic diff (``**Breaking:**`` marked).
+The changelog entry releases ``[Unreleased]``: first one generated section per bumped API (its breaking
+changes first, each with a migration hint, then the other changes by Keep a Changelog section, under a
+summary whose counts are the lines listed), then the hand-written notes exactly as they were.
 """
 
 from __future__ import annotations
@@ -29,12 +33,11 @@ import tempfile
 import tomllib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import apidiff, callsites, drift
 from . import source as spec_source
-from .normalise import normalise
 
 DATE_IN_NAME = re.compile(r"\.(\d{4}-\d{2}-\d{2})\.json$")
 SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
@@ -239,7 +242,6 @@ class ApiPlan:
     new_version: str
     date: str
     report: apidiff.ApiReport
-    missing_names: list[str] = field(default_factory=list)
 
     @property
     def new_sha256(self) -> str:
@@ -271,8 +273,6 @@ def plan(
             continue
         if report.changes is None:
             raise BumpError(f"{report.api}: cannot diff against the pinned spec: {report.note}")
-        names = layout.repo.sdk_names(result.pin.api)
-        operations = apidiff.operations_by_id(normalise(result.spec)).keys()
         plans.append(
             ApiPlan(
                 pin=result.pin,
@@ -281,18 +281,7 @@ def plan(
                 new_version=str(result.spec["info"].get("version", "")),
                 date=_spec_date(result.location, date),
                 report=report,
-                missing_names=sorted(operations - names.keys()),
             )
-        )
-    unnamed = {plan.pin.api: plan.missing_names for plan in plans if plan.missing_names}
-    if unnamed:
-        suggestion = {
-            api: {op: {"group": "<resource>", "method": "<method>", "http": "<METHOD>"} for op in ops}
-            for api, ops in unnamed.items()
-        }
-        raise BumpError(
-            "new operations have no SDK name: add them to openapi/sdk-method-names.json first "
-            "(as in Codat's own SDK), e.g.\n" + json.dumps(suggestion, indent=2)
         )
     refuse_breaking_call_sites(layout, plans)
     return plans
@@ -372,15 +361,15 @@ def _write_pins(layout: Layout, plans: Sequence[ApiPlan]) -> None:
     layout.repo.pins.write_text(json.dumps(raw, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-# A location in a tool's output: mypy and ruff ("path:line:"), pytest ("path:line: in test").
-_LOCATION = re.compile(r"^(?P<file>[\w./-]+\.(?:py|md)):(?P<line>\d+):")
+# A location in a tool's output: mypy ("path:line: error"), ruff ("--> path:line:col"), pytest ("path:line: in").
+_LOCATION = re.compile(r"^\s*(?:--> )?(?P<file>[\w./-]+\.(?:py|md)):(?P<line>\d+):")
 REPORT_LINES = 15
 
 
 def failure_digest(output: str) -> str:
     """A failed check in a few lines: its findings in hand-written files first, then the end of its output."""
     hand_written = [
-        line
+        line.strip()
         for line in output.splitlines()
         if (match := _LOCATION.match(line)) and not match["file"].startswith(("generated/", "codegen/"))
     ]

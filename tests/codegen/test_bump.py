@@ -18,6 +18,7 @@ import pytest
 
 from codegen import apidiff, bump, drift, source
 from codegen.diff import tree_diff
+from codegen.normalise import normalise
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = source.default_source()
@@ -228,6 +229,24 @@ def test_each_breaking_kind_has_its_own_migration_hint(kind: str) -> None:
     assert hint and "{" not in hint and "review your uses" not in hint
 
 
+def test_a_failed_check_is_summed_up_with_its_hand_written_findings_first() -> None:
+    output = "\n".join(
+        [
+            *(f"generated/codat_sdk_platform/models/m{n}.py:{n}: error: wall of generated errors" for n in range(50)),
+            "devtools/demo.py:33: error: Item has no attribute 'list'  [attr-defined]",
+            "  --> README.md:41:5",
+            "Found 51 errors in 51 files",
+        ]
+    )
+    digest = bump.failure_digest(output).splitlines()
+    assert digest[:3] == [
+        "  in hand-written code:",
+        "  devtools/demo.py:33: error: Item has no attribute 'list'  [attr-defined]",
+        "  --> README.md:41:5",
+    ]
+    assert len(digest) <= 2 * bump.REPORT_LINES + 3 and digest[-1] == "  Found 51 errors in 51 files"
+
+
 def test_inconsistent_versions_are_refused(repo: Path) -> None:
     (repo / "src/codat_sdk/_version.py").write_text('__version__ = "9.9.9"\n', encoding="utf-8")
     with pytest.raises(bump.BumpError, match=r"9\.9\.9"):
@@ -258,9 +277,8 @@ def test_no_drift_means_nothing_to_do(repo: Path, capsys: pytest.CaptureFixture[
 
 
 @needs_specs
-def test_new_operation_without_an_sdk_name_is_refused_before_any_write(
-    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_new_operation_needs_no_table_entry(repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Its SDK name is derived as generation derives it; the dry run lists it as a new method (minor)."""
     assert LOCAL is not None
     spec_file = source.load_pins()["platform"].file
     spec = json.loads((LOCAL / spec_file).read_bytes())
@@ -270,10 +288,12 @@ def test_new_operation_without_an_sdk_name_is_refused_before_any_write(
     upstream.mkdir()
     (upstream / spec_file).write_text(json.dumps(spec), encoding="utf-8")
     before = _tree(repo)
-    argv = ["--source", str(upstream), "--api", "platform", "--baseline", str(LOCAL), "--check", _python("pass")]
-    assert bump.main(argv, root=repo) == 1
-    err = capsys.readouterr().err
-    assert "frobnicate-company" in err and "sdk-method-names.json" in err and "nothing was changed" in err
+    argv = ["--source", str(upstream), "--api", "platform", "--baseline", str(LOCAL), "--dry-run"]
+    assert bump.main(argv, root=repo) == 0
+    out = capsys.readouterr().out
+    name = drift.RepoFiles(repo).sdk_names("platform", normalise(spec))["frobnicate-company"]
+    assert f"`{name}`: new method" in out
+    assert f"{_versions(repo)[0]} -> {bump.next_version(_versions(repo)[0], apidiff.MINOR)}" in out
     assert _tree(repo) == before
 
 

@@ -277,6 +277,10 @@ def test_kind_lands_with_its_semver_level_and_changelog(kind: Kind, outcomes: di
     assert has_breaking == (kind.level == apidiff.MAJOR)
     if kind.level == apidiff.PATCH:
         assert "documentation only" in release
+    else:
+        assert re.search(r"^- `", release, flags=re.MULTILINE), release
+    if kind.name == "operation-added":
+        assert "new method (GET " in release  # named without any table entry
     pin = json.loads((outcome.repo / "openapi" / "pins.json").read_text(encoding="utf-8"))[API]
     assert pin["date"] == DATE
 
