@@ -51,7 +51,7 @@ class Breakage:
 
 
 @dataclass
-class _Module:
+class Module:
     """What one hand-written source uses, by name, with line numbers."""
 
     file: str
@@ -86,14 +86,14 @@ def _chain(node: ast.AST) -> tuple[str, ...] | None:
     return tuple(part for part in reversed(parts) if part not in TRANSPARENT_ATTRIBUTES)
 
 
-def _index(file: str, text: str, line_offset: int = 0, lines: list[str] | None = None) -> _Module | None:
+def _index(file: str, text: str, line_offset: int = 0, lines: list[str] | None = None) -> Module | None:
     try:
         tree = ast.parse(text)
     except SyntaxError:
         return None
     if line_offset:
         ast.increment_lineno(tree, line_offset)
-    module = _Module(file, lines if lines is not None else text.splitlines())
+    module = Module(file, lines if lines is not None else text.splitlines())
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
             if (node.module or "").startswith(GENERATED_PREFIX):
@@ -117,7 +117,7 @@ def _index(file: str, text: str, line_offset: int = 0, lines: list[str] | None =
     return module
 
 
-def hand_written(root: Path) -> list[_Module]:
+def hand_written(root: Path) -> list[Module]:
     """Every hand-written Python source under ``root``, and each ``python`` block of the README."""
     modules = []
     for directory in HAND_WRITTEN_DIRS:
@@ -175,7 +175,7 @@ def _enum_members(root: Path, enum: str) -> dict[str, str]:
 
 
 class _Finder:
-    def __init__(self, root: Path, modules: list[_Module]) -> None:
+    def __init__(self, root: Path, modules: list[Module]) -> None:
         self.root, self.modules = root, modules
 
     def sites(self, change: Change) -> Iterator[Site]:
@@ -243,9 +243,12 @@ class _Finder:
                     yield module.site(call.lineno)
 
 
-def breakages(root: Path, changes: Iterable[Change]) -> list[Breakage]:
-    """Each breaking change that hand-written code under ``root`` uses, with the lines that use it."""
-    finder = _Finder(root, hand_written(root))
+def breakages(root: Path, changes: Iterable[Change], modules: list[Module] | None = None) -> list[Breakage]:
+    """Each breaking change that hand-written code under ``root`` uses, with the lines that use it.
+
+    ``modules``: ``hand_written(root)`` when already read (to ask about many changes, one at a time).
+    """
+    finder = _Finder(root, hand_written(root) if modules is None else modules)
     found = []
     for change in changes:
         if not change.breaking:

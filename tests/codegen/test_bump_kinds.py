@@ -81,11 +81,17 @@ def _string_fields(spec: Spec) -> Iterator[tuple[str, str]]:
                 yield name, prop
 
 
-def _sites(spec: Spec, mutated: Spec) -> list[callsites.Breakage]:
-    names = drift.RepoFiles(ROOT).sdk_names(API)
-    changes = apidiff.api_diff(normalise(spec), normalise(mutated), names)
+@functools.cache
+def _pinned_view() -> tuple[Spec, dict[str, apidiff.MethodName], list[callsites.Module]]:
+    """The pinned spec normalised, its SDK names, and the hand-written code: read once for every candidate."""
+    return normalise(pinned()), drift.RepoFiles(ROOT).sdk_names(API), callsites.hand_written(ROOT)
+
+
+def _sites(mutated: Spec) -> list[callsites.Breakage]:
+    old, names, modules = _pinned_view()
+    changes = apidiff.api_diff(old, normalise(mutated), names)
     assert any(change.breaking for change in changes), "the mutation was meant to break something"
-    return callsites.breakages(ROOT, changes)
+    return callsites.breakages(ROOT, changes, modules)
 
 
 def _pick(candidates: list[Callable[[Spec], None]], used: bool) -> Callable[[Spec], Spec]:
@@ -93,7 +99,7 @@ def _pick(candidates: list[Callable[[Spec], None]], used: bool) -> Callable[[Spe
     for candidate in candidates:
         mutated = copy.deepcopy(pinned())
         candidate(mutated)
-        if bool(_sites(pinned(), mutated)) == used:
+        if bool(_sites(mutated)) == used:
             return _applied(candidate)
     pytest.skip(f"no candidate mutation {'used' if used else 'unused'} by hand-written code")
 
@@ -226,16 +232,21 @@ def _copy_repo(target: Path) -> None:
         (target / ".prism").symlink_to(ROOT / ".prism", target_is_directory=True)
 
 
-def _bump(kind: Kind, mutate: Callable[[Spec], Spec], workdir: Path) -> Outcome:
-    assert LOCAL is not None
-    started = time.monotonic()
-    repo, upstream = workdir / "repo", workdir / "upstream"
-    _copy_repo(repo)
+def _prepare(mutate: Callable[[Spec], Spec], pristine: Path, workdir: Path) -> None:
+    """``workdir``: ``repo`` (a copy of ``pristine``) and ``upstream`` (the mutated spec)."""
+    shutil.copytree(pristine, workdir / "repo", symlinks=True)
+    upstream = workdir / "upstream"
     upstream.mkdir()
     spec_file = source.load_pins()[API].file
     (upstream / spec_file).write_text(json.dumps(mutate(copy.deepcopy(pinned())), indent=2), encoding="utf-8")
+
+
+def _bump(workdir: Path) -> Outcome:
+    assert LOCAL is not None
+    started = time.monotonic()
+    repo = workdir / "repo"
     version = bump.current_version(bump.Layout(repo))
-    command = [sys.executable, "-m", "codegen", "bump", "--source", str(upstream), "--api", API]
+    command = [sys.executable, "-m", "codegen", "bump", "--source", str(workdir / "upstream"), "--api", API]
     command += ["--baseline", str(LOCAL), "--date", DATE, "--checks", "spec"]
     env = {
         **os.environ,
@@ -250,10 +261,12 @@ def _bump(kind: Kind, mutate: Callable[[Spec], Spec], workdir: Path) -> Outcome:
 @pytest.fixture(scope="module")
 def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
     """Every kind bumped, ``PARALLEL`` at a time; the per-kind tests below read the results."""
-    mutations = {kind.name: kind.mutate() for kind in KINDS}  # targets chosen up front, in this process
     base = tmp_path_factory.mktemp("bump-kinds")
+    _copy_repo(base / "pristine")  # one snapshot of the worktree, so every kind bumps the same code
+    for kind in KINDS:  # targets chosen up front, in this process
+        _prepare(kind.mutate(), base / "pristine", base / kind.name)
     with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
-        futures = {k.name: pool.submit(_bump, k, mutations[k.name], base / k.name) for k in KINDS}
+        futures = {kind.name: pool.submit(_bump, base / kind.name) for kind in KINDS}
         results = {name: future.result() for name, future in futures.items()}
     for name, result in results.items():
         print(f"bump kind {name}: exit {result.returncode} in {result.seconds:.1f}s")
