@@ -283,7 +283,6 @@ def plan(
                 report=report,
             )
         )
-    refuse_breaking_call_sites(layout, plans)
     return plans
 
 
@@ -468,6 +467,7 @@ def main(argv: Sequence[str], root: Path = spec_source.ROOT) -> int:
             print("bump: every pinned spec matches upstream; nothing to do.")
             return 0
         sys.stdout.write(apidiff.markdown(p.report for p in plans))
+        refuse_breaking_call_sites(layout, plans)
         if args.dry_run:
             version = current_version(layout)
             print(f"\nbump (dry run): {version} -> {next_version(version, _level(plans))}")

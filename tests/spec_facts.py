@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from codegen import source
-from codegen.normalise import normalise
+from codegen import apidiff, source
+from codegen.normalise import normalise, pointer_tokens, resolve
 
 NO_SOURCE = "no spec source: set CODAT_SPEC_SOURCE or provide ../shared/openapi/ (the pinned Codat specs)"
 
@@ -42,3 +42,25 @@ def unknown_value(known: Iterable[Any]) -> str:
     while candidate in values:
         candidate += "X"
     return candidate
+
+
+def parameter_schema(api: str, operation_id: str, name: str) -> dict[str, Any]:
+    """The schema of an operation's parameter ``name`` (component refs followed)."""
+    spec = normalised(api)
+    _path, _method, operation, item = apidiff.operations_by_id(spec)[operation_id]
+    for raw in [*(operation.get("parameters") or []), *(item.get("parameters") or [])]:
+        param = raw
+        for _hop in range(10):  # a component parameter is one ref away; a cycle must not hang the test
+            if not (isinstance(param, dict) and "$ref" in param):
+                break
+            param = resolve(spec, pointer_tokens(param["$ref"]) or ())
+        if isinstance(param, dict) and param.get("name") == name:
+            schema: dict[str, Any] = param.get("schema", {})
+            return schema
+    raise KeyError(f"{api} {operation_id} has no parameter {name!r}")
+
+
+def page_size_bounds(api: str, operation_id: str) -> tuple[int, int, int]:
+    """(default, minimum, maximum) of a paged operation's ``pageSize``, as the spec declares them."""
+    schema = parameter_schema(api, operation_id, "pageSize")
+    return int(schema["default"]), int(schema["minimum"]), int(schema["maximum"])

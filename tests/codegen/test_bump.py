@@ -298,6 +298,31 @@ def test_a_new_operation_needs_no_table_entry(repo: Path, tmp_path: Path, capsys
 
 
 @needs_specs
+def test_a_breaking_change_hand_written_code_uses_is_refused_with_its_call_site(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert LOCAL is not None
+    spec_file = source.load_pins()["platform"].file
+    spec = json.loads((LOCAL / spec_file).read_bytes())
+    path, method, _op, _item = apidiff.operations_by_id(spec)["list-companies"]
+    del spec["paths"][path][method]
+    name = drift.RepoFiles(repo).sdk_names("platform")["list-companies"]
+    (repo / "devtools").mkdir()
+    (repo / "devtools" / "uses.py").write_text(f"def main(client):\n    return client.{name}()\n", encoding="utf-8")
+    upstream = tmp_path / "upstream"
+    upstream.mkdir()
+    (upstream / spec_file).write_text(json.dumps(spec), encoding="utf-8")
+    before = _tree(repo)
+    argv = ["--source", str(upstream), "--api", "platform", "--baseline", str(LOCAL), "--check", _python("pass")]
+    assert bump.main(argv, root=repo) == 1
+    err = capsys.readouterr().err
+    assert f"- `{name}`: method removed (operation.removed); used at:\n" in err
+    assert f"    devtools/uses.py:2: return client.{name}()\n" in err
+    assert "nothing was changed" in err
+    assert _tree(repo) == before
+
+
+@needs_specs
 def test_dry_run_writes_nothing(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     older = _history("platform")[-1]
     before = _tree(repo)
@@ -331,22 +356,19 @@ def test_failing_checks_leave_the_tree_byte_identical(repo: Path, capsys: pytest
 def test_successful_bump_updates_pin_generated_version_and_changelog(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Pin the copy to the newest history spec, then bump it to the current one (which only adds: minor)."""
+    """Pin the copy to the newest history spec, then bump it to the current one (at the level its diff says)."""
     assert LOCAL is not None
     older, current = _history("platform")[-1], LOCAL / source.load_pins()["platform"].file
     raw_old, raw_new = json.loads(older.read_bytes()), json.loads(current.read_bytes())
-    removed = (raw_old["paths"].keys() - raw_new["paths"].keys()) | (
-        raw_old["components"]["schemas"].keys() - raw_new["components"]["schemas"].keys()
-    )
+    changes = apidiff.api_diff(normalise(raw_old), normalise(raw_new))  # operations compared, not paths
+    level = apidiff.bump_level(changes)
     added_hooks = raw_new.get("webhooks", {}).keys() - raw_old.get("webhooks", {}).keys()
-    if removed or not added_hooks:
-        pytest.skip("the newest history spec is not an additions-only predecessor of the current one")
     pins_file = repo / "openapi" / "pins.json"
     pins = json.loads(pins_file.read_text(encoding="utf-8"))
     pins["platform"].update(sha256=source.sha256(older.read_bytes()), date="2000-01-01")
     pins_file.write_text(json.dumps(pins, indent=2) + "\n", encoding="utf-8")
     untouched_files_package = _tree(repo / "generated" / "codat_sdk_files")
-    expected = bump.next_version(_versions(repo)[0], apidiff.MINOR)
+    expected = bump.next_version(_versions(repo)[0], level)
 
     # The checks run on the bumped tree, reading specs from exactly what is now pinned.
     check = _python(
@@ -371,7 +393,7 @@ def test_successful_bump_updates_pin_generated_version_and_changelog(
     assert changelog.index("## [Unreleased]") < changelog.index(f"## [{expected}] - ")
     for hook in added_hooks:
         assert f"`webhook {hook}`" in release
-    assert "#### Breaking" not in release
+    assert ("#### Breaking" in release) == (level == apidiff.MAJOR)
     # The current spec is what the worktree is pinned to: the regenerated package is the committed one.
     assert list(tree_diff(ROOT / "generated" / "codat_sdk_platform", repo / "generated" / "codat_sdk_platform")) == []
     assert _tree(repo / "generated" / "codat_sdk_files") == untouched_files_package
