@@ -664,7 +664,7 @@ def _argument(path: str) -> str:
 # One line per breaking kind: what to change in code written against the old SDK. ``{call}`` is the
 # method call, ``{arg}`` its argument, ``{path}`` the SDK path, ``{old}`` / ``{new}`` the types or values.
 MIGRATIONS = {
-    "operation.removed": "remove the calls to `{call}` (and its `list_all` / `iter_` companion, if any).",
+    "operation.removed": "remove the calls to `{call}` (and to its paginator, if it had one).",
     "parameter.removed": "stop passing `{arg}` to `{call}`.",
     "parameter.added": "pass the new required argument `{arg}` to every `{call}`.",
     "parameter.required": "pass `{arg}` to every `{call}`; it is now required.",
@@ -684,7 +684,7 @@ MIGRATIONS = {
     "model.retyped": "treat `{path}` as {new} (was {old}).",
     "enum.value_removed": "stop using {old} of `{path}`; compare with the remaining members.",
     "webhook.removed": "remove the handler for `{path}`; Codat no longer sends it.",
-    "webhook.payload_changed": "update the handler for `{path}` as described.",
+    "webhook.payload_changed": "adjust your handler for `{path}` to the payload change named here.",
     "webhook.payload.retyped": "read the `{path}` payload as {new} (was {old}).",
 }
 

@@ -204,6 +204,7 @@ def changelog_release(text: str, version: str, date: str, api_sections: list[str
 # The generated part of a release, per API: breaking changes first (each with its migration hint), then
 # the other changes by Keep a Changelog section. The summary counts exactly the lines listed.
 BREAKING_HEADING = "Breaking"
+DOCS_ONLY = "documentation only; nothing to change in your code."
 
 
 def api_section(plan: ApiPlan) -> list[str]:
@@ -214,15 +215,21 @@ def api_section(plan: ApiPlan) -> list[str]:
     listed = [(name, lines) for name, lines in groups if lines]
     total = sum(len(lines) for _name, lines in listed)
     counts = ", ".join(f"{len(lines)} {name.lower()}" for name, lines in listed)
+    what = (
+        f"{_count(total, 'SDK change')} ({counts})." if total else "documentation only; nothing to change in your code."
+    )
     out = [
         f"### {plan.title} {plan.new_version} ({plan.date})",
         "",
-        f"Spec sha256 `{plan.pin.sha256[:12]}` -> `{plan.new_sha256[:12]}`: "
-        + (f"{total} SDK changes ({counts})." if total else "documentation only; nothing to change in your code."),
+        f"Spec sha256 `{plan.pin.sha256[:12]}` -> `{plan.new_sha256[:12]}`: {what}",
     ]
     for name, lines in listed:
         out += ["", f"#### {name}", *(f"- {line}" for line in lines)]
     return [*out, ""]
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def changelog_sections(plans: Sequence[ApiPlan]) -> list[str]:

@@ -131,7 +131,7 @@ Intro.
 """
 
 
-API_SECTION = ["### Platform API 3.0.1 (2026-11-27)", "", "Spec sha256 `a` -> `b`: 1 SDK changes (1 breaking).", ""]
+API_SECTION = ["### Platform API 3.0.1 (2026-11-27)", "", "Spec sha256 `a` -> `b`: 1 SDK change (1 breaking).", ""]
 
 
 def test_changelog_release_puts_the_api_section_first_and_keeps_hand_written_notes_apart() -> None:
@@ -214,6 +214,8 @@ def test_api_section_summary_counts_exactly_the_lines_listed() -> None:
     total = sum(len(lines) for lines in subsections.values())
     counts = ", ".join(f"{len(lines)} {name.lower()}" for name, lines in subsections.items())
     assert summary.endswith(f": {total} SDK changes ({counts}).")
+    single = next(line for line in bump.api_section(_plan(CHANGES[:1])) if line.startswith("Spec sha256"))
+    assert single.endswith(": 1 SDK change (1 added).")
     assert len(subsections["Changed"]) == 1  # the two equal webhook changes: one line, counted once
 
 
