@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m codegen")
     commands = parser.add_subparsers(dest="command", required=True)
     gen = commands.add_parser("generate", help="generate the packages from the pinned specs")
-    gen.add_argument("--out", type=Path, default=GENERATED, help="output directory (default: generated/)")
+    gen.add_argument("--out", type=Path, help="output directory (default: generated/; needed with --spec)")
     gen.add_argument(
         "--source",
         default=None,
@@ -54,12 +54,15 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--package needs --spec (the pinned APIs' names are fixed)")
     if args.spec is not None and (args.api or args.source):
         parser.error("--spec takes no --api or --source: it names the spec itself")
+    if args.spec is not None and args.out is None:
+        parser.error("--spec needs --out DIR (generated/ holds only the pinned APIs)")
     try:
         if args.spec is not None:
             package = generate_spec(args.spec, args.out, args.package)
             print(f"wrote {args.out / package.package} ({package.client}, {package.async_client})")
         else:
-            generate(args.out, args.source if args.source is not None else source.default_source(), args.api)
+            out = GENERATED if args.out is None else args.out
+            generate(out, args.source if args.source is not None else source.default_source(), args.api)
     except (source.SpecError, GenerationError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

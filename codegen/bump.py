@@ -249,6 +249,7 @@ class ApiPlan:
     new_version: str
     date: str
     report: apidiff.ApiReport
+    url: str = ""  # the new pin's URL: the upstream commit's file when the commit is known
 
     @property
     def new_sha256(self) -> str:
@@ -274,6 +275,7 @@ def plan(
 ) -> list[ApiPlan]:
     """Everything checked, nothing written: the APIs whose upstream moved, with their diffs."""
     plans = []
+    commit = spec_source.upstream_commit(source)
     for result in drift.drift(layout.repo, source, apis, baselines):
         report = result.report
         if not report.drifted:
@@ -286,8 +288,9 @@ def plan(
                 data=result.data,
                 title=str(result.spec["info"].get("title", result.pin.api)),
                 new_version=str(result.spec["info"].get("version", "")),
-                date=_spec_date(result.location, date),
+                date=_spec_date(result.location, date if date is not None or commit is None else commit.date),
                 report=report,
+                url=_pin_url(result.pin, commit),
             )
         )
     return plans
@@ -359,11 +362,23 @@ def restored_on_failure(layout: Layout) -> Iterator[None]:
             raise
 
 
+def _pin_url(pin: spec_source.Pin, commit: spec_source.Commit | None) -> str:
+    """The upstream commit's URL of the pinned file; the branch head's (and a note) when the commit is unknown."""
+    if commit is not None:
+        return spec_source.repinned_url(pin, commit.sha)
+    print(
+        f"bump: note: the upstream commit of the new {pin.api} spec is unknown (no README.md naming it beside "
+        "the source): its pin's url is the branch head until the next bump from a known commit",
+        file=sys.stderr,
+    )
+    return spec_source.branch_url(pin)
+
+
 def _write_pins(layout: Layout, plans: Sequence[ApiPlan]) -> None:
     raw = json.loads(layout.repo.pins.read_text(encoding="utf-8"))
     for plan in plans:
         entry = raw[plan.pin.api]
-        entry.update(sha256=plan.new_sha256, version=plan.new_version, date=plan.date)
+        entry.update(url=plan.url, sha256=plan.new_sha256, version=plan.new_version, date=plan.date)
     layout.repo.pins.write_text(json.dumps(raw, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 

@@ -81,7 +81,7 @@ def upstream_locations(
         raise DriftError(f"unknown API {', '.join(unknown)}; pinned: {', '.join(sorted(pins))}")
     selected = list(apis) if apis else sorted(pins)
     if source is None or not _is_single_spec(source):
-        return {api: spec_source.location(pins[api], source) for api in selected}
+        return {api: spec_source.location(pins[api], source, branch=True) for api in selected}
     name = source.rstrip("/").rsplit("/", 1)[-1]
     if apis and len(selected) == 1:
         return {selected[0]: source}
@@ -165,13 +165,8 @@ class Upstream:
 
 
 def parse_spec(data: bytes, where: str) -> dict[str, Any]:
-    try:
-        spec = json.loads(data)
-    except ValueError as exc:
-        raise spec_source.SpecError(f"{where} is not JSON: {exc}") from exc
-    if not isinstance(spec, dict) or not isinstance(spec.get("info"), dict) or "paths" not in spec:
-        raise spec_source.SpecError(f"{where} is not an OpenAPI document (no info / paths)")
-    return spec
+    """An OpenAPI document from JSON or YAML bytes (``codegen.source.parse_document``)."""
+    return spec_source.parse_document(data, where)
 
 
 def check_api(

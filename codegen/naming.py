@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .normalise import HTTP_METHODS
+from .normalise import HTTP_METHODS, pascal
 from .views import OperationView
 
 
@@ -34,6 +34,23 @@ SHADOWING = frozenset({"list", "set", "dict", "type", "str", "int", "float", "bo
 
 def method_order(op: OperationView) -> tuple[bool, str]:
     return (op.method_name in SHADOWING, op.method_name)
+
+
+# The public attributes of the runtime's clients (codat_sdk SyncAPIClient / AsyncAPIClient).
+CLIENT_ATTRIBUTES = frozenset(
+    {
+        "RETRY_CONFIG", "SERVERS", "SPEC_TITLE", "SPEC_VERSION", "aclose", "close", "debug_logger",
+        "default_headers", "hooks", "retry_config", "server_url", "timeout", "user_agent", "with_options",
+    }
+)  # fmt: skip
+# The runtime's base classes our resource modules import: a group's class must not take their names.
+_RUNTIME_RESOURCES = frozenset({"SyncResource", "AsyncResource"})
+
+
+def group_class(group: str) -> str:
+    """The class name stem of a group's resources (``Cors`` -> ``CorsResource``, ``AsyncCorsResource``)."""
+    stem = pascal(group)
+    return stem + "Group" if f"{stem}Resource" in _RUNTIME_RESOURCES else stem
 
 
 def identifier(text: str) -> str:
@@ -67,7 +84,9 @@ def _group(op: dict[str, Any], path: str) -> str:
     group = op.get("x-speakeasy-group") or next(iter(op.get("tags") or ()), None)
     if group is None:
         group = next((part for part in path.split("/") if part and not part.startswith("{")), "default")
-    return ".".join(identifier(part) for part in str(group).split("."))
+    top, *nested = (identifier(part) for part in str(group).split("."))
+    # A group is an attribute of the client: it must not hide one of the client's own (tests keep this in step).
+    return ".".join([top + "_" if top in CLIENT_ATTRIBUTES else top, *nested])
 
 
 def derived_names(spec: dict[str, Any], overrides: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, SdkName]:
@@ -100,6 +119,16 @@ def derived_names(spec: dict[str, Any], overrides: Mapping[str, Mapping[str, Any
         keepers = [op_id for op_id in sharing if _names_its_group(op_id, method, group)]
         for operation_id in sharing if len(sharing) > 1 else ():
             if keepers != [operation_id]:
+                proposed[operation_id] = SdkName(group, fallback[operation_id])
+    # A class holds one method named like a builtin (see SHADOWING): the others take their operationId's name.
+    builtins: dict[str, list[str]] = {}
+    for operation_id, name in sorted(proposed.items()):
+        if name.method in SHADOWING and "method" not in overrides.get(operation_id, {}):
+            builtins.setdefault(name.group, []).append(operation_id)
+    for group, named in builtins.items():
+        keeper = next((op_id for op_id in named if _names_its_group(op_id, proposed[op_id].method, group)), named[0])
+        for operation_id in named:
+            if operation_id != keeper:
                 proposed[operation_id] = SdkName(group, fallback[operation_id])
     return proposed
 

@@ -14,8 +14,7 @@ from openapi_python_client.parser.properties import ModelProperty
 from .body_defaults import apply_body_default
 from .config import PackageConfig
 from .errors import GenerationError
-from .naming import SHADOWING, SdkName, derived_names, json_name, method_order, snake
-from .normalise import pascal
+from .naming import SHADOWING, SdkName, derived_names, group_class, json_name, method_order, snake
 from .pagination import pagination_view
 from .queries import ORDER_BY_PARAMETER, QUERY_PARAMETER
 from .spec_nodes import follow_refs, raw_operations, raw_parameters
@@ -158,7 +157,7 @@ def _group_at(top: dict[str, GroupView], dotted: str) -> GroupView:
     level, group = top, None
     for depth, part in enumerate(dotted.split(".")):
         if part not in level:
-            level[part] = GroupView(part, pascal(part), call_path=".".join(dotted.split(".")[: depth + 1]))
+            level[part] = GroupView(part, group_class(part), call_path=".".join(dotted.split(".")[: depth + 1]))
             if group is not None:
                 group.subgroups.append(level[part])
                 group.subgroups.sort(key=lambda sub: sub.name)

@@ -31,6 +31,7 @@ from .source import ROOT
 from .views import GroupView, OperationView, walk
 
 TEMPLATES = ROOT / "templates"
+RUNTIME = "codat_sdk"  # the hand-written package generated code imports
 
 # Our templates import these from codat_sdk directly; upload and download methods take runtime types,
 # so the spec's binary File type is never annotated.
@@ -147,14 +148,18 @@ def render_package(spec: dict[str, Any], package: PackageConfig, out: Path) -> l
 
 
 def postprocess(out: Path, header: str) -> None:
-    """ruff fix + format (deterministic for a pinned ruff), then the do-not-edit header."""
+    """ruff fix + format (deterministic for a pinned ruff), then the do-not-edit header.
+
+    The output is the same from any working directory: ruff runs from the project root, and the runtime
+    is named first-party outright (ruff would otherwise guess from the directories it finds).
+    """
     ruff = [sys.executable, "-m", "ruff"]
-    config = ["--config", str(ROOT / "pyproject.toml")]
+    config = ["--config", str(ROOT / "pyproject.toml"), "--config", f"lint.isort.known-first-party = [{RUNTIME!r}]"]
     files = sorted(str(p) for p in out.rglob("*.py"))
     rules = ["--select", "I,F401,UP,RUF100"]
     fix = [*ruff, "check", *config, "--fix-only", "--unsafe-fixes", *rules, "--quiet", *files]
-    subprocess.run(fix, check=True)  # noqa: S603 - our own interpreter and file list
-    subprocess.run([*ruff, "format", *config, "--quiet", *files], check=True)  # noqa: S603
+    subprocess.run(fix, check=True, cwd=ROOT)  # noqa: S603 - our own interpreter and file list
+    subprocess.run([*ruff, "format", *config, "--quiet", *files], check=True, cwd=ROOT)  # noqa: S603
     for path in sorted(out.rglob("*")):
         if path.suffix == ".py":
             path.write_text(header + path.read_text(encoding="utf-8"), encoding="utf-8")

@@ -8,6 +8,7 @@ upload and download a file: sync, then listings with the async client. ``nox -s 
 from __future__ import annotations
 
 import asyncio
+import sys
 import tempfile
 from pathlib import Path
 from uuid import UUID
@@ -18,8 +19,9 @@ from codat_sdk_platform.models import CreateConnectionBody
 from codat_sdk_platform.queries import CompanyQuery
 
 from codat_sdk import CodatError, order_by
+from codegen.source import SpecError
 
-from .prism import serve
+from .prism import PrismError, serve
 
 DEMO_API_KEY = "demo-api-key"  # Prism checks that credentials are sent, not their value
 
@@ -80,6 +82,9 @@ def main() -> int:
             )
     except CodatError as exc:
         print(f"demo failed: {type(exc).__name__}: {exc}")
+        return 1
+    except (PrismError, SpecError) as exc:  # no spec or no Prism: say what to do, in one line
+        print(f"demo could not start: {exc}", file=sys.stderr)
         return 1
     print("demo finished")
     return 0

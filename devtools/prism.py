@@ -6,7 +6,9 @@ Usage::
         httpx.get(f"{base_url}/companies", headers={"Authorization": "Basic abc"})
 
 ``python -m devtools.prism --install`` installs Prism into ``.prism/``;
-``python -m devtools.prism platform`` serves the Platform API in the foreground until Ctrl-C.
+``python -m devtools.prism platform`` serves the Platform API in the foreground until Ctrl-C;
+``python -m devtools.prism --spec PATH_OR_URL`` serves any spec (JSON or YAML, no pin), e.g. one that
+``python -m codegen generate --spec`` generated a client from.
 
 Command line (``prism mock`` 5.14.2)::
 
@@ -66,7 +68,7 @@ from typing import Any, TypedDict, cast
 
 import httpx
 
-from codegen.source import ROOT, default_source, fetch_pinned, load_pins
+from codegen.source import ROOT, SpecError, default_source, fetch_pinned, load_pins, read_bytes
 
 PRISM_VERSION = "5.14.2"
 PRISM_PACKAGE = f"@stoplight/prism-cli@{PRISM_VERSION}"
@@ -169,28 +171,32 @@ def prism_command(prism: Path, spec: Path, port: int) -> list[str]:
 
 
 @contextmanager
-def serve(api: str, *, source: str | None = None, port: int | None = None) -> Iterator[str]:
-    """Serve the pinned spec of ``api`` ("platform" or "files"); yields ``http://127.0.0.1:PORT``."""
-    with run_server(api, source=source, port=port) as server:
+def serve(
+    api: str | None = None, *, spec: str | None = None, source: str | None = None, port: int | None = None
+) -> Iterator[str]:
+    """Serve the pinned spec of ``api`` ("platform" or "files"), or the ``spec`` file or URL as it is;
+    yields ``http://127.0.0.1:PORT``."""
+    with run_server(api, spec=spec, source=source, port=port) as server:
         yield server.url
 
 
 @contextmanager
 def run_server(
-    api: str,
+    api: str | None = None,
     *,
+    spec: str | None = None,
     source: str | None = None,
     port: int | None = None,
     ready_timeout: float = READY_TIMEOUT,
 ) -> Iterator[PrismServer]:
     """Like :func:`serve`, exposing the process; it and its process group are gone on exit."""
     prism = require_prism()
-    file_name, spec_bytes = _pinned_spec(api, source)
+    file_name, spec_bytes = _given_spec(spec) if spec is not None else _pinned_spec(api, source)
     with tempfile.TemporaryDirectory(prefix="codat-prism-") as tmp:
         workdir = Path(tmp)
         _refuse_project_tree(workdir)
-        spec = _write_spec(workdir / file_name, spec_bytes)
-        server = _start_ready(prism, spec, workdir, port, ready_timeout)
+        served = _write_spec(workdir / file_name, spec_bytes)
+        server = _start_ready(prism, served, workdir, port, ready_timeout)
         try:
             yield server
         finally:
@@ -198,10 +204,18 @@ def run_server(
             _stop(server.process)
 
 
-def _pinned_spec(api: str, source: str | None) -> tuple[str, bytes]:
+def _given_spec(spec: str) -> tuple[str, bytes]:
+    """Any spec's file name (Prism tells JSON from YAML by content) and bytes, as they are: no pin to check."""
+    try:
+        return spec.rstrip("/").rsplit("/", 1)[-1] or "spec.json", read_bytes(spec)
+    except SpecError as exc:
+        raise PrismError(str(exc)) from exc
+
+
+def _pinned_spec(api: str | None, source: str | None) -> tuple[str, bytes]:
     """The pin's upstream file name (so Prism's messages name it) and its verified bytes."""
     pins = load_pins()
-    if api not in pins:
+    if api is None or api not in pins:
         raise PrismError(f"unknown API {api!r}; pinned: {', '.join(sorted(pins))}")
     pin = pins[api]
     return pin.file, fetch_pinned(pin, source if source is not None else default_source())
@@ -374,27 +388,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.install:
         print(install_prism())
-    if args.api is None:
+    if args.api is not None and args.spec is not None:
+        _parser().error("give an API or --spec, not both")
+    if args.api is None and args.spec is None:
         if not args.install:
-            _parser().error("give an API to serve, or --install")
+            _parser().error("give an API or --spec to serve, or --install")
         return 0
-    return _serve_foreground(args.api, args.source, args.port)
+    return _serve_foreground(args.api, args.spec, args.source, args.port)
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m devtools.prism", description=DESCRIPTION)
     parser.add_argument("api", nargs="?", choices=sorted(load_pins()), help="API whose pinned spec to serve")
     parser.add_argument("--install", action="store_true", help=f"install {PRISM_PACKAGE} into {PRISM_DIR}")
+    parser.add_argument("--spec", help="serve this spec file or URL instead (JSON or YAML, any Codat API, no pin)")
     parser.add_argument("--source", help="spec source (default: $CODAT_SPEC_SOURCE or ../shared/openapi)")
     parser.add_argument("--port", type=int, help="port on 127.0.0.1 (default: a free one)")
     return parser
 
 
-def _serve_foreground(api: str, source: str | None, port: int | None) -> int:
+def _serve_foreground(api: str | None, spec: str | None, source: str | None, port: int | None) -> int:
     # `kill` sends SIGTERM, which would skip our cleanup and orphan Prism; make it unwind instead.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     try:
-        with run_server(api, source=source, port=port) as server:
+        with run_server(api, spec=spec, source=source, port=port) as server:
             print(f"{server.url}  (Prism log: {server.log_path}; Ctrl-C to stop)", flush=True)
             status = server.process.wait()
             print(f"Prism exited with status {status}:\n{_log_tail(server.log_path)}", file=sys.stderr)
@@ -402,6 +419,9 @@ def _serve_foreground(api: str, source: str | None, port: int | None) -> int:
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)
         return 130
+    except (PrismError, SpecError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ import pytest
 
 from codegen import source
 from codegen.config import load_overrides, package_config
-from codegen.naming import SdkName, derived_names, identifier
+from codegen.errors import GenerationError
+from codegen.naming import CLIENT_ATTRIBUTES, SdkName, derived_names, identifier
 from codegen.normalise import normalise
 
 SOURCE = source.default_source()
@@ -127,3 +128,58 @@ def test_an_override_wins_and_an_unknown_operation_needs_no_entry() -> None:
 )
 def test_identifier(text: str, expected: str) -> None:
     assert identifier(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("{not json", "is not readable JSON"),
+        (
+            '{"platform": {"operations": {"x": {"methd": "get"}}}}',
+            r"platform\.operations\.x must be an object with keys",
+        ),
+        ('{"platform": {"clients": "X"}}', "'platform' must be an object with keys among"),
+    ],
+)
+def test_a_malformed_overrides_file_is_one_clear_error(tmp_path: Path, text: str, problem: str) -> None:
+    path = tmp_path / "overrides.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(GenerationError, match=problem) as caught:
+        load_overrides(path)
+    assert len(str(caught.value).splitlines()) == 1
+
+
+def test_no_overrides_file_means_every_name_derived(tmp_path: Path) -> None:
+    assert load_overrides(tmp_path / "absent.json") == {}
+    package = package_config("bank_feeds", {})
+    assert (package.package, package.client, package.async_client) == (
+        "codat_sdk_bank_feeds",
+        "CodatBankFeeds",
+        "AsyncCodatBankFeeds",
+    )
+
+
+def test_a_group_keeps_one_method_named_like_a_builtin() -> None:
+    """``list`` and ``set`` in one class would shadow the builtins in its annotations: one keeps its name."""
+    spec = _spec(
+        {
+            "/widgets": {"get": _op("list-widgets", "Widgets", **{"x-speakeasy-name-override": "list"})},
+            "/colour": {"put": _op("set-widget-colour", "Widgets", **{"x-speakeasy-name-override": "set"})},
+        }
+    )
+    assert derived_names(spec) == {
+        "list-widgets": SdkName("widgets", "list"),
+        "set-widget-colour": SdkName("widgets", "set_widget_colour"),
+    }
+
+
+def test_a_group_never_hides_an_attribute_of_the_client() -> None:
+    from codat_sdk._client import AsyncAPIClient, SyncAPIClient
+
+    public = {name for cls in (SyncAPIClient, AsyncAPIClient) for name in dir(cls) if not name.startswith("_")}
+    assert public <= CLIENT_ATTRIBUTES  # the list naming follows is the runtime's
+    spec = _spec({"/h": {"get": _op("list-hooks", "Hooks")}, "/t": {"get": _op("get-timeout", "Timeout.Hooks")}})
+    assert derived_names(spec) == {
+        "list-hooks": SdkName("hooks_", "list_hooks"),
+        "get-timeout": SdkName("timeout_.hooks", "get_timeout"),
+    }

@@ -56,7 +56,16 @@ WIDGETS: dict[str, Any] = {
                 "type": "object",
                 "required": ["id"],
                 "properties": {"id": {"type": "string"}, "made": {"type": "string", "format": "date"}},
-            }
+            },
+            # Codat's error body; the runtime's ErrorMessageLike reads these fields.
+            "ErrorMessage": {
+                "type": "object",
+                "properties": {
+                    **{name: {"type": "integer"} for name in ("statusCode", "detailedErrorCode")},
+                    **{name: {"type": "string"} for name in ("service", "error", "correlationId", "canBeRetried")},
+                    "validation": {"type": "object", "additionalProperties": True},
+                },
+            },
         }
     },
 }
@@ -169,3 +178,34 @@ def test_a_corpus_spec_generates_with_no_entry_in_any_table(tmp_path: Path) -> N
     done = _generate("--spec", str(CORPUS / "Codat-Banking.json"), "--out", str(tmp_path))
     assert done.returncode == 0, done.stderr
     assert _run(tmp_path, "import codat_sdk_banking; print(codat_sdk_banking.CodatBanking.__name__)").strip()
+
+
+def test_groups_named_like_the_runtimes_classes_or_keywords_type_check(tmp_path: Path) -> None:
+    """A ``Sync`` tag once made ``class SyncResource(SyncResource)``, shadowing the runtime's base class."""
+    spec = json.loads(json.dumps(WIDGETS))
+    del spec["components"]["schemas"]["Widget"]["properties"]["made"]  # dates: the models' own test covers them
+    operations = spec["paths"]["/widgets/{widgetId}"]
+    operations["get"]["tags"], operations["delete"]["tags"] = ["Sync"], ["Async"]
+    (tmp_path / "spec.json").write_text(json.dumps(spec), encoding="utf-8")
+    done = _generate("--spec", str(tmp_path / "spec.json"), "--out", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    package = tmp_path / "out" / "codat_sdk_widget_store"
+    mypy = [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", os.devnull, str(package)]
+    env = {**os.environ, "MYPYPATH": str(ROOT / "src")}
+    checked = subprocess.run(mypy, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert checked.returncode == 0, checked.stdout
+    printed = _run(
+        tmp_path / "out",
+        "from codat_sdk_widget_store import CodatWidgetStore\n"
+        "client = CodatWidgetStore(api_key='k')\n"
+        "print(type(client.sync).__name__, type(client.async_).__name__)\n",
+    )
+    assert printed.split() == ["SyncGroupResource", "AsyncGroupResource"]
+
+
+def test_a_spec_without_out_never_writes_into_generated(tmp_path: Path) -> None:
+    spec = tmp_path / "widgets.json"
+    spec.write_text(json.dumps(WIDGETS), encoding="utf-8")
+    done = _generate("--spec", str(spec))
+    assert done.returncode == 2 and "--spec needs --out DIR" in done.stderr
+    assert not (ROOT / "generated" / "codat_sdk_widget_store").exists()
