@@ -19,7 +19,7 @@ no changes: only what the generated code would expose is compared.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -73,19 +73,6 @@ class MethodName:
 
     def __str__(self) -> str:
         return f"{self.call_path}.{self.method}"
-
-
-def call_path(group: str, subgroups: Mapping[str, str]) -> str:
-    """Where a group's methods hang off the client: ``cors`` nested under ``connection_management``."""
-    return f"{subgroups[group]}.{group}" if group in subgroups else group
-
-
-def sdk_names(method_names: dict[str, dict[str, str]], subgroups: dict[str, str]) -> dict[str, MethodName]:
-    """operationId -> SDK method, from one API's ``openapi/sdk-method-names.json`` and ``packages.json`` entries."""
-    result = {}
-    for operation_id, entry in method_names.items():
-        result[operation_id] = MethodName(call_path(entry["group"], subgroups), entry["method"])
-    return result
 
 
 # ------------------------------------------------------------------------------------------ spec access
@@ -404,7 +391,7 @@ class _Differ:
 
     def method(self, operation_id: str) -> str:
         name = self.names.get(operation_id)
-        return str(name) if name else f"{operation_id} (no SDK name: add it to openapi/sdk-method-names.json)"
+        return str(name) if name else f"{operation_id} (no SDK name)"
 
     def operations(self) -> None:
         old_ops, new_ops = operations_by_id(self.old), operations_by_id(self.new)
@@ -665,15 +652,76 @@ def markdown(reports: Iterable[ApiReport]) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def section_lines(changes: Iterable[Change], section: str, prefix: str = "") -> list[str]:
+def _call(path: str) -> str:
+    """``companies.list(page_size)`` -> ``client.companies.list(...)``: the call a user wrote."""
+    return "client." + path.split("(")[0].split(" -> ")[0] + "(...)"
+
+
+def _argument(path: str) -> str:
+    return path.split("(", 1)[1].split(")", 1)[0] if "(" in path else "body"
+
+
+# One line per breaking kind: what to change in code written against the old SDK. ``{call}`` is the
+# method call, ``{arg}`` its argument, ``{path}`` the SDK path, ``{old}`` / ``{new}`` the types or values.
+MIGRATIONS = {
+    "operation.removed": "remove the calls to `{call}` (and to its paginator, if it had one).",
+    "parameter.removed": "stop passing `{arg}` to `{call}`.",
+    "parameter.added": "pass the new required argument `{arg}` to every `{call}`.",
+    "parameter.required": "pass `{arg}` to every `{call}`; it is now required.",
+    "parameter.retyped": "pass `{arg}` to `{call}` as {new} (was {old}).",
+    "request_body.removed": "stop passing `body=` to `{call}`.",
+    "request_body.added": "pass the new required `body=` to every `{call}`.",
+    "request_body.required": "pass `body=` to every `{call}`; it is now required.",
+    "request_body.media_type": "no change to the call itself; check that the server accepts the new body format.",
+    "request_body.retyped": "build the `body=` of `{call}` as {new} (was {old}).",
+    "response.retyped": "handle what `{call}` returns as {new} (was {old}).",
+    "model.removed": "stop importing and using `{path}`; use the models the methods now return or take.",
+    "field.removed": "stop reading or passing `{path}`.",
+    "field.added": "pass the new required constructor argument `{path}`.",
+    "field.required": "pass `{path}` whenever you build it; it is now required.",
+    "field.optional": "check `{path}` for `Unset` before using it.",
+    "field.retyped": "treat `{path}` as {new} (was {old}).",
+    "model.retyped": "treat `{path}` as {new} (was {old}).",
+    "enum.value_removed": "stop using {old} of `{path}`; compare with the remaining members.",
+    "webhook.removed": "remove the handler for `{path}`; Codat no longer sends it.",
+    "webhook.payload_changed": "adjust your handler for `{path}` to the payload change named here.",
+    "webhook.payload.retyped": "read the `{path}` payload as {new} (was {old}).",
+}
+
+
+def migration_hint(change: Change) -> str:
+    """What to change in user code for a breaking change: one sentence, in SDK terms."""
+    template = MIGRATIONS.get(change.kind, "review your uses of `{path}` ({reason}).")
+    return template.format(
+        call=_call(change.path),
+        arg=_argument(change.path),
+        path=change.path,
+        old=change.old or "the old type",
+        new=change.new or "the new type",
+        reason=change.reason,
+    )
+
+
+def breaking_lines(changes: Iterable[Change], prefix: str = "") -> list[str]:
+    """One line per breaking change: where, what, and the migration hint (never grouped: each has its own)."""
+    return [
+        f"{prefix}`{change.path}`: {change.reason}. Migrate: {migration_hint(change)}"
+        for change in sorted((c for c in changes if c.breaking), key=lambda c: (c.section, c.path, c.kind))
+    ]
+
+
+def section_lines(
+    changes: Iterable[Change], section: str, prefix: str = "", *, breaking: bool | None = None
+) -> list[str]:
     """One line per distinct change in ``section``, breaking first; equal changes at several places share a line.
 
     ``**Breaking:** Platform API: `companies.get`, `companies.list`: method removed.`` (the reason carries any
-    old -> new; six webhooks with the same payload change are one line).
+    old -> new; six webhooks with the same payload change are one line). ``breaking`` keeps only the
+    breaking (True) or non-breaking (False) changes.
     """
     grouped: dict[tuple[bool, str, str, str | None, str | None], list[str]] = {}
     for change in changes:
-        if change.section == section:
+        if change.section == section and breaking in (None, change.breaking):
             key = (change.breaking, change.kind, change.reason, change.old, change.new)
             grouped.setdefault(key, []).append(change.path)
     lines = []

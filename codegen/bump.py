@@ -1,17 +1,21 @@
 """``python -m codegen bump``: move the pins to the upstream specs, regenerate, check, version, changelog.
 
-All or nothing. Everything is validated before the first write (readable upstream, a pinned spec to diff
-against, an SDK name for every new operation, consistent versions). Then pins.json, generated/, the
-package version (pyproject.toml and src/codat_sdk/_version.py) and CHANGELOG.md are snapshotted, written,
-and the checks run (lint, types, tests: ``--check`` replaces them); if anything fails, or the run is
-interrupted, the snapshot is put back byte for byte.
+All or nothing. Everything is validated before the first write: a readable upstream, a pinned spec to diff
+against, consistent versions, and no breaking change that hand-written code uses (the README's examples,
+devtools, the runtime, benchmarks, tests: ``callsites`` names each such line, and the bump stops there).
+Then pins.json, generated/, the package version (pyproject.toml and src/codat_sdk/_version.py) and
+CHANGELOG.md are snapshotted, written, and the checks run (``--checks full``: lint, types, the whole test
+suite; ``--checks spec``: lint, types and the tests that read the specs; ``--check CMD`` replaces both); if
+anything fails, or the run is interrupted, the snapshot is put back byte for byte and the failed check is
+summed up in a few lines.
 
 Versioning: breaking -> major, additions or deprecations -> minor, otherwise patch. This holds before
 1.0 too (0.4.2 -> 1.0.0 on a breaking upstream change): users pinning ``codat-sdk~=0.4`` must not get a
 breaking spec change in a minor release.
 
-The changelog entry releases ``[Unreleased]``: its notes move into the new version's section, followed by
-one line per SDK-visible change from the semantic diff (``**Breaking:**`` marked).
+The changelog entry releases ``[Unreleased]``: first one generated section per bumped API (its breaking
+changes first, each with a migration hint, then the other changes by Keep a Changelog section, under a
+summary whose counts are the lines listed), then the hand-written notes exactly as they were.
 """
 
 from __future__ import annotations
@@ -29,12 +33,11 @@ import tempfile
 import tomllib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from . import apidiff, drift
+from . import apidiff, callsites, drift
 from . import source as spec_source
-from .normalise import normalise
 
 DATE_IN_NAME = re.compile(r"\.(\d{4}-\d{2}-\d{2})\.json$")
 SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
@@ -52,15 +55,31 @@ def _level(plans: Iterable[ApiPlan]) -> str:
     return apidiff.bump_level(change for p in plans for change in p.report.changes or ())
 
 
+# The tests that read the pinned specs (spec facts, every operation against Prism): with lint and types,
+# what a spec change can break. The ``spec`` check set runs these instead of the whole suite.
+SPEC_TESTS = ("tests/generated", "tests/e2e")
+
+
 def default_checks() -> list[list[str]]:
     """What the CI gate runs besides check_generated: lint, types, the test suite."""
+    return [*_static_checks(), [sys.executable, "-m", "pytest", "-q"]]
+
+
+def spec_checks() -> list[list[str]]:
+    """Lint, types over everything, and only the tests that read the specs: a bump in seconds, not minutes."""
+    return [*_static_checks(), [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *SPEC_TESTS]]
+
+
+def _static_checks() -> list[list[str]]:
     python = sys.executable
     return [
         [python, "-m", "ruff", "check", "."],
         [python, "-m", "ruff", "format", "--check", *FORMAT_CHECKED],
         [python, "-m", "mypy", "--strict"],
-        [python, "-m", "pytest", "-q"],
     ]
+
+
+CHECK_SETS = {"full": default_checks, "spec": spec_checks}
 
 
 class BumpError(Exception):
@@ -157,8 +176,10 @@ def _trimmed(lines: list[str]) -> list[str]:
     return lines[start:end]
 
 
-def changelog_release(text: str, version: str, date: str, summary: list[str], entries: dict[str, list[str]]) -> str:
-    """``text`` with ``[Unreleased]`` released as ``version``: its notes plus ``entries``, per section."""
+def changelog_release(text: str, version: str, date: str, api_sections: list[str]) -> str:
+    """``text`` with ``[Unreleased]`` released as ``version``: the generated API sections first, then the
+    hand-written notes exactly as they were under ``[Unreleased]`` (their sections in Keep a Changelog order).
+    """
     heading = re.search(r"^## \[Unreleased\][^\n]*\n", text, flags=re.MULTILINE)
     if heading is None:
         raise BumpError("CHANGELOG.md has no '## [Unreleased]' section")
@@ -166,13 +187,11 @@ def changelog_release(text: str, version: str, date: str, summary: list[str], en
     following = re.search(r"^(## |\[[^\]]+\]: )", text[heading.end() :], flags=re.MULTILINE)
     end = heading.end() + following.start() if following else len(text)
     preamble, sections = _sections(text[heading.end() : end])
-    for name, lines in entries.items():
-        sections[name] = [*_trimmed(sections.get(name, [])), *lines]
     order = [*CHANGELOG_SECTIONS, *(name for name in sections if name not in CHANGELOG_SECTIONS)]
     out = [f"## [{version}] - {date}", ""]
+    out += [*_trimmed(api_sections), ""] if _trimmed(api_sections) else []
     kept = _trimmed(preamble)
     out += [*kept, ""] if kept else []
-    out += [*summary, ""] if summary else []
     for name in order:
         lines = _trimmed(sections.get(name, []))
         if lines:
@@ -182,24 +201,39 @@ def changelog_release(text: str, version: str, date: str, summary: list[str], en
     return text[: heading.end()] + "\n" + release + ("\n" + rest if rest else "")
 
 
-def changelog_entries(plans: Sequence[ApiPlan]) -> tuple[list[str], dict[str, list[str]]]:
-    summary: list[str] = []
-    entries: dict[str, list[str]] = {}
-    for plan in plans:
-        title = plan.title
-        changes = plan.report.changes or []
-        breaking = sum(change.breaking for change in changes)
-        summary.append(
-            f"{title} spec updated: sha256 `{plan.pin.sha256[:12]}` -> `{plan.new_sha256[:12]}` "
-            f"(upstream version {plan.new_version}, {plan.date}); {len(changes)} SDK-visible changes, "
-            f"{breaking} breaking."
-        )
-        for section in apidiff.SECTIONS:
-            lines = apidiff.section_lines(changes, section, prefix=f"{title}: ")
-            entries.setdefault(section, []).extend(f"- {line}" for line in lines)
-        if not changes:
-            entries.setdefault("Changed", []).append(f"- {title}: documentation only (no SDK-visible change).")
-    return summary, entries
+# The generated part of a release, per API: breaking changes first (each with its migration hint), then
+# the other changes by Keep a Changelog section. The summary counts exactly the lines listed.
+BREAKING_HEADING = "Breaking"
+DOCS_ONLY = "documentation only; nothing to change in your code."
+
+
+def api_section(plan: ApiPlan) -> list[str]:
+    """One API's changelog section: heading, a summary whose counts match its lines, the lines."""
+    changes = plan.report.changes or []
+    groups = [(BREAKING_HEADING, apidiff.breaking_lines(changes))]
+    groups += [(section, apidiff.section_lines(changes, section, breaking=False)) for section in apidiff.SECTIONS]
+    listed = [(name, lines) for name, lines in groups if lines]
+    total = sum(len(lines) for _name, lines in listed)
+    counts = ", ".join(f"{len(lines)} {name.lower()}" for name, lines in listed)
+    what = (
+        f"{_count(total, 'SDK change')} ({counts})." if total else "documentation only; nothing to change in your code."
+    )
+    out = [
+        f"### {plan.title} {plan.new_version} ({plan.date})",
+        "",
+        f"Spec sha256 `{plan.pin.sha256[:12]}` -> `{plan.new_sha256[:12]}`: {what}",
+    ]
+    for name, lines in listed:
+        out += ["", f"#### {name}", *(f"- {line}" for line in lines)]
+    return [*out, ""]
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def changelog_sections(plans: Sequence[ApiPlan]) -> list[str]:
+    return [line for plan in plans for line in api_section(plan)]
 
 
 # ------------------------------------------------------------------------------------------ planning
@@ -215,7 +249,6 @@ class ApiPlan:
     new_version: str
     date: str
     report: apidiff.ApiReport
-    missing_names: list[str] = field(default_factory=list)
     url: str = ""  # the new pin's URL: the upstream commit's file when the commit is known
 
     @property
@@ -249,8 +282,6 @@ def plan(
             continue
         if report.changes is None:
             raise BumpError(f"{report.api}: cannot diff against the pinned spec: {report.note}")
-        names = layout.repo.sdk_names(result.pin.api)
-        operations = apidiff.operations_by_id(normalise(result.spec)).keys()
         plans.append(
             ApiPlan(
                 pin=result.pin,
@@ -259,21 +290,20 @@ def plan(
                 new_version=str(result.spec["info"].get("version", "")),
                 date=_spec_date(result.location, date if date is not None or commit is None else commit.date),
                 report=report,
-                missing_names=sorted(operations - names.keys()),
                 url=_pin_url(result.pin, commit),
             )
         )
-    unnamed = {plan.pin.api: plan.missing_names for plan in plans if plan.missing_names}
-    if unnamed:
-        suggestion = {
-            api: {op: {"group": "<resource>", "method": "<method>", "http": "<METHOD>"} for op in ops}
-            for api, ops in unnamed.items()
-        }
-        raise BumpError(
-            "new operations have no SDK name: add them to openapi/sdk-method-names.json first "
-            "(as in Codat's own SDK), e.g.\n" + json.dumps(suggestion, indent=2)
-        )
     return plans
+
+
+def refuse_breaking_call_sites(layout: Layout, plans: Sequence[ApiPlan]) -> None:
+    """Stop before any write when a breaking change reaches hand-written code (README, demo, overlay, tests)."""
+    found = callsites.breakages(layout.root, (change for p in plans for change in p.report.changes or ()))
+    if found:
+        raise BumpError(
+            f"{len(found)} breaking API change(s) reach hand-written code; update these lines "
+            "(or wait for the SDK to absorb the change), then bump again:\n" + callsites.report(found)
+        )
 
 
 def pinned_after(
@@ -352,6 +382,27 @@ def _write_pins(layout: Layout, plans: Sequence[ApiPlan]) -> None:
     layout.repo.pins.write_text(json.dumps(raw, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
+# A location in a tool's output: mypy ("path:line: error"), ruff ("--> path:line:col"), pytest ("path:line: in").
+_LOCATION = re.compile(r"^\s*(?:--> )?(?P<file>[\w./-]+\.(?:py|md)):(?P<line>\d+):")
+REPORT_LINES = 15
+
+
+def failure_digest(output: str) -> str:
+    """A failed check in a few lines: its findings in hand-written files first, then the end of its output."""
+    hand_written = [
+        line.strip()
+        for line in output.splitlines()
+        if (match := _LOCATION.match(line)) and not match["file"].startswith(("generated/", "codegen/"))
+    ]
+    tail = [line for line in output.splitlines() if line.strip()][-REPORT_LINES:]
+    parts = []
+    if hand_written:
+        more = [f"... and {len(hand_written) - REPORT_LINES} more"] if len(hand_written) > REPORT_LINES else []
+        parts += ["in hand-written code:", *hand_written[:REPORT_LINES], *more]
+    parts += ["last lines of its output:", *tail]
+    return "\n".join(f"  {line}" for line in parts)
+
+
 def _run(command: Sequence[str], cwd: Path, what: str, specs: Path) -> None:
     print(f"bump: {what}: {shlex.join(command)}", flush=True)
     env = {
@@ -359,9 +410,12 @@ def _run(command: Sequence[str], cwd: Path, what: str, specs: Path) -> None:
         spec_source.SOURCE_ENV_VAR: str(specs),
         "PYTHONHASHSEED": os.environ.get("PYTHONHASHSEED", "0"),
     }
-    completed = subprocess.run(list(command), cwd=cwd, env=env, check=False)  # noqa: S603 - our commands
+    completed = subprocess.run(  # noqa: S603 - our commands
+        list(command), cwd=cwd, env=env, check=False, capture_output=True, text=True
+    )
     if completed.returncode != 0:
-        raise BumpError(f"{what} failed (exit {completed.returncode}): {shlex.join(command)}")
+        digest = failure_digest(completed.stdout + completed.stderr)
+        raise BumpError(f"{what} failed (exit {completed.returncode}): {shlex.join(command)}\n{digest}")
 
 
 def apply(
@@ -379,10 +433,9 @@ def apply(
     version = current_version(layout)
     level = _level(plans)
     new_version = next_version(version, level)
-    summary, entries = changelog_entries(plans)
     release_date = datetime.datetime.now(datetime.UTC).date().isoformat()
     changelog = changelog_release(
-        layout.changelog.read_text(encoding="utf-8"), new_version, release_date, summary, entries
+        layout.changelog.read_text(encoding="utf-8"), new_version, release_date, changelog_sections(plans)
     )
     with restored_on_failure(layout), tempfile.TemporaryDirectory(prefix="codat-bump-specs-") as tmp:
         # Generate and check with exactly the bytes just diffed and pinned (a URL could answer differently).
@@ -419,6 +472,13 @@ def main(argv: Sequence[str], root: Path = spec_source.ROOT) -> int:
         action="append",
         help="a check to run after regenerating (repeatable; replaces the default ruff, mypy and pytest)",
     )
+    parser.add_argument(
+        "--checks",
+        choices=sorted(CHECK_SETS),
+        default="full",
+        help="full: ruff, mypy and the whole test suite (default); spec: ruff, mypy and the tests that read "
+        f"the specs ({', '.join(SPEC_TESTS)})",
+    )
     parser.add_argument("--dry-run", action="store_true", help="print the diff and the new version; write nothing")
     args = parser.parse_args(argv)
     layout = Layout(root)
@@ -429,11 +489,12 @@ def main(argv: Sequence[str], root: Path = spec_source.ROOT) -> int:
             print("bump: every pinned spec matches upstream; nothing to do.")
             return 0
         sys.stdout.write(apidiff.markdown(p.report for p in plans))
+        refuse_breaking_call_sites(layout, plans)
         if args.dry_run:
             version = current_version(layout)
             print(f"\nbump (dry run): {version} -> {next_version(version, _level(plans))}")
             return 0
-        checks = [shlex.split(command) for command in args.check] if args.check else default_checks()
+        checks = [shlex.split(command) for command in args.check] if args.check else CHECK_SETS[args.checks]()
         apply(layout, plans, checks, pinned_after(layout, plans, source, args.baseline), _history_dir(source))
     except (spec_source.SpecError, drift.DriftError, BumpError) as exc:
         print(f"bump: {exc}\nbump: nothing was changed.", file=sys.stderr)

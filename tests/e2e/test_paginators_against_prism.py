@@ -20,6 +20,7 @@ from codat_sdk_platform.queries import CompanyQuery, ConnectionQuery
 from codat_sdk import order_by
 from tests.e2e import harness
 from tests.e2e.harness import VIOLATIONS
+from tests.spec_facts import page_size_bounds
 
 COMPANY_ID = UUID("8a210b68-6988-11ed-a1eb-0242ac120002")
 QUERY = (CompanyQuery.name.contains("Test & Co")) & (CompanyQuery.created >= date(2024, 1, 1))
@@ -72,7 +73,8 @@ def test_companies_list_all(codat: CodatPlatform, sent: Sent) -> None:
 
 
 def test_companies_pages_and_max_items(codat: CodatPlatform, sent: Sent) -> None:
-    pages = list(codat.companies.list_all(page_size=5000, start_page=2).pages())
+    largest = page_size_bounds("platform", "list-companies")[2]
+    pages = list(codat.companies.list_all(page_size=largest, start_page=2).pages())
     assert [type(page) for page in pages] == [Companies]
     assert sent.requests[0].url.params["page"] == "2"
     assert list(codat.companies.list_all(max_items=0)) == []

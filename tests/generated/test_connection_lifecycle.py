@@ -8,23 +8,25 @@ import pytest
 from codat_sdk_platform.models import Connection, DataConnectionStatus, UpdateConnectionStatus
 
 from tests.conftest import COMPANY_ID, CONNECTION_ID, Recorder, async_platform, connection_json, sync_platform
+from tests.spec_facts import enum_values, unknown_value
 
 UNLINK_PATH = f"/companies/{COMPANY_ID}/connections/{CONNECTION_ID}"
 
 
-def test_status_enum_has_the_lifecycle_states() -> None:
-    assert {member.value for member in DataConnectionStatus} == {"Linked", "PendingAuth", "Deauthorized", "Unlinked"}
+def test_status_enum_has_the_states_the_spec_documents() -> None:
+    assert {member.value for member in DataConnectionStatus} == enum_values("platform", "DataConnectionStatus")
 
 
 def test_status_enum_accepts_a_value_the_sdk_does_not_know() -> None:
-    status = DataConnectionStatus("Suspended")
+    unknown = unknown_value(DataConnectionStatus)
+    status = DataConnectionStatus(unknown)
     assert not status.is_known
-    assert status.value == "Suspended"
+    assert status.value == unknown
     assert DataConnectionStatus.LINKED.is_known
-    connection = Connection.from_dict(connection_json(status="Suspended"))
+    connection = Connection.from_dict(connection_json(status=unknown))
     assert isinstance(connection.status, DataConnectionStatus)
-    assert connection.status.value == "Suspended"
-    assert connection.to_dict()["status"] == "Suspended"
+    assert connection.status.value == unknown
+    assert connection.to_dict()["status"] == unknown
 
 
 def test_unlink_sends_the_unlinked_status_by_default() -> None:

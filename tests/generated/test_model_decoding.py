@@ -13,6 +13,7 @@ from codat_sdk_platform.models.company_reference import CompanyReference
 
 from codat_sdk import ResponseValidationError
 from tests.conftest import COMPANY_ID, companies_json, company_json, connection_json, sync_platform
+from tests.spec_facts import unknown_value
 
 
 def _parent() -> dict[str, Any]:
@@ -59,8 +60,9 @@ def test_known_enum_values_decode_to_their_members_and_unknown_ones_stay_open() 
     known = Connection.from_dict(connection_json(status="Linked", sourceType="Banking"))
     assert known.status is DataConnectionStatus.LINKED
     assert known.source_type is SourceType.BANKING
-    unknown = Connection.from_dict(connection_json(status="Frozen"))
-    assert unknown.status.value == "Frozen"
+    value = unknown_value(DataConnectionStatus)
+    unknown = Connection.from_dict(connection_json(status=value))
+    assert unknown.status.value == value
     assert not unknown.status.is_known
 
 

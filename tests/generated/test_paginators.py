@@ -35,6 +35,7 @@ from codat_sdk import (
     order_by,
 )
 from tests.conftest import API_KEY, BASE_URL, COMPANY_ID, CONNECTION_ID, Recorder, companies_json, company_json
+from tests.spec_facts import enum_values
 
 # The six paged operations of the pinned Platform spec: (resource path, paginator, its arguments, item type).
 PAGINATORS: list[tuple[str, str, dict[str, Any], type]] = [
@@ -183,7 +184,7 @@ def test_typed_fields_name_the_wire_properties_and_know_their_kinds() -> None:
     status = CompanyQuery.data_connections.status
     assert isinstance(status, EnumField)
     assert status.name == "dataConnections.status"
-    assert set(status.values) == {"PendingAuth", "Linked", "Unlinked", "Deauthorized"}
+    assert set(status.values) == enum_values("platform", "DataConnectionStatus")
     assert PushOperationQuery.changes.record_ref.id.name == "changes.recordRef.id"
     assert isinstance(PushOperationQuery.timeout_in_minutes, NumberField)
     from codat_sdk_platform.queries import IntegrationQuery, PullOperationQuery

@@ -29,6 +29,7 @@ from codat_sdk import (
     order_by,
 )
 from tests.conftest import API_KEY, COMPANY_ID, Recorder, companies_json
+from tests.spec_facts import page_size_bounds
 
 
 def _sync() -> CodatPlatform:
@@ -48,7 +49,7 @@ def test_paginators_are_typed_by_item_and_page() -> None:
         assert_type(codat.connections.list_all(COMPANY_ID), SyncPaginator[Connection, Connections])
         # The page type has a default: annotations may name just the item.
         only_items: SyncPaginator[Company] = codat.companies.list_all()
-        assert only_items.page_size == 100
+        assert only_items.page_size == page_size_bounds("platform", "list-companies")[0]
 
 
 async def test_async_paginators_are_typed() -> None:

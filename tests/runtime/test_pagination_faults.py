@@ -35,6 +35,7 @@ from codat_sdk import (
 from codat_sdk._retries import Retrier
 from tests.conftest import API_KEY
 from tests.runtime.faultserver import Action, Drop, FaultServer, Received, Reply, serving
+from tests.spec_facts import page_size_bounds
 
 RECORDS = 10_000
 FAULT_RATE = 0.3
@@ -236,8 +237,9 @@ async def test_max_items_and_start_page_over_http(mode: str, paged: tuple[FaultS
 def test_page_size_out_of_range_sends_nothing(mode: str, paged: tuple[FaultServer, PagedCompanies]) -> None:
     server, _ = paged
     codat = client(mode, server, Run())
-    for bad in (0, 5001):
-        with pytest.raises(ValueError, match=f"page_size must be between 1 and 5000, got {bad}"):
+    _default, low, high = page_size_bounds("platform", "list-companies")
+    for bad in (low - 1, high + 1):
+        with pytest.raises(ValueError, match=f"page_size must be between {low} and {high}, got {bad}"):
             codat.companies.list_all(page_size=bad)
     assert server.requests == []
 
