@@ -58,6 +58,25 @@ def _deprecated_yield_their_names(events: list[WebhookEventView]) -> list[Webhoo
     ]
 
 
+def _payload_schema(operation: dict[str, Any]) -> dict[str, Any]:
+    content = (operation.get("requestBody") or {}).get("content") or {}
+    schema: dict[str, Any] = (content.get("application/json") or {}).get("schema") or {}
+    return schema
+
+
+def event_type_fields(spec: dict[str, Any]) -> set[tuple[str | None, str]]:
+    """(payload component, field) pairs the receiving runtime reads an event's type from: a contract of
+    the hand-written webhook code, not a field like others."""
+    found: set[tuple[str | None, str]] = set()
+    for item in (spec.get("webhooks") or {}).values():
+        operation = item.get("post") if isinstance(item, dict) else None
+        schema = _payload_schema(operation) if isinstance(operation, dict) else {}
+        field = _type_field(spec, schema)
+        if field:
+            found.add((ref_name(schema), field))
+    return found
+
+
 def webhooks_view(spec: dict[str, Any], data: GeneratorData) -> WebhooksView | None:
     """The spec's webhook events, or None when it declares none."""
     hooks = spec.get("webhooks") or {}
@@ -70,8 +89,7 @@ def webhooks_view(spec: dict[str, Any], data: GeneratorData) -> WebhooksView | N
         operation = item.get("post")
         if not isinstance(operation, dict):
             raise GenerationError(f"webhook {event_type!r}: Codat's webhooks are POST requests; this one is not")
-        content = (operation.get("requestBody") or {}).get("content") or {}
-        schema = (content.get("application/json") or {}).get("schema") or {}
+        schema = _payload_schema(operation)
         info = models.get(f"/components/schemas/{ref_name(schema)}")  # upstream names models by their pointer
         field = _type_field(spec, schema)
         if field:
