@@ -494,6 +494,8 @@ class SyncAPIClient(BaseClient):
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
     ) -> httpx.Response:
+        # Fixed now, before the hooks run: the time they take counts against the call's deadline.
+        deadline = _deadline_at(remaining)
         hooks = self._hooks
         context = HookContext(operation, attempt) if hooks.active else None
         started: float | None = None
@@ -512,7 +514,6 @@ class SyncAPIClient(BaseClient):
                 http_request = hooks.run_before_request(http_request, context)
             if self._logger.isEnabledFor(_DEBUG):
                 started = log_request(self._logger, operation, http_request, attempt)
-            deadline = _deadline_at(remaining)
             token = CALL_DEADLINE.set(deadline)  # SDK-created clients end each socket operation by it
             try:
                 response = receive(http.send(http_request, stream=True), stream=stream, limit=self._max_response_bytes)
@@ -627,6 +628,7 @@ class AsyncAPIClient(BaseClient):
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
     ) -> httpx.Response:
+        deadline = _deadline_at(remaining)  # before the hooks run, as in the sync client
         hooks = self._hooks
         context = HookContext(operation, attempt) if hooks.active else None
         started: float | None = None
@@ -645,7 +647,6 @@ class AsyncAPIClient(BaseClient):
                 http_request = await hooks.arun_before_request(http_request, context)
             if self._logger.isEnabledFor(_DEBUG):
                 started = log_request(self._logger, operation, http_request, attempt)
-            deadline = _deadline_at(remaining)
             limit = await _within(deadline)
             try:
                 async with limit:
