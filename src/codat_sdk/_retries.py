@@ -26,7 +26,7 @@ import httpx
 from attrs import field, frozen
 
 from ._debug import LOGGER_NAME
-from ._errors import APIConnectionError, APIStatusError, CodatError, HookError, parse_retry_after
+from ._errors import APIConnectionError, APIStatusError, CodatError, hook_raised, parse_retry_after
 from ._operation import Operation
 from ._types import File
 from ._uploads import MultipartFiles
@@ -286,7 +286,7 @@ class _Attempts:
             try:
                 on_retry(RetryEvent(self.count, wait, error, self.operation))
             except Exception as exc:  # user code: reported as hooks are, never raw
-                hook_error = HookError("on_retry", on_retry, f"raised {type(exc).__name__}: {exc}")
+                hook_error = hook_raised("on_retry", on_retry, exc, error)
                 hook_error.error = error
                 hook_error.attempts = self.count
                 raise hook_error from exc
