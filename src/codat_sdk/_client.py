@@ -31,6 +31,7 @@ from ._errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
+    ClientClosedError,
     CodatError,
     ErrorMessageLike,
     InvalidRequestError,
@@ -370,9 +371,9 @@ class BaseClient:
         deadline: float | None,
     ) -> APIConnectionError | InvalidRequestError:
         context = f"{operation.method} {operation.path}"
-        if isinstance(exc, TimeoutError) and self._transport.closed:
-            error: APIConnectionError | InvalidRequestError = APIConnectionError(
-                f"{context}: the SDK client was closed (aclose()) mid-call"
+        if self._transport.closed:
+            error: APIConnectionError | InvalidRequestError = ClientClosedError(
+                f"{context}: the SDK client was closed (close() / aclose()) mid-call"
             )
         elif deadline is not None and isinstance(exc, httpx.TimeoutException | TimeoutError) and _passed(deadline):
             error = APITimeoutError(

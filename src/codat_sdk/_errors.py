@@ -99,7 +99,12 @@ class APIConnectionError(CodatError):
 
 
 class APITimeoutError(APIConnectionError):
-    """A connect, read, write or pool timeout expired."""
+    """A connect, read, write or pool timeout expired, or the call's deadline (``timeout=``) passed."""
+
+
+class ClientClosedError(APIConnectionError):
+    """The SDK client was closed (``close()`` / ``aclose()``) while the call was in flight: never retried,
+    as every later attempt would find the client closed."""
 
 
 class InvalidRequestError(CodatError, ValueError):

@@ -26,7 +26,14 @@ import httpx
 from attrs import field, frozen
 
 from ._debug import LOGGER_NAME
-from ._errors import APIConnectionError, APIStatusError, CodatError, hook_raised, parse_retry_after
+from ._errors import (
+    APIConnectionError,
+    APIStatusError,
+    ClientClosedError,
+    CodatError,
+    hook_raised,
+    parse_retry_after,
+)
 from ._operation import Operation
 from ._types import File
 from ._uploads import MultipartFiles
@@ -153,6 +160,8 @@ def should_retry(config: RetryConfig, operation: Operation, error: CodatError) -
             return f"{operation.method} may have been acted on ({error.status_code})"
         return None
     if isinstance(error, APIConnectionError):
+        if isinstance(error, ClientClosedError):
+            return "the SDK client was closed"
         if not config.retry_connection_errors:
             return "connection errors are not retried"
         if not safe and not isinstance(error.__cause__, NOT_SENT_ERRORS):
