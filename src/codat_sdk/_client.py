@@ -335,7 +335,7 @@ class BaseClient:
         operation_headers = request.get("headers")
         if operation_headers or extra_headers:
             check_headers(operation_headers)
-            check_headers(extra_headers)
+            check_headers(checked_headers(extra_headers, "extra_headers="))
             if operation_headers:
                 _merge_headers(headers, operation_headers)
             if extra_headers:
