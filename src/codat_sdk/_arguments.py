@@ -52,17 +52,17 @@ def checked_timeout(value: T) -> T:
     return value
 
 
-def checked_headers(value: Mapping[str, str] | None) -> Mapping[str, str] | None:
-    """``default_headers`` if it maps header names to values, all strings."""
+def checked_headers(value: Mapping[str, str] | None, name: str = "default_headers=") -> Mapping[str, str] | None:
+    """``value`` (``default_headers=``, or the ``name`` given) if it maps header names to values, all strings."""
     if value is None:
         return value
     if not isinstance(value, Mapping):
-        raise TypeError(f"default_headers= must be a mapping of header names to values, got {_kind(value)}")
+        raise TypeError(f"{name} must be a mapping of header names to values, got {_kind(value)}")
     for header, text in value.items():
         if not isinstance(header, str) or not isinstance(text, str):
             # Only the types are named: a header value may be a credential.
             raise TypeError(
-                f"default_headers= names and values must be str, got {_kind(header)}: {_kind(text)}"
+                f"{name} names and values must be str, got {_kind(header)}: {_kind(text)}"
                 + (f" for {header!r}" if isinstance(header, str) else "")
             )
     return value

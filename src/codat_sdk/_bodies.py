@@ -169,6 +169,10 @@ class _Chunker:
     """Regroups pieces into chunks of exactly ``size`` bytes (the last may be shorter); None: as they come."""
 
     def __init__(self, size: int | None) -> None:
+        if size is not None and (isinstance(size, bool) or not isinstance(size, int)):
+            raise TypeError(f"chunk_size must be an int or None, got {type(size).__name__}")
+        if size is not None and size < 1:
+            raise ValueError(f"chunk_size must be at least 1 (or None: as the body arrives), got {size}")
         self._size = size
         self._buffer = bytearray()
 

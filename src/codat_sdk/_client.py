@@ -31,6 +31,7 @@ from ._errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,
+    ClientClosedError,
     CodatError,
     ErrorMessageLike,
     InvalidRequestError,
@@ -334,7 +335,7 @@ class BaseClient:
         operation_headers = request.get("headers")
         if operation_headers or extra_headers:
             check_headers(operation_headers)
-            check_headers(extra_headers)
+            check_headers(checked_headers(extra_headers, "extra_headers="))
             if operation_headers:
                 _merge_headers(headers, operation_headers)
             if extra_headers:
@@ -370,9 +371,9 @@ class BaseClient:
         deadline: float | None,
     ) -> APIConnectionError | InvalidRequestError:
         context = f"{operation.method} {operation.path}"
-        if isinstance(exc, TimeoutError) and self._transport.closed:
-            error: APIConnectionError | InvalidRequestError = APIConnectionError(
-                f"{context}: the SDK client was closed (aclose()) mid-call"
+        if self._transport.closed:
+            error: APIConnectionError | InvalidRequestError = ClientClosedError(
+                f"{context}: the SDK client was closed (close() / aclose()) mid-call"
             )
         elif deadline is not None and isinstance(exc, httpx.TimeoutException | TimeoutError) and _passed(deadline):
             error = APITimeoutError(
@@ -494,6 +495,8 @@ class SyncAPIClient(BaseClient):
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
     ) -> httpx.Response:
+        # Fixed now, before the hooks run: the time they take counts against the call's deadline.
+        deadline = _deadline_at(remaining)
         hooks = self._hooks
         context = HookContext(operation, attempt) if hooks.active else None
         started: float | None = None
@@ -512,7 +515,6 @@ class SyncAPIClient(BaseClient):
                 http_request = hooks.run_before_request(http_request, context)
             if self._logger.isEnabledFor(_DEBUG):
                 started = log_request(self._logger, operation, http_request, attempt)
-            deadline = _deadline_at(remaining)
             token = CALL_DEADLINE.set(deadline)  # SDK-created clients end each socket operation by it
             try:
                 response = receive(http.send(http_request, stream=True), stream=stream, limit=self._max_response_bytes)
@@ -627,6 +629,7 @@ class AsyncAPIClient(BaseClient):
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, str] | None = None,
     ) -> httpx.Response:
+        deadline = _deadline_at(remaining)  # before the hooks run, as in the sync client
         hooks = self._hooks
         context = HookContext(operation, attempt) if hooks.active else None
         started: float | None = None
@@ -645,7 +648,6 @@ class AsyncAPIClient(BaseClient):
                 http_request = await hooks.arun_before_request(http_request, context)
             if self._logger.isEnabledFor(_DEBUG):
                 started = log_request(self._logger, operation, http_request, attempt)
-            deadline = _deadline_at(remaining)
             limit = await _within(deadline)
             try:
                 async with limit:

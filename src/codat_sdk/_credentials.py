@@ -35,7 +35,7 @@ def authorization(api_key: str | None, auth_header: str | None) -> Secret:
     """The Authorization header value: ``Basic base64(api_key)``, or ``auth_header`` as given.
 
     Falls back to ``$CODAT_API_KEY``. Raises ValueError (sending nothing, and never showing the value)
-    when credentials are missing, doubled, or malformed: a line break, another control character, a
+    when credentials are missing, empty, doubled, or malformed: a line break, another control character, a
     non-ASCII character, or whitespace around them (a key pasted from a file with its newline).
     """
     if api_key is not None and auth_header is not None:
@@ -47,5 +47,7 @@ def authorization(api_key: str | None, auth_header: str | None) -> Secret:
             raise ValueError(f"no credentials: pass api_key=, auth_header=, or set ${API_KEY_ENV_VAR}")
         check_header("Authorization", key, label=label)
         auth_header = "Basic " + base64.b64encode(key.encode()).decode("ascii")
+    elif auth_header == "":  # as an empty api_key is: not a header to send with every call
+        raise ValueError("auth_header= is empty: pass the full Authorization header value, or api_key=")
     check_header("Authorization", auth_header, label="auth_header=")
     return Secret(auth_header)

@@ -16,7 +16,7 @@ import httpx
 
 from ._errors import CodatError
 from ._operation import Operation
-from ._redaction import redact_body, redact_headers, redact_text, redact_url, request_secrets
+from ._redaction import redact_body, redact_excerpt, redact_headers, redact_text, redact_url, request_secrets
 
 # The standard logger every client logs to unless given ``debug_logger=``.
 LOGGER_NAME: Final = "codat_sdk"
@@ -78,7 +78,7 @@ def log_response(
         "%s: response %d %s to %s %s (attempt %d) in %.1f ms headers=%s body=%s",
         operation.id,
         response.status_code,
-        response.reason_phrase,
+        redact_excerpt(response.reason_phrase, 80, secrets),  # as the status error's message quotes it
         response.request.method,
         redact_url(response.request.url, secrets),
         attempt,

@@ -99,7 +99,12 @@ class APIConnectionError(CodatError):
 
 
 class APITimeoutError(APIConnectionError):
-    """A connect, read, write or pool timeout expired."""
+    """A connect, read, write or pool timeout expired, or the call's deadline (``timeout=``) passed."""
+
+
+class ClientClosedError(APIConnectionError):
+    """The SDK client was closed (``close()`` / ``aclose()``) while the call was in flight: never retried,
+    as every later attempt would find the client closed."""
 
 
 class InvalidRequestError(CodatError, ValueError):
@@ -125,6 +130,28 @@ class HookError(CodatError):
 
     def _pickled_state(self) -> dict[str, Any]:
         return {**self.__dict__, "hook": None}  # a lambda or a bound method of anything may not pickle
+
+
+def hook_raised(stage: str, hook: Callable[..., object], exc: Exception, subject: object) -> HookError:
+    """The ``HookError`` for ``hook`` raising ``exc`` when handed ``subject`` (a request, a response or an error).
+
+    The hook's own text is user code's, and may quote what it was handed (an Authorization header it
+    parsed): it is redacted and cut as a server's text is.
+    """
+    text = redact_excerpt(str(exc), MESSAGE_EXCERPT, _secrets_of(subject))
+    return HookError(stage, hook, f"raised {type(exc).__name__}: {text}")
+
+
+def _secrets_of(subject: object) -> tuple[str, ...]:
+    """The credentials of the request ``subject`` is, answers, or failed on (none if it has no request)."""
+    request = subject
+    if not isinstance(request, httpx.Request):
+        response = subject if isinstance(subject, httpx.Response) else getattr(subject, "response", None)
+        try:
+            request = response.request if isinstance(response, httpx.Response) else None
+        except RuntimeError:  # a response built without its request
+            request = None
+    return request_secrets(request.headers.multi_items()) if isinstance(request, httpx.Request) else ()
 
 
 def hook_name(hook: Callable[..., object]) -> str:

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 import httpx
 from attrs import frozen
 
-from ._errors import CodatError, HookError
+from ._errors import CodatError, HookError, hook_raised
 from ._operation import Operation
 
 
@@ -168,7 +168,7 @@ def _sync_result(stage: str, hook: Callable[..., Any], subject: object, context:
     try:
         result = hook(subject, context)
     except Exception as exc:  # any failure of user code becomes the SDK's HookError
-        raise HookError(stage, hook, f"raised {type(exc).__name__}: {exc}") from exc
+        raise hook_raised(stage, hook, exc, subject) from exc
     if inspect.isawaitable(result):
         if inspect.iscoroutine(result):
             result.close()  # never awaited, and no "never awaited" warning either
@@ -182,7 +182,7 @@ async def _async_result(stage: str, hook: Callable[..., Any], subject: object, c
         if inspect.isawaitable(result):
             result = await result
     except Exception as exc:  # any failure of user code becomes the SDK's HookError
-        raise HookError(stage, hook, f"raised {type(exc).__name__}: {exc}") from exc
+        raise hook_raised(stage, hook, exc, subject) from exc
     return result
 
 

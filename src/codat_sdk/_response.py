@@ -101,6 +101,7 @@ class BinaryResponse:
             target.commit()
         except BaseException:
             target.discard()
+            self.close()  # now, not when the abandoned body iterator is collected
             raise
         return written
 
@@ -165,6 +166,8 @@ class AsyncBinaryResponse:
             target.commit()
         except BaseException:
             target.discard()
+            # Now: an async generator left mid-iteration is only closed later, by the loop's finaliser.
+            await self.aclose()
             raise
         return written
 

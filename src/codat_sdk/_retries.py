@@ -26,7 +26,14 @@ import httpx
 from attrs import field, frozen
 
 from ._debug import LOGGER_NAME
-from ._errors import APIConnectionError, APIStatusError, CodatError, HookError, parse_retry_after
+from ._errors import (
+    APIConnectionError,
+    APIStatusError,
+    ClientClosedError,
+    CodatError,
+    hook_raised,
+    parse_retry_after,
+)
 from ._operation import Operation
 from ._types import File
 from ._uploads import MultipartFiles
@@ -153,6 +160,8 @@ def should_retry(config: RetryConfig, operation: Operation, error: CodatError) -
             return f"{operation.method} may have been acted on ({error.status_code})"
         return None
     if isinstance(error, APIConnectionError):
+        if isinstance(error, ClientClosedError):
+            return "the SDK client was closed"
         if not config.retry_connection_errors:
             return "connection errors are not retried"
         if not safe and not isinstance(error.__cause__, NOT_SENT_ERRORS):
@@ -286,7 +295,7 @@ class _Attempts:
             try:
                 on_retry(RetryEvent(self.count, wait, error, self.operation))
             except Exception as exc:  # user code: reported as hooks are, never raw
-                hook_error = HookError("on_retry", on_retry, f"raised {type(exc).__name__}: {exc}")
+                hook_error = hook_raised("on_retry", on_retry, exc, error)
                 hook_error.error = error
                 hook_error.attempts = self.count
                 raise hook_error from exc

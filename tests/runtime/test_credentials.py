@@ -109,6 +109,13 @@ def test_empty_credentials_are_errors(monkeypatch: pytest.MonkeyPatch) -> None:
         CodatPlatform()
 
 
+@pytest.mark.parametrize("client_type", ALL_CLIENTS)
+def test_an_empty_auth_header_is_an_error_as_an_empty_api_key_is(client_type: type[Any]) -> None:
+    """Before, ``auth_header=""`` was accepted and every call sent an empty Authorization header (401)."""
+    with pytest.raises(ValueError, match="auth_header= is empty"):
+        client_type(auth_header="")
+
+
 @pytest.mark.parametrize(
     "header", ["Basic abc\r\nX-Injected: 1", "Basic abc\n", "Basic\rabc", "Basic \x00", "Basic clé", "Basic\tabc"]
 )

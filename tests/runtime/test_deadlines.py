@@ -216,3 +216,17 @@ def test_a_callers_sync_client_is_not_changed_but_retries_keep_the_deadline(serv
         assert not isinstance(backend, DeadlineBackend)
     with CodatPlatform(api_key=API_KEY) as owned:
         assert isinstance(owned._http._transport._pool._network_backend, DeadlineBackend)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_time_spent_in_before_request_hooks_counts_against_the_deadline(server: FaultServer, mode: str) -> None:
+    """The deadline is fixed when the attempt starts: a slow hook does not push it back.
+
+    Before, the attempt's deadline was set after its before_request hooks ran, so a hook taking longer
+    than the whole ``timeout=`` still left the request a full ``timeout=`` to answer in.
+    """
+    server.script(Reply(200, companies_json()))
+    client = _platform(mode, server, timeout=DEADLINE)
+    client.hooks.before_request(lambda request, context: time.sleep(DEADLINE * 1.5))
+    with pytest.raises(APITimeoutError, match="deadline"):
+        await _list(client)

@@ -227,3 +227,21 @@ async def test_a_streamed_download_is_not_read_for_the_log(
             assert len(await adownload.read()) == 100_004
     response_line = next(r.getMessage() for r in debug_log.records if "response 200" in r.getMessage())
     assert response_line.endswith("body=<streamed>")
+
+
+def test_an_echoed_credential_in_the_reason_phrase_is_not_logged(debug_log: pytest.LogCaptureFixture) -> None:
+    """The response line is logged through the redactor, as the exception quoting it already was.
+
+    Before, the reason phrase went into the response's log line as the server sent it.
+    """
+    encoded = base64.b64encode(API_KEY.encode()).decode()
+
+    def echo(request: httpx.Request) -> httpx.Response:
+        reason = f"Bad key {request.headers['Authorization']}".encode()
+        return httpx.Response(401, json=error_json(401), extensions={"reason_phrase": reason})
+
+    with pytest.raises(UnauthorizedError) as caught:
+        sync_platform(echo).companies.list()
+    assert encoded not in str(caught.value)
+    assert any("response 401" in record.getMessage() for record in debug_log.records)
+    _assert_nothing_secret(debug_log)

@@ -134,6 +134,59 @@ def test_a_failed_write_to_releases_the_connection_async(server: FaultServer, tm
     assert asyncio.run(calls()) == len(NEW)
 
 
+class _DiskFull:
+    """A download target whose writes fail, as on a full disk."""
+
+    def __init__(self, real: object) -> None:
+        self.real = real
+
+    def write(self, data: bytes) -> int:
+        raise OSError(28, "No space left on device")
+
+    def close(self) -> None:
+        self.real.close()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_a_write_to_failing_mid_body_releases_the_connection_at_once(
+    server: FaultServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    """A failing write (disk full) closes the response before write_to raises, async as sync.
+
+    Before, the async client left it to the body iterator's finaliser, run by the loop some time later:
+    the response was still open when the error reached the caller.
+    """
+    import codat_sdk._response
+
+    real_init = codat_sdk._response._AtomicFile.__init__
+
+    def disk_full(self: codat_sdk._response._AtomicFile, path: str) -> None:
+        real_init(self, path)
+        self.file = _DiskFull(self.file)  # type: ignore[assignment]
+
+    monkeypatch.setattr(codat_sdk._response._AtomicFile, "__init__", disk_full)
+    server.script(_zip(NEW))
+    target = tmp_path / "files.zip"
+
+    async def call() -> None:
+        async with _async_client(server) as client:
+            download = await client.files.download_files(COMPANY_ID)
+            with pytest.raises(OSError, match="No space"):
+                await download.write_to(target)
+            assert download.http_response.is_closed
+
+    if mode == "async":
+        asyncio.run(call())
+    else:
+        with _client(server) as client:
+            download = client.files.download_files(COMPANY_ID)
+            with pytest.raises(OSError, match="No space"):
+                download.write_to(target)
+            assert download.http_response.is_closed
+    assert _leftovers(tmp_path) == []
+    assert not target.exists()
+
+
 # -- write_to: atomic replacement ------------------------------------------------------------------------------
 
 

@@ -204,3 +204,36 @@ def test_a_line_break_in_a_files_mime_type_cannot_inject_part_headers_async(serv
     with pytest.raises(ValueError, match="has a line break"):
         asyncio.run(call())
     assert server.requests == []
+
+
+WRONG_TYPES: dict[str, Any] = {
+    "not a mapping": [("X-Tenant", "t1")],
+    "a name that is not a str": {1: "t1"},
+    "a value that is not a str": {"X-Tenant": 1},
+}
+
+
+@pytest.mark.parametrize("headers", WRONG_TYPES.values(), ids=WRONG_TYPES.keys())
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_wrong_typed_headers_raise_one_type_error_per_call_as_per_client(
+    server: FaultServer, headers: Any, mode: str
+) -> None:
+    """``extra_headers=`` of the wrong type raise the TypeError ``default_headers=`` does, nothing sent.
+
+    Before, a list raised a bare AttributeError from deep inside the client and a non-str name a
+    ValueError, where ``default_headers=`` raised TypeError for each.
+    """
+    with pytest.raises(TypeError, match="default_headers="):
+        CodatPlatform(api_key=API_KEY, default_headers=headers)
+
+    async def call() -> None:
+        if mode == "async":
+            async with AsyncCodatPlatform(api_key=API_KEY, server_url=server.url) as aclient:
+                await aclient.companies.list(extra_headers=headers)
+        else:
+            with CodatPlatform(api_key=API_KEY, server_url=server.url) as client:
+                client.companies.list(extra_headers=headers)
+
+    with pytest.raises(TypeError, match="extra_headers="):
+        asyncio.run(call())
+    assert server.requests == []

@@ -230,3 +230,37 @@ def test_hooks_copy_is_independent() -> None:
     assert repr(copy) == "Hooks(before_request=1, after_response=0, on_error=1)"
     assert not Hooks()
     assert hooks
+
+
+def _quote_credentials(subject: Any, context: Any = None) -> None:
+    if isinstance(subject, httpx.Request):
+        request = subject
+    else:
+        request = (subject if isinstance(subject, httpx.Response) else subject.response).request
+    raise ValueError(f"cannot parse {request.headers['Authorization']!r}")
+
+
+@pytest.mark.parametrize("stage", ["before_request", "after_response", "on_error", "on_retry"])
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_a_hook_error_never_quotes_the_credentials(stage: str, mode: str) -> None:
+    """A hook whose own exception quotes the Authorization header (it parsed it, say): the HookError's
+    text and its pickle show it redacted, as every other error does. Before, it was quoted whole."""
+    import base64
+    import pickle
+
+    recorder = Recorder(503, json=error_json(503))
+    kwargs: dict[str, Any] = {"retry_config": QUICK_RETRIES}
+    if stage == "on_retry":
+        kwargs["on_retry"] = lambda event: _quote_credentials(event.error)
+    else:
+        kwargs["hooks"] = _hooks_at(stage, _quote_credentials)
+    with pytest.raises(HookError) as caught:
+        if mode == "async":
+            await async_platform(recorder, **kwargs).companies.list()
+        else:
+            sync_platform(recorder, **kwargs).companies.list()
+    encoded = base64.b64encode(API_KEY.encode()).decode()
+    text = str(caught.value)
+    assert "raised ValueError: cannot parse" in text
+    assert encoded not in text and "[REDACTED]" in text
+    assert encoded.encode() not in pickle.dumps(caught.value)

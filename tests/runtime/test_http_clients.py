@@ -471,3 +471,29 @@ def test_aclose_closes_the_pools_of_other_threads_loops(server: FaultServer) -> 
         thread.join(timeout=10)
         other.run_until_complete(other.shutdown_asyncgens())
         other.close()
+
+
+async def test_a_call_ended_by_aclose_is_not_retried(server: FaultServer) -> None:
+    """With retries on (the specs' default), a call aclose() ends raises APIConnectionError at once.
+
+    Before, that error was retried as a connection failure: after the backoff's wait, the next attempt
+    found the client closed and the call raised a bare RuntimeError instead.
+    """
+    import asyncio
+
+    from codat_sdk import APIConnectionError, BackoffStrategy, RetryConfig
+    from tests.runtime.faultserver import Stall
+
+    server.script(*[Stall(3.0)] * 3)
+    retries = RetryConfig("backoff", BackoffStrategy(100, 100, 1.0, 60_000))
+    codat = AsyncCodatPlatform(api_key=API_KEY, server_url=server.url, retry_config=retries)
+    call = asyncio.create_task(codat.companies.list())
+    for _ in range(100):  # until the request has reached the server
+        await asyncio.sleep(0.02)
+        if server.requests:
+            break
+    await codat.aclose()
+    with pytest.raises(APIConnectionError, match="closed") as info:
+        await call
+    assert info.value.attempts == 1
+    assert len(server.requests) == 1

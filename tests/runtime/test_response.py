@@ -184,3 +184,24 @@ def test_network_failure_mid_download_still_closes(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="mid-body"):
         download.write_to(tmp_path / "partial.zip")
     assert download.http_response.is_closed
+
+
+@pytest.mark.parametrize("chunk_size", [0, -3, 1.5, True])
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_iter_bytes_refuses_a_chunk_size_that_is_no_positive_int(chunk_size: object, mode: str) -> None:
+    """A clear error, the response closed. Before, ``chunk_size=0`` (or a negative one) yielded empty
+    chunks forever, and 1.5 raised a bare TypeError from deep inside the re-chunker."""
+    if mode == "async":
+        adownload = await async_files(httpx.MockTransport(_async_download_response)).files.download_files(COMPANY_ID)
+        achunks = adownload.iter_bytes(chunk_size=chunk_size)  # type: ignore[arg-type]
+        with pytest.raises((TypeError, ValueError), match="chunk_size must be"):
+            for _ in range(5):
+                await achunks.__anext__()
+        assert adownload.http_response.is_closed
+        return
+    download = sync_files(httpx.MockTransport(_small)).files.download_files(COMPANY_ID)
+    chunks = download.iter_bytes(chunk_size=chunk_size)  # type: ignore[arg-type]
+    with pytest.raises((TypeError, ValueError), match="chunk_size must be"):
+        for _ in range(5):
+            next(chunks)
+    assert download.http_response.is_closed
