@@ -5,6 +5,7 @@ from __future__ import annotations
 import keyword
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from .naming import snake
@@ -55,6 +56,20 @@ def _scalar_kind(spec: dict[str, Any], schema: dict[str, Any]) -> tuple[str, tup
     return None
 
 
+def _count(array: str) -> QueryFieldView:
+    return QueryFieldView("count", f"{array}.count", "NumberField")
+
+
+def _map_value_kind(spec: dict[str, Any], schema: dict[str, Any]) -> str | None:
+    """The field class of a map's values (``tags``: string values): a map has only ``additionalProperties``."""
+    values = schema.get("additionalProperties")
+    if schema.get("type") != "object" or schema.get("properties") or not isinstance(values, dict):
+        return None
+    scalar = _scalar_kind(spec, values)
+    # An enum's values would need listing per key; such a map is queried with a raw string.
+    return scalar[0] if scalar is not None and scalar[0] != "EnumField" else None
+
+
 def _query_fields(
     spec: dict[str, Any],
     schema: dict[str, Any],
@@ -73,19 +88,31 @@ def _query_fields(
         wire = f"{path}.{name}" if path else name
         raw = non_null(raw)
         prop = follow_refs(spec, raw)
-        if prop.get("type") == "array" and "items" in prop:
+        # Codat's query language gives every array a ``count`` (``dataConnections.count=0``).
+        is_array = prop.get("type") == "array" and "items" in prop
+        if is_array:
             raw = non_null(prop["items"])
             prop = follow_refs(spec, raw)
+        nested = f"_{class_name.removeprefix('_')}{pascal(name)}"
         scalar = _scalar_kind(spec, raw)
         if scalar is not None:
-            fields.append(QueryFieldView(attribute, wire, scalar[0], scalar[1]))
+            field = QueryFieldView(attribute, wire, scalar[0], scalar[1])
+            if is_array:  # the scalar field, subclassed to add its count
+                out.append(QueryClassView(nested, name, (_count(wire),), public=False, base=field))
+                field = replace(field, namespace=nested)
+            fields.append(field)
+            continue
+        map_kind = _map_value_kind(spec, prop)
+        if map_kind is not None and not is_array:
+            fields.append(QueryFieldView(attribute, wire, "MapField", map_kind=map_kind))
             continue
         target = ref_name(raw) or wire
         properties = schema_properties(spec, prop)
         if not properties or target in seen or wire.count(".") + 1 >= MAX_QUERY_DEPTH:
-            continue  # a map (tags), a recursive model, or deeper than anyone queries
-        nested = f"_{class_name.removeprefix('_')}{pascal(name)}"
+            continue  # a map of objects, a recursive model, or deeper than anyone queries
         sub = _query_fields(spec, prop, nested, wire, seen | {target}, out)
+        if is_array and "count" not in properties:
+            sub = (*sub, _count(wire))
         if sub:
             out.append(QueryClassView(nested, ref_name(raw) or name, sub, public=False))
             fields.append(QueryFieldView(attribute, wire, "", namespace=nested))

@@ -37,7 +37,10 @@ class QueryFieldView:
     wire_name: str  # the dotted JSON path, e.g. "dataConnections.status"
     kind: str
     values: tuple[str, ...] = ()
-    namespace: str | None = None  # the class holding the sub-fields of an object property
+    # The class holding the sub-fields of an object property, or (with ``kind``) the subclass of ``kind``
+    # adding ``count`` to a list of scalars.
+    namespace: str | None = None
+    map_kind: str | None = None  # kind "MapField": the field class of the map's values (e.g. tags)
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class QueryClassView:
     fields: tuple[QueryFieldView, ...]
     used_by: tuple[str, ...] = ()  # the Python calls whose query/order_by these fields serve
     public: bool = True
+    base: QueryFieldView | None = None  # a list of scalars: the class is this field's kind, plus ``count``
 
 
 @dataclass

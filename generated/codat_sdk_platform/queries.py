@@ -10,7 +10,11 @@ knows its kind, so operators and values that do not fit are mypy errors (and ``Q
     query = (CompanyQuery.name.contains("Toft")) & (CompanyQuery.data_connections.status == "Linked")
     client.companies.list_all(query=query, order_by=order_by(CompanyQuery.created).desc())
 
-Sub-properties are attributes (``data_connections.status`` is sent as ``dataConnections.status``).
+Sub-properties are attributes (``data_connections.status`` is sent as ``dataConnections.status``); a
+list has a ``count`` (``data_connections.count == 0``), and a map's keys are indexed
+(``tags["region"] == "uk"`` is sent as ``tags.region=uk``). Enum fields take the values the spec lists
+(typed as a ``Literal`` of them) or a member of the models' enums; a value the spec does not list yet
+is sent as ``Unlisted("Expired")`` or an unknown member (``DataConnectionStatus("Expired")``).
 Date-time fields take a ``date`` (sent ``2024-01-01``) or a ``datetime``: an aware one is sent in UTC
 (``2024-05-01T11:30:00Z``), a naive one as written, without a zone, which Codat compares as it does its
 own unqualified times (local to the business whose data it is).
@@ -18,9 +22,9 @@ own unqualified times (local to the business whose data it is).
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, Literal
 
-from codat_sdk import BoolField, DateTimeField, EnumField, NumberField, StringField
+from codat_sdk import BoolField, DateTimeField, EnumField, MapField, NumberField, OpenStrEnum, StringField
 
 __all__ = [
     "CompanyQuery",
@@ -29,6 +33,12 @@ __all__ = [
     "PullOperationQuery",
     "PushOperationQuery",
 ]
+
+
+class _CompanyQueryProducts(StringField):
+    """``products``, a list: compared by its values, and its ``count``."""
+
+    count: Final = NumberField("products.count")
 
 
 class _CompanyQueryReferenceParentCompanyLinks:
@@ -44,6 +54,7 @@ class _CompanyQueryReferenceParentCompany:
     name: Final = StringField("referenceParentCompany.name")
     description: Final = StringField("referenceParentCompany.description")
     links: Final = _CompanyQueryReferenceParentCompanyLinks()
+    tags: Final = MapField("referenceParentCompany.tags", StringField)
 
 
 class _CompanyQueryReferenceSubsidiaryCompaniesLinks:
@@ -59,6 +70,8 @@ class _CompanyQueryReferenceSubsidiaryCompanies:
     name: Final = StringField("referenceSubsidiaryCompanies.name")
     description: Final = StringField("referenceSubsidiaryCompanies.description")
     links: Final = _CompanyQueryReferenceSubsidiaryCompaniesLinks()
+    tags: Final = MapField("referenceSubsidiaryCompanies.tags", StringField)
+    count: Final = NumberField("referenceSubsidiaryCompanies.count")
 
 
 class _CompanyQueryDataConnectionsDataConnectionErrors:
@@ -68,8 +81,11 @@ class _CompanyQueryDataConnectionsDataConnectionErrors:
     status_text: Final = StringField("dataConnections.dataConnectionErrors.statusText")
     error_message: Final = StringField("dataConnections.dataConnectionErrors.errorMessage")
     errored_on_utc: Final = DateTimeField("dataConnections.dataConnectionErrors.erroredOnUtc")
-    status: Final = EnumField("dataConnections.dataConnectionErrors.status", ("Active", "Resolved"))
+    status: Final[EnumField[Literal["Active", "Resolved"] | OpenStrEnum]] = EnumField(
+        "dataConnections.dataConnectionErrors.status", ("Active", "Resolved")
+    )
     resolved_on_utc: Final = DateTimeField("dataConnections.dataConnectionErrors.resolvedOnUtc")
+    count: Final = NumberField("dataConnections.dataConnectionErrors.count")
 
 
 class _CompanyQueryDataConnections:
@@ -79,15 +95,20 @@ class _CompanyQueryDataConnections:
     integration_id: Final = StringField("dataConnections.integrationId")
     integration_key: Final = StringField("dataConnections.integrationKey")
     source_id: Final = StringField("dataConnections.sourceId")
-    source_type: Final = EnumField(
+    source_type: Final[
+        EnumField[Literal["Accounting", "Banking", "BankFeed", "Commerce", "Expense", "Other", "Unknown"] | OpenStrEnum]
+    ] = EnumField(
         "dataConnections.sourceType", ("Accounting", "Banking", "BankFeed", "Commerce", "Expense", "Other", "Unknown")
     )
     platform_name: Final = StringField("dataConnections.platformName")
     link_url: Final = StringField("dataConnections.linkUrl")
-    status: Final = EnumField("dataConnections.status", ("PendingAuth", "Linked", "Unlinked", "Deauthorized"))
+    status: Final[EnumField[Literal["PendingAuth", "Linked", "Unlinked", "Deauthorized"] | OpenStrEnum]] = EnumField(
+        "dataConnections.status", ("PendingAuth", "Linked", "Unlinked", "Deauthorized")
+    )
     last_sync: Final = DateTimeField("dataConnections.lastSync")
     created: Final = DateTimeField("dataConnections.created")
     data_connection_errors: Final = _CompanyQueryDataConnectionsDataConnectionErrors()
+    count: Final = NumberField("dataConnections.count")
 
 
 class CompanyQuery:
@@ -100,7 +121,8 @@ class CompanyQuery:
     last_sync: Final = DateTimeField("lastSync")
     created: Final = DateTimeField("created")
     created_by_user_name: Final = StringField("createdByUserName")
-    products: Final = StringField("products")
+    products: Final = _CompanyQueryProducts("products")
+    tags: Final = MapField("tags", StringField)
     reference_parent_company: Final = _CompanyQueryReferenceParentCompany()
     reference_subsidiary_companies: Final = _CompanyQueryReferenceSubsidiaryCompanies()
     data_connections: Final = _CompanyQueryDataConnections()
@@ -113,8 +135,11 @@ class _ConnectionQueryDataConnectionErrors:
     status_text: Final = StringField("dataConnectionErrors.statusText")
     error_message: Final = StringField("dataConnectionErrors.errorMessage")
     errored_on_utc: Final = DateTimeField("dataConnectionErrors.erroredOnUtc")
-    status: Final = EnumField("dataConnectionErrors.status", ("Active", "Resolved"))
+    status: Final[EnumField[Literal["Active", "Resolved"] | OpenStrEnum]] = EnumField(
+        "dataConnectionErrors.status", ("Active", "Resolved")
+    )
     resolved_on_utc: Final = DateTimeField("dataConnectionErrors.resolvedOnUtc")
+    count: Final = NumberField("dataConnectionErrors.count")
 
 
 class ConnectionQuery:
@@ -124,12 +149,14 @@ class ConnectionQuery:
     integration_id: Final = StringField("integrationId")
     integration_key: Final = StringField("integrationKey")
     source_id: Final = StringField("sourceId")
-    source_type: Final = EnumField(
-        "sourceType", ("Accounting", "Banking", "BankFeed", "Commerce", "Expense", "Other", "Unknown")
-    )
+    source_type: Final[
+        EnumField[Literal["Accounting", "Banking", "BankFeed", "Commerce", "Expense", "Other", "Unknown"] | OpenStrEnum]
+    ] = EnumField("sourceType", ("Accounting", "Banking", "BankFeed", "Commerce", "Expense", "Other", "Unknown"))
     platform_name: Final = StringField("platformName")
     link_url: Final = StringField("linkUrl")
-    status: Final = EnumField("status", ("PendingAuth", "Linked", "Unlinked", "Deauthorized"))
+    status: Final[EnumField[Literal["PendingAuth", "Linked", "Unlinked", "Deauthorized"] | OpenStrEnum]] = EnumField(
+        "status", ("PendingAuth", "Linked", "Unlinked", "Deauthorized")
+    )
     last_sync: Final = DateTimeField("lastSync")
     created: Final = DateTimeField("created")
     data_connection_errors: Final = _ConnectionQueryDataConnectionErrors()
@@ -138,7 +165,23 @@ class ConnectionQuery:
 class _IntegrationQueryDatatypeFeaturesSupportedFeatures:
     """Sub-properties of ``SupportedFeature``."""
 
-    feature_type: Final = EnumField(
+    feature_type: Final[
+        EnumField[
+            Literal[
+                "Get",
+                "Post",
+                "Categorization",
+                "Delete",
+                "Put",
+                "GetAsPdf",
+                "DownloadAttachment",
+                "GetAttachment",
+                "GetAttachments",
+                "UploadAttachment",
+            ]
+            | OpenStrEnum
+        ]
+    ] = EnumField(
         "datatypeFeatures.supportedFeatures.featureType",
         (
             "Get",
@@ -153,16 +196,68 @@ class _IntegrationQueryDatatypeFeaturesSupportedFeatures:
             "UploadAttachment",
         ),
     )
-    feature_state: Final = EnumField(
+    feature_state: Final[
+        EnumField[Literal["Release", "Alpha", "Beta", "Deprecated", "NotSupported", "NotImplemented"] | OpenStrEnum]
+    ] = EnumField(
         "datatypeFeatures.supportedFeatures.featureState",
         ("Release", "Alpha", "Beta", "Deprecated", "NotSupported", "NotImplemented"),
     )
+    count: Final = NumberField("datatypeFeatures.supportedFeatures.count")
 
 
 class _IntegrationQueryDatatypeFeatures:
     """Sub-properties of ``DataTypeFeature``."""
 
-    data_type: Final = EnumField(
+    data_type: Final[
+        EnumField[
+            Literal[
+                "accountTransactions",
+                "balanceSheet",
+                "bankAccounts",
+                "bankTransactions",
+                "billCreditNotes",
+                "billPayments",
+                "bills",
+                "cashFlowStatement",
+                "chartOfAccounts",
+                "company",
+                "creditNotes",
+                "customers",
+                "directCosts",
+                "directIncomes",
+                "invoices",
+                "itemReceipts",
+                "items",
+                "journalEntries",
+                "journals",
+                "paymentMethods",
+                "payments",
+                "profitAndLoss",
+                "purchaseOrders",
+                "salesOrders",
+                "suppliers",
+                "taxRates",
+                "trackingCategories",
+                "transfers",
+                "banking-accountBalances",
+                "banking-accounts",
+                "banking-transactionCategories",
+                "banking-transactions",
+                "commerce-companyInfo",
+                "commerce-customers",
+                "commerce-disputes",
+                "commerce-locations",
+                "commerce-orders",
+                "commerce-paymentMethods",
+                "commerce-payments",
+                "commerce-productCategories",
+                "commerce-products",
+                "commerce-taxComponents",
+                "commerce-transactions",
+            ]
+            | OpenStrEnum
+        ]
+    ] = EnumField(
         "datatypeFeatures.dataType",
         (
             "accountTransactions",
@@ -211,6 +306,7 @@ class _IntegrationQueryDatatypeFeatures:
         ),
     )
     supported_features: Final = _IntegrationQueryDatatypeFeaturesSupportedFeatures()
+    count: Final = NumberField("datatypeFeatures.count")
 
 
 class IntegrationQuery:
@@ -221,9 +317,9 @@ class IntegrationQuery:
     name: Final = StringField("name")
     enabled: Final = BoolField("enabled")
     source_id: Final = StringField("sourceId")
-    source_type: Final = EnumField(
-        "sourceType", ("Accounting", "Banking", "BankFeed", "Commerce", "Expense", "Other", "Unknown")
-    )
+    source_type: Final[
+        EnumField[Literal["Accounting", "Banking", "BankFeed", "Commerce", "Expense", "Other", "Unknown"] | OpenStrEnum]
+    ] = EnumField("sourceType", ("Accounting", "Banking", "BankFeed", "Commerce", "Expense", "Other", "Unknown"))
     integration_id: Final = StringField("integrationId")
     is_offline_connector: Final = BoolField("isOfflineConnector")
     is_beta: Final = BoolField("isBeta")
@@ -238,7 +334,34 @@ class PullOperationQuery:
     company_id: Final = StringField("companyId")
     connection_id: Final = StringField("connectionId")
     data_type: Final = StringField("dataType")
-    status: Final = EnumField(
+    status: Final[
+        EnumField[
+            Literal[
+                "Initial",
+                "Queued",
+                "Fetching",
+                "MapQueued",
+                "Mapping",
+                "Complete",
+                "FetchError",
+                "MapError",
+                "InternalError",
+                "ProcessingQueued",
+                "Processing",
+                "ProcessingError",
+                "ValidationQueued",
+                "Validating",
+                "ValidationError",
+                "AuthError",
+                "Cancelled",
+                "NotSupported",
+                "RateLimitError",
+                "PermissionsError",
+                "PrerequisiteNotMet",
+            ]
+            | OpenStrEnum
+        ]
+    ] = EnumField(
         "status",
         (
             "Initial",
@@ -277,7 +400,56 @@ class _PushOperationQueryChangesRecordRef:
     """Sub-properties of ``PushOperationRef``."""
 
     id: Final = StringField("changes.recordRef.id")
-    data_type: Final = EnumField(
+    data_type: Final[
+        EnumField[
+            Literal[
+                "accountTransactions",
+                "balanceSheet",
+                "bankAccounts",
+                "bankTransactions",
+                "billCreditNotes",
+                "billPayments",
+                "bills",
+                "cashFlowStatement",
+                "chartOfAccounts",
+                "company",
+                "creditNotes",
+                "customers",
+                "directCosts",
+                "directIncomes",
+                "invoices",
+                "itemReceipts",
+                "items",
+                "journalEntries",
+                "journals",
+                "paymentMethods",
+                "payments",
+                "profitAndLoss",
+                "purchaseOrders",
+                "salesOrders",
+                "suppliers",
+                "taxRates",
+                "trackingCategories",
+                "transfers",
+                "banking-accountBalances",
+                "banking-accounts",
+                "banking-transactionCategories",
+                "banking-transactions",
+                "commerce-companyInfo",
+                "commerce-customers",
+                "commerce-disputes",
+                "commerce-locations",
+                "commerce-orders",
+                "commerce-paymentMethods",
+                "commerce-payments",
+                "commerce-productCategories",
+                "commerce-products",
+                "commerce-taxComponents",
+                "commerce-transactions",
+            ]
+            | OpenStrEnum
+        ]
+    ] = EnumField(
         "changes.recordRef.dataType",
         (
             "accountTransactions",
@@ -330,9 +502,12 @@ class _PushOperationQueryChangesRecordRef:
 class _PushOperationQueryChanges:
     """Sub-properties of ``PushOperationChange``."""
 
-    type: Final = EnumField("changes.type", ("Unknown", "Created", "Modified", "Deleted", "AttachmentUploaded"))
+    type: Final[EnumField[Literal["Unknown", "Created", "Modified", "Deleted", "AttachmentUploaded"] | OpenStrEnum]] = (
+        EnumField("changes.type", ("Unknown", "Created", "Modified", "Deleted", "AttachmentUploaded"))
+    )
     record_ref: Final = _PushOperationQueryChangesRecordRef()
     attachment_id: Final = StringField("changes.attachmentId")
+    count: Final = NumberField("changes.count")
 
 
 class _PushOperationQueryValidationErrors:
@@ -341,6 +516,7 @@ class _PushOperationQueryValidationErrors:
     item_id: Final = StringField("validation.errors.itemId")
     message: Final = StringField("validation.errors.message")
     validator_name: Final = StringField("validation.errors.validatorName")
+    count: Final = NumberField("validation.errors.count")
 
 
 class _PushOperationQueryValidationWarnings:
@@ -349,6 +525,7 @@ class _PushOperationQueryValidationWarnings:
     item_id: Final = StringField("validation.warnings.itemId")
     message: Final = StringField("validation.warnings.message")
     validator_name: Final = StringField("validation.warnings.validatorName")
+    count: Final = NumberField("validation.warnings.count")
 
 
 class _PushOperationQueryValidation:
@@ -362,7 +539,56 @@ class PushOperationQuery:
     """Fields of ``PushOperation`` for the ``query`` and ``order_by`` of ``client.push_data.list_operations()``, ``client.push_data.list_all_operations()``."""
 
     changes: Final = _PushOperationQueryChanges()
-    data_type: Final = EnumField(
+    data_type: Final[
+        EnumField[
+            Literal[
+                "accountTransactions",
+                "balanceSheet",
+                "bankAccounts",
+                "bankTransactions",
+                "billCreditNotes",
+                "billPayments",
+                "bills",
+                "cashFlowStatement",
+                "chartOfAccounts",
+                "company",
+                "creditNotes",
+                "customers",
+                "directCosts",
+                "directIncomes",
+                "invoices",
+                "itemReceipts",
+                "items",
+                "journalEntries",
+                "journals",
+                "paymentMethods",
+                "payments",
+                "profitAndLoss",
+                "purchaseOrders",
+                "salesOrders",
+                "suppliers",
+                "taxRates",
+                "trackingCategories",
+                "transfers",
+                "banking-accountBalances",
+                "banking-accounts",
+                "banking-transactionCategories",
+                "banking-transactions",
+                "commerce-companyInfo",
+                "commerce-customers",
+                "commerce-disputes",
+                "commerce-locations",
+                "commerce-orders",
+                "commerce-paymentMethods",
+                "commerce-payments",
+                "commerce-productCategories",
+                "commerce-products",
+                "commerce-taxComponents",
+                "commerce-transactions",
+            ]
+            | OpenStrEnum
+        ]
+    ] = EnumField(
         "dataType",
         (
             "accountTransactions",
@@ -417,7 +643,9 @@ class PushOperationQuery:
     completed_on_utc: Final = DateTimeField("completedOnUtc")
     timeout_in_minutes: Final = NumberField("timeoutInMinutes")
     timeout_in_seconds: Final = NumberField("timeoutInSeconds")
-    status: Final = EnumField("status", ("Pending", "Failed", "Success", "TimedOut"))
+    status: Final[EnumField[Literal["Pending", "Failed", "Success", "TimedOut"] | OpenStrEnum]] = EnumField(
+        "status", ("Pending", "Failed", "Success", "TimedOut")
+    )
     error_message: Final = StringField("errorMessage")
     validation: Final = _PushOperationQueryValidation()
     status_code: Final = NumberField("statusCode")

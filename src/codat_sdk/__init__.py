@@ -71,11 +71,13 @@ if TYPE_CHECKING:
         DateTimeField,
         EnumField,
         Field,
+        MapField,
         NumberField,
         OrderBy,
         Query,
         QueryError,
         StringField,
+        Unlisted,
         order_by,
     )
 
@@ -89,11 +91,13 @@ _LAZY = frozenset(
         "DateTimeField",
         "EnumField",
         "Field",
+        "MapField",
         "NumberField",
         "OrderBy",
         "Query",
         "QueryError",
         "StringField",
+        "Unlisted",
         "order_by",
     }
 )
@@ -140,6 +144,7 @@ __all__ = [
     "HttpClient",
     "InternalServerError",
     "InvalidRequestError",
+    "MapField",
     "NotFoundError",
     "NumberField",
     "OpenIntEnum",
@@ -165,6 +170,7 @@ __all__ = [
     "UnavailableForLegalReasonsError",
     "UnexpectedStatusError",
     "UnknownWebhookEvent",
+    "Unlisted",
     "Unset",
     "Upload",
     "VerifiedWebhook",

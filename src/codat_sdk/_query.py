@@ -17,6 +17,14 @@ form Codat uses for UTC. A naive datetime is written as it is, without a zone
 (``2024-05-01T12:30:00``): Codat compares it as it does its own unqualified times, which are local
 to the business whose data it is. Fractional seconds are written only when present.
 
+Array properties have a ``count`` (``dataConnections.count=0``): ``NumberField("dataConnections.count")``.
+Map properties such as ``tags`` are queried by key: ``MapField("tags", StringField)["region"] == "uk"``
+sends ``tags.region=uk``.
+
+Enum fields accept the values they list; a value the spec does not list yet (your API being newer)
+is sent when marked explicitly, ``status == Unlisted("Expired")``, or given as an unknown member of an
+:class:`~codat_sdk.OpenStrEnum` (``DataConnectionStatus("Expired")``), as responses decode it.
+
 Everything Codat would reject or silently misread raises :class:`QueryError` here, before a
 request exists. The rendered text is *not* URL-encoded: pass it to httpx ``params`` (which
 encodes exactly once), never pre-encode it.
@@ -27,12 +35,13 @@ from __future__ import annotations
 import enum
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, ClassVar, Final, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, ClassVar, Final, Generic, Literal, TypeVar, overload
 
+from ._enums import OpenStrEnum
 from ._errors import CodatError
 
 __all__ = [
@@ -42,11 +51,13 @@ __all__ = [
     "DateTimeField",
     "EnumField",
     "Field",
+    "MapField",
     "NumberField",
     "OrderBy",
     "Query",
     "QueryError",
     "StringField",
+    "Unlisted",
     "order_by",
     "to_order_by_param",
     "to_query_param",
@@ -345,18 +356,42 @@ class BoolField(_Equatable[bool]):
         return "true" if value else "false"
 
 
-@dataclass(frozen=True, eq=False, init=False)
-class EnumField(_Equatable[str | enum.Enum]):
-    """An enum property: ``==`` and ``!=`` with a value or an :class:`enum.Enum` member.
+@dataclass(frozen=True)
+class Unlisted:
+    """An enum value the spec does not list (yet): ``status == Unlisted("Expired")`` sends ``status=Expired``.
 
-    ``values`` (strings, members, or an Enum class) restricts what is accepted; leave it empty for
-    enums Codat may extend.
+    The explicit escape for an API newer than the spec this SDK was generated from; only the value's
+    syntax is checked.
+    """
+
+    value: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.value, str):
+            raise QueryError(f"an unlisted enum value must be a str, got {type(self.value).__name__}")
+
+
+# What an EnumField compares with: its values' type (a Literal of the spec's values, an Enum class, str).
+E = TypeVar("E", contravariant=True)
+
+
+@dataclass(frozen=True, eq=False, init=False)
+class EnumField(_Equatable[E | Unlisted]):
+    """An enum property: ``==`` and ``!=`` with one of its values, or :class:`Unlisted`.
+
+    ``values`` (strings, members, or an Enum class) restricts what is accepted and, through ``E``, what
+    type checkers accept; leave it empty for enums Codat may extend. A value outside ``values`` is
+    sent only when explicit: :class:`Unlisted`, or an unknown member of an :class:`OpenStrEnum`.
     """
 
     values: tuple[str, ...]
     _operators = frozenset({"=", "!="})
 
-    def __init__(self, name: str, values: Iterable[str | enum.Enum] = ()) -> None:
+    @overload
+    def __init__(self: EnumField[str], name: str) -> None: ...
+    @overload
+    def __init__(self, name: str, values: Iterable[E]) -> None: ...
+    def __init__(self, name: str, values: Iterable[object] = ()) -> None:
         super().__init__(name)
         allowed = tuple(_enum_text(v) for v in values)
         if not all(isinstance(v, str) for v in allowed):
@@ -364,12 +399,37 @@ class EnumField(_Equatable[str | enum.Enum]):
         object.__setattr__(self, "values", allowed)
 
     def _render(self, value: object) -> str:
+        # Explicitly outside the spec's values: Unlisted, or an OpenStrEnum's unknown member.
+        if isinstance(value, Unlisted) or (isinstance(value, OpenStrEnum) and not value.is_known):
+            return _check_text(self.name, value.value)
         value = _enum_text(value)
         if not isinstance(value, str):
             raise QueryError(f"{self.name!r} takes string enum values; got {type(value).__name__}")
         if self.values and value not in self.values:
-            raise QueryError(f"{value!r} is not a value of {self.name!r}: expected one of {', '.join(self.values)}")
+            raise QueryError(
+                f"{value!r} is not a value of {self.name!r} in the spec (expected one of {', '.join(self.values)}); "
+                f"if your API has it, pass Unlisted({value!r})"
+            )
         return _check_text(self.name, value)
+
+
+F = TypeVar("F", bound=Field)
+
+
+@dataclass(frozen=True, eq=False)
+class MapField(Generic[F]):
+    """A map property (such as ``tags``): ``field["region"]`` is the ``kind`` field ``tags.region``."""
+
+    name: str
+    kind: Callable[[str], F]
+
+    def __post_init__(self) -> None:
+        _check_property(self.name)
+
+    def __getitem__(self, key: str) -> F:
+        if not isinstance(key, str) or not _PROPERTY.fullmatch(key) or "." in key:
+            raise QueryError(f"key {key!r} of {self.name!r} cannot be queried: expected a name such as 'region'")
+        return self.kind(f"{self.name}.{key}")
 
 
 @dataclass(frozen=True)

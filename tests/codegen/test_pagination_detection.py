@@ -7,12 +7,14 @@ Codat's is committed.
 from __future__ import annotations
 
 import copy
+import importlib.util
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from codat_sdk import QueryError
 from codegen import source
 from codegen.config import PackageConfig, package_config
 from codegen.errors import GenerationError
@@ -21,7 +23,8 @@ from codegen.operations import build_groups
 from codegen.pagination import companion_name
 from codegen.queries import query_classes
 from codegen.render import parse, render_package
-from codegen.views import OperationView, walk
+from codegen.spec_nodes import follow_refs, non_null, schema_properties
+from codegen.views import OperationView, QueryClassView, QueryFieldView, walk
 
 SOURCE = source.default_source()
 pytestmark = pytest.mark.skipif(SOURCE is None, reason="no spec source: set $CODAT_SPEC_SOURCE or ../shared/openapi")
@@ -156,7 +159,10 @@ def test_a_new_paged_operation_gets_a_paginator_and_typed_fields(tmp_path: Path)
     assert "query: str | Query | Unset = UNSET," in resource
     queries = (tmp_path / "codat_sdk_platform" / "queries.py").read_text(encoding="utf-8")
     assert "class WidgetQuery:" in queries
-    assert "colour: Final = EnumField('colour', ('red', 'green'))" in queries
+    assert (
+        "colour: Final[EnumField[Literal['red', 'green'] | OpenStrEnum]] = EnumField('colour', ('red', 'green'))"
+        in queries
+    )
     assert "made: Final = DateField('made')" in queries
     assert "weight: Final = NumberField('weight')" in queries
     assert "name: Final = StringField('maker.name')" in queries
@@ -212,4 +218,76 @@ def test_query_classes_cover_each_queryable_item_model_once() -> None:
     assert kinds["created"] == "DateTimeField"  # Codat's DateTime schema has no format: named by its title
     assert kinds["lastSync"] == "DateTimeField"  # nullable (anyOf with null)
     assert kinds["name"] == "StringField"
-    assert "tags" not in kinds  # a map: no fixed properties to query
+    assert kinds["tags"] == "MapField"  # a map of strings: queried by key
+
+
+def _load_queries(path: Path) -> Any:
+    module_spec = importlib.util.spec_from_file_location("rendered_queries", path)
+    assert module_spec is not None and module_spec.loader is not None
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    return module
+
+
+def test_arrays_get_a_count_and_maps_of_scalars_are_indexed(tmp_path: Path) -> None:
+    spec = _spec()
+    _add_widgets(spec)
+    string, enum = {"type": "string"}, {"type": "string", "enum": ["S", "M"]}
+    spec["components"]["schemas"]["Widget"]["properties"].update(
+        {
+            "parts": {"type": "array", "items": {"type": "object", "properties": {"name": string}}},
+            "labels": {"type": "array", "items": string},
+            "sizes": {"type": "array", "items": enum},
+            "bins": {"type": "array", "items": {"type": "object", "properties": {"count": {"type": "integer"}}}},
+            "attributes": {"type": "object", "additionalProperties": string},
+            "weights": {"type": "object", "additionalProperties": {"type": "number"}},
+            "grades": {"type": "object", "additionalProperties": enum},
+            "extras": {"type": "object", "additionalProperties": {"type": "object", "properties": {"a": string}}},
+        }
+    )
+    render_package(spec, _package(list_widgets={"group": "widgets", "method": "list_widgets"}), tmp_path)
+    widget = _load_queries(tmp_path / "codat_sdk_platform" / "queries.py").WidgetQuery
+
+    assert str(widget.parts.count == 0) == "parts.count=0"
+    assert str(widget.parts.name == "x") == "parts.name=x"
+    assert str(widget.bins.count > 1) == "bins.count>1"  # the item's own count, not a second one
+    # A list of scalars keeps its kind (and enum values) and gains a count.
+    assert str(widget.labels.contains("a")) == "labels~a"
+    assert str(widget.labels.count >= 2) == "labels.count>=2"
+    assert str(widget.sizes == "S") == "sizes=S"
+    with pytest.raises(QueryError, match="not a value"):
+        widget.sizes == "XL"  # noqa: B015
+    assert str(widget.sizes.count < 3) == "sizes.count<3"
+    assert str(widget.attributes["colour"] == "red") == "attributes.colour=red"
+    assert str(widget.weights["net"] > 1) == "weights.net>1"
+    # Maps of enums or objects have no typed fields (raw queries still reach them).
+    assert not hasattr(widget, "grades")
+    assert not hasattr(widget, "extras")
+
+
+def _fields(classes: list[QueryClassView]) -> dict[str, QueryFieldView]:
+    """Every generated field of ``classes`` (nested ones included) by wire name."""
+    return {field.wire_name: field for cls in classes for field in cls.fields}
+
+
+def test_every_array_of_the_pinned_spec_is_counted_and_every_map_of_strings_indexed() -> None:
+    spec = _spec()
+    groups = build_groups(parse(spec), spec, _package())
+    operations = [op for group in walk(groups) for op in group.operations]
+    fields = _fields(query_classes(spec, operations))
+    company = next(op for op in operations if op.operation_id == "list-companies")
+    page = company.raw["responses"]["200"]["content"]["application/json"]["schema"]
+    item = follow_refs(spec, schema_properties(spec, page)["results"])["items"]
+    arrays, maps = [], []
+    for name, prop in schema_properties(spec, item).items():
+        prop = follow_refs(spec, non_null(prop))
+        if prop.get("type") == "array":
+            arrays.append(name)
+        elif isinstance(prop.get("additionalProperties"), dict) and not prop.get("properties"):
+            maps.append(name)
+    assert arrays and maps  # the Company model has both (dataConnections, products; tags)
+    for name in arrays:
+        assert fields[f"{name}.count"].kind == "NumberField"
+    for name in maps:
+        assert fields[name].kind == "MapField"
+        assert fields[name].map_kind in {"StringField", "NumberField", "BoolField", "DateField", "DateTimeField"}

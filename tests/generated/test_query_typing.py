@@ -7,25 +7,31 @@ mypy must report exactly that error on that line, or the ignore is unused and th
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime
-from typing import assert_type
+from pathlib import Path
+from typing import Literal, assert_type
 
 import httpx
 import pytest
 from codat_sdk_platform import AsyncCodatPlatform, CodatPlatform
-from codat_sdk_platform.models import Companies, Company, Connection, Connections
+from codat_sdk_platform.models import Companies, Company, Connection, Connections, DataConnectionStatus
 from codat_sdk_platform.queries import CompanyQuery, ConnectionQuery
 
 from codat_sdk import (
     AsyncPaginator,
     DateTimeField,
     EnumField,
+    MapField,
+    NumberField,
+    OpenStrEnum,
     OrderBy,
     Query,
     QueryError,
     StringField,
     SyncPaginator,
+    Unlisted,
     order_by,
 )
 from tests.conftest import API_KEY, COMPANY_ID, Recorder, companies_json
@@ -66,7 +72,10 @@ async def test_async_paginators_are_typed() -> None:
 def test_fields_are_typed_by_kind() -> None:
     assert_type(CompanyQuery.name, StringField)
     assert_type(CompanyQuery.created, DateTimeField)
-    assert_type(CompanyQuery.data_connections.status, EnumField)
+    assert_type(
+        CompanyQuery.data_connections.status,
+        EnumField[Literal["PendingAuth", "Linked", "Unlinked", "Deauthorized"] | OpenStrEnum],
+    )
     assert_type(CompanyQuery.name.contains("Toft"), Query)
     assert_type((CompanyQuery.created >= date(2024, 1, 1)) & (CompanyQuery.name == "x"), Query)
     assert_type(order_by(ConnectionQuery.created).desc(), OrderBy)
@@ -118,3 +127,74 @@ def test_paginator_arguments_are_checked() -> None:
             codat.companies.list(query=CompanyQuery.name)  # type: ignore[arg-type]
         with pytest.raises(QueryError, match="order_by must be an OrderBy"):
             codat.companies.list_all(order_by=CompanyQuery.name)  # type: ignore[arg-type]
+
+
+def _sent(query: Query) -> str:
+    return str(query)
+
+
+def test_enum_fields_are_typed_by_their_values() -> None:
+    status = CompanyQuery.data_connections.status
+    assert_type(status == "Linked", Query)
+    assert_type(status != DataConnectionStatus.LINKED, Query)
+    with pytest.raises(QueryError, match=r"'Linkd' is not a value .*pass Unlisted\('Linkd'\)"):
+        _sent(status == "Linkd")  # type: ignore[arg-type]
+    with pytest.raises(QueryError, match="not a value"):
+        _sent(ConnectionQuery.source_type == "Linked")  # type: ignore[arg-type]
+
+
+def test_values_the_spec_does_not_list_are_sent_when_explicit() -> None:
+    # An API newer than the spec: this used to be "QueryError: 'Expired' is not a value", with no way through.
+    status = CompanyQuery.data_connections.status
+    assert_type(status == Unlisted("Expired"), Query)
+    assert str(status == Unlisted("Expired")) == "dataConnections.status=Expired"
+    # An unknown member of the models' open enum, as a response decodes it, is explicit too.
+    assert_type(status != DataConnectionStatus("Expired"), Query)
+    assert str(status != DataConnectionStatus("Expired")) == "dataConnections.status!=Expired"
+    with pytest.raises(QueryError, match="would read as query syntax"):
+        status == Unlisted("a=b")  # noqa: B015
+
+
+def test_arrays_have_a_count() -> None:
+    assert_type(CompanyQuery.data_connections.count, NumberField)
+    assert str(CompanyQuery.data_connections.count == 0) == "dataConnections.count=0"
+    assert str(ConnectionQuery.data_connection_errors.count > 0) == "dataConnectionErrors.count>0"
+    # A list of strings is still compared by its values, and counted.
+    assert str(CompanyQuery.products == "x") == "products=x"
+    assert_type(CompanyQuery.products.count >= 2, Query)
+    assert str(CompanyQuery.products.count >= 2) == "products.count>=2"
+    with pytest.raises(QueryError, match="numeric property"):
+        CompanyQuery.data_connections.count > "1"  # type: ignore[operator]  # noqa: B015
+
+
+def test_map_fields_are_indexed_by_key() -> None:
+    assert_type(CompanyQuery.tags, MapField[StringField])
+    assert_type(CompanyQuery.tags["region"], StringField)
+    assert str(CompanyQuery.tags["region"] == "uk") == "tags.region=uk"
+    assert str(CompanyQuery.reference_parent_company.tags["uid"].contains("7")) == "referenceParentCompany.tags.uid~7"
+    for key in ["", "a.b", "a b", "a=b"]:
+        with pytest.raises(QueryError, match="cannot be queried"):
+            CompanyQuery.tags[key]
+    with pytest.raises(QueryError, match="cannot be queried"):
+        CompanyQuery.tags[1]  # type: ignore[index]
+
+
+def _readme_query_example() -> str:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("**Queries.**", 1)[1]
+    match = re.search(r"```python\n(.*?)```", section, re.DOTALL)
+    assert match is not None
+    return match.group(1)
+
+
+def test_the_readme_query_example_sends_what_it_says() -> None:
+    recorder = Recorder(json=companies_json())
+    with CodatPlatform(api_key=API_KEY, client=httpx.Client(transport=httpx.MockTransport(recorder))) as codat:
+        exec(_readme_query_example(), {"codat": codat})  # the README's own code
+    sent = [(r.url.params.get("query"), r.url.params.get("orderBy")) for r in recorder.requests]
+    assert sent == [
+        ("created>=2024-01-01&&dataConnections.status=Linked&&name~Toft", "-created"),
+        ("name~Toft", "-created"),
+        ("dataConnections.count=0&&tags.region=uk", None),
+        ("dataConnections.status=Expired", None),
+    ]

@@ -29,12 +29,14 @@ from codat_sdk import (
     DateTimeField,
     EnumField,
     Field,
+    MapField,
     NumberField,
     OpenStrEnum,
     OrderBy,
     Query,
     QueryError,
     StringField,
+    Unlisted,
     order_by,
 )
 from codat_sdk._generated import to_order_by_param, to_query_param
@@ -335,6 +337,44 @@ def test_an_aware_datetime_that_leaves_the_calendar_in_utc_is_a_query_error() ->
         DateTimeField("d") > datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=5)))  # noqa: B015
 
 
+def test_an_enum_value_the_spec_does_not_list_is_sent_only_when_explicit() -> None:
+    # Used to be a dead end: "QueryError: 'Expired' is not a value", however the caller asked.
+    status = EnumField("status", values=Status)
+    with pytest.raises(QueryError, match=re.escape("if your API has it, pass Unlisted('Expired')")):
+        status == "Expired"  # noqa: B015
+    assert str(status == Unlisted("Expired")) == "status=Expired"
+    assert str(status != Unlisted("Expired")) == "status!=Expired"
+    # An OpenStrEnum's unknown member, as a response decodes a value the spec lacks, is explicit too.
+    assert str(EnumField("status", values=OpenStatus) == OpenStatus("Expired")) == "status=Expired"
+    assert str(EnumField("status", values=("Linked",)) == OpenStatus.LINKED) == "status=Linked"
+    with pytest.raises(QueryError, match="not a value"):
+        EnumField("status", values=("Deauthorized",)) == OpenStatus.LINKED  # noqa: B015
+
+
+@pytest.mark.parametrize("value", ["", "a&&b", " a", "x}"])
+def test_unlisted_values_are_still_checked_as_text(value: str) -> None:
+    with pytest.raises(QueryError, match="value"):
+        EnumField("status", values=Status) == Unlisted(value)  # noqa: B015
+
+
+def test_unlisted_takes_a_string() -> None:
+    with pytest.raises(QueryError, match="must be a str"):
+        Unlisted(3)  # type: ignore[arg-type]
+
+
+def test_map_fields_query_a_key_with_the_value_kind() -> None:
+    tags = MapField("tags", StringField)
+    assert str(tags["region"] == "uk") == "tags.region=uk"
+    assert str(tags["region"].contains("u")) == "tags.region~u"
+    assert str(MapField("limits", NumberField)["daily"] > 5) == "limits.daily>5"
+    assert str(order_by(tags["region"]).desc()) == "-tags.region"
+    for key in ["", "a.b", "a b", "1a", "a=b"]:
+        with pytest.raises(QueryError, match="cannot be queried"):
+            tags[key]
+    with pytest.raises(QueryError, match="property name"):
+        MapField("bad name", StringField)
+
+
 # --- properties ---------------------------------------------------------------------------------
 
 names = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,12}(\.[A-Za-z_][A-Za-z0-9_]{0,12}){0,2}", fullmatch=True)
@@ -503,7 +543,21 @@ TYPING_SNIPPET = """\
 from datetime import date, datetime
 from decimal import Decimal
 
-from codat_sdk import BoolField, DateField, DateTimeField, EnumField, NumberField, Query, StringField, order_by
+import enum
+from typing import Literal
+
+from codat_sdk import (
+    BoolField, DateField, DateTimeField, EnumField, MapField, NumberField, Query, StringField, Unlisted, order_by
+)
+
+class Status(enum.Enum):
+    LINKED = "Linked"
+
+class Other(enum.Enum):
+    LINKED = "Linked"
+
+status = EnumField("status", Status)
+listed: EnumField[Literal["Linked", "Unlinked"]] = EnumField("status", ("Linked", "Unlinked"))
 
 ok: list[Query] = [
     StringField("name") == "Acme",
@@ -513,6 +567,12 @@ ok: list[Query] = [
     DateTimeField("modified") < datetime(2024, 1, 1),
     (NumberField("amountDue") > 0) & (NumberField("amountDue") <= Decimal("9.5")),
     (BoolField("isActive") == True) | (EnumField("status", values=("Linked",)) != "Linked"),
+    status == Status.LINKED,
+    status != Unlisted("Expired"),
+    listed == "Unlinked",
+    EnumField("status") == "anything",
+    MapField("tags", StringField)["region"] == "uk",
+    MapField("tags", NumberField)["n"] > 1,
 ]
 print(order_by(StringField("name")).desc())
 StringField("name") > "a"  # E
@@ -521,6 +581,10 @@ DateField("created").contains("x")  # E
 NumberField("amountDue").contains("1")  # E
 DateField("created") > "2024-01-01"  # E
 BoolField("isActive") < True  # E
+bad: list[Query] = [status == Other.LINKED]  # E
+bad = [listed == "Linkd"]  # E
+bad = [status == "Linked"]  # E
+MapField("tags", StringField)["region"] > "a"  # E
 """
 
 
