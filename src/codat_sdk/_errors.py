@@ -29,6 +29,7 @@ import httpx
 from ._redaction import (
     redact_body,
     redact_excerpt,
+    redact_text,
     redact_url,
     redacted_header_items,
     request_secrets,
@@ -352,7 +353,8 @@ def _without_credentials(state: dict[str, Any], response: httpx.Response) -> dic
 
     ``response`` becomes a stand-in (same status, headers and body; its request keeps the method and the
     redacted URL) and the credentials are scrubbed from the body and the parsed error message, where a
-    server may have echoed them.
+    server may have echoed them. A pickle leaves the process (a queue, a log, another host), so the body
+    also loses the values of its secret-named fields (an ``accessToken``); in memory ``.body`` stays raw.
     """
     request = response.request
     secrets = request_secrets(request.headers.multi_items())
@@ -363,7 +365,7 @@ def _without_credentials(state: dict[str, Any], response: httpx.Response) -> dic
     )
     headers = redacted_header_items(response.headers.multi_items(), secrets)
     try:
-        content = scrub(body_text(response), secrets).encode()
+        content = redact_text(body_text(response), secrets).encode()
     except httpx.ResponseNotRead:
         content = b""
     stand_in = httpx.Response(
@@ -378,7 +380,7 @@ def _without_credentials(state: dict[str, Any], response: httpx.Response) -> dic
     if "headers" in state:
         pickled["headers"] = httpx.Headers(headers)
     if isinstance(state.get("body"), str):
-        pickled["body"] = scrub(state["body"], secrets)
+        pickled["body"] = redact_text(state["body"], secrets)
     if state.get("error_message") is not None:
         pickled["error_message"] = _scrubbed_model(state["error_message"], secrets)
     return pickled

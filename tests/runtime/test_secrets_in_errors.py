@@ -60,6 +60,23 @@ def test_a_validation_error_does_not_quote_the_access_token(server: FaultServer,
     assert caught.value.body == body.decode()  # the raw body, for those who need it
 
 
+@pytest.mark.parametrize("body", BROKEN_BODIES.values(), ids=BROKEN_BODIES.keys())
+def test_a_pickled_validation_error_holds_no_access_token(server: FaultServer, body: bytes) -> None:
+    # A pickle leaves the process: it loses the token, which only the in-memory .body keeps.
+    server.script(Reply(200, body))
+    with (
+        CodatPlatform(api_key=API_KEY, server_url=server.url) as client,
+        pytest.raises(ResponseValidationError) as caught,
+    ):
+        client.companies.get_access_token(COMPANY_ID)
+    pickled = pickle.dumps(caught.value)
+    assert TOKEN.encode() not in pickled
+    restored = pickle.loads(pickled)
+    assert TOKEN not in restored.body and REDACTED in restored.body
+    assert TOKEN not in restored.response.text
+    assert caught.value.body == body.decode()
+
+
 def test_a_validation_error_does_not_quote_the_access_token_async(server: FaultServer) -> None:
     server.script(Reply(200, BROKEN_BODIES["invalid JSON"]))
 
