@@ -353,6 +353,19 @@ def _context_name(spec: Spec, tokens: Tokens) -> str:
 # ------------------------------------------------------------------------------------------------ passes
 
 
+def default_operation_id(method: str, path: str) -> str:
+    """An operationId for an operation without one: ``get /companies/{companyId}`` -> ``get-companies-companyId``."""
+    return "-".join([method, *re.findall(r"[0-9A-Za-z]+", path)])
+
+
+def name_unnamed_operations(spec: Spec) -> Spec:
+    """An operation without an operationId gets one from its method and path (modules and methods need it)."""
+    for (_section, path, method), operation in iter_operations(spec):
+        if not operation.get("operationId"):
+            operation["operationId"] = default_operation_id(method, path)
+    return spec
+
+
 def drop_ignored_operations(spec: Spec) -> Spec:
     """Operations marked ``x-speakeasy-ignore`` are not part of Codat's public SDK surface."""
     for section in ("paths", "webhooks"):
@@ -1133,6 +1146,7 @@ def distinguish_clashing_enums(spec: Spec) -> Spec:
 
 PASSES: tuple[Pass, ...] = (
     drop_ignored_operations,
+    name_unnamed_operations,
     hoist_misplaced_additional_properties,
     inline_success_response_refs,
     type_schemaless_media,
