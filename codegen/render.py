@@ -27,7 +27,7 @@ from .decoding import model_plan
 from .docstrings import docwrap, safe_for_docstring
 from .errors import GenerationError, GeneratorWarnings
 from .operations import build_groups
-from .queries import query_classes
+from .queries import query_classes, query_example, sub_property_example
 from .retries import retry_defaults
 from .source import ROOT
 from .views import GroupView, OperationView, walk
@@ -113,6 +113,8 @@ def render_package(spec: dict[str, Any], package: PackageConfig, out: Path) -> l
         "servers": [server["url"] for server in spec.get("servers", [])],
         "retries": retry_defaults(spec),
         "query_classes": queries,
+        "query_example": [line.format(package=package.package) for line in query_example(queries, operations)],
+        "sub_property_example": sub_property_example(queries),
         "error_model": next((m.class_info for m in data.models if m.class_info.name == "ErrorMessage"), None),
     }
     renderer.write("__init__.py", "package_init.py.jinja", **context)

@@ -7,10 +7,12 @@ knows its kind, so operators and values that do not fit are mypy errors (and ``Q
     from codat_sdk_platform.queries import CompanyQuery
     from codat_sdk import order_by
 
-    query = (CompanyQuery.name.contains("Toft")) & (CompanyQuery.data_connections.status == "Linked")
-    client.companies.list_all(query=query, order_by=order_by(CompanyQuery.created).desc())
+    query = CompanyQuery.name.contains("text")
+    newest_first = order_by(CompanyQuery.last_sync).desc()
+    for item in client.companies.list_all(query=query, order_by=newest_first):
+        ...
 
-Sub-properties are attributes (``data_connections.status`` is sent as ``dataConnections.status``).
+Sub-properties are attributes (``reference_parent_company.id`` is sent as ``referenceParentCompany.id``).
 Date-time fields take a ``date`` (sent ``2024-01-01``) or a ``datetime``: an aware one is sent in UTC
 (``2024-05-01T11:30:00Z``), a naive one as written, without a zone, which Codat compares as it does its
 own unqualified times (local to the business whose data it is).

@@ -117,3 +117,12 @@ def test_paginator_arguments_are_checked() -> None:
             codat.companies.list(query=CompanyQuery.name)  # type: ignore[arg-type]
         with pytest.raises(QueryError, match="order_by must be an OrderBy"):
             codat.companies.list_all(order_by=CompanyQuery.name)  # type: ignore[arg-type]
+
+
+def test_the_queries_docstring_example_runs_on_the_client() -> None:
+    from codat_sdk_platform import CodatPlatform
+
+    from tests.generated_package import check_queries_example
+
+    with CodatPlatform(api_key="k", server_url="http://127.0.0.1:9") as client:
+        check_queries_example("codat_sdk_platform", client)
