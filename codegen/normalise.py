@@ -5,7 +5,7 @@ function ``(spec) -> spec`` that may mutate the document it is given (``normalis
 own private copy) and returns it.  Nothing here iterates over a set or depends on hashing, so the output is
 byte-for-byte reproducible for a given input.
 
-Debug entry point: ``python -m codegen.normalise SPEC.json > out.json``.
+Debug entry point: ``python -m codegen.normalise SPEC_PATH_OR_URL > out.json`` (JSON or YAML).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from urllib.parse import unquote
 from openapi_python_client.strings import ClassName, pascal_case
 
 from . import media as media_types
+from .source import SpecError, load_document
 
 Spec = dict[str, Any]
 Schema = dict[str, Any]
@@ -1186,10 +1187,13 @@ def normalise(spec: dict[str, Any]) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        print("usage: python -m codegen.normalise SPEC.json > out.json", file=sys.stderr)
+        print("usage: python -m codegen.normalise SPEC_PATH_OR_URL > out.json", file=sys.stderr)
         return 2
-    with open(args[0], encoding="utf-8") as handle:
-        spec = json.load(handle)
+    try:
+        spec = load_document(args[0])
+    except SpecError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     json.dump(normalise(spec), sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
     return 0

@@ -124,3 +124,30 @@ def test_a_bump_from_the_spec_source_plans_its_commits_url_and_date(
     assert commit is not None
     assert planned.url == source.commit_url("json/Codat-Files.json", commit.sha)
     assert planned.date == commit.date
+
+
+YAML_SPEC = "openapi: 3.1.0\ninfo: {title: Widgets API, version: '1.0'}\npaths: {}\n"
+
+
+def test_a_pinned_yaml_spec_is_read_like_any_spec(tmp_path: Path) -> None:
+    """Pinned specs were read as JSON only, and a source URL naming a .yaml file had the pin's name appended."""
+    spec = tmp_path / "Codat-Widgets.yaml"
+    spec.write_text(YAML_SPEC, encoding="utf-8")
+    pin = source.Pin(
+        "widgets", spec.name, f"https://example.test/{spec.name}", source.sha256(spec.read_bytes()), "1", ""
+    )
+    assert source.load_pinned(pin, str(tmp_path))["info"]["title"] == "Widgets API"
+    url = "https://example.test/specs/Codat-Widgets.yaml"
+    assert source.location(pin, url) == url
+    assert source.location(pin, "https://example.test/specs") == f"https://example.test/specs/{spec.name}"
+
+
+def test_the_normaliser_command_reads_yaml_and_says_what_is_missing(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(YAML_SPEC, encoding="utf-8")
+    command = [sys.executable, "-m", "codegen.normalise"]
+    done = subprocess.run([*command, str(spec)], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0 and json.loads(done.stdout)["info"]["title"] == "Widgets API"
+    missing = str(tmp_path / "missing.yaml")
+    done = subprocess.run([*command, missing], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 1 and done.stderr.startswith(f"error: cannot read {missing}"), done.stderr

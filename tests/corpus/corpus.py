@@ -31,7 +31,7 @@ from codegen.config import PackageConfig
 from codegen.errors import GenerationError, GeneratorWarnings
 from codegen.generate import generate_spec
 from codegen.naming import identifier
-from codegen.source import default_source, load_document
+from codegen.source import SPEC_SUFFIXES, default_source, load_document
 from devtools.prism import PrismServer, run_server
 from tests.e2e import harness
 from tests.e2e.harness import ViolationLog
@@ -45,7 +45,6 @@ from tests.e2e.spec_support import (
     snake,
 )
 
-SPEC_SUFFIXES = (".json", ".yaml", ".yml")
 PACKAGE_PREFIX = "corpus_"
 # Prism only checks that an Authorization header is present; one call is one request (no retry waits).
 API_KEY = harness.API_KEY
