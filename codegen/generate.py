@@ -46,12 +46,19 @@ def generate(out: Path, source: str | None, apis: Iterable[str] | None = None) -
 def generate_spec(spec_location: str, out: Path, package_name: str | None = None) -> PackageConfig:
     """Generate a client from any Codat spec (JSON or YAML, path or URL) with no table entry needed.
 
-    Names come from the spec's title (``Banking API``: ``codat_sdk_banking``, ``CodatBanking``); ``package_name``
-    replaces the package's.
+    Names come from the spec's title (``Banking API``: ``codat_sdk_banking``, ``CodatBanking``), or from its
+    file name when the title's would be one of the SDK's own packages; ``package_name`` replaces the package's.
     """
     spec = spec_source.load_document(spec_location)
     title = str(spec["info"].get("title") or "")
+    file_name = spec_location.rstrip("/").rsplit("/", 1)[-1]
     package = package_config(api_name(title), {})
+    if not package_name and package.package in _shipped_packages():
+        # Another API titled like one the SDK ships (Codat-Common.json is a "Platform API"): named after
+        # its file, so it never shadows the SDK's own package.
+        package = package_config(api_name(file_name.rsplit(".", 1)[0]), {})
+        if package.package in _shipped_packages():
+            raise GenerationError(f"{package.package} is the name of one of the SDK's own packages: pass --package")
     if package_name:
         package = replace(package, package=package_name)
     if not package.package.isidentifier():
@@ -61,9 +68,15 @@ def generate_spec(spec_location: str, out: Path, package_name: str | None = None
         spec,
         package,
         out,
-        SPEC_HEADER.format(title=title, version=version, spec=spec_location.rstrip("/").rsplit("/", 1)[-1]),
+        SPEC_HEADER.format(title=title, version=version, spec=file_name),
     )
     return package
+
+
+def _shipped_packages() -> set[str]:
+    """The packages of the pinned APIs, which the SDK ships."""
+    overrides = load_overrides()
+    return {package_config(api, overrides).package for api in spec_source.load_pins()}
 
 
 def write_package(spec: dict[str, Any], package: PackageConfig, out: Path, header: str) -> None:
