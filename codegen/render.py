@@ -162,6 +162,14 @@ def render_package(spec: dict[str, Any], package: PackageConfig, out: Path) -> l
     return groups
 
 
+def _ruff(command: list[str]) -> None:
+    """Run ruff from the project root; output it cannot parse is a generator bug, said in one error."""
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)  # noqa: S603 - our own
+    if done.returncode != 0:
+        said = (done.stderr or done.stdout).strip().splitlines()
+        raise GenerationError(f"the generated code is not valid Python (a generator bug): {' '.join(said[:3])}")
+
+
 def postprocess(out: Path, header: str) -> None:
     """ruff fix + format (deterministic for a pinned ruff), then the do-not-edit header.
 
@@ -172,9 +180,8 @@ def postprocess(out: Path, header: str) -> None:
     config = ["--config", str(ROOT / "pyproject.toml"), "--config", f"lint.isort.known-first-party = [{RUNTIME!r}]"]
     files = sorted(str(p) for p in out.rglob("*.py"))
     rules = ["--select", "I,F401,UP,RUF100"]
-    fix = [*ruff, "check", *config, "--fix-only", "--unsafe-fixes", *rules, "--quiet", *files]
-    subprocess.run(fix, check=True, cwd=ROOT)  # noqa: S603 - our own interpreter and file list
-    subprocess.run([*ruff, "format", *config, "--quiet", *files], check=True, cwd=ROOT)  # noqa: S603
+    _ruff([*ruff, "check", *config, "--fix-only", "--unsafe-fixes", *rules, "--quiet", *files])
+    _ruff([*ruff, "format", *config, "--quiet", *files])
     for path in sorted(out.rglob("*")):
         if path.suffix == ".py":
             path.write_text(header + path.read_text(encoding="utf-8"), encoding="utf-8")
