@@ -951,7 +951,7 @@ def require_request_bodies(spec: Spec) -> Spec:
 # ------------------------------------------------------------------------------------ operation bodies
 
 
-def _iter_contents(spec: Spec) -> Iterator[tuple[str, dict[str, Any]]]:
+def iter_contents(spec: Spec) -> Iterator[tuple[str, dict[str, Any]]]:
     """``(kind, content)`` of every body written inline: ``"request"`` or ``"response"``."""
     components = spec.get("components") or {}
     holders: list[tuple[str, Any]] = []
@@ -998,7 +998,7 @@ def inline_success_response_refs(spec: Spec) -> Spec:
 def type_schemaless_media(spec: Spec) -> Spec:
     """A media type without a schema (``"application/json": {}``) carries any JSON, or bytes if not JSON."""
     # The generator refuses a request body without a schema ("Missing schema") and types such a response None.
-    for _kind, content in _iter_contents(spec):
+    for _kind, content in iter_contents(spec):
         for media_type, media in content.items():
             if isinstance(media, dict) and "schema" not in media:
                 media["schema"] = {} if media_types.is_json(media_type) else dict(BINARY_SCHEMA)
@@ -1008,7 +1008,7 @@ def type_schemaless_media(spec: Spec) -> Spec:
 def type_download_responses(spec: Spec) -> Spec:
     """A non-JSON response body (pdf, zip, xlsx, octet-stream) is binary, whatever schema it claims."""
     # Codat writes ``{type: object}`` on some downloads: the generator would build a model for the bytes.
-    for kind, content in _iter_contents(spec):
+    for kind, content in iter_contents(spec):
         if kind != "response":
             continue
         for media_type, media in content.items():
@@ -1020,7 +1020,7 @@ def type_download_responses(spec: Spec) -> Spec:
 def name_bare_multipart_files(spec: Spec) -> Spec:
     """A multipart body whose schema is the file itself sends it as the form field ``file``."""
     # The generator needs an object schema; Codat's other uploads (``AttachmentUpload``) name the field ``file``.
-    for kind, content in _iter_contents(spec):
+    for kind, content in iter_contents(spec):
         media = content.get("multipart/form-data")
         if kind != "request" or not isinstance(media, dict) or not isinstance(media.get("schema"), dict):
             continue

@@ -26,6 +26,7 @@ from .config import PackageConfig
 from .decoding import model_plan
 from .docstrings import docwrap, safe_for_docstring
 from .errors import GenerationError, GeneratorWarnings
+from .normalise import iter_contents
 from .operations import build_groups
 from .queries import query_classes, query_example, sub_property_example
 from .retries import retry_defaults
@@ -52,9 +53,22 @@ def endpoint_imports(operations: Iterable[OperationView]) -> list[str]:
     return sorted(line.replace("from ...", "from ..") for line in lines)
 
 
+def parser_content_type_overrides(spec: dict[str, Any]) -> dict[str, str]:
+    """Every download media type a response uses (``codegen.media``), as ``application/octet-stream`` for the parser."""
+    return {
+        media_type: media.BINARY
+        for kind, content in iter_contents(spec)
+        if kind == "response"
+        for media_type in content
+        if media.is_download(media_type)
+        and media.essence(media_type) != media.BINARY
+        and not media.essence(media_type).startswith("text/")
+    }
+
+
 def parser_config(spec: dict[str, Any]) -> Config:
-    """Upstream's configuration for ``spec``: every download media type read as bytes (``codegen.media``)."""
-    overrides = ConfigFile(content_type_overrides=media.parser_content_type_overrides(spec))
+    """Upstream's configuration for ``spec``: every download media type read as bytes."""
+    overrides = ConfigFile(content_type_overrides=parser_content_type_overrides(spec))
     with tempfile.TemporaryDirectory() as tmp:
         return Config.from_sources(overrides, MetaType.NONE, Path(tmp) / "spec.json", "utf-8", True, None)
 
