@@ -129,6 +129,21 @@ def derived_names(spec: dict[str, Any], overrides: Mapping[str, Mapping[str, Any
         for operation_id in named:
             if operation_id != keeper:
                 proposed[operation_id] = SdkName(group, fallback[operation_id])
+    return _unique_methods(proposed, overrides)
+
+
+def _unique_methods(proposed: dict[str, SdkName], overrides: Mapping[str, Mapping[str, Any]]) -> dict[str, SdkName]:
+    """Methods still sharing a name in a group (``get-widget``, ``getWidget``) get ``_2``, ``_3``... in
+    operationId order; an override's name is kept as written."""
+    taken = {(name.group, name.method) for op_id, name in proposed.items() if "method" in overrides.get(op_id, {})}
+    for operation_id, name in sorted(proposed.items()):
+        if "method" in overrides.get(operation_id, {}):
+            continue
+        method, counter = name.method, 2
+        while (name.group, method) in taken:
+            method, counter = f"{name.method}_{counter}", counter + 1
+        taken.add((name.group, method))
+        proposed[operation_id] = SdkName(name.group, method)
     return proposed
 
 

@@ -211,7 +211,11 @@ def _check_names(group: GroupView) -> None:
     group.operations.sort(key=method_order)
     if sum(op.method_name in SHADOWING for op in group.operations) > 1:
         raise GenerationError(f"group {group.name} has several methods named like builtins")
-    taken = {op.method_name for op in group.operations} | {"with_raw_response"}
+    methods = [op.method_name for op in group.operations]
+    shared = sorted({name for name in methods if methods.count(name) > 1})
+    if shared:  # only overrides can do this: derived names are made unique
+        raise GenerationError(f"group {group.name} has several methods named {', '.join(shared)}")
+    taken = set(methods) | {"with_raw_response"}
     for op in group.operations:
         op.call_path = group.call_path
         if op.pagination is not None and op.pagination.method_name in taken:

@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
-from codegen.naming import module_names
-from codegen.normalise import default_operation_id
+from codegen.naming import derived_names, module_names
+from codegen.normalise import default_operation_id, normalise
 from tests.codegen.synthetic_spec import document, json_content, ok, operation, ref
 from tests.e2e.spec_support import reference_rows
 from tests.generated_package import generate_package, import_every_module, importable, mypy_problems, ruff_problems
@@ -30,6 +30,7 @@ OPERATIONS: list[tuple[str | None, str]] = [
     ("class", "Things"),
     ("get-widget", "Widgets"),
     ("getWidget", "Gadgets"),
+    ("get_widget", "Gadgets"),  # the same method name as getWidget's in the same group
     (None, "Things"),
 ]
 
@@ -61,6 +62,12 @@ def test_modules_are_identifiers_and_never_shared() -> None:
     assert all(module.isidentifier() for module in modules.values())
     assert len(set(modules.values())) == len(OPERATIONS)
     assert modules["class"] == "class_"
+
+
+def test_methods_sharing_a_name_in_a_group_are_told_apart() -> None:
+    names = derived_names(normalise(_spec()))
+    assert len({(name.group, name.method) for name in names.values()}) == len(OPERATIONS)
+    assert {names["getWidget"].method, names["get_widget"].method} == {"get_widget", "get_widget_2"}
 
 
 def test_the_package_is_ruff_and_mypy_strict_clean_and_imports(generated: Path) -> None:
