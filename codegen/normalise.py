@@ -73,12 +73,13 @@ DROPPED_31_KEYWORDS = ("$schema", "$id", "$anchor", "$dynamicAnchor", "$comment"
 
 ERROR_SCHEMA = "ErrorMessage"
 # The fields of ``ErrorMessage`` that codat_sdk's error handling reads; ``validation`` may be any JSON.
+RETRY_VERDICT: Schema = {"anyOf": [{"type": "string"}, {"type": "boolean"}]}
 ERROR_MESSAGE_FIELDS: dict[str, Schema] = {
     "statusCode": {"type": "integer"},
     "service": {"type": "string"},
     "error": {"type": "string"},
     "correlationId": {"type": "string"},
-    "canBeRetried": {"type": "string"},
+    "canBeRetried": RETRY_VERDICT,
     "detailedErrorCode": {"type": "integer"},
     "validation": {},
 }
@@ -856,11 +857,17 @@ def _error_response_sites(spec: Spec) -> Iterator[tuple[str, dict[str, Any]]]:
 
 def _complete_error_message(schema: Any) -> None:
     """Add the ``ErrorMessage`` fields the runtime reads (``codat_sdk.ErrorMessageLike``) that a spec omits;
-    some of Codat's specs have no ``validation``. The spec's own fields are left as they are."""
+    some of Codat's specs have no ``validation``. The spec's own fields are kept, but for ``canBeRetried``
+    typed as a string alone: Codat sends a string ("True", "Unknown") or a JSON boolean, and models decode
+    strictly, so a boolean verdict would lose the whole error body."""
     if isinstance(schema, dict) and "$ref" not in schema:
         properties = schema.setdefault("properties", {})
         for name, field_schema in ERROR_MESSAGE_FIELDS.items():
             properties.setdefault(name, copy.deepcopy(field_schema))
+        verdict = properties["canBeRetried"]
+        if isinstance(verdict, dict) and verdict.get("type") == "string":
+            annotations = {key: value for key, value in verdict.items() if key in ANNOTATION_KEYWORDS}
+            properties["canBeRetried"] = {**annotations, **copy.deepcopy(RETRY_VERDICT)}
 
 
 def ensure_error_responses(spec: Spec) -> Spec:
@@ -921,18 +928,6 @@ def drop_no_content_bodies(spec: Spec) -> Spec:
             if "$ref" in response or response.get("content"):
                 description = response.get("description") if "$ref" not in response else None
                 responses[status] = {"description": description or "No Content"}
-    return spec
-
-
-def accept_boolean_retry_verdicts(spec: Spec) -> Spec:
-    """Codat's error bodies carry ``canBeRetried`` as a string ("True", "Unknown") or a JSON boolean."""
-    # Models decode strictly now; typed as a string alone, a boolean verdict would lose the whole error body.
-    error = _component_schemas(spec).get(ERROR_SCHEMA)
-    properties = error.get("properties") if isinstance(error, dict) else None
-    verdict = properties.get("canBeRetried") if isinstance(properties, dict) else None
-    if isinstance(properties, dict) and isinstance(verdict, dict) and verdict.get("type") == "string":
-        annotations = {key: value for key, value in verdict.items() if key in ANNOTATION_KEYWORDS}
-        properties["canBeRetried"] = {**annotations, "anyOf": [{"type": "string"}, {"type": "boolean"}]}
     return spec
 
 
@@ -1171,7 +1166,6 @@ PASSES: tuple[Pass, ...] = (
     fix_response_refs,
     drop_no_content_bodies,
     ensure_error_responses,
-    accept_boolean_retry_verdicts,
     require_request_bodies,
 )
 
