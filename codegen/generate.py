@@ -36,10 +36,10 @@ def generate(out: Path, source: str | None, apis: Iterable[str] | None = None) -
         raise GenerationError(
             f"no pin for {', '.join(unknown)} in openapi/pins.json (pinned: {', '.join(sorted(pins))})"
         )
-    for api in apis or sorted(pins):
-        pin = pins[api]
-        spec = spec_source.load_pinned(pin, source)
-        header = HEADER.format(title=f"Codat's {spec['info']['title']}", version=pin.version)
+    # Every spec is read (and checked against its pin) before anything is written: a missing one leaves out as it was.
+    specs = {api: spec_source.load_pinned(pins[api], source) for api in apis or sorted(pins)}
+    for api, spec in specs.items():
+        header = HEADER.format(title=f"Codat's {spec['info']['title']}", version=pins[api].version)
         write_package(spec, package_config(api, overrides), out, header)
 
 

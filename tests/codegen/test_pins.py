@@ -155,3 +155,16 @@ def test_the_normaliser_command_reads_yaml_and_says_what_is_missing(tmp_path: Pa
     missing = str(tmp_path / "missing.yaml")
     done = subprocess.run([*command, missing], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 1 and done.stderr.startswith(f"error: cannot read {missing}"), done.stderr
+
+
+@pytest.mark.skipif(SOURCE is None, reason="no spec source")
+def test_a_source_missing_one_spec_writes_nothing(tmp_path: Path) -> None:
+    """The first API's package was written before the second's spec was found missing."""
+    assert SOURCE is not None
+    first, *others = sorted(PINS)
+    partial = tmp_path / "partial"
+    partial.mkdir()
+    (partial / PINS[first].file).write_bytes(source.fetch_pinned(PINS[first], SOURCE))
+    done = _generate("--out", str(tmp_path / "out"), "--source", str(partial))
+    assert done.returncode == 1 and others and PINS[others[0]].file in done.stderr, done.stderr
+    assert not (tmp_path / "out").exists()
