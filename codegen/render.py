@@ -34,7 +34,6 @@ from .source import ROOT
 from .views import GroupView, OperationView, walk
 
 TEMPLATES = ROOT / "templates"
-RUNTIME = "codat_sdk"  # the hand-written package generated code imports
 
 # Our templates import these from the runtime directly; upload and download methods take runtime types,
 # so the spec's binary File type is never annotated.
@@ -187,11 +186,11 @@ def _ruff(command: list[str]) -> None:
 def postprocess(out: Path, header: str) -> None:
     """ruff fix + format (deterministic for a pinned ruff), then the do-not-edit header.
 
-    The output is the same from any working directory: ruff runs from the project root, and the runtime
-    is named first-party outright (ruff would otherwise guess from the directories it finds).
+    The output is the same from any working directory: ruff runs from the project root with pyproject's
+    settings, which name the runtime first-party (ruff would otherwise guess from the directories it finds).
     """
     ruff = [sys.executable, "-m", "ruff"]
-    config = ["--config", str(ROOT / "pyproject.toml"), "--config", f"lint.isort.known-first-party = [{RUNTIME!r}]"]
+    config = ["--config", str(ROOT / "pyproject.toml")]
     files = sorted(str(p) for p in out.rglob("*.py"))
     rules = ["--select", "I,F401,UP,RUF100"]
     _ruff([*ruff, "check", *config, "--fix-only", "--unsafe-fixes", *rules, "--quiet", *files])
