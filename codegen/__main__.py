@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
         return OWN_PARSERS[args_given[0]](args_given[1:])
     parser = argparse.ArgumentParser(prog="python -m codegen")
     commands = parser.add_subparsers(dest="command", required=True)
-    gen = commands.add_parser("generate", help="generate the packages from the pinned specs")
+    gen = commands.add_parser("generate", help="generate the pinned APIs' packages, or (--spec) a client from any spec")
     gen.add_argument("--out", type=Path, help="output directory (default: generated/; needed with --spec)")
     gen.add_argument(
         "--source",

@@ -54,7 +54,7 @@ class RepoFiles:
         """
         if not specs:
             pinned = find_pinned(spec_source.load_pins(self.pins)[api], (), spec_source.default_source())
-            specs = () if pinned is None else (normalise(parse_spec(pinned, f"pinned {api} spec")),)
+            specs = () if pinned is None else (normalise(spec_source.parse_document(pinned, f"pinned {api} spec")),)
         operations = config.package_config(api, config.load_overrides(self.overrides)).operations
         names: dict[str, apidiff.MethodName] = {}
         for spec in specs:
@@ -164,18 +164,13 @@ class Upstream:
     report: apidiff.ApiReport
 
 
-def parse_spec(data: bytes, where: str) -> dict[str, Any]:
-    """An OpenAPI document from JSON or YAML bytes (``codegen.source.parse_document``)."""
-    return spec_source.parse_document(data, where)
-
-
 def check_api(
     repo: RepoFiles, pin: spec_source.Pin, location: str, baselines: Sequence[str], source: str | None
 ) -> Upstream:
     """Read ``pin``'s upstream spec at ``location`` and diff it against the pinned one."""
     data = spec_source.read_bytes(location)
     upstream_sha = spec_source.sha256(data)
-    spec = parse_spec(data, location)
+    spec = spec_source.parse_document(data, location)
     version = str(spec["info"].get("version"))
     if upstream_sha == pin.sha256:
         remember(data)
@@ -192,7 +187,7 @@ def check_api(
         return Upstream(pin, location, data, spec, report)
     remember(pinned)
     try:
-        old, new = normalise(parse_spec(pinned, f"pinned {pin.api} spec")), normalise(spec)
+        old, new = normalise(spec_source.parse_document(pinned, f"pinned {pin.api} spec")), normalise(spec)
         changes: list[apidiff.Change] | None = apidiff.api_diff(old, new, repo.sdk_names(pin.api, old, new))
         note = ""
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:

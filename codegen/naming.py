@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import keyword
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from codat_sdk._client import AsyncAPIClient, SyncAPIClient
 
-from .normalise import HTTP_METHODS, pascal
+from .normalise import HTTP_METHODS, default_operation_id, pascal
 from .views import OperationView
 
 
@@ -104,7 +104,7 @@ def derived_names(spec: dict[str, Any], overrides: Mapping[str, Mapping[str, Any
         for method, op in (item or {}).items():
             if method not in HTTP_METHODS or not isinstance(op, dict) or op.get("x-speakeasy-ignore"):
                 continue
-            operation_id = str(op.get("operationId") or f"{method}-{path}")
+            operation_id = str(op.get("operationId") or default_operation_id(method, path))
             entry = overrides.get(operation_id, {})
             name = op.get("x-speakeasy-name-override") or _global_override(spec, operation_id) or operation_id
             group = str(entry["group"]) if "group" in entry else _group(op, path)
@@ -129,7 +129,36 @@ def derived_names(spec: dict[str, Any], overrides: Mapping[str, Mapping[str, Any
         for operation_id in named:
             if operation_id != keeper:
                 proposed[operation_id] = SdkName(group, fallback[operation_id])
+    return _unique_methods(proposed, overrides)
+
+
+def _unique_methods(proposed: dict[str, SdkName], overrides: Mapping[str, Mapping[str, Any]]) -> dict[str, SdkName]:
+    """Methods still sharing a name in a group (``get-widget``, ``getWidget``) get ``_2``, ``_3``... in
+    operationId order; an override's name is kept as written."""
+    taken = {(name.group, name.method) for op_id, name in proposed.items() if "method" in overrides.get(op_id, {})}
+    for operation_id, name in sorted(proposed.items()):
+        if "method" in overrides.get(operation_id, {}):
+            continue
+        method, counter = name.method, 2
+        while (name.group, method) in taken:
+            method, counter = f"{name.method}_{counter}", counter + 1
+        taken.add((name.group, method))
+        proposed[operation_id] = SdkName(name.group, method)
     return proposed
+
+
+def module_names(operation_ids: Iterable[str]) -> dict[str, str]:
+    """operationId -> the module of its operation: an identifier, unique (``_2``, ``_3``... in operationId order)."""
+    modules: dict[str, str] = {}
+    taken: set[str] = set()
+    for operation_id in sorted(operation_ids):
+        stem = identifier(operation_id)
+        module, counter = stem, 2
+        while module in taken:
+            module, counter = f"{stem}_{counter}", counter + 1
+        taken.add(module)
+        modules[operation_id] = module
+    return modules
 
 
 def _singular(word: str) -> str:

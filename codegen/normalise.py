@@ -5,7 +5,7 @@ function ``(spec) -> spec`` that may mutate the document it is given (``normalis
 own private copy) and returns it.  Nothing here iterates over a set or depends on hashing, so the output is
 byte-for-byte reproducible for a given input.
 
-Debug entry point: ``python -m codegen.normalise SPEC.json > out.json``.
+Debug entry point: ``python -m codegen.normalise SPEC_PATH_OR_URL > out.json`` (JSON or YAML).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from urllib.parse import unquote
 from openapi_python_client.strings import ClassName, pascal_case
 
 from . import media as media_types
+from .source import SpecError, load_document
 
 Spec = dict[str, Any]
 Schema = dict[str, Any]
@@ -72,12 +73,13 @@ DROPPED_31_KEYWORDS = ("$schema", "$id", "$anchor", "$dynamicAnchor", "$comment"
 
 ERROR_SCHEMA = "ErrorMessage"
 # The fields of ``ErrorMessage`` that codat_sdk's error handling reads; ``validation`` may be any JSON.
+RETRY_VERDICT: Schema = {"anyOf": [{"type": "string"}, {"type": "boolean"}]}
 ERROR_MESSAGE_FIELDS: dict[str, Schema] = {
     "statusCode": {"type": "integer"},
     "service": {"type": "string"},
     "error": {"type": "string"},
     "correlationId": {"type": "string"},
-    "canBeRetried": {"type": "string"},
+    "canBeRetried": RETRY_VERDICT,
     "detailedErrorCode": {"type": "integer"},
     "validation": {},
 }
@@ -351,6 +353,19 @@ def _context_name(spec: Spec, tokens: Tokens) -> str:
 
 
 # ------------------------------------------------------------------------------------------------ passes
+
+
+def default_operation_id(method: str, path: str) -> str:
+    """An operationId for an operation without one: ``get /companies/{companyId}`` -> ``get-companies-companyId``."""
+    return "-".join([method, *re.findall(r"[0-9A-Za-z]+", path)])
+
+
+def name_unnamed_operations(spec: Spec) -> Spec:
+    """An operation without an operationId gets one from its method and path (modules and methods need it)."""
+    for (_section, path, method), operation in iter_operations(spec):
+        if not operation.get("operationId"):
+            operation["operationId"] = default_operation_id(method, path)
+    return spec
 
 
 def drop_ignored_operations(spec: Spec) -> Spec:
@@ -842,11 +857,17 @@ def _error_response_sites(spec: Spec) -> Iterator[tuple[str, dict[str, Any]]]:
 
 def _complete_error_message(schema: Any) -> None:
     """Add the ``ErrorMessage`` fields the runtime reads (``codat_sdk.ErrorMessageLike``) that a spec omits;
-    some of Codat's specs have no ``validation``. The spec's own fields are left as they are."""
+    some of Codat's specs have no ``validation``. The spec's own fields are kept, but for ``canBeRetried``
+    typed as a string alone: Codat sends a string ("True", "Unknown") or a JSON boolean, and models decode
+    strictly, so a boolean verdict would lose the whole error body."""
     if isinstance(schema, dict) and "$ref" not in schema:
         properties = schema.setdefault("properties", {})
         for name, field_schema in ERROR_MESSAGE_FIELDS.items():
             properties.setdefault(name, copy.deepcopy(field_schema))
+        verdict = properties["canBeRetried"]
+        if isinstance(verdict, dict) and verdict.get("type") == "string":
+            annotations = {key: value for key, value in verdict.items() if key in ANNOTATION_KEYWORDS}
+            properties["canBeRetried"] = {**annotations, **copy.deepcopy(RETRY_VERDICT)}
 
 
 def ensure_error_responses(spec: Spec) -> Spec:
@@ -910,18 +931,6 @@ def drop_no_content_bodies(spec: Spec) -> Spec:
     return spec
 
 
-def accept_boolean_retry_verdicts(spec: Spec) -> Spec:
-    """Codat's error bodies carry ``canBeRetried`` as a string ("True", "Unknown") or a JSON boolean."""
-    # Models decode strictly now; typed as a string alone, a boolean verdict would lose the whole error body.
-    error = _component_schemas(spec).get(ERROR_SCHEMA)
-    properties = error.get("properties") if isinstance(error, dict) else None
-    verdict = properties.get("canBeRetried") if isinstance(properties, dict) else None
-    if isinstance(properties, dict) and isinstance(verdict, dict) and verdict.get("type") == "string":
-        annotations = {key: value for key, value in verdict.items() if key in ANNOTATION_KEYWORDS}
-        properties["canBeRetried"] = {**annotations, "anyOf": [{"type": "string"}, {"type": "boolean"}]}
-    return spec
-
-
 def require_request_bodies(spec: Spec) -> Spec:
     """Codat never marks bodies required, so the generator would make every body an optional argument."""
     for _tokens, operation in iter_operations(spec):
@@ -937,7 +946,7 @@ def require_request_bodies(spec: Spec) -> Spec:
 # ------------------------------------------------------------------------------------ operation bodies
 
 
-def _iter_contents(spec: Spec) -> Iterator[tuple[str, dict[str, Any]]]:
+def iter_contents(spec: Spec) -> Iterator[tuple[str, dict[str, Any]]]:
     """``(kind, content)`` of every body written inline: ``"request"`` or ``"response"``."""
     components = spec.get("components") or {}
     holders: list[tuple[str, Any]] = []
@@ -984,7 +993,7 @@ def inline_success_response_refs(spec: Spec) -> Spec:
 def type_schemaless_media(spec: Spec) -> Spec:
     """A media type without a schema (``"application/json": {}``) carries any JSON, or bytes if not JSON."""
     # The generator refuses a request body without a schema ("Missing schema") and types such a response None.
-    for _kind, content in _iter_contents(spec):
+    for _kind, content in iter_contents(spec):
         for media_type, media in content.items():
             if isinstance(media, dict) and "schema" not in media:
                 media["schema"] = {} if media_types.is_json(media_type) else dict(BINARY_SCHEMA)
@@ -994,7 +1003,7 @@ def type_schemaless_media(spec: Spec) -> Spec:
 def type_download_responses(spec: Spec) -> Spec:
     """A non-JSON response body (pdf, zip, xlsx, octet-stream) is binary, whatever schema it claims."""
     # Codat writes ``{type: object}`` on some downloads: the generator would build a model for the bytes.
-    for kind, content in _iter_contents(spec):
+    for kind, content in iter_contents(spec):
         if kind != "response":
             continue
         for media_type, media in content.items():
@@ -1006,7 +1015,7 @@ def type_download_responses(spec: Spec) -> Spec:
 def name_bare_multipart_files(spec: Spec) -> Spec:
     """A multipart body whose schema is the file itself sends it as the form field ``file``."""
     # The generator needs an object schema; Codat's other uploads (``AttachmentUpload``) name the field ``file``.
-    for kind, content in _iter_contents(spec):
+    for kind, content in iter_contents(spec):
         media = content.get("multipart/form-data")
         if kind != "request" or not isinstance(media, dict) or not isinstance(media.get("schema"), dict):
             continue
@@ -1133,6 +1142,7 @@ def distinguish_clashing_enums(spec: Spec) -> Spec:
 
 PASSES: tuple[Pass, ...] = (
     drop_ignored_operations,
+    name_unnamed_operations,
     hoist_misplaced_additional_properties,
     inline_success_response_refs,
     type_schemaless_media,
@@ -1156,7 +1166,6 @@ PASSES: tuple[Pass, ...] = (
     fix_response_refs,
     drop_no_content_bodies,
     ensure_error_responses,
-    accept_boolean_retry_verdicts,
     require_request_bodies,
 )
 
@@ -1172,10 +1181,13 @@ def normalise(spec: dict[str, Any]) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        print("usage: python -m codegen.normalise SPEC.json > out.json", file=sys.stderr)
+        print("usage: python -m codegen.normalise SPEC_PATH_OR_URL > out.json", file=sys.stderr)
         return 2
-    with open(args[0], encoding="utf-8") as handle:
-        spec = json.load(handle)
+    try:
+        spec = load_document(args[0])
+    except SpecError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     json.dump(normalise(spec), sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
     return 0

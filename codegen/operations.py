@@ -17,7 +17,16 @@ from . import media
 from .body_defaults import apply_body_default
 from .config import PackageConfig
 from .errors import GenerationError
-from .naming import SHADOWING, SdkName, derived_names, group_class, json_name, method_order, snake
+from .naming import (
+    SHADOWING,
+    SdkName,
+    derived_names,
+    group_class,
+    identifier,
+    json_name,
+    method_order,
+    module_names,
+)
 from .pagination import pagination_view
 from .queries import ORDER_BY_PARAMETER, QUERY_PARAMETER
 from .spec_nodes import follow_refs, raw_operations, raw_parameters
@@ -55,7 +64,7 @@ def _multipart_fields(op: dict[str, Any], spec: dict[str, Any]) -> list[dict[str
         fields.append(
             {
                 "name": name,
-                "python_name": snake(name),
+                "python_name": identifier(name),
                 "required": name in required,
                 "binary": items.get("format") == "binary",
                 "description": prop.get("description", ""),
@@ -111,6 +120,7 @@ def _operation_view(
     path: str,
     spec: dict[str, Any],
     name: SdkName,
+    module: str,
     models: dict[str, ModelProperty],
 ) -> OperationView:
     success = _success_responses(endpoint)
@@ -133,7 +143,7 @@ def _operation_view(
         path=path,
         group=name.group.rsplit(".", 1)[-1],
         method_name=name.method,
-        module=snake(raw["operationId"]),
+        module=module,
         deprecated=bool(raw.get("deprecated")),
         deprecation_message=_deprecation(raw),
         binary_response=bool(content_types) and all(media.is_download(ct) for ct in content_types),
@@ -157,6 +167,7 @@ def _operation_view(
 def build_groups(data: GeneratorData, spec: dict[str, Any], package: PackageConfig) -> list[GroupView]:
     """Operations grouped and named as in Codat's own SDKs (``codegen.naming``), nested groups under parents."""
     names = derived_names(spec, package.operations)
+    modules = module_names(names)
     stale = sorted(package.operations.keys() - names.keys())
     if stale:  # an operation upstream removed: its entry is left for the bump to drop, never a failure
         where = f"openapi/overrides.json: {package.api}"
@@ -169,7 +180,7 @@ def build_groups(data: GeneratorData, spec: dict[str, Any], package: PackageConf
         for endpoint in collection.endpoints:
             raw = raw_ops[(endpoint.method, str(endpoint.path.get_untrusted_value()))]
             name = names[raw["operationId"]]
-            view = _operation_view(endpoint, raw, raw_paths[id(raw)], spec, name, models)
+            view = _operation_view(endpoint, raw, raw_paths[id(raw)], spec, name, modules[raw["operationId"]], models)
             override = package.operations.get(view.operation_id, {})
             if "body" in override:
                 apply_body_default(view, spec, override)
@@ -200,7 +211,11 @@ def _check_names(group: GroupView) -> None:
     group.operations.sort(key=method_order)
     if sum(op.method_name in SHADOWING for op in group.operations) > 1:
         raise GenerationError(f"group {group.name} has several methods named like builtins")
-    taken = {op.method_name for op in group.operations} | {"with_raw_response"}
+    methods = [op.method_name for op in group.operations]
+    shared = sorted({name for name in methods if methods.count(name) > 1})
+    if shared:  # only overrides can do this: derived names are made unique
+        raise GenerationError(f"group {group.name} has several methods named {', '.join(shared)}")
+    taken = set(methods) | {"with_raw_response"}
     for op in group.operations:
         op.call_path = group.call_path
         if op.pagination is not None and op.pagination.method_name in taken:

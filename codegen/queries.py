@@ -147,3 +147,41 @@ def query_classes(spec: dict[str, Any], operations: Iterable[OperationView]) -> 
         if op.pagination is not None and op.query_param is not None and op.pagination.item_type in by_model:
             op.query_class = f"{op.pagination.item_type}Query"
     return classes
+
+
+def query_example(classes: list[QueryClassView], operations: Iterable[OperationView]) -> tuple[str, ...]:
+    """The queries module's docstring example: this API's first typed query class, with its own fields,
+    passed to its paginator (one API's names in another's docstring would not run)."""
+    by_name = {cls.name: cls for cls in classes}
+    op = next((op for op in operations if op.query_class in by_name and op.pagination is not None), None)
+    if op is None or op.pagination is None or op.query_class is None:
+        return ()
+    cls = by_name[op.query_class]
+    scalars = [f for f in cls.fields if f.namespace is None]
+    strings = [f for f in scalars if f.kind == "StringField"]
+    text = next((f for f in strings if f.attribute == "name"), strings[0] if strings else None)
+    ordered = next((f for f in scalars if f.kind in ("DateTimeField", "DateField")), scalars[0] if scalars else None)
+    arguments = [str(p.python_name) for p in op.endpoint.path_parameters]
+    if text is not None:
+        arguments.append("query=query")
+    if ordered is not None:
+        arguments.append("order_by=newest_first")
+    call = f"client.{op.call_path}.{op.pagination.method_name}({', '.join(arguments)})"
+    lines = [f"from {{package}}.queries import {cls.name}", "from codat_sdk import order_by", ""]
+    if text is not None:
+        lines.append(f'query = {cls.name}.{text.attribute}.contains("text")')
+    if ordered is not None:
+        lines.append(f"newest_first = order_by({cls.name}.{ordered.attribute}).desc()")
+    return (*lines, f"for item in {call}:", "    ...")
+
+
+def sub_property_example(classes: list[QueryClassView]) -> tuple[str, str] | None:
+    """A sub-property's Python path and wire name (``data_connections.status``, ``dataConnections.status``)."""
+    by_name = {cls.name: cls for cls in classes}
+    for cls in classes:
+        for parent in cls.fields if cls.public else ():
+            nested = by_name.get(parent.namespace or "")
+            child = next((f for f in nested.fields if f.namespace is None), None) if nested else None
+            if child is not None:
+                return f"{parent.attribute}.{child.attribute}", child.wire_name
+    return None

@@ -26,15 +26,15 @@ from .config import PackageConfig
 from .decoding import model_plan
 from .docstrings import docwrap, safe_for_docstring
 from .errors import GenerationError, GeneratorWarnings
+from .normalise import iter_contents
 from .operations import build_groups
-from .queries import query_classes
+from .queries import query_classes, query_example, sub_property_example
 from .retries import retry_defaults
 from .source import ROOT
 from .views import GroupView, OperationView, walk
 from .webhooks import webhooks_view
 
 TEMPLATES = ROOT / "templates"
-RUNTIME = "codat_sdk"  # the hand-written package generated code imports
 
 # Our templates import these from the runtime directly; upload and download methods take runtime types,
 # so the spec's binary File type is never annotated.
@@ -53,9 +53,22 @@ def endpoint_imports(operations: Iterable[OperationView]) -> list[str]:
     return sorted(line.replace("from ...", "from ..") for line in lines)
 
 
+def parser_content_type_overrides(spec: dict[str, Any]) -> dict[str, str]:
+    """Every download media type a response uses (``codegen.media``), as ``application/octet-stream`` for the parser."""
+    return {
+        media_type: media.BINARY
+        for kind, content in iter_contents(spec)
+        if kind == "response"
+        for media_type in content
+        if media.is_download(media_type)
+        and media.essence(media_type) != media.BINARY
+        and not media.essence(media_type).startswith("text/")
+    }
+
+
 def parser_config(spec: dict[str, Any]) -> Config:
-    """Upstream's configuration for ``spec``: every download media type read as bytes (``codegen.media``)."""
-    overrides = ConfigFile(content_type_overrides=media.parser_content_type_overrides(spec))
+    """Upstream's configuration for ``spec``: every download media type read as bytes."""
+    overrides = ConfigFile(content_type_overrides=parser_content_type_overrides(spec))
     with tempfile.TemporaryDirectory() as tmp:
         return Config.from_sources(overrides, MetaType.NONE, Path(tmp) / "spec.json", "utf-8", True, None)
 
@@ -114,6 +127,8 @@ def render_package(spec: dict[str, Any], package: PackageConfig, out: Path) -> l
         "servers": [server["url"] for server in spec.get("servers", [])],
         "retries": retry_defaults(spec),
         "query_classes": queries,
+        "query_example": [line.format(package=package.package) for line in query_example(queries, operations)],
+        "sub_property_example": sub_property_example(queries),
         "error_model": next((m.class_info for m in data.models if m.class_info.name == "ErrorMessage"), None),
     }
     renderer.write("__init__.py", "package_init.py.jinja", **context)
@@ -164,19 +179,26 @@ def render_package(spec: dict[str, Any], package: PackageConfig, out: Path) -> l
     return groups
 
 
+def _ruff(command: list[str]) -> None:
+    """Run ruff from the project root; output it cannot parse is a generator bug, said in one error."""
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)  # noqa: S603 - our own
+    if done.returncode != 0:
+        said = (done.stderr or done.stdout).strip().splitlines()
+        raise GenerationError(f"the generated code is not valid Python (a generator bug): {' '.join(said[:3])}")
+
+
 def postprocess(out: Path, header: str) -> None:
     """ruff fix + format (deterministic for a pinned ruff), then the do-not-edit header.
 
-    The output is the same from any working directory: ruff runs from the project root, and the runtime
-    is named first-party outright (ruff would otherwise guess from the directories it finds).
+    The output is the same from any working directory: ruff runs from the project root with pyproject's
+    settings, which name the runtime first-party (ruff would otherwise guess from the directories it finds).
     """
     ruff = [sys.executable, "-m", "ruff"]
-    config = ["--config", str(ROOT / "pyproject.toml"), "--config", f"lint.isort.known-first-party = [{RUNTIME!r}]"]
+    config = ["--config", str(ROOT / "pyproject.toml")]
     files = sorted(str(p) for p in out.rglob("*.py"))
     rules = ["--select", "I,F401,UP,RUF100"]
-    fix = [*ruff, "check", *config, "--fix-only", "--unsafe-fixes", *rules, "--quiet", *files]
-    subprocess.run(fix, check=True, cwd=ROOT)  # noqa: S603 - our own interpreter and file list
-    subprocess.run([*ruff, "format", *config, "--quiet", *files], check=True, cwd=ROOT)  # noqa: S603
+    _ruff([*ruff, "check", *config, "--fix-only", "--unsafe-fixes", *rules, "--quiet", *files])
+    _ruff([*ruff, "format", *config, "--quiet", *files])
     for path in sorted(out.rglob("*")):
         if path.suffix == ".py":
             path.write_text(header + path.read_text(encoding="utf-8"), encoding="utf-8")

@@ -23,6 +23,8 @@ PINS_FILE = ROOT / "openapi" / "pins.json"
 # Codat's published specs sit beside the project on developer and CI machines.
 DEFAULT_LOCAL_SOURCE = ROOT.parent / "shared" / "openapi"
 SOURCE_ENV_VAR = "CODAT_SPEC_SOURCE"
+# What a spec file's name ends with (a URL ending otherwise names a directory holding the pinned files).
+SPEC_SUFFIXES = (".json", ".yaml", ".yml")
 # Codat's specs upstream: files of github.com/codatio/oas, by commit (pins) or by branch (drift).
 UPSTREAM_RAW = "https://raw.githubusercontent.com/codatio/oas"
 UPSTREAM_BRANCH = "main"
@@ -95,7 +97,7 @@ def upstream_commit(source: str | None, timeout: float = 30.0) -> Commit | None:
     if source is None or source.startswith(f"{UPSTREAM_RAW}/{UPSTREAM_BRANCH}/"):
         return _branch_head(timeout)
     if _is_url(source):
-        commit = url_commit(source if source.endswith((".json", ".yaml")) else source.rstrip("/") + "/x.json")
+        commit = url_commit(source if source.endswith(SPEC_SUFFIXES) else source.rstrip("/") + "/x.json")
         return Commit(commit) if commit else None
     folder = Path(source) if Path(source).is_dir() else Path(source).parent
     try:
@@ -142,7 +144,7 @@ def location(pin: Pin, source: str | None, *, branch: bool = False) -> str:
     if source is None:
         return branch_url(pin) if branch else pin.url
     if _is_url(source):
-        return source if source.endswith(".json") else source.rstrip("/") + "/" + pin.file
+        return source if source.endswith(SPEC_SUFFIXES) else source.rstrip("/") + "/" + pin.file
     path = Path(source)
     return str(path / pin.file if path.is_dir() else path)
 
@@ -185,8 +187,8 @@ def fetch_pinned(pin: Pin, source: str | None) -> bytes:
 
 
 def load_pinned(pin: Pin, source: str | None) -> dict[str, Any]:
-    document: dict[str, Any] = json.loads(fetch_pinned(pin, source))
-    return document
+    """The pinned spec as a document (JSON or YAML, as any spec is read)."""
+    return parse_document(fetch_pinned(pin, source), location(pin, source))
 
 
 def parse_document(data: bytes, where: str) -> dict[str, Any]:

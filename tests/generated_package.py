@@ -107,3 +107,24 @@ def import_every_module(package: str) -> list[ModuleType]:
     for info in pkgutil.walk_packages(root.__path__, prefix=f"{package}."):
         modules.append(importlib.import_module(info.name))
     return modules
+
+
+def check_queries_example(package: str, client: Any) -> None:
+    """Run the example of ``<package>.queries``'s docstring up to its call, which is looked up on ``client``.
+
+    Its imports and query builders run as written; the paginator it calls must be ``client``'s.
+    """
+    queries = importlib.import_module(f"{package}.queries")
+    code = []
+    for line in (queries.__doc__ or "").split("::\n", 1)[1].splitlines():
+        if line and not line.startswith("    "):
+            break  # the example is the indented block after "::"
+        code.append(line.removeprefix("    "))
+    loop = next(line for line in code if line.startswith("for item in "))
+    namespace: dict[str, Any] = {}
+    exec("\n".join(line for line in code if not line.startswith(("for ", " "))), namespace)
+    call = loop.removeprefix("for item in client.").split("(", 1)[0]
+    target = client
+    for name in call.split("."):
+        target = getattr(target, name)
+    assert callable(target), call

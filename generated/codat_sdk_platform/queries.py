@@ -7,14 +7,16 @@ knows its kind, so operators and values that do not fit are mypy errors (and ``Q
     from codat_sdk_platform.queries import CompanyQuery
     from codat_sdk import order_by
 
-    query = (CompanyQuery.name.contains("Toft")) & (CompanyQuery.data_connections.status == "Linked")
-    client.companies.list_all(query=query, order_by=order_by(CompanyQuery.created).desc())
+    query = CompanyQuery.name.contains("text")
+    newest_first = order_by(CompanyQuery.last_sync).desc()
+    for item in client.companies.list_all(query=query, order_by=newest_first):
+        ...
 
-Sub-properties are attributes (``data_connections.status`` is sent as ``dataConnections.status``); a
-list has a ``count`` (``data_connections.count == 0``), and a map's keys are indexed
-(``tags["region"] == "uk"`` is sent as ``tags.region=uk``). Enum fields take the values the spec lists
-(typed as a ``Literal`` of them) or a member of the models' enums; a value the spec does not list yet
-is sent as ``Unlisted("Expired")`` or an unknown member (``DataConnectionStatus("Expired")``).
+Sub-properties are attributes (``products.count`` is sent as ``products.count``).
+A list has a ``count`` (``<list>.count == 0`` is sent as ``<list>.count=0``), and a map's keys are
+indexed (``<map>["region"] == "uk"`` is sent as ``<map>.region=uk``). Enum fields take the values the spec
+lists (typed as a ``Literal`` of them) or a member of the models' enums; a value the spec does not list
+yet is sent as ``Unlisted("Expired")``, or as an unknown member of the model's enum.
 Date-time fields take a ``date`` (sent ``2024-01-01``) or a ``datetime``: an aware one is sent in UTC
 (``2024-05-01T11:30:00Z``), a naive one as written, without a zone, which Codat compares as it does its
 own unqualified times (local to the business whose data it is).

@@ -160,6 +160,11 @@ DOWNLOAD_MEDIA_TYPES = {
 }
 BINARY = {"type": "string", "format": "binary"}
 PETS = [ref("Leaf"), ref("Node")]
+SEVERAL_FILES = {
+    "type": "object",
+    "required": ["statement"],
+    "properties": {"statement": BINARY, "receipts": {"type": "array", "items": BINARY}, "note": {"type": "string"}},
+}
 
 
 def operation(operation_id: str, responses: dict[str, Any], **fields: Any) -> dict[str, Any]:
@@ -229,6 +234,16 @@ OPERATION_CONSTRUCTS: list[tuple[str, str, dict[str, Any]]] = [
             "upload-bare",
             ok(json_content(ref("Leaf"))),
             requestBody={"content": {"multipart/form-data": {"schema": BINARY}}},
+        ),
+    ),
+    # a multipart body with several file fields (one a list of files) and a text field
+    (
+        "/uploads/several",
+        "post",
+        operation(
+            "upload-several",
+            ok(json_content(ref("Leaf"))),
+            requestBody={"content": {"multipart/form-data": {"schema": SEVERAL_FILES}}},
         ),
     ),
 ]

@@ -20,7 +20,7 @@ from codegen.errors import GenerationError
 from codegen.generate import GENERATED
 from codegen.normalise import normalise
 from codegen.operations import build_groups
-from codegen.render import parse, render_package
+from codegen.render import parse, postprocess, render_package
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = source.default_source()
@@ -168,3 +168,10 @@ def test_an_override_for_an_operation_the_spec_lacks_is_a_note_not_a_failure(
         "overrides.json: platform has entries for no operation in the spec: no-such-operation"
         in capsys.readouterr().err
     )
+
+
+def test_generated_code_ruff_cannot_parse_is_a_generation_error(tmp_path: Path) -> None:
+    """It was a CalledProcessError traceback (an operationId such as ``get.thing`` once made a bad module)."""
+    (tmp_path / "broken.py").write_text("def (:\n", encoding="utf-8")
+    with pytest.raises(GenerationError, match="not valid Python"):
+        postprocess(tmp_path, "# header\n")

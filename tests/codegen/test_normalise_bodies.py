@@ -14,6 +14,7 @@ from openapi_python_client.strings import snake_case
 from codat_sdk import ErrorMessageLike
 from codegen import media
 from codegen import normalise as n
+from codegen.render import parser_content_type_overrides
 
 ANY_JSON: dict[str, Any] = {}
 
@@ -148,7 +149,7 @@ def test_parser_overrides_map_every_download_type_to_octet_stream() -> None:
         },
         responses={"X": {"description": "x", "content": {"application/pdf": {}, "text/csv": {}}}},
     )
-    assert media.parser_content_type_overrides(spec) == {
+    assert parser_content_type_overrides(spec) == {
         "application/zip": media.BINARY,
         "application/pdf": media.BINARY,
     }

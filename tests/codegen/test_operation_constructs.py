@@ -100,7 +100,7 @@ class Codat:
             return httpx.Response(200)
         if path == "/empty/maybe":
             return httpx.Response(204) if request.headers.get("x-empty") else httpx.Response(200, json=LEAF)
-        if path == "/uploads/bare":
+        if path.startswith("/uploads/"):
             return httpx.Response(200, json=LEAF)
         return httpx.Response(404, json={"statusCode": 404, "error": f"no {path}"})
 
@@ -243,3 +243,35 @@ async def test_a_bare_multipart_file_is_sent_as_the_field_file_async(
 ) -> None:
     assert isinstance(await generated.method(async_client, "upload-bare")(file=PAYLOAD), _models().Leaf)
     assert 'name="file"' in _form_field(codat.last)
+
+
+def _form_parts(request: httpx.Request) -> list[tuple[str, bytes]]:
+    """Each part's field name and content, in order."""
+    boundary = request.headers["content-type"].split("boundary=", 1)[1].encode()
+    parts = []
+    for chunk in request.content.split(b"--" + boundary)[1:-1]:
+        head, _, content = chunk.partition(b"\r\n\r\n")
+        name = head.split(b'name="', 1)[1].split(b'"', 1)[0].decode()
+        parts.append((name, content.removesuffix(b"\r\n")))
+    return parts
+
+
+# Each file field was once assigned in turn, so only the last one's files were sent.
+SEVERAL = {"statement": PAYLOAD, "receipts": [b"receipt 1", b"receipt 2"], "note": "March"}
+SENT = [("statement", PAYLOAD), ("receipts", b"receipt 1"), ("receipts", b"receipt 2"), ("note", b"March")]
+
+
+def test_every_file_field_of_a_multipart_body_is_sent_sync(
+    sync_client: Any, generated: Generated, codat: Codat
+) -> None:
+    assert isinstance(generated.method(sync_client, "upload-several")(**SEVERAL), _models().Leaf)
+    assert sorted(_form_parts(codat.last)) == sorted(SENT)
+    generated.method(sync_client, "upload-several")(statement=PAYLOAD)
+    assert _form_parts(codat.last) == [("statement", PAYLOAD)]
+
+
+async def test_every_file_field_of_a_multipart_body_is_sent_async(
+    async_client: Any, generated: Generated, codat: Codat
+) -> None:
+    assert isinstance(await generated.method(async_client, "upload-several")(**SEVERAL), _models().Leaf)
+    assert sorted(_form_parts(codat.last)) == sorted(SENT)

@@ -20,7 +20,7 @@ from codegen.config import PackageConfig, package_config
 from codegen.errors import GenerationError
 from codegen.normalise import normalise
 from codegen.operations import build_groups
-from codegen.pagination import companion_name
+from codegen.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, companion_name
 from codegen.queries import query_classes
 from codegen.render import parse, render_package
 from codegen.spec_nodes import follow_refs, non_null, schema_properties
@@ -67,6 +67,10 @@ def _add_widgets(spec: dict[str, Any], *, paged: bool = True) -> None:
             "made": {"type": "string", "format": "date"},
             "weight": {"type": "number"},
             "maker": {"type": "object", "properties": {"name": {"type": "string"}}},
+            # Codat's DateTime schema: a string without format, named by its title; nullable too
+            "built": {"title": "DateTime", "type": "string"},
+            "lastSeen": {"anyOf": [{"title": "DateTime", "type": "string"}, {"type": "null"}]},
+            "tags": {"type": "object", "additionalProperties": {"type": "string"}},  # a map: queried by key
         },
     }
     page_info = {k: v for k, v in schemas["Companies"].items() if k != "allOf"}
@@ -113,37 +117,47 @@ def _raw_operations_with_page_parameters(spec: dict[str, Any]) -> set[str]:
     }
 
 
-def test_the_paged_operations_of_the_pinned_spec() -> None:
-    paged = _paged(_spec())
+def _raw_operation(spec: dict[str, Any], operation_id: str) -> dict[str, Any]:
+    ops = [op for item in spec["paths"].values() for op in item.values() if isinstance(op, dict)]
+    return next(op for op in ops if op.get("operationId") == operation_id)
+
+
+def _page_sizes(spec: dict[str, Any], operation_id: str) -> tuple[int, int, int]:
+    """(default, minimum, maximum) of the raw operation's ``pageSize``, Codat's documented rules filling gaps."""
+    op = _raw_operation(spec, operation_id)
+    size = next(p for p in (follow_refs(spec, p) for p in op["parameters"]) if p.get("name") == "pageSize")
+    schema = follow_refs(spec, size.get("schema", {}))
+    return (schema.get("default", DEFAULT_PAGE_SIZE), schema.get("minimum", 1), schema.get("maximum", MAX_PAGE_SIZE))
+
+
+def _has_links(spec: dict[str, Any], operation_id: str) -> bool:
+    """Whether the raw operation's page model has ``_links`` with a ``next`` link."""
+    op = _raw_operation(spec, operation_id)
+    page = op["responses"]["200"]["content"]["application/json"]["schema"]
+    links = schema_properties(spec, page).get("_links")
+    return links is not None and "next" in schema_properties(spec, links)
+
+
+@pytest.mark.parametrize("api", sorted(source.load_pins()))
+def test_the_paged_operations_of_each_pinned_spec(api: str) -> None:
+    """Every fact is read from the pinned spec (a bump adding, removing or resizing a list still passes)."""
+    raw = source.load_pinned(source.load_pins()[api], SOURCE)
+    paged = _paged(_spec(api), _package(api))
+    # Every operation paged by its parameters, computed from the raw JSON...
+    assert set(paged) == _raw_operations_with_page_parameters(raw)
+    for op_id, op in paged.items():
+        paging = op.pagination
+        assert paging is not None
+        assert (paging.default_page_size, paging.min_page_size, paging.max_page_size) == _page_sizes(raw, op_id)
+        assert (paging.links is not None) == _has_links(raw, op_id)  # without _links: empty pages and totals end it
+    # ...and those of today named as documented.
     found = {
         op_id: (op.call_path, op.pagination.method_name, op.pagination.item_type)
         for op_id, op in paged.items()
         if op.pagination
     }
-    # Every operation paged by its parameters, computed from the raw JSON (a later spec may add some)...
-    assert set(found) == _raw_operations_with_page_parameters(
-        source.load_pinned(source.load_pins()["platform"], SOURCE)
-    )
-    # ...and today's six named as documented.
     for op_id in EXPECTED.keys() & found.keys():
         assert found[op_id] == EXPECTED[op_id]
-    companies = paged["list-companies"].pagination
-    assert companies is not None
-    page_size = _spec()["components"]["parameters"]["pageSize"]["schema"]  # what the spec declares today
-    assert (companies.default_page_size, companies.min_page_size, companies.max_page_size) == (
-        page_size["default"],
-        page_size["minimum"],
-        page_size["maximum"],
-    )
-    assert (companies.links, companies.next) == ("field_links", "next_")
-    # CustomDataTypeRecords has no _links: only empty pages and totalResults end it.
-    records = paged["list-custom-data-type-records"].pagination
-    assert records is not None
-    assert records.links is None
-
-
-def test_the_files_api_has_no_paged_operation() -> None:
-    assert _paged(_spec("files"), _package("files")) == {}
 
 
 def test_a_new_paged_operation_gets_a_paginator_and_typed_fields(tmp_path: Path) -> None:
@@ -166,9 +180,13 @@ def test_a_new_paged_operation_gets_a_paginator_and_typed_fields(tmp_path: Path)
     assert "made: Final = DateField('made')" in queries
     assert "weight: Final = NumberField('weight')" in queries
     assert "name: Final = StringField('maker.name')" in queries
+    assert "built: Final = DateTimeField('built')" in queries
+    assert "last_seen: Final = DateTimeField('lastSeen')" in queries
+    assert "MapField('tags', StringField)" in queries
     reference = (tmp_path / "reference" / "platform.md").read_text(encoding="utf-8")
     assert "`client.widgets.list_all_widgets(...)`" in reference
-    assert "7 paginators." in reference
+    pinned_paged = _raw_operations_with_page_parameters(source.load_pinned(source.load_pins()["platform"], SOURCE))
+    assert f"{len(pinned_paged) + 1} paginators." in reference  # the pinned spec's, and the widgets
     for path in (tmp_path / "codat_sdk_platform").rglob("*.py"):
         compile(path.read_text(encoding="utf-8"), str(path), "exec")
 
@@ -205,20 +223,12 @@ def test_query_classes_cover_each_queryable_item_model_once() -> None:
     spec = _spec()
     groups = build_groups(parse(spec), spec, _package())
     operations = [op for group in walk(groups) for op in group.operations]
-    public = [cls for cls in query_classes(spec, operations) if cls.public]
-    assert [cls.name for cls in public] == [
-        "CompanyQuery",
-        "ConnectionQuery",
-        "IntegrationQuery",
-        "PullOperationQuery",
-        "PushOperationQuery",
-    ]
-    company = next(cls for cls in public if cls.name == "CompanyQuery")
-    kinds = {field.wire_name: field.kind for field in company.fields}
-    assert kinds["created"] == "DateTimeField"  # Codat's DateTime schema has no format: named by its title
-    assert kinds["lastSync"] == "DateTimeField"  # nullable (anyOf with null)
-    assert kinds["name"] == "StringField"
-    assert kinds["tags"] == "MapField"  # a map of strings: queried by key
+    public = [cls.name for cls in query_classes(spec, operations) if cls.public]
+    # One class per item model of a paged operation taking ``query``, each such operation pointing at its own.
+    assert len(public) == len(set(public))
+    queried = [op for op in operations if op.pagination is not None and op.query_param is not None]
+    assert sorted({f"{op.pagination.item_type}Query" for op in queried if op.pagination}) == sorted(public)
+    assert all(op.query_class == f"{op.pagination.item_type}Query" for op in queried if op.pagination)
 
 
 def _load_queries(path: Path) -> Any:

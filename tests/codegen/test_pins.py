@@ -95,13 +95,17 @@ def test_missing_pins_are_one_clear_error(tmp_path: Path) -> None:
 @pytest.mark.parametrize("where", ["/no/such/dir", "http://127.0.0.1:9/specs"], ids=["missing", "refused"])
 def test_the_demo_without_its_spec_is_one_line_not_a_traceback(where: str) -> None:
     """The README's first command once died here with a 60-line traceback."""
+    prism = pytest.importorskip("devtools.prism")
+    if prism.find_prism() is None:  # the demo would stop at Prism first, never reading the spec
+        pytest.skip(f"Prism is not installed; run: {prism.INSTALL_HINT}")
     paths = os.pathsep.join(str(ROOT / part) for part in ("", "src", "generated"))
     env = {**os.environ, "PYTHONPATH": paths, source.SOURCE_ENV_VAR: where}
     command = [sys.executable, "-m", "devtools.demo"]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 1
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
-    assert done.stderr.startswith("demo could not start: ")
+    assert done.stderr.startswith(f"demo could not start: cannot {'fetch' if '://' in where else 'read'} {where}")
+    assert f"set ${source.SOURCE_ENV_VAR} (or pass --source)" in done.stderr
 
 
 @pytest.mark.skipif(README is None, reason="no spec source directory with its README")
@@ -124,3 +128,43 @@ def test_a_bump_from_the_spec_source_plans_its_commits_url_and_date(
     assert commit is not None
     assert planned.url == source.commit_url("json/Codat-Files.json", commit.sha)
     assert planned.date == commit.date
+
+
+YAML_SPEC = "openapi: 3.1.0\ninfo: {title: Widgets API, version: '1.0'}\npaths: {}\n"
+
+
+def test_a_pinned_yaml_spec_is_read_like_any_spec(tmp_path: Path) -> None:
+    """Pinned specs were read as JSON only, and a source URL naming a .yaml file had the pin's name appended."""
+    spec = tmp_path / "Codat-Widgets.yaml"
+    spec.write_text(YAML_SPEC, encoding="utf-8")
+    pin = source.Pin(
+        "widgets", spec.name, f"https://example.test/{spec.name}", source.sha256(spec.read_bytes()), "1", ""
+    )
+    assert source.load_pinned(pin, str(tmp_path))["info"]["title"] == "Widgets API"
+    url = "https://example.test/specs/Codat-Widgets.yaml"
+    assert source.location(pin, url) == url
+    assert source.location(pin, "https://example.test/specs") == f"https://example.test/specs/{spec.name}"
+
+
+def test_the_normaliser_command_reads_yaml_and_says_what_is_missing(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(YAML_SPEC, encoding="utf-8")
+    command = [sys.executable, "-m", "codegen.normalise"]
+    done = subprocess.run([*command, str(spec)], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0 and json.loads(done.stdout)["info"]["title"] == "Widgets API"
+    missing = str(tmp_path / "missing.yaml")
+    done = subprocess.run([*command, missing], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 1 and done.stderr.startswith(f"error: cannot read {missing}"), done.stderr
+
+
+@pytest.mark.skipif(SOURCE is None, reason="no spec source")
+def test_a_source_missing_one_spec_writes_nothing(tmp_path: Path) -> None:
+    """The first API's package was written before the second's spec was found missing."""
+    assert SOURCE is not None
+    first, *others = sorted(PINS)
+    partial = tmp_path / "partial"
+    partial.mkdir()
+    (partial / PINS[first].file).write_bytes(source.fetch_pinned(PINS[first], SOURCE))
+    done = _generate("--out", str(tmp_path / "out"), "--source", str(partial))
+    assert done.returncode == 1 and others and PINS[others[0]].file in done.stderr, done.stderr
+    assert not (tmp_path / "out").exists()

@@ -81,3 +81,14 @@ def test_serving_a_spec_that_is_not_there_is_one_clear_line() -> None:
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 1
     assert done.stderr == "error: cannot read no/such/spec.yaml (No such file or directory)\n"
+
+
+def test_every_file_the_regenerating_section_names_exists() -> None:
+    """Its layout once listed openapi/sdk-method-names.json and packages.json after they were removed."""
+    layout = re.search(r"^## Regenerating\n+```\n(.*?)```", (ROOT / "README.md").read_text("utf-8"), re.S | re.M)
+    assert layout is not None
+    for line in layout.group(1).splitlines():
+        place, _, text = line.partition(" ")
+        assert (ROOT / place).exists(), place
+        for module in re.findall(r"\b(\w+\.py)\b", text):
+            assert (ROOT / place / module).is_file(), f"{place}{module}"

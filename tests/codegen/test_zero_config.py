@@ -209,3 +209,29 @@ def test_a_spec_without_out_never_writes_into_generated(tmp_path: Path) -> None:
     done = _generate("--spec", str(spec))
     assert done.returncode == 2 and "--spec needs --out DIR" in done.stderr
     assert not (ROOT / "generated" / "codat_sdk_widget_store").exists()
+
+
+def test_a_spec_titled_like_a_shipped_api_is_named_after_its_file(tmp_path: Path) -> None:
+    """Codat-Common.json is titled "Platform API": it once became a second codat_sdk_platform."""
+    title = source.load_pinned(source.load_pins()["platform"], SOURCE)["info"]["title"] if SOURCE else "Platform API"
+    spec = tmp_path / "Codat-Common.json"
+    spec.write_text(json.dumps({**WIDGETS, "info": {**WIDGETS["info"], "title": title}}), encoding="utf-8")
+    done = _generate("--spec", str(spec), "--out", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    assert "codat_sdk_common (CodatCommon, AsyncCodatCommon)" in done.stdout
+    assert not (tmp_path / "out" / "codat_sdk_platform").exists()
+
+
+def test_a_directory_that_is_not_a_generated_package_is_never_replaced(tmp_path: Path) -> None:
+    """``--out . --package NAME`` once deleted whatever directory NAME was, to write the package there."""
+    spec = tmp_path / "widgets.json"
+    spec.write_text(json.dumps(WIDGETS), encoding="utf-8")
+    mine = tmp_path / "out" / "mine"
+    mine.mkdir(parents=True)
+    (mine / "work.py").write_text("precious = True\n", encoding="utf-8")
+    done = _generate("--spec", str(spec), "--out", str(tmp_path / "out"), "--package", "mine")
+    assert done.returncode == 1 and "is not a generated package" in done.stderr, done.stderr
+    assert (mine / "work.py").read_text(encoding="utf-8") == "precious = True\n"
+    again = [str(spec), "--out", str(tmp_path / "out"), "--package", "widgets_sdk"]
+    assert _generate("--spec", *again).returncode == 0
+    assert _generate("--spec", *again).returncode == 0  # a package it wrote is replaced

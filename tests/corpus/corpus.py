@@ -30,8 +30,9 @@ from codat_sdk import APIStatusError, AsyncBinaryResponse, BinaryResponse, Respo
 from codegen.config import PackageConfig
 from codegen.errors import GenerationError, GeneratorWarnings
 from codegen.generate import generate_spec
-from codegen.naming import identifier
-from codegen.source import default_source, load_document
+from codegen.naming import identifier, module_names
+from codegen.normalise import default_operation_id
+from codegen.source import SPEC_SUFFIXES, default_source, load_document
 from devtools.prism import PrismServer, run_server
 from tests.e2e import harness
 from tests.e2e.harness import ViolationLog
@@ -45,7 +46,6 @@ from tests.e2e.spec_support import (
     snake,
 )
 
-SPEC_SUFFIXES = (".json", ".yaml", ".yml")
 PACKAGE_PREFIX = "corpus_"
 # Prism only checks that an Authorization header is present; one call is one request (no retry waits).
 API_KEY = harness.API_KEY
@@ -86,7 +86,7 @@ class SpecOperation:
 def spec_operations(document: dict[str, Any]) -> list[SpecOperation]:
     """The operations the SDK generates: every one not marked ``x-speakeasy-ignore``."""
     found = [
-        SpecOperation(str(operation["operationId"]), method, path, operation)
+        SpecOperation(str(operation.get("operationId") or default_operation_id(method, path)), method, path, operation)
         for path, item in document.get("paths", {}).items()
         for method in HTTP_METHODS
         if isinstance(operation := item.get(method), dict) and not operation.get("x-speakeasy-ignore")
@@ -169,7 +169,8 @@ def clients(result: SpecResult) -> tuple[type[Any], type[Any]]:
 def call_arguments(result: SpecResult, op: SpecOperation) -> tuple[tuple[Any, ...], dict[str, Any]]:
     """Path parameters (positional, in ``build``'s order) and required query/header parameters."""
     assert result.package is not None
-    module = importlib.import_module(f"{result.package.package}.operations.{identifier(op.operation_id)}")
+    modules = module_names(other.operation_id for other in result.operations)  # as generation names them
+    module = importlib.import_module(f"{result.package.package}.operations.{modules[op.operation_id]}")
     hints = typing.get_type_hints(module.build)
     signature = inspect.signature(module.build)
     item = result.document["paths"][op.path]

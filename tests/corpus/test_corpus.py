@@ -11,9 +11,9 @@ from __future__ import annotations
 import pytest
 
 from tests.corpus.conftest import CorpusRun
-from tests.corpus.corpus import SpecResult, call_gets, corpus_specs, unreachable
+from tests.corpus.corpus import SpecResult, call_gets, clients, corpus_specs, unreachable
 from tests.e2e.harness import require_prism_and_specs
-from tests.generated_package import import_every_module
+from tests.generated_package import check_queries_example, import_every_module
 
 NO_CORPUS = "no corpus: set CODAT_SPEC_SOURCE to a directory holding corpus/, or provide ../shared/openapi/corpus/"
 SPECS = [pytest.param(spec.name, id=spec.name) for spec in corpus_specs()] or [
@@ -50,6 +50,18 @@ def test_every_module_imports_and_every_operation_is_reachable_sync_and_async(co
     assert result.package is not None
     assert import_every_module(result.package.package)
     assert unreachable(result) == []
+
+
+@pytest.mark.parametrize("spec", SPECS)
+def test_the_queries_example_uses_this_apis_own_names(corpus: CorpusRun, spec: str) -> None:
+    """It once named Platform's CompanyQuery and client.companies in every API's queries module."""
+    result = _generated(corpus, spec)
+    assert result.package is not None
+    if not (result.root / result.package.package / "queries.py").is_file():
+        pytest.skip("no paged operation takes a query")
+    sync_class, _ = clients(result)
+    with sync_class(api_key="k", server_url="http://127.0.0.1:9") as client:
+        check_queries_example(result.package.package, client)
 
 
 @pytest.mark.parametrize("spec", SPECS)

@@ -14,8 +14,18 @@ import httpx
 import pytest
 
 from codat_sdk import InternalServerError, ResponseValidationError
+from codegen.normalise import default_operation_id
 from devtools.prism import Violation
-from tests.corpus.corpus import TABLE_HEADER, GetOutcome, SpecFault, SpecOperation, SpecResult, classify, row
+from tests.corpus.corpus import (
+    TABLE_HEADER,
+    GetOutcome,
+    SpecFault,
+    SpecOperation,
+    SpecResult,
+    classify,
+    row,
+    spec_operations,
+)
 from tests.e2e.harness import Seen, ViolationLog
 
 ISSUE_HEADER = "spec | operations | warnings | ruff/mypy | GETs decoded / called | examples that break their own schema"
@@ -117,3 +127,10 @@ def test_a_500_of_the_spec_is_a_failure() -> None:
 def test_a_row_counts_and_names(gets: list[GetOutcome] | None, decoded: str, faults: str) -> None:
     result = SpecResult(Path("Codat-Things.json"), DOCUMENT, Path("unused"), ruff="", mypy=[], gets=gets)
     assert row(result) == f"| Codat-Things.json | 1 | 0 | clean | {decoded} | {faults} |"
+
+
+def test_an_operation_without_an_operation_id_is_named_as_generation_names_it() -> None:
+    """The harness read ``operation["operationId"]``: a spec without one was a KeyError before any check."""
+    document: dict[str, Any] = {"paths": {"/widgets/{id}": {"get": {"responses": {}}}}}
+    [operation] = spec_operations(document)
+    assert operation.operation_id == default_operation_id("get", "/widgets/{id}")

@@ -198,3 +198,12 @@ def test_the_readme_query_example_sends_what_it_says() -> None:
         ("dataConnections.count=0&&tags.region=uk", None),
         ("dataConnections.status=Expired", None),
     ]
+
+
+def test_the_queries_docstring_example_runs_on_the_client() -> None:
+    from codat_sdk_platform import CodatPlatform
+
+    from tests.generated_package import check_queries_example
+
+    with CodatPlatform(api_key="k", server_url="http://127.0.0.1:9") as client:
+        check_queries_example("codat_sdk_platform", client)

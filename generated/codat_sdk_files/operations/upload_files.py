@@ -26,7 +26,11 @@ def build(
         "method": "POST",
         "url": f"/companies/{path_segment('company_id', company_id)}/connections/{path_segment('connection_id', connection_id)}/files",
     }
-    _kwargs["files"] = MultipartFiles.of("file", file)
+    # Every file field's parts go in one request (each field may hold several files).
+    _uploads: list[MultipartFiles] = []
+    _uploads.append(MultipartFiles.of("file", file))
+    if _uploads:
+        _kwargs["files"] = MultipartFiles(tuple(part for upload in _uploads for part in upload.parts))
     return _kwargs
 
 
