@@ -1,11 +1,13 @@
-"""Developer and CI sessions: generate, check_generated, drift, bump, lint, typecheck, tests, demo, bench.
+"""Developer and CI sessions: generate, check_generated, drift, bump, lint, typecheck, tests, demo, bench, compat.
 
 ``nox -s ci`` runs check_generated, drift (report only), lint, typecheck and tests: the README's test command.
+Sessions run on one interpreter (:data:`PYTHON`); ``compat`` runs the tests on each supported version.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -15,8 +17,24 @@ ROOT = Path(__file__).resolve().parent
 nox.options.default_venv_backend = "venv"
 nox.options.reuse_existing_virtualenvs = True
 nox.options.sessions = ["ci"]
+# A session whose interpreter is missing fails instead of being skipped (nox's default outside CI).
+nox.options.error_on_missing_interpreters = True
 
-PYTHON = "3.11"
+SUPPORTED_PYTHONS = ("3.11", "3.12", "3.13")
+PYTHON_ENV = "CODAT_SDK_PYTHON"
+
+
+def session_python() -> str:
+    """``$CODAT_SDK_PYTHON`` (``./dev`` sets it to the interpreter it found), else the one running nox
+    when supported, else the oldest supported version (nox then fails loudly if it is missing)."""
+    configured = os.environ.get(PYTHON_ENV)
+    if configured:
+        return configured
+    running = f"{sys.version_info.major}.{sys.version_info.minor}"
+    return sys.executable if running in SUPPORTED_PYTHONS else SUPPORTED_PYTHONS[0]
+
+
+PYTHON = session_python()
 # Also what a spec bump's checks format-check (codegen/bump.py FORMAT_CHECKED, kept equal by a test).
 FORMAT_CHECKED = ("src", "codegen", "devtools", "tests", "benchmarks", "noxfile.py", "generated")
 DEV = ".[dev]"
@@ -87,14 +105,25 @@ def typecheck(session: nox.Session) -> None:
     session.run("mypy", "--strict")
 
 
-@nox.session(python=PYTHON)
-def tests(session: nox.Session) -> None:
-    """The full test suite, end-to-end tests against Prism included (installed into .prism/ if missing)."""
+def _tests(session: nox.Session) -> None:
     _install(session)
     session.run("python", "-m", "devtools.prism", "--install")
     session.run(
         "python", "-m", "pytest", *session.posargs, env={"PYTHONHASHSEED": os.environ.get("PYTHONHASHSEED", "0")}
     )
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """The full test suite, end-to-end tests against Prism included (installed into .prism/ if missing)."""
+    _tests(session)
+
+
+# Not in ci, so CI time does not grow with the number of versions; `-p 3.12` runs one of them.
+@nox.session(python=list(SUPPORTED_PYTHONS))
+def compat(session: nox.Session) -> None:
+    """The full test suite on each supported Python version; a version not installed fails."""
+    _tests(session)
 
 
 @nox.session(python=PYTHON)
