@@ -209,6 +209,9 @@ class _Finder:
             yield from self._names(model)
         elif change.kind.startswith("field.") and field_name:
             yield from self._attributes(field_name, model)
+            # A body built by hand (a test fixture, a README payload) names the field by its JSON name.
+            wire_name = change.spec_path.partition(".")[2].split(".")[0].split("[")[0]
+            yield from self._strings(wire_name)
         elif change.kind == "enum.value_removed" and change.old is not None:
             value = json.loads(change.old)
             member = _enum_members(self.root, model).get(str(value))
@@ -217,10 +220,13 @@ class _Finder:
                     for chain, node in module.chains:
                         if chain[-2:] == (model, member):
                             yield module.site(getattr(node, "lineno", 0))
-                if module.imports_generated:
-                    for text, line in module.strings:
-                        if text == value:
-                            yield module.site(line)
+            yield from self._strings(value)
+
+    def _strings(self, text: object) -> Iterator[Site]:
+        """String constants equal to ``text`` (a wire value or name) in code that uses a generated package."""
+        for module in self.modules:
+            if module.imports_generated:
+                yield from (module.site(line) for found, line in module.strings if found == text)
 
     def _names(self, name: str) -> Iterator[Site]:
         for module in self.modules:

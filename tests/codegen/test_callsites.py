@@ -34,6 +34,7 @@ def main(client):
     return DataConnectionStatus.LINKED, Widget(colour="red")
 
 STATUS = "Linked"
+FIXTURE = {"integrationKey": "gbol"}  # a hand-built body names its fields by their JSON names
 """
 
 TEST = """
@@ -106,6 +107,13 @@ def test_models_fields_and_enum_members(root: Path) -> None:
     removed = _change("enum.value_removed", "DataConnectionStatus", old='"Linked"')
     assert _sites(root, removed) == ["devtools/demo.py:8", "devtools/demo.py:10"]
     assert _sites(root, _change("enum.value_removed", "DataConnectionStatus", old='"PendingAuth"')) == []
+
+
+def test_a_field_named_by_its_json_name_in_a_hand_built_body_is_a_use(root: Path) -> None:
+    retyped = _change("field.retyped", "Connection.integration_key", "Connection.integrationKey")
+    assert _sites(root, retyped) == ["devtools/demo.py:11"]
+    # Only in code that uses a generated package: tests/test_plain.py's strings are its own.
+    assert _sites(root, _change("field.retyped", "Thing.get_company", "Thing.get-company")) == []
 
 
 def test_non_breaking_changes_have_no_call_sites(root: Path) -> None:

@@ -165,15 +165,16 @@ def as_annotated(value: Any, annotation: Any) -> Any:
     return value
 
 
-def schema_example(spec: dict[str, Any], schema: Any, depth: int = 0) -> Any:
+def schema_example(spec: dict[str, Any], schema: Any, depth: int = 0, *, examples: bool = True) -> Any:
     """A value valid for ``schema``: its own example where it has one, else built from its parts.
 
     Objects get their required properties, plus optional ones that carry an example of their own.
+    ``examples=False`` builds from the types alone, for a spec whose examples break its own schema.
     """
     schema = resolve(spec, schema)
     if not isinstance(schema, dict):
         return None
-    found, value = _first_example(spec, schema)
+    found, value = _first_example(spec, schema) if examples else (False, None)
     if found:
         return value
     if "enum" in schema:
@@ -184,21 +185,21 @@ def schema_example(spec: dict[str, Any], schema: Any, depth: int = 0) -> Any:
         return None
     for combiner in ("oneOf", "anyOf"):
         if schema.get(combiner):
-            return schema_example(spec, schema[combiner][0], depth + 1)
+            return schema_example(spec, schema[combiner][0], depth + 1, examples=examples)
     if schema.get("allOf"):
         merged: dict[str, Any] = {}
         for part in schema["allOf"]:
-            part_value = schema_example(spec, part, depth + 1)
+            part_value = schema_example(spec, part, depth + 1, examples=examples)
             if isinstance(part_value, dict):
                 merged.update(part_value)
         rest = {k: v for k, v in schema.items() if k != "allOf"}
-        own = _object_example(spec, rest, depth) if "properties" in rest else {}
+        own = _object_example(spec, rest, depth, examples) if "properties" in rest else {}
         return {**merged, **own}
     kind = schema.get("type")
     if kind == "object" or "properties" in schema:
-        return _object_example(spec, schema, depth)
+        return _object_example(spec, schema, depth, examples)
     if kind == "array":
-        return [schema_example(spec, schema.get("items", {}), depth + 1)]
+        return [schema_example(spec, schema.get("items", {}), depth + 1, examples=examples)]
     if kind == "integer":
         return int(schema.get("minimum", 1))
     if kind == "number":
@@ -210,16 +211,17 @@ def schema_example(spec: dict[str, Any], schema: Any, depth: int = 0) -> Any:
     return None
 
 
-def _object_example(spec: dict[str, Any], schema: dict[str, Any], depth: int) -> dict[str, Any]:
+def _object_example(spec: dict[str, Any], schema: dict[str, Any], depth: int, examples: bool = True) -> dict[str, Any]:
     required = set(schema.get("required", []))
     result: dict[str, Any] = {}
     for name, raw in schema.get("properties", {}).items():
         prop = resolve(spec, raw)
         if not isinstance(prop, dict) or prop.get("readOnly"):
             continue
-        has_own_example = "example" in prop or "example" in raw
+        has_own_example = examples and ("example" in prop or "example" in raw)
         if name in required or has_own_example:
-            result[name] = raw["example"] if "example" in raw else schema_example(spec, prop, depth + 1)
+            own = examples and "example" in raw
+            result[name] = raw["example"] if own else schema_example(spec, prop, depth + 1, examples=examples)
     return result
 
 
