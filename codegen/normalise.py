@@ -18,8 +18,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import unquote
 
-from openapi_python_client.strings import ClassName, pascal_case
-
 from . import media as media_types
 from .source import SpecError, load_document
 
@@ -1086,6 +1084,9 @@ def merge_scalar_allof(spec: Spec) -> Spec:
 
 def _class_name(*parts: str) -> str:
     """The class name openapi-python-client derives from a parent name and a title or property name."""
+    # Imported here: the normaliser alone (benchmarks, `python -m codegen.normalise`) runs without the generator.
+    from openapi_python_client.strings import ClassName, pascal_case
+
     return str(ClassName("".join(pascal_case(part) for part in parts), ""))
 
 
