@@ -139,8 +139,14 @@ def test_enum_fields_are_typed_by_their_values() -> None:
     assert_type(status != DataConnectionStatus.LINKED, Query)
     with pytest.raises(QueryError, match=r"'Linkd' is not a value .*pass Unlisted\('Linkd'\)"):
         _sent(status == "Linkd")  # type: ignore[arg-type]
+    # A value of another enum (read from the spec) is not one of this field's.
+    other: str = next(
+        v
+        for v in sorted(enum_values("platform", "DataConnectionStatus"))
+        if v not in ConnectionQuery.source_type.values
+    )
     with pytest.raises(QueryError, match="not a value"):
-        _sent(ConnectionQuery.source_type == "Linked")  # type: ignore[arg-type]
+        _sent(ConnectionQuery.source_type == other)  # type: ignore[arg-type]
 
 
 def test_values_the_spec_does_not_list_are_sent_when_explicit() -> None:
