@@ -105,7 +105,7 @@ def value(prop: Any, depth: int = 0) -> Value | None:
         # Known members by one dict lookup; an unknown value goes through the (open) enum class.
         return Value(f"{name} value", convert=lambda source: f"({by_value}.get({source}) or {name}({source}))")
     if isinstance(prop, ModelProperty):
-        return _call(f"object ({prop.class_info.name})", f"{prop.class_info.name}._from_dict")
+        return _call(f"object ({prop.class_info.name})", decoder_name(prop.class_info))
     if isinstance(prop, ListProperty):
         return _list_value(prop.inner_property, depth)
     if isinstance(prop, UnionProperty):
@@ -125,6 +125,13 @@ def value(prop: Any, depth: int = 0) -> Value | None:
             found.expected + " or null", found.types, found.convert, found.function, found.redo, found.is_list, True
         )
     return None
+
+
+def decoder_name(class_info: Any) -> str:
+    """The module global holding a model's bound ``_from_dict``: looking the classmethod up on each call
+    binds a new method object every time. Upper case, so no property's local (``_`` + lower-case snake
+    name) can shadow it."""
+    return f"_DECODE_{str(class_info.module_name).upper()}"
 
 
 def _list_value(item_prop: Any, depth: int) -> Value | None:
@@ -227,6 +234,7 @@ class ModelPlan:
     fields: tuple[FieldPlan, ...]
     extra: tuple[str, ...] = ()  # statements setting ``additional_properties`` (none: the model has none)
     enums: tuple[Any, ...] = field(default=())  # upstream Class infos of the enums it decodes
+    models: tuple[Any, ...] = field(default=())  # ... and of the models it decodes (each has a decoder_name)
 
 
 def model_plan(model: Any) -> ModelPlan:
@@ -238,7 +246,14 @@ def model_plan(model: Any) -> ModelPlan:
     instance = module if module not in names else module + "_instance"
     fields = tuple(field_plan(prop, instance) for prop in props)
     extras = [model.additional_properties] if model.additional_properties not in (None, False) else []
-    return ModelPlan(instance, fields, _extra_lines(model, instance, bool(props)), enum_classes([*props, *extras]))
+    decoded = [*props, *extras]
+    return ModelPlan(
+        instance,
+        fields,
+        _extra_lines(model, instance, bool(props)),
+        enum_classes(decoded),
+        classes_decoded(decoded, ModelProperty),
+    )
 
 
 def _extra_lines(model: Any, instance: str, has_properties: bool) -> tuple[str, ...]:
@@ -275,11 +290,17 @@ def _extra_lines(model: Any, instance: str, has_properties: bool) -> tuple[str, 
 def enum_classes(props: Any) -> tuple[Any, ...]:
     """The classes (upstream's ``Class``: name, module_name) of the enums ``props`` decode into, directly
     or as list items or ``X | None``."""
+    return classes_decoded(props, EnumProperty)
+
+
+def classes_decoded(props: Any, kind: type[Any]) -> tuple[Any, ...]:
+    """The classes (upstream's ``Class``: name, module_name) of the ``kind`` properties (enums, models)
+    ``props`` decode into, directly or as list items or ``X | None``, by name."""
     found: dict[str, Any] = {}
     pending = list(props)
     while pending:  # bounded: each step replaces a property by its strictly smaller inner properties
         prop = pending.pop()
-        if isinstance(prop, EnumProperty):
+        if isinstance(prop, kind):
             found[str(prop.class_info.name)] = prop.class_info
         elif isinstance(prop, ListProperty):
             pending.append(prop.inner_property)

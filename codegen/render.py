@@ -23,7 +23,7 @@ from openapi_python_client.parser.properties import LiteralEnumProperty
 
 from . import media
 from .config import PackageConfig
-from .decoding import model_plan
+from .decoding import decoder_name, model_plan
 from .docstrings import docwrap, safe_for_docstring
 from .errors import GenerationError, GeneratorWarnings
 from .normalise import iter_contents
@@ -98,6 +98,7 @@ class Renderer:
         self.env.globals.update(package_name=package.package)
         self.env.filters["py"] = repr  # a Python literal of a spec string (quotes, escapes)
         self.env.filters["model_plan"] = model_plan
+        self.env.filters["decoder_name"] = decoder_name
         self.env.filters["safe_for_docstring"] = safe_for_docstring  # replaces upstream's, for every template
         # Every template's wrapping (upstream's macros and the model template included) keeps URLs whole.
         self.env.filters["wordwrap"] = self.env.filters["docwrap"] = docwrap

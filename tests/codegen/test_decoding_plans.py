@@ -67,7 +67,7 @@ CONVERTED = {
     "date-time": ({"type": "string", "format": "date-time"}, "parse_datetime(_p)", "date-time string"),
     "date": ({"type": "string", "format": "date"}, "parse_date(_p)", "date string"),
     "enum": (ref("Status"), "(_STATUS_BY_VALUE.get(_p) or Status(_p))", "Status value"),
-    "model": (ref("Leaf"), "Leaf._from_dict(_p)", "object (Leaf)"),
+    "model": (ref("Leaf"), "_DECODE_LEAF(_p)", "object (Leaf)"),
 }
 
 
@@ -94,7 +94,7 @@ def test_an_optional_nullable_model_converts_only_a_present_non_null_value() -> 
         '_p = src_get("p", UNSET)\n'
         "if _p is not UNSET and _p is not None:\n"
         "    try:\n"
-        "        _p = Leaf._from_dict(_p)\n"
+        "        _p = _DECODE_LEAF(_p)\n"
         "    except DECODE_ERRORS as exc:\n"
         "        reraise_at(exc, \"p\", 'object (Leaf) or null', _p)\n"
         "m.p = _p"
@@ -110,8 +110,8 @@ def test_an_array_of_strings_is_checked_item_by_item_by_the_runtime() -> None:
     [
         (
             ref("Leaf"),
-            "[Leaf._from_dict(item0) for item0 in _p]",
-            "lambda item0: decode_list(item0, Leaf._from_dict, 'object (Leaf)')",
+            "[_DECODE_LEAF(item0) for item0 in _p]",
+            "lambda item0: decode_list(item0, _DECODE_LEAF, 'object (Leaf)')",
         ),
         (
             ref("Status"),
@@ -121,8 +121,8 @@ def test_an_array_of_strings_is_checked_item_by_item_by_the_runtime() -> None:
         ),
         (
             {"type": "array", "items": ref("Leaf")},
-            "[decode_list(item0, Leaf._from_dict, 'object (Leaf)') for item0 in _p]",
-            "lambda item0: decode_list(item0, lambda item1: decode_list(item1, Leaf._from_dict, 'object (Leaf)'),"
+            "[decode_list(item0, _DECODE_LEAF, 'object (Leaf)') for item0 in _p]",
+            "lambda item0: decode_list(item0, lambda item1: decode_list(item1, _DECODE_LEAF, 'object (Leaf)'),"
             " 'array of object (Leaf)')",
         ),
     ],
@@ -169,7 +169,7 @@ def test_typed_additional_properties_of_a_scalar_are_checked_in_place() -> None:
 
 def test_typed_additional_properties_of_a_model_are_decoded_by_the_runtime() -> None:
     assert _extra(ref("Leaf")) == (
-        "m.additional_properties = decode_map(src_dict, _PROPERTY_NAMES, Leaf._from_dict, 'object (Leaf)')",
+        "m.additional_properties = decode_map(src_dict, _PROPERTY_NAMES, _DECODE_LEAF, 'object (Leaf)')",
     )
 
 
@@ -177,11 +177,11 @@ def test_untyped_additional_properties_are_copied() -> None:
     assert _extra(True) == ("m.additional_properties = {**src_dict}",)
 
 
-def test_a_recursive_model_decodes_through_its_own_from_dict() -> None:
+def test_a_recursive_model_decodes_through_its_own_bound_decoder() -> None:
     node = {"type": "object", "properties": {"children": {"type": "array", "items": ref("Node")}}}
     data = parse(normalise(document({"Node": node})))
     model = next(model for model in data.models if model.class_info.name == "Node")
-    assert "[Node._from_dict(item0) for item0 in _children]" in "\n".join(model_plan(model).fields[0].lines)
+    assert "[_DECODE_NODE(item0) for item0 in _children]" in "\n".join(model_plan(model).fields[0].lines)
 
 
 def test_a_union_of_scalars_accepts_the_classes_of_each_member() -> None:
