@@ -1,0 +1,24 @@
+"""A list operation's answer: records filtered by ``query``, ordered by ``orderBy``, then one page of them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from ._calls import Call, Problem
+from ._paging import PagingError, page_envelope
+from ._querylang import QueryLanguageError, order, select
+
+
+def page_of(records: Iterable[dict[str, Any]], call: Call) -> dict[str, Any]:
+    """The paged envelope (``results``, ``pageNumber``, ``pageSize``, ``totalResults``, ``_links``)."""
+    query = call.param("query")
+    order_by = call.param("orderBy")
+    page = int(call.param("page", 1))
+    page_size = int(call.param("pageSize"))  # the spec gives every paged operation's default
+    try:
+        selected = select(list(records), query) if query else list(records)
+        ordered = order(selected, order_by) if order_by else selected
+        return page_envelope(ordered, page=page, page_size=page_size, path=call.path, query=query, order_by=order_by)
+    except (QueryLanguageError, PagingError) as exc:
+        raise Problem(400, str(exc)) from None
