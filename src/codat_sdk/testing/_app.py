@@ -67,6 +67,16 @@ def operation_ids() -> set[str]:
     return {route.operation_id for table in tables() for route in table}
 
 
+def stateful_operations() -> list[str]:
+    """The operation ids the sandbox keeps state for, in the specs' order."""
+    return [route.operation_id for table in tables() for route in table if route.operation_id in HANDLERS]
+
+
+def schema_answered_operations() -> list[str]:
+    """The operation ids answered from their response schema (after checking the company and connection exist)."""
+    return [route.operation_id for table in tables() for route in table if route.operation_id not in HANDLERS]
+
+
 def _match(method: str, path: str) -> tuple[Route, dict[str, str]]:
     """The route across both APIs (they share Codat's host); 405 only when no API has the path for ``method``."""
     refusal: RequestRejected | None = None

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import httpx
 
 from . import _companies, _connections, _refresh, _server
-from ._app import App, Exchange, operation_ids
+from ._app import App, Exchange, operation_ids, schema_answered_operations, stateful_operations
 from ._clock import DEFAULT_START, DEFAULT_TICK, Clock
 from ._delivery import Webhooks
 from ._faults import Faults
@@ -44,7 +44,7 @@ class Sandbox:
     In process: ``client()``, ``async_client()``, ``files_client()``, ``async_files_client()``, or
     ``transport()`` / ``async_transport()`` for an ``httpx`` client of your own. Over HTTP: ``with
     sandbox.serve() as url``. Every operation of both APIs answers; those without a model here answer
-    from their schema (``SCHEMA_ANSWERED``), after checking that the company and connection exist.
+    from their schema (``Sandbox.schema_answered_operations()``), after checking that the company and connection exist.
     """
 
     def __init__(
@@ -70,6 +70,9 @@ class Sandbox:
         self._app = App(
             self._state, self.faults, self.webhooks, api_key=api_key, auto_complete=pull_operations == "auto"
         )
+
+    stateful_operations = staticmethod(stateful_operations)
+    schema_answered_operations = staticmethod(schema_answered_operations)
 
     def __repr__(self) -> str:
         return f"Sandbox(companies={len(self._state.companies)}, calls={len(self.calls)}, clock={self.clock!r})"
