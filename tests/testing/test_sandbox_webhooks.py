@@ -172,21 +172,22 @@ def _receiver(answer: int = 204) -> Iterator[tuple[str, Received]]:
 
 def test_consumers_registered_through_the_api_get_signed_posts_filtered_as_codat_filters() -> None:
     sandbox = Sandbox()
-    with _receiver() as (url, received), _receiver() as (tagged_url, tagged), _receiver() as (off_url, off):
-        with client(sandbox) as codat:
-            codat.webhooks.create_consumer(body=WebhookConsumerPrototype(url=url, event_types=["company.created"]))
-            codat.webhooks.create_consumer(body=WebhookConsumerPrototype(url=tagged_url, company_tags=["region:uk"]))
-            codat.webhooks.create_consumer(body=WebhookConsumerPrototype(url=off_url, disabled=True))
-            codat.companies.create(body=CompanyRequestBody(name="Toft", tags=Tags.from_dict({"region": "uk"})))
-            codat.companies.create(body=CompanyRequestBody(name="Other", tags=Tags.from_dict({"region": "us"})))
-            company = codat.companies.create(body=CompanyRequestBody(name="Untagged"))
-            codat.companies.delete(company_id=company.id)
+    with (
+        _receiver() as (url, received),
+        _receiver() as (tagged_url, tagged),
+        _receiver() as (off_url, off),
+        client(sandbox) as codat,
+    ):
+        codat.webhooks.create_consumer(body=WebhookConsumerPrototype(url=url, event_types=["company.created"]))
+        codat.webhooks.create_consumer(body=WebhookConsumerPrototype(url=tagged_url, company_tags=["region:uk"]))
+        codat.webhooks.create_consumer(body=WebhookConsumerPrototype(url=off_url, disabled=True))
+        codat.companies.create(body=CompanyRequestBody(name="Toft", tags=Tags.from_dict({"region": "uk"})))
+        codat.companies.create(body=CompanyRequestBody(name="Other", tags=Tags.from_dict({"region": "us"})))
+        company = codat.companies.create(body=CompanyRequestBody(name="Untagged"))
+        codat.companies.delete(company_id=company.id)
     verifier = standardwebhooks.Webhook(sandbox.webhooks.secret)
-    assert [verifier.verify(body, headers)["payload"]["name"] for body, headers in received] == [
-        "Toft",
-        "Other",
-        "Untagged",
-    ]
+    names = [verifier.verify(body, headers)["payload"]["name"] for body, headers in received]
+    assert names == ["Toft", "Other", "Untagged"]
     assert [verifier.verify(body, headers)["eventType"] for body, headers in tagged] == ["company.created"]
     assert off == []
     assert all(headers["content-type"] == "application/json" for _, headers in received)
