@@ -288,6 +288,11 @@ def _named_format(name: str | None, schema: dict[str, Any]) -> str | None:
     return sample if not isinstance(pattern, str) or _matches(pattern, sample) else None
 
 
+def sample_value(spec: dict[str, Any], schema: dict[str, Any]) -> Any:
+    """A value valid for ``schema`` (refs into ``spec`` followed), built as the route tables' samples are."""
+    return _Sampler(spec).sample(schema)
+
+
 def _is_recursive(prop: Any, refs: frozenset[str]) -> bool:
     """A property leading back into a schema being built (directly or through an array's items)."""
     if not isinstance(prop, dict):
@@ -416,4 +421,4 @@ def routes_view(spec: dict[str, Any], api: str, operations: Iterable[OperationVi
     return RoutesView(api=api, routes=tuple(routes), schemas=schemas, auth_headers=_security_headers(spec))
 
 
-__all__ = ["FORMAT_SAMPLES", "RoutesView", "routes_view"]
+__all__ = ["FORMAT_SAMPLES", "RoutesView", "routes_view", "sample_value"]
