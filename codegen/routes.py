@@ -24,6 +24,8 @@ from .normalise import HTTP_METHODS, pointer_tokens, resolve
 from .spec_nodes import raw_parameters, ref_name
 from .views import OperationView
 
+__all__ = ["FORMAT_SAMPLES", "RoutesView", "routes_view", "sample_value"]
+
 # Keywords that constrain a value; everything else in a schema (descriptions, examples) is left out.
 VALIDATION_KEYWORDS = (
     "type",
@@ -253,16 +255,11 @@ class _Sampler:
             candidates.append(FORMAT_SAMPLES[fmt])
         candidates.extend(_PATTERN_CANDIDATES)
         low, high = int(schema.get("minLength") or 0), schema.get("maxLength")
-        for candidate in candidates:
-            text = candidate
-            if len(text) < low:
-                text = text + "a" * (low - len(text))
-            if isinstance(high, int) and len(text) > high:
-                text = text[:high]
-            if isinstance(pattern, str) and not _matches(pattern, text):
-                continue
-            return text
-        return candidates[0]
+        fitted = [_fit_length(text, low, high) for text in candidates]
+        # The spec's own examples come last, and only one its schema accepts (a pattern no candidate fits).
+        examples = [schema.get("example"), *(schema.get("examples") or [])]
+        fitted += [e for e in examples if isinstance(e, str) and _fit_length(e, low, high) == e]
+        return next((t for t in fitted if not isinstance(pattern, str) or _matches(pattern, t)), fitted[0])
 
     def _number(self, schema: dict[str, Any], kind: str) -> int | float:
         value: int | float = 0
@@ -275,6 +272,11 @@ class _Sampler:
         if isinstance(maximum, int | float) and not isinstance(maximum, bool):
             value = min(value, maximum)
         return int(value) if kind == "integer" else float(value)
+
+
+def _fit_length(text: str, low: int, high: Any) -> str:
+    text = text + "a" * max(0, low - len(text))
+    return text[:high] if isinstance(high, int) else text
 
 
 def _named_format(name: str | None, schema: dict[str, Any]) -> str | None:
@@ -419,6 +421,3 @@ def routes_view(spec: dict[str, Any], api: str, operations: Iterable[OperationVi
             )
     schemas = dict(sorted(trimmer.components.items()))
     return RoutesView(api=api, routes=tuple(routes), schemas=schemas, auth_headers=_security_headers(spec))
-
-
-__all__ = ["FORMAT_SAMPLES", "RoutesView", "routes_view", "sample_value"]

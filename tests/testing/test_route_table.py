@@ -8,6 +8,7 @@ from codat_sdk_platform import CodatPlatform
 
 from codat_sdk.testing._routes import MethodNotAllowed, RequestRejected, Route, RouteNotFound, RouteTable
 from codegen.normalise import HTTP_METHODS
+from tests.e2e.spec_support import reference_rows
 from tests.spec_facts import enum_values, page_size_bounds
 from tests.testing import spec_validation
 from tests.testing.spec_requests import valid_request
@@ -52,6 +53,8 @@ def test_each_route_names_the_client_method_that_calls_it(api: str) -> None:
         for attribute in route.group.split("."):
             resource = getattr(resource, attribute)
         assert callable(getattr(resource, route.method_name)), route
+        row = reference_rows(api)[route.operation_id]  # the call the API reference documents
+        assert (*route.group.split("."), route.method_name) == row.call
 
 
 @pytest.mark.parametrize(("api", "operation_id"), _routes())
