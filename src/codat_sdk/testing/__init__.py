@@ -1,0 +1,1 @@
+"""Local Codat for tests."""
