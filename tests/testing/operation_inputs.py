@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.testing.spec_validation import _follow, operation, parameter, pinned
+from tests.testing.spec_validation import operation, parameter, pinned, validator
 
 JSON = "application/json"
 _FORMATS = {
@@ -24,7 +24,7 @@ _FORMATS = {
 
 def _resolve(api: str, schema: Any) -> dict[str, Any]:
     while isinstance(schema, dict) and "$ref" in schema:
-        schema, _ = _follow(api, schema, "")
+        schema, _ = validator(api).follow(schema, "")
     return schema if isinstance(schema, dict) else {}
 
 
@@ -69,7 +69,7 @@ def json_body(api: str, operation_id: str) -> Any | None:
     declared = operation(api, operation_id).get("requestBody")
     if declared is None:
         return None
-    declared, _ = _follow(api, declared, "")
+    declared, _ = validator(api).follow(declared, "")
     content = declared["content"].get(JSON)
     if content is None:
         return None

@@ -26,7 +26,7 @@ def assert_documented(method: str, path: str, response: httpx.Response) -> None:
     try:
         route, _ = _match(method, path)
     except RequestRejected:  # no operation: the body must still be Codat's ErrorMessage
-        validate_error_message("platform", response.json())
+        validate_error_message("platform", response.json(), response.status_code)
         return
     media_type = response.headers.get("content-type", "").split(";", 1)[0].strip()
     responses = operation(route.api, route.operation_id)["responses"]
@@ -34,7 +34,7 @@ def assert_documented(method: str, path: str, response: httpx.Response) -> None:
     if response.is_error and not {status, f"{status[0]}XX", "default"} & responses.keys():
         # A refusal the operation does not list (the spec lists no 400 for every operation Codat checks
         # the body of): Codat's ErrorMessage all the same.
-        validate_error_message(route.api, response.json())
+        validate_error_message(route.api, response.json(), response.status_code)
         return
     if media_type == JSON:
         validate_response(route.api, route.operation_id, response.status_code, response.json())

@@ -25,7 +25,7 @@ from codat_sdk.testing import Sandbox
 from codegen.source import default_source
 from tests.spec_facts import NO_SOURCE
 from tests.testing.sandbox_support import async_client, client
-from tests.testing.spec_validation import _check
+from tests.testing.spec_validation import validator
 
 pytestmark = pytest.mark.skipif(default_source() is None, reason=NO_SOURCE)
 
@@ -43,7 +43,7 @@ def _validate(event_type: str, body: bytes) -> None:
     declared = webhooks.EVENT_TYPES.event_class(event_type).EVENT_TYPE  # "{dataType}.write.successful" for one
     pointer = f"/webhooks/{declared.replace('~', '~0').replace('/', '~1')}/post/requestBody/content/application~1json"
     pointer += "/schema"
-    _check("platform", pointer, json.loads(body), f"{event_type} webhook")
+    validator("platform").check(pointer, json.loads(body), f"{event_type} webhook")
 
 
 def _lifecycle(sandbox: Sandbox) -> None:
