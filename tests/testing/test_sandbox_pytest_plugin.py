@@ -70,8 +70,9 @@ def _plugin_installed() -> bool:
     return any(entry.value == PLUGIN for entry in entry_points(group="pytest11"))
 
 
-def _run_pytest(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    (tmp_path / "test_users_app.py").write_text(USERS_TESTS, encoding="utf-8")
+def run_pytest(tmp_path: Path, tests: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """pytest on ``tests`` (a module's text) in ``tmp_path``, as a user of the installed SDK runs it."""
+    (tmp_path / "test_users_app.py").write_text(tests, encoding="utf-8")
     plugin = [] if _plugin_installed() else ["-p", PLUGIN]
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *plugin, *args, str(tmp_path)],
@@ -86,7 +87,7 @@ def _run_pytest(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.skipif(default_source() is None, reason=NO_SOURCE)
 def test_the_fixtures_serve_a_users_tests(tmp_path: Path) -> None:
-    done = _run_pytest(tmp_path, "--strict-markers")
+    done = run_pytest(tmp_path, USERS_TESTS, "--strict-markers")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "4 passed" in done.stdout
 

@@ -19,7 +19,7 @@ from ._clock import Clock
 from ._ids import IdGenerator
 from ._state import PendingEvent, Record
 
-WebhookCallback = Callable[[bytes, Mapping[str, str]], object]
+WebhookCallback = Callable[[bytes, dict[str, str]], object]
 """Called with a delivery's raw body and headers, as a receiver gets them (``construct_event`` takes both)."""
 
 DELIVERY_TIMEOUT = 10.0  # seconds; a receiver in a test answers at once or is broken
