@@ -43,16 +43,16 @@ def create_connection(state: State, call: Call) -> Reply:
     }
     state.connections[company["id"]][connection_id] = connection
     _emit(state, webhooks.ConnectionCreatedEvent.EVENT_TYPE, company["id"], connection)
-    return Reply(200, copy.deepcopy(connection))
+    return Reply(200, connection)
 
 
 def get_connection(state: State, call: Call) -> Reply:
-    return Reply(200, copy.deepcopy(state.connection(call.path_params["companyId"], call.path_params["connectionId"])))
+    return Reply(200, state.connection(call.path_params["companyId"], call.path_params["connectionId"]))
 
 
 def list_connections(state: State, call: Call) -> Reply:
     company = state.company(call.path_params["companyId"])
-    return Reply(200, page_of(copy.deepcopy(list(state.connections[company["id"]].values())), call))
+    return Reply(200, page_of(list(state.connections[company["id"]].values()), call))
 
 
 def unlink_connection(state: State, call: Call) -> Reply:
@@ -62,7 +62,7 @@ def unlink_connection(state: State, call: Call) -> Reply:
     if status != UNLINKED:
         raise Problem(400, f"status must be {UNLINKED!r}: a connection can only be unlinked through the API")
     set_status(state, company_id, connection_id, UNLINKED)
-    return Reply(200, copy.deepcopy(connection))
+    return Reply(200, connection)
 
 
 def delete_connection(state: State, call: Call) -> Reply:
@@ -76,7 +76,7 @@ def delete_connection(state: State, call: Call) -> Reply:
 def update_connection_authorization(state: State, call: Call) -> Reply:
     connection = state.connection(call.path_params["companyId"], call.path_params["connectionId"])
     connection["connectionInfo"] = copy.deepcopy(call.body)
-    return Reply(200, copy.deepcopy(connection))
+    return Reply(200, connection)
 
 
 def set_status(state: State, company_id: str, connection_id: str, status: str) -> Record:

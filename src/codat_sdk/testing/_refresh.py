@@ -3,7 +3,6 @@ says: ``Sandbox.complete_pull_operations``), which updates the data status and r
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Iterable
 
 from codat_sdk_platform import webhooks
@@ -111,7 +110,7 @@ def refresh_company_data(state: State, call: Call) -> Reply:
 
 def refresh_data_type(state: State, call: Call) -> Reply:
     queued = queue(state, call.path_params["companyId"], [call.path_params["dataType"]], call.param("connectionId"))
-    return Reply(200, copy.deepcopy(queued[0]))
+    return Reply(200, queued[0])
 
 
 def refresh_product_data(state: State, call: Call) -> Reply:
@@ -126,12 +125,12 @@ def refresh_product_data(state: State, call: Call) -> Reply:
 
 def get_company_data_status(state: State, call: Call) -> Reply:
     company = state.company(call.path_params["companyId"])
-    return Reply(200, copy.deepcopy(state.data_statuses.get(company["id"], {})))
+    return Reply(200, state.data_statuses.get(company["id"], {}))
 
 
 def list_pull_operations(state: State, call: Call) -> Reply:
     company = state.company(call.path_params["companyId"])
-    return Reply(200, page_of(copy.deepcopy(state.pull_operations.get(company["id"], [])), call))
+    return Reply(200, page_of(state.pull_operations.get(company["id"], []), call))
 
 
 def get_pull_operation(state: State, call: Call) -> Reply:
@@ -139,7 +138,7 @@ def get_pull_operation(state: State, call: Call) -> Reply:
     dataset_id = call.path_params["datasetId"].lower()
     for operation in state.pull_operations.get(company["id"], []):
         if operation["id"] == dataset_id:
-            return Reply(200, copy.deepcopy(operation))
+            return Reply(200, operation)
     raise not_found("pull operation", dataset_id)
 
 

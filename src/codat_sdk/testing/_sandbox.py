@@ -149,7 +149,7 @@ class Sandbox:
         if tags is not None:
             fields["tags"] = dict(tags)
         with self._control() as state:
-            return _companies.add_company(state, fields)
+            return copy.deepcopy(_companies.add_company(state, fields))
 
     def link(self, company_id: object, connection_id: object) -> Record:
         """The company's user completed the connection's authorisation: ``Linked`` (``connection.connected``)."""
@@ -171,8 +171,8 @@ class Sandbox:
     def company(self, company_id: object) -> Record:
         """The company's JSON as ``get-company`` answers it (a copy)."""
         with self._app.lock:
-            return self._state.company_view(str(company_id))
+            return copy.deepcopy(self._state.company_view(str(company_id)))
 
     def companies(self) -> list[Record]:
         with self._app.lock:
-            return [self._state.company_view(company_id) for company_id in self._state.companies]
+            return copy.deepcopy([self._state.company_view(company_id) for company_id in self._state.companies])

@@ -15,7 +15,9 @@ LOOPBACK = "127.0.0.1"
 
 
 class _Server(ThreadingHTTPServer):
-    daemon_threads = True
+    # Handler threads are joined on close (after their sockets are shut down): nothing outlives ``serve``.
+    daemon_threads = False
+    block_on_close = True
 
     def __init__(self, address: tuple[str, int], app: App) -> None:
         self.app = app

@@ -1,7 +1,9 @@
 """The sandbox's memory: companies, connections, pull operations, data statuses, webhook consumers, files.
 
 Records are kept as the JSON Codat sends (camelCase keys), so the query language, paging and responses
-work on them as they are. Every read hands out copies: a caller cannot change the state behind its back.
+work on them as they are. Handlers answer with the records themselves: each answer is serialised under
+the state lock before anything else can run. Events copy what they carry (a handler may change a record
+after raising one); ``Sandbox``'s own readers hand out copies.
 """
 
 from __future__ import annotations
@@ -74,9 +76,8 @@ class State:
 
     def company_view(self, company_id: str) -> Record:
         """The company as ``get-company`` answers it: with its connections."""
-        record = copy.deepcopy(self.company(company_id))
-        record["dataConnections"] = copy.deepcopy(list(self.connections.get(company_id.lower(), {}).values()))
-        return record
+        company = self.company(company_id)
+        return {**company, "dataConnections": list(self.connections.get(company["id"], {}).values())}
 
     def company_reference(self, company: Record) -> Record:
         """A ``CompanyReference``, as connection and read events carry it."""

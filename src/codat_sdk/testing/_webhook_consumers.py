@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 
 from ._calls import Call, Reply, not_found
@@ -22,11 +21,11 @@ def create_webhook_consumer(state: State, call: Call) -> Reply:
     if consumer["url"] is None:
         del consumer["url"]
     state.webhook_consumers[consumer["id"]] = consumer
-    return Reply(201, copy.deepcopy(consumer))
+    return Reply(201, consumer)
 
 
 def list_webhook_consumers(state: State, call: Call) -> Reply:
-    return Reply(200, {"results": copy.deepcopy(list(state.webhook_consumers.values()))})
+    return Reply(200, {"results": list(state.webhook_consumers.values())})
 
 
 def delete_webhook_consumer(state: State, call: Call) -> Reply:
