@@ -260,3 +260,24 @@ def test_the_async_client_shares_the_state() -> None:
         return [len(page.results or []) for page in pages]
 
     assert asyncio.run(main()) == [2, 2, 2]
+
+
+def test_the_tests_controls_refuse_what_the_sandbox_does_not_hold() -> None:
+    sandbox = Sandbox()
+    company = sandbox.add_company("Toft")
+    with pytest.raises(LookupError, match="company"):
+        sandbox.link("6f4c1e2a-8b9d-4c3e-9f0a-1b2c3d4e5f60", "6f4c1e2a-8b9d-4c3e-9f0a-1b2c3d4e5f61")
+    with pytest.raises(LookupError, match="connection"):
+        sandbox.deauthorize(company["id"], "6f4c1e2a-8b9d-4c3e-9f0a-1b2c3d4e5f61")
+    with pytest.raises(LookupError):
+        sandbox.company("6f4c1e2a-8b9d-4c3e-9f0a-1b2c3d4e5f60")
+
+
+def test_what_the_sandbox_hands_out_is_a_copy() -> None:
+    sandbox = Sandbox()
+    company = sandbox.add_company("Toft", tags={"region": "uk"})
+    company["tags"]["region"] = "us"
+    sandbox.company(company["id"])["tags"]["region"] = "us"
+    sandbox.companies()[0]["name"] = "changed"
+    assert sandbox.company(company["id"])["tags"] == {"region": "uk"}
+    assert sandbox.companies()[0]["name"] == "Toft"

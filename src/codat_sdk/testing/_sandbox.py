@@ -13,6 +13,7 @@ import httpx
 
 from . import _companies, _connections, _refresh, _server
 from ._app import App, Exchange, operation_ids, schema_answered_operations, stateful_operations
+from ._calls import Problem
 from ._clock import DEFAULT_START, DEFAULT_TICK, Clock
 from ._delivery import Webhooks
 from ._faults import Faults
@@ -136,8 +137,15 @@ class Sandbox:
 
     @contextmanager
     def _control(self) -> Iterator[State]:
+        """The state, under the lock; the events raised meanwhile are delivered once it is released.
+
+        An unknown company or connection raises ``LookupError`` (the API would answer 404).
+        """
         with self._app.lock:
-            yield self._state
+            try:
+                yield self._state
+            except Problem as problem:
+                raise LookupError(problem.message) from None
             deliveries = self.webhooks.prepare(self._state.take_events(), self._state.webhook_consumers.values())
         self.webhooks.deliver(deliveries)
 
@@ -169,9 +177,9 @@ class Sandbox:
             return _refresh.complete(state, None if company_id is None else str(company_id))
 
     def company(self, company_id: object) -> Record:
-        """The company's JSON as ``get-company`` answers it (a copy)."""
-        with self._app.lock:
-            return copy.deepcopy(self._state.company_view(str(company_id)))
+        """The company's JSON as ``get-company`` answers it (a copy); ``LookupError`` if there is none."""
+        with self._control() as state:
+            return copy.deepcopy(state.company_view(str(company_id)))
 
     def companies(self) -> list[Record]:
         with self._app.lock:
