@@ -91,7 +91,10 @@ class Route:
         return tuple(p for p in self.parameters if p.location == "header")
 
     def parameter(self, name: str) -> Parameter:
-        return next(p for p in self.parameters if p.name == name)
+        found = next((p for p in self.parameters if p.name == name), None)
+        if found is None:
+            raise KeyError(f"{self.operation_id} has no parameter {name!r}")
+        return found
 
     @property
     def success(self) -> Response | None:
