@@ -11,6 +11,7 @@ schemas): required and optional properties, an enum's first member, values of ea
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -76,6 +77,7 @@ FORMAT_SAMPLES: dict[str, Any] = {
     "byte": "",
     "binary": "",
 }
+_BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
 # Strings tried, in order, for an unformatted string with a pattern; the first the pattern accepts is used.
 _PATTERN_CANDIDATES = (
     "string",
@@ -262,15 +264,18 @@ class _Sampler:
         return next((t for t in fitted if not isinstance(pattern, str) or _matches(pattern, t)), fitted[0])
 
     def _number(self, schema: dict[str, Any], kind: str) -> int | float:
+        """0, moved into the schema's bounds (whole steps past an exclusive one)."""
+        bounds = {k: schema[k] for k in _BOUNDS if isinstance(schema.get(k), int | float) and schema[k] is not True}
+        bounds = {k: v for k, v in bounds.items() if not isinstance(v, bool)}
         value: int | float = 0
-        minimum, maximum = schema.get("minimum"), schema.get("maximum")
-        exclusive_min = schema.get("exclusiveMinimum")
-        if isinstance(minimum, int | float) and not isinstance(minimum, bool):
-            value = max(value, minimum)
-        if isinstance(exclusive_min, int | float) and not isinstance(exclusive_min, bool) and value <= exclusive_min:
-            value = exclusive_min + 1
-        if isinstance(maximum, int | float) and not isinstance(maximum, bool):
-            value = min(value, maximum)
+        if "minimum" in bounds:
+            value = max(value, bounds["minimum"])
+        if "exclusiveMinimum" in bounds and value <= bounds["exclusiveMinimum"]:
+            value = math.floor(bounds["exclusiveMinimum"]) + 1
+        if "maximum" in bounds:
+            value = min(value, bounds["maximum"])
+        if "exclusiveMaximum" in bounds and value >= bounds["exclusiveMaximum"]:
+            value = math.ceil(bounds["exclusiveMaximum"]) - 1
         return int(value) if kind == "integer" else float(value)
 
 

@@ -240,6 +240,8 @@ def test_a_multipart_upload_is_parsed_into_parts(table: RouteTable) -> None:
         {"type": "integer", "minimum": 7},
         {"type": "integer", "exclusiveMinimum": 7},
         {"type": "number", "maximum": -2},
+        {"type": "integer", "exclusiveMaximum": -2.5},
+        {"type": "number", "exclusiveMinimum": 0.5, "maximum": 3},
         {"type": "array", "items": {"type": "integer", "minimum": 2}, "minItems": 2},
         {"allOf": [{"type": "object", "required": ["a"], "properties": {"a": {"type": "boolean"}}}, ref("Leaf")]},
         {"anyOf": [{"type": "null"}, {"type": "integer", "minimum": 1}]},

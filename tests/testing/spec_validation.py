@@ -2,8 +2,8 @@
 
 The sandbox answers from tables codegen derives from the normalised spec; checking those answers with
 the same tables would prove nothing. This validates against the raw pinned spec instead, every ``$ref``
-resolved by ``referencing`` (JSON pointers into paths included), with OpenAPI 3.0's ``nullable: true``
-(which Codat writes in its 3.1 documents) read as allowing null, and the formats jsonschema checks.
+resolved by ``referencing`` (JSON pointers into paths included), with the formats jsonschema checks and
+two keywords read as Codat means them (``_as_meant``: ``nullable``, ``additionalProperties`` beside ``allOf``).
 
     validate_response("platform", "get-company", 200, body)     # raises AssertionError saying where
     validate_request_body("platform", "create-company", body)
@@ -55,13 +55,21 @@ def _escape(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
-def _allow_null(node: Any) -> Any:
-    """A copy of ``node`` where every ``nullable: true`` schema also accepts null, as OpenAPI 3.0 meant."""
+def _as_meant(node: Any) -> Any:
+    """A copy of ``node`` read as its authors meant, where JSON Schema 2020-12 reads it otherwise.
+
+    ``nullable: true`` (OpenAPI 3.0, in Codat's 3.1 documents) also accepts null. ``additionalProperties:
+    false`` beside ``allOf`` (Codat-Expenses' pages) would refuse the properties the ``allOf`` parts declare,
+    which makes the schema unsatisfiable; it meant ``unevaluatedProperties: false``.
+    """
     if isinstance(node, list):
-        return [_allow_null(item) for item in node]
+        return [_as_meant(item) for item in node]
     if not isinstance(node, dict):
         return node
-    out = {key: _allow_null(value) for key, value in node.items()}
+    out = {key: _as_meant(value) for key, value in node.items()}
+    if out.get("additionalProperties") is False and any(k in out for k in ("allOf", "anyOf", "oneOf", "$ref")):
+        del out["additionalProperties"]
+        out["unevaluatedProperties"] = False
     if out.get("nullable") is not True:
         return out
     del out["nullable"]
@@ -75,7 +83,7 @@ class SpecValidator:
         self.document = document
         self.name = name
         resource: Resource[Any] = Resource.from_contents(
-            _allow_null(copy.deepcopy(document)), default_specification=DRAFT202012
+            _as_meant(copy.deepcopy(document)), default_specification=DRAFT202012
         )
         self._registry: Registry[Any] = Registry().with_resource(_BASE, resource)
         self._validators: dict[str, jsonschema.protocols.Validator] = {}

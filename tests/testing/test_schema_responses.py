@@ -76,3 +76,23 @@ def test_error_response_is_the_specs_error_body(api: str, status: int) -> None:
     assert decoded["statusCode"] == status
     assert decoded["error"] == "Something is wrong."
     spec_validation.validate_error_message(api, decoded, status if status in (400, 401, 404) else None)
+
+
+@pytest.mark.parametrize("api", APIS)
+def test_the_error_body_has_exactly_the_specs_error_properties(api: str) -> None:
+    """Every property the spec's error schema declares is sent, and nothing else (the shape is the spec's)."""
+    validator = spec_validation.validator(api)
+    schema = validator.at(validator.error_schema_pointer(400))
+    while "$ref" in schema:
+        schema = validator.at(schema["$ref"].removeprefix("#"))
+    _status, _type, body = error_response(400, "Bad.")
+    assert set(json.loads(body)) == set(schema["properties"])
+
+
+def test_a_fresh_sample_can_be_changed_without_changing_later_answers() -> None:
+    route = next(r for r in RouteTable.for_api("platform") if r.success and isinstance(r.success.sample, dict))
+    assert route.success is not None
+    before = schema_response(route)
+    sample = route.success.fresh_sample()
+    sample.clear()
+    assert schema_response(route) == before and route.success.sample

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 
-from ._spec._checks import CheckedRequest, FilePart, check_request
+from ._spec._checks import CheckedRequest, check_request
+from ._spec._multipart import FilePart
 from ._spec._rejections import (
     ERROR_CONTENT_TYPE,
     MethodNotAllowed,

@@ -7,30 +7,19 @@ Parameters come back typed (``pageSize`` an int); unknown query parameters are i
 
 from __future__ import annotations
 
-import email.parser
-import email.policy
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ._multipart import FilePart, MultipartError, parse_multipart
 from ._rejections import RequestRejected
 from ._schemas import find_problem, resolve
 from ._table import BodyContent, Parameter, Route
 
-__all__ = ["CheckedRequest", "FilePart", "check_request"]
+__all__ = ["CheckedRequest", "check_request"]
 
 _TRUE, _FALSE = ("true", "1"), ("false", "0")
-
-
-@dataclass(frozen=True, slots=True)
-class FilePart:
-    """One part of a ``multipart/form-data`` body."""
-
-    name: str
-    filename: str | None
-    content_type: str
-    data: bytes
 
 
 @dataclass(frozen=True)
@@ -155,23 +144,13 @@ def _json_body(content: BodyContent, body: bytes, route: Route) -> Any:
 def _multipart(
     content: BodyContent, media_type: str, body: bytes, route: Route
 ) -> tuple[list[FilePart], dict[str, str]]:
-    head = f"Content-Type: {media_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
-    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
-    if not message.is_multipart():
-        raise RequestRejected(400, "The request body is not a valid multipart/form-data body.", field="body")
-    files: list[FilePart] = []
-    form: dict[str, str] = {}
-    for part in message.iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        if not isinstance(name, str):
-            continue
-        data = part.get_payload(decode=True)
-        data = data if isinstance(data, bytes) else b""
-        filename = part.get_filename()
-        if filename is not None or part.get_content_type() != "text/plain":
-            files.append(FilePart(name, filename, part.get_content_type(), data))
-        else:
-            form[name] = data.decode("utf-8", "replace")
+    try:
+        parts = parse_multipart(media_type, body)
+    except MultipartError as exc:
+        raise RequestRejected(400, f"The request body is not valid multipart/form-data: {exc}.", field="body") from None
+    # A part with a file name or a media type of its own is a file; the rest are form fields.
+    files = [p for p in parts if p.filename is not None or p.content_type != "text/plain"]
+    form = {p.name: p.data.decode("utf-8", "replace") for p in parts if p not in files}
     schema = resolve(content.schema, route.schemas)
     sent = {f.name for f in files} | form.keys()
     for required in schema.get("required", ()):

@@ -1,7 +1,8 @@
 """Checks a JSON value against a trimmed schema of a route table (component refs by name).
 
 The table's schemas keep only validation keywords (``codegen.routes``); this checks those keywords the way
-JSON Schema does, plus OpenAPI's ``nullable``. Formats checked: uuid, date-time, date, int32/int64, uri,
+JSON Schema does, plus OpenAPI's ``nullable`` and ``readOnly`` (values checked are requests: a required
+read-only property may be left out). Formats checked: uuid, date-time, date, int32/int64, uri,
 email; others constrain nothing here. Problems name the field, never its value (a body may hold secrets).
 """
 
@@ -149,10 +150,10 @@ def find_problem(value: Any, schema: Any, schemas: Schemas, where: str = "") -> 
     kinds = [kinds] if isinstance(kinds, str) else _listed(kinds)
     if kinds and not any(_is_type(value, k) for k in kinds):
         return SchemaProblem(where, f"must be {' or '.join(_article(k) for k in kinds)}")
-    if "const" in schema and value != schema["const"]:
+    if "const" in schema and not _same_json(value, schema["const"]):
         return SchemaProblem(where, f"must be {schema['const']!r}")
     members = _listed(schema.get("enum"))
-    if members and value not in members:
+    if members and not any(_same_json(value, member) for member in members):
         listed = ", ".join(str(m) for m in members if m is not None)
         return SchemaProblem(where, f"must be one of: {listed}")
     said = _scalar_problem(value, schema)
@@ -163,6 +164,17 @@ def find_problem(value: Any, schema: Any, schemas: Schemas, where: str = "") -> 
     if isinstance(value, dict):
         return _object_problem(value, schema, schemas, where)
     return None
+
+
+def _same_json(left: Any, right: Any) -> bool:
+    """JSON equality: ``true`` is not ``1`` (as Python's ``==`` has it); ``1.0`` is ``1``."""
+    if isinstance(left, bool) or isinstance(right, bool):
+        return isinstance(left, bool) and isinstance(right, bool) and left == right
+    if isinstance(left, list | tuple) and isinstance(right, list | tuple):
+        return len(left) == len(right) and all(_same_json(a, b) for a, b in zip(left, right, strict=True))
+    if isinstance(left, Mapping) and isinstance(right, Mapping):
+        return left.keys() == right.keys() and all(_same_json(left[k], right[k]) for k in left)
+    return bool(left == right)
 
 
 def _article(kind: str) -> str:
@@ -186,10 +198,11 @@ def _array_problem(value: list[Any], schema: Mapping[str, Any], schemas: Schemas
 def _object_problem(
     value: dict[str, Any], schema: Mapping[str, Any], schemas: Schemas, where: str
 ) -> SchemaProblem | None:
-    for name in _listed(schema.get("required")):
-        if name not in value:
-            return SchemaProblem(_at(where, name), "is required")
     properties = schema.get("properties") or {}
+    for name in _listed(schema.get("required")):
+        # A read-only property is the server's to send: a request need not (OpenAPI 3.1, section 4.8.25).
+        if name not in value and not resolve(properties.get(name), schemas).get("readOnly"):
+            return SchemaProblem(_at(where, name), "is required")
     extra = schema.get("additionalProperties", True)
     for name, item in value.items():
         if name in properties:

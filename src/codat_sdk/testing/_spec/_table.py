@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import importlib
 import re
@@ -59,6 +60,10 @@ class Response:
     model: str | None
     sample: Any = field(default=None, hash=False, compare=False)  # schema-built, for a 2xx JSON response
 
+    def fresh_sample(self) -> Any:
+        """A copy of ``sample`` to change (``sample`` itself is shared by every caller)."""
+        return copy.deepcopy(self.sample)
+
 
 @dataclass(frozen=True, slots=True)
 class Route:
@@ -91,7 +96,10 @@ class Route:
         return tuple(p for p in self.parameters if p.location == "header")
 
     def parameter(self, name: str) -> Parameter:
-        return next(p for p in self.parameters if p.name == name)
+        found = next((p for p in self.parameters if p.name == name), None)
+        if found is None:
+            raise KeyError(f"{self.operation_id} has no parameter {name!r}")
+        return found
 
     @property
     def success(self) -> Response | None:
@@ -197,7 +205,10 @@ class RouteTable:
         self.routes = routes
         self.schemas = schemas
         self._by_id = {route.operation_id: route for route in routes}
-        self._patterns = sorted((_pattern(r) for r in routes), key=lambda p: p.rank)
+        # By segment count: a path is tried only against templates as long as it (a parameter is one segment).
+        self._by_length: dict[int, list[_Pattern]] = {}
+        for pattern in sorted((_pattern(r) for r in routes), key=lambda p: p.rank):
+            self._by_length.setdefault(len(pattern.rank), []).append(pattern)
 
     @classmethod
     def for_api(cls, api: str) -> RouteTable:
@@ -232,7 +243,7 @@ class RouteTable:
         method = http_method.upper()
         bare = "/" + path.strip("/") if path.strip("/") else "/"
         allowed: list[str] = []
-        for pattern in self._patterns:
+        for pattern in self._by_length.get(bare.count("/"), ()):
             found = pattern.regex.fullmatch(bare)
             if found is None:
                 continue
