@@ -139,3 +139,15 @@ def test_tags_are_a_map_of_strings_and_any_key_resolves() -> None:
 def test_count_ends_a_path() -> None:
     with pytest.raises(UnresolvedProperty):
         record_schema("Company").kind(("dataConnections", "count", "x"))
+
+
+def test_the_tags_parameter_is_typed_within_the_tags_map() -> None:
+    companies = [
+        {"id": "1", "tags": {"region": "uk", "team": "invoice-finance"}},
+        {"id": "2", "tags": {"region": "us"}},
+    ]
+    schema = record_schema("Company")
+    assert select(companies, "region=uk && team=invoice-finance", schema=schema, within="tags") == companies[:1]
+    assert select(companies, "region != uk", schema=schema, within="tags") == companies[1:]
+    with pytest.raises(QueryLanguageError, match="Operator > is not supported on string property region"):
+        select(companies, "region>uk", schema=schema, within="tags")

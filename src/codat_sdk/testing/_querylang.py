@@ -254,11 +254,11 @@ def _wanted(clause: Comparison, kind: Kind) -> object:
     return wanted
 
 
-def _compile_clause(clause: Comparison, schema: RecordSchema | None) -> Test:
+def _compile_clause(clause: Comparison, schema: RecordSchema | None, scope: tuple[str, ...]) -> Test:
     compare = _COMPARE[clause.operator]
     if schema is not None:
         try:
-            kind = schema.kind(clause.path)
+            kind = schema.kind((*scope, *clause.path))
         except UnresolvedProperty as missing:
             raise QueryLanguageError(f"{_PREFIX}{missing}") from None
         if kind != "any":
@@ -280,10 +280,11 @@ def _compile_clause(clause: Comparison, schema: RecordSchema | None) -> Test:
     return test
 
 
-def _compile(expression: Expression, schema: RecordSchema | None) -> Test:
+def _compile(expression: Expression, schema: RecordSchema | None, scope: tuple[str, ...] = ()) -> Test:
+    """A test of one record; ``scope`` is where the paths start within the schema's records."""
     if isinstance(expression, Comparison):
-        return _compile_clause(expression, schema)
-    tests = [_compile(term, schema) for term in expression.terms]
+        return _compile_clause(expression, schema, scope)
+    tests = [_compile(term, schema, scope) for term in expression.terms]
     if expression.joiner == "&&":
         return lambda record: all(test(record) for test in tests)
     return lambda record: any(test(record) for test in tests)
@@ -300,12 +301,12 @@ def select(
 
     ``schema`` types each property as the spec does (and refuses properties it lacks, as Codat does);
     without it each value's own JSON type decides. ``within`` names a property the query's paths start
-    from, e.g. ``within="tags"`` for *List companies*' ``tags`` parameter (``region=uk``); ``schema`` then
-    describes that property. Raises :class:`QueryLanguageError`.
+    from, e.g. ``within="tags"`` for *List companies*' ``tags`` parameter (``region=uk``); ``schema`` is
+    still the records' schema. Raises :class:`QueryLanguageError`.
     """
     if query is None or not query.strip():
         return list(records)
-    test = _compile(parse(query), schema)
+    test = _compile(parse(query), schema, () if within is None else (within,))
     if within is None:
         return [record for record in records if test(record)]
     return [record for record in records if isinstance(scope := record.get(within), Mapping) and test(scope)]
