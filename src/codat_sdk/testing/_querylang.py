@@ -29,6 +29,7 @@ from urllib.parse import unquote
 from ._querytypes import OPERATORS_BY_KIND, Kind, RecordSchema, UnresolvedProperty, as_kind, kind_of, read_value
 
 __all__ = [
+    "MALFORMED",
     "MAX_QUERY_LENGTH",
     "Comparison",
     "Expression",
