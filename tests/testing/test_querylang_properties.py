@@ -23,8 +23,10 @@ from codat_sdk_platform.queries import CompanyQuery, PullOperationQuery
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from codat_sdk import MAX_QUERY_LENGTH as BUILDER_LIMIT
 from codat_sdk import Query, QueryError, order_by
 from codat_sdk._query import Field
+from codat_sdk.testing._querylang import MAX_QUERY_LENGTH as SERVER_LIMIT
 from codat_sdk.testing._querylang import RecordSchema, order, select
 from tests.spec_facts import normalised
 
@@ -405,3 +407,11 @@ def test_zz_report_property_counts() -> None:
     )
     print(line)
     assert len(SHAPES) > 50
+
+
+def test_the_builders_length_limit_is_the_evaluators() -> None:
+    assert BUILDER_LIMIT == SERVER_LIMIT
+    longest = CompanyQuery.name == "x" * (BUILDER_LIMIT - len("name="))
+    assert select([{"name": "x"}], str(longest)) == []
+    with pytest.raises(QueryError):
+        CompanyQuery.name == "x" * (BUILDER_LIMIT + 1 - len("name="))  # noqa: B015
