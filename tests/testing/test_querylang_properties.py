@@ -121,15 +121,20 @@ def as_utc(value: str | date | datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+# Python's operators: on builder fields they build clauses, on values they are the oracle's comparisons.
+OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
     "==": operator.eq,
     "!=": operator.ne,
     ">": operator.gt,
     "<": operator.lt,
     ">=": operator.ge,
     "<=": operator.le,
+}
+COMPARE: dict[str, Callable[[Any, Any], Any]] = {
+    **OPERATORS,
     "contains": lambda found, wanted: wanted.lower() in found.lower(),
 }
+BUILD: dict[str, Callable[[Any, Any], Any]] = {**OPERATORS, "contains": lambda field, value: field.contains(value)}
 
 
 @dataclass(frozen=True)
@@ -140,17 +145,6 @@ class Built:
     predicate: Predicate
     shape: str
     joiner: str | None = None  # of the top level; None for one clause
-
-
-BUILD: dict[str, Callable[[Any, Any], Any]] = {
-    "==": operator.eq,
-    "!=": operator.ne,
-    ">": operator.gt,
-    "<": operator.lt,
-    ">=": operator.ge,
-    "<=": operator.le,
-    "contains": lambda field, value: field.contains(value),
-}
 
 
 def clause(field: Field, op: str, value: Any, kind: str, path: Sequence[str]) -> Built | None:
