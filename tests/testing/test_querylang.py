@@ -10,6 +10,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from codat_sdk.testing._querylang import (
     MALFORMED,
@@ -237,3 +239,18 @@ def test_order_puts_nulls_first_and_is_stable() -> None:
 def test_bad_order_by_is_refused(order_by: str) -> None:
     with pytest.raises(QueryLanguageError):
         order(INVOICES, order_by)
+
+
+# Text near the language's syntax, so most examples reach deep into the parser.
+_PIECES = [*"{}&|=!~<>.% ", "&&", "||", "name", "tags.region", "dataConnections.count", "1", "2024-01-01", "x"]
+_SYNTAX = st.lists(st.sampled_from(_PIECES), max_size=12).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(query=_SYNTAX | st.text(max_size=40))
+def test_any_text_either_selects_or_is_a_query_language_error(query: str) -> None:
+    try:
+        select(COMPANIES, query)
+        order(COMPANIES, query)
+    except QueryLanguageError as error:
+        assert error.message.startswith(("Error parsing query - ", "Error parsing orderBy - "))

@@ -17,21 +17,33 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
+import httpx
 import pytest
-from codat_sdk_platform.queries import CompanyQuery
+from codat_sdk_platform.queries import CompanyQuery, PullOperationQuery
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from codat_sdk import MAX_QUERY_LENGTH as BUILDER_LIMIT
 from codat_sdk import Query, QueryError, order_by
 from codat_sdk._query import Field
-from codat_sdk.testing._querylang import order, select
+from codat_sdk.testing._querylang import MAX_QUERY_LENGTH as SERVER_LIMIT
+from codat_sdk.testing._querylang import RecordSchema, order, select
+from tests.spec_facts import normalised
+
+
+def record_schema(model: str) -> RecordSchema:
+    """The records' schema from the pinned spec, as the sandbox types its lists."""
+    components = normalised("platform")["components"]["schemas"]
+    return RecordSchema(components[model], components)
+
 
 Record = dict[str, Any]
 Predicate = Callable[[Record], bool]
 
 # Bounded so the module runs in well under 20 s on a shared machine.
-SELECT_EXAMPLES = 300
-ORDER_EXAMPLES = 150
+SELECT_EXAMPLES = 200
+PULL_EXAMPLES = 120
+ORDER_EXAMPLES = 100
 # What the property tests saw, for the report: examples run, and distinct query shapes (values elided).
 STATS: Counter[str] = Counter()
 SHAPES: set[str] = set()
@@ -78,7 +90,7 @@ companies = st.fixed_dictionaries(
     },
     optional={"lastSync": st.none() | instants.map(codat_time)},
 )
-record_lists = st.lists(companies, min_size=0, max_size=6)
+record_lists = st.lists(companies, min_size=2, max_size=6)
 
 # -- the oracle's reading of a record ---------------------------------------------------------------------
 
@@ -109,15 +121,20 @@ def as_utc(value: str | date | datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-COMPARE: dict[str, Callable[[Any, Any], bool]] = {
+# Python's operators: on builder fields they build clauses, on values they are the oracle's comparisons.
+OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
     "==": operator.eq,
     "!=": operator.ne,
     ">": operator.gt,
     "<": operator.lt,
     ">=": operator.ge,
     "<=": operator.le,
+}
+COMPARE: dict[str, Callable[[Any, Any], Any]] = {
+    **OPERATORS,
     "contains": lambda found, wanted: wanted.lower() in found.lower(),
 }
+BUILD: dict[str, Callable[[Any, Any], Any]] = {**OPERATORS, "contains": lambda field, value: field.contains(value)}
 
 
 @dataclass(frozen=True)
@@ -127,17 +144,7 @@ class Built:
     query: Query
     predicate: Predicate
     shape: str
-
-
-BUILD: dict[str, Callable[[Any, Any], Any]] = {
-    "==": operator.eq,
-    "!=": operator.ne,
-    ">": operator.gt,
-    "<": operator.lt,
-    ">=": operator.ge,
-    "<=": operator.le,
-    "contains": lambda field, value: field.contains(value),
-}
+    joiner: str | None = None  # of the top level; None for one clause
 
 
 def clause(field: Field, op: str, value: Any, kind: str, path: Sequence[str]) -> Built | None:
@@ -184,7 +191,7 @@ query_dates = st.one_of(
 )
 
 
-def leaves(records: list[Record]) -> st.SearchStrategy[Built]:
+def company_leaves(records: list[Record]) -> st.SearchStrategy[Built]:
     """One comparison on a CompanyQuery field; values often taken from the records, so some match."""
     names = [r["name"] for r in records] + [c["platformName"] for r in records for c in r["dataConnections"]]
     tag_values = [v for r in records for v in r["tags"].values()]
@@ -238,53 +245,119 @@ def leaves(records: list[Record]) -> st.SearchStrategy[Built]:
     return built.filter(lambda leaf: leaf is not None)  # type: ignore[return-value]
 
 
+Leaves = Callable[[list[Record]], st.SearchStrategy[Built]]
+
+
 @st.composite
-def trees(draw: st.DrawFn, records: list[Record], depth: int = 0) -> Built:
+def trees(draw: st.DrawFn, records: list[Record], leaves: Leaves, depth: int = 0) -> Built:
     """A leaf, or 2-3 subtrees joined by one joiner; a subtree using the other joiner is braced."""
     if depth >= 2 or draw(st.booleans()):
         return draw(leaves(records))
     joiner = draw(st.sampled_from(["&&", "||"]))
-    parts = [draw(trees(records, depth + 1)) for _ in range(draw(st.integers(2, 3)))]
+    parts = [draw(trees(records, leaves, depth + 1)) for _ in range(draw(st.integers(2, 3)))]
     combine: Callable[[Sequence[bool]], bool] = all if joiner == "&&" else any
     predicates = [part.predicate for part in parts]
 
     def predicate(record: Record) -> bool:
         return combine([test(record) for test in predicates])
 
-    flat = all(_joiner(part) in (None, joiner) and "{" not in str(part.query) for part in parts)
-    if flat:
+    def braced(part: Built) -> bool:
+        return part.joiner not in (None, joiner)
+
+    if not any(braced(part) or not part.query.combinable for part in parts):
         # The builder's own operators: & and |.
         query = parts[0].query
         for part in parts[1:]:
             query = query & part.query if joiner == "&&" else query | part.query
     else:
         # Mixed joiners need braces, which only Query.raw writes.
-        text = joiner.join(
-            f"{{{part.query}}}" if _joiner(part) not in (None, joiner) else str(part.query) for part in parts
-        )
-        query = Query.raw(text)
-    shape = joiner.join(f"{{{part.shape}}}" if _joiner(part) not in (None, joiner) else part.shape for part in parts)
-    return Built(query, predicate, shape)
-
-
-def _joiner(part: Built) -> str | None:
-    return part.query.joiner if part.query.combinable else ("&&" if "&&" in str(part.query) else "||")
+        query = Query.raw(joiner.join(f"{{{part.query}}}" if braced(part) else str(part.query) for part in parts))
+    shape = joiner.join(f"{{{part.shape}}}" if braced(part) else part.shape for part in parts)
+    return Built(query, predicate, shape, joiner)
 
 
 # -- the properties ---------------------------------------------------------------------------------------
 
 
-@settings(max_examples=SELECT_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.data(), records=record_lists)
-def test_builder_queries_select_what_a_python_filter_selects(data: st.DataObject, records: list[Record]) -> None:
-    built = data.draw(trees(records))
-    text = str(built.query)
+def check_selection(records: list[Record], built: Built, schema: RecordSchema | None) -> None:
+    # The query as a server receives it: encoded into the URL by httpx (as the SDK sends it), decoded once.
+    text = httpx.URL("https://api.codat.io/companies", params={"query": str(built.query)}).params["query"]
     expected = [record for record in records if built.predicate(record)]
-    assert select(records, text) == expected, text
+    assert select(records, text, schema=schema) == expected, text
     STATS["select examples"] += 1
+    STATS["typed select examples"] += schema is not None
     STATS["records checked"] += len(records)
     STATS["records selected"] += len(expected)
     SHAPES.add(built.shape)
+
+
+@settings(max_examples=SELECT_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), records=record_lists, typed=st.booleans())
+def test_company_queries_select_what_a_python_filter_selects(
+    data: st.DataObject, records: list[Record], typed: bool
+) -> None:
+    built = data.draw(trees(records, company_leaves))
+    check_selection(records, built, record_schema("Company") if typed else None)
+
+
+# Pull operations: booleans, numbers and a long enum.
+pull_operations = st.fixed_dictionaries(
+    {
+        "id": st.uuids().map(str),
+        "dataType": st.sampled_from(["invoices", "bills", "customers"]),
+        "status": st.sampled_from(PullOperationQuery.status.values),
+        "progress": st.integers(0, 100),
+        "isErrored": st.booleans(),
+        "requested": instants.map(codat_time),
+    },
+    optional={"completed": instants.map(codat_time)},
+)
+
+
+def pull_leaves(records: list[Record]) -> st.SearchStrategy[Built]:
+    progress = [r["progress"] for r in records]
+    numbers = st.one_of(
+        st.integers(-1, 101),
+        st.sampled_from(progress) if progress else st.integers(0, 100),
+        st.decimals(-1, 101, places=2),
+        st.floats(-1, 101, allow_nan=False),
+    )
+    every = st.sampled_from(["==", "!=", *ORDERABLE])
+    field = PullOperationQuery
+
+    def of_kind(kind: str, path: str) -> Callable[[Field, str, Any], Built | None]:
+        return lambda pick, op, value: clause(pick, op, value, kind, (path,))
+
+    built = st.one_of(
+        st.builds(of_kind("number", "progress"), st.just(field.progress), every, numbers),
+        st.builds(
+            of_kind("boolean", "isErrored"), st.just(field.is_errored), st.sampled_from(["==", "!="]), st.booleans()
+        ),
+        st.builds(
+            of_kind("string", "status"),
+            st.just(field.status),
+            st.sampled_from(["==", "!="]),
+            st.sampled_from(field.status.values),
+        ),
+        st.builds(
+            of_kind("string", "dataType"),
+            st.just(field.data_type),
+            st.sampled_from(["==", "!=", "contains"]),
+            st.sampled_from(["invoices", "bills", "Invoice", "ll"]),
+        ),
+        st.builds(of_kind("datetime", "requested"), st.just(field.requested), every, query_dates),
+        st.builds(of_kind("datetime", "completed"), st.just(field.completed), every, query_dates),
+    )
+    return built.filter(lambda leaf: leaf is not None)
+
+
+@settings(max_examples=PULL_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), records=st.lists(pull_operations, min_size=2, max_size=6), typed=st.booleans())
+def test_pull_operation_queries_select_what_a_python_filter_selects(
+    data: st.DataObject, records: list[Record], typed: bool
+) -> None:
+    built = data.draw(trees(records, pull_leaves))
+    check_selection(records, built, record_schema("PullOperation") if typed else None)
 
 
 ORDER_FIELDS: list[tuple[Field, str]] = [
@@ -296,8 +369,10 @@ ORDER_FIELDS: list[tuple[Field, str]] = [
 
 
 @settings(max_examples=ORDER_EXAMPLES, deadline=None)
-@given(records=record_lists, pick=st.sampled_from(ORDER_FIELDS), descending=st.booleans())
-def test_order_by_orders_as_sorted_does(records: list[Record], pick: tuple[Field, str], descending: bool) -> None:
+@given(records=record_lists, pick=st.sampled_from(ORDER_FIELDS), descending=st.booleans(), typed=st.booleans())
+def test_order_by_orders_as_sorted_does(
+    records: list[Record], pick: tuple[Field, str], descending: bool, typed: bool
+) -> None:
     field, kind = pick
     ordering = order_by(field).desc() if descending else order_by(field)
 
@@ -307,7 +382,8 @@ def test_order_by_orders_as_sorted_does(records: list[Record], pick: tuple[Field
             return (0, 0)  # nulls first ascending (last descending)
         return (1, as_utc(value) if kind == "datetime" else value)
 
-    assert order(records, str(ordering)) == sorted(records, key=key, reverse=descending)
+    schema = record_schema("Company") if typed else None
+    assert order(records, str(ordering), schema=schema) == sorted(records, key=key, reverse=descending)
     STATS["order examples"] += 1
     SHAPES.add(f"orderBy={ordering}")
 
@@ -317,10 +393,19 @@ def test_zz_report_property_counts() -> None:
     if not STATS["select examples"]:
         pytest.skip("run with the property tests")
     line = (
-        f"query-language property tests: {STATS['select examples']} select examples "
-        f"({STATS['records checked']} records, {STATS['records selected']} selected), "
+        f"query-language property tests: {STATS['select examples']} select examples, "
+        f"{STATS['typed select examples']} of them typed by the spec's schema, over "
+        f"{STATS['records checked']} records ({STATS['records selected']} selected); "
         f"{STATS['order examples']} order examples, {len(SHAPES)} distinct query shapes, "
         f"{STATS['values the builder refused']} values the builder refused"
     )
     print(line)
     assert len(SHAPES) > 50
+
+
+def test_the_builders_length_limit_is_the_evaluators() -> None:
+    assert BUILDER_LIMIT == SERVER_LIMIT
+    longest = CompanyQuery.name == "x" * (BUILDER_LIMIT - len("name="))
+    assert select([{"name": "x"}], str(longest)) == []
+    with pytest.raises(QueryError):
+        CompanyQuery.name == "x" * (BUILDER_LIMIT + 1 - len("name="))  # noqa: B015

@@ -23,17 +23,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any, Final, Literal, TypeAlias
 from urllib.parse import unquote
 
+from ._querytypes import OPERATORS_BY_KIND, Kind, RecordSchema, UnresolvedProperty, as_kind, kind_of, read_value
+
 __all__ = [
+    "MALFORMED",
     "MAX_QUERY_LENGTH",
     "Comparison",
     "Expression",
     "Group",
     "QueryLanguageError",
+    "RecordSchema",
     "order",
     "parse",
     "select",
@@ -52,6 +54,7 @@ _TOKENS: Final = re.compile(r"\{|\}|&&|\|\|")
 
 # The documented example of a malformed query's 400 (Platform spec, ``Malformed-Query``).
 _PREFIX: Final = "Error parsing query - "
+_ORDER_PREFIX: Final = "Error parsing orderBy - "
 MALFORMED: Final = _PREFIX + "Malformed query."
 
 
@@ -84,9 +87,6 @@ class Comparison:
     def property(self) -> str:
         return ".".join(self.path)
 
-    def matches(self, record: Mapping[str, Any]) -> bool:
-        return any(_compare(found, self) for found in _resolve(record, self.path))
-
 
 @dataclass(frozen=True)
 class Group:
@@ -94,10 +94,6 @@ class Group:
 
     joiner: Joiner
     terms: tuple[Expression, ...]
-
-    def matches(self, record: Mapping[str, Any]) -> bool:
-        test = all if self.joiner == "&&" else any
-        return test(term.matches(record) for term in self.terms)
 
 
 Expression: TypeAlias = Comparison | Group
@@ -196,6 +192,7 @@ def _clause(text: str) -> Comparison:
 # -- evaluation ---------------------------------------------------------------------------------------
 
 _MISSING: Final = object()
+Test = Callable[[Mapping[str, Any]], bool]
 
 
 def _resolve(node: object, path: Sequence[str]) -> Iterator[object]:
@@ -222,119 +219,114 @@ def _resolve(node: object, path: Sequence[str]) -> Iterator[object]:
         yield from _resolve(node.get(head), rest)
 
 
-_DATE: Final = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DATE_TIME: Final = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?")
-_NUMBER: Final = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
-
-
-def instant(text: str) -> datetime | None:
-    """``text`` as a UTC instant if it is an ISO date or date-time, else None.
-
-    GUESS: a date is its midnight and a date-time without a zone is read as UTC, so both compare with
-    Codat's ``...Z`` timestamps as instants.
-    """
-    try:
-        if _DATE.fullmatch(text):
-            return datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)
-        if _DATE_TIME.fullmatch(text):
-            parsed = datetime.fromisoformat(text)
-            return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-    except (ValueError, OverflowError):
-        return None
-    return None
-
-
-def _unsupported(clause: Comparison, kind: str) -> QueryLanguageError:
+def _unsupported(clause: Comparison, kind: Kind) -> QueryLanguageError:
     # GUESS: Codat's text for an operator the property's type does not take is not documented.
     return QueryLanguageError(
-        f"{_PREFIX}Operator {clause.operator} is not supported on {kind} property {clause.property}",
+        f"{_PREFIX}Operator {clause.operator} is not supported on {kind} property {clause.property}"
     )
 
 
-def _invalid_value(clause: Comparison, kind: str) -> QueryLanguageError:
+def _invalid_value(clause: Comparison, kind: Kind) -> QueryLanguageError:
     # GUESS: undocumented text, as above.
     return QueryLanguageError(
-        f"{_PREFIX}Could not convert value {clause.value} to {kind} for property {clause.property}",
+        f"{_PREFIX}Could not convert value {clause.value} to {kind} for property {clause.property}"
     )
 
 
-_ORDERED: Final[dict[str, Callable[[Any, Any], bool]]] = {
-    "=": lambda a, b: bool(a == b),
-    "!=": lambda a, b: bool(a != b),
-    ">": lambda a, b: bool(a > b),
-    "<": lambda a, b: bool(a < b),
-    ">=": lambda a, b: bool(a >= b),
-    "<=": lambda a, b: bool(a <= b),
+_COMPARE: Final[dict[str, Callable[[Any, Any], bool]]] = {
+    "=": lambda found, wanted: bool(found == wanted),
+    "!=": lambda found, wanted: bool(found != wanted),
+    ">": lambda found, wanted: bool(found > wanted),
+    "<": lambda found, wanted: bool(found < wanted),
+    ">=": lambda found, wanted: bool(found >= wanted),
+    "<=": lambda found, wanted: bool(found <= wanted),
+    # GUESS: contains ignores case; = and != do not.
+    "~": lambda found, wanted: wanted.casefold() in found.casefold(),
 }
 
 
-def _compare(found: object, clause: Comparison) -> bool:
-    operator, value = clause.operator, clause.value
-    if isinstance(found, bool):
-        if operator not in ("=", "!="):
-            raise _unsupported(clause, "boolean")
-        if value.lower() not in ("true", "false"):
-            raise _invalid_value(clause, "boolean")
-        return _ORDERED[operator](found, value.lower() == "true")
-    if isinstance(found, int | float | Decimal):
-        if operator == "~":
-            raise _unsupported(clause, "numeric")
-        if not _NUMBER.fullmatch(value):
-            raise _invalid_value(clause, "number")
+def _wanted(clause: Comparison, kind: Kind) -> object:
+    """The clause's value read as ``kind``; raises Codat's 400 where the kind refuses the operator or value."""
+    if clause.operator not in OPERATORS_BY_KIND[kind]:
+        raise _unsupported(clause, kind)
+    wanted = read_value(clause.value, kind)
+    if wanted is None:
+        raise _invalid_value(clause, kind)
+    return wanted
+
+
+def _compile_clause(clause: Comparison, schema: RecordSchema | None, scope: tuple[str, ...]) -> Test:
+    compare = _COMPARE[clause.operator]
+    if schema is not None:
         try:
-            return _ORDERED[operator](Decimal(str(found)), Decimal(value))
-        except InvalidOperation:  # pragma: no cover - the pattern admits only finite decimals
-            raise _invalid_value(clause, "number") from None
-    if isinstance(found, str):
-        if operator == "~":
-            # GUESS: contains ignores case; = and != do not.
-            return value.casefold() in found.casefold()
-        found_at, value_at = instant(found), instant(value)
-        if found_at is not None and value_at is not None:
-            return _ORDERED[operator](found_at, value_at)
-        if operator in ("=", "!="):
-            return _ORDERED[operator](found, value)
-        raise _unsupported(clause, "string")
-    # An object (such as a whole map) compares with nothing.
-    return False
+            kind = schema.kind((*scope, *clause.path))
+        except UnresolvedProperty as missing:
+            raise QueryLanguageError(f"{_PREFIX}{missing}") from None
+        if kind != "any":
+            wanted = _wanted(clause, kind)  # checked once, before any record: the type decides
+            return lambda record: any(
+                (found := as_kind(value, kind)) is not None and compare(found, wanted)
+                for value in _resolve(record, clause.path)
+            )
+
+    def test(record: Mapping[str, Any]) -> bool:
+        for value in _resolve(record, clause.path):
+            kind = kind_of(value, clause.value)
+            if kind == "object":
+                continue  # an object (a whole map) compares with nothing
+            if compare(as_kind(value, kind), _wanted(clause, kind)):
+                return True
+        return False
+
+    return test
+
+
+def _compile(expression: Expression, schema: RecordSchema | None, scope: tuple[str, ...] = ()) -> Test:
+    """A test of one record; ``scope`` is where the paths start within the schema's records."""
+    if isinstance(expression, Comparison):
+        return _compile_clause(expression, schema, scope)
+    tests = [_compile(term, schema, scope) for term in expression.terms]
+    if expression.joiner == "&&":
+        return lambda record: all(test(record) for test in tests)
+    return lambda record: any(test(record) for test in tests)
 
 
 def select(
-    records: Sequence[Mapping[str, Any]], query: str | None, *, within: str | None = None
+    records: Sequence[Mapping[str, Any]],
+    query: str | None,
+    *,
+    schema: RecordSchema | None = None,
+    within: str | None = None,
 ) -> list[Mapping[str, Any]]:
     """The records ``query`` selects, in their order; all of them for no (or a blank) query.
 
-    ``within`` names a property the query's paths start from, e.g. ``within="tags"`` for the
-    *List companies* ``tags`` parameter (``region=uk``). Raises :class:`QueryLanguageError`.
+    ``schema`` types each property as the spec does (and refuses properties it lacks, as Codat does);
+    without it each value's own JSON type decides. ``within`` names a property the query's paths start
+    from, e.g. ``within="tags"`` for *List companies*' ``tags`` parameter (``region=uk``); ``schema`` is
+    still the records' schema. Raises :class:`QueryLanguageError`.
     """
     if query is None or not query.strip():
         return list(records)
-    expression = parse(query)
+    test = _compile(parse(query), schema, () if within is None else (within,))
     if within is None:
-        return [record for record in records if expression.matches(record)]
-    return [record for record in records if _matches_within(expression, record.get(within))]
-
-
-def _matches_within(expression: Expression, scope: object) -> bool:
-    return isinstance(scope, Mapping) and expression.matches(scope)
+        return [record for record in records if test(record)]
+    return [record for record in records if isinstance(scope := record.get(within), Mapping) and test(scope)]
 
 
 # -- ordering ------------------------------------------------------------------------------------------
 
 
-def _order_key(value: object) -> tuple[int, Any]:
+def _order_key(value: object, kind: Kind) -> tuple[int, Any]:
     """Values of one property sort by kind, then within the kind; nulls (GUESS: first, as in
     ascending SQL and .NET ordering) before everything."""
-    if value is None or value is _MISSING or isinstance(value, list | Mapping):
+    if value is None or value is _MISSING:
         return (0, 0)
-    if isinstance(value, bool):
-        return (1, value)
-    if isinstance(value, int | float | Decimal):
-        return (2, Decimal(str(value)))
-    if isinstance(value, str):
-        at = instant(value)
-        return (3, at) if at is not None else (4, value)
-    return (5, str(value))
+    if kind == "any":
+        kind = kind_of(value)
+    found = as_kind(value, kind)
+    if found is None:  # a list, an object, or a value of another type than the schema's
+        return (5, str(value))
+    return ({"boolean": 1, "number": 2, "date": 3, "string": 4}.get(kind, 5), found)
 
 
 def _single(record: Mapping[str, Any], path: Sequence[str]) -> object:
@@ -349,9 +341,12 @@ def _single(record: Mapping[str, Any], path: Sequence[str]) -> object:
     return node
 
 
-def order(records: Sequence[Mapping[str, Any]], order_by: str | None) -> list[Mapping[str, Any]]:
+def order(
+    records: Sequence[Mapping[str, Any]], order_by: str | None, *, schema: RecordSchema | None = None
+) -> list[Mapping[str, Any]]:
     """The records ordered by ``order_by`` (``name`` ascending, ``-name`` descending); stable, and in
-    their own order for no (or a blank) ordering. Raises :class:`QueryLanguageError`."""
+    their own order for no (or a blank) ordering. ``schema`` types the property as in :func:`select`.
+    Raises :class:`QueryLanguageError`."""
     if order_by is None or not order_by.strip():
         return list(records)
     text = unquote(order_by).strip()
@@ -359,9 +354,15 @@ def order(records: Sequence[Mapping[str, Any]], order_by: str | None) -> list[Ma
     name = text[1:].strip() if descending else text
     if not _PROPERTY.fullmatch(name):
         # GUESS: Codat's text for a bad orderBy is not documented.
-        raise QueryLanguageError(f"Error parsing orderBy - {name!r} is not a property name.")
+        raise QueryLanguageError(f"{_ORDER_PREFIX}{name!r} is not a property name.")
     path = tuple(name.split("."))
-    keys = [_order_key(_single(record, path)) for record in records]
-    # Ordering across kinds only ever compares kind numbers: each kind's values are comparable.
+    kind: Kind = "any"
+    if schema is not None:
+        try:
+            kind = schema.kind(path)
+        except UnresolvedProperty as missing:
+            raise QueryLanguageError(f"{_ORDER_PREFIX}{missing}") from None
+    keys = [_order_key(_single(record, path), kind) for record in records]
+    # Python's sort is stable in both directions; keys of different kinds only compare their kind number.
     indices = sorted(range(len(records)), key=keys.__getitem__, reverse=descending)
     return [records[index] for index in indices]
