@@ -43,7 +43,7 @@ def get_company(state: State, call: Call) -> Reply:
 
 
 def list_companies(state: State, call: Call) -> Reply:
-    return Reply(200, page_of((state.company_view(cid) for cid in state.companies), call, tags=True))
+    return Reply(200, page_of((state.company_view(cid) for cid in state.companies), call, "Company", tags=True))
 
 
 def update_company(state: State, call: Call) -> Reply:

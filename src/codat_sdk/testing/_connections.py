@@ -52,7 +52,7 @@ def get_connection(state: State, call: Call) -> Reply:
 
 def list_connections(state: State, call: Call) -> Reply:
     company = state.company(call.path_params["companyId"])
-    return Reply(200, page_of(list(state.connections[company["id"]].values()), call))
+    return Reply(200, page_of(list(state.connections[company["id"]].values()), call, "Connection"))
 
 
 def unlink_connection(state: State, call: Call) -> Reply:

@@ -130,7 +130,7 @@ def get_company_data_status(state: State, call: Call) -> Reply:
 
 def list_pull_operations(state: State, call: Call) -> Reply:
     company = state.company(call.path_params["companyId"])
-    return Reply(200, page_of(state.pull_operations.get(company["id"], []), call))
+    return Reply(200, page_of(state.pull_operations.get(company["id"], []), call, "PullOperation"))
 
 
 def get_pull_operation(state: State, call: Call) -> Reply:

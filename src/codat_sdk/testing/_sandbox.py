@@ -7,9 +7,11 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import httpx
+
+from codat_sdk import AsyncAPIClient, SyncAPIClient
 
 from . import _companies, _connections, _refresh, _server
 from ._app import App, Exchange, operation_ids, schema_answered_operations, stateful_operations
@@ -24,6 +26,9 @@ from ._transport import AsyncSandboxTransport, SandboxTransport
 if TYPE_CHECKING:
     from codat_sdk_files import AsyncCodatFiles, CodatFiles
     from codat_sdk_platform import AsyncCodatPlatform, CodatPlatform
+
+SyncClientT = TypeVar("SyncClientT", bound=SyncAPIClient)
+AsyncClientT = TypeVar("AsyncClientT", bound=AsyncAPIClient)
 
 SERVER_URL = "https://api.codat.io"
 """The base URL the in-process clients use: Codat's own, so code that builds its own URLs works unchanged."""
@@ -97,35 +102,37 @@ class Sandbox:
     def async_transport(self) -> httpx.AsyncBaseTransport:
         return AsyncSandboxTransport(self._app)
 
-    def _options(self, options: dict[str, Any]) -> dict[str, Any]:
+    def _sync(self, client_class: type[SyncClientT], options: dict[str, Any]) -> SyncClientT:
         if "auth_header" not in options:
             options.setdefault("api_key", self.api_key)
-        return options
+        return client_class(client=httpx.Client(transport=self.transport(), base_url=SERVER_URL), **options)
+
+    def _async(self, client_class: type[AsyncClientT], options: dict[str, Any]) -> AsyncClientT:
+        if "auth_header" not in options:
+            options.setdefault("api_key", self.api_key)
+        http = httpx.AsyncClient(transport=self.async_transport(), base_url=SERVER_URL)
+        return client_class(client=http, **options)
 
     def client(self, **options: Any) -> CodatPlatform:
         """A ``CodatPlatform`` calling this sandbox in process; ``options`` go to its constructor."""
         from codat_sdk_platform import CodatPlatform
 
-        http = httpx.Client(transport=self.transport(), base_url=SERVER_URL)
-        return CodatPlatform(client=http, **self._options(options))
+        return self._sync(CodatPlatform, options)
 
     def async_client(self, **options: Any) -> AsyncCodatPlatform:
         from codat_sdk_platform import AsyncCodatPlatform
 
-        http = httpx.AsyncClient(transport=self.async_transport(), base_url=SERVER_URL)
-        return AsyncCodatPlatform(client=http, **self._options(options))
+        return self._async(AsyncCodatPlatform, options)
 
     def files_client(self, **options: Any) -> CodatFiles:
         from codat_sdk_files import CodatFiles
 
-        http = httpx.Client(transport=self.transport(), base_url=SERVER_URL)
-        return CodatFiles(client=http, **self._options(options))
+        return self._sync(CodatFiles, options)
 
     def async_files_client(self, **options: Any) -> AsyncCodatFiles:
         from codat_sdk_files import AsyncCodatFiles
 
-        http = httpx.AsyncClient(transport=self.async_transport(), base_url=SERVER_URL)
-        return AsyncCodatFiles(client=http, **self._options(options))
+        return self._async(AsyncCodatFiles, options)
 
     # -- over HTTP ------------------------------------------------------------------------------------
 
