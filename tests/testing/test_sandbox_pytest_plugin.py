@@ -66,14 +66,16 @@ def _python(script: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _plugin_installed() -> bool:
-    return any(entry.value == PLUGIN for entry in entry_points(group="pytest11"))
+def _plugin_loads_itself() -> bool:
+    """pytest loads the plugin from the installed SDK's entry point (unless autoloading is off)."""
+    installed = any(entry.value == PLUGIN for entry in entry_points(group="pytest11"))
+    return installed and not os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
 
 
 def run_pytest(tmp_path: Path, tests: str, *args: str) -> subprocess.CompletedProcess[str]:
     """pytest on ``tests`` (a module's text) in ``tmp_path``, as a user of the installed SDK runs it."""
     (tmp_path / "test_users_app.py").write_text(tests, encoding="utf-8")
-    plugin = [] if _plugin_installed() else ["-p", PLUGIN]
+    plugin = [] if _plugin_loads_itself() else ["-p", PLUGIN]
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *plugin, *args, str(tmp_path)],
         cwd=tmp_path,
