@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import threading
@@ -9,7 +10,7 @@ import threading
 import httpx
 import pytest
 from codat_sdk_files import CodatFiles
-from codat_sdk_platform import CodatPlatform
+from codat_sdk_platform import AsyncCodatPlatform, CodatPlatform
 from codat_sdk_platform.models import CompanyRequestBody, CreateConnectionBody
 
 from codat_sdk.testing import Sandbox
@@ -80,3 +81,17 @@ def test_leaving_the_block_stops_the_server_even_with_a_connection_kept_alive() 
 def test_two_sandboxes_serve_on_two_free_ports() -> None:
     with Sandbox().serve() as first, Sandbox().serve() as second:
         assert first != second
+
+
+def test_the_async_sdk_reaches_the_served_sandbox_concurrently() -> None:
+    sandbox = Sandbox()
+
+    async def main(url: str) -> set[str]:
+        async with AsyncCodatPlatform(api_key="k", server_url=url) as codat:
+            bodies = [CompanyRequestBody(name=f"c{n}") for n in range(8)]
+            created = await asyncio.gather(*(codat.companies.create(body=body) for body in bodies))
+            return {str(company.id) for company in created}
+
+    with sandbox.serve() as url:
+        ids = asyncio.run(main(url))
+    assert ids == {company["id"] for company in sandbox.companies()} and len(ids) == 8
