@@ -272,3 +272,24 @@ def test_codats_unformatted_date_time_schemas_sample_as_date_times() -> None:
 
 def test_json_content_helper_is_the_synthetic_specs() -> None:
     assert json_content({})["application/json"] == {"schema": {}}
+
+
+def test_repeated_parameters_and_samples_are_kept_once(table: RouteTable) -> None:
+    """``kitchenId`` is declared by two operations alike: one entry, shared by both routes."""
+    get_kitchen, delete_kitchen = table.find("get-kitchen"), table.find("delete-kitchen")
+    assert get_kitchen.parameter("kitchenId") is delete_kitchen.parameter("kitchenId")
+    module = importlib.import_module(f"{PACKAGE}._routes")
+    assert list(module.PARAMETERS).count("kitchenId") == 1
+    assert "Kitchen" in module.SAMPLES  # keyed by the model the sample is of
+
+
+def test_a_name_shared_by_different_values_gets_the_operations_key() -> None:
+    from codegen.routes import _Shared
+
+    shared = _Shared()
+    assert shared.key("limit", {"max": 1}, "op-a") == "limit"
+    assert shared.key("limit", {"max": 1}, "op-b") == "limit"
+    assert shared.key("limit", {"max": 2}, "op-c") == "limit (op-c)"
+    assert shared.key("flag", 1, "op-a") == "flag"
+    assert shared.key("flag", True, "op-d") == "flag (op-d)"  # JSON's true is not 1
+    assert list(shared.values) == ["limit", "limit (op-c)", "flag", "flag (op-d)"]
