@@ -64,6 +64,7 @@ def routes_spec() -> dict[str, Any]:
         _param("flag", "query", {"type": "boolean"}),
         _param("ids", "query", {"type": "array", "items": {"type": "integer"}}),
         _param("limit", "query", {"type": "integer", "minimum": 1, "maximum": 10, "default": 5}),
+        _param("ratio", "query", {"type": "number"}),
         _param("status", "query", ref("Status"), required=True),
         _param("X-Request-Id", "header", {"type": "string"}, required=True),
     ]
@@ -164,9 +165,9 @@ def test_samples_ignore_the_specs_broken_examples(table: RouteTable) -> None:
 
 def test_parameters_of_each_kind_are_typed(table: RouteTable) -> None:
     route = table.find("get-kitchen")
-    query = {**_query_ok(), "flag": ["true"], "ids": ["3", "4"], "limit": ["10"]}
+    query = {**_query_ok(), "flag": ["true"], "ids": ["3", "4"], "limit": ["10"], "ratio": ["-1.5e3"]}
     checked = check_request(route, {"kitchenId": KITCHEN_ID}, query, {**AUTH, "x-request-id": "r1"}, b"")
-    assert checked.query == {"status": "Active", "flag": True, "ids": [3, 4], "limit": 10}
+    assert checked.query == {"status": "Active", "flag": True, "ids": [3, 4], "limit": 10, "ratio": -1500.0}
     assert check_request(
         route, {"kitchenId": KITCHEN_ID}, {**_query_ok(), "ids": ["3,4"]}, {**AUTH, "X-Request-Id": "r"}, b""
     ).query["ids"] == [3, 4]
@@ -181,6 +182,11 @@ def test_parameters_of_each_kind_are_typed(table: RouteTable) -> None:
         ({"ids": ["1", "x"]}, {}, "ids"),
         ({"limit": ["0"]}, {}, "limit"),
         ({"limit": ["11"]}, {}, "limit"),
+        ({"limit": ["1_0"]}, {}, "limit"),  # Python's int() reads these; Codat does not
+        ({"limit": ["\u0663"]}, {}, "limit"),
+        ({"limit": ["5.0"]}, {}, "limit"),
+        ({"ratio": ["nan"]}, {}, "ratio"),
+        ({"ratio": ["inf"]}, {}, "ratio"),
         ({"status": ["Gone"]}, {}, "status"),
         ({"status": []}, {}, "status"),
         ({}, {"X-Request-Id": ""}, "X-Request-Id"),
