@@ -20,6 +20,7 @@ from typing import Any
 from openapi_python_client.parser import GeneratorData
 
 from . import media
+from .errors import GenerationError
 from .naming import json_name
 from .normalise import HTTP_METHODS, pointer_tokens, resolve
 from .spec_nodes import raw_parameters, ref_name
@@ -93,7 +94,9 @@ _PATTERN_CANDIDATES = (
 @dataclass(frozen=True)
 class RoutesView:
     api: str
-    routes: tuple[dict[str, Any], ...]
+    routes: tuple[dict[str, Any], ...]  # parameters and samples by their keys below
+    parameters: dict[str, Any]  # key -> parameter
+    samples: dict[str, Any]  # key -> sample body of a success response
     schemas: dict[str, Any]  # component name -> trimmed schema, every one a route's request refers to
     auth_headers: tuple[str, ...]  # header names an API key goes in (the spec's apiKey security schemes)
 
@@ -375,24 +378,48 @@ def _request_body(
     return {"required": bool(body.get("required")), "content": content}
 
 
+class _Shared:
+    """Values many routes repeat (a parameter, a sample), kept once under a key the routes name.
+
+    A key is the value's own name (``companyId``, ``Company``); a second, different value of that name
+    is keyed ``name (operationId)``. Keys are given in the spec's order, so the table is reproducible.
+    """
+
+    def __init__(self) -> None:
+        self.values: dict[str, Any] = {}
+
+    def key(self, name: str, value: Any, operation_id: str) -> str:
+        for key in (name, f"{name} ({operation_id})"):
+            if key not in self.values:
+                self.values[key] = value
+            if self.values[key] == value and repr(self.values[key]) == repr(value):  # True is not 1
+                return key
+        raise GenerationError(f"{operation_id}: two values of {name} in one operation")
+
+
 def _responses(
-    spec: dict[str, Any], operation: dict[str, Any], sampler: _Sampler, models: dict[str, str]
-) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+    spec: dict[str, Any], operation: dict[str, Any], sampler: _Sampler, models: dict[str, str], samples: _Shared
+) -> tuple[tuple[str, str | None, str | None, str | None], ...]:
+    """(status, media type, model, sample key) per documented response and media type; None where absent."""
+    out: list[tuple[str, str | None, str | None, str | None]] = []
+    operation_id = str(operation.get("operationId"))
     for status, raw in (operation.get("responses") or {}).items():
         response = _follow(spec, raw)
         if not isinstance(response, dict):
             continue
-        content = {}
-        for media_type, entry in (response.get("content") or {}).items():
+        contents = response.get("content") or {}
+        if not contents:
+            out.append((str(status), None, None, None))
+        for media_type, entry in contents.items():
             schema = (entry or {}).get("schema") or {}
             name = ref_name(schema)
-            facts: dict[str, Any] = {"model": models.get(name) if name else None}
-            if str(status).startswith("2"):
-                facts["sample"] = sampler.sample(schema) if media.is_json(media_type) else None
-            content[str(media_type)] = facts
-        out[str(status)] = {"content": content}
-    return out
+            model = models.get(name) if name else None
+            sample = None
+            if str(status).startswith("2") and media.is_json(media_type):
+                value = sampler.sample(schema)
+                sample = samples.key(model or f"{operation_id} {status}", value, operation_id)
+            out.append((str(status), str(media_type), model, sample))
+    return tuple(out)
 
 
 def routes_view(spec: dict[str, Any], api: str, operations: Iterable[OperationView], data: GeneratorData) -> RoutesView:
@@ -401,6 +428,7 @@ def routes_view(spec: dict[str, Any], api: str, operations: Iterable[OperationVi
     models = _model_names(data)
     trimmer = _Trimmer(spec)
     sampler = _Sampler(spec)
+    parameters, samples = _Shared(), _Shared()
     routes: list[dict[str, Any]] = []
     for path, item in (spec.get("paths") or {}).items():
         for method, operation in item.items():
@@ -409,7 +437,7 @@ def routes_view(spec: dict[str, Any], api: str, operations: Iterable[OperationVi
             view = by_id.get(str(operation.get("operationId")))
             if view is None:  # an operation the generator left out has no method to route to
                 continue
-            params = raw_parameters(spec, item, operation)
+            params = [_parameter(p, trimmer) for p in raw_parameters(spec, item, operation).values()]
             routes.append(
                 {
                     "operationId": view.operation_id,
@@ -419,10 +447,16 @@ def routes_view(spec: dict[str, Any], api: str, operations: Iterable[OperationVi
                     "path": str(path),
                     "deprecated": bool(operation.get("deprecated")),
                     "auth": _requires_auth(spec, operation),
-                    "parameters": [_parameter(p, trimmer) for p in params.values()],
+                    "parameters": tuple(parameters.key(p["name"], p, view.operation_id) for p in params),
                     "requestBody": _request_body(spec, operation, trimmer, models),
-                    "responses": _responses(spec, operation, sampler, models),
+                    "responses": _responses(spec, operation, sampler, models, samples),
                 }
             )
-    schemas = dict(sorted(trimmer.components.items()))
-    return RoutesView(api=api, routes=tuple(routes), schemas=schemas, auth_headers=_security_headers(spec))
+    return RoutesView(
+        api=api,
+        routes=tuple(routes),
+        parameters=parameters.values,
+        samples=samples.values,
+        schemas=dict(sorted(trimmer.components.items())),
+        auth_headers=_security_headers(spec),
+    )

@@ -64,6 +64,7 @@ def routes_spec() -> dict[str, Any]:
         _param("flag", "query", {"type": "boolean"}),
         _param("ids", "query", {"type": "array", "items": {"type": "integer"}}),
         _param("limit", "query", {"type": "integer", "minimum": 1, "maximum": 10, "default": 5}),
+        _param("ratio", "query", {"type": "number"}),
         _param("status", "query", ref("Status"), required=True),
         _param("X-Request-Id", "header", {"type": "string"}, required=True),
     ]
@@ -164,9 +165,9 @@ def test_samples_ignore_the_specs_broken_examples(table: RouteTable) -> None:
 
 def test_parameters_of_each_kind_are_typed(table: RouteTable) -> None:
     route = table.find("get-kitchen")
-    query = {**_query_ok(), "flag": ["true"], "ids": ["3", "4"], "limit": ["10"]}
+    query = {**_query_ok(), "flag": ["true"], "ids": ["3", "4"], "limit": ["10"], "ratio": ["-1.5e3"]}
     checked = check_request(route, {"kitchenId": KITCHEN_ID}, query, {**AUTH, "x-request-id": "r1"}, b"")
-    assert checked.query == {"status": "Active", "flag": True, "ids": [3, 4], "limit": 10}
+    assert checked.query == {"status": "Active", "flag": True, "ids": [3, 4], "limit": 10, "ratio": -1500.0}
     assert check_request(
         route, {"kitchenId": KITCHEN_ID}, {**_query_ok(), "ids": ["3,4"]}, {**AUTH, "X-Request-Id": "r"}, b""
     ).query["ids"] == [3, 4]
@@ -181,6 +182,11 @@ def test_parameters_of_each_kind_are_typed(table: RouteTable) -> None:
         ({"ids": ["1", "x"]}, {}, "ids"),
         ({"limit": ["0"]}, {}, "limit"),
         ({"limit": ["11"]}, {}, "limit"),
+        ({"limit": ["1_0"]}, {}, "limit"),  # Python's int() reads these; Codat does not
+        ({"limit": ["\u0663"]}, {}, "limit"),
+        ({"limit": ["5.0"]}, {}, "limit"),
+        ({"ratio": ["nan"]}, {}, "ratio"),
+        ({"ratio": ["inf"]}, {}, "ratio"),
         ({"status": ["Gone"]}, {}, "status"),
         ({"status": []}, {}, "status"),
         ({}, {"X-Request-Id": ""}, "X-Request-Id"),
@@ -272,3 +278,24 @@ def test_codats_unformatted_date_time_schemas_sample_as_date_times() -> None:
 
 def test_json_content_helper_is_the_synthetic_specs() -> None:
     assert json_content({})["application/json"] == {"schema": {}}
+
+
+def test_repeated_parameters_and_samples_are_kept_once(table: RouteTable) -> None:
+    """``kitchenId`` is declared by two operations alike: one entry, shared by both routes."""
+    get_kitchen, delete_kitchen = table.find("get-kitchen"), table.find("delete-kitchen")
+    assert get_kitchen.parameter("kitchenId") is delete_kitchen.parameter("kitchenId")
+    module = importlib.import_module(f"{PACKAGE}._routes")
+    assert list(module.PARAMETERS).count("kitchenId") == 1
+    assert "Kitchen" in module.SAMPLES  # keyed by the model the sample is of
+
+
+def test_a_name_shared_by_different_values_gets_the_operations_key() -> None:
+    from codegen.routes import _Shared
+
+    shared = _Shared()
+    assert shared.key("limit", {"max": 1}, "op-a") == "limit"
+    assert shared.key("limit", {"max": 1}, "op-b") == "limit"
+    assert shared.key("limit", {"max": 2}, "op-c") == "limit (op-c)"
+    assert shared.key("flag", 1, "op-a") == "flag"
+    assert shared.key("flag", True, "op-d") == "flag (op-d)"  # JSON's true is not 1
+    assert list(shared.values) == ["limit", "limit (op-c)", "flag", "flag (op-d)"]

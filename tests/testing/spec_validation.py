@@ -157,14 +157,21 @@ class SpecValidator:
         pointer = self.response_schema_pointer(operation_id, status, media_type)
         self.check(pointer, body, f"{operation_id} {status} response")
 
-    def validate_request_body(self, operation_id: str, body: Any, media_type: str = JSON) -> None:
+    def request_body_pointer(self, operation_id: str, media_type: str = JSON) -> str:
         declared = self.operation(operation_id).get("requestBody")
         if declared is None:
             raise AssertionError(f"{self.name} {operation_id} takes no request body")
         found, pointer = self.follow(declared, f"{self._operation_pointer(operation_id)}/requestBody")
         if media_type not in found.get("content", {}):
             raise AssertionError(f"{self.name} {operation_id} takes no {media_type} body")
-        self.check(f"{pointer}/content/{_escape(media_type)}/schema", body, f"{operation_id} request body")
+        return f"{pointer}/content/{_escape(media_type)}/schema"
+
+    def validate_request_body(self, operation_id: str, body: Any, media_type: str = JSON) -> None:
+        self.check(self.request_body_pointer(operation_id, media_type), body, f"{operation_id} request body")
+
+    def errors(self, pointer: str, value: Any) -> list[jsonschema.ValidationError]:
+        """Every way ``value`` breaks the schema at ``pointer`` (empty when it fits)."""
+        return list(self._validator(pointer).iter_errors(value))
 
     def parameter(self, operation_id: str, name: str) -> tuple[dict[str, Any], str]:
         """Parameter ``name`` of ``operation_id`` (refs followed, the operation's winning), its schema's pointer."""

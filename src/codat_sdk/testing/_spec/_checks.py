@@ -8,6 +8,7 @@ Parameters come back typed (``pageSize`` an int); unknown query parameters are i
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,8 @@ from ._table import BodyContent, Parameter, Route
 __all__ = ["CheckedRequest", "check_request"]
 
 _TRUE, _FALSE = ("true", "1"), ("false", "0")
+_INTEGER = re.compile(r"[+-]?[0-9]+", re.ASCII)
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -60,13 +63,12 @@ def _coerce(text: str, schema: Mapping[str, Any], route: Route, param: Parameter
     if kind is None:
         options = [resolve(o, route.schemas) for o in (*schema.get("anyOf", ()), *schema.get("allOf", ()))]
         kind = next((o.get("type") for o in options if o.get("type") not in (None, "null")), None)
-    try:
-        if kind == "integer":
-            return int(text.strip())
-        if kind == "number":
-            return float(text.strip())
-    except ValueError:
-        raise _bad(param, f"must be {'an integer' if kind == 'integer' else 'a number'}") from None
+    if kind in ("integer", "number"):
+        # Python's int() and float() also read "1_000", "٣", "nan" and "inf": no number Codat reads.
+        number = (_INTEGER if kind == "integer" else _NUMBER).fullmatch(text.strip())
+        if number is None:
+            raise _bad(param, f"must be {'an integer' if kind == 'integer' else 'a number'}")
+        return int(number.group()) if kind == "integer" else float(number.group())
     if kind == "boolean":
         if text.lower() in _TRUE + _FALSE:
             return text.lower() in _TRUE

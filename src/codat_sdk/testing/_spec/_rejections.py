@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+from typing import Any
 
 __all__ = ["ERROR_CONTENT_TYPE", "MethodNotAllowed", "RequestRejected", "RouteNotFound", "error_body", "error_response"]
 
@@ -46,6 +47,10 @@ class RequestRejected(Exception):
         self.message = message
         self.field = field
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Subclasses take other arguments: rebuilt from their state, not by calling __init__ again.
+        return _restore, (type(self), self.args, self.__dict__)
+
     def body(self) -> dict[str, object]:
         """The ``ErrorMessage`` Codat sends with this status."""
         return error_body(self.status, self.message, field=self.field)
@@ -53,6 +58,13 @@ class RequestRejected(Exception):
     def response(self) -> tuple[int, str, bytes]:
         """(status, content type, body) to answer with."""
         return self.status, ERROR_CONTENT_TYPE, json.dumps(self.body()).encode()
+
+
+def _restore(cls: type[RequestRejected], args: tuple[Any, ...], state: dict[str, Any]) -> RequestRejected:
+    restored = cls.__new__(cls)
+    restored.args = args
+    restored.__dict__.update(state)
+    return restored
 
 
 class RouteNotFound(RequestRejected):

@@ -123,17 +123,25 @@ def _frozen(value: Any) -> Any:
     return value
 
 
-def _route(api: str, raw: Mapping[str, Any], auth_headers: tuple[str, ...], schemas: Mapping[str, Any]) -> Route:
+def _parameter(raw: Mapping[str, Any]) -> Parameter:
+    return Parameter(
+        name=raw["name"],
+        location=raw["in"],
+        required=raw["required"],
+        deprecated=raw["deprecated"],
+        style=raw["style"],
+        explode=raw["explode"],
+        schema=_frozen(raw["schema"]),
+    )
+
+
+def _route(
+    module: Any, raw: Mapping[str, Any], parameters: Mapping[str, Parameter], schemas: Mapping[str, Any]
+) -> Route:
     body = raw.get("requestBody")
-    responses = []
-    for status, response in raw["responses"].items():
-        contents = response.get("content") or {}
-        if not contents:
-            responses.append(Response(status, None, None))
-        for media_type, facts in contents.items():
-            responses.append(Response(status, media_type, facts.get("model"), facts.get("sample")))
+    samples = module.SAMPLES
     return Route(
-        api=api,
+        api=module.API,
         operation_id=raw["operationId"],
         group=raw["group"],
         method_name=raw["methodName"],
@@ -141,19 +149,8 @@ def _route(api: str, raw: Mapping[str, Any], auth_headers: tuple[str, ...], sche
         path_template=raw["path"],
         deprecated=raw["deprecated"],
         auth_required=raw["auth"],
-        auth_headers=auth_headers,
-        parameters=tuple(
-            Parameter(
-                name=p["name"],
-                location=p["in"],
-                required=p["required"],
-                deprecated=p["deprecated"],
-                style=p["style"],
-                explode=p["explode"],
-                schema=_frozen(p["schema"]),
-            )
-            for p in raw["parameters"]
-        ),
+        auth_headers=tuple(module.AUTH_HEADERS),
+        parameters=tuple(parameters[key] for key in raw["parameters"]),
         request_body=None
         if body is None
         else RequestBody(
@@ -163,7 +160,10 @@ def _route(api: str, raw: Mapping[str, Any], auth_headers: tuple[str, ...], sche
                 for media_type, facts in body["content"].items()
             ),
         ),
-        responses=tuple(responses),
+        responses=tuple(
+            Response(status, media_type, model, None if sample is None else samples[sample])
+            for status, media_type, model, sample in raw["responses"]
+        ),
         schemas=schemas,
     )
 
@@ -219,8 +219,8 @@ class RouteTable:
     def from_module(cls, module: Any) -> RouteTable:
         """The table in a generated ``_routes`` module (any API's: ``generate --spec`` packages too)."""
         schemas = _frozen(dict(module.SCHEMAS))
-        auth = tuple(module.AUTH_HEADERS)
-        return cls(module.API, tuple(_route(module.API, raw, auth, schemas) for raw in module.ROUTES), schemas)
+        parameters = {key: _parameter(raw) for key, raw in module.PARAMETERS.items()}
+        return cls(module.API, tuple(_route(module, raw, parameters, schemas) for raw in module.ROUTES), schemas)
 
     def __iter__(self) -> Iterator[Route]:
         return iter(self.routes)
