@@ -23,6 +23,7 @@ import httpx
 
 from . import impls
 from .impls import CODAT, FLOOR, SDK, Implementation
+from .sandbox import SandboxCalls
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -255,6 +256,28 @@ class Bench:
         for implementation in built.values():
             implementation.close()
 
+    def sandbox(self) -> None:
+        """Calls in process through ``codat_sdk.testing.Sandbox``'s transport, against a MockTransport floor."""
+        sizes = self.sizes
+        through_sdk = self.case("sandbox: GET one company in process, this SDK (floor: httpx MockTransport)")
+        through_raw = self.case("sandbox: GET one company in process, raw httpx (floor: httpx MockTransport)")
+        for case in (through_sdk, through_raw):
+            case.notes[CODAT] = "n/a: measured for this SDK"
+        calls = SandboxCalls()
+        try:
+            for call in calls.calls().values():  # warm: modules imported, route tables loaded
+                call()
+            chosen = {"floor": calls.floor, "sdk": calls.sdk_on_sandbox, "raw": calls.raw_on_sandbox}
+            for _, key in _interleaved(list(chosen), sizes.rounds):
+                seconds = _per_call(chosen[key], sizes.get_one_calls)
+                if key == "floor":
+                    through_sdk.add(FLOOR, seconds)
+                    through_raw.add(FLOOR, seconds)
+                else:
+                    (through_sdk if key == "sdk" else through_raw).add(SDK, seconds)
+        finally:
+            calls.close()
+
     def transfers(self) -> None:
         sizes = self.sizes
         keys = [FLOOR, SDK]
@@ -371,6 +394,7 @@ def main(argv: list[str] | None = None) -> int:
         bench = Bench(sizes, url, impls.codat_platform_missing())
         bench.first_call()
         bench.in_process()
+        bench.sandbox()
         bench.transfers()
     text = table(bench, started, time.perf_counter() - clock, args.smoke)
     print(text)

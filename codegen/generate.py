@@ -2,7 +2,8 @@
 
 Where each concern lives: ``views`` (what templates see), ``naming``, ``spec_nodes`` (reading the raw
 spec), ``operations`` (operations and groups), ``pagination``, ``queries``, ``body_defaults``,
-``retries``, ``decoding`` (model properties), ``render`` (templates and ruff), ``config`` (openapi/ tables).
+``retries``, ``decoding`` (model properties), ``routes`` (the sandbox's route table), ``render`` (templates and
+ruff), ``config`` (openapi/ tables).
 """
 
 from __future__ import annotations

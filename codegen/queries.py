@@ -22,6 +22,13 @@ ORDER_BY_PARAMETER = "orderBy"
 MAX_QUERY_DEPTH = 3
 # Codat's property paths (as codat_sdk._query checks them); other JSON names cannot be queried.
 QUERYABLE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+# How Codat's spec marks a property its query language cannot reach ("The `isCompleted` property is not
+# queryable."): Codat answers a query on it with 400 "Could not resolve property".
+NOT_QUERYABLE = re.compile(r"\bnot queryable\b", re.IGNORECASE)
+
+
+def _not_queryable(*schemas: dict[str, Any]) -> bool:
+    return any(NOT_QUERYABLE.search(str(schema.get("description", ""))) for schema in schemas)
 
 
 def _scalar_kind(spec: dict[str, Any], schema: dict[str, Any]) -> tuple[str, tuple[str, ...]] | None:
@@ -86,8 +93,10 @@ def _query_fields(
         attribute = snake(name)
         attribute = attribute + "_" if keyword.iskeyword(attribute) else attribute
         wire = f"{path}.{name}" if path else name
-        raw = non_null(raw)
+        declared, raw = raw, non_null(raw)
         prop = follow_refs(spec, raw)
+        if _not_queryable(declared, raw, prop):
+            continue
         # Codat's query language gives every array a ``count`` (``dataConnections.count=0``).
         is_array = prop.get("type") == "array" and "items" in prop
         if is_array:

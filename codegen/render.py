@@ -30,6 +30,7 @@ from .normalise import iter_contents
 from .operations import build_groups
 from .queries import query_classes, query_example, sub_property_example
 from .retries import retry_defaults
+from .routes import routes_view
 from .source import ROOT
 from .views import GroupView, OperationView, walk
 from .webhooks import webhooks_view
@@ -175,6 +176,8 @@ def render_package(spec: dict[str, Any], package: PackageConfig, out: Path) -> l
     webhooks = webhooks_view(spec, data)
     if webhooks:
         renderer.write("webhooks.py", "webhooks.py.jinja", webhooks=webhooks, **context)
+    routes = routes_view(spec, package.api, operations, data)
+    renderer.write("_routes.py", "routes.py.jinja", routes=routes, **context)
     reference = Renderer(data, config, package, out / "reference")
     reference.write(f"{package.api}.md", "reference.md.jinja", **context)
     return groups

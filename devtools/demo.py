@@ -2,7 +2,9 @@
 
 List companies (one page, then every page of a typed query), get one, create and unlink a connection,
 upload and download a file: sync, then listings with the async client. ``nox -s demo`` (or
-``./dev demo``) runs it.
+``./dev demo``) runs it against Prism; each step takes a ``Target`` (how its clients are built), so the
+same flow runs against any server URL (``Target.at``) or clients of your own, such as a local sandbox's
+(``codat_sdk.testing``; the SDK's tests run it so).
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import sys
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from uuid import UUID
 
@@ -26,8 +30,26 @@ from .prism import PrismError, serve
 DEMO_API_KEY = "demo-api-key"  # Prism checks that credentials are sent, not their value
 
 
-def platform_demo(server_url: str) -> None:
-    with CodatPlatform(api_key=DEMO_API_KEY, server_url=server_url) as codat:
+@dataclass(frozen=True)
+class Target:
+    """How the demo builds its clients: for a server URL (``Target.at``), or any factories of your own."""
+
+    platform: Callable[[], CodatPlatform]
+    async_platform: Callable[[], AsyncCodatPlatform]
+    files: Callable[[], CodatFiles]
+
+    @classmethod
+    def at(cls, server_url: str) -> Target:
+        return cls(
+            platform=lambda: CodatPlatform(api_key=DEMO_API_KEY, server_url=server_url),
+            async_platform=lambda: AsyncCodatPlatform(api_key=DEMO_API_KEY, server_url=server_url),
+            files=lambda: CodatFiles(api_key=DEMO_API_KEY, server_url=server_url),
+        )
+
+
+def platform_demo(target: Target) -> tuple[UUID, UUID]:
+    """The Platform API steps; returns the company used and the connection created."""
+    with target.platform() as codat:
         page = codat.companies.list(page_size=10)
         print(f"companies.list: {page.total_results} company(ies) on page {page.page_number}")
         first = (page.results or [])[0]  # Unset (falsy) when the server omits results
@@ -42,13 +64,14 @@ def platform_demo(server_url: str) -> None:
         print(f"connections.create: {connection.id} ({connection.platform_name}, {connection.status})")
         # Sends {"status": "Unlinked"}, the only body the operation accepts, without spelling it out.
         unlinked = codat.connections.unlink(company_id=company.id, connection_id=connection.id)
-        print(f"connections.unlink: sent status Unlinked; Prism answered with its example ({unlinked.status})")
+        print(f"connections.unlink: sent status Unlinked; answered status {unlinked.status}")
         raw = codat.companies.with_raw_response.get(company_id=company.id)
         print(f"with_raw_response: HTTP {raw.status_code}, content-type {raw.headers['content-type']}")
+        return company.id, connection.id
 
 
-def files_demo(server_url: str, company_id: UUID, connection_id: UUID) -> None:
-    with tempfile.TemporaryDirectory() as tmp, CodatFiles(api_key=DEMO_API_KEY, server_url=server_url) as codat:
+def files_demo(target: Target, company_id: UUID, connection_id: UUID) -> None:
+    with tempfile.TemporaryDirectory() as tmp, target.files() as codat:
         statement = Path(tmp) / "statement.pdf"
         statement.write_bytes(b"%PDF-1.4 demo statement\n")
         codat.files.upload_files(company_id, connection_id, file=[statement, b"raw,csv,bytes\n"])
@@ -59,8 +82,8 @@ def files_demo(server_url: str, company_id: UUID, connection_id: UUID) -> None:
         print(f"files.download_files: streamed {written} bytes to disk")
 
 
-async def async_demo(server_url: str) -> None:
-    async with AsyncCodatPlatform(api_key=DEMO_API_KEY, server_url=server_url) as codat:
+async def async_demo(target: Target) -> None:
+    async with target.async_platform() as codat:
         pages = await asyncio.gather(*(codat.companies.list(page=n) for n in (1, 2, 3)))
         print(f"async companies.list x3 concurrently: {[p.page_number for p in pages]}")
         names = [company.name async for company in codat.companies.list_all(max_items=10)]
@@ -71,12 +94,12 @@ def main() -> int:
     try:
         with serve("platform") as platform_url:
             print(f"Prism (Platform API) on {platform_url}")
-            platform_demo(platform_url)
-            asyncio.run(async_demo(platform_url))
+            platform_demo(Target.at(platform_url))
+            asyncio.run(async_demo(Target.at(platform_url)))
         with serve("files") as files_url:
             print(f"Prism (Files API) on {files_url}")
             files_demo(
-                files_url,
+                Target.at(files_url),
                 company_id=UUID("8a210b68-6988-11ed-a1eb-0242ac120002"),
                 connection_id=UUID("2e9d2c44-f675-40ba-8049-353bfcb5e171"),
             )

@@ -37,7 +37,11 @@ def _top(module: str) -> str:
 
 
 GENERATED_FILES = [p for package in GENERATED_PACKAGES for p in _python_files(GENERATED / package)]
-RUNTIME_FILES = _python_files(RUNTIME)
+# codat_sdk.testing (the local Codat) is a layer above the generated packages: it serves their two APIs,
+# so it may import them; the rest of the runtime may not, and nothing below it imports it.
+TESTING = RUNTIME / "testing"
+TESTING_FILES = _python_files(TESTING)
+RUNTIME_FILES = [path for path in _python_files(RUNTIME) if TESTING not in path.parents]
 
 
 def _rel(path: Path) -> str:
@@ -47,6 +51,22 @@ def _rel(path: Path) -> str:
 def test_the_scans_see_the_code() -> None:
     assert len(GENERATED_FILES) > 150
     assert len(RUNTIME_FILES) >= 10
+    assert len(TESTING_FILES) >= 10
+
+
+@pytest.mark.parametrize("path", RUNTIME_FILES + GENERATED_FILES, ids=_rel)
+def test_only_users_tests_import_the_local_codat(path: Path) -> None:
+    for module, _, line in _imports(path):
+        assert not module.startswith("codat_sdk.testing"), f"{_rel(path)}:{line} imports {module}"
+
+
+@pytest.mark.parametrize("path", TESTING_FILES, ids=_rel)
+def test_the_local_codat_depends_on_the_runtime_the_generated_packages_and_declared_packages(path: Path) -> None:
+    import sys
+
+    allowed = {"codat_sdk", *GENERATED_PACKAGES, "httpx", "httpcore", "attrs", "dateutil", "typing_extensions"}
+    for module, _, line in _imports(path):
+        assert _top(module) in allowed | set(sys.stdlib_module_names), f"{_rel(path)}:{line} imports {module}"
 
 
 @pytest.mark.parametrize("path", GENERATED_FILES, ids=_rel)

@@ -394,7 +394,6 @@ class PullOperationQuery:
     requested: Final = DateTimeField("requested")
     completed: Final = DateTimeField("completed")
     progress: Final = NumberField("progress")
-    is_completed: Final = BoolField("isCompleted")
     is_errored: Final = BoolField("isErrored")
 
 

@@ -27,7 +27,8 @@ is sent when marked explicitly, ``status == Unlisted("Expired")``, or given as a
 
 Everything Codat would reject or silently misread raises :class:`QueryError` here, before a
 request exists. The rendered text is *not* URL-encoded: pass it to httpx ``params`` (which
-encodes exactly once), never pre-encode it.
+encodes exactly once), never pre-encode it. Codat URL-decodes the query once more on arrival, so a
+value holding ``%`` and two hex digits (``x%3Dy``) is refused: Codat would read ``x=y``.
 """
 
 from __future__ import annotations
@@ -75,6 +76,9 @@ _PROPERTY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 # Values are written unquoted (Codat documents no quoting or escaping), so a value must not contain
 # anything the server could read as the end of the clause, a group, or a second operator.
 _UNSAFE_IN_VALUE = ("&&", "||", "{", "}", "=", "<", ">", "~")
+# Codat URL-decodes the query text once more after the HTTP layer has (its docs send ``id%253D...``),
+# so a value's ``%`` followed by two hex digits would reach the parser as another character.
+_PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 
 
 class QueryError(CodatError, ValueError):
@@ -187,6 +191,11 @@ def _check_text(name: str, value: str) -> str:
         problem = f"contains {unsafe!r}, which Codat's parser would read as query syntax"
     elif value[0] in "&|" or value[-1] in "&|":
         problem = "starts or ends with '&' or '|', which would merge with a neighbouring joiner"
+    elif escape := _PERCENT_ESCAPE.search(value):
+        problem = (
+            f"contains {escape[0]!r}, which Codat URL-decodes once more and would read as "
+            f"{chr(int(escape[0][1:], 16))!r}"
+        )
     else:
         try:
             value.encode("utf-8")

@@ -25,6 +25,8 @@ CASES = (
     f"{SMOKE.big_page}-company page end to end",
     f"{SMOKE.concurrent_calls} concurrent async calls",
     f"iterate {SMOKE.paged_total:,} companies",
+    "sandbox: GET one company in process, this SDK",
+    "sandbox: GET one company in process, raw httpx",
     f"upload {SMOKE.upload_files} x {SMOKE.upload_mib} MB: peak RSS growth",
     f"download {SMOKE.download_mib} MB: peak RSS growth",
 )

@@ -275,6 +275,34 @@ def test_arrays_get_a_count_and_maps_of_scalars_are_indexed(tmp_path: Path) -> N
     assert not hasattr(widget, "extras")
 
 
+def test_properties_the_spec_calls_not_queryable_get_no_field(tmp_path: Path) -> None:
+    spec = _spec()
+    _add_widgets(spec)
+    spec["components"]["schemas"]["Widget"]["properties"]["isReady"] = {
+        "type": "boolean",
+        "description": "`True` when ready. The `isReady` property is not queryable; query `status` instead.",
+    }
+    render_package(spec, _package(list_widgets={"group": "widgets", "method": "list_widgets"}), tmp_path)
+    widget = _load_queries(tmp_path / "codat_sdk_platform" / "queries.py").WidgetQuery
+    assert not hasattr(widget, "is_ready")
+    assert str(widget.weight > 1) == "weight>1"
+
+
+def test_no_field_of_the_pinned_spec_is_one_it_calls_not_queryable() -> None:
+    spec = _spec()
+    groups = build_groups(parse(spec), spec, _package())
+    operations = [op for group in walk(groups) for op in group.operations]
+    wire_names = {name.rsplit(".", 1)[-1] for name in _fields(query_classes(spec, operations))}
+    marked = {
+        name
+        for schema in spec["components"]["schemas"].values()
+        for name, prop in schema_properties(spec, schema).items()
+        if "not queryable" in str(prop.get("description", ""))
+    }
+    assert marked  # PullOperation.isCompleted: Codat answers 400 "Could not resolve property isCompleted"
+    assert not marked & wire_names
+
+
 def _fields(classes: list[QueryClassView]) -> dict[str, QueryFieldView]:
     """Every generated field of ``classes`` (nested ones included) by wire name."""
     return {field.wire_name: field for cls in classes for field in cls.fields}

@@ -8,12 +8,17 @@ reject such a body (ResponseValidationError) and Prism says the example is at fa
 
 from __future__ import annotations
 
+import importlib
+import json
+
 import pytest
 
+from codat_sdk.testing._routes import RouteTable, schema_response
 from tests.corpus.conftest import CorpusRun
 from tests.corpus.corpus import SpecResult, call_gets, clients, corpus_specs, unreachable
 from tests.e2e.harness import require_prism_and_specs
 from tests.generated_package import check_queries_example, import_every_module
+from tests.testing.spec_validation import SpecValidator
 
 NO_CORPUS = "no corpus: set CODAT_SPEC_SOURCE to a directory holding corpus/, or provide ../shared/openapi/corpus/"
 SPECS = [pytest.param(spec.name, id=spec.name) for spec in corpus_specs()] or [
@@ -71,3 +76,25 @@ def test_every_get_decodes_against_prism(corpus: CorpusRun, spec: str) -> None:
     result.gets = call_gets(result, corpus.prism_url(result))
     failures = [f"{get.operation_id}:\n{get.problem}" for get in result.gets if get.problem]
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("spec", SPECS)
+def test_the_route_table_routes_every_operation_and_its_answers_fit_the_spec(corpus: CorpusRun, spec: str) -> None:
+    """The sandbox's table of any spec: every operation matched by a concrete path, every schema-built
+    answer valid for the spec as published (jsonschema, not the table)."""
+    result = _generated(corpus, spec)
+    assert result.package is not None
+    table = RouteTable.from_module(importlib.import_module(f"{result.package.package}._routes"))
+    assert {route.operation_id for route in table} == {op.operation_id for op in result.operations}
+    validator = SpecValidator(result.document, spec)
+    misfits = []
+    for route in table:
+        path = route.path_for(**{p.name: f"p{i}" for i, p in enumerate(route.path_parameters)})
+        assert table.match(route.http_method, path)[0] is route
+        status, content_type, body = schema_response(route)
+        if content_type.split(";")[0].strip() == "application/json":
+            try:
+                validator.validate_response(route.operation_id, status, json.loads(body), content_type)
+            except AssertionError as problem:
+                misfits.append(str(problem))
+    assert not misfits, "\n".join(misfits)

@@ -26,6 +26,9 @@ PACKAGES = {"codat_sdk": ROOT / "src" / "codat_sdk"} | {
 }
 # What an sdist holds beyond src/ and generated/ (hatchling adds .gitignore and PKG-INFO itself).
 SDIST_ROOT_FILES = {"README.md", "CHANGELOG.md", "LICENSE", "pyproject.toml", ".gitignore", "PKG-INFO"}
+# The sandbox's pytest fixtures: a top-level module (importing it must not import codat_sdk), found by pytest
+# through the pytest11 entry point.
+PYTEST_PLUGIN = "_codat_sdk_pytest.py"
 MARKDOWN_LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 
@@ -81,7 +84,7 @@ def test_twine_check_passes(dists: Dists) -> None:
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
-def test_the_wheel_holds_the_three_packages_and_the_license(dists: Dists) -> None:
+def test_the_wheel_holds_the_three_packages_the_pytest_plugin_and_the_license(dists: Dists) -> None:
     with zipfile.ZipFile(dists.wheel) as wheel:
         names = set(wheel.namelist())
     dist_info = f"codat_sdk-{__version__}.dist-info"
@@ -90,9 +93,18 @@ def test_the_wheel_holds_the_three_packages_and_the_license(dists: Dists) -> Non
         for name, source in PACKAGES.items()
         for path in _tracked(source)
     }
-    expected |= {f"{dist_info}/{part}" for part in ("METADATA", "WHEEL", "RECORD", "licenses/LICENSE")}
+    parts = ("METADATA", "WHEEL", "RECORD", "entry_points.txt", "licenses/LICENSE")
+    expected |= {f"{dist_info}/{part}" for part in parts} | {PYTEST_PLUGIN}
     assert names == expected
     assert {f"{name}/py.typed" for name in PACKAGES} <= names
+
+
+def test_the_wheel_registers_the_pytest_plugin(dists: Dists) -> None:
+    with zipfile.ZipFile(dists.wheel) as wheel:
+        entry_points = wheel.read(f"codat_sdk-{__version__}.dist-info/entry_points.txt").decode()
+        plugin = wheel.read(PYTEST_PLUGIN)
+    assert re.search(r"^\[pytest11\]\ncodat_sdk = _codat_sdk_pytest$", entry_points, re.M), entry_points
+    assert plugin == (ROOT / "src" / PYTEST_PLUGIN).read_bytes()
 
 
 def test_the_sdist_holds_sources_and_no_tests_or_benchmarks(dists: Dists) -> None:
