@@ -48,7 +48,7 @@ class DataTypeFeature:
 
     Attributes:
         supported_features (list[SupportedFeature]):
-        data_type (DataType | Unset): Available data types Example: invoices.
+        data_type (DataType | Unset):  Example: invoices.
     """
 
     supported_features: list[SupportedFeature]
