@@ -196,13 +196,23 @@ def _documented_errors(api: str, operation_id: str) -> list[str]:
     ]
 
 
+def _wrapped_operation(paginator: Callable[..., Any]) -> Callable[..., Any]:
+    """The method a paginator pages through: named in its docstring's first line (``of ``list()``, ...``)."""
+    wrapped = re.search(r"of ``(\w+)\(\)``", inspect.getdoc(paginator) or "")
+    assert wrapped is not None
+    owner = vars(importlib.import_module(paginator.__module__))[paginator.__qualname__.split(".")[0]]
+    method: Callable[..., Any] = getattr(owner, wrapped[1])
+    return method
+
+
 @pytest.mark.skipif(not has_source(), reason="needs the pinned specs")
 @pytest.mark.parametrize(("api", "name", "method"), METHODS, ids=IDS)
 def test_raises_lists_each_documented_status_with_its_class(api: str, name: str, method: Callable[..., Any]) -> None:
     doc = inspect.getdoc(method) or ""
     match = OPERATION_ID.search(doc)
-    if match is None:  # a paginator: its page's errors are its operation's
-        return
+    if match is None:  # a paginator: its pages' errors are those of the operation it wraps
+        match = OPERATION_ID.search(inspect.getdoc(_wrapped_operation(method)) or "")
+    assert match is not None, name
     raises = [line.strip() for line in doc.split("\nRaises:\n", 1)[1].splitlines()]
     expected = _documented_errors(api, match[1])
     assert expected

@@ -317,6 +317,21 @@ class CustomDataTypeResource(SyncResource):
 
         Raises:
             ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
+            codat_sdk.BadRequestError: 400: The request made is not valid.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.UnavailableForLegalReasonsError: 451: Not currently available due to compliance
+                limitations.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status of a page (the subclass for that status).
+            codat_sdk.APIConnectionError: no response for a page (network failure or timeout).
         """
         from ..operations import list_custom_data_type_records as _list_custom_data_type_records
 
@@ -729,6 +744,21 @@ class AsyncCustomDataTypeResource(AsyncResource):
 
         Raises:
             ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
+            codat_sdk.BadRequestError: 400: The request made is not valid.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.UnavailableForLegalReasonsError: 451: Not currently available due to compliance
+                limitations.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status of a page (the subclass for that status).
+            codat_sdk.APIConnectionError: no response for a page (network failure or timeout).
         """
         from ..operations import list_custom_data_type_records as _list_custom_data_type_records
 

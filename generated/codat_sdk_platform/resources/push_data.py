@@ -245,6 +245,19 @@ class PushDataResource(SyncResource):
         Raises:
             ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
             codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
+            codat_sdk.BadRequestError: 400: Your `query` parameter was not correctly formed.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status of a page (the subclass for that status).
+            codat_sdk.APIConnectionError: no response for a page (network failure or timeout).
         """
         from codat_sdk._generated import to_order_by_param, to_query_param
 
@@ -590,6 +603,19 @@ class AsyncPushDataResource(AsyncResource):
         Raises:
             ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
             codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
+            codat_sdk.BadRequestError: 400: Your `query` parameter was not correctly formed.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status of a page (the subclass for that status).
+            codat_sdk.APIConnectionError: no response for a page (network failure or timeout).
         """
         from codat_sdk._generated import to_order_by_param, to_query_param
 
