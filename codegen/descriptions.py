@@ -92,7 +92,7 @@ def shared_value_types(spec: dict[str, Any]) -> dict[str, str]:
     return {name: plain(str(schemas[name].get("description") or "")) for name in sorted(used)}
 
 
-def _text(value: Any) -> str:
+def text_of(value: Any) -> str:
     """A description as a plain ``str`` (upstream holds some as ``UntrustedString``)."""
     untrusted = getattr(value, "get_untrusted_value", None)
     return str(untrusted() if untrusted else value or "")
@@ -117,15 +117,15 @@ def describe(data: GeneratorData, spec: dict[str, Any], package: str) -> None:
     for model in data.models:
         raw_properties = schema_properties(spec, _raw_model(model))
         for prop in _properties(model):
-            own = own_description(spec, raw_properties.get(_text(prop.name)), package)
-            prop.description = _plain(_text(prop.description) if own is None else own)
-        model.description = _plain(_text(model.description))
+            own = own_description(spec, raw_properties.get(text_of(prop.name)), package)
+            prop.description = _plain(text_of(prop.description) if own is None else own)
+        model.description = _plain(text_of(model.description))
     for enum in data.enums:
-        enum.description = _plain(_text(enum.description))
+        enum.description = _plain(text_of(enum.description))
     for collection in data.endpoint_collections_by_tag.values():
         for endpoint in collection.endpoints:
-            endpoint.summary = _plain(_text(endpoint.summary))
-            endpoint.description = _plain(_text(endpoint.description))
+            endpoint.summary = _plain(text_of(endpoint.summary))
+            endpoint.description = _plain(text_of(endpoint.description))
 
 
 def parameter_description(spec: dict[str, Any], parameter: dict[str, Any], package: str) -> str:

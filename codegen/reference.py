@@ -18,7 +18,7 @@ from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.properties import ModelProperty
 
 from .config import PackageConfig
-from .descriptions import shared_value_types
+from .descriptions import shared_value_types, text_of
 from .spec_nodes import follow_refs
 from .spec_text import markdown
 from .views import GroupView, OperationView, walk
@@ -72,11 +72,6 @@ def model_names(data: GeneratorData, spec: dict[str, Any]) -> set[str]:
     )
 
 
-def _text(value: Any) -> str:
-    untrusted = getattr(value, "get_untrusted_value", None)
-    return str(untrusted() if untrusted else value or "")
-
-
 def _type(prop: Any) -> str:
     return str(prop.get_type_string().as_unembedded_code())
 
@@ -90,16 +85,11 @@ def model_pages(data: GeneratorData, spec: dict[str, Any]) -> list[ModelPage]:
     for enum in data.enums:
         values = enum.values if isinstance(enum.values, dict) else {}  # EnumProperty's are a dict
         members = sorted((str(key), str(value)) for key, value in values.items())
-        pages.append(ModelPage(str(enum.class_info.name), "enum", cell_free(_text(enum.description)), members=members))
+        pages.append(ModelPage(str(enum.class_info.name), "enum", text_of(enum.description).strip(), members=members))
     for name, text in shared_value_types(spec).items():
         schema = spec["components"]["schemas"][name]
         pages.append(ModelPage(name, "value", markdown(str(schema.get("description") or text))))
     return sorted(pages, key=lambda page: page.name)
-
-
-def cell_free(text: str) -> str:
-    """Plain text as a Markdown paragraph."""
-    return text.strip()
 
 
 def _model_page(model: ModelProperty, names: set[str]) -> ModelPage:
@@ -107,14 +97,14 @@ def _model_page(model: ModelProperty, names: set[str]) -> ModelPage:
     rows = [
         Row(
             name=str(p.python_name),
-            json_name=_text(p.name),
+            json_name=text_of(p.name),
             type=linked(_type(p), names, ""),
             required=id(p) in required,
-            description=cell(_text(p.description)),
+            description=cell(text_of(p.description)),
         )
         for p in [*(model.required_properties or []), *(model.optional_properties or [])]
     ]
-    return ModelPage(str(model.class_info.name), "model", cell_free(_text(model.description)), fields=rows)
+    return ModelPage(str(model.class_info.name), "model", text_of(model.description).strip(), fields=rows)
 
 
 # --- operations ---------------------------------------------------------------------------------------
@@ -164,7 +154,7 @@ def example(spec: dict[str, Any], op: OperationView) -> Example:
     for p in [*endpoint.path_parameters, *endpoint.query_parameters, *endpoint.header_parameters]:
         if not p.required:
             continue
-        value = _example_value(spec, params.get(_text(p.name), {}))
+        value = _example_value(spec, params.get(text_of(p.name), {}))
         if "UUID" in _type(p):
             imports.append("from uuid import UUID")
             arguments.append(f"{p.python_name}=UUID({str(value)!r})")
@@ -196,7 +186,7 @@ def parameter_rows(op: OperationView, names: set[str], parameter_type: Any) -> l
     endpoint = op.endpoint
     rows = []
     for p in [*endpoint.path_parameters, *endpoint.query_parameters, *endpoint.header_parameters]:
-        text = op.parameter_descriptions.get(_text(p.name), _text(p.description))
+        text = op.parameter_descriptions.get(text_of(p.name), text_of(p.description))
         rows.append(Row(str(p.python_name), linked(parameter_type(op, p), names, "models/"), p.required, cell(text)))
     for upload in op.multipart_fields:
         kind = "Upload \\| Sequence[Upload]" if upload["binary"] else "str"
