@@ -103,7 +103,7 @@ def _plain(text: str) -> UntrustedString:
     return UntrustedString(plain(text))
 
 
-def _raw_model(model: ModelProperty) -> dict[str, Any]:
+def raw_model(model: ModelProperty) -> dict[str, Any]:
     dumped: dict[str, Any] = model.data.model_dump(by_alias=True, exclude_unset=True, mode="json")
     return dumped
 
@@ -115,7 +115,7 @@ def _properties(model: ModelProperty) -> Iterable[Any]:
 def describe(data: GeneratorData, spec: dict[str, Any], package: str) -> None:
     """Every model's, property's, enum's and operation's description as its docstring shows it (in place)."""
     for model in data.models:
-        raw_properties = schema_properties(spec, _raw_model(model))
+        raw_properties = schema_properties(spec, raw_model(model))
         for prop in _properties(model):
             own = own_description(spec, raw_properties.get(text_of(prop.name)), package)
             prop.description = _plain(text_of(prop.description) if own is None else own)

@@ -18,8 +18,8 @@ from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.properties import ModelProperty
 
 from .config import PackageConfig
-from .descriptions import shared_value_types, text_of
-from .spec_nodes import follow_refs
+from .descriptions import own_description, raw_model, referenced_value_type, shared_value_types, text_of
+from .spec_nodes import follow_refs, non_null, schema_properties
 from .spec_text import markdown
 from .views import GroupView, OperationView, walk
 
@@ -76,12 +76,12 @@ def _type(prop: Any) -> str:
     return str(prop.get_type_string().as_unembedded_code())
 
 
-def model_pages(data: GeneratorData, spec: dict[str, Any]) -> list[ModelPage]:
+def model_pages(data: GeneratorData, spec: dict[str, Any], package: str) -> list[ModelPage]:
     """A page per model, enum and shared value type, sorted by name."""
     names = model_names(data, spec)
     pages = []
     for model in data.models:
-        pages.append(_model_page(model, names))
+        pages.append(_model_page(model, names, spec, package))
     for enum in data.enums:
         values = enum.values if isinstance(enum.values, dict) else {}  # EnumProperty's are a dict
         members = sorted((str(key), str(value)) for key, value in values.items())
@@ -92,19 +92,33 @@ def model_pages(data: GeneratorData, spec: dict[str, Any]) -> list[ModelPage]:
     return sorted(pages, key=lambda page: page.name)
 
 
-def _model_page(model: ModelProperty, names: set[str]) -> ModelPage:
+def _field_text(spec: dict[str, Any], raw: dict[str, Any] | None, package: str, fallback: str) -> str:
+    """A field's own description (as its docstring chooses it), in the spec's Markdown."""
+    if own_description(spec, raw, package) is None:  # no $ref: upstream's (the schema's own) text
+        return cell(markdown(str((raw or {}).get("description") or fallback)))
+    schema = raw or {}
+    own = str(schema.get("description") or non_null(schema).get("description") or "")
+    shared = referenced_value_type(spec, schema)
+    # A shared value type is linked to its page, which says what it holds.
+    return cell(f"{markdown(own)} A [`{shared}`]({shared}.md).".strip() if shared else markdown(own))
+
+
+def _model_page(model: ModelProperty, names: set[str], spec: dict[str, Any], package: str) -> ModelPage:
     required = {id(p) for p in model.required_properties or []}
+    raw = raw_model(model)
+    raw_properties = schema_properties(spec, raw)
     rows = [
         Row(
             name=str(p.python_name),
             json_name=text_of(p.name),
             type=linked(_type(p), names, ""),
             required=id(p) in required,
-            description=cell(text_of(p.description)),
+            description=_field_text(spec, raw_properties.get(text_of(p.name)), package, text_of(p.description)),
         )
         for p in [*(model.required_properties or []), *(model.optional_properties or [])]
     ]
-    return ModelPage(str(model.class_info.name), "model", text_of(model.description).strip(), fields=rows)
+    description = markdown(str(raw.get("description") or text_of(model.description)))
+    return ModelPage(str(model.class_info.name), "model", description, fields=rows)
 
 
 # --- operations ---------------------------------------------------------------------------------------
@@ -208,7 +222,7 @@ def reference_context(
 ) -> dict[str, Any]:
     """What the reference templates see besides the package context."""
     return {
-        "model_pages": model_pages(data, spec),
+        "model_pages": model_pages(data, spec, package.package),
         "model_names": model_names(data, spec),
         "group_pages": group_pages(groups),
         "api_description": markdown(str(spec["info"].get("description") or "")),

@@ -150,3 +150,18 @@ def _parents(group: str) -> list[str]:
 
 def test_the_reference_holds_both_apis() -> None:
     assert {p.name for p in Path(REFERENCE_DIR).iterdir() if p.is_dir()} == set(PACKAGES)
+
+
+@pytest.mark.skipif(not has_source(), reason="needs the pinned specs")
+@pytest.mark.parametrize("api", list(PACKAGES))
+def test_a_shared_description_is_on_its_types_page_only(api: str) -> None:
+    text = load_spec(api)["components"]["schemas"]["DateTime"]["description"]
+    # Its longest paragraph free of HTML (which the page turns into Markdown).
+    middle = max((" ".join(part.split()) for part in text.split("\n\n") if "<" not in part), key=len)
+    assert len(middle) > 100
+    holders = [
+        path.relative_to(REFERENCE_DIR / api).as_posix()
+        for path in (REFERENCE_DIR / api).rglob("*.md")
+        if middle in " ".join(path.read_text(encoding="utf-8").split())
+    ]
+    assert holders == ["models/DateTime.md"]
