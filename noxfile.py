@@ -1,4 +1,4 @@
-"""Developer and CI sessions: generate, check_generated, drift, bump, lint, typecheck, tests, demo, bench, compat.
+"""Developer and CI sessions: generate, check_generated, drift, bump, lint, typecheck, tests, docs, demo, bench, compat.
 
 ``nox -s ci`` runs check_generated, drift (report only), lint, typecheck and tests: the README's test command.
 Sessions run on one interpreter (:data:`PYTHON`); ``compat`` runs the tests on each supported version.
@@ -38,6 +38,8 @@ PYTHON = session_python()
 # Also what a spec bump's checks format-check (codegen/bump.py FORMAT_CHECKED, kept equal by a test).
 FORMAT_CHECKED = ("src", "codegen", "devtools", "tests", "benchmarks", "noxfile.py", "generated")
 DEV = ".[dev]"
+# The tests include the documentation site's build and browser test (tests/docs), so they install the docs extra.
+DEV_AND_DOCS = ".[dev,docs]"
 
 
 def _install(session: nox.Session) -> None:
@@ -106,7 +108,7 @@ def typecheck(session: nox.Session) -> None:
 
 
 def _tests(session: nox.Session) -> None:
-    _install(session)
+    session.install("-e", DEV_AND_DOCS)
     session.run("python", "-m", "devtools.prism", "--install")
     session.run(
         "python", "-m", "pytest", *session.posargs, env={"PYTHONHASHSEED": os.environ.get("PYTHONHASHSEED", "0")}
@@ -115,7 +117,8 @@ def _tests(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
-    """The full test suite, end-to-end tests against Prism included (installed into .prism/ if missing)."""
+    """The full test suite, end-to-end tests against Prism included (installed into .prism/ if missing), and the
+    documentation site built and opened in Chromium (tests/docs: skipped without Chromium, failing in CI)."""
     _tests(session)
 
 
@@ -124,6 +127,14 @@ def tests(session: nox.Session) -> None:
 def compat(session: nox.Session) -> None:
     """The full test suite on each supported Python version; a version not installed fails."""
     _tests(session)
+
+
+@nox.session(python=PYTHON)
+def docs(session: nox.Session) -> None:
+    """The documentation site into site/ (open site/index.html): guides from docs/ and README.md, and the
+    reference from generated/reference/. ``--strict``: a broken link or anchor fails the build."""
+    session.install("-e", ".[docs]")
+    session.run("mkdocs", "build", "--strict", "--site-dir", str(ROOT / "site"), env={"NO_MKDOCS_2_WARNING": "1"})
 
 
 @nox.session(python=PYTHON)

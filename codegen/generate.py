@@ -107,3 +107,6 @@ def write_package(spec: dict[str, Any], package: PackageConfig, out: Path, heade
         shutil.copytree(staging / package.package, target)
         (out / "reference").mkdir(parents=True, exist_ok=True)
         shutil.copy2(staging / "reference" / f"{package.api}.md", out / "reference" / f"{package.api}.md")
+        # The API's pages (per group, per model): replaced whole, so a removed group or model leaves no page.
+        shutil.rmtree(out / "reference" / package.api, ignore_errors=True)
+        shutil.copytree(staging / "reference" / package.api, out / "reference" / package.api)

@@ -16,6 +16,7 @@ from openapi_python_client.parser.responses import NONE_SOURCE, _ResponseSource
 from . import media
 from .body_defaults import apply_body_default
 from .config import PackageConfig
+from .descriptions import parameter_description
 from .errors import GenerationError
 from .naming import (
     SHADOWING,
@@ -29,6 +30,7 @@ from .naming import (
 )
 from .pagination import pagination_view
 from .queries import ORDER_BY_PARAMETER, QUERY_PARAMETER
+from .raises import error_statuses
 from .spec_nodes import follow_refs, raw_operations, raw_parameters
 from .views import GroupView, OperationView, walk
 
@@ -122,6 +124,7 @@ def _operation_view(
     name: SdkName,
     module: str,
     models: dict[str, ModelProperty],
+    package: str,
 ) -> OperationView:
     success = _success_responses(endpoint)
     content_types = {
@@ -157,10 +160,8 @@ def _operation_view(
         pagination=pagination_view(endpoint, params, models, name.method),
         query_param=query_names.get(QUERY_PARAMETER),
         order_by_param=query_names.get(ORDER_BY_PARAMETER),
-        parameter_descriptions={
-            name: str(param.get("description") or follow_refs(spec, param.get("schema", {})).get("description", ""))
-            for name, param in params.items()
-        },
+        parameter_descriptions={name: parameter_description(spec, param, package) for name, param in params.items()},
+        errors=error_statuses(spec, raw),
     )
 
 
@@ -180,7 +181,9 @@ def build_groups(data: GeneratorData, spec: dict[str, Any], package: PackageConf
         for endpoint in collection.endpoints:
             raw = raw_ops[(endpoint.method, str(endpoint.path.get_untrusted_value()))]
             name = names[raw["operationId"]]
-            view = _operation_view(endpoint, raw, raw_paths[id(raw)], spec, name, modules[raw["operationId"]], models)
+            view = _operation_view(
+                endpoint, raw, raw_paths[id(raw)], spec, name, modules[raw["operationId"]], models, package.package
+            )
             override = package.operations.get(view.operation_id, {})
             if "body" in override:
                 apply_body_default(view, spec, override)

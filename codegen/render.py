@@ -24,14 +24,17 @@ from openapi_python_client.parser.properties import LiteralEnumProperty
 from . import media
 from .config import PackageConfig
 from .decoding import decoder_name, model_plan
+from .descriptions import describe, shared_value_types
 from .docstrings import docwrap, safe_for_docstring
 from .errors import GenerationError, GeneratorWarnings
 from .normalise import iter_contents
 from .operations import build_groups
 from .queries import query_classes, query_example, sub_property_example
+from .reference import API_KEY, cell, example, linked, parameter_rows, reference_context
 from .retries import retry_defaults
 from .routes import routes_view
 from .source import ROOT
+from .spec_text import markdown
 from .views import GroupView, OperationView, walk
 from .webhooks import webhooks_view
 
@@ -114,6 +117,7 @@ class Renderer:
 
 def render_package(spec: dict[str, Any], package: PackageConfig, out: Path) -> list[GroupView]:
     data = parse(spec)
+    describe(data, spec, package.package)
     config = parser_config(spec)
     groups = build_groups(data, spec, package)
     operations = [op for group in walk(groups) for op in group.operations]
@@ -172,15 +176,34 @@ def render_package(spec: dict[str, Any], package: PackageConfig, out: Path) -> l
         renderer.write(f"models/{enum.class_info.module_name}.py", template, enum=enum)
         models.append(enum.class_info)
     models.sort(key=lambda info: info.name)
-    renderer.write("models/__init__.py", "models_init.py.jinja", models=models)
+    renderer.write("models/__init__.py", "models_init.py.jinja", models=models, shared_types=shared_value_types(spec))
     webhooks = webhooks_view(spec, data)
     if webhooks:
         renderer.write("webhooks.py", "webhooks.py.jinja", webhooks=webhooks, **context)
     routes = routes_view(spec, package.api, operations, data)
     renderer.write("_routes.py", "routes.py.jinja", routes=routes, **context)
-    reference = Renderer(data, config, package, out / "reference")
-    reference.write(f"{package.api}.md", "reference.md.jinja", **context)
+    write_reference(Renderer(data, config, package, out / "reference"), data, spec, package, groups, context)
     return groups
+
+
+def write_reference(
+    reference: Renderer,
+    data: GeneratorData,
+    spec: dict[str, Any],
+    package: PackageConfig,
+    groups: list[GroupView],
+    context: dict[str, Any],
+) -> None:
+    """``reference/<api>.md`` (the index), a page per group and per model under ``reference/<api>/``."""
+    reference.env.globals.update(reference_example=example, parameter_rows=parameter_rows, linked=linked, cell=cell)
+    reference.env.filters["spec_markdown"] = markdown
+    pages = {**context, **reference_context(data, spec, package, groups), "spec": spec, "api_key": API_KEY}
+    reference.write(f"{package.api}.md", "reference.md.jinja", **pages)
+    for group in pages["group_pages"]:
+        reference.write(f"{package.api}/{group.call_path}.md", "reference_group.md.jinja", group=group, **pages)
+    reference.write(f"{package.api}/models/index.md", "reference_models.md.jinja", **pages)
+    for page in pages["model_pages"]:
+        reference.write(f"{package.api}/models/{page.name}.md", "reference_model.md.jinja", page=page, **pages)
 
 
 def _ruff(command: list[str]) -> None:
@@ -202,7 +225,9 @@ def postprocess(out: Path, header: str) -> None:
     files = sorted(str(p) for p in out.rglob("*.py"))
     rules = ["--select", "I,F401,UP,RUF100"]
     _ruff([*ruff, "check", *config, "--fix-only", "--unsafe-fixes", *rules, "--quiet", *files])
-    _ruff([*ruff, "format", *config, "--quiet", *files])
+    # The reference pages too: ruff formats their Python examples as it formats the code.
+    pages = sorted(str(p) for p in out.rglob("*.md"))
+    _ruff([*ruff, "format", *config, "--quiet", *files, *pages])
     for path in sorted(out.rglob("*")):
         if path.suffix == ".py":
             path.write_text(header + path.read_text(encoding="utf-8"), encoding="utf-8")

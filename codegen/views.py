@@ -8,6 +8,8 @@ from typing import Any
 
 from openapi_python_client.parser.openapi import Endpoint
 
+from .raises import ErrorStatusView
+
 
 @dataclass(frozen=True)
 class PaginationView:
@@ -83,6 +85,8 @@ class OperationView:
     body_default: dict[str, Any] | None = None  # sent when the call passes no body (openapi/overrides.json)
     # JSON name -> the spec's description of each parameter (upstream keeps only its schema's description)
     parameter_descriptions: dict[str, str] = field(default_factory=dict)
+    # The non-2xx statuses the spec documents, each with the codat_sdk exception raised for it.
+    errors: list[ErrorStatusView] = field(default_factory=list)
 
 
 @dataclass

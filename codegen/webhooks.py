@@ -12,6 +12,7 @@ from .errors import GenerationError
 from .naming import json_name
 from .normalise import pascal
 from .spec_nodes import follow_refs, ref_name, schema_properties
+from .spec_text import plain
 
 # Codat's events name their type in ``eventType``; its older rule-based ones in ``RuleType`` or ``Type``.
 _PREFERRED_TYPE_FIELD = "eventType"
@@ -98,7 +99,7 @@ def webhooks_view(spec: dict[str, Any], data: GeneratorData) -> WebhooksView | N
             WebhookEventView(
                 event_type=event_type,
                 class_name=pascal(event_type) + "Event",
-                description=str(operation.get("description") or operation.get("summary") or event_type),
+                description=plain(str(operation.get("description") or operation.get("summary") or event_type)),
                 model=str(info.name) if info else None,
                 model_module=str(info.module_name) if info else None,
                 deprecated=bool(operation.get("deprecated")),

@@ -165,28 +165,27 @@ class DataTypeWriteSuccessfulEvent(WebhookEvent[DataTypeWriteWebhook]):
     For example, to subscribe to events where a bill is written into the accounting software, use the
     `bills.write.successful` webhook.
 
-    ### Supported data types and write types
+    Supported data types and write types
 
-    | `dataType`       | Create  | Update  | Delete  | UploadAttachment |
-    |------------------|---------|---------|---------|------------------|
-    | bankAccounts     | &#9989; | &#9989; | -       | -                |
-    | bankTransactions | &#9989; | -       | -       | -                |
-    | billCreditNotes  | &#9989; | &#9989; | -       | &#9989;          |
-    | billPayments     | &#9989; | -       | &#9989; | -                |
-    | bills            | &#9989; | &#9989; | &#9989; | &#9989;          |
-    | chartOfAccounts  | &#9989; | -       | -       | -                |
-    | creditNotes      | &#9989; | &#9989; | -       | -                |
-    | customers        | &#9989; | &#9989; | -       | -                |
-    | directCosts      | &#9989; | -       | &#9989; | &#9989;          |
-    | directIncomes    | &#9989; | -       | -       | &#9989;          |
-    | invoices         | &#9989; | &#9989; | &#9989; | &#9989;          |
-    | items            | &#9989; | -       | -       | -                |
-    | journalEntries   | &#9989; | -       | &#9989; | -                |
-    | journals         | &#9989; | -       | -       | -                |
-    | payments         | &#9989; | -       | -       | -                |
-    | purchaseOrders   | &#9989; | &#9989; | -       | -                |
-    | suppliers        | &#9989; | &#9989; | -       | -                |
-    | transfers        | &#9989; | -       | -       | &#9989;          |
+    `dataType`        Create  Update  Delete  UploadAttachment
+    bankAccounts      ✅       ✅       -       -
+    bankTransactions  ✅       -       -       -
+    billCreditNotes   ✅       ✅       -       ✅
+    billPayments      ✅       -       ✅       -
+    bills             ✅       ✅       ✅       ✅
+    chartOfAccounts   ✅       -       -       -
+    creditNotes       ✅       ✅       -       -
+    customers         ✅       ✅       -       -
+    directCosts       ✅       -       ✅       ✅
+    directIncomes     ✅       -       -       ✅
+    invoices          ✅       ✅       ✅       ✅
+    items             ✅       -       -       -
+    journalEntries    ✅       -       ✅       -
+    journals          ✅       -       -       -
+    payments          ✅       -       -       -
+    purchaseOrders    ✅       ✅       -       -
+    suppliers         ✅       ✅       -       -
+    transfers         ✅       -       -       ✅
     """
 
     __slots__ = ()
@@ -204,28 +203,27 @@ class DataTypeWriteUnsuccessfulEvent(WebhookEvent[DataTypeWriteWebhook]):
     For example, to subscribe to events where a bill is written into the accounting software, use the
     `bills.write.unsuccessful` webhook.
 
-    ### Supported data types and write types
+    Supported data types and write types
 
-    | `dataType`       | Create  | Update  | Delete  | UploadAttachment |
-    |------------------|---------|---------|---------|------------------|
-    | bankAccounts     | &#9989; | &#9989; | -       | -                |
-    | bankTransactions | &#9989; | -       | -       | -                |
-    | billCreditNotes  | &#9989; | &#9989; | -       | &#9989;          |
-    | billPayments     | &#9989; | -       | &#9989; | -                |
-    | bills            | &#9989; | &#9989; | &#9989; | &#9989;          |
-    | chartOfAccounts  | &#9989; | -       | -       | -                |
-    | creditNotes      | &#9989; | &#9989; | -       | -                |
-    | customers        | &#9989; | &#9989; | -       | -                |
-    | directCosts      | &#9989; | -       | &#9989; | &#9989;          |
-    | directIncomes    | &#9989; | -       | -       | &#9989;          |
-    | invoices         | &#9989; | &#9989; | &#9989; | &#9989;          |
-    | items            | &#9989; | -       | -       | -                |
-    | journalEntries   | &#9989; | -       | &#9989; | -                |
-    | journals         | &#9989; | -       | -       | -                |
-    | payments         | &#9989; | -       | -       | -                |
-    | purchaseOrders   | &#9989; | &#9989; | -       | -                |
-    | suppliers        | &#9989; | &#9989; | -       | -                |
-    | transfers        | &#9989; | -       | -       | &#9989;          |
+    `dataType`        Create  Update  Delete  UploadAttachment
+    bankAccounts      ✅       ✅       -       -
+    bankTransactions  ✅       -       -       -
+    billCreditNotes   ✅       ✅       -       ✅
+    billPayments      ✅       -       ✅       -
+    bills             ✅       ✅       ✅       ✅
+    chartOfAccounts   ✅       -       -       -
+    creditNotes       ✅       ✅       -       -
+    customers         ✅       ✅       -       -
+    directCosts       ✅       -       ✅       ✅
+    directIncomes     ✅       -       -       ✅
+    invoices          ✅       ✅       ✅       ✅
+    items             ✅       -       -       -
+    journalEntries    ✅       -       ✅       -
+    journals          ✅       -       -       -
+    payments          ✅       -       -       -
+    purchaseOrders    ✅       ✅       -       -
+    suppliers         ✅       ✅       -       -
+    transfers         ✅       -       -       ✅
     """
 
     __slots__ = ()

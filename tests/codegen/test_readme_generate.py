@@ -48,6 +48,7 @@ def test_the_readme_command_generates_what_it_says(workdir: Path) -> None:
     subprocess.run([sys.executable, *GENERATE[1:]], cwd=workdir, env=env, check=True, timeout=300)
     out = workdir / GENERATE[GENERATE.index("--out") + 1]
     assert (out / "reference" / "banking.md").is_file()
+    assert (out / "reference" / "banking" / "models" / "index.md").is_file()
     init = (out / "codat_sdk_banking" / "__init__.py").read_text(encoding="utf-8")
     assert "AsyncCodatBanking" in init and "CodatBanking" in init
     assert _spec_argument(SERVE) == _spec_argument(GENERATE)  # Prism serves the spec the client came from

@@ -145,3 +145,76 @@ def test_no_generated_file_splits_a_url_or_holds_invisible_characters(package: s
         assert not INVISIBLE.search(text), path.name
         # A URL cut at a line end leaves "https://...-" there (the wrapper used to break at hyphens).
         assert not re.search(r"https?://\S*-$", text, re.MULTILINE), path.name
+
+
+# --- spec text as plain text, said once (codegen.descriptions, codegen.spec_text) -------------------------
+
+# HTML elements (our own text writes placeholders such as ``<Model>Query``, which are no tags).
+HTML_TAG = re.compile(r"</?(a|b|br|code|div|em|h[1-6]|i|img|li|ol|p|pre|span|strong|table|td|th|tr|ul)\b[^<>]*>", re.I)
+
+
+def _every_docstring(package: str) -> Iterator[tuple[str, str]]:
+    """(where, docstring) of every module, class and function of ``package``, models and enums included."""
+    for info in pkgutil.walk_packages(importlib.import_module(package).__path__, prefix=f"{package}."):
+        module = importlib.import_module(info.name)
+        yield info.name, inspect.getdoc(module) or ""
+        for name, value in vars(module).items():
+            if inspect.isclass(value) and value.__module__ == module.__name__:
+                yield f"{info.name}.{name}", inspect.getdoc(value) or ""
+                for member_name, member in vars(value).items():
+                    if inspect.isfunction(member) and member.__doc__:
+                        yield f"{info.name}.{name}.{member_name}", inspect.getdoc(member) or ""
+
+
+@pytest.mark.parametrize("package", list(PACKAGES.values()))
+def test_no_html_tag_remains_in_any_docstring(package: str) -> None:
+    found = {where: HTML_TAG.findall(doc) for where, doc in _every_docstring(package) if HTML_TAG.search(doc)}
+    assert not found
+
+
+@pytest.mark.skipif(not has_source(), reason="needs the pinned specs")
+@pytest.mark.parametrize(("api", "package"), list(PACKAGES.items()))
+def test_the_datetime_description_is_said_once_on_the_models_package(api: str, package: str) -> None:
+    from codegen.spec_text import plain
+
+    spec = load_spec(api)
+    datetime_text = plain(spec["components"]["schemas"]["DateTime"]["description"])
+    # Its distinctive middle, whichever way a docstring wraps it.
+    needle = " ".join(datetime_text.split("\n\n")[2].split())
+    holders = [where for where, doc in _every_docstring(package) if needle in " ".join(doc.split())]
+    assert holders == [f"{package}.models"]
+
+
+def _documented_errors(api: str, operation_id: str) -> list[str]:
+    from codat_sdk._errors import STATUS_ERRORS, UnexpectedStatusError
+
+    op = _operations(api)[operation_id]
+    return [
+        f"codat_sdk.{STATUS_ERRORS.get(int(status), UnexpectedStatusError).__name__}: {status}:"
+        for status in sorted(op["responses"])
+        if status[0] in "45"
+    ]
+
+
+def _wrapped_operation(paginator: Callable[..., Any]) -> Callable[..., Any]:
+    """The method a paginator pages through: named in its docstring's first line (``of ``list()``, ...``)."""
+    wrapped = re.search(r"of ``(\w+)\(\)``", inspect.getdoc(paginator) or "")
+    assert wrapped is not None
+    owner = vars(importlib.import_module(paginator.__module__))[paginator.__qualname__.split(".")[0]]
+    method: Callable[..., Any] = getattr(owner, wrapped[1])
+    return method
+
+
+@pytest.mark.skipif(not has_source(), reason="needs the pinned specs")
+@pytest.mark.parametrize(("api", "name", "method"), METHODS, ids=IDS)
+def test_raises_lists_each_documented_status_with_its_class(api: str, name: str, method: Callable[..., Any]) -> None:
+    doc = inspect.getdoc(method) or ""
+    match = OPERATION_ID.search(doc)
+    if match is None:  # a paginator: its pages' errors are those of the operation it wraps
+        match = OPERATION_ID.search(inspect.getdoc(_wrapped_operation(method)) or "")
+    assert match is not None, name
+    raises = [line.strip() for line in doc.split("\nRaises:\n", 1)[1].splitlines()]
+    expected = _documented_errors(api, match[1])
+    assert expected
+    for entry in expected:
+        assert any(line.startswith(entry) for line in raises), f"{name}: no {entry!r}"

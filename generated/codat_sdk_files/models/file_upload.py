@@ -31,7 +31,7 @@ _PROPERTY_NAMES: frozenset[str] = frozenset(
 class FileUpload:
     """
     Attributes:
-        file (File): The file to be uploaded as an attachment.
+        file (File): A ``CodatFile`` (described in ``codat_sdk_files.models``).
     """
 
     file: File

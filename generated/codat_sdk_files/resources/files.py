@@ -53,7 +53,7 @@ class FilesResource(SyncResource):
     ) -> BinaryResponse:
         """Download all files for a company.
 
-        The *Download files* endpoint downloads all files that have  been uploaded by to SMB to Codat. A
+        The Download files endpoint downloads all files that have  been uploaded by to SMB to Codat. A
         `date` may be specified to download any files uploaded on the date provided.
 
         ``GET /companies/{companyId}/files/download`` (operationId ``download-files``).
@@ -74,7 +74,18 @@ class FilesResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.BadRequestError: 400: The request made is not valid.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -107,7 +118,7 @@ class FilesResource(SyncResource):
     ) -> list[File]:
         """List all files uploaded by a company.
 
-        The *List files* endpoint returns a list of all files uploaded to Codat by the SMB.
+        The List files endpoint returns a list of all files uploaded to Codat by the SMB.
 
         ``GET /companies/{companyId}/files`` (operationId ``list-files``).
 
@@ -125,7 +136,17 @@ class FilesResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -160,7 +181,7 @@ class FilesResource(SyncResource):
     ) -> None:
         """Upload files for a company.
 
-        The *Upload files* endpoint uploads multiple files provided by the SMB to Codat. This may include
+        The Upload files endpoint uploads multiple files provided by the SMB to Codat. This may include
         personal identity documents, pitch decks, contracts, or files with accounting and banking data.
 
         Uploaded files must meet the following requirements:
@@ -188,7 +209,18 @@ class FilesResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.BadRequestError: 400: The request made is not valid.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -241,7 +273,7 @@ class AsyncFilesResource(AsyncResource):
     ) -> AsyncBinaryResponse:
         """Download all files for a company.
 
-        The *Download files* endpoint downloads all files that have  been uploaded by to SMB to Codat. A
+        The Download files endpoint downloads all files that have  been uploaded by to SMB to Codat. A
         `date` may be specified to download any files uploaded on the date provided.
 
         ``GET /companies/{companyId}/files/download`` (operationId ``download-files``).
@@ -262,7 +294,18 @@ class AsyncFilesResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.BadRequestError: 400: The request made is not valid.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -295,7 +338,7 @@ class AsyncFilesResource(AsyncResource):
     ) -> list[File]:
         """List all files uploaded by a company.
 
-        The *List files* endpoint returns a list of all files uploaded to Codat by the SMB.
+        The List files endpoint returns a list of all files uploaded to Codat by the SMB.
 
         ``GET /companies/{companyId}/files`` (operationId ``list-files``).
 
@@ -313,7 +356,17 @@ class AsyncFilesResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -348,7 +401,7 @@ class AsyncFilesResource(AsyncResource):
     ) -> None:
         """Upload files for a company.
 
-        The *Upload files* endpoint uploads multiple files provided by the SMB to Codat. This may include
+        The Upload files endpoint uploads multiple files provided by the SMB to Codat. This may include
         personal identity documents, pitch decks, contracts, or files with accounting and banking data.
 
         Uploaded files must meet the following requirements:
@@ -376,7 +429,18 @@ class AsyncFilesResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.BadRequestError: 400: The request made is not valid.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """

@@ -37,29 +37,8 @@ class ApiKeyDetails:
         name (None | str | Unset): A meaningful name assigned to the API key. Example: azure-invoice-finance-processor.
         api_key (str | Unset): The API key value used to make authenticated http requests. Example:
                 ztHQGvnC4XN2CgUhaDWEG4ySLUJqWjp7zkbZkGHd.
-        created_date (str | Unset): In Codat's data model, dates and times are represented using the <a class="external"
-                href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601 standard</a>. Date and time fields are
-                formatted as strings; for example:
-
-                ```
-                2020-10-08T22:40:50Z
-                2021-01-01T00:00:00
-                ```
-
-
-
-                When syncing data that contains `DateTime` fields from Codat, make sure you support the following cases when
-                reading time information:
-
-                - Coordinated Universal Time (UTC): `2021-11-15T06:00:00Z`
-                - Unqualified local time: `2021-11-15T01:00:00`
-                - UTC time offsets: `2021-11-15T01:00:00-05:00`
-
-                > Time zones
-                >
-                > Not all dates from Codat will contain information about time zones.
-                > Where it is not available from the underlying platform, Codat will return these as times local to the business
-                whose data has been synced. Example: 2022-10-23T00:00:00Z.
+        created_date (str | Unset): The date the entity was created. A ``DateTime`` (described in
+                ``codat_sdk_platform.models``). Example: 2022-10-23T00:00:00Z.
     """
 
     id: str | Unset = UNSET

@@ -54,8 +54,8 @@ class Branding:
                 button icon'}}}, 'sourceId': '35b92968-9851-4095-ad60-395c95cbcba4'}
 
     Attributes:
-        logo (BrandingLogo | Unset): Logo branding references.
-        button (BrandingButton | Unset): Button branding references.
+        logo (BrandingLogo | Unset):
+        button (BrandingButton | Unset):
         source_id (UUID | Unset): A source-specific ID used to distinguish between different sources originating from
                 the same data connection. In general, a data connection is a single data source. However, for TrueLayer,
                 `sourceId` is associated with a specific bank and has a many-to-one relationship with the `integrationId`.

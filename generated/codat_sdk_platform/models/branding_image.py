@@ -37,7 +37,7 @@ _PROPERTY_NAMES: frozenset[str] = frozenset(
 class BrandingImage:
     """
     Attributes:
-        image (ImageReference | Unset): Image reference.
+        image (ImageReference | Unset):
     """
 
     image: ImageReference | Unset = UNSET

@@ -56,11 +56,11 @@ _PROPERTY_NAMES: frozenset[str] = frozenset(
 
 @_attrs_define
 class Company:
-    """In Codat, a company represents a business sharing access to their data. Each company can have multiple
-    [connections](https://docs.codat.io/platform-api#/schemas/Connection) to different data sources such as one
-    connection to [Xero](https://docs.codat.io/integrations/accounting/xero/accounting-xero) for accounting data, two
-    connections to [Plaid](https://docs.codat.io/integrations/banking/plaid/banking-plaid) for two bank accounts and a
-    connection to [Zettle](https://docs.codat.io/integrations/commerce/zettle/commerce-zettle) for POS data.
+    """In Codat, a company represents a business sharing access to their data. Each company can have multiple connections
+    (https://docs.codat.io/platform-api#/schemas/Connection) to different data sources such as one connection to Xero
+    (https://docs.codat.io/integrations/accounting/xero/accounting-xero) for accounting data, two connections to Plaid
+    (https://docs.codat.io/integrations/banking/plaid/banking-plaid) for two bank accounts and a connection to Zettle
+    (https://docs.codat.io/integrations/commerce/zettle/commerce-zettle) for POS data.
 
     Typically each company is one of your customers.
 
@@ -81,39 +81,17 @@ class Company:
     Attributes:
         id (UUID): Unique identifier for your SMB in Codat. Example: 8a210b68-6988-11ed-a1eb-0242ac120002.
         name (str): The name of the company Example: Codat Ltd..
-        redirect (str): The `redirect` [Link URL](https://docs.codat.io/auth-flow/authorize-hosted-link) enabling the
+        redirect (str): The `redirect` Link URL (https://docs.codat.io/auth-flow/authorize-hosted-link) enabling the
                 customer to start their auth flow journey for the company. Example:
                 https://link.codat.io/company/27628208-459c-46a2-a705-5641ce25f739.
         description (None | str | Unset): Additional information about the company. This can be used to store foreign
                 IDs, references, etc. Example: Requested early access to the new financing scheme..
-        last_sync (None | str | Unset):
-        created (str | Unset): In Codat's data model, dates and times are represented using the <a class="external"
-                href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601 standard</a>. Date and time fields are
-                formatted as strings; for example:
-
-                ```
-                2020-10-08T22:40:50Z
-                2021-01-01T00:00:00
-                ```
-
-
-
-                When syncing data that contains `DateTime` fields from Codat, make sure you support the following cases when
-                reading time information:
-
-                - Coordinated Universal Time (UTC): `2021-11-15T06:00:00Z`
-                - Unqualified local time: `2021-11-15T01:00:00`
-                - UTC time offsets: `2021-11-15T01:00:00-05:00`
-
-                > Time zones
-                >
-                > Not all dates from Codat will contain information about time zones.
-                > Where it is not available from the underlying platform, Codat will return these as times local to the business
-                whose data has been synced. Example: 2022-10-23T00:00:00Z.
+        last_sync (None | str | Unset): A ``DateTime`` (described in ``codat_sdk_platform.models``).
+        created (str | Unset): A ``DateTime`` (described in ``codat_sdk_platform.models``). Example:
+                2022-10-23T00:00:00Z.
         created_by_user_name (None | str | Unset): Name of user that created the company in Codat.
         products (list[str] | Unset): An array of products that are currently enabled for the company.
-        tags (Tags | Unset): A collection of user-defined key-value pairs that store custom metadata against the
-                company.
+        tags (Tags | Unset):
         reference_parent_company (CompanyReference | None | Unset): The parent entity or controlling organization of
                 this company. Null if the company has no parent.
         reference_subsidiary_companies (list[CompanyReference] | Unset): A list of subsidiary companies owned or

@@ -51,8 +51,7 @@ class CompanyReference:
         description (None | str | Unset): Additional information about the company. This can be used to store foreign
                 IDs, references, etc. Example: Requested early access to the new financing scheme..
         links (CompanyReferenceLinks | Unset): A collection of links for the company.
-        tags (Tags | Unset): A collection of user-defined key-value pairs that store custom metadata against the
-                company.
+        tags (Tags | Unset):
     """
 
     id: UUID | Unset = UNSET

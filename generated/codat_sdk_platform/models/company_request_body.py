@@ -44,8 +44,7 @@ class CompanyRequestBody:
         name (str): Name of company being connected. Example: Bank of Dave.
         description (str | Unset): Additional information about the company. This can be used to store foreign IDs,
                 references, etc. Example: Requested early access to the new financing scheme..
-        tags (Tags | Unset): A collection of user-defined key-value pairs that store custom metadata against the
-                company.
+        tags (Tags | Unset):
     """
 
     name: str

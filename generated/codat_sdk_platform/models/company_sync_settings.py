@@ -46,8 +46,8 @@ class CompanySyncSettings:
         company_id (UUID | Unset): Unique identifier for your SMB in Codat. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
         settings (list[SyncSetting] | Unset):
-        overrides_defaults (bool | Unset): Set to `True` if you want to override the default [sync
-                settings](https://docs.codat.io/knowledge-base/advanced-sync-settings).
+        overrides_defaults (bool | Unset): Set to `True` if you want to override the default sync settings
+                (https://docs.codat.io/knowledge-base/advanced-sync-settings).
     """
 
     company_id: UUID | Unset = UNSET

@@ -60,19 +60,19 @@ _PROPERTY_NAMES: frozenset[str] = frozenset(
 
 @_attrs_define
 class Connection:
-    """A connection represents a [company's](https://docs.codat.io/platform-api#/schemas/Company) connection to a data
+    """A connection represents a company's (https://docs.codat.io/platform-api#/schemas/Company) connection to a data
     source and allows you to synchronize data (pull and/or push) with that source.
 
     A company can have multiple data connections depending on the type of data source it is connecting to. For example,
     a single company can link to:
 
-    - [Accounting data](https://docs.codat.io/accounting-api/overview) - 1 active connection.
-    - [Banking data](https://docs.codat.io/banking-api/overview) - Multiple active connections.
-    - [Commerce data](https://docs.codat.io/commerce-api/overview) - Multiple active connections.
+    - Accounting data (https://docs.codat.io/accounting-api/overview) - 1 active connection.
+    - Banking data (https://docs.codat.io/banking-api/overview) - Multiple active connections.
+    - Commerce data (https://docs.codat.io/commerce-api/overview) - Multiple active connections.
     Any combination of accounting, banking, and commerce data connections is allowed.
 
     Before you can use a data connection to pull or push data, the company must grant you access to their business data
-    by [linking the connection](https://docs.codat.io/auth-flow/overview).
+    by linking the connection (https://docs.codat.io/auth-flow/overview).
 
     Example:
         {'id': 'ee2eb431-c0fa-4dc9-93fa-d29781c12bcd', 'integrationId': 'bf083d72-62c7-493e-aec9-81b4dbba7e2c',
@@ -89,37 +89,15 @@ class Connection:
                 data connection. In general, a data connection is a single data source. However, for TrueLayer, `sourceId` is
                 associated with a specific bank and has a many-to-one relationship with the `integrationId`. Example:
                 35b92968-9851-4095-ad60-395c95cbcba4.
-        source_type (SourceType): The type of platform of the connection. Example: Accounting.
+        source_type (SourceType):  Example: Accounting.
         platform_name (str): Name of integration connected to company.
         link_url (str): The link URL your customers can use to authorize access to their business application. Example:
                 https://link-api.codat.io/companies/86bd88cb-44ab-4dfb-b32f-87b19b14287f/connections/2e2eb431-c1fa-4dc9-93fa-d29781c12bcd/start.
-        status (DataConnectionStatus): The current authorization status of the data connection.
-        created (str): In Codat's data model, dates and times are represented using the <a class="external"
-                href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601 standard</a>. Date and time fields are
-                formatted as strings; for example:
-
-                ```
-                2020-10-08T22:40:50Z
-                2021-01-01T00:00:00
-                ```
-
-
-
-                When syncing data that contains `DateTime` fields from Codat, make sure you support the following cases when
-                reading time information:
-
-                - Coordinated Universal Time (UTC): `2021-11-15T06:00:00Z`
-                - Unqualified local time: `2021-11-15T01:00:00`
-                - UTC time offsets: `2021-11-15T01:00:00-05:00`
-
-                > Time zones
-                >
-                > Not all dates from Codat will contain information about time zones.
-                > Where it is not available from the underlying platform, Codat will return these as times local to the business
-                whose data has been synced. Example: 2022-10-23T00:00:00Z.
+        status (DataConnectionStatus):
+        created (str): A ``DateTime`` (described in ``codat_sdk_platform.models``). Example: 2022-10-23T00:00:00Z.
         integration_key (str | Unset): A unique four-character ID that identifies the platform of the company's data
                 connection. This ensures continuity if the platform changes its name in the future.
-        last_sync (None | str | Unset):
+        last_sync (None | str | Unset): A ``DateTime`` (described in ``codat_sdk_platform.models``).
         data_connection_errors (list[DataConnectionError] | None | Unset):
         connection_info (ConnectionConnectionInfo | None | Unset):
     """

@@ -35,8 +35,8 @@ class ConnectionManagementAllowedOrigins:
 
     Attributes:
         allowed_origins (list[str] | Unset): An array of allowed origins (i.e. your domains) to permit cross-origin
-                resource sharing ([CORS](https://en.wikipedia.org/wiki/Cross-origin_resource_sharing)).n resource sharing
-                ([CORS](https://en.wikipedia.org/wiki/Cross-origin_resource_sharing)).
+                resource sharing (CORS (https://en.wikipedia.org/wiki/Cross-origin_resource_sharing)).n resource sharing (CORS
+                (https://en.wikipedia.org/wiki/Cross-origin_resource_sharing)).
     """
 
     allowed_origins: list[str] | Unset = UNSET

@@ -41,23 +41,9 @@ class ConnectionWebhookPayload:
     """
     Attributes:
         reference_company (CompanyReference | Unset):
-        connection (Connection | Unset): A connection represents a
-                [company's](https://docs.codat.io/platform-api#/schemas/Company) connection to a data source and allows you to
-                synchronize data (pull and/or push) with that source.
-
-                A company can have multiple data connections depending on the type of data source it is connecting to. For
-                example, a single company can link to:
-
-                - [Accounting data](https://docs.codat.io/accounting-api/overview) - 1 active connection.
-                - [Banking data](https://docs.codat.io/banking-api/overview) - Multiple active connections.
-                - [Commerce data](https://docs.codat.io/commerce-api/overview) - Multiple active connections.
-                Any combination of accounting, banking, and commerce data connections is allowed.
-
-                Before you can use a data connection to pull or push data, the company must grant you access to their business
-                data by [linking the connection](https://docs.codat.io/auth-flow/overview). Example: {'id':
-                'ee2eb431-c0fa-4dc9-93fa-d29781c12bcd', 'integrationId': 'bf083d72-62c7-493e-aec9-81b4dbba7e2c',
-                'integrationKey': 'dfxm', 'sourceId': 'bdd831ce-eebd-4896-89a7-20e5ee8989ee', 'platformName': 'Basiq',
-                'linkUrl':
+        connection (Connection | Unset):  Example: {'id': 'ee2eb431-c0fa-4dc9-93fa-d29781c12bcd', 'integrationId':
+                'bf083d72-62c7-493e-aec9-81b4dbba7e2c', 'integrationKey': 'dfxm', 'sourceId':
+                'bdd831ce-eebd-4896-89a7-20e5ee8989ee', 'platformName': 'Basiq', 'linkUrl':
                 'https://link-api.codat.io/companies/86bd88cb-44ab-4dfb-b32f-87b19b14287f/connections/ee2eb431-c0fa-4dc9-93fa-d29781c12bcd/start',
                 'status': 'Linked', 'lastSync': '2022-10-27T10:22:43.6464237Z', 'created': '2022-10-27T09:53:29Z', 'sourceType':
                 'Banking'}.

@@ -29,10 +29,10 @@ _PROPERTY_NAMES: frozenset[str] = frozenset(
 class CreateConnectionBody:
     """
     Attributes:
-        platform_key (str | Unset): A unique 4-letter key to represent a platform in each integration. View
-                [accounting](https://docs.codat.io/integrations/accounting/overview#platform-keys),
-                [banking](https://docs.codat.io/integrations/banking/overview#platform-keys), and
-                [commerce](https://docs.codat.io/integrations/commerce/overview#platform-keys) platform keys. Example: gbol.
+        platform_key (str | Unset): A unique 4-letter key to represent a platform in each integration. View accounting
+                (https://docs.codat.io/integrations/accounting/overview#platform-keys), banking
+                (https://docs.codat.io/integrations/banking/overview#platform-keys), and commerce
+                (https://docs.codat.io/integrations/commerce/overview#platform-keys) platform keys. Example: gbol.
     """
 
     platform_key: str | Unset = UNSET

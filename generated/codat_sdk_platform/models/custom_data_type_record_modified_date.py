@@ -29,29 +29,18 @@ _PROPERTY_NAMES: frozenset[str] = frozenset(
 class CustomDataTypeRecordModifiedDate:
     """
     Attributes:
-        modified_date (str | Unset): In Codat's data model, dates and times are represented using the <a
-                class="external" href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601 standard</a>. Date and
-                time fields are formatted as strings; for example:
+        modified_date (str | Unset): The date when the record was last fetched from the accounting software, commerce
+                software, or open banking provider and updated in Codat’s data cache.
 
-                ```
-                2020-10-08T22:40:50Z
-                2021-01-01T00:00:00
-                ```
+                Use it to identify and retrieve records that have changed since your last fetch. For example, filtering
+                `modifiedDate` to today will provide new records updated in Codat today.
 
+                This date is populated for all data types except for attachments, balance sheets, company information, and
+                profit & loss reports (read more (https://docs.codat.io/using-the-api/modified-dates#modified-date)).
 
-
-                When syncing data that contains `DateTime` fields from Codat, make sure you support the following cases when
-                reading time information:
-
-                - Coordinated Universal Time (UTC): `2021-11-15T06:00:00Z`
-                - Unqualified local time: `2021-11-15T01:00:00`
-                - UTC time offsets: `2021-11-15T01:00:00-05:00`
-
-                > Time zones
-                >
-                > Not all dates from Codat will contain information about time zones.
-                > Where it is not available from the underlying platform, Codat will return these as times local to the business
-                whose data has been synced. Example: 2022-10-23T00:00:00Z.
+                In Codat's data model, dates and times are represented using the ISO 8601 standard
+                (https://en.wikipedia.org/wiki/ISO_8601). A ``DateTime`` (described in ``codat_sdk_platform.models``). Example:
+                2022-10-23T00:00:00Z.
     """
 
     modified_date: str | Unset = UNSET

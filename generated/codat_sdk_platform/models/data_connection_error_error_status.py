@@ -3,7 +3,9 @@ from codat_sdk import OpenStrEnum
 
 
 class DataConnectionErrorErrorStatus(OpenStrEnum):
-    """Values Codat documents; any other value parses as a member with ``is_known`` False."""
+    """The current status of a transient error. Null statuses indicate that the error is not transient.
+
+    Values Codat documents; any other value parses as a member with ``is_known`` False."""
 
     ACTIVE = "Active"
     RESOLVED = "Resolved"

@@ -3,7 +3,9 @@ from codat_sdk import OpenStrEnum
 
 
 class DataConnectionStatus(OpenStrEnum):
-    """Values Codat documents; any other value parses as a member with ``is_known`` False."""
+    """The current authorization status of the data connection.
+
+    Values Codat documents; any other value parses as a member with ``is_known`` False."""
 
     DEAUTHORIZED = "Deauthorized"
     LINKED = "Linked"

@@ -51,31 +51,10 @@ class DataStatus:
                 '8220fc90-55b6-47bc-9417-48ac6ea93101'}
 
     Attributes:
-        data_type (DataType): Available data types Example: invoices.
-        current_status (DatasetStatus): The current status of the dataset.
-        last_successful_sync (str | Unset): In Codat's data model, dates and times are represented using the <a
-                class="external" href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601 standard</a>. Date and
-                time fields are formatted as strings; for example:
-
-                ```
-                2020-10-08T22:40:50Z
-                2021-01-01T00:00:00
-                ```
-
-
-
-                When syncing data that contains `DateTime` fields from Codat, make sure you support the following cases when
-                reading time information:
-
-                - Coordinated Universal Time (UTC): `2021-11-15T06:00:00Z`
-                - Unqualified local time: `2021-11-15T01:00:00`
-                - UTC time offsets: `2021-11-15T01:00:00-05:00`
-
-                > Time zones
-                >
-                > Not all dates from Codat will contain information about time zones.
-                > Where it is not available from the underlying platform, Codat will return these as times local to the business
-                whose data has been synced. Example: 2022-10-23T00:00:00Z.
+        data_type (DataType):  Example: invoices.
+        current_status (DatasetStatus):
+        last_successful_sync (str | Unset): A ``DateTime`` (described in ``codat_sdk_platform.models``). Example:
+                2022-10-23T00:00:00Z.
         latest_sync_id (UUID | Unset): Unique identifier for most recent sync of data type. Example:
                 ad474a37-2003-478e-baee-9af9f1ec2fe3.
         latest_successful_sync_id (UUID | Unset): Unique identifier for the most recent successful sync of data type.

@@ -3,7 +3,9 @@ from codat_sdk import OpenStrEnum
 
 
 class DataType(OpenStrEnum):
-    """Values Codat documents; any other value parses as a member with ``is_known`` False."""
+    """Available data types
+
+    Values Codat documents; any other value parses as a member with ``is_known`` False."""
 
     ACCOUNTTRANSACTIONS = "accountTransactions"
     BALANCESHEET = "balanceSheet"

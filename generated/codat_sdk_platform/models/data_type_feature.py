@@ -51,7 +51,7 @@ class DataTypeFeature:
 
     Attributes:
         supported_features (list[SupportedFeature]):
-        data_type (DataType | Unset): Available data types Example: invoices.
+        data_type (DataType | Unset):  Example: invoices.
     """
 
     supported_features: list[SupportedFeature]

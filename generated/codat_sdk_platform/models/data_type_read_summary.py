@@ -54,10 +54,10 @@ class DataTypeReadSummary:
     Attributes:
         connection_id (UUID | Unset): Unique identifier for a company's data connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
-        data_type (DataType | Unset): Available data types Example: invoices.
+        data_type (DataType | Unset):  Example: invoices.
         records_modified (bool | Unset): `True` if records have been created, updated or deleted in Codat's cache.
                 Example: False.
-        status (DatasetStatus | Unset): The current status of the dataset.
+        status (DatasetStatus | Unset):
         issues (list[Issue] | None | Unset): A array of issues encountered during a data read.
     """
 

@@ -58,58 +58,15 @@ class DataTypeWriteWebhookPayload:
     """
     Attributes:
         id (str | Unset): Unique identifier of the write request. This is also known as the push operation ID.
-        type_ (WriteType | Unset): Type of write request.
+        type_ (WriteType | Unset):
         reference_company (CompanyReference | Unset):
         connection_id (UUID | Unset): Unique identifier for a company's data connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
-        requested_on_date (str | Unset): In Codat's data model, dates and times are represented using the <a
-                class="external" href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601 standard</a>. Date and
-                time fields are formatted as strings; for example:
-
-                ```
-                2020-10-08T22:40:50Z
-                2021-01-01T00:00:00
-                ```
-
-
-
-                When syncing data that contains `DateTime` fields from Codat, make sure you support the following cases when
-                reading time information:
-
-                - Coordinated Universal Time (UTC): `2021-11-15T06:00:00Z`
-                - Unqualified local time: `2021-11-15T01:00:00`
-                - UTC time offsets: `2021-11-15T01:00:00-05:00`
-
-                > Time zones
-                >
-                > Not all dates from Codat will contain information about time zones.
-                > Where it is not available from the underlying platform, Codat will return these as times local to the business
-                whose data has been synced. Example: 2022-10-23T00:00:00Z.
-        completed_on_date (str | Unset): In Codat's data model, dates and times are represented using the <a
-                class="external" href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601 standard</a>. Date and
-                time fields are formatted as strings; for example:
-
-                ```
-                2020-10-08T22:40:50Z
-                2021-01-01T00:00:00
-                ```
-
-
-
-                When syncing data that contains `DateTime` fields from Codat, make sure you support the following cases when
-                reading time information:
-
-                - Coordinated Universal Time (UTC): `2021-11-15T06:00:00Z`
-                - Unqualified local time: `2021-11-15T01:00:00`
-                - UTC time offsets: `2021-11-15T01:00:00-05:00`
-
-                > Time zones
-                >
-                > Not all dates from Codat will contain information about time zones.
-                > Where it is not available from the underlying platform, Codat will return these as times local to the business
-                whose data has been synced. Example: 2022-10-23T00:00:00Z.
-        status (WriteStatus | Unset): The current status of the write request, which is the same as the push operation
-                status.
+        requested_on_date (str | Unset): The date time in UTC the write request was submitted. A ``DateTime`` (described
+                in ``codat_sdk_platform.models``). Example: 2022-10-23T00:00:00Z.
+        completed_on_date (str | Unset): The date time in UTC the write request completed. A ``DateTime`` (described in
+                ``codat_sdk_platform.models``). Example: 2022-10-23T00:00:00Z.
+        status (WriteStatus | Unset):
         record (DataTypeWriteWebhookRecord | None | Unset):
         attachment_id (None | str | Unset): Unique identifier for the uploaded attachment, null if no attachment
                 uploaded.

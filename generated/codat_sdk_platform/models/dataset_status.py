@@ -3,7 +3,9 @@ from codat_sdk import OpenStrEnum
 
 
 class DatasetStatus(OpenStrEnum):
-    """Values Codat documents; any other value parses as a member with ``is_known`` False."""
+    """The current status of the dataset.
+
+    Values Codat documents; any other value parses as a member with ``is_known`` False."""
 
     AUTHERROR = "AuthError"
     CANCELLED = "Cancelled"

@@ -3,7 +3,9 @@ from codat_sdk import OpenStrEnum
 
 
 class FeatureState(OpenStrEnum):
-    """Values Codat documents; any other value parses as a member with ``is_known`` False."""
+    """The current release state of the feature.
+
+    Values Codat documents; any other value parses as a member with ``is_known`` False."""
 
     ALPHA = "Alpha"
     BETA = "Beta"

@@ -3,7 +3,9 @@ from codat_sdk import OpenStrEnum
 
 
 class FeatureType(OpenStrEnum):
-    """Values Codat documents; any other value parses as a member with ``is_known`` False."""
+    """The type of feature.
+
+    Values Codat documents; any other value parses as a member with ``is_known`` False."""
 
     CATEGORIZATION = "Categorization"
     DELETE = "Delete"

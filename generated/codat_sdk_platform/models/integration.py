@@ -64,10 +64,10 @@ class Integration:
                 'invoices', 'supportedFeatures': [{'featureType': 'get', 'featureState': 'release'}]}]}
 
     Attributes:
-        key (str): A unique 4-letter key to represent a platform in each integration. View
-                [accounting](https://docs.codat.io/integrations/accounting/overview#platform-keys),
-                [banking](https://docs.codat.io/integrations/banking/overview#platform-keys), and
-                [commerce](https://docs.codat.io/integrations/commerce/overview#platform-keys) platform keys. Example: gbol.
+        key (str): A unique 4-letter key to represent a platform in each integration. View accounting
+                (https://docs.codat.io/integrations/accounting/overview#platform-keys), banking
+                (https://docs.codat.io/integrations/banking/overview#platform-keys), and commerce
+                (https://docs.codat.io/integrations/commerce/overview#platform-keys) platform keys. Example: gbol.
         logo_url (str): Static url for integration's logo.
         name (str): Name of integration. Example: Xero.
         enabled (bool): Whether this integration is enabled for your customers to use.
@@ -75,7 +75,7 @@ class Integration:
                 the same data connection. In general, a data connection is a single data source. However, for TrueLayer,
                 `sourceId` is associated with a specific bank and has a many-to-one relationship with the `integrationId`.
                 Example: 35b92968-9851-4095-ad60-395c95cbcba4.
-        source_type (SourceType | Unset): The type of platform of the connection. Example: Accounting.
+        source_type (SourceType | Unset):  Example: Accounting.
         integration_id (UUID | Unset): A Codat ID representing the integration. Example:
                 fd321cb6-7963-4506-b873-e99593a45e30.
         is_offline_connector (bool | Unset): `True` if the integration is to an application installed and run locally on

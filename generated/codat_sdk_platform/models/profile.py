@@ -49,8 +49,8 @@ class Profile:
 
     Attributes:
         name (str): The name given to the instance. Example: Bob's Burgers.
-        redirect_url (str): The redirect URL pasted on to the SMB once Codat's [Hosted
-                Link](https://docs.codat.io/auth-flow/authorize-hosted-link) has been completed by the SMB. Example:
+        redirect_url (str): The redirect URL pasted on to the SMB once Codat's Hosted Link
+                (https://docs.codat.io/auth-flow/authorize-hosted-link) has been completed by the SMB. Example:
                 https://bobs-burgers.{countrySuffix}/{companyId}.
         logo_url (str | Unset): Static url to your organization's logo. Example:
                 https://client-images.codat.io/logo/042399f5-d104-4f38-9ce8-cac3524f4e88_5806cb1f-7342-4c0e-a0a8-99bfbc47b0ff.png.

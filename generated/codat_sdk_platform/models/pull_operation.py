@@ -49,7 +49,7 @@ _PROPERTY_NAMES: frozenset[str] = frozenset(
 @_attrs_define
 class PullOperation:
     """Information about a queued, in progress or completed pull operation.
-    *Formally called `dataset`*
+    Formally called `dataset`
 
     Example:
         {'id': '97d60846-f07a-4d42-b5a0-0bdcc6ebf56b', 'companyId': '4645bd78-8988-45bc-ac9e-67ba5df6e4e5',
@@ -64,30 +64,8 @@ class PullOperation:
         connection_id (UUID): Unique identifier of the connection associated to this pull operation. Example:
                 50830828-7d39-4367-b0eb-5ddb2de5faa5.
         data_type (str): The data type you are requesting in a pull operation.
-        status (DatasetStatus): The current status of the dataset.
-        requested (str): In Codat's data model, dates and times are represented using the <a class="external"
-                href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601 standard</a>. Date and time fields are
-                formatted as strings; for example:
-
-                ```
-                2020-10-08T22:40:50Z
-                2021-01-01T00:00:00
-                ```
-
-
-
-                When syncing data that contains `DateTime` fields from Codat, make sure you support the following cases when
-                reading time information:
-
-                - Coordinated Universal Time (UTC): `2021-11-15T06:00:00Z`
-                - Unqualified local time: `2021-11-15T01:00:00`
-                - UTC time offsets: `2021-11-15T01:00:00-05:00`
-
-                > Time zones
-                >
-                > Not all dates from Codat will contain information about time zones.
-                > Where it is not available from the underlying platform, Codat will return these as times local to the business
-                whose data has been synced. Example: 2022-10-23T00:00:00Z.
+        status (DatasetStatus):
+        requested (str): A ``DateTime`` (described in ``codat_sdk_platform.models``). Example: 2022-10-23T00:00:00Z.
         progress (int): An integer signifying the progress of the pull operation.
         is_completed (bool): `True` if the pull operation is completed successfully. The `isCompleted` property is not
                 queryable. To filter failed pull operations, query by `status!=Complete&&status!=NotSupported` instead.
@@ -96,29 +74,8 @@ class PullOperation:
                 2022-10-23T00:00:00.000Z.
         error_message (None | str | Unset): A message about a transient or persistent error returned by Codat or the
                 source platform.
-        completed (str | Unset): In Codat's data model, dates and times are represented using the <a class="external"
-                href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601 standard</a>. Date and time fields are
-                formatted as strings; for example:
-
-                ```
-                2020-10-08T22:40:50Z
-                2021-01-01T00:00:00
-                ```
-
-
-
-                When syncing data that contains `DateTime` fields from Codat, make sure you support the following cases when
-                reading time information:
-
-                - Coordinated Universal Time (UTC): `2021-11-15T06:00:00Z`
-                - Unqualified local time: `2021-11-15T01:00:00`
-                - UTC time offsets: `2021-11-15T01:00:00-05:00`
-
-                > Time zones
-                >
-                > Not all dates from Codat will contain information about time zones.
-                > Where it is not available from the underlying platform, Codat will return these as times local to the business
-                whose data has been synced. Example: 2022-10-23T00:00:00Z.
+        completed (str | Unset): A ``DateTime`` (described in ``codat_sdk_platform.models``). Example:
+                2022-10-23T00:00:00Z.
     """
 
     id: UUID

@@ -3,7 +3,9 @@ from codat_sdk import OpenStrEnum
 
 
 class PushChangeType(OpenStrEnum):
-    """Values Codat documents; any other value parses as a member with ``is_known`` False."""
+    """Type of change being applied to record in third party platform.
+
+    Values Codat documents; any other value parses as a member with ``is_known`` False."""
 
     ATTACHMENTUPLOADED = "AttachmentUploaded"
     CREATED = "Created"

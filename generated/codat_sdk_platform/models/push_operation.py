@@ -68,64 +68,21 @@ class PushOperation:
                 identifier can be used to track the status of the push, and should be persisted.
         data_connection_key (UUID): Unique identifier for a company's data connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
-        requested_on_utc (str): In Codat's data model, dates and times are represented using the <a class="external"
-                href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601 standard</a>. Date and time fields are
-                formatted as strings; for example:
-
-                ```
-                2020-10-08T22:40:50Z
-                2021-01-01T00:00:00
-                ```
-
-
-
-                When syncing data that contains `DateTime` fields from Codat, make sure you support the following cases when
-                reading time information:
-
-                - Coordinated Universal Time (UTC): `2021-11-15T06:00:00Z`
-                - Unqualified local time: `2021-11-15T01:00:00`
-                - UTC time offsets: `2021-11-15T01:00:00-05:00`
-
-                > Time zones
-                >
-                > Not all dates from Codat will contain information about time zones.
-                > Where it is not available from the underlying platform, Codat will return these as times local to the business
-                whose data has been synced. Example: 2022-10-23T00:00:00Z.
-        status (PushOperationStatus): The current status of the push operation.
+        requested_on_utc (str): The datetime when the push was requested. A ``DateTime`` (described in
+                ``codat_sdk_platform.models``). Example: 2022-10-23T00:00:00Z.
+        status (PushOperationStatus):
         status_code (int): Push status code.
         changes (list[PushOperationChange] | None | Unset): Contains a single entry that communicates which record has
                 changed and the manner in which it changed.
-        data_type (DataType | Unset): Available data types Example: invoices.
-        completed_on_utc (str | Unset): In Codat's data model, dates and times are represented using the <a
-                class="external" href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601 standard</a>. Date and
-                time fields are formatted as strings; for example:
-
-                ```
-                2020-10-08T22:40:50Z
-                2021-01-01T00:00:00
-                ```
-
-
-
-                When syncing data that contains `DateTime` fields from Codat, make sure you support the following cases when
-                reading time information:
-
-                - Coordinated Universal Time (UTC): `2021-11-15T06:00:00Z`
-                - Unqualified local time: `2021-11-15T01:00:00`
-                - UTC time offsets: `2021-11-15T01:00:00-05:00`
-
-                > Time zones
-                >
-                > Not all dates from Codat will contain information about time zones.
-                > Where it is not available from the underlying platform, Codat will return these as times local to the business
-                whose data has been synced. Example: 2022-10-23T00:00:00Z.
+        data_type (DataType | Unset): The type of data being pushed, eg invoices, customers. Example: invoices.
+        completed_on_utc (str | Unset): The datetime when the push was completed, null if Pending. A ``DateTime``
+                (described in ``codat_sdk_platform.models``). Example: 2022-10-23T00:00:00Z.
         timeout_in_minutes (int | None | Unset): Number of minutes the push operation must complete within before it
                 times out.
         timeout_in_seconds (int | None | Unset): Number of seconds the push operation must complete within before it
                 times out.
         error_message (None | str | Unset): A message about the error.
-        validation (Validation | Unset): A human-readable object describing validation decisions Codat has made when
-                pushing data into the platform. If a push has failed because of validation errors, they will be detailed here.
+        validation (Validation | Unset):
     """
 
     company_id: UUID

@@ -45,7 +45,7 @@ _PROPERTY_NAMES: frozenset[str] = frozenset(
 class PushOperationChange:
     """
     Attributes:
-        type_ (PushChangeType | Unset): Type of change being applied to record in third party platform.
+        type_ (PushChangeType | Unset):
         record_ref (PushOperationRef | Unset):
         attachment_id (None | str | Unset): Unique identifier for the attachment created otherwise null.
     """

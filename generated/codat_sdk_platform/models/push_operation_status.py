@@ -3,7 +3,9 @@ from codat_sdk import OpenStrEnum
 
 
 class PushOperationStatus(OpenStrEnum):
-    """Values Codat documents; any other value parses as a member with ``is_known`` False."""
+    """The current status of the push operation.
+
+    Values Codat documents; any other value parses as a member with ``is_known`` False."""
 
     FAILED = "Failed"
     PENDING = "Pending"

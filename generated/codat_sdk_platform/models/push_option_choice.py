@@ -41,7 +41,7 @@ class PushOptionChoice:
     """
     Attributes:
         value (str | Unset): Allowed value for field.
-        type_ (PushOptionType | Unset): The option type.
+        type_ (PushOptionType | Unset):
         display_name (str | Unset): The property's display name.
         description (str | Unset): A description of the property.
         required (bool | Unset): The property is required if `True`.

@@ -55,7 +55,7 @@ _PROPERTY_NAMES: frozenset[str] = frozenset(
 class PushOptionProperty:
     """
     Attributes:
-        type_ (PushOptionType): The option type.
+        type_ (PushOptionType):
         display_name (str): The property's display name.
         description (str): A description of the property.
         required (bool): The property is required if `True`.

@@ -3,7 +3,9 @@ from codat_sdk import OpenStrEnum
 
 
 class PushOptionType(OpenStrEnum):
-    """Values Codat documents; any other value parses as a member with ``is_known`` False."""
+    """The option type.
+
+    Values Codat documents; any other value parses as a member with ``is_known`` False."""
 
     ARRAY = "Array"
     BOOLEAN = "Boolean"

@@ -45,29 +45,8 @@ class ReadCompletedWebhook:
     Attributes:
         id (UUID | Unset): Unique identifier of the event. Example: 743ec94a-8aa4-44bb-8bd4-e1855ee0e74b.
         event_type (str | Unset): The type of event.
-        generated_date (str | Unset): In Codat's data model, dates and times are represented using the <a
-                class="external" href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601 standard</a>. Date and
-                time fields are formatted as strings; for example:
-
-                ```
-                2020-10-08T22:40:50Z
-                2021-01-01T00:00:00
-                ```
-
-
-
-                When syncing data that contains `DateTime` fields from Codat, make sure you support the following cases when
-                reading time information:
-
-                - Coordinated Universal Time (UTC): `2021-11-15T06:00:00Z`
-                - Unqualified local time: `2021-11-15T01:00:00`
-                - UTC time offsets: `2021-11-15T01:00:00-05:00`
-
-                > Time zones
-                >
-                > Not all dates from Codat will contain information about time zones.
-                > Where it is not available from the underlying platform, Codat will return these as times local to the business
-                whose data has been synced. Example: 2022-10-23T00:00:00Z.
+        generated_date (str | Unset): The date time in UTC the event was generated in Codat. A ``DateTime`` (described
+                in ``codat_sdk_platform.models``). Example: 2022-10-23T00:00:00Z.
         payload (ReadCompletedWebhookPayload | Unset):
     """
 

@@ -45,7 +45,7 @@ class ReadCompletedWebhookPayload:
     Attributes:
         reference_company (CompanyReference | Unset):
         modified_from_date (None | str | Unset): The date time in UTC when the data types were last fetched and input
-                into Codat's cache.
+                into Codat's cache. A ``DateTime`` (described in ``codat_sdk_platform.models``).
         data_types (list[DataTypeReadSummary] | Unset):
     """
 

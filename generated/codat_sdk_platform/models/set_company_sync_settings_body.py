@@ -44,8 +44,8 @@ class SetCompanySyncSettingsBody:
     Attributes:
         company_id (UUID): Unique identifier for your SMB in Codat. Example: 8a210b68-6988-11ed-a1eb-0242ac120002.
         settings (list[SyncSetting]):
-        overrides_defaults (bool): Set to `True` if you want to override default [sync
-                settings](https://docs.codat.io/knowledge-base/advanced-sync-settings). Default: True.
+        overrides_defaults (bool): Set to `True` if you want to override default sync settings
+                (https://docs.codat.io/knowledge-base/advanced-sync-settings). Default: True.
     """
 
     company_id: UUID

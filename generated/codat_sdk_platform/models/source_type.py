@@ -3,7 +3,9 @@ from codat_sdk import OpenStrEnum
 
 
 class SourceType(OpenStrEnum):
-    """Values Codat documents; any other value parses as a member with ``is_known`` False."""
+    """The type of platform of the connection.
+
+    Values Codat documents; any other value parses as a member with ``is_known`` False."""
 
     ACCOUNTING = "Accounting"
     BANKFEED = "BankFeed"

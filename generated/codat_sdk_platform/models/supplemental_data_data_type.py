@@ -3,7 +3,9 @@ from codat_sdk import OpenStrEnum
 
 
 class SupplementalDataDataType(OpenStrEnum):
-    """Values Codat documents; any other value parses as a member with ``is_known`` False."""
+    """Data types that support supplemental data
+
+    Values Codat documents; any other value parses as a member with ``is_known`` False."""
 
     BILLS = "bills"
     CHARTOFACCOUNTS = "chartOfAccounts"

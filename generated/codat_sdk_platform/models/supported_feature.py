@@ -38,8 +38,8 @@ _PROPERTY_NAMES: frozenset[str] = frozenset(
 class SupportedFeature:
     """
     Attributes:
-        feature_type (FeatureType): The type of feature. Example: Get.
-        feature_state (FeatureState): The current release state of the feature. Example: Release.
+        feature_type (FeatureType):  Example: Get.
+        feature_state (FeatureState):  Example: Release.
     """
 
     feature_type: FeatureType

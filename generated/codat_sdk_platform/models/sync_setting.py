@@ -50,39 +50,17 @@ class SyncSetting:
                 '2020-01-01T12:00:00.000Z', 'syncFromWindow': 24, 'monthsToSync': 24, 'isLocked': True}
 
     Attributes:
-        data_type (DataType): Available data types Example: invoices.
+        data_type (DataType):  Example: invoices.
         fetch_on_first_link (bool): Whether this data type should be queued after a company has authorized a connection.
         sync_schedule (int): Number of hours after which this data type should be refreshed. Example: 24.
         sync_order (int): The sync in which data types are queued for a sync.
-        sync_from_utc (str | Unset): In Codat's data model, dates and times are represented using the <a
-                class="external" href="https://en.wikipedia.org/wiki/ISO_8601" target="_blank">ISO 8601 standard</a>. Date and
-                time fields are formatted as strings; for example:
-
-                ```
-                2020-10-08T22:40:50Z
-                2021-01-01T00:00:00
-                ```
-
-
-
-                When syncing data that contains `DateTime` fields from Codat, make sure you support the following cases when
-                reading time information:
-
-                - Coordinated Universal Time (UTC): `2021-11-15T06:00:00Z`
-                - Unqualified local time: `2021-11-15T01:00:00`
-                - UTC time offsets: `2021-11-15T01:00:00-05:00`
-
-                > Time zones
-                >
-                > Not all dates from Codat will contain information about time zones.
-                > Where it is not available from the underlying platform, Codat will return these as times local to the business
-                whose data has been synced. Example: 2022-10-23T00:00:00Z.
-        sync_from_window (int | Unset): Number of months of data to be fetched. Set this *or* `syncFromUTC`. Example:
-                24.
+        sync_from_utc (str | Unset): Date from which data should be fetched. Set this or `syncFromWindow`. A
+                ``DateTime`` (described in ``codat_sdk_platform.models``). Example: 2022-10-23T00:00:00Z.
+        sync_from_window (int | Unset): Number of months of data to be fetched. Set this or `syncFromUTC`. Example: 24.
         months_to_sync (int | Unset): Months of data to fetch, for report data types (`balanceSheet` & `profitAndLoss`)
                 only. Example: 24.
-        is_locked (bool | Unset): `True` if the [sync
-                setting](https://docs.codat.io/knowledge-base/advanced-sync-settings) is locked.
+        is_locked (bool | Unset): `True` if the sync setting
+                (https://docs.codat.io/knowledge-base/advanced-sync-settings) is locked.
     """
 
     data_type: DataType

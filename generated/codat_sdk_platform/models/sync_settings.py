@@ -43,10 +43,10 @@ _PROPERTY_NAMES: frozenset[str] = frozenset(
 class SyncSettings:
     """
     Attributes:
-        client_id (UUID | Unset): Unique identifier for your client in Codat.
+        client_id (UUID | Unset): A ``ClientId`` (described in ``codat_sdk_platform.models``).
         settings (list[SyncSetting] | Unset):
-        overrides_defaults (bool | Unset): Set to `True` if you want to override the default [sync
-                settings](https://docs.codat.io/knowledge-base/advanced-sync-settings).
+        overrides_defaults (bool | Unset): Set to `True` if you want to override the default sync settings
+                (https://docs.codat.io/knowledge-base/advanced-sync-settings).
     """
 
     client_id: UUID | Unset = UNSET

@@ -42,10 +42,10 @@ _PROPERTY_NAMES: frozenset[str] = frozenset(
 class UpdateProfileSyncSettingsBody:
     """
     Attributes:
-        client_id (UUID): Unique identifier for your client in Codat.
+        client_id (UUID): A ``ClientId`` (described in ``codat_sdk_platform.models``).
         settings (list[SyncSetting]):
-        overrides_defaults (bool): Set to `True` if you want to override default [sync
-                settings](https://docs.codat.io/knowledge-base/advanced-sync-settings). Default: True.
+        overrides_defaults (bool): Set to `True` if you want to override default sync settings
+                (https://docs.codat.io/knowledge-base/advanced-sync-settings). Default: True.
     """
 
     client_id: UUID

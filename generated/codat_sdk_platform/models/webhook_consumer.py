@@ -38,8 +38,8 @@ _PROPERTY_NAMES: frozenset[str] = frozenset(
 class WebhookConsumer:
     """A webhook consumer is an HTTP endpoint that developers can configure to subscribe to Codat's supported event types.
 
-    See our documentation for more details on [Codat's webhook
-    service](https://docs.codat.io/using-the-api/webhooks/overview).
+    See our documentation for more details on Codat's webhook service
+    (https://docs.codat.io/using-the-api/webhooks/overview).
 
     Attributes:
         id (UUID | Unset): Unique identifier for the webhook consumer. Example: 8a210b68-6988-11ed-a1eb-0242ac120002.

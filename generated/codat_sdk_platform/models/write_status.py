@@ -3,7 +3,9 @@ from codat_sdk import OpenStrEnum
 
 
 class WriteStatus(OpenStrEnum):
-    """Values Codat documents; any other value parses as a member with ``is_known`` False."""
+    """The current status of the write request, which is the same as the push operation status.
+
+    Values Codat documents; any other value parses as a member with ``is_known`` False."""
 
     FAILED = "Failed"
     PENDING = "Pending"

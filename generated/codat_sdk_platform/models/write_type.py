@@ -3,7 +3,9 @@ from codat_sdk import OpenStrEnum
 
 
 class WriteType(OpenStrEnum):
-    """Values Codat documents; any other value parses as a member with ``is_known`` False."""
+    """Type of write request.
+
+    Values Codat documents; any other value parses as a member with ``is_known`` False."""
 
     CREATE = "Create"
     DELETE = "Delete"

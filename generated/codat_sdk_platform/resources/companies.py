@@ -60,9 +60,9 @@ class CompaniesResource(SyncResource):
     ) -> None:
         """Add product.
 
-        Use the *Add product* endpoint to enable a product for the company specified by `companyId`.
+        Use the Add product endpoint to enable a product for the company specified by `companyId`.
 
-        > Note: This feature is currently in alpha and available only to participants in the development
+        Note: This feature is currently in alpha and available only to participants in the development
         program.
 
         ``PUT /companies/{companyId}/products/{productIdentifier}`` (operationId ``add-product``).
@@ -83,7 +83,17 @@ class CompaniesResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -117,13 +127,12 @@ class CompaniesResource(SyncResource):
     ) -> Company:
         """Create company.
 
-        Use the *Create company* endpoint to create a new
-        [company](https://docs.codat.io/platform-api#/schemas/Company) that represents your customer in
-        Codat.
+        Use the Create company endpoint to create a new company
+        (https://docs.codat.io/platform-api#/schemas/Company) that represents your customer in Codat.
 
-        A [company](https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing
-        access to their data.
-        Each company can have multiple [connections](https://docs.codat.io/platform-api#/schemas/Connection)
+        A company (https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing access
+        to their data.
+        Each company can have multiple connections (https://docs.codat.io/platform-api#/schemas/Connection)
         to different data sources, such as one connection to Xero for accounting data, two connections to
         Plaid for two bank accounts, and a connection to Zettle for POS data.
 
@@ -146,7 +155,16 @@ class CompaniesResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.BadRequestError: 400: The request made is not valid.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -179,14 +197,14 @@ class CompaniesResource(SyncResource):
     ) -> None:
         """Delete a company.
 
-        The *Delete company* endpoint permanently deletes a
-        [company](https://docs.codat.io/platform-api#/schemas/Company), its
-        [connections](https://docs.codat.io/platform-api#/schemas/Connection) and any cached data. This
-        operation is irreversible.
+        The Delete company endpoint permanently deletes a company
+        (https://docs.codat.io/platform-api#/schemas/Company), its connections
+        (https://docs.codat.io/platform-api#/schemas/Connection) and any cached data. This operation is
+        irreversible.
 
-        A [company](https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing
-        access to their data.
-        Each company can have multiple [connections](https://docs.codat.io/platform-api#/schemas/Connection)
+        A company (https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing access
+        to their data.
+        Each company can have multiple connections (https://docs.codat.io/platform-api#/schemas/Connection)
         to different data sources, such as one connection to Xero for accounting data, two connections to
         Plaid for two bank accounts, and a connection to Zettle for POS data.
 
@@ -206,7 +224,17 @@ class CompaniesResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -239,11 +267,11 @@ class CompaniesResource(SyncResource):
     ) -> Company:
         """Get company.
 
-        The *Get company* endpoint returns a single company for a given `companyId`.
+        The Get company endpoint returns a single company for a given `companyId`.
 
-        A [company](https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing
-        access to their data.
-        Each company can have multiple [connections](https://docs.codat.io/platform-api#/schemas/Connection)
+        A company (https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing access
+        to their data.
+        Each company can have multiple connections (https://docs.codat.io/platform-api#/schemas/Connection)
         to different data sources, such as one connection to Xero for accounting data, two connections to
         Plaid for two bank accounts, and a connection to Zettle for POS data.
 
@@ -263,7 +291,17 @@ class CompaniesResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -299,10 +337,10 @@ class CompaniesResource(SyncResource):
         Use the _Get company access token_ endpoint to return an access token for the specified company ID.
         The token is valid for one day.
 
-        The token is required by Codat's embeddable UIs (such as [Connections
-        SDK](https://docs.codat.io/auth-flow/optimize/connection-management) and [Link
-        SDK](https://docs.codat.io/auth-flow/authorize-embedded-link)) to verify the identity of the user
-        and improve the reliability of data provided by them.
+        The token is required by Codat's embeddable UIs (such as Connections SDK
+        (https://docs.codat.io/auth-flow/optimize/connection-management) and Link SDK
+        (https://docs.codat.io/auth-flow/authorize-embedded-link)) to verify the identity of the user and
+        improve the reliability of data provided by them.
 
         ``GET /companies/{companyId}/accessToken`` (operationId ``get-company-access-token``).
 
@@ -320,7 +358,17 @@ class CompaniesResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -353,7 +401,7 @@ class CompaniesResource(SyncResource):
     ) -> CompanySyncSettings:
         """Get company sync settings.
 
-        Retrieve the [sync settings](https://docs.codat.io/knowledge-base/advanced-sync-settings) for a
+        Retrieve the sync settings (https://docs.codat.io/knowledge-base/advanced-sync-settings) for a
         specific company. This includes how often data types should be queued to be updated, and how much
         history should be fetched.
 
@@ -373,7 +421,17 @@ class CompaniesResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -408,13 +466,13 @@ class CompaniesResource(SyncResource):
     ) -> None:
         """Refresh product data.
 
-        Use the **Refresh product data** endpoint to manually refresh data for a custom product for a
-        specific company.
+        Use the Refresh product data endpoint to manually refresh data for a custom product for a specific
+        company.
 
-        ### Tips and traps
+        Tips and traps
 
-        - This endpoint only supports refreshing data for **custom products** and can't be used for Codat's
-        standard solutions. Refer to [individual solutions' documentation](https://docs.codat.io/) instead.
+        - This endpoint only supports refreshing data for custom products and can't be used for Codat's
+        standard solutions. Refer to individual solutions' documentation (https://docs.codat.io/) instead.
         - If a data sync is already in progress for a custom product, the refresh request will return a `Bad
         request (400)` response.
         - If a company has multiple custom products enabled, you can refresh data for each product
@@ -443,7 +501,18 @@ class CompaniesResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.BadRequestError: 400: Bad Request.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -479,9 +548,9 @@ class CompaniesResource(SyncResource):
     ) -> None:
         """Remove product.
 
-        Use the *Remove product* endpoint to disable a product for the company specified by `companyId`.
+        Use the Remove product endpoint to disable a product for the company specified by `companyId`.
 
-        > Note: This feature is currently in alpha and available only to participants in the development
+        Note: This feature is currently in alpha and available only to participants in the development
         program.
 
         ``DELETE /companies/{companyId}/products/{productIdentifier}`` (operationId ``remove-product``).
@@ -502,7 +571,17 @@ class CompaniesResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -537,13 +616,13 @@ class CompaniesResource(SyncResource):
     ) -> Company:
         """Replace company.
 
-        Use the *Replace company* endpoint to replace the existing name, description, and tags of the
-        company. Calling the endpoint will replace existing values even if new values haven't been defined
-        in the payload.
+        Use the Replace company endpoint to replace the existing name, description, and tags of the company.
+        Calling the endpoint will replace existing values even if new values haven't been defined in the
+        payload.
 
-        A [company](https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing
-        access to their data.
-        Each company can have multiple [connections](https://docs.codat.io/platform-api#/schemas/Connection)
+        A company (https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing access
+        to their data.
+        Each company can have multiple connections (https://docs.codat.io/platform-api#/schemas/Connection)
         to different data sources, such as one connection to Xero for accounting data, two connections to
         Plaid for two bank accounts, and a connection to Zettle for POS data.
 
@@ -564,7 +643,17 @@ class CompaniesResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -618,7 +707,18 @@ class CompaniesResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.BadRequestError: 400: The request made is not valid.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -653,13 +753,13 @@ class CompaniesResource(SyncResource):
     ) -> Company:
         """Update company.
 
-        Use the *Update company* endpoint to update the name, description, or tags of the company.
+        Use the Update company endpoint to update the name, description, or tags of the company.
 
-        The *Update company* endpoint doesn't have any required fields. If any of the fields provided are
+        The Update company endpoint doesn't have any required fields. If any of the fields provided are
         `null` or not provided, they won't be included in the update.
 
-        A [company](https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing
-        access to their data.
+        A company (https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing access
+        to their data.
 
         ``PATCH /companies/{companyId}`` (operationId ``update-company``).
 
@@ -678,7 +778,17 @@ class CompaniesResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -725,13 +835,16 @@ class CompaniesResource(SyncResource):
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.CompanyQuery``.
 
         Args:
-            query (str | Query | Unset): Codat query string. [Read
-                more](https://docs.codat.io/using-the-api/querying).
-            order_by (str | OrderBy | Unset): Field to order results by. [Read
-                more](https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
+            query (str | Query | Unset): Only the items this Codat query matches, e.g. ``name~Toft``
+                or ``created>2024-01-01``: a string or a builder of typed fields
+                (codat_sdk_platform.queries), checked before anything is sent
+                (https://docs.codat.io/using-the-api/querying).
+            order_by (str | OrderBy | Unset): The field to sort by, ascending; a leading ``-`` sorts
+                descending (``-created``): a string or ``codat_sdk.order_by(...)``
+                (https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
             tags (str | Unset): Filter companies by tags using the "equals" (=), "not equals" (!=),
-                and "contains" (~) operators with [Codat’s query
-                language](https://docs.codat.io/using-the-api/querying).
+                and "contains" (~) operators with Codat’s query language
+                (https://docs.codat.io/using-the-api/querying).
             page_size (int): items per page, 1-5000.
             max_items (int | None): stop after this many items (default: every item).
             start_page (int): the first page to fetch; ``paginator.next_page`` resumes after a failed
@@ -749,6 +862,19 @@ class CompaniesResource(SyncResource):
         Raises:
             ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
             codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
+            codat_sdk.BadRequestError: 400: Your `query` parameter was not correctly formed.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status of a page (the subclass for that status).
+            codat_sdk.APIConnectionError: no response for a page (network failure or timeout).
         """
         from codat_sdk._generated import to_order_by_param, to_query_param
 
@@ -803,21 +929,20 @@ class CompaniesResource(SyncResource):
     ) -> Companies:
         """List companies.
 
-        The *List companies* endpoint returns a list of
-        [companies](https://docs.codat.io/platform-api#/schemas/Company) associated to your instances.
+        The List companies endpoint returns a list of companies
+        (https://docs.codat.io/platform-api#/schemas/Company) associated to your instances.
 
-        A [company](https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing
-        access to their data.
-        Each company can have multiple [connections](https://docs.codat.io/platform-api#/schemas/Connection)
+        A company (https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing access
+        to their data.
+        Each company can have multiple connections (https://docs.codat.io/platform-api#/schemas/Connection)
         to different data sources, such as one connection to Xero for accounting data, two connections to
         Plaid for two bank accounts, and a connection to Zettle for POS data.
 
-        ## Filter by tags
+        Filter by tags
 
-        The *List companies* endpoint supports the filtering of companies using
-        [tags](https://docs.codat.io/using-the-api/managing-companies#add-metadata-to-a-company). It
-        supports the following operators with [Codat’s query
-        language](https://docs.codat.io/using-the-api/querying):
+        The List companies endpoint supports the filtering of companies using tags
+        (https://docs.codat.io/using-the-api/managing-companies#add-metadata-to-a-company). It supports the
+        following operators with Codat’s query language (https://docs.codat.io/using-the-api/querying):
 
         - equals (`=`)
         - not equals (`!=`)
@@ -834,17 +959,20 @@ class CompaniesResource(SyncResource):
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.CompanyQuery``.
 
         Args:
-            page (int | Unset): Page number. [Read more](https://docs.codat.io/using-the-api/paging).
-                Default: 1. Example: 1.
-            page_size (int | Unset): Number of records to return in a page. [Read
-                more](https://docs.codat.io/using-the-api/paging). Default: 100. Example: 100.
-            query (str | Query | Unset): Codat query string. [Read
-                more](https://docs.codat.io/using-the-api/querying).
-            order_by (str | OrderBy | Unset): Field to order results by. [Read
-                more](https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
+            page (int | Unset): Which page to return, counting from 1
+                (https://docs.codat.io/using-the-api/paging). Default: 1. Example: 1.
+            page_size (int | Unset): How many items a page holds, 1-5000
+                (https://docs.codat.io/using-the-api/paging). Default: 100. Example: 100.
+            query (str | Query | Unset): Only the items this Codat query matches, e.g. ``name~Toft``
+                or ``created>2024-01-01``: a string or a builder of typed fields
+                (codat_sdk_platform.queries), checked before anything is sent
+                (https://docs.codat.io/using-the-api/querying).
+            order_by (str | OrderBy | Unset): The field to sort by, ascending; a leading ``-`` sorts
+                descending (``-created``): a string or ``codat_sdk.order_by(...)``
+                (https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
             tags (str | Unset): Filter companies by tags using the "equals" (=), "not equals" (!=),
-                and "contains" (~) operators with [Codat’s query
-                language](https://docs.codat.io/using-the-api/querying).
+                and "contains" (~) operators with Codat’s query language
+                (https://docs.codat.io/using-the-api/querying).
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -856,7 +984,19 @@ class CompaniesResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.BadRequestError: 400: Your `query` parameter was not correctly formed.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
+            codat_sdk.QueryError: an invalid ``query`` or ``order_by`` (nothing is sent).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -920,9 +1060,9 @@ class AsyncCompaniesResource(AsyncResource):
     ) -> None:
         """Add product.
 
-        Use the *Add product* endpoint to enable a product for the company specified by `companyId`.
+        Use the Add product endpoint to enable a product for the company specified by `companyId`.
 
-        > Note: This feature is currently in alpha and available only to participants in the development
+        Note: This feature is currently in alpha and available only to participants in the development
         program.
 
         ``PUT /companies/{companyId}/products/{productIdentifier}`` (operationId ``add-product``).
@@ -943,7 +1083,17 @@ class AsyncCompaniesResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -977,13 +1127,12 @@ class AsyncCompaniesResource(AsyncResource):
     ) -> Company:
         """Create company.
 
-        Use the *Create company* endpoint to create a new
-        [company](https://docs.codat.io/platform-api#/schemas/Company) that represents your customer in
-        Codat.
+        Use the Create company endpoint to create a new company
+        (https://docs.codat.io/platform-api#/schemas/Company) that represents your customer in Codat.
 
-        A [company](https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing
-        access to their data.
-        Each company can have multiple [connections](https://docs.codat.io/platform-api#/schemas/Connection)
+        A company (https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing access
+        to their data.
+        Each company can have multiple connections (https://docs.codat.io/platform-api#/schemas/Connection)
         to different data sources, such as one connection to Xero for accounting data, two connections to
         Plaid for two bank accounts, and a connection to Zettle for POS data.
 
@@ -1006,7 +1155,16 @@ class AsyncCompaniesResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.BadRequestError: 400: The request made is not valid.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -1039,14 +1197,14 @@ class AsyncCompaniesResource(AsyncResource):
     ) -> None:
         """Delete a company.
 
-        The *Delete company* endpoint permanently deletes a
-        [company](https://docs.codat.io/platform-api#/schemas/Company), its
-        [connections](https://docs.codat.io/platform-api#/schemas/Connection) and any cached data. This
-        operation is irreversible.
+        The Delete company endpoint permanently deletes a company
+        (https://docs.codat.io/platform-api#/schemas/Company), its connections
+        (https://docs.codat.io/platform-api#/schemas/Connection) and any cached data. This operation is
+        irreversible.
 
-        A [company](https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing
-        access to their data.
-        Each company can have multiple [connections](https://docs.codat.io/platform-api#/schemas/Connection)
+        A company (https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing access
+        to their data.
+        Each company can have multiple connections (https://docs.codat.io/platform-api#/schemas/Connection)
         to different data sources, such as one connection to Xero for accounting data, two connections to
         Plaid for two bank accounts, and a connection to Zettle for POS data.
 
@@ -1066,7 +1224,17 @@ class AsyncCompaniesResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -1099,11 +1267,11 @@ class AsyncCompaniesResource(AsyncResource):
     ) -> Company:
         """Get company.
 
-        The *Get company* endpoint returns a single company for a given `companyId`.
+        The Get company endpoint returns a single company for a given `companyId`.
 
-        A [company](https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing
-        access to their data.
-        Each company can have multiple [connections](https://docs.codat.io/platform-api#/schemas/Connection)
+        A company (https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing access
+        to their data.
+        Each company can have multiple connections (https://docs.codat.io/platform-api#/schemas/Connection)
         to different data sources, such as one connection to Xero for accounting data, two connections to
         Plaid for two bank accounts, and a connection to Zettle for POS data.
 
@@ -1123,7 +1291,17 @@ class AsyncCompaniesResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -1159,10 +1337,10 @@ class AsyncCompaniesResource(AsyncResource):
         Use the _Get company access token_ endpoint to return an access token for the specified company ID.
         The token is valid for one day.
 
-        The token is required by Codat's embeddable UIs (such as [Connections
-        SDK](https://docs.codat.io/auth-flow/optimize/connection-management) and [Link
-        SDK](https://docs.codat.io/auth-flow/authorize-embedded-link)) to verify the identity of the user
-        and improve the reliability of data provided by them.
+        The token is required by Codat's embeddable UIs (such as Connections SDK
+        (https://docs.codat.io/auth-flow/optimize/connection-management) and Link SDK
+        (https://docs.codat.io/auth-flow/authorize-embedded-link)) to verify the identity of the user and
+        improve the reliability of data provided by them.
 
         ``GET /companies/{companyId}/accessToken`` (operationId ``get-company-access-token``).
 
@@ -1180,7 +1358,17 @@ class AsyncCompaniesResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -1213,7 +1401,7 @@ class AsyncCompaniesResource(AsyncResource):
     ) -> CompanySyncSettings:
         """Get company sync settings.
 
-        Retrieve the [sync settings](https://docs.codat.io/knowledge-base/advanced-sync-settings) for a
+        Retrieve the sync settings (https://docs.codat.io/knowledge-base/advanced-sync-settings) for a
         specific company. This includes how often data types should be queued to be updated, and how much
         history should be fetched.
 
@@ -1233,7 +1421,17 @@ class AsyncCompaniesResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -1268,13 +1466,13 @@ class AsyncCompaniesResource(AsyncResource):
     ) -> None:
         """Refresh product data.
 
-        Use the **Refresh product data** endpoint to manually refresh data for a custom product for a
-        specific company.
+        Use the Refresh product data endpoint to manually refresh data for a custom product for a specific
+        company.
 
-        ### Tips and traps
+        Tips and traps
 
-        - This endpoint only supports refreshing data for **custom products** and can't be used for Codat's
-        standard solutions. Refer to [individual solutions' documentation](https://docs.codat.io/) instead.
+        - This endpoint only supports refreshing data for custom products and can't be used for Codat's
+        standard solutions. Refer to individual solutions' documentation (https://docs.codat.io/) instead.
         - If a data sync is already in progress for a custom product, the refresh request will return a `Bad
         request (400)` response.
         - If a company has multiple custom products enabled, you can refresh data for each product
@@ -1303,7 +1501,18 @@ class AsyncCompaniesResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.BadRequestError: 400: Bad Request.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -1339,9 +1548,9 @@ class AsyncCompaniesResource(AsyncResource):
     ) -> None:
         """Remove product.
 
-        Use the *Remove product* endpoint to disable a product for the company specified by `companyId`.
+        Use the Remove product endpoint to disable a product for the company specified by `companyId`.
 
-        > Note: This feature is currently in alpha and available only to participants in the development
+        Note: This feature is currently in alpha and available only to participants in the development
         program.
 
         ``DELETE /companies/{companyId}/products/{productIdentifier}`` (operationId ``remove-product``).
@@ -1362,7 +1571,17 @@ class AsyncCompaniesResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -1397,13 +1616,13 @@ class AsyncCompaniesResource(AsyncResource):
     ) -> Company:
         """Replace company.
 
-        Use the *Replace company* endpoint to replace the existing name, description, and tags of the
-        company. Calling the endpoint will replace existing values even if new values haven't been defined
-        in the payload.
+        Use the Replace company endpoint to replace the existing name, description, and tags of the company.
+        Calling the endpoint will replace existing values even if new values haven't been defined in the
+        payload.
 
-        A [company](https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing
-        access to their data.
-        Each company can have multiple [connections](https://docs.codat.io/platform-api#/schemas/Connection)
+        A company (https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing access
+        to their data.
+        Each company can have multiple connections (https://docs.codat.io/platform-api#/schemas/Connection)
         to different data sources, such as one connection to Xero for accounting data, two connections to
         Plaid for two bank accounts, and a connection to Zettle for POS data.
 
@@ -1424,7 +1643,17 @@ class AsyncCompaniesResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -1478,7 +1707,18 @@ class AsyncCompaniesResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.BadRequestError: 400: The request made is not valid.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -1513,13 +1753,13 @@ class AsyncCompaniesResource(AsyncResource):
     ) -> Company:
         """Update company.
 
-        Use the *Update company* endpoint to update the name, description, or tags of the company.
+        Use the Update company endpoint to update the name, description, or tags of the company.
 
-        The *Update company* endpoint doesn't have any required fields. If any of the fields provided are
+        The Update company endpoint doesn't have any required fields. If any of the fields provided are
         `null` or not provided, they won't be included in the update.
 
-        A [company](https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing
-        access to their data.
+        A company (https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing access
+        to their data.
 
         ``PATCH /companies/{companyId}`` (operationId ``update-company``).
 
@@ -1538,7 +1778,17 @@ class AsyncCompaniesResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -1585,13 +1835,16 @@ class AsyncCompaniesResource(AsyncResource):
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.CompanyQuery``.
 
         Args:
-            query (str | Query | Unset): Codat query string. [Read
-                more](https://docs.codat.io/using-the-api/querying).
-            order_by (str | OrderBy | Unset): Field to order results by. [Read
-                more](https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
+            query (str | Query | Unset): Only the items this Codat query matches, e.g. ``name~Toft``
+                or ``created>2024-01-01``: a string or a builder of typed fields
+                (codat_sdk_platform.queries), checked before anything is sent
+                (https://docs.codat.io/using-the-api/querying).
+            order_by (str | OrderBy | Unset): The field to sort by, ascending; a leading ``-`` sorts
+                descending (``-created``): a string or ``codat_sdk.order_by(...)``
+                (https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
             tags (str | Unset): Filter companies by tags using the "equals" (=), "not equals" (!=),
-                and "contains" (~) operators with [Codat’s query
-                language](https://docs.codat.io/using-the-api/querying).
+                and "contains" (~) operators with Codat’s query language
+                (https://docs.codat.io/using-the-api/querying).
             page_size (int): items per page, 1-5000.
             max_items (int | None): stop after this many items (default: every item).
             start_page (int): the first page to fetch; ``paginator.next_page`` resumes after a failed
@@ -1609,6 +1862,19 @@ class AsyncCompaniesResource(AsyncResource):
         Raises:
             ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
             codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
+            codat_sdk.BadRequestError: 400: Your `query` parameter was not correctly formed.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status of a page (the subclass for that status).
+            codat_sdk.APIConnectionError: no response for a page (network failure or timeout).
         """
         from codat_sdk._generated import to_order_by_param, to_query_param
 
@@ -1663,21 +1929,20 @@ class AsyncCompaniesResource(AsyncResource):
     ) -> Companies:
         """List companies.
 
-        The *List companies* endpoint returns a list of
-        [companies](https://docs.codat.io/platform-api#/schemas/Company) associated to your instances.
+        The List companies endpoint returns a list of companies
+        (https://docs.codat.io/platform-api#/schemas/Company) associated to your instances.
 
-        A [company](https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing
-        access to their data.
-        Each company can have multiple [connections](https://docs.codat.io/platform-api#/schemas/Connection)
+        A company (https://docs.codat.io/platform-api#/schemas/Company) represents a business sharing access
+        to their data.
+        Each company can have multiple connections (https://docs.codat.io/platform-api#/schemas/Connection)
         to different data sources, such as one connection to Xero for accounting data, two connections to
         Plaid for two bank accounts, and a connection to Zettle for POS data.
 
-        ## Filter by tags
+        Filter by tags
 
-        The *List companies* endpoint supports the filtering of companies using
-        [tags](https://docs.codat.io/using-the-api/managing-companies#add-metadata-to-a-company). It
-        supports the following operators with [Codat’s query
-        language](https://docs.codat.io/using-the-api/querying):
+        The List companies endpoint supports the filtering of companies using tags
+        (https://docs.codat.io/using-the-api/managing-companies#add-metadata-to-a-company). It supports the
+        following operators with Codat’s query language (https://docs.codat.io/using-the-api/querying):
 
         - equals (`=`)
         - not equals (`!=`)
@@ -1694,17 +1959,20 @@ class AsyncCompaniesResource(AsyncResource):
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.CompanyQuery``.
 
         Args:
-            page (int | Unset): Page number. [Read more](https://docs.codat.io/using-the-api/paging).
-                Default: 1. Example: 1.
-            page_size (int | Unset): Number of records to return in a page. [Read
-                more](https://docs.codat.io/using-the-api/paging). Default: 100. Example: 100.
-            query (str | Query | Unset): Codat query string. [Read
-                more](https://docs.codat.io/using-the-api/querying).
-            order_by (str | OrderBy | Unset): Field to order results by. [Read
-                more](https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
+            page (int | Unset): Which page to return, counting from 1
+                (https://docs.codat.io/using-the-api/paging). Default: 1. Example: 1.
+            page_size (int | Unset): How many items a page holds, 1-5000
+                (https://docs.codat.io/using-the-api/paging). Default: 100. Example: 100.
+            query (str | Query | Unset): Only the items this Codat query matches, e.g. ``name~Toft``
+                or ``created>2024-01-01``: a string or a builder of typed fields
+                (codat_sdk_platform.queries), checked before anything is sent
+                (https://docs.codat.io/using-the-api/querying).
+            order_by (str | OrderBy | Unset): The field to sort by, ascending; a leading ``-`` sorts
+                descending (``-created``): a string or ``codat_sdk.order_by(...)``
+                (https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
             tags (str | Unset): Filter companies by tags using the "equals" (=), "not equals" (!=),
-                and "contains" (~) operators with [Codat’s query
-                language](https://docs.codat.io/using-the-api/querying).
+                and "contains" (~) operators with Codat’s query language
+                (https://docs.codat.io/using-the-api/querying).
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -1716,7 +1984,19 @@ class AsyncCompaniesResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.BadRequestError: 400: Your `query` parameter was not correctly formed.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
+            codat_sdk.QueryError: an invalid ``query`` or ``order_by`` (nothing is sent).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """

@@ -62,9 +62,9 @@ class ConnectionManagementResource(SyncResource):
     ) -> ConnectionManagementAccessToken:
         """Get access token (old).
 
-        The new [Get company access
-        token](https://docs.codat.io/platform-api#/operations/get-company-access-token) endpoint replaces
-        this endpoint and includes additional functionality.
+        The new Get company access token
+        (https://docs.codat.io/platform-api#/operations/get-company-access-token) endpoint replaces this
+        endpoint and includes additional functionality.
 
         ``GET /companies/{companyId}/connectionManagement/accessToken`` (operationId ``get-connection-management-access-token``).
 
@@ -82,7 +82,17 @@ class ConnectionManagementResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -141,9 +151,9 @@ class AsyncConnectionManagementResource(AsyncResource):
     ) -> ConnectionManagementAccessToken:
         """Get access token (old).
 
-        The new [Get company access
-        token](https://docs.codat.io/platform-api#/operations/get-company-access-token) endpoint replaces
-        this endpoint and includes additional functionality.
+        The new Get company access token
+        (https://docs.codat.io/platform-api#/operations/get-company-access-token) endpoint replaces this
+        endpoint and includes additional functionality.
 
         ``GET /companies/{companyId}/connectionManagement/accessToken`` (operationId ``get-connection-management-access-token``).
 
@@ -161,7 +171,17 @@ class AsyncConnectionManagementResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """

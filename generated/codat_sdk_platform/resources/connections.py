@@ -59,7 +59,7 @@ class ConnectionsResource(SyncResource):
 
         Creates a connection for the company by providing a valid `platformKey`.
 
-        Use the [List Integrations](https://docs.codat.io/platform-api#/operations/list-integrations)
+        Use the List Integrations (https://docs.codat.io/platform-api#/operations/list-integrations)
         endpoint to access valid platform keys.
 
         ``POST /companies/{companyId}/connections`` (operationId ``create-connection``).
@@ -79,7 +79,17 @@ class ConnectionsResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -136,7 +146,17 @@ class ConnectionsResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -192,7 +212,17 @@ class ConnectionsResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -252,7 +282,17 @@ class ConnectionsResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -310,7 +350,17 @@ class ConnectionsResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -360,10 +410,13 @@ class ConnectionsResource(SyncResource):
         Args:
             company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            query (str | Query | Unset): Codat query string. [Read
-                more](https://docs.codat.io/using-the-api/querying).
-            order_by (str | OrderBy | Unset): Field to order results by. [Read
-                more](https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
+            query (str | Query | Unset): Only the items this Codat query matches, e.g. ``name~Toft``
+                or ``created>2024-01-01``: a string or a builder of typed fields
+                (codat_sdk_platform.queries), checked before anything is sent
+                (https://docs.codat.io/using-the-api/querying).
+            order_by (str | OrderBy | Unset): The field to sort by, ascending; a leading ``-`` sorts
+                descending (``-created``): a string or ``codat_sdk.order_by(...)``
+                (https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
             page_size (int): items per page, 1-5000.
             max_items (int | None): stop after this many items (default: every item).
             start_page (int): the first page to fetch; ``paginator.next_page`` resumes after a failed
@@ -381,6 +434,19 @@ class ConnectionsResource(SyncResource):
         Raises:
             ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
             codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
+            codat_sdk.BadRequestError: 400: Your `query` parameter was not correctly formed.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status of a page (the subclass for that status).
+            codat_sdk.APIConnectionError: no response for a page (network failure or timeout).
         """
         from codat_sdk._generated import to_order_by_param, to_query_param
 
@@ -444,14 +510,17 @@ class ConnectionsResource(SyncResource):
         Args:
             company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            page (int | Unset): Page number. [Read more](https://docs.codat.io/using-the-api/paging).
-                Default: 1. Example: 1.
-            page_size (int | Unset): Number of records to return in a page. [Read
-                more](https://docs.codat.io/using-the-api/paging). Default: 100. Example: 100.
-            query (str | Query | Unset): Codat query string. [Read
-                more](https://docs.codat.io/using-the-api/querying).
-            order_by (str | OrderBy | Unset): Field to order results by. [Read
-                more](https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
+            page (int | Unset): Which page to return, counting from 1
+                (https://docs.codat.io/using-the-api/paging). Default: 1. Example: 1.
+            page_size (int | Unset): How many items a page holds, 1-5000
+                (https://docs.codat.io/using-the-api/paging). Default: 100. Example: 100.
+            query (str | Query | Unset): Only the items this Codat query matches, e.g. ``name~Toft``
+                or ``created>2024-01-01``: a string or a builder of typed fields
+                (codat_sdk_platform.queries), checked before anything is sent
+                (https://docs.codat.io/using-the-api/querying).
+            order_by (str | OrderBy | Unset): The field to sort by, ascending; a leading ``-`` sorts
+                descending (``-created``): a string or ``codat_sdk.order_by(...)``
+                (https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -463,7 +532,19 @@ class ConnectionsResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.BadRequestError: 400: Your `query` parameter was not correctly formed.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
+            codat_sdk.QueryError: an invalid ``query`` or ``order_by`` (nothing is sent).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -523,7 +604,7 @@ class AsyncConnectionsResource(AsyncResource):
 
         Creates a connection for the company by providing a valid `platformKey`.
 
-        Use the [List Integrations](https://docs.codat.io/platform-api#/operations/list-integrations)
+        Use the List Integrations (https://docs.codat.io/platform-api#/operations/list-integrations)
         endpoint to access valid platform keys.
 
         ``POST /companies/{companyId}/connections`` (operationId ``create-connection``).
@@ -543,7 +624,17 @@ class AsyncConnectionsResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -600,7 +691,17 @@ class AsyncConnectionsResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -656,7 +757,17 @@ class AsyncConnectionsResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -716,7 +827,17 @@ class AsyncConnectionsResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -774,7 +895,17 @@ class AsyncConnectionsResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -824,10 +955,13 @@ class AsyncConnectionsResource(AsyncResource):
         Args:
             company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            query (str | Query | Unset): Codat query string. [Read
-                more](https://docs.codat.io/using-the-api/querying).
-            order_by (str | OrderBy | Unset): Field to order results by. [Read
-                more](https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
+            query (str | Query | Unset): Only the items this Codat query matches, e.g. ``name~Toft``
+                or ``created>2024-01-01``: a string or a builder of typed fields
+                (codat_sdk_platform.queries), checked before anything is sent
+                (https://docs.codat.io/using-the-api/querying).
+            order_by (str | OrderBy | Unset): The field to sort by, ascending; a leading ``-`` sorts
+                descending (``-created``): a string or ``codat_sdk.order_by(...)``
+                (https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
             page_size (int): items per page, 1-5000.
             max_items (int | None): stop after this many items (default: every item).
             start_page (int): the first page to fetch; ``paginator.next_page`` resumes after a failed
@@ -845,6 +979,19 @@ class AsyncConnectionsResource(AsyncResource):
         Raises:
             ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
             codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
+            codat_sdk.BadRequestError: 400: Your `query` parameter was not correctly formed.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status of a page (the subclass for that status).
+            codat_sdk.APIConnectionError: no response for a page (network failure or timeout).
         """
         from codat_sdk._generated import to_order_by_param, to_query_param
 
@@ -908,14 +1055,17 @@ class AsyncConnectionsResource(AsyncResource):
         Args:
             company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            page (int | Unset): Page number. [Read more](https://docs.codat.io/using-the-api/paging).
-                Default: 1. Example: 1.
-            page_size (int | Unset): Number of records to return in a page. [Read
-                more](https://docs.codat.io/using-the-api/paging). Default: 100. Example: 100.
-            query (str | Query | Unset): Codat query string. [Read
-                more](https://docs.codat.io/using-the-api/querying).
-            order_by (str | OrderBy | Unset): Field to order results by. [Read
-                more](https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
+            page (int | Unset): Which page to return, counting from 1
+                (https://docs.codat.io/using-the-api/paging). Default: 1. Example: 1.
+            page_size (int | Unset): How many items a page holds, 1-5000
+                (https://docs.codat.io/using-the-api/paging). Default: 100. Example: 100.
+            query (str | Query | Unset): Only the items this Codat query matches, e.g. ``name~Toft``
+                or ``created>2024-01-01``: a string or a builder of typed fields
+                (codat_sdk_platform.queries), checked before anything is sent
+                (https://docs.codat.io/using-the-api/querying).
+            order_by (str | OrderBy | Unset): The field to sort by, ascending; a leading ``-`` sorts
+                descending (``-created``): a string or ``codat_sdk.order_by(...)``
+                (https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -927,7 +1077,19 @@ class AsyncConnectionsResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.BadRequestError: 400: Your `query` parameter was not correctly formed.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
+            codat_sdk.QueryError: an invalid ``query`` or ``order_by`` (nothing is sent).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """

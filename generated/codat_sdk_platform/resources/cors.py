@@ -52,13 +52,13 @@ class CorsResource(SyncResource):
     ) -> ConnectionManagementAllowedOrigins:
         """Get CORS settings (old).
 
-        The *Get CORS settings* endpoint returns the allowed origins (i.e. your domains) you want to allow
-        cross-origin resource sharing ([CORS](https://en.wikipedia.org/wiki/Cross-origin_resource_sharing))
+        The Get CORS settings endpoint returns the allowed origins (i.e. your domains) you want to allow
+        cross-origin resource sharing (CORS (https://en.wikipedia.org/wiki/Cross-origin_resource_sharing))
         with Codat.
 
-        Enabling CORS with Codat is required by our embeddable UIs (such as [Connections
-        SDK](https://docs.codat.io/auth-flow/optimize/connection-management) and [Link
-        SDK](https://docs.codat.io/auth-flow/authorize-embedded-link)) to access Codat's API endpoints.
+        Enabling CORS with Codat is required by our embeddable UIs (such as Connections SDK
+        (https://docs.codat.io/auth-flow/optimize/connection-management) and Link SDK
+        (https://docs.codat.io/auth-flow/authorize-embedded-link)) to access Codat's API endpoints.
 
         ``GET /connectionManagement/corsSettings`` (operationId ``get-connection-management-cors-settings``).
 
@@ -74,7 +74,17 @@ class CorsResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -110,13 +120,12 @@ class CorsResource(SyncResource):
     ) -> ConnectionManagementAllowedOrigins:
         """Set CORS settings (old).
 
-        The *Set CORS settings* endpoint allows you to register allowed origins (i.e. your domains) for use
-        in cross-origin resource sharing
-        ([CORS](https://en.wikipedia.org/wiki/Cross-origin_resource_sharing)).
+        The Set CORS settings endpoint allows you to register allowed origins (i.e. your domains) for use in
+        cross-origin resource sharing (CORS (https://en.wikipedia.org/wiki/Cross-origin_resource_sharing)).
 
-        Enabling CORS with Codat is required by our embeddable UIs (such as [Connections
-        SDK](https://docs.codat.io/auth-flow/optimize/connection-management) and [Link
-        SDK](https://docs.codat.io/auth-flow/authorize-embedded-link)) to access Codat's API endpoints.
+        Enabling CORS with Codat is required by our embeddable UIs (such as Connections SDK
+        (https://docs.codat.io/auth-flow/optimize/connection-management) and Link SDK
+        (https://docs.codat.io/auth-flow/authorize-embedded-link)) to access Codat's API endpoints.
 
         ``POST /connectionManagement/corsSettings`` (operationId ``set-connection-management-cors-settings``).
 
@@ -134,7 +143,17 @@ class CorsResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -187,13 +206,13 @@ class AsyncCorsResource(AsyncResource):
     ) -> ConnectionManagementAllowedOrigins:
         """Get CORS settings (old).
 
-        The *Get CORS settings* endpoint returns the allowed origins (i.e. your domains) you want to allow
-        cross-origin resource sharing ([CORS](https://en.wikipedia.org/wiki/Cross-origin_resource_sharing))
+        The Get CORS settings endpoint returns the allowed origins (i.e. your domains) you want to allow
+        cross-origin resource sharing (CORS (https://en.wikipedia.org/wiki/Cross-origin_resource_sharing))
         with Codat.
 
-        Enabling CORS with Codat is required by our embeddable UIs (such as [Connections
-        SDK](https://docs.codat.io/auth-flow/optimize/connection-management) and [Link
-        SDK](https://docs.codat.io/auth-flow/authorize-embedded-link)) to access Codat's API endpoints.
+        Enabling CORS with Codat is required by our embeddable UIs (such as Connections SDK
+        (https://docs.codat.io/auth-flow/optimize/connection-management) and Link SDK
+        (https://docs.codat.io/auth-flow/authorize-embedded-link)) to access Codat's API endpoints.
 
         ``GET /connectionManagement/corsSettings`` (operationId ``get-connection-management-cors-settings``).
 
@@ -209,7 +228,17 @@ class AsyncCorsResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -245,13 +274,12 @@ class AsyncCorsResource(AsyncResource):
     ) -> ConnectionManagementAllowedOrigins:
         """Set CORS settings (old).
 
-        The *Set CORS settings* endpoint allows you to register allowed origins (i.e. your domains) for use
-        in cross-origin resource sharing
-        ([CORS](https://en.wikipedia.org/wiki/Cross-origin_resource_sharing)).
+        The Set CORS settings endpoint allows you to register allowed origins (i.e. your domains) for use in
+        cross-origin resource sharing (CORS (https://en.wikipedia.org/wiki/Cross-origin_resource_sharing)).
 
-        Enabling CORS with Codat is required by our embeddable UIs (such as [Connections
-        SDK](https://docs.codat.io/auth-flow/optimize/connection-management) and [Link
-        SDK](https://docs.codat.io/auth-flow/authorize-embedded-link)) to access Codat's API endpoints.
+        Enabling CORS with Codat is required by our embeddable UIs (such as Connections SDK
+        (https://docs.codat.io/auth-flow/optimize/connection-management) and Link SDK
+        (https://docs.codat.io/auth-flow/authorize-embedded-link)) to access Codat's API endpoints.
 
         ``POST /connectionManagement/corsSettings`` (operationId ``set-connection-management-cors-settings``).
 
@@ -269,7 +297,17 @@ class AsyncCorsResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """

@@ -55,13 +55,13 @@ class CustomDataTypeResource(SyncResource):
     ) -> CustomDataTypeConfiguration:
         """Configure custom data type.
 
-        The *Configure custom data type* endpoint allows you to maintain or change the configuration
-        required to return a custom data type for a specific integration.
+        The Configure custom data type endpoint allows you to maintain or change the configuration required
+        to return a custom data type for a specific integration.
 
-        A [custom data type](https://docs.codat.io/using-the-api/custom-data) is an additional data type you
+        A custom data type (https://docs.codat.io/using-the-api/custom-data) is an additional data type you
         can create that is not included in Codat's standardized data model.
 
-        ### Tips and traps
+        Tips and traps
 
         - You can only configure a single custom data type for a single platform at a time. Use the endpoint
         multiple times if you need to configure it for multiple platforms.
@@ -96,7 +96,17 @@ class CustomDataTypeResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -132,10 +142,10 @@ class CustomDataTypeResource(SyncResource):
     ) -> CustomDataTypeRecords:
         """Get custom data configuration.
 
-        The *Get custom data configuration* endpoint returns existing configuration details for the
-        specified custom data type and integration pair you previously configured.
+        The Get custom data configuration endpoint returns existing configuration details for the specified
+        custom data type and integration pair you previously configured.
 
-        A [custom data type](https://docs.codat.io/using-the-api/custom-data) is an additional data type you
+        A custom data type (https://docs.codat.io/using-the-api/custom-data) is an additional data type you
         can create that is not included in Codat's standardized data model.
 
         ``GET /integrations/{platformKey}/dataTypes/custom/{customDataIdentifier}`` (operationId ``get-custom-data-type-configuration``).
@@ -156,7 +166,17 @@ class CustomDataTypeResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -192,9 +212,9 @@ class CustomDataTypeResource(SyncResource):
     ) -> PullOperation:
         """Refresh custom data type.
 
-        The *Refresh custom data type* endpoint refreshes the specified custom data type for a given
-        company. This is an asynchronous operation that will sync updated data from the linked integration
-        into Codat for you to view.
+        The Refresh custom data type endpoint refreshes the specified custom data type for a given company.
+        This is an asynchronous operation that will sync updated data from the linked integration into Codat
+        for you to view.
 
         ``POST /companies/{companyId}/connections/{connectionId}/data/queue/custom/{customDataIdentifier}`` (operationId ``refresh-custom-data-type``).
 
@@ -216,7 +236,19 @@ class CustomDataTypeResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.UnavailableForLegalReasonsError: 451: Not currently available due to compliance
+                limitations.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -285,6 +317,21 @@ class CustomDataTypeResource(SyncResource):
 
         Raises:
             ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
+            codat_sdk.BadRequestError: 400: The request made is not valid.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.UnavailableForLegalReasonsError: 451: Not currently available due to compliance
+                limitations.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status of a page (the subclass for that status).
+            codat_sdk.APIConnectionError: no response for a page (network failure or timeout).
         """
         from ..operations import list_custom_data_type_records as _list_custom_data_type_records
 
@@ -332,13 +379,13 @@ class CustomDataTypeResource(SyncResource):
     ) -> CustomDataTypeRecords:
         """List custom data type records.
 
-        The *List custom data type records* endpoint returns a paginated list of records pulled for the
+        The List custom data type records endpoint returns a paginated list of records pulled for the
         specified custom data type you previously configured.
 
-        A [custom data type](https://docs.codat.io/using-the-api/custom-data) is an additional data type you
+        A custom data type (https://docs.codat.io/using-the-api/custom-data) is an additional data type you
         can create that is not included in Codat's standardized data model.s endpoint returns a paginated
-        list of records whose schema is defined [Configure custom data
-        type](https://docs.codat.io/platform-api#/operations/configure-custom-data-type)
+        list of records whose schema is defined Configure custom data type
+        (https://docs.codat.io/platform-api#/operations/configure-custom-data-type)
 
         ``GET /companies/{companyId}/connections/{connectionId}/data/custom/{customDataIdentifier}`` (operationId ``list-custom-data-type-records``).
         Every item of every page: ``list_all()``.
@@ -350,10 +397,10 @@ class CustomDataTypeResource(SyncResource):
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
             custom_data_identifier (str): Unique identifier for a custom data type. Example:
                 DynamicsPurchaseOrders.
-            page (int | Unset): Page number. [Read more](https://docs.codat.io/using-the-api/paging).
-                Default: 1. Example: 1.
-            page_size (int | Unset): Number of records to return in a page. [Read
-                more](https://docs.codat.io/using-the-api/paging). Default: 100. Example: 100.
+            page (int | Unset): Which page to return, counting from 1
+                (https://docs.codat.io/using-the-api/paging). Default: 1. Example: 1.
+            page_size (int | Unset): How many items a page holds, 1-5000
+                (https://docs.codat.io/using-the-api/paging). Default: 100. Example: 100.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -365,7 +412,20 @@ class CustomDataTypeResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.BadRequestError: 400: The request made is not valid.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.UnavailableForLegalReasonsError: 451: Not currently available due to compliance
+                limitations.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -422,13 +482,13 @@ class AsyncCustomDataTypeResource(AsyncResource):
     ) -> CustomDataTypeConfiguration:
         """Configure custom data type.
 
-        The *Configure custom data type* endpoint allows you to maintain or change the configuration
-        required to return a custom data type for a specific integration.
+        The Configure custom data type endpoint allows you to maintain or change the configuration required
+        to return a custom data type for a specific integration.
 
-        A [custom data type](https://docs.codat.io/using-the-api/custom-data) is an additional data type you
+        A custom data type (https://docs.codat.io/using-the-api/custom-data) is an additional data type you
         can create that is not included in Codat's standardized data model.
 
-        ### Tips and traps
+        Tips and traps
 
         - You can only configure a single custom data type for a single platform at a time. Use the endpoint
         multiple times if you need to configure it for multiple platforms.
@@ -463,7 +523,17 @@ class AsyncCustomDataTypeResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -499,10 +569,10 @@ class AsyncCustomDataTypeResource(AsyncResource):
     ) -> CustomDataTypeRecords:
         """Get custom data configuration.
 
-        The *Get custom data configuration* endpoint returns existing configuration details for the
-        specified custom data type and integration pair you previously configured.
+        The Get custom data configuration endpoint returns existing configuration details for the specified
+        custom data type and integration pair you previously configured.
 
-        A [custom data type](https://docs.codat.io/using-the-api/custom-data) is an additional data type you
+        A custom data type (https://docs.codat.io/using-the-api/custom-data) is an additional data type you
         can create that is not included in Codat's standardized data model.
 
         ``GET /integrations/{platformKey}/dataTypes/custom/{customDataIdentifier}`` (operationId ``get-custom-data-type-configuration``).
@@ -523,7 +593,17 @@ class AsyncCustomDataTypeResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -559,9 +639,9 @@ class AsyncCustomDataTypeResource(AsyncResource):
     ) -> PullOperation:
         """Refresh custom data type.
 
-        The *Refresh custom data type* endpoint refreshes the specified custom data type for a given
-        company. This is an asynchronous operation that will sync updated data from the linked integration
-        into Codat for you to view.
+        The Refresh custom data type endpoint refreshes the specified custom data type for a given company.
+        This is an asynchronous operation that will sync updated data from the linked integration into Codat
+        for you to view.
 
         ``POST /companies/{companyId}/connections/{connectionId}/data/queue/custom/{customDataIdentifier}`` (operationId ``refresh-custom-data-type``).
 
@@ -583,7 +663,19 @@ class AsyncCustomDataTypeResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.UnavailableForLegalReasonsError: 451: Not currently available due to compliance
+                limitations.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -652,6 +744,21 @@ class AsyncCustomDataTypeResource(AsyncResource):
 
         Raises:
             ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
+            codat_sdk.BadRequestError: 400: The request made is not valid.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.UnavailableForLegalReasonsError: 451: Not currently available due to compliance
+                limitations.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status of a page (the subclass for that status).
+            codat_sdk.APIConnectionError: no response for a page (network failure or timeout).
         """
         from ..operations import list_custom_data_type_records as _list_custom_data_type_records
 
@@ -699,13 +806,13 @@ class AsyncCustomDataTypeResource(AsyncResource):
     ) -> CustomDataTypeRecords:
         """List custom data type records.
 
-        The *List custom data type records* endpoint returns a paginated list of records pulled for the
+        The List custom data type records endpoint returns a paginated list of records pulled for the
         specified custom data type you previously configured.
 
-        A [custom data type](https://docs.codat.io/using-the-api/custom-data) is an additional data type you
+        A custom data type (https://docs.codat.io/using-the-api/custom-data) is an additional data type you
         can create that is not included in Codat's standardized data model.s endpoint returns a paginated
-        list of records whose schema is defined [Configure custom data
-        type](https://docs.codat.io/platform-api#/operations/configure-custom-data-type)
+        list of records whose schema is defined Configure custom data type
+        (https://docs.codat.io/platform-api#/operations/configure-custom-data-type)
 
         ``GET /companies/{companyId}/connections/{connectionId}/data/custom/{customDataIdentifier}`` (operationId ``list-custom-data-type-records``).
         Every item of every page: ``list_all()``.
@@ -717,10 +824,10 @@ class AsyncCustomDataTypeResource(AsyncResource):
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
             custom_data_identifier (str): Unique identifier for a custom data type. Example:
                 DynamicsPurchaseOrders.
-            page (int | Unset): Page number. [Read more](https://docs.codat.io/using-the-api/paging).
-                Default: 1. Example: 1.
-            page_size (int | Unset): Number of records to return in a page. [Read
-                more](https://docs.codat.io/using-the-api/paging). Default: 100. Example: 100.
+            page (int | Unset): Which page to return, counting from 1
+                (https://docs.codat.io/using-the-api/paging). Default: 1. Example: 1.
+            page_size (int | Unset): How many items a page holds, 1-5000
+                (https://docs.codat.io/using-the-api/paging). Default: 100. Example: 100.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -732,7 +839,20 @@ class AsyncCustomDataTypeResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.BadRequestError: 400: The request made is not valid.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.UnavailableForLegalReasonsError: 451: Not currently available due to compliance
+                limitations.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """

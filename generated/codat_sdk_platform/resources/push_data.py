@@ -90,7 +90,17 @@ class PushDataResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -128,8 +138,9 @@ class PushDataResource(SyncResource):
     ) -> PushOperation:
         """Get push operation.
 
-        The **Get push operation** endpoint returns a specific [push operation](/using-the-api/push)
-        identified by the `pushOperationKey` that was performed on the company.
+        The Get push operation endpoint returns a specific push operation
+        (https://docs.codat.io/using-the-api/push) identified by the `pushOperationKey` that was performed
+        on the company.
 
         Write operations are actions that send requests to Codat, enabling the creation, updating, deletion
         of records, or uploading attachments in the connected accounting software.
@@ -151,7 +162,17 @@ class PushDataResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -200,10 +221,13 @@ class PushDataResource(SyncResource):
         Args:
             company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            query (str | Query | Unset): Codat query string. [Read
-                more](https://docs.codat.io/using-the-api/querying).
-            order_by (str | OrderBy | Unset): Field to order results by. [Read
-                more](https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
+            query (str | Query | Unset): Only the items this Codat query matches, e.g. ``name~Toft``
+                or ``created>2024-01-01``: a string or a builder of typed fields
+                (codat_sdk_platform.queries), checked before anything is sent
+                (https://docs.codat.io/using-the-api/querying).
+            order_by (str | OrderBy | Unset): The field to sort by, ascending; a leading ``-`` sorts
+                descending (``-created``): a string or ``codat_sdk.order_by(...)``
+                (https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
             page_size (int): items per page, 1-5000.
             max_items (int | None): stop after this many items (default: every item).
             start_page (int): the first page to fetch; ``paginator.next_page`` resumes after a failed
@@ -221,6 +245,19 @@ class PushDataResource(SyncResource):
         Raises:
             ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
             codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
+            codat_sdk.BadRequestError: 400: Your `query` parameter was not correctly formed.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status of a page (the subclass for that status).
+            codat_sdk.APIConnectionError: no response for a page (network failure or timeout).
         """
         from codat_sdk._generated import to_order_by_param, to_query_param
 
@@ -275,8 +312,8 @@ class PushDataResource(SyncResource):
     ) -> PushOperations:
         """List push operations.
 
-        The **List push operations** endpoint returns a list of [push operations](/using-the-api/push)
-        performed on the company.
+        The List push operations endpoint returns a list of push operations
+        (https://docs.codat.io/using-the-api/push) performed on the company.
 
         Write operations are actions that send requests to Codat, enabling the creation, updating, deletion
         of records, or uploading attachments in the connected accounting software.
@@ -288,14 +325,17 @@ class PushDataResource(SyncResource):
         Args:
             company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            page (int | Unset): Page number. [Read more](https://docs.codat.io/using-the-api/paging).
-                Default: 1. Example: 1.
-            page_size (int | Unset): Number of records to return in a page. [Read
-                more](https://docs.codat.io/using-the-api/paging). Default: 100. Example: 100.
-            query (str | Query | Unset): Codat query string. [Read
-                more](https://docs.codat.io/using-the-api/querying).
-            order_by (str | OrderBy | Unset): Field to order results by. [Read
-                more](https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
+            page (int | Unset): Which page to return, counting from 1
+                (https://docs.codat.io/using-the-api/paging). Default: 1. Example: 1.
+            page_size (int | Unset): How many items a page holds, 1-5000
+                (https://docs.codat.io/using-the-api/paging). Default: 100. Example: 100.
+            query (str | Query | Unset): Only the items this Codat query matches, e.g. ``name~Toft``
+                or ``created>2024-01-01``: a string or a builder of typed fields
+                (codat_sdk_platform.queries), checked before anything is sent
+                (https://docs.codat.io/using-the-api/querying).
+            order_by (str | OrderBy | Unset): The field to sort by, ascending; a leading ``-`` sorts
+                descending (``-created``): a string or ``codat_sdk.order_by(...)``
+                (https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -307,7 +347,19 @@ class PushDataResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.BadRequestError: 400: Your `query` parameter was not correctly formed.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
+            codat_sdk.QueryError: an invalid ``query`` or ``order_by`` (nothing is sent).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -396,7 +448,17 @@ class AsyncPushDataResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -434,8 +496,9 @@ class AsyncPushDataResource(AsyncResource):
     ) -> PushOperation:
         """Get push operation.
 
-        The **Get push operation** endpoint returns a specific [push operation](/using-the-api/push)
-        identified by the `pushOperationKey` that was performed on the company.
+        The Get push operation endpoint returns a specific push operation
+        (https://docs.codat.io/using-the-api/push) identified by the `pushOperationKey` that was performed
+        on the company.
 
         Write operations are actions that send requests to Codat, enabling the creation, updating, deletion
         of records, or uploading attachments in the connected accounting software.
@@ -457,7 +520,17 @@ class AsyncPushDataResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -506,10 +579,13 @@ class AsyncPushDataResource(AsyncResource):
         Args:
             company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            query (str | Query | Unset): Codat query string. [Read
-                more](https://docs.codat.io/using-the-api/querying).
-            order_by (str | OrderBy | Unset): Field to order results by. [Read
-                more](https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
+            query (str | Query | Unset): Only the items this Codat query matches, e.g. ``name~Toft``
+                or ``created>2024-01-01``: a string or a builder of typed fields
+                (codat_sdk_platform.queries), checked before anything is sent
+                (https://docs.codat.io/using-the-api/querying).
+            order_by (str | OrderBy | Unset): The field to sort by, ascending; a leading ``-`` sorts
+                descending (``-created``): a string or ``codat_sdk.order_by(...)``
+                (https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
             page_size (int): items per page, 1-5000.
             max_items (int | None): stop after this many items (default: every item).
             start_page (int): the first page to fetch; ``paginator.next_page`` resumes after a failed
@@ -527,6 +603,19 @@ class AsyncPushDataResource(AsyncResource):
         Raises:
             ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
             codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
+            codat_sdk.BadRequestError: 400: Your `query` parameter was not correctly formed.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status of a page (the subclass for that status).
+            codat_sdk.APIConnectionError: no response for a page (network failure or timeout).
         """
         from codat_sdk._generated import to_order_by_param, to_query_param
 
@@ -581,8 +670,8 @@ class AsyncPushDataResource(AsyncResource):
     ) -> PushOperations:
         """List push operations.
 
-        The **List push operations** endpoint returns a list of [push operations](/using-the-api/push)
-        performed on the company.
+        The List push operations endpoint returns a list of push operations
+        (https://docs.codat.io/using-the-api/push) performed on the company.
 
         Write operations are actions that send requests to Codat, enabling the creation, updating, deletion
         of records, or uploading attachments in the connected accounting software.
@@ -594,14 +683,17 @@ class AsyncPushDataResource(AsyncResource):
         Args:
             company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            page (int | Unset): Page number. [Read more](https://docs.codat.io/using-the-api/paging).
-                Default: 1. Example: 1.
-            page_size (int | Unset): Number of records to return in a page. [Read
-                more](https://docs.codat.io/using-the-api/paging). Default: 100. Example: 100.
-            query (str | Query | Unset): Codat query string. [Read
-                more](https://docs.codat.io/using-the-api/querying).
-            order_by (str | OrderBy | Unset): Field to order results by. [Read
-                more](https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
+            page (int | Unset): Which page to return, counting from 1
+                (https://docs.codat.io/using-the-api/paging). Default: 1. Example: 1.
+            page_size (int | Unset): How many items a page holds, 1-5000
+                (https://docs.codat.io/using-the-api/paging). Default: 100. Example: 100.
+            query (str | Query | Unset): Only the items this Codat query matches, e.g. ``name~Toft``
+                or ``created>2024-01-01``: a string or a builder of typed fields
+                (codat_sdk_platform.queries), checked before anything is sent
+                (https://docs.codat.io/using-the-api/querying).
+            order_by (str | OrderBy | Unset): The field to sort by, ascending; a leading ``-`` sorts
+                descending (``-created``): a string or ``codat_sdk.order_by(...)``
+                (https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -613,7 +705,19 @@ class AsyncPushDataResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.BadRequestError: 400: Your `query` parameter was not correctly formed.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
+            codat_sdk.QueryError: an invalid ``query`` or ``order_by`` (nothing is sent).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """

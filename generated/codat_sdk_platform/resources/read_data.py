@@ -49,16 +49,15 @@ class ReadDataResource(SyncResource):
     ) -> ValidationResult:
         """Get validation results.
 
-        Use the **Get validation results** endpoint to review warnings and errors encountered during the
-        data type validation phase.
+        Use the Get validation results endpoint to review warnings and errors encountered during the data
+        type validation phase.
 
-        The validation result [schema](https://docs.codat.io/platform-api#/schemas/ValidationResult)
-        contains two message arrays:
+        The validation result schema (https://docs.codat.io/platform-api#/schemas/ValidationResult) contains
+        two message arrays:
 
-        - **`warnings`** array lists potential issues with the data type that may require attention but
-        don't block usage.
-        - **`errors`** array contains critical issues that must be resolved before the data type can be
-        used.
+        - `warnings` array lists potential issues with the data type that may require attention but don't
+        block usage.
+        - `errors` array contains critical issues that must be resolved before the data type can be used.
 
         ``GET /companies/{companyId}/sync/{datasetId}/validation`` (operationId ``get-read-validation-results``).
 
@@ -77,7 +76,17 @@ class ReadDataResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -127,16 +136,15 @@ class AsyncReadDataResource(AsyncResource):
     ) -> ValidationResult:
         """Get validation results.
 
-        Use the **Get validation results** endpoint to review warnings and errors encountered during the
-        data type validation phase.
+        Use the Get validation results endpoint to review warnings and errors encountered during the data
+        type validation phase.
 
-        The validation result [schema](https://docs.codat.io/platform-api#/schemas/ValidationResult)
-        contains two message arrays:
+        The validation result schema (https://docs.codat.io/platform-api#/schemas/ValidationResult) contains
+        two message arrays:
 
-        - **`warnings`** array lists potential issues with the data type that may require attention but
-        don't block usage.
-        - **`errors`** array contains critical issues that must be resolved before the data type can be
-        used.
+        - `warnings` array lists potential issues with the data type that may require attention but don't
+        block usage.
+        - `errors` array contains critical issues that must be resolved before the data type can be used.
 
         ``GET /companies/{companyId}/sync/{datasetId}/validation`` (operationId ``get-read-validation-results``).
 
@@ -155,7 +163,17 @@ class AsyncReadDataResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """

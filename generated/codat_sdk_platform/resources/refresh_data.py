@@ -60,7 +60,7 @@ class RefreshDataResource(SyncResource):
         This is an asynchronous operation, and will bring updated data into Codat from the linked
         integration for you to view.
 
-        [Read more](https://docs.codat.io/core-concepts/data-type-settings) about data type settings and
+        Read more (https://docs.codat.io/core-concepts/data-type-settings) about data type settings and
         `fetch on first link`.
 
         ``POST /companies/{companyId}/data/all`` (operationId ``refresh-company-data``).
@@ -79,7 +79,18 @@ class RefreshDataResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.BadRequestError: 400: Your `query` parameter was not correctly formed.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -138,7 +149,18 @@ class RefreshDataResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.BadRequestError: 400: Your `query` parameter was not correctly formed.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -191,7 +213,17 @@ class RefreshDataResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -244,7 +276,17 @@ class RefreshDataResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -293,10 +335,13 @@ class RefreshDataResource(SyncResource):
         Args:
             company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            query (str | Query | Unset): Codat query string. [Read
-                more](https://docs.codat.io/using-the-api/querying).
-            order_by (str | OrderBy | Unset): Field to order results by. [Read
-                more](https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
+            query (str | Query | Unset): Only the items this Codat query matches, e.g. ``name~Toft``
+                or ``created>2024-01-01``: a string or a builder of typed fields
+                (codat_sdk_platform.queries), checked before anything is sent
+                (https://docs.codat.io/using-the-api/querying).
+            order_by (str | OrderBy | Unset): The field to sort by, ascending; a leading ``-`` sorts
+                descending (``-created``): a string or ``codat_sdk.order_by(...)``
+                (https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
             page_size (int): items per page, 1-5000.
             max_items (int | None): stop after this many items (default: every item).
             start_page (int): the first page to fetch; ``paginator.next_page`` resumes after a failed
@@ -314,6 +359,19 @@ class RefreshDataResource(SyncResource):
         Raises:
             ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
             codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
+            codat_sdk.BadRequestError: 400: Your `query` parameter was not correctly formed.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status of a page (the subclass for that status).
+            codat_sdk.APIConnectionError: no response for a page (network failure or timeout).
         """
         from codat_sdk._generated import to_order_by_param, to_query_param
 
@@ -377,14 +435,17 @@ class RefreshDataResource(SyncResource):
         Args:
             company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            page (int | Unset): Page number. [Read more](https://docs.codat.io/using-the-api/paging).
-                Default: 1. Example: 1.
-            page_size (int | Unset): Number of records to return in a page. [Read
-                more](https://docs.codat.io/using-the-api/paging). Default: 100. Example: 100.
-            query (str | Query | Unset): Codat query string. [Read
-                more](https://docs.codat.io/using-the-api/querying).
-            order_by (str | OrderBy | Unset): Field to order results by. [Read
-                more](https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
+            page (int | Unset): Which page to return, counting from 1
+                (https://docs.codat.io/using-the-api/paging). Default: 1. Example: 1.
+            page_size (int | Unset): How many items a page holds, 1-5000
+                (https://docs.codat.io/using-the-api/paging). Default: 100. Example: 100.
+            query (str | Query | Unset): Only the items this Codat query matches, e.g. ``name~Toft``
+                or ``created>2024-01-01``: a string or a builder of typed fields
+                (codat_sdk_platform.queries), checked before anything is sent
+                (https://docs.codat.io/using-the-api/querying).
+            order_by (str | OrderBy | Unset): The field to sort by, ascending; a leading ``-`` sorts
+                descending (``-created``): a string or ``codat_sdk.order_by(...)``
+                (https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -396,7 +457,19 @@ class RefreshDataResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.BadRequestError: 400: Your `query` parameter was not correctly formed.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
+            codat_sdk.QueryError: an invalid ``query`` or ``order_by`` (nothing is sent).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -457,7 +530,7 @@ class AsyncRefreshDataResource(AsyncResource):
         This is an asynchronous operation, and will bring updated data into Codat from the linked
         integration for you to view.
 
-        [Read more](https://docs.codat.io/core-concepts/data-type-settings) about data type settings and
+        Read more (https://docs.codat.io/core-concepts/data-type-settings) about data type settings and
         `fetch on first link`.
 
         ``POST /companies/{companyId}/data/all`` (operationId ``refresh-company-data``).
@@ -476,7 +549,18 @@ class AsyncRefreshDataResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.BadRequestError: 400: Your `query` parameter was not correctly formed.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -535,7 +619,18 @@ class AsyncRefreshDataResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.BadRequestError: 400: Your `query` parameter was not correctly formed.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -588,7 +683,17 @@ class AsyncRefreshDataResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -641,7 +746,17 @@ class AsyncRefreshDataResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -690,10 +805,13 @@ class AsyncRefreshDataResource(AsyncResource):
         Args:
             company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            query (str | Query | Unset): Codat query string. [Read
-                more](https://docs.codat.io/using-the-api/querying).
-            order_by (str | OrderBy | Unset): Field to order results by. [Read
-                more](https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
+            query (str | Query | Unset): Only the items this Codat query matches, e.g. ``name~Toft``
+                or ``created>2024-01-01``: a string or a builder of typed fields
+                (codat_sdk_platform.queries), checked before anything is sent
+                (https://docs.codat.io/using-the-api/querying).
+            order_by (str | OrderBy | Unset): The field to sort by, ascending; a leading ``-`` sorts
+                descending (``-created``): a string or ``codat_sdk.order_by(...)``
+                (https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
             page_size (int): items per page, 1-5000.
             max_items (int | None): stop after this many items (default: every item).
             start_page (int): the first page to fetch; ``paginator.next_page`` resumes after a failed
@@ -711,6 +829,19 @@ class AsyncRefreshDataResource(AsyncResource):
         Raises:
             ValueError: ``page_size``, ``max_items`` or ``start_page`` out of range (nothing is sent).
             codat_sdk.QueryError: an invalid ``query`` (nothing is sent).
+            codat_sdk.BadRequestError: 400: Your `query` parameter was not correctly formed.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status of a page (the subclass for that status).
+            codat_sdk.APIConnectionError: no response for a page (network failure or timeout).
         """
         from codat_sdk._generated import to_order_by_param, to_query_param
 
@@ -774,14 +905,17 @@ class AsyncRefreshDataResource(AsyncResource):
         Args:
             company_id (UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            page (int | Unset): Page number. [Read more](https://docs.codat.io/using-the-api/paging).
-                Default: 1. Example: 1.
-            page_size (int | Unset): Number of records to return in a page. [Read
-                more](https://docs.codat.io/using-the-api/paging). Default: 100. Example: 100.
-            query (str | Query | Unset): Codat query string. [Read
-                more](https://docs.codat.io/using-the-api/querying).
-            order_by (str | OrderBy | Unset): Field to order results by. [Read
-                more](https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
+            page (int | Unset): Which page to return, counting from 1
+                (https://docs.codat.io/using-the-api/paging). Default: 1. Example: 1.
+            page_size (int | Unset): How many items a page holds, 1-5000
+                (https://docs.codat.io/using-the-api/paging). Default: 100. Example: 100.
+            query (str | Query | Unset): Only the items this Codat query matches, e.g. ``name~Toft``
+                or ``created>2024-01-01``: a string or a builder of typed fields
+                (codat_sdk_platform.queries), checked before anything is sent
+                (https://docs.codat.io/using-the-api/querying).
+            order_by (str | OrderBy | Unset): The field to sort by, ascending; a leading ``-`` sorts
+                descending (``-created``): a string or ``codat_sdk.order_by(...)``
+                (https://docs.codat.io/using-the-api/ordering-results). Example: -modifiedDate.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -793,7 +927,19 @@ class AsyncRefreshDataResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.BadRequestError: 400: Your `query` parameter was not correctly formed.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
+            codat_sdk.QueryError: an invalid ``query`` or ``order_by`` (nothing is sent).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """

@@ -52,22 +52,22 @@ class SettingsResource(SyncResource):
     ) -> ApiKeyDetails:
         """Create API key.
 
-        Use the *Create API keys* endpoint to generate a new API key for your client.
+        Use the Create API keys endpoint to generate a new API key for your client.
 
-        [API keys](https://docs.codat.io/platform-api#/schemas/apiKeys) are tokens used to control access to
+        API keys (https://docs.codat.io/platform-api#/schemas/apiKeys) are tokens used to control access to
         the API. Include this token in the `Authorization` header parameter when making API calls, following
         the word "Basic" and a space with your API key.
 
-        You can [read more](https://docs.codat.io/using-the-api/authentication) about authentication at
-        Codat and managing API keys via the Portal UI or API.
+        You can read more (https://docs.codat.io/using-the-api/authentication) about authentication at Codat
+        and managing API keys via the Portal UI or API.
 
-        ### Tips and pitfalls
+        Tips and pitfalls
 
-        * Your first API key is created for you. Access this key via [Codat's
-        Portal](https://app.codat.io/developers/api-keys).
-        * If you require multiple API keys, perform multiple calls to the *Create API keys* endpoint.
-        * The number of API keys is limited to 10. If you have reached the maximum amount of keys, use the
-        *Delete API key* endpoint to delete an unused key first.
+        - Your first API key is created for you. Access this key via Codat's Portal
+        (https://app.codat.io/developers/api-keys).
+        - If you require multiple API keys, perform multiple calls to the Create API keys endpoint.
+        - The number of API keys is limited to 10. If you have reached the maximum amount of keys, use the
+        Delete API key endpoint to delete an unused key first.
 
         ``POST /apiKeys`` (operationId ``create-api-key``).
 
@@ -84,7 +84,17 @@ class SettingsResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.BadRequestError: 400: Bad Request.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.ConflictError: 409: Conflict.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -117,21 +127,21 @@ class SettingsResource(SyncResource):
     ) -> None:
         """Delete API key.
 
-        Use the *Delete API keys* endpoint to delete an existing API key, providing its valid `id` as a
+        Use the Delete API keys endpoint to delete an existing API key, providing its valid `id` as a
         parameter. Note that this operation is not reversible.
 
-        [API keys](https://docs.codat.io/platform-api#/schemas/apiKeys) are tokens used to control access to
+        API keys (https://docs.codat.io/platform-api#/schemas/apiKeys) are tokens used to control access to
         the API. Include this token in the `Authorization` header parameter when making API calls, following
         the word "Basic" and a space with your API key.
 
-        You can [read more](https://docs.codat.io/using-the-api/authentication) about authentication at
-        Codat and managing API keys via the Portal UI or API.
+        You can read more (https://docs.codat.io/using-the-api/authentication) about authentication at Codat
+        and managing API keys via the Portal UI or API.
 
-        ### Tips and pitfalls
+        Tips and pitfalls
 
-        * It is possible to delete the last remaining API key. If this happens, a new key can be created via
-        the [API key management page](https://app.codat.io/developers/api-keys) of the Portal.
-        * It is possible to delete the API key used to authenticate the *Delete API key* request.
+        - It is possible to delete the last remaining API key. If this happens, a new key can be created via
+        the API key management page (https://app.codat.io/developers/api-keys) of the Portal.
+        - It is possible to delete the API key used to authenticate the Delete API key request.
 
         ``DELETE /apiKeys/{apiKeyId}`` (operationId ``delete-api-key``).
 
@@ -149,7 +159,17 @@ class SettingsResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -181,13 +201,13 @@ class SettingsResource(SyncResource):
     ) -> ConnectionManagementAllowedOrigins:
         """Get CORS settings.
 
-        The *Get CORS settings* endpoint returns the allowed origins (i.e. your domains) you want to allow
-        cross-origin resource sharing ([CORS](https://en.wikipedia.org/wiki/Cross-origin_resource_sharing))
+        The Get CORS settings endpoint returns the allowed origins (i.e. your domains) you want to allow
+        cross-origin resource sharing (CORS (https://en.wikipedia.org/wiki/Cross-origin_resource_sharing))
         with Codat.
 
-        Enabling CORS with Codat is required by our embeddable UIs (such as [Connections
-        SDK](https://docs.codat.io/auth-flow/optimize/connection-management) and [Link
-        SDK](https://docs.codat.io/auth-flow/authorize-embedded-link)) to access Codat's API endpoints.
+        Enabling CORS with Codat is required by our embeddable UIs (such as Connections SDK
+        (https://docs.codat.io/auth-flow/optimize/connection-management) and Link SDK
+        (https://docs.codat.io/auth-flow/authorize-embedded-link)) to access Codat's API endpoints.
 
         ``GET /corsSettings`` (operationId ``get-cors-settings``).
 
@@ -203,7 +223,17 @@ class SettingsResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -249,7 +279,15 @@ class SettingsResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -279,7 +317,7 @@ class SettingsResource(SyncResource):
     ) -> SyncSettings:
         """Get sync settings.
 
-        Retrieve the [sync settings](https://docs.codat.io/knowledge-base/advanced-sync-settings) for your
+        Retrieve the sync settings (https://docs.codat.io/knowledge-base/advanced-sync-settings) for your
         client. This includes how often data types should be queued to be updated, and how much history
         should be fetched.
 
@@ -297,7 +335,15 @@ class SettingsResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -327,15 +373,15 @@ class SettingsResource(SyncResource):
     ) -> ApiKeys:
         """List API keys.
 
-        Use the *List API keys* endpoint to return a list of all API keys that currently exist for your
-        client. This includes keys created via the Portal UI or the *Create API keys* endpoint.
+        Use the List API keys endpoint to return a list of all API keys that currently exist for your
+        client. This includes keys created via the Portal UI or the Create API keys endpoint.
 
-        [API keys](https://docs.codat.io/platform-api#/schemas/apiKeys) are tokens used to control access to
+        API keys (https://docs.codat.io/platform-api#/schemas/apiKeys) are tokens used to control access to
         the API. Include this token in the `Authorization` header parameter when making API calls, following
         the word "Basic" and a space with your API key.
 
-        You can [read more](https://docs.codat.io/using-the-api/authentication) about authentication at
-        Codat and managing API keys via the Portal UI or API.
+        You can read more (https://docs.codat.io/using-the-api/authentication) about authentication at Codat
+        and managing API keys via the Portal UI or API.
 
         ``GET /apiKeys`` (operationId ``list-api-keys``).
 
@@ -351,7 +397,15 @@ class SettingsResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -405,7 +459,15 @@ class SettingsResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -455,7 +517,15 @@ class SettingsResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -488,13 +558,12 @@ class SettingsResource(SyncResource):
     ) -> ConnectionManagementAllowedOrigins:
         """Set CORS settings.
 
-        The *Set CORS settings* endpoint allows you to register allowed origins (i.e. your domains) for use
-        in cross-origin resource sharing
-        ([CORS](https://en.wikipedia.org/wiki/Cross-origin_resource_sharing)).
+        The Set CORS settings endpoint allows you to register allowed origins (i.e. your domains) for use in
+        cross-origin resource sharing (CORS (https://en.wikipedia.org/wiki/Cross-origin_resource_sharing)).
 
-        Enabling CORS with Codat is required by our embeddable UIs (such as [Connections
-        SDK](https://docs.codat.io/auth-flow/optimize/connection-management) and [Link
-        SDK](https://docs.codat.io/auth-flow/authorize-embedded-link)) to access Codat's API endpoints.
+        Enabling CORS with Codat is required by our embeddable UIs (such as Connections SDK
+        (https://docs.codat.io/auth-flow/optimize/connection-management) and Link SDK
+        (https://docs.codat.io/auth-flow/authorize-embedded-link)) to access Codat's API endpoints.
 
         ``POST /corsSettings`` (operationId ``set-cors-settings``).
 
@@ -512,7 +581,17 @@ class SettingsResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -568,22 +647,22 @@ class AsyncSettingsResource(AsyncResource):
     ) -> ApiKeyDetails:
         """Create API key.
 
-        Use the *Create API keys* endpoint to generate a new API key for your client.
+        Use the Create API keys endpoint to generate a new API key for your client.
 
-        [API keys](https://docs.codat.io/platform-api#/schemas/apiKeys) are tokens used to control access to
+        API keys (https://docs.codat.io/platform-api#/schemas/apiKeys) are tokens used to control access to
         the API. Include this token in the `Authorization` header parameter when making API calls, following
         the word "Basic" and a space with your API key.
 
-        You can [read more](https://docs.codat.io/using-the-api/authentication) about authentication at
-        Codat and managing API keys via the Portal UI or API.
+        You can read more (https://docs.codat.io/using-the-api/authentication) about authentication at Codat
+        and managing API keys via the Portal UI or API.
 
-        ### Tips and pitfalls
+        Tips and pitfalls
 
-        * Your first API key is created for you. Access this key via [Codat's
-        Portal](https://app.codat.io/developers/api-keys).
-        * If you require multiple API keys, perform multiple calls to the *Create API keys* endpoint.
-        * The number of API keys is limited to 10. If you have reached the maximum amount of keys, use the
-        *Delete API key* endpoint to delete an unused key first.
+        - Your first API key is created for you. Access this key via Codat's Portal
+        (https://app.codat.io/developers/api-keys).
+        - If you require multiple API keys, perform multiple calls to the Create API keys endpoint.
+        - The number of API keys is limited to 10. If you have reached the maximum amount of keys, use the
+        Delete API key endpoint to delete an unused key first.
 
         ``POST /apiKeys`` (operationId ``create-api-key``).
 
@@ -600,7 +679,17 @@ class AsyncSettingsResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.BadRequestError: 400: Bad Request.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.ConflictError: 409: Conflict.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -633,21 +722,21 @@ class AsyncSettingsResource(AsyncResource):
     ) -> None:
         """Delete API key.
 
-        Use the *Delete API keys* endpoint to delete an existing API key, providing its valid `id` as a
+        Use the Delete API keys endpoint to delete an existing API key, providing its valid `id` as a
         parameter. Note that this operation is not reversible.
 
-        [API keys](https://docs.codat.io/platform-api#/schemas/apiKeys) are tokens used to control access to
+        API keys (https://docs.codat.io/platform-api#/schemas/apiKeys) are tokens used to control access to
         the API. Include this token in the `Authorization` header parameter when making API calls, following
         the word "Basic" and a space with your API key.
 
-        You can [read more](https://docs.codat.io/using-the-api/authentication) about authentication at
-        Codat and managing API keys via the Portal UI or API.
+        You can read more (https://docs.codat.io/using-the-api/authentication) about authentication at Codat
+        and managing API keys via the Portal UI or API.
 
-        ### Tips and pitfalls
+        Tips and pitfalls
 
-        * It is possible to delete the last remaining API key. If this happens, a new key can be created via
-        the [API key management page](https://app.codat.io/developers/api-keys) of the Portal.
-        * It is possible to delete the API key used to authenticate the *Delete API key* request.
+        - It is possible to delete the last remaining API key. If this happens, a new key can be created via
+        the API key management page (https://app.codat.io/developers/api-keys) of the Portal.
+        - It is possible to delete the API key used to authenticate the Delete API key request.
 
         ``DELETE /apiKeys/{apiKeyId}`` (operationId ``delete-api-key``).
 
@@ -665,7 +754,17 @@ class AsyncSettingsResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -697,13 +796,13 @@ class AsyncSettingsResource(AsyncResource):
     ) -> ConnectionManagementAllowedOrigins:
         """Get CORS settings.
 
-        The *Get CORS settings* endpoint returns the allowed origins (i.e. your domains) you want to allow
-        cross-origin resource sharing ([CORS](https://en.wikipedia.org/wiki/Cross-origin_resource_sharing))
+        The Get CORS settings endpoint returns the allowed origins (i.e. your domains) you want to allow
+        cross-origin resource sharing (CORS (https://en.wikipedia.org/wiki/Cross-origin_resource_sharing))
         with Codat.
 
-        Enabling CORS with Codat is required by our embeddable UIs (such as [Connections
-        SDK](https://docs.codat.io/auth-flow/optimize/connection-management) and [Link
-        SDK](https://docs.codat.io/auth-flow/authorize-embedded-link)) to access Codat's API endpoints.
+        Enabling CORS with Codat is required by our embeddable UIs (such as Connections SDK
+        (https://docs.codat.io/auth-flow/optimize/connection-management) and Link SDK
+        (https://docs.codat.io/auth-flow/authorize-embedded-link)) to access Codat's API endpoints.
 
         ``GET /corsSettings`` (operationId ``get-cors-settings``).
 
@@ -719,7 +818,17 @@ class AsyncSettingsResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -765,7 +874,15 @@ class AsyncSettingsResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -795,7 +912,7 @@ class AsyncSettingsResource(AsyncResource):
     ) -> SyncSettings:
         """Get sync settings.
 
-        Retrieve the [sync settings](https://docs.codat.io/knowledge-base/advanced-sync-settings) for your
+        Retrieve the sync settings (https://docs.codat.io/knowledge-base/advanced-sync-settings) for your
         client. This includes how often data types should be queued to be updated, and how much history
         should be fetched.
 
@@ -813,7 +930,15 @@ class AsyncSettingsResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -843,15 +968,15 @@ class AsyncSettingsResource(AsyncResource):
     ) -> ApiKeys:
         """List API keys.
 
-        Use the *List API keys* endpoint to return a list of all API keys that currently exist for your
-        client. This includes keys created via the Portal UI or the *Create API keys* endpoint.
+        Use the List API keys endpoint to return a list of all API keys that currently exist for your
+        client. This includes keys created via the Portal UI or the Create API keys endpoint.
 
-        [API keys](https://docs.codat.io/platform-api#/schemas/apiKeys) are tokens used to control access to
+        API keys (https://docs.codat.io/platform-api#/schemas/apiKeys) are tokens used to control access to
         the API. Include this token in the `Authorization` header parameter when making API calls, following
         the word "Basic" and a space with your API key.
 
-        You can [read more](https://docs.codat.io/using-the-api/authentication) about authentication at
-        Codat and managing API keys via the Portal UI or API.
+        You can read more (https://docs.codat.io/using-the-api/authentication) about authentication at Codat
+        and managing API keys via the Portal UI or API.
 
         ``GET /apiKeys`` (operationId ``list-api-keys``).
 
@@ -867,7 +992,15 @@ class AsyncSettingsResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -921,7 +1054,15 @@ class AsyncSettingsResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -971,7 +1112,15 @@ class AsyncSettingsResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -1004,13 +1153,12 @@ class AsyncSettingsResource(AsyncResource):
     ) -> ConnectionManagementAllowedOrigins:
         """Set CORS settings.
 
-        The *Set CORS settings* endpoint allows you to register allowed origins (i.e. your domains) for use
-        in cross-origin resource sharing
-        ([CORS](https://en.wikipedia.org/wiki/Cross-origin_resource_sharing)).
+        The Set CORS settings endpoint allows you to register allowed origins (i.e. your domains) for use in
+        cross-origin resource sharing (CORS (https://en.wikipedia.org/wiki/Cross-origin_resource_sharing)).
 
-        Enabling CORS with Codat is required by our embeddable UIs (such as [Connections
-        SDK](https://docs.codat.io/auth-flow/optimize/connection-management) and [Link
-        SDK](https://docs.codat.io/auth-flow/authorize-embedded-link)) to access Codat's API endpoints.
+        Enabling CORS with Codat is required by our embeddable UIs (such as Connections SDK
+        (https://docs.codat.io/auth-flow/optimize/connection-management) and Link SDK
+        (https://docs.codat.io/auth-flow/authorize-embedded-link)) to access Codat's API endpoints.
 
         ``POST /corsSettings`` (operationId ``set-cors-settings``).
 
@@ -1028,7 +1176,17 @@ class AsyncSettingsResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """

@@ -49,14 +49,14 @@ class SupplementalDataResource(SyncResource):
     ) -> None:
         """Configure.
 
-        The *Configure* endpoint allows you to maintain or change configuration required to return
+        The Configure endpoint allows you to maintain or change configuration required to return
         supplemental data for each integration and data type combination.
 
-        [Supplemental data](https://docs.codat.io/using-the-api/supplemental-data/overview) is additional
+        Supplemental data (https://docs.codat.io/using-the-api/supplemental-data/overview) is additional
         data you can include in Codat's standard data types.
 
-        **Integration-specific behavior**
-        See the *examples* for integration-specific frequently requested properties.
+        Integration-specific behavior
+        See the examples for integration-specific frequently requested properties.
 
         ``PUT /integrations/{platformKey}/dataTypes/{dataType}/supplementalDataConfig`` (operationId ``configure-supplemental-data``).
 
@@ -78,7 +78,17 @@ class SupplementalDataResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -114,10 +124,10 @@ class SupplementalDataResource(SyncResource):
     ) -> SupplementalDataConfiguration:
         """Get configuration.
 
-        The *Get configuration* endpoint returns supplemental data configuration previously created for each
+        The Get configuration endpoint returns supplemental data configuration previously created for each
         integration and data type combination.
 
-        [Supplemental data](https://docs.codat.io/using-the-api/supplemental-data/overview) is additional
+        Supplemental data (https://docs.codat.io/using-the-api/supplemental-data/overview) is additional
         data you can include in Codat's standard data types.
 
         ``GET /integrations/{platformKey}/dataTypes/{dataType}/supplementalDataConfig`` (operationId ``get-supplemental-data-configuration``).
@@ -137,7 +147,17 @@ class SupplementalDataResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -189,14 +209,14 @@ class AsyncSupplementalDataResource(AsyncResource):
     ) -> None:
         """Configure.
 
-        The *Configure* endpoint allows you to maintain or change configuration required to return
+        The Configure endpoint allows you to maintain or change configuration required to return
         supplemental data for each integration and data type combination.
 
-        [Supplemental data](https://docs.codat.io/using-the-api/supplemental-data/overview) is additional
+        Supplemental data (https://docs.codat.io/using-the-api/supplemental-data/overview) is additional
         data you can include in Codat's standard data types.
 
-        **Integration-specific behavior**
-        See the *examples* for integration-specific frequently requested properties.
+        Integration-specific behavior
+        See the examples for integration-specific frequently requested properties.
 
         ``PUT /integrations/{platformKey}/dataTypes/{dataType}/supplementalDataConfig`` (operationId ``configure-supplemental-data``).
 
@@ -218,7 +238,17 @@ class AsyncSupplementalDataResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -254,10 +284,10 @@ class AsyncSupplementalDataResource(AsyncResource):
     ) -> SupplementalDataConfiguration:
         """Get configuration.
 
-        The *Get configuration* endpoint returns supplemental data configuration previously created for each
+        The Get configuration endpoint returns supplemental data configuration previously created for each
         integration and data type combination.
 
-        [Supplemental data](https://docs.codat.io/using-the-api/supplemental-data/overview) is additional
+        Supplemental data (https://docs.codat.io/using-the-api/supplemental-data/overview) is additional
         data you can include in Codat's standard data types.
 
         ``GET /integrations/{platformKey}/dataTypes/{dataType}/supplementalDataConfig`` (operationId ``get-supplemental-data-configuration``).
@@ -277,7 +307,17 @@ class AsyncSupplementalDataResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """

@@ -50,18 +50,18 @@ class WebhooksResource(SyncResource):
     ) -> WebhookConsumer:
         """Create webhook consumer.
 
-        Use the *Create webhook consumer* endpoint to create a new webhook consumer that will listen to
+        Use the Create webhook consumer endpoint to create a new webhook consumer that will listen to
         messages we send you.
 
-        [Webhook consumer](https://docs.codat.io/platform-api#/schemas/WebhookConsumer) is an HTTP endpoint
+        Webhook consumer (https://docs.codat.io/platform-api#/schemas/WebhookConsumer) is an HTTP endpoint
         that you configure to subscribe to specific events. See our documentation for more details on
-        [Codat's webhook service](https://docs.codat.io/using-the-api/webhooks/overview).
+        Codat's webhook service (https://docs.codat.io/using-the-api/webhooks/overview).
 
-        ### Tips and traps
+        Tips and traps
         - The number of webhook consumers you can create is limited to 50. If you have reached the maximum
-        number of consumers, use the [*Delete webhook
-        consumer*](https://docs.codat.io/platform-api#/operations/delete-webhook-consumer) endpoint to
-        delete an unused consumer first.
+        number of consumers, use the Delete webhook consumer
+        (https://docs.codat.io/platform-api#/operations/delete-webhook-consumer) endpoint to delete an
+        unused consumer first.
 
         ``POST /webhooks`` (operationId ``create-webhook-consumer``).
 
@@ -78,7 +78,16 @@ class WebhooksResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.BadRequestError: 400: The request made is not valid.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -111,12 +120,12 @@ class WebhooksResource(SyncResource):
     ) -> None:
         """Delete webhook consumer.
 
-        Use the *Delete webhook consumer* endpoint to delete an existing webhoook consumer, providing its
+        Use the Delete webhook consumer endpoint to delete an existing webhoook consumer, providing its
         valid `id` as a parameter.
 
-        [Webhook consumer](https://docs.codat.io/platform-api#/schemas/WebhookConsumer) is an HTTP endpoint
+        Webhook consumer (https://docs.codat.io/platform-api#/schemas/WebhookConsumer) is an HTTP endpoint
         that you configure to subscribe to specific events. See our documentation for more details on
-        [Codat's webhook service](https://docs.codat.io/using-the-api/webhooks/overview).
+        Codat's webhook service (https://docs.codat.io/using-the-api/webhooks/overview).
 
         ``DELETE /webhooks/{webhookId}`` (operationId ``delete-webhook-consumer``).
 
@@ -134,7 +143,17 @@ class WebhooksResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -166,12 +185,12 @@ class WebhooksResource(SyncResource):
     ) -> WebhookConsumers:
         """List webhook consumers.
 
-        Use the *List webhook consumers* endpoint to return a list of all webhook consumers that currently
+        Use the List webhook consumers endpoint to return a list of all webhook consumers that currently
         exist for your client.
 
-        [Webhook consumer](https://docs.codat.io/platform-api#/schemas/WebhookConsumer) is an HTTP endpoint
+        Webhook consumer (https://docs.codat.io/platform-api#/schemas/WebhookConsumer) is an HTTP endpoint
         that you configure to subscribe to specific events. See our documentation for more details on
-        [Codat's webhook service](https://docs.codat.io/using-the-api/webhooks/overview).
+        Codat's webhook service (https://docs.codat.io/using-the-api/webhooks/overview).
 
         ``GET /webhooks`` (operationId ``list-webhook-consumers``).
 
@@ -187,7 +206,16 @@ class WebhooksResource(SyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.BadRequestError: 400: The request made is not valid.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -235,18 +263,18 @@ class AsyncWebhooksResource(AsyncResource):
     ) -> WebhookConsumer:
         """Create webhook consumer.
 
-        Use the *Create webhook consumer* endpoint to create a new webhook consumer that will listen to
+        Use the Create webhook consumer endpoint to create a new webhook consumer that will listen to
         messages we send you.
 
-        [Webhook consumer](https://docs.codat.io/platform-api#/schemas/WebhookConsumer) is an HTTP endpoint
+        Webhook consumer (https://docs.codat.io/platform-api#/schemas/WebhookConsumer) is an HTTP endpoint
         that you configure to subscribe to specific events. See our documentation for more details on
-        [Codat's webhook service](https://docs.codat.io/using-the-api/webhooks/overview).
+        Codat's webhook service (https://docs.codat.io/using-the-api/webhooks/overview).
 
-        ### Tips and traps
+        Tips and traps
         - The number of webhook consumers you can create is limited to 50. If you have reached the maximum
-        number of consumers, use the [*Delete webhook
-        consumer*](https://docs.codat.io/platform-api#/operations/delete-webhook-consumer) endpoint to
-        delete an unused consumer first.
+        number of consumers, use the Delete webhook consumer
+        (https://docs.codat.io/platform-api#/operations/delete-webhook-consumer) endpoint to delete an
+        unused consumer first.
 
         ``POST /webhooks`` (operationId ``create-webhook-consumer``).
 
@@ -263,7 +291,16 @@ class AsyncWebhooksResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.BadRequestError: 400: The request made is not valid.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -296,12 +333,12 @@ class AsyncWebhooksResource(AsyncResource):
     ) -> None:
         """Delete webhook consumer.
 
-        Use the *Delete webhook consumer* endpoint to delete an existing webhoook consumer, providing its
+        Use the Delete webhook consumer endpoint to delete an existing webhoook consumer, providing its
         valid `id` as a parameter.
 
-        [Webhook consumer](https://docs.codat.io/platform-api#/schemas/WebhookConsumer) is an HTTP endpoint
+        Webhook consumer (https://docs.codat.io/platform-api#/schemas/WebhookConsumer) is an HTTP endpoint
         that you configure to subscribe to specific events. See our documentation for more details on
-        [Codat's webhook service](https://docs.codat.io/using-the-api/webhooks/overview).
+        Codat's webhook service (https://docs.codat.io/using-the-api/webhooks/overview).
 
         ``DELETE /webhooks/{webhookId}`` (operationId ``delete-webhook-consumer``).
 
@@ -319,7 +356,17 @@ class AsyncWebhooksResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.NotFoundError: 404: One or more of the resources you referenced could not be
+                found.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
@@ -351,12 +398,12 @@ class AsyncWebhooksResource(AsyncResource):
     ) -> WebhookConsumers:
         """List webhook consumers.
 
-        Use the *List webhook consumers* endpoint to return a list of all webhook consumers that currently
+        Use the List webhook consumers endpoint to return a list of all webhook consumers that currently
         exist for your client.
 
-        [Webhook consumer](https://docs.codat.io/platform-api#/schemas/WebhookConsumer) is an HTTP endpoint
+        Webhook consumer (https://docs.codat.io/platform-api#/schemas/WebhookConsumer) is an HTTP endpoint
         that you configure to subscribe to specific events. See our documentation for more details on
-        [Codat's webhook service](https://docs.codat.io/using-the-api/webhooks/overview).
+        Codat's webhook service (https://docs.codat.io/using-the-api/webhooks/overview).
 
         ``GET /webhooks`` (operationId ``list-webhook-consumers``).
 
@@ -372,7 +419,16 @@ class AsyncWebhooksResource(AsyncResource):
                 ``retry_config`` (``RetryConfig("none")``: never).
 
         Raises:
-            codat_sdk.APIStatusError: Codat answered with a non-2xx status (a subclass per status).
+            codat_sdk.BadRequestError: 400: The request made is not valid.
+            codat_sdk.UnauthorizedError: 401: Your API request was not properly authorized.
+            codat_sdk.PaymentRequiredError: 402: An account limit has been exceeded.
+            codat_sdk.ForbiddenError: 403: You are using an outdated API key or a key not associated
+                with that resource.
+            codat_sdk.RateLimitError: 429: Too many requests were made in a given amount of time.
+            codat_sdk.InternalServerError: 500: There is a problem with our server.
+            codat_sdk.ServiceUnavailableError: 503: The Codat API is temporarily offline for
+                maintenance.
+            codat_sdk.APIStatusError: any other non-2xx status (the subclass for that status).
             codat_sdk.APIConnectionError: no response (network failure or timeout).
             codat_sdk.ResponseValidationError: a 2xx body that does not match its schema.
         """
