@@ -18,6 +18,7 @@ import pytest
 
 import noxfile
 from codat_sdk import __version__
+from tests.markdown import LINK, heading_ids
 
 ROOT = Path(__file__).resolve().parents[2]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
@@ -26,7 +27,6 @@ PACKAGES = {"codat_sdk": ROOT / "src" / "codat_sdk"} | {
 }
 # What an sdist holds beyond src/ and generated/ (hatchling adds .gitignore and PKG-INFO itself).
 SDIST_ROOT_FILES = {"README.md", "CHANGELOG.md", "LICENSE", "pyproject.toml", ".gitignore", "PKG-INFO"}
-MARKDOWN_LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 
 @dataclass(frozen=True)
@@ -125,22 +125,16 @@ def test_metadata(dists: Dists) -> None:
     assert metadata["Description-Content-Type"] == "text/markdown"
 
 
-def _anchors(markdown: str) -> set[str]:
-    """GitHub's heading ids: lower case, punctuation dropped, spaces to hyphens."""
-    headings = re.findall(r"^#+ (.+)$", markdown, flags=re.MULTILINE)
-    return {re.sub(r"[^\w\- ]", "", heading.replace("`", "")).lower().replace(" ", "-") for heading in headings}
-
-
 def test_every_link_of_the_long_description_works_on_an_index_page(dists: Dists) -> None:
     description = _metadata(dists).get_payload()
     assert isinstance(description, str)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert len(MARKDOWN_LINK.findall(description)) == len(MARKDOWN_LINK.findall(readme))
+    assert len(LINK.findall(description)) == len(LINK.findall(readme))
     repository_files = PYPROJECT["project"]["urls"]["Repository"] + "/blob/main/"
-    for link in MARKDOWN_LINK.findall(description):
+    for link in LINK.findall(description):
         assert link.startswith("https://"), f"relative link {link!r} breaks on an index page"
         if link.startswith(repository_files):
             path, _, anchor = link.removeprefix(repository_files).partition("#")
             assert (ROOT / path).is_file(), link
             if anchor:
-                assert anchor in _anchors((ROOT / path).read_text(encoding="utf-8")), link
+                assert anchor in heading_ids((ROOT / path).read_text(encoding="utf-8")), link
