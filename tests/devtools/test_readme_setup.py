@@ -29,19 +29,34 @@ def _python_blocks(text: str) -> list[str]:
     return re.findall(r"```python\n(.*?)```", text, re.S)
 
 
+class _CiSession:
+    """What ``noxfile.ci`` uses of a nox session: the arguments after ``--``, and ``notify``."""
+
+    def __init__(self, posargs: list[str]) -> None:
+        self.posargs = posargs
+        self.notified: dict[str, list[str] | None] = {}
+
+    def notify(self, name: str, posargs: list[str] | None = None) -> None:
+        self.notified[name] = posargs
+
+
 def test_dev_test_runs_the_sessions_the_readme_lists() -> None:
-    notified: list[str] = []
-
-    class Session:
-        def notify(self, name: str) -> None:
-            notified.append(name)
-
-    noxfile.ci(Session())
+    session = _CiSession([])
+    noxfile.ci(session)
+    notified = list(session.notified)
     line = next(line for line in SETUP.splitlines() if line.startswith("./dev test"))
     listed = line + next(line for line in SETUP.splitlines() if line.strip() == "# tests (pytest)")
     assert notified == ["check_generated", "drift", "lint", "typecheck", "tests"]
     assert [name for name in notified if name in listed] == notified
     assert "drift (report only)" in listed
+
+
+def test_arguments_after_dashes_go_to_pytest_alone() -> None:
+    """``./dev test -- -x`` once handed ``-x`` to check_generated and drift too, which failed on it."""
+    session = _CiSession(["-x", "-k", "webhooks"])
+    noxfile.ci(session)
+    assert session.notified.pop("tests") == ["-x", "-k", "webhooks"]
+    assert all(posargs == [] for posargs in session.notified.values())  # [], not None: nox's "no arguments"
 
 
 def test_the_spec_source_order_is_the_readmes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
