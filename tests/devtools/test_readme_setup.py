@@ -63,6 +63,8 @@ def test_the_spec_source_order_is_the_readmes(monkeypatch: pytest.MonkeyPatch, t
     stated = SETUP.split("**Specs.**", 1)[1].split("\n\n", 1)[0]
     order = ["`--source`", "`$CODAT_SPEC_SOURCE`", "`../shared/openapi/`", "`openapi/pins.json`"]
     assert [stated.index(name) for name in order] == sorted(stated.index(name) for name in order)
+    # What the demo says then: tests/codegen/test_pins.py runs it without its spec.
+    assert "`./dev demo` stops with one\nline naming the file it could not read and what to set" in stated
     local = tmp_path / "shared" / "openapi"
     local.mkdir(parents=True)
     monkeypatch.setattr(source, "DEFAULT_LOCAL_SOURCE", local)
