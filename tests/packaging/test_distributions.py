@@ -15,6 +15,7 @@ from email.parser import Parser
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
 
 import noxfile
 from codat_sdk import __version__
@@ -112,8 +113,14 @@ def test_metadata(dists: Dists) -> None:
     assert metadata["License-Expression"] == "MIT"
     assert metadata["License-File"] == "LICENSE"
     assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License\n")
-    assert metadata["Author"]
+    assert metadata["Author"] == PYPROJECT["project"]["authors"][0]["name"]
+    assert metadata["Summary"] == PYPROJECT["project"]["description"]
     assert metadata["Requires-Python"] == ">=3.11"
+    # What a user's install pulls in: the runtime's dependencies, and the dev extra only when asked for.
+    requires = metadata.get_all("Requires-Dist") or []
+    runtime = {str(Requirement(entry)) for entry in requires if "extra ==" not in entry}
+    assert runtime == {str(Requirement(entry)) for entry in PYPROJECT["project"]["dependencies"]}
+    assert metadata.get_all("Provides-Extra") == ["dev"]
     classifiers = set(metadata.get_all("Classifier") or [])
     versions = {
         c.rsplit(" ", 1)[1] for c in classifiers if re.fullmatch(r"Programming Language :: Python :: 3\.\d+", c)
@@ -121,7 +128,8 @@ def test_metadata(dists: Dists) -> None:
     assert versions == set(noxfile.SUPPORTED_PYTHONS)
     assert "Typing :: Typed" in classifiers
     urls = dict(entry.split(", ", 1) for entry in metadata.get_all("Project-URL") or [])
-    assert urls["Repository"] == PYPROJECT["project"]["urls"]["Repository"]
+    assert urls == PYPROJECT["project"]["urls"]
+    assert {"Repository", "Changelog", "Issues"} <= urls.keys()
     assert metadata["Description-Content-Type"] == "text/markdown"
 
 
