@@ -168,6 +168,10 @@ def bench(session: nox.Session) -> None:
 
 @nox.session(python=False)
 def ci(session: nox.Session) -> None:
-    """check_generated, drift (report only: upstream moving never fails a commit), lint, typecheck and tests."""
-    for name in ("check_generated", "drift", "lint", "typecheck", "tests"):
-        session.notify(name)
+    """check_generated, drift (report only: upstream moving never fails a commit), lint, typecheck and tests.
+
+    Arguments after ``--`` go to pytest alone (``./dev test -- -x``): the other sessions would take them as theirs.
+    """
+    for name in ("check_generated", "drift", "lint", "typecheck"):
+        session.notify(name, posargs=[])
+    session.notify("tests", posargs=session.posargs)

@@ -197,8 +197,23 @@ def changelog_release(text: str, version: str, date: str, api_sections: list[str
         if lines:
             out += [f"### {name}", *lines, ""]
     release = "\n".join(out).rstrip("\n") + "\n"
-    rest = text[end:]
+    rest = _compare_links_released(text[end:], version)
     return text[: heading.end()] + "\n" + release + ("\n" + rest if rest else "")
+
+
+# Keep a Changelog's link definitions: [Unreleased] compares the newest release's tag with HEAD.
+_UNRELEASED_LINK = re.compile(r"^\[Unreleased\]: (?P<base>\S+)/compare/(?P<previous>v\S+?)\.\.\.HEAD$", re.MULTILINE)
+
+
+def _compare_links_released(rest: str, version: str) -> str:
+    """``rest`` (what follows the released entry) with ``[Unreleased]`` comparing from ``v{version}`` and a
+    ``[version]`` link from the previous tag; unchanged when it has no such ``[Unreleased]`` link."""
+    link = _UNRELEASED_LINK.search(rest)
+    if link is None:
+        return rest
+    base, previous = link["base"], link["previous"]
+    links = f"[Unreleased]: {base}/compare/v{version}...HEAD\n[{version}]: {base}/compare/{previous}...v{version}"
+    return rest[: link.start()] + links + rest[link.end() :]
 
 
 # The generated part of a release, per API: breaking changes first (each with its migration hint), then

@@ -144,12 +144,29 @@ def test_changelog_release_puts_the_api_section_first_and_keeps_hand_written_not
     assert text.endswith("## [0.1.0] - 2026-01-01\n\n### Added\n- First release.\n")
 
 
-def test_changelog_link_definitions_stay_at_the_end() -> None:
-    links = "[Unreleased]: https://example.invalid/compare/v0.1.0...HEAD\n"
-    text = bump.changelog_release(
-        "# Changelog\n\n## [Unreleased]\n\n### Added\n- X.\n\n" + links, "0.2.0", "2026-11-27", []
+def test_changelog_link_definitions_stay_at_the_end_and_compare_the_new_release() -> None:
+    """The [Unreleased] compare link once stayed on the previous tag, and the release got no link."""
+    links = (
+        "[Unreleased]: https://example.invalid/compare/v0.1.0...HEAD\n"
+        "[0.1.0]: https://example.invalid/releases/tag/v0.1.0\n"
     )
-    assert text.endswith("## [0.2.0] - 2026-11-27\n\n### Added\n- X.\n\n" + links)
+    text = bump.changelog_release(
+        "# Changelog\n\n## [Unreleased]\n\n### Added\n- X.\n\n## [0.1.0] - 2026-01-01\n\n" + links,
+        "0.2.0",
+        "2026-11-27",
+        [],
+    )
+    assert text.endswith(
+        "## [0.2.0] - 2026-11-27\n\n### Added\n- X.\n\n## [0.1.0] - 2026-01-01\n\n"
+        "[Unreleased]: https://example.invalid/compare/v0.2.0...HEAD\n"
+        "[0.2.0]: https://example.invalid/compare/v0.1.0...v0.2.0\n"
+        "[0.1.0]: https://example.invalid/releases/tag/v0.1.0\n"
+    )
+
+
+def test_a_changelog_without_compare_links_gets_none() -> None:
+    text = bump.changelog_release("# Changelog\n\n## [Unreleased]\n\n### Added\n- X.\n", "0.2.0", "2026-11-27", [])
+    assert text == "# Changelog\n\n## [Unreleased]\n\n## [0.2.0] - 2026-11-27\n\n### Added\n- X.\n"
 
 
 def test_changelog_without_unreleased_is_refused() -> None:

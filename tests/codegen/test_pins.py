@@ -92,9 +92,13 @@ def test_missing_pins_are_one_clear_error(tmp_path: Path) -> None:
         source.load_pins(tmp_path / "pins.json")
 
 
-@pytest.mark.parametrize("where", ["/no/such/dir", "http://127.0.0.1:9/specs"], ids=["missing", "refused"])
-def test_the_demo_without_its_spec_is_one_line_not_a_traceback(where: str) -> None:
+@pytest.mark.parametrize(
+    "where", ["/no/such/dir", "empty", "http://127.0.0.1:9/specs"], ids=["missing", "empty", "refused"]
+)
+def test_the_demo_without_its_spec_is_one_line_not_a_traceback(where: str, tmp_path: Path) -> None:
     """The README's first command once died here with a 60-line traceback."""
+    if where == "empty":  # a source directory without the specs
+        where = str(tmp_path)
     prism = pytest.importorskip("devtools.prism")
     if prism.find_prism() is None:  # the demo would stop at Prism first, never reading the spec
         pytest.skip(f"Prism is not installed; run: {prism.INSTALL_HINT}")

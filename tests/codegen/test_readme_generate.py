@@ -85,8 +85,9 @@ def test_serving_a_spec_that_is_not_there_is_one_clear_line() -> None:
 
 
 def test_every_file_the_regenerating_section_names_exists() -> None:
-    """Its layout once listed openapi/sdk-method-names.json and packages.json after they were removed."""
-    layout = re.search(r"^## Regenerating\n+```\n(.*?)```", (ROOT / "README.md").read_text("utf-8"), re.S | re.M)
+    """CONTRIBUTING.md's layout once listed openapi/sdk-method-names.json and packages.json after their removal."""
+    contributing = (ROOT / "CONTRIBUTING.md").read_text("utf-8")
+    layout = re.search(r"^## Regenerating\n+```\n(.*?)```", contributing, re.S | re.M)
     assert layout is not None
     for line in layout.group(1).splitlines():
         place, _, text = line.partition(" ")

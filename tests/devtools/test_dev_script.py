@@ -139,3 +139,20 @@ def test_nox_sessions_run_on_the_interpreter_dev_found(monkeypatch: pytest.Monke
 def test_dev_tries_the_versions_the_noxfile_supports_in_order() -> None:
     names = " ".join(f"python{version}" for version in noxfile.SUPPORTED_PYTHONS)
     assert f"for name in {names} python3 " in DEV.read_text(encoding="utf-8")
+
+
+def test_a_session_whose_interpreter_is_missing_fails_instead_of_being_skipped(tmp_path: Path) -> None:
+    """With only 3.12 installed, the sessions pinned to 3.11 were skipped and nox exited 0 (outside CI)."""
+    env = {key: value for key, value in os.environ.items() if key != "CI"}  # nox errors on a missing one in CI anyway
+    env[noxfile.PYTHON_ENV] = str(tmp_path / "missing" / "python3.12")
+    done = subprocess.run(
+        [sys.executable, "-m", "nox", "-f", str(ROOT / "noxfile.py"), "-s", "lint", "--envdir", str(tmp_path / "envs")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert f"Python interpreter {env[noxfile.PYTHON_ENV]} not found" in done.stderr
+    assert "skipped" not in done.stderr.lower()

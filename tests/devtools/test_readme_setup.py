@@ -29,14 +29,21 @@ def _python_blocks(text: str) -> list[str]:
     return re.findall(r"```python\n(.*?)```", text, re.S)
 
 
+class _CiSession:
+    """What ``noxfile.ci`` uses of a nox session: the arguments after ``--``, and ``notify``."""
+
+    def __init__(self, posargs: list[str]) -> None:
+        self.posargs = posargs
+        self.notified: dict[str, list[str] | None] = {}
+
+    def notify(self, name: str, posargs: list[str] | None = None) -> None:
+        self.notified[name] = posargs
+
+
 def test_dev_test_runs_the_sessions_the_readme_lists() -> None:
-    notified: list[str] = []
-
-    class Session:
-        def notify(self, name: str) -> None:
-            notified.append(name)
-
-    noxfile.ci(Session())
+    session = _CiSession([])
+    noxfile.ci(session)
+    notified = list(session.notified)
     line = next(line for line in SETUP.splitlines() if line.startswith("./dev test"))
     listed = line + next(line for line in SETUP.splitlines() if line.strip().startswith("# tests (pytest"))
     assert notified == ["check_generated", "drift", "lint", "typecheck", "tests"]
@@ -44,10 +51,20 @@ def test_dev_test_runs_the_sessions_the_readme_lists() -> None:
     assert "drift (report only)" in listed
 
 
+def test_arguments_after_dashes_go_to_pytest_alone() -> None:
+    """``./dev test -- -x`` once handed ``-x`` to check_generated and drift too, which failed on it."""
+    session = _CiSession(["-x", "-k", "webhooks"])
+    noxfile.ci(session)
+    assert session.notified.pop("tests") == ["-x", "-k", "webhooks"]
+    assert all(posargs == [] for posargs in session.notified.values())  # [], not None: nox's "no arguments"
+
+
 def test_the_spec_source_order_is_the_readmes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     stated = SETUP.split("**Specs.**", 1)[1].split("\n\n", 1)[0]
     order = ["`--source`", "`$CODAT_SPEC_SOURCE`", "`../shared/openapi/`", "`openapi/pins.json`"]
     assert [stated.index(name) for name in order] == sorted(stated.index(name) for name in order)
+    # What the demo says then: tests/codegen/test_pins.py runs it without its spec.
+    assert "`./dev demo` stops with one\nline naming the file it could not read and what to set" in stated
     local = tmp_path / "shared" / "openapi"
     local.mkdir(parents=True)
     monkeypatch.setattr(source, "DEFAULT_LOCAL_SOURCE", local)

@@ -15,9 +15,11 @@ from email.parser import Parser
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
 
 import noxfile
 from codat_sdk import __version__
+from tests.markdown import LINK, heading_ids
 
 ROOT = Path(__file__).resolve().parents[2]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
@@ -29,7 +31,6 @@ SDIST_ROOT_FILES = {"README.md", "CHANGELOG.md", "LICENSE", "pyproject.toml", ".
 # The sandbox's pytest fixtures: a top-level module (importing it must not import codat_sdk), found by pytest
 # through the pytest11 entry point.
 PYTEST_PLUGIN = "_codat_sdk_pytest.py"
-MARKDOWN_LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 
 @dataclass(frozen=True)
@@ -124,8 +125,14 @@ def test_metadata(dists: Dists) -> None:
     assert metadata["License-Expression"] == "MIT"
     assert metadata["License-File"] == "LICENSE"
     assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License\n")
-    assert metadata["Author"]
+    assert metadata["Author"] == PYPROJECT["project"]["authors"][0]["name"]
+    assert metadata["Summary"] == PYPROJECT["project"]["description"]
     assert metadata["Requires-Python"] == ">=3.11"
+    # What a user's install pulls in: the runtime's dependencies, and the dev extra only when asked for.
+    requires = metadata.get_all("Requires-Dist") or []
+    runtime = {str(Requirement(entry)) for entry in requires if "extra ==" not in entry}
+    assert runtime == {str(Requirement(entry)) for entry in PYPROJECT["project"]["dependencies"]}
+    assert metadata.get_all("Provides-Extra") == ["dev"]
     classifiers = set(metadata.get_all("Classifier") or [])
     versions = {
         c.rsplit(" ", 1)[1] for c in classifiers if re.fullmatch(r"Programming Language :: Python :: 3\.\d+", c)
@@ -133,26 +140,21 @@ def test_metadata(dists: Dists) -> None:
     assert versions == set(noxfile.SUPPORTED_PYTHONS)
     assert "Typing :: Typed" in classifiers
     urls = dict(entry.split(", ", 1) for entry in metadata.get_all("Project-URL") or [])
-    assert urls["Repository"] == PYPROJECT["project"]["urls"]["Repository"]
+    assert urls == PYPROJECT["project"]["urls"]
+    assert {"Repository", "Changelog", "Issues"} <= urls.keys()
     assert metadata["Description-Content-Type"] == "text/markdown"
-
-
-def _anchors(markdown: str) -> set[str]:
-    """GitHub's heading ids: lower case, punctuation dropped, spaces to hyphens."""
-    headings = re.findall(r"^#+ (.+)$", markdown, flags=re.MULTILINE)
-    return {re.sub(r"[^\w\- ]", "", heading.replace("`", "")).lower().replace(" ", "-") for heading in headings}
 
 
 def test_every_link_of_the_long_description_works_on_an_index_page(dists: Dists) -> None:
     description = _metadata(dists).get_payload()
     assert isinstance(description, str)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert len(MARKDOWN_LINK.findall(description)) == len(MARKDOWN_LINK.findall(readme))
+    assert len(LINK.findall(description)) == len(LINK.findall(readme))
     repository_files = PYPROJECT["project"]["urls"]["Repository"] + "/blob/main/"
-    for link in MARKDOWN_LINK.findall(description):
+    for link in LINK.findall(description):
         assert link.startswith("https://"), f"relative link {link!r} breaks on an index page"
         if link.startswith(repository_files):
             path, _, anchor = link.removeprefix(repository_files).partition("#")
             assert (ROOT / path).is_file(), link
             if anchor:
-                assert anchor in _anchors((ROOT / path).read_text(encoding="utf-8")), link
+                assert anchor in heading_ids((ROOT / path).read_text(encoding="utf-8")), link

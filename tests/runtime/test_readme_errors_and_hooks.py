@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import ast
+import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 import codat_sdk
 from codat_sdk import CodatError
@@ -86,6 +91,29 @@ def test_the_hook_example_type_checks_strictly(tmp_path: Path) -> None:
         timeout=300,
         check=False,
     )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="pyright runs on Node, which Prism needs too")
+def test_the_hook_example_passes_pyright_strict(tmp_path: Path) -> None:
+    """It once registered lambdas, whose parameters pyright strict cannot type (reportUnknownLambdaType)."""
+    path = tmp_path / "readme_hooks.py"
+    path.write_text("# pyright: strict\n" + _hooks_example(), encoding="utf-8")
+    config = {"extraPaths": [str(ROOT / "src"), str(ROOT / "generated")], "pythonVersion": "3.11"}
+    (tmp_path / "pyrightconfig.json").write_text(json.dumps(config), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "pyright", "--outputjson", "--pythonpath", sys.executable, str(path)],
+        cwd=tmp_path,
+        # No check for a newer pyright on the package index: the version is pinned in the dev extra.
+        env={**os.environ, "PYRIGHT_PYTHON_IGNORE_WARNINGS": "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    report = json.loads(done.stdout)
+    assert report["summary"]["filesAnalyzed"] == 1, done.stdout
+    assert report["generalDiagnostics"] == [], json.dumps(report["generalDiagnostics"], indent=1)
     assert done.returncode == 0, done.stdout + done.stderr
 
 
