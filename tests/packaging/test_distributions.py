@@ -132,7 +132,7 @@ def test_metadata(dists: Dists) -> None:
     requires = metadata.get_all("Requires-Dist") or []
     runtime = {str(Requirement(entry)) for entry in requires if "extra ==" not in entry}
     assert runtime == {str(Requirement(entry)) for entry in PYPROJECT["project"]["dependencies"]}
-    assert metadata.get_all("Provides-Extra") == ["dev"]
+    assert metadata.get_all("Provides-Extra") == list(PYPROJECT["project"]["optional-dependencies"])
     classifiers = set(metadata.get_all("Classifier") or [])
     versions = {
         c.rsplit(" ", 1)[1] for c in classifiers if re.fullmatch(r"Programming Language :: Python :: 3\.\d+", c)
