@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from uuid import UUID
 
     from ..models.connection_management_access_token import ConnectionManagementAccessToken
-    from .cors import AsyncCorsResource, CorsResource
 
 
 class ConnectionManagementResource(SyncResource):
@@ -39,12 +38,6 @@ class ConnectionManagementResource(SyncResource):
     def with_raw_response(self) -> ConnectionManagementResourceWithRawResponse:
         """The same operations, each returning a ``RawResponse`` (status, headers, parsed body)."""
         return ConnectionManagementResourceWithRawResponse(self)
-
-    @cached_property
-    def cors(self) -> CorsResource:
-        from .cors import CorsResource
-
-        return CorsResource(self._client)
 
     @deprecated(
         "The endpoint for generating company-specific connection management access tokens has been deprecated.\nCodat now supports a global company access token, providing seamless access across multiple products.\nUpdate your integration to use the global token for improved efficiency and consistency. Use client.companies.get_access_token() instead.",
@@ -118,12 +111,6 @@ class AsyncConnectionManagementResource(AsyncResource):
     def with_raw_response(self) -> AsyncConnectionManagementResourceWithRawResponse:
         """The same operations, each returning a ``RawResponse`` (status, headers, parsed body)."""
         return AsyncConnectionManagementResourceWithRawResponse(self)
-
-    @cached_property
-    def cors(self) -> AsyncCorsResource:
-        from .cors import AsyncCorsResource
-
-        return AsyncCorsResource(self._client)
 
     @deprecated(
         "The endpoint for generating company-specific connection management access tokens has been deprecated.\nCodat now supports a global company access token, providing seamless access across multiple products.\nUpdate your integration to use the global token for improved efficiency and consistency. Use client.companies.get_access_token() instead.",
