@@ -83,6 +83,9 @@ class OperationView:
     body_default: dict[str, Any] | None = None  # sent when the call passes no body (openapi/overrides.json)
     # JSON name -> the spec's description of each parameter (upstream keeps only its schema's description)
     parameter_descriptions: dict[str, str] = field(default_factory=dict)
+    # python names of the parameters the spec types as uuid: they take a str or a UUID, checked before sending
+    uuid_params: tuple[str, ...] = ()
+    body_model: str | None = None  # the model class of a JSON object body (a model or a mapping is accepted)
 
 
 @dataclass

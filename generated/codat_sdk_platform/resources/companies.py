@@ -25,6 +25,7 @@ from codat_sdk._generated import (
 
 # Annotations only: models load with a group's first call, query builders when a query is first built.
 if TYPE_CHECKING:
+    from typing import Any
     from uuid import UUID
 
     from codat_sdk import OrderBy, Query
@@ -49,7 +50,7 @@ class CompaniesResource(SyncResource):
 
     def add_product(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         product_identifier: str,
         *,
         server_url: str | None = None,
@@ -68,7 +69,7 @@ class CompaniesResource(SyncResource):
         ``PUT /companies/{companyId}/products/{productIdentifier}`` (operationId ``add-product``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             product_identifier (str): Human-readable product identifier for a product. Example:
                 bank-feeds.
@@ -108,7 +109,7 @@ class CompaniesResource(SyncResource):
     def create(
         self,
         *,
-        body: CompanyRequestBody,
+        body: CompanyRequestBody | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -134,7 +135,7 @@ class CompaniesResource(SyncResource):
         ``POST /companies`` (operationId ``create-company``).
 
         Args:
-            body (CompanyRequestBody): the request body.
+            body (CompanyRequestBody | Mapping[str, Any]): the request body.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -169,7 +170,7 @@ class CompaniesResource(SyncResource):
 
     def delete(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -193,7 +194,7 @@ class CompaniesResource(SyncResource):
         ``DELETE /companies/{companyId}`` (operationId ``delete-company``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -229,7 +230,7 @@ class CompaniesResource(SyncResource):
 
     def get(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -250,7 +251,7 @@ class CompaniesResource(SyncResource):
         ``GET /companies/{companyId}`` (operationId ``get-company``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -286,7 +287,7 @@ class CompaniesResource(SyncResource):
 
     def get_access_token(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -307,7 +308,7 @@ class CompaniesResource(SyncResource):
         ``GET /companies/{companyId}/accessToken`` (operationId ``get-company-access-token``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -343,7 +344,7 @@ class CompaniesResource(SyncResource):
 
     def get_company_sync_settings(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -360,7 +361,7 @@ class CompaniesResource(SyncResource):
         ``GET /companies/{companyId}/syncSettings`` (operationId ``get-company-syncSettings``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -396,10 +397,10 @@ class CompaniesResource(SyncResource):
 
     def refresh_product_data(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         product_identifier: str,
         *,
-        body: RefreshProductDataBody | Unset = UNSET,
+        body: RefreshProductDataBody | Mapping[str, Any] | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -427,11 +428,11 @@ class CompaniesResource(SyncResource):
         ``POST /companies/{companyId}/products/{productIdentifier}/refresh`` (operationId ``refresh-product-data``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             product_identifier (str): Human-readable product identifier for a product. Example:
                 bank-feeds.
-            body (RefreshProductDataBody | Unset): the request body.
+            body (RefreshProductDataBody | Mapping[str, Any] | Unset): the request body.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -468,7 +469,7 @@ class CompaniesResource(SyncResource):
 
     def remove_product(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         product_identifier: str,
         *,
         server_url: str | None = None,
@@ -487,7 +488,7 @@ class CompaniesResource(SyncResource):
         ``DELETE /companies/{companyId}/products/{productIdentifier}`` (operationId ``remove-product``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             product_identifier (str): Human-readable product identifier for a product. Example:
                 bank-feeds.
@@ -526,9 +527,9 @@ class CompaniesResource(SyncResource):
 
     def replace(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
-        body: CompanyRequestBody,
+        body: CompanyRequestBody | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -550,9 +551,9 @@ class CompaniesResource(SyncResource):
         ``PUT /companies/{companyId}`` (operationId ``replace-company``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            body (CompanyRequestBody): the request body.
+            body (CompanyRequestBody | Mapping[str, Any]): the request body.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -588,9 +589,9 @@ class CompaniesResource(SyncResource):
 
     def set_company_sync_settings(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
-        body: SetCompanySyncSettingsBody,
+        body: SetCompanySyncSettingsBody | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -604,9 +605,9 @@ class CompaniesResource(SyncResource):
         ``POST /companies/{companyId}/syncSettings`` (operationId ``set-company-syncSettings``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            body (SetCompanySyncSettingsBody): the request body.
+            body (SetCompanySyncSettingsBody | Mapping[str, Any]): the request body.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -642,9 +643,9 @@ class CompaniesResource(SyncResource):
 
     def update(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
-        body: CompanyUpdateRequest,
+        body: CompanyUpdateRequest | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -664,9 +665,9 @@ class CompaniesResource(SyncResource):
         ``PATCH /companies/{companyId}`` (operationId ``update-company``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            body (CompanyUpdateRequest): the request body.
+            body (CompanyUpdateRequest | Mapping[str, Any]): the request body.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -909,7 +910,7 @@ class AsyncCompaniesResource(AsyncResource):
 
     async def add_product(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         product_identifier: str,
         *,
         server_url: str | None = None,
@@ -928,7 +929,7 @@ class AsyncCompaniesResource(AsyncResource):
         ``PUT /companies/{companyId}/products/{productIdentifier}`` (operationId ``add-product``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             product_identifier (str): Human-readable product identifier for a product. Example:
                 bank-feeds.
@@ -968,7 +969,7 @@ class AsyncCompaniesResource(AsyncResource):
     async def create(
         self,
         *,
-        body: CompanyRequestBody,
+        body: CompanyRequestBody | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -994,7 +995,7 @@ class AsyncCompaniesResource(AsyncResource):
         ``POST /companies`` (operationId ``create-company``).
 
         Args:
-            body (CompanyRequestBody): the request body.
+            body (CompanyRequestBody | Mapping[str, Any]): the request body.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -1029,7 +1030,7 @@ class AsyncCompaniesResource(AsyncResource):
 
     async def delete(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -1053,7 +1054,7 @@ class AsyncCompaniesResource(AsyncResource):
         ``DELETE /companies/{companyId}`` (operationId ``delete-company``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -1089,7 +1090,7 @@ class AsyncCompaniesResource(AsyncResource):
 
     async def get(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -1110,7 +1111,7 @@ class AsyncCompaniesResource(AsyncResource):
         ``GET /companies/{companyId}`` (operationId ``get-company``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -1146,7 +1147,7 @@ class AsyncCompaniesResource(AsyncResource):
 
     async def get_access_token(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -1167,7 +1168,7 @@ class AsyncCompaniesResource(AsyncResource):
         ``GET /companies/{companyId}/accessToken`` (operationId ``get-company-access-token``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -1203,7 +1204,7 @@ class AsyncCompaniesResource(AsyncResource):
 
     async def get_company_sync_settings(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -1220,7 +1221,7 @@ class AsyncCompaniesResource(AsyncResource):
         ``GET /companies/{companyId}/syncSettings`` (operationId ``get-company-syncSettings``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -1256,10 +1257,10 @@ class AsyncCompaniesResource(AsyncResource):
 
     async def refresh_product_data(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         product_identifier: str,
         *,
-        body: RefreshProductDataBody | Unset = UNSET,
+        body: RefreshProductDataBody | Mapping[str, Any] | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -1287,11 +1288,11 @@ class AsyncCompaniesResource(AsyncResource):
         ``POST /companies/{companyId}/products/{productIdentifier}/refresh`` (operationId ``refresh-product-data``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             product_identifier (str): Human-readable product identifier for a product. Example:
                 bank-feeds.
-            body (RefreshProductDataBody | Unset): the request body.
+            body (RefreshProductDataBody | Mapping[str, Any] | Unset): the request body.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -1328,7 +1329,7 @@ class AsyncCompaniesResource(AsyncResource):
 
     async def remove_product(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         product_identifier: str,
         *,
         server_url: str | None = None,
@@ -1347,7 +1348,7 @@ class AsyncCompaniesResource(AsyncResource):
         ``DELETE /companies/{companyId}/products/{productIdentifier}`` (operationId ``remove-product``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             product_identifier (str): Human-readable product identifier for a product. Example:
                 bank-feeds.
@@ -1386,9 +1387,9 @@ class AsyncCompaniesResource(AsyncResource):
 
     async def replace(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
-        body: CompanyRequestBody,
+        body: CompanyRequestBody | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -1410,9 +1411,9 @@ class AsyncCompaniesResource(AsyncResource):
         ``PUT /companies/{companyId}`` (operationId ``replace-company``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            body (CompanyRequestBody): the request body.
+            body (CompanyRequestBody | Mapping[str, Any]): the request body.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -1448,9 +1449,9 @@ class AsyncCompaniesResource(AsyncResource):
 
     async def set_company_sync_settings(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
-        body: SetCompanySyncSettingsBody,
+        body: SetCompanySyncSettingsBody | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -1464,9 +1465,9 @@ class AsyncCompaniesResource(AsyncResource):
         ``POST /companies/{companyId}/syncSettings`` (operationId ``set-company-syncSettings``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            body (SetCompanySyncSettingsBody): the request body.
+            body (SetCompanySyncSettingsBody | Mapping[str, Any]): the request body.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -1502,9 +1503,9 @@ class AsyncCompaniesResource(AsyncResource):
 
     async def update(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
-        body: CompanyUpdateRequest,
+        body: CompanyUpdateRequest | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -1524,9 +1525,9 @@ class AsyncCompaniesResource(AsyncResource):
         ``PATCH /companies/{companyId}`` (operationId ``update-company``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            body (CompanyUpdateRequest): the request body.
+            body (CompanyUpdateRequest | Mapping[str, Any]): the request body.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.

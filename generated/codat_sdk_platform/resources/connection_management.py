@@ -45,7 +45,7 @@ class ConnectionManagementResource(SyncResource):
     )
     def get(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -62,7 +62,7 @@ class ConnectionManagementResource(SyncResource):
         ``GET /companies/{companyId}/connectionManagement/accessToken`` (operationId ``get-connection-management-access-token``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -118,7 +118,7 @@ class AsyncConnectionManagementResource(AsyncResource):
     )
     async def get(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -135,7 +135,7 @@ class AsyncConnectionManagementResource(AsyncResource):
         ``GET /companies/{companyId}/connectionManagement/accessToken`` (operationId ``get-connection-management-access-token``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).

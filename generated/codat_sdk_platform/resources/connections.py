@@ -25,6 +25,7 @@ from codat_sdk._generated import (
 
 # Annotations only: models load with a group's first call, query builders when a query is first built.
 if TYPE_CHECKING:
+    from typing import Any
     from uuid import UUID
 
     from codat_sdk import OrderBy, Query
@@ -46,9 +47,9 @@ class ConnectionsResource(SyncResource):
 
     def create(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
-        body: CreateConnectionBody,
+        body: CreateConnectionBody | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -65,9 +66,9 @@ class ConnectionsResource(SyncResource):
         ``POST /companies/{companyId}/connections`` (operationId ``create-connection``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            body (CreateConnectionBody): the request body.
+            body (CreateConnectionBody | Mapping[str, Any]): the request body.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -103,8 +104,8 @@ class ConnectionsResource(SyncResource):
 
     def delete(
         self,
-        company_id: UUID,
-        connection_id: UUID,
+        company_id: str | UUID,
+        connection_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -121,9 +122,9 @@ class ConnectionsResource(SyncResource):
         ``DELETE /companies/{companyId}/connections/{connectionId}`` (operationId ``delete-connection``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a connection. Example:
+            connection_id (str | UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -160,8 +161,8 @@ class ConnectionsResource(SyncResource):
 
     def get(
         self,
-        company_id: UUID,
-        connection_id: UUID,
+        company_id: str | UUID,
+        connection_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -177,9 +178,9 @@ class ConnectionsResource(SyncResource):
         ``GET /companies/{companyId}/connections/{connectionId}`` (operationId ``get-connection``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a connection. Example:
+            connection_id (str | UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -216,10 +217,10 @@ class ConnectionsResource(SyncResource):
 
     def unlink(
         self,
-        company_id: UUID,
-        connection_id: UUID,
+        company_id: str | UUID,
+        connection_id: str | UUID,
         *,
-        body: UpdateConnectionStatus | Unset = UNSET,
+        body: UpdateConnectionStatus | Mapping[str, Any] | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -235,12 +236,12 @@ class ConnectionsResource(SyncResource):
         ``PATCH /companies/{companyId}/connections/{connectionId}`` (operationId ``unlink-connection``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a connection. Example:
+            connection_id (str | UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
-            body (UpdateConnectionStatus | Unset): Defaults to ``{"status": "Unlinked"}``. Unlinked is
-                the only status this operation accepts.
+            body (UpdateConnectionStatus | Mapping[str, Any] | Unset): Defaults to ``{"status":
+                "Unlinked"}``. Unlinked is the only status this operation accepts.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -277,10 +278,10 @@ class ConnectionsResource(SyncResource):
 
     def update_authorization(
         self,
-        company_id: UUID,
-        connection_id: UUID,
+        company_id: str | UUID,
+        connection_id: str | UUID,
         *,
-        body: UpdateConnectionAuthorizationBody,
+        body: UpdateConnectionAuthorizationBody | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -294,11 +295,11 @@ class ConnectionsResource(SyncResource):
         ``PUT /companies/{companyId}/connections/{connectionId}/authorization`` (operationId ``update-connection-authorization``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a connection. Example:
+            connection_id (str | UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
-            body (UpdateConnectionAuthorizationBody): the request body.
+            body (UpdateConnectionAuthorizationBody | Mapping[str, Any]): the request body.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -335,7 +336,7 @@ class ConnectionsResource(SyncResource):
 
     def list_all(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         query: str | Query | Unset = UNSET,
         order_by: str | OrderBy | Unset = UNSET,
@@ -358,7 +359,7 @@ class ConnectionsResource(SyncResource):
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.ConnectionQuery``.
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             query (str | Query | Unset): Codat query string. [Read
                 more](https://docs.codat.io/using-the-api/querying).
@@ -421,7 +422,7 @@ class ConnectionsResource(SyncResource):
 
     def list(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         page: int | Unset = 1,
         page_size: int | Unset = 100,
@@ -442,7 +443,7 @@ class ConnectionsResource(SyncResource):
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.ConnectionQuery``.
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             page (int | Unset): Page number. [Read more](https://docs.codat.io/using-the-api/paging).
                 Default: 1. Example: 1.
@@ -510,9 +511,9 @@ class AsyncConnectionsResource(AsyncResource):
 
     async def create(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
-        body: CreateConnectionBody,
+        body: CreateConnectionBody | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -529,9 +530,9 @@ class AsyncConnectionsResource(AsyncResource):
         ``POST /companies/{companyId}/connections`` (operationId ``create-connection``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            body (CreateConnectionBody): the request body.
+            body (CreateConnectionBody | Mapping[str, Any]): the request body.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -567,8 +568,8 @@ class AsyncConnectionsResource(AsyncResource):
 
     async def delete(
         self,
-        company_id: UUID,
-        connection_id: UUID,
+        company_id: str | UUID,
+        connection_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -585,9 +586,9 @@ class AsyncConnectionsResource(AsyncResource):
         ``DELETE /companies/{companyId}/connections/{connectionId}`` (operationId ``delete-connection``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a connection. Example:
+            connection_id (str | UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -624,8 +625,8 @@ class AsyncConnectionsResource(AsyncResource):
 
     async def get(
         self,
-        company_id: UUID,
-        connection_id: UUID,
+        company_id: str | UUID,
+        connection_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -641,9 +642,9 @@ class AsyncConnectionsResource(AsyncResource):
         ``GET /companies/{companyId}/connections/{connectionId}`` (operationId ``get-connection``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a connection. Example:
+            connection_id (str | UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -680,10 +681,10 @@ class AsyncConnectionsResource(AsyncResource):
 
     async def unlink(
         self,
-        company_id: UUID,
-        connection_id: UUID,
+        company_id: str | UUID,
+        connection_id: str | UUID,
         *,
-        body: UpdateConnectionStatus | Unset = UNSET,
+        body: UpdateConnectionStatus | Mapping[str, Any] | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -699,12 +700,12 @@ class AsyncConnectionsResource(AsyncResource):
         ``PATCH /companies/{companyId}/connections/{connectionId}`` (operationId ``unlink-connection``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a connection. Example:
+            connection_id (str | UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
-            body (UpdateConnectionStatus | Unset): Defaults to ``{"status": "Unlinked"}``. Unlinked is
-                the only status this operation accepts.
+            body (UpdateConnectionStatus | Mapping[str, Any] | Unset): Defaults to ``{"status":
+                "Unlinked"}``. Unlinked is the only status this operation accepts.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -741,10 +742,10 @@ class AsyncConnectionsResource(AsyncResource):
 
     async def update_authorization(
         self,
-        company_id: UUID,
-        connection_id: UUID,
+        company_id: str | UUID,
+        connection_id: str | UUID,
         *,
-        body: UpdateConnectionAuthorizationBody,
+        body: UpdateConnectionAuthorizationBody | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -758,11 +759,11 @@ class AsyncConnectionsResource(AsyncResource):
         ``PUT /companies/{companyId}/connections/{connectionId}/authorization`` (operationId ``update-connection-authorization``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a connection. Example:
+            connection_id (str | UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
-            body (UpdateConnectionAuthorizationBody): the request body.
+            body (UpdateConnectionAuthorizationBody | Mapping[str, Any]): the request body.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -799,7 +800,7 @@ class AsyncConnectionsResource(AsyncResource):
 
     def list_all(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         query: str | Query | Unset = UNSET,
         order_by: str | OrderBy | Unset = UNSET,
@@ -822,7 +823,7 @@ class AsyncConnectionsResource(AsyncResource):
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.ConnectionQuery``.
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             query (str | Query | Unset): Codat query string. [Read
                 more](https://docs.codat.io/using-the-api/querying).
@@ -885,7 +886,7 @@ class AsyncConnectionsResource(AsyncResource):
 
     async def list(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         page: int | Unset = 1,
         page_size: int | Unset = 100,
@@ -906,7 +907,7 @@ class AsyncConnectionsResource(AsyncResource):
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.ConnectionQuery``.
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             page (int | Unset): Page number. [Read more](https://docs.codat.io/using-the-api/paging).
                 Default: 1. Example: 1.

@@ -26,6 +26,8 @@ from codat_sdk._generated import (
 
 # Annotations only: models load with a group's first call, query builders when a query is first built.
 if TYPE_CHECKING:
+    from typing import Any
+
     from ..models.connection_management_allowed_origins import ConnectionManagementAllowedOrigins
 
 
@@ -101,7 +103,7 @@ class CorsResource(SyncResource):
     def set(
         self,
         *,
-        body: ConnectionManagementAllowedOrigins,
+        body: ConnectionManagementAllowedOrigins | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -121,7 +123,7 @@ class CorsResource(SyncResource):
         ``POST /connectionManagement/corsSettings`` (operationId ``set-connection-management-cors-settings``).
 
         Args:
-            body (ConnectionManagementAllowedOrigins): Example: {'allowedOrigins':
+            body (ConnectionManagementAllowedOrigins | Mapping[str, Any]): Example: {'allowedOrigins':
                 ['https://www.bank-of-dave.com']}.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -236,7 +238,7 @@ class AsyncCorsResource(AsyncResource):
     async def set(
         self,
         *,
-        body: ConnectionManagementAllowedOrigins,
+        body: ConnectionManagementAllowedOrigins | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -256,7 +258,7 @@ class AsyncCorsResource(AsyncResource):
         ``POST /connectionManagement/corsSettings`` (operationId ``set-connection-management-cors-settings``).
 
         Args:
-            body (ConnectionManagementAllowedOrigins): Example: {'allowedOrigins':
+            body (ConnectionManagementAllowedOrigins | Mapping[str, Any]): Example: {'allowedOrigins':
                 ['https://www.bank-of-dave.com']}.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).

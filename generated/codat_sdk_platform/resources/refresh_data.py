@@ -45,7 +45,7 @@ class RefreshDataResource(SyncResource):
 
     def all(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -66,7 +66,7 @@ class RefreshDataResource(SyncResource):
         ``POST /companies/{companyId}/data/all`` (operationId ``refresh-company-data``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -102,10 +102,10 @@ class RefreshDataResource(SyncResource):
 
     def by_data_type(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         data_type: DataType,
         *,
-        connection_id: UUID | Unset = UNSET,
+        connection_id: str | UUID | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -122,11 +122,11 @@ class RefreshDataResource(SyncResource):
         ``POST /companies/{companyId}/data/queue/{dataType}`` (operationId ``refresh-data-type``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             data_type (DataType): The key of a Codat data type. Example: invoices.
-            connection_id (UUID | Unset): Optionally, provide a data connection id to only queue pull
-                operations on that connection.
+            connection_id (str | UUID | Unset): Optionally, provide a data connection id to only queue
+                pull operations on that connection.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -163,7 +163,7 @@ class RefreshDataResource(SyncResource):
 
     def get(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -178,7 +178,7 @@ class RefreshDataResource(SyncResource):
         ``GET /companies/{companyId}/dataStatus`` (operationId ``get-company-data-status``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -214,8 +214,8 @@ class RefreshDataResource(SyncResource):
 
     def get_pull_operation(
         self,
-        company_id: UUID,
-        dataset_id: UUID,
+        company_id: str | UUID,
+        dataset_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -230,9 +230,9 @@ class RefreshDataResource(SyncResource):
         ``GET /companies/{companyId}/data/history/{datasetId}`` (operationId ``get-pull-operation``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            dataset_id (UUID): Unique identifier for the dataset that completed its sync.
+            dataset_id (str | UUID): Unique identifier for the dataset that completed its sync.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -268,7 +268,7 @@ class RefreshDataResource(SyncResource):
 
     def list_all_pull_operations(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         query: str | Query | Unset = UNSET,
         order_by: str | OrderBy | Unset = UNSET,
@@ -291,7 +291,7 @@ class RefreshDataResource(SyncResource):
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.PullOperationQuery``.
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             query (str | Query | Unset): Codat query string. [Read
                 more](https://docs.codat.io/using-the-api/querying).
@@ -354,7 +354,7 @@ class RefreshDataResource(SyncResource):
 
     def list_pull_operations(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         page: int | Unset = 1,
         page_size: int | Unset = 100,
@@ -375,7 +375,7 @@ class RefreshDataResource(SyncResource):
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.PullOperationQuery``.
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             page (int | Unset): Page number. [Read more](https://docs.codat.io/using-the-api/paging).
                 Default: 1. Example: 1.
@@ -442,7 +442,7 @@ class AsyncRefreshDataResource(AsyncResource):
 
     async def all(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -463,7 +463,7 @@ class AsyncRefreshDataResource(AsyncResource):
         ``POST /companies/{companyId}/data/all`` (operationId ``refresh-company-data``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -499,10 +499,10 @@ class AsyncRefreshDataResource(AsyncResource):
 
     async def by_data_type(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         data_type: DataType,
         *,
-        connection_id: UUID | Unset = UNSET,
+        connection_id: str | UUID | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -519,11 +519,11 @@ class AsyncRefreshDataResource(AsyncResource):
         ``POST /companies/{companyId}/data/queue/{dataType}`` (operationId ``refresh-data-type``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             data_type (DataType): The key of a Codat data type. Example: invoices.
-            connection_id (UUID | Unset): Optionally, provide a data connection id to only queue pull
-                operations on that connection.
+            connection_id (str | UUID | Unset): Optionally, provide a data connection id to only queue
+                pull operations on that connection.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -560,7 +560,7 @@ class AsyncRefreshDataResource(AsyncResource):
 
     async def get(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -575,7 +575,7 @@ class AsyncRefreshDataResource(AsyncResource):
         ``GET /companies/{companyId}/dataStatus`` (operationId ``get-company-data-status``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -611,8 +611,8 @@ class AsyncRefreshDataResource(AsyncResource):
 
     async def get_pull_operation(
         self,
-        company_id: UUID,
-        dataset_id: UUID,
+        company_id: str | UUID,
+        dataset_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -627,9 +627,9 @@ class AsyncRefreshDataResource(AsyncResource):
         ``GET /companies/{companyId}/data/history/{datasetId}`` (operationId ``get-pull-operation``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            dataset_id (UUID): Unique identifier for the dataset that completed its sync.
+            dataset_id (str | UUID): Unique identifier for the dataset that completed its sync.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -665,7 +665,7 @@ class AsyncRefreshDataResource(AsyncResource):
 
     def list_all_pull_operations(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         query: str | Query | Unset = UNSET,
         order_by: str | OrderBy | Unset = UNSET,
@@ -688,7 +688,7 @@ class AsyncRefreshDataResource(AsyncResource):
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.PullOperationQuery``.
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             query (str | Query | Unset): Codat query string. [Read
                 more](https://docs.codat.io/using-the-api/querying).
@@ -751,7 +751,7 @@ class AsyncRefreshDataResource(AsyncResource):
 
     async def list_pull_operations(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         page: int | Unset = 1,
         page_size: int | Unset = 100,
@@ -772,7 +772,7 @@ class AsyncRefreshDataResource(AsyncResource):
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.PullOperationQuery``.
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             page (int | Unset): Page number. [Read more](https://docs.codat.io/using-the-api/paging).
                 Default: 1. Example: 1.

@@ -23,6 +23,8 @@ from codat_sdk._generated import (
 
 # Annotations only: models load with a group's first call, query builders when a query is first built.
 if TYPE_CHECKING:
+    from typing import Any
+
     from ..models.api_key_details import ApiKeyDetails
     from ..models.api_keys import ApiKeys
     from ..models.connection_management_allowed_origins import ConnectionManagementAllowedOrigins
@@ -43,7 +45,7 @@ class SettingsResource(SyncResource):
     def create_api_key(
         self,
         *,
-        body: CreateApiKey,
+        body: CreateApiKey | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -72,7 +74,7 @@ class SettingsResource(SyncResource):
         ``POST /apiKeys`` (operationId ``create-api-key``).
 
         Args:
-            body (CreateApiKey): Details about the newly created API key.
+            body (CreateApiKey | Mapping[str, Any]): Details about the newly created API key.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -373,7 +375,7 @@ class SettingsResource(SyncResource):
     def update_profile(
         self,
         *,
-        body: Profile,
+        body: Profile | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -387,8 +389,8 @@ class SettingsResource(SyncResource):
         ``PUT /profile`` (operationId ``update-profile``).
 
         Args:
-            body (Profile): Describes your Codat client instance Example: {'name': "Bob's Burgers",
-                'logoUrl':
+            body (Profile | Mapping[str, Any]): Describes your Codat client instance Example: {'name':
+                "Bob's Burgers", 'logoUrl':
                 'https://client-images.codat.io/logo/042399f5-d104-4f38-9ce8-cac3524f4e88_5806cb1f-7342-4c0e-a0a8-99bfbc47b0ff.png',
                 'iconUrl':
                 'https://client-images.codat.io/icon/042399f5-d104-4f38-9ce8-cac3524f4e88_3f5623af-d992-4c22-bc08-e58c520a8526.ico',
@@ -429,7 +431,7 @@ class SettingsResource(SyncResource):
     def update_sync_settings(
         self,
         *,
-        body: UpdateProfileSyncSettingsBody,
+        body: UpdateProfileSyncSettingsBody | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -443,7 +445,7 @@ class SettingsResource(SyncResource):
         ``POST /profile/syncSettings`` (operationId ``update-profile-syncSettings``).
 
         Args:
-            body (UpdateProfileSyncSettingsBody): the request body.
+            body (UpdateProfileSyncSettingsBody | Mapping[str, Any]): the request body.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -479,7 +481,7 @@ class SettingsResource(SyncResource):
     def set(
         self,
         *,
-        body: ConnectionManagementAllowedOrigins,
+        body: ConnectionManagementAllowedOrigins | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -499,7 +501,7 @@ class SettingsResource(SyncResource):
         ``POST /corsSettings`` (operationId ``set-cors-settings``).
 
         Args:
-            body (ConnectionManagementAllowedOrigins): Example: {'allowedOrigins':
+            body (ConnectionManagementAllowedOrigins | Mapping[str, Any]): Example: {'allowedOrigins':
                 ['https://www.bank-of-dave.com']}.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -559,7 +561,7 @@ class AsyncSettingsResource(AsyncResource):
     async def create_api_key(
         self,
         *,
-        body: CreateApiKey,
+        body: CreateApiKey | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -588,7 +590,7 @@ class AsyncSettingsResource(AsyncResource):
         ``POST /apiKeys`` (operationId ``create-api-key``).
 
         Args:
-            body (CreateApiKey): Details about the newly created API key.
+            body (CreateApiKey | Mapping[str, Any]): Details about the newly created API key.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -889,7 +891,7 @@ class AsyncSettingsResource(AsyncResource):
     async def update_profile(
         self,
         *,
-        body: Profile,
+        body: Profile | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -903,8 +905,8 @@ class AsyncSettingsResource(AsyncResource):
         ``PUT /profile`` (operationId ``update-profile``).
 
         Args:
-            body (Profile): Describes your Codat client instance Example: {'name': "Bob's Burgers",
-                'logoUrl':
+            body (Profile | Mapping[str, Any]): Describes your Codat client instance Example: {'name':
+                "Bob's Burgers", 'logoUrl':
                 'https://client-images.codat.io/logo/042399f5-d104-4f38-9ce8-cac3524f4e88_5806cb1f-7342-4c0e-a0a8-99bfbc47b0ff.png',
                 'iconUrl':
                 'https://client-images.codat.io/icon/042399f5-d104-4f38-9ce8-cac3524f4e88_3f5623af-d992-4c22-bc08-e58c520a8526.ico',
@@ -945,7 +947,7 @@ class AsyncSettingsResource(AsyncResource):
     async def update_sync_settings(
         self,
         *,
-        body: UpdateProfileSyncSettingsBody,
+        body: UpdateProfileSyncSettingsBody | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -959,7 +961,7 @@ class AsyncSettingsResource(AsyncResource):
         ``POST /profile/syncSettings`` (operationId ``update-profile-syncSettings``).
 
         Args:
-            body (UpdateProfileSyncSettingsBody): the request body.
+            body (UpdateProfileSyncSettingsBody | Mapping[str, Any]): the request body.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -995,7 +997,7 @@ class AsyncSettingsResource(AsyncResource):
     async def set(
         self,
         *,
-        body: ConnectionManagementAllowedOrigins,
+        body: ConnectionManagementAllowedOrigins | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -1015,7 +1017,7 @@ class AsyncSettingsResource(AsyncResource):
         ``POST /corsSettings`` (operationId ``set-cors-settings``).
 
         Args:
-            body (ConnectionManagementAllowedOrigins): Example: {'allowedOrigins':
+            body (ConnectionManagementAllowedOrigins | Mapping[str, Any]): Example: {'allowedOrigins':
                 ['https://www.bank-of-dave.com']}.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
