@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import attr
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from openapi_python_client import Project
 from openapi_python_client.config import Config, ConfigFile, MetaType
@@ -92,17 +93,15 @@ def name_underscored_properties(data: GeneratorData) -> None:
     read and written. A name another property of the same model already has keeps upstream's.
     """
     for model in data.models:
-        properties = [*(model.required_properties or ()), *(model.optional_properties or ())]
-        for prop in properties:
-            wire = prop.name.get_untrusted_value()
-            if not wire.startswith("_"):
-                continue
-            plain = PythonIdentifier(wire.lstrip("_"), prefix="field_")
-            if plain.startswith("field_") or any(other.python_name == plain for other in properties):
-                continue
-            # Properties are shared between the models and operations that use them: set it in place, as
-            # upstream's own renaming (set_python_name) does.
-            object.__setattr__(prop, "python_name", plain)
+        lists = [properties for properties in (model.required_properties, model.optional_properties) if properties]
+        for properties in lists:
+            for index, prop in enumerate(properties):
+                wire = prop.name.get_untrusted_value()
+                plain = PythonIdentifier(wire.lstrip("_"), prefix="field_")
+                taken = {str(other.python_name) for each in lists for other in each}
+                if wire.startswith("_") and not plain.startswith("field_") and plain not in taken:
+                    # A copy for this model: a property object may be shared with models where the name is taken.
+                    properties[index] = attr.evolve(prop, python_name=plain)
 
 
 def extra_keys_are_data(model: ModelProperty) -> bool:

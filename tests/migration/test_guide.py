@@ -524,3 +524,9 @@ def test_our_side_is_true_of_this_sdk(row: str) -> None:
 
 def test_every_import_name_differs_so_both_install_side_by_side() -> None:
     assert not re.search(r"\bimport (codat_platform|codatfiles)\b", inspect.getsource(codat_sdk))
+
+
+def test_the_guide_and_the_benchmarks_compare_with_the_same_codat_platform() -> None:
+    from tests.migration.real_sdks import REQUIREMENTS
+
+    assert f'CODAT_PLATFORM = "{REQUIREMENTS[0]}"' in (ROOT / "noxfile.py").read_text(encoding="utf-8")
