@@ -11,6 +11,7 @@ import attr
 from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.openapi import Endpoint
 from openapi_python_client.parser.properties import ModelProperty
+from openapi_python_client.parser.properties.uuid import UuidProperty
 from openapi_python_client.parser.responses import NONE_SOURCE, _ResponseSource
 
 from . import media
@@ -162,7 +163,21 @@ def _operation_view(
         order_by_param=query_names.get(ORDER_BY_PARAMETER),
         parameter_descriptions={name: parameter_description(spec, param, package) for name, param in params.items()},
         errors=error_statuses(spec, raw),
+        uuid_params=tuple(
+            str(p.python_name)
+            for p in (*endpoint.path_parameters, *endpoint.query_parameters)
+            if isinstance(p, UuidProperty)
+        ),
+        body_model=_body_model(endpoint),
     )
+
+
+def _body_model(endpoint: Endpoint) -> str | None:
+    """The class of a JSON body that is one model (every body Codat's specs have), else None."""
+    if len(endpoint.bodies) != 1 or endpoint.bodies[0].body_type != "json":
+        return None
+    prop = endpoint.bodies[0].prop
+    return str(prop.class_info.name) if isinstance(prop, ModelProperty) else None
 
 
 def build_groups(data: GeneratorData, spec: dict[str, Any], package: PackageConfig) -> list[GroupView]:

@@ -14,12 +14,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import attr
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from openapi_python_client import Project
 from openapi_python_client.config import Config, ConfigFile, MetaType
 from openapi_python_client.parser import GeneratorData
 from openapi_python_client.parser.errors import GeneratorError
-from openapi_python_client.parser.properties import LiteralEnumProperty
+from openapi_python_client.parser.properties import AnyProperty, LiteralEnumProperty, ModelProperty
+from openapi_python_client.strings import PythonIdentifier
 
 from . import media
 from .config import PackageConfig
@@ -84,7 +86,37 @@ def parse(spec: dict[str, Any]) -> GeneratorData:
     problems = [*data.errors] + [e for c in data.endpoint_collections_by_tag.values() for e in c.parse_errors]
     if problems:
         raise GeneratorWarnings([f"{p.header}: {p.detail}".strip() for p in problems])
+    name_underscored_properties(data)
     return data
+
+
+def name_underscored_properties(data: GeneratorData) -> None:
+    """A property whose JSON name starts with ``_`` (HAL's ``_links``) is named without it: ``page.links``.
+
+    Upstream prefixes such names (``field_links``); only the Python name changes, the JSON key is still
+    read and written. A name another property of the same model already has keeps upstream's.
+    """
+    for model in data.models:
+        lists = [properties for properties in (model.required_properties, model.optional_properties) if properties]
+        for properties in lists:
+            for index, prop in enumerate(properties):
+                wire = prop.name.get_untrusted_value()
+                plain = PythonIdentifier(wire.lstrip("_"), prefix="field_")
+                taken = {str(other.python_name) for each in lists for other in each}
+                if wire.startswith("_") and not plain.startswith("field_") and plain not in taken:
+                    # A copy for this model: a property object may be shared with models where the name is taken.
+                    properties[index] = attr.evolve(prop, python_name=plain)
+
+
+def extra_keys_are_data(model: ModelProperty) -> bool:
+    """Whether keys beyond a model's declared properties are its data: a schema typing its additional
+    properties (``tags``: string values), or an object declaring no properties at all. Elsewhere an
+    unknown key in a request body is a mistake (a misspelt field) that a mapping body is checked for."""
+    extra = model.additional_properties
+    if not extra:
+        return False
+    declared = [*(model.required_properties or ()), *(model.optional_properties or ())]
+    return not isinstance(extra, AnyProperty) or not declared
 
 
 class Renderer:
@@ -103,6 +135,7 @@ class Renderer:
         self.env.filters["py"] = repr  # a Python literal of a spec string (quotes, escapes)
         self.env.filters["model_plan"] = model_plan
         self.env.filters["decoder_name"] = decoder_name
+        self.env.filters["extra_keys_are_data"] = extra_keys_are_data
         self.env.filters["safe_for_docstring"] = safe_for_docstring  # replaces upstream's, for every template
         # Every template's wrapping (upstream's macros and the model template included) keeps URLs whole.
         self.env.filters["wordwrap"] = self.env.filters["docwrap"] = docwrap

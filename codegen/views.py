@@ -87,6 +87,9 @@ class OperationView:
     parameter_descriptions: dict[str, str] = field(default_factory=dict)
     # The non-2xx statuses the spec documents, each with the codat_sdk exception raised for it.
     errors: list[ErrorStatusView] = field(default_factory=list)
+    # python names of the parameters the spec types as uuid: they take a str or a UUID, checked before sending
+    uuid_params: tuple[str, ...] = ()
+    body_model: str | None = None  # the model class of a JSON object body (a model or a mapping is accepted)
 
 
 @dataclass

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from .resources.companies import AsyncCompaniesResource, CompaniesResource
     from .resources.connection_management import AsyncConnectionManagementResource, ConnectionManagementResource
     from .resources.connections import AsyncConnectionsResource, ConnectionsResource
+    from .resources.cors import AsyncCorsResource, CorsResource
     from .resources.custom_data_type import AsyncCustomDataTypeResource, CustomDataTypeResource
     from .resources.integrations import AsyncIntegrationsResource, IntegrationsResource
     from .resources.push_data import AsyncPushDataResource, PushDataResource
@@ -78,6 +79,12 @@ class CodatPlatform(SyncAPIClient):
         from .resources.connections import ConnectionsResource
 
         return ConnectionsResource(self)
+
+    @cached_property
+    def cors(self) -> CorsResource:
+        from .resources.cors import CorsResource
+
+        return CorsResource(self)
 
     @cached_property
     def custom_data_type(self) -> CustomDataTypeResource:
@@ -169,6 +176,12 @@ class AsyncCodatPlatform(AsyncAPIClient):
         from .resources.connections import AsyncConnectionsResource
 
         return AsyncConnectionsResource(self)
+
+    @cached_property
+    def cors(self) -> AsyncCorsResource:
+        from .resources.cors import AsyncCorsResource
+
+        return AsyncCorsResource(self)
 
     @cached_property
     def custom_data_type(self) -> AsyncCustomDataTypeResource:

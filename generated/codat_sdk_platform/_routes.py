@@ -1315,7 +1315,7 @@ ROUTES: Final[tuple[dict[str, Any], ...]] = (
     },
     {
         "operationId": "get-connection-management-cors-settings",
-        "group": "connection_management.cors",
+        "group": "cors",
         "methodName": "get",
         "httpMethod": "GET",
         "path": "/connectionManagement/corsSettings",
@@ -1336,7 +1336,7 @@ ROUTES: Final[tuple[dict[str, Any], ...]] = (
     },
     {
         "operationId": "set-connection-management-cors-settings",
-        "group": "connection_management.cors",
+        "group": "cors",
         "methodName": "set",
         "httpMethod": "POST",
         "path": "/connectionManagement/corsSettings",

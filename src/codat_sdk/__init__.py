@@ -38,6 +38,7 @@ from ._errors import (
 )
 from ._hooks import HookContext, Hooks
 from ._pagination import AsyncPaginator, PaginationError, SyncPaginator
+from ._request_bodies import RequestValidationError
 from ._response import AsyncBinaryResponse, BinaryResponse, RawResponse
 from ._retries import BackoffStrategy, RetryConfig, RetryEvent
 from ._transport import AsyncHttpClient, HttpClient
@@ -156,6 +157,7 @@ __all__ = [
     "QueryError",
     "RateLimitError",
     "RawResponse",
+    "RequestValidationError",
     "ResponseTooLargeError",
     "ResponseValidationError",
     "RetryConfig",

@@ -7,6 +7,7 @@ CodatError
 ├── ResponseValidationError   a 2xx response whose body does not match its schema
 │   └── ResponseTooLargeError a 2xx body over the client's ``max_response_bytes``, not decoded
 ├── InvalidRequestError       httpx refused to send the request as built (also a ValueError)
+│   └── RequestValidationError a body given as a mapping that does not fit its model (_request_bodies)
 └── HookError                 a hook registered on the client raised (``__cause__`` is its exception)
 
 Messages quote at most ``MESSAGE_EXCERPT`` characters of anything a server sent, through the redactor

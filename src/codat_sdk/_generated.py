@@ -23,7 +23,8 @@ from ._decoding import (
 )
 from ._operation import Operation
 from ._pagination import PageContents, present
-from ._paths import path_segment
+from ._paths import checked_uuid, path_segment
+from ._request_bodies import json_body
 from ._resource import (
     AsyncResource,
     RawResponseView,
@@ -60,10 +61,12 @@ __all__ = [
     "WebhookEventTypes",
     "async_raw_response_method",
     "check_list",
+    "checked_uuid",
     "check_value",
     "decode_list",
     "decode_map",
     "decode_with_gc_paused",
+    "json_body",
     "not_an_object",
     "parse_uuid",
     "path_segment",

@@ -57,13 +57,14 @@ class BackoffStrategy:
 
     The n-th retry waits ``initial_interval * exponent ** (n - 1)`` (±25 % jitter), at most
     ``max_interval``; no retry starts once ``max_elapsed_time`` of wall time (requests and waits) is spent,
-    nor past the call's deadline (its ``timeout=``).
+    nor past the call's deadline (its ``timeout=``). The defaults are those of Codat's own SDKs'
+    ``BackoffStrategy()``: 500 ms, at most 60 s, times 1.5 each retry, within 1 h.
     """
 
-    initial_interval: int
-    max_interval: int
-    exponent: float
-    max_elapsed_time: int
+    initial_interval: int = 500
+    max_interval: int = 60_000
+    exponent: float = 1.5
+    max_elapsed_time: int = 3_600_000
 
     def __attrs_post_init__(self) -> None:
         if self.initial_interval < 0 or self.max_interval < 0 or self.max_elapsed_time < 0:
@@ -84,12 +85,13 @@ def _status_codes(codes: Iterable[str | int]) -> tuple[str, ...]:
 class RetryConfig:
     """When and how often a call is retried; set on the client (``retry_config=``) or per call (``retries=``).
 
+    ``RetryConfig()`` is backoff with ``BackoffStrategy()``'s defaults, as in Codat's own SDKs;
     ``RetryConfig("none")`` disables retries. ``status_codes`` holds statuses ("429") and ranges ("5XX");
     ``max_attempts`` caps the number of requests (None: only the elapsed budget limits them).
     ``retry_non_idempotent`` lets POST and PATCH be retried after the server may have acted on them.
     """
 
-    strategy: Literal["backoff", "none"]
+    strategy: Literal["backoff", "none"] = "backoff"
     backoff: BackoffStrategy | None = None
     retry_connection_errors: bool = True
     status_codes: tuple[str, ...] = field(default=("408", "429", "5XX"), converter=_status_codes)
@@ -100,7 +102,7 @@ class RetryConfig:
         if self.strategy not in ("backoff", "none"):
             raise ValueError(f"strategy must be 'backoff' or 'none', got {self.strategy!r}")
         if self.strategy == "backoff" and self.backoff is None:
-            raise ValueError("strategy 'backoff' needs backoff=BackoffStrategy(...)")
+            object.__setattr__(self, "backoff", BackoffStrategy())  # frozen: set once, while being built
         if self.max_attempts is not None and self.max_attempts < 1:
             raise ValueError(f"max_attempts must be at least 1, got {self.max_attempts}")
 

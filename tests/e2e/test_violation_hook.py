@@ -7,17 +7,21 @@ conftest.py does not fail the test for the violation it provoked on purpose.
 
 from __future__ import annotations
 
-from typing import Any
-
+import httpx
 import pytest
 from codat_sdk_files import AsyncCodatFiles, CodatFiles
 from codat_sdk_platform import AsyncCodatPlatform, CodatPlatform
 
-from codat_sdk import APIStatusError, BadRequestError
+from codat_sdk import APIStatusError, BadRequestError, HookContext
+from tests.conftest import COMPANY_ID
 from tests.e2e.harness import ViolationLog
 
 BAD_PAGE_SIZE = {"pageSize": "abc"}
-NOT_A_UUID: Any = "not-a-uuid"
+
+
+def not_a_uuid_in_the_path(request: httpx.Request, context: HookContext) -> None:
+    """Puts on the wire the id the SDK itself refuses before sending: a company id that is not a UUID."""
+    request.url = request.url.copy_with(path=request.url.path.replace(str(COMPANY_ID), "not-a-uuid"))
 
 
 def _locations(log: ViolationLog) -> list[list[str]]:
@@ -41,8 +45,9 @@ async def test_header_violation_is_collected_async(
 
 
 def test_problem_body_violation_is_collected_sync(files_client: CodatFiles, violation_log: ViolationLog) -> None:
+    files_client.hooks.before_request(not_a_uuid_in_the_path)
     with pytest.raises(APIStatusError) as caught:
-        files_client.files.list_files(NOT_A_UUID)
+        files_client.files.list_files(COMPANY_ID)
     assert caught.value.status_code == 422
     assert ["request", "path", "companyid"] in _locations(violation_log)
     violation_log.clear()
@@ -51,8 +56,9 @@ def test_problem_body_violation_is_collected_sync(files_client: CodatFiles, viol
 async def test_problem_body_violation_is_collected_async(
     async_files_client: AsyncCodatFiles, violation_log: ViolationLog
 ) -> None:
+    async_files_client.hooks.before_request(not_a_uuid_in_the_path)
     with pytest.raises(APIStatusError) as caught:
-        await async_files_client.files.list_files(NOT_A_UUID)
+        await async_files_client.files.list_files(COMPANY_ID)
     assert caught.value.status_code == 422
     assert ["request", "path", "companyid"] in _locations(violation_log)
     violation_log.clear()
@@ -60,7 +66,8 @@ async def test_problem_body_violation_is_collected_async(
 
 def test_streamed_response_violation_is_collected(files_client: CodatFiles, violation_log: ViolationLog) -> None:
     """A download is streamed (the hook sees it before its body is read); download documents a 400."""
+    files_client.hooks.before_request(not_a_uuid_in_the_path)
     with pytest.raises(BadRequestError):
-        files_client.files.download_files(NOT_A_UUID)
+        files_client.files.download_files(COMPANY_ID)
     assert ["request", "path", "companyid"] in _locations(violation_log)
     violation_log.clear()

@@ -87,9 +87,9 @@ def _calls(client: CodatPlatform) -> list[tuple[str, Callable[[], object]]]:
     return [
         ("client.companies.get_access_token()", lambda: client.connection_management.get(COMPANY_ID)),
         ("client.companies.get_access_token()", lambda: client.connection_management.with_raw_response.get(COMPANY_ID)),
-        ("client.settings.get()", lambda: client.connection_management.cors.get()),
-        ("client.settings.get()", lambda: client.connection_management.cors.with_raw_response.get()),
-        ("client.settings.set()", lambda: client.connection_management.cors.set(body=origins)),
+        ("client.settings.get()", lambda: client.cors.get()),
+        ("client.settings.get()", lambda: client.cors.with_raw_response.get()),
+        ("client.settings.set()", lambda: client.cors.set(body=origins)),
     ]
 
 
@@ -116,7 +116,7 @@ def test_pytest_warns_sees_the_deprecation() -> None:
 async def test_deprecated_async_call_warns_at_the_callers_line() -> None:
     client = _async_client()
     with pytest.warns(DeprecationWarning, match=r"client\.settings\.get\(\)") as record:
-        await client.connection_management.cors.get()
+        await client.cors.get()
     assert record[0].filename == __file__
     with pytest.warns(DeprecationWarning, match=r"client\.companies\.get_access_token\(\)") as record:
         await client.connection_management.with_raw_response.get(COMPANY_ID)
@@ -146,7 +146,7 @@ def test_warning_is_printed_under_default_filters_when_called_from_main() -> Non
             return httpx.Response(200, json={"allowedOrigins": []})
 
         client = CodatPlatform(api_key="k", client=httpx.Client(transport=httpx.MockTransport(answer)))
-        client.connection_management.cors.get()
+        client.cors.get()
         print("called")
         """
     )

@@ -1,9 +1,13 @@
-"""Path parameters reach the wire as exactly one segment each, or raise before anything is sent."""
+"""Path parameters reach the wire as exactly one segment each, or raise before anything is sent.
+
+String parameters (``product_identifier``, ``platform_key``) are percent-encoded into one segment; the
+ones the spec types uuid (``company_id``, ...) take a str or a UUID and raise on anything else.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from typing import Any, cast
+import uuid
 from urllib.parse import unquote
 from uuid import UUID
 
@@ -11,6 +15,7 @@ import httpx
 import pytest
 import respx
 from codat_sdk_platform import AsyncCodatPlatform, CodatPlatform
+from codat_sdk_platform.models import DataType
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,18 +26,12 @@ from tests.conftest import (
     CONNECTION_ID,
     Recorder,
     async_platform,
-    connection_json,
     sync_platform,
 )
 
 # One attempt per call: what a single failure raises (retries have their own tests).
 
 UNSAFE = ["", ".", ".."]
-
-
-def _id(value: str) -> UUID:
-    """Path parameters are typed UUID; the SDK must still cope with whatever str a caller passes."""
-    return cast(UUID, value)
 
 
 def _segments(request: httpx.Request) -> list[str]:
@@ -42,21 +41,21 @@ def _segments(request: httpx.Request) -> list[str]:
 
 
 @pytest.mark.parametrize("value", UNSAFE)
-def test_unsafe_connection_id_raises_and_sends_nothing(value: str) -> None:
+def test_unsafe_product_identifier_raises_and_sends_nothing(value: str) -> None:
     with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
         route = router.route().respond(204)
-        with CodatPlatform(api_key=API_KEY) as client, pytest.raises(ValueError, match="connection_id"):
-            client.connections.delete(company_id=COMPANY_ID, connection_id=_id(value))
+        with CodatPlatform(api_key=API_KEY) as client, pytest.raises(ValueError, match="product_identifier"):
+            client.companies.remove_product(COMPANY_ID, value)
         assert not route.called
         assert router.calls.call_count == 0
 
 
 @pytest.mark.parametrize("value", UNSAFE)
-def test_unsafe_company_id_raises_and_sends_nothing(value: str) -> None:
+def test_unsafe_platform_key_raises_and_sends_nothing(value: str) -> None:
     with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
-        route = router.route().respond(204)
-        with CodatPlatform(api_key=API_KEY) as client, pytest.raises(ValueError, match="company_id"):
-            client.connections.delete(company_id=_id(value), connection_id=CONNECTION_ID)
+        route = router.route().respond(200, json={})
+        with CodatPlatform(api_key=API_KEY) as client, pytest.raises(ValueError, match="platform_key"):
+            client.custom_data_type.get_configuration(value, "dynamicsPayments")
         assert not route.called
 
 
@@ -65,10 +64,10 @@ async def test_unsafe_ids_raise_and_send_nothing_async(value: str) -> None:
     with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
         route = router.route().respond(204)
         async with AsyncCodatPlatform(api_key=API_KEY) as client:
-            with pytest.raises(ValueError, match="connection_id"):
-                await client.connections.delete(company_id=COMPANY_ID, connection_id=_id(value))
+            with pytest.raises(ValueError, match="product_identifier"):
+                await client.companies.remove_product(COMPANY_ID, value)
             with pytest.raises(ValueError, match="company_id"):
-                await client.companies.get(_id(value))
+                await client.companies.get(value)
         assert not route.called
 
 
@@ -76,16 +75,16 @@ def test_unsafe_id_through_the_raw_response_variant() -> None:
     recorder = Recorder(204)
     client = sync_platform(recorder)
     with pytest.raises(ValueError):
-        client.connections.with_raw_response.delete(COMPANY_ID, _id(".."))
+        client.companies.with_raw_response.remove_product(COMPANY_ID, "..")
     assert recorder.requests == []
 
 
 def test_slash_in_an_id_is_encoded_into_its_segment(respx_mock: respx.MockRouter) -> None:
     route = respx_mock.delete(url__regex=r".*").respond(204)
     with CodatPlatform(api_key=API_KEY) as client:
-        client.connections.delete(company_id=COMPANY_ID, connection_id=_id("a/b"))
+        client.companies.remove_product(company_id=COMPANY_ID, product_identifier="a/b")
     request = route.calls.last.request
-    assert request.url.raw_path == f"/companies/{COMPANY_ID}/connections/a%2Fb".encode()
+    assert request.url.raw_path == f"/companies/{COMPANY_ID}/products/a%2Fb".encode()
 
 
 @pytest.mark.parametrize(
@@ -94,8 +93,8 @@ def test_slash_in_an_id_is_encoded_into_its_segment(respx_mock: respx.MockRouter
 )
 def test_reserved_characters_in_an_id(value: str, segment: str) -> None:
     recorder = Recorder(204)
-    sync_platform(recorder).connections.delete(COMPANY_ID, _id(value))
-    assert recorder.last.url.raw_path == f"/companies/{COMPANY_ID}/connections/{segment}".encode()
+    sync_platform(recorder).companies.remove_product(COMPANY_ID, value)
+    assert recorder.last.url.raw_path == f"/companies/{COMPANY_ID}/products/{segment}".encode()
     assert recorder.last.url.query == b""
 
 
@@ -113,53 +112,95 @@ def _expect(value: str, sent: list[httpx.Request], expected_segments: list[str |
 
 @settings(max_examples=200, deadline=None)
 @given(value=_ids)
-def test_any_connection_id_is_exactly_one_segment(value: str) -> None:
+def test_any_product_identifier_is_exactly_one_segment(value: str) -> None:
     recorder = Recorder(204)
     client = sync_platform(recorder)
     if value in UNSAFE:
         with pytest.raises(ValueError):
-            client.connections.delete(COMPANY_ID, _id(value))
+            client.companies.remove_product(COMPANY_ID, value)
         assert recorder.requests == []
         return
-    client.connections.delete(COMPANY_ID, _id(value))
-    _expect(value, recorder.requests, ["companies", str(COMPANY_ID), "connections", None])
+    client.companies.remove_product(COMPANY_ID, value)
+    _expect(value, recorder.requests, ["companies", str(COMPANY_ID), "products", None])
 
 
 @settings(max_examples=200, deadline=None)
 @given(value=_ids)
-def test_any_company_id_is_exactly_one_segment_in_a_nested_path(value: str) -> None:
-    recorder = Recorder(200, json=connection_json())
+def test_any_platform_key_is_exactly_one_segment_in_a_nested_path(value: str) -> None:
+    recorder = Recorder(200, json={})
     client = sync_platform(recorder)
     if value in UNSAFE:
         with pytest.raises(ValueError):
-            client.connections.update_authorization(_id(value), CONNECTION_ID, body=_authorization_body())
+            client.custom_data_type.get_configuration(value, "dynamicsPayments")
         assert recorder.requests == []
         return
-    client.connections.update_authorization(_id(value), CONNECTION_ID, body=_authorization_body())
-    _expect(value, recorder.requests, ["companies", None, "connections", str(CONNECTION_ID), "authorization"])
+    client.custom_data_type.get_configuration(value, "dynamicsPayments")
+    _expect(value, recorder.requests, ["integrations", None, "dataTypes", "custom", "dynamicsPayments"])
 
 
 @settings(max_examples=100, deadline=None)
 @given(value=_ids)
-def test_any_connection_id_is_exactly_one_segment_async(value: str) -> None:
+def test_any_product_identifier_is_exactly_one_segment_async(value: str) -> None:
     async def scenario() -> list[httpx.Request]:
         recorder = Recorder(204)
         client = async_platform(recorder)
         if value in UNSAFE:
             with pytest.raises(ValueError):
-                await client.connections.delete(COMPANY_ID, _id(value))
+                await client.companies.remove_product(COMPANY_ID, value)
         else:
-            await client.connections.delete(COMPANY_ID, _id(value))
+            await client.companies.remove_product(COMPANY_ID, value)
         return recorder.requests
 
     sent = asyncio.run(scenario())
     if value in UNSAFE:
         assert sent == []
     else:
-        _expect(value, sent, ["companies", str(COMPANY_ID), "connections", None])
+        _expect(value, sent, ["companies", str(COMPANY_ID), "products", None])
 
 
-def _authorization_body() -> Any:
-    from codat_sdk_platform.models import UpdateConnectionAuthorizationBody
+# --- parameters the spec types uuid ------------------------------------------------------------------
 
-    return UpdateConnectionAuthorizationBody.from_dict({"token": "t"})
+
+def _is_uuid(text: str) -> bool:
+    try:
+        UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=_ids.filter(lambda text: not _is_uuid(text)))
+def test_a_uuid_parameter_refuses_any_other_string_and_sends_nothing(value: str) -> None:
+    recorder = Recorder(204)
+    with pytest.raises(ValueError, match=r"^connection_id=.* is not a UUID") as caught:
+        sync_platform(recorder).connections.delete(COMPANY_ID, value)
+    assert not isinstance(caught.value, TypeError)
+    assert recorder.requests == []
+
+
+@pytest.mark.parametrize("value", [CONNECTION_ID, str(CONNECTION_ID), str(CONNECTION_ID).upper()])
+def test_a_uuid_parameter_takes_a_str_or_a_uuid_and_sends_it_canonical(value: UUID | str) -> None:
+    recorder = Recorder(204)
+    sync_platform(recorder).connections.delete(str(COMPANY_ID), value)
+    assert recorder.last.url.raw_path == f"/companies/{COMPANY_ID}/connections/{CONNECTION_ID}".encode()
+
+
+async def test_a_uuid_parameter_is_checked_before_sending_async() -> None:
+    recorder = Recorder(204)
+    client = async_platform(recorder)
+    with pytest.raises(ValueError, match=r"company_id='not-an-id' is not a UUID.*nothing was sent"):
+        await client.connections.delete("not-an-id", CONNECTION_ID)
+    with pytest.raises(TypeError, match=r"company_id must be a str or a uuid\.UUID, not int"):
+        await client.companies.get(42)  # type: ignore[arg-type]
+    await client.connections.delete(str(uuid.UUID(int=7)), str(CONNECTION_ID))
+    assert len(recorder.requests) == 1
+
+
+def test_a_uuid_query_parameter_is_checked_too() -> None:
+    """``refresh_data.by_data_type``'s ``connection_id`` is a query parameter the spec types uuid."""
+    recorder = Recorder(200, json={})
+    client = sync_platform(recorder)
+    with pytest.raises(ValueError, match="connection_id='x' is not a UUID"):
+        client.refresh_data.by_data_type(COMPANY_ID, DataType("invoices"), connection_id="x")
+    assert recorder.requests == []

@@ -175,7 +175,7 @@ def test_binary_bodies_are_not_dumped(debug_log: pytest.LogCaptureFixture) -> No
     from codat_sdk_files import CodatFiles
 
     client = CodatFiles(api_key=API_KEY, client=httpx.Client(transport=httpx.MockTransport(handler)))
-    with client.files.download_files("8a210b68-6988-11ed-a1eb-0242ac120002") as download:  # type: ignore[arg-type]
+    with client.files.download_files("8a210b68-6988-11ed-a1eb-0242ac120002") as download:
         download.read()
     response_line = next(r.getMessage() for r in debug_log.records if "response 200" in r.getMessage())
     # A mock transport hands over the body already read; a network download is logged as <streamed>.
@@ -216,13 +216,13 @@ async def test_a_streamed_download_is_not_read_for_the_log(
     if mode == "sync":
         with (
             CodatFiles(api_key=API_KEY, server_url=server.url) as client,
-            client.files.download_files(company) as download,  # type: ignore[arg-type]
+            client.files.download_files(company) as download,
         ):
             assert len(download.read()) == 100_004
     else:
         async with (
             AsyncCodatFiles(api_key=API_KEY, server_url=server.url) as aclient,
-            await aclient.files.download_files(company) as adownload,  # type: ignore[arg-type]
+            await aclient.files.download_files(company) as adownload,
         ):
             assert len(await adownload.read()) == 100_004
     response_line = next(r.getMessage() for r in debug_log.records if "response 200" in r.getMessage())

@@ -217,8 +217,9 @@ def test_client_retry_config_replaces_the_spec_defaults() -> None:
 
 
 def test_retry_config_validation() -> None:
-    with pytest.raises(ValueError, match="backoff"):
-        RetryConfig("backoff")
+    # Backoff without a strategy takes BackoffStrategy()'s defaults, as Codat's own RetryConfig() does.
+    assert RetryConfig("backoff").backoff == RetryConfig().backoff == BackoffStrategy(500, 60_000, 1.5, 3_600_000)
+    assert RetryConfig("none").backoff is None
     with pytest.raises(ValueError, match="strategy"):
         RetryConfig("sometimes")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="max_attempts"):

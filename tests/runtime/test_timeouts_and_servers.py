@@ -149,7 +149,7 @@ async def test_per_call_timeout_overrides_the_clients_async() -> None:
 def test_per_call_timeout_on_a_download() -> None:
     recorder = Recorder(content=b"zip")
     client = CodatFiles(api_key=API_KEY, client=httpx.Client(transport=httpx.MockTransport(recorder)))
-    with client.files.download_files("8a210b68-6988-11ed-a1eb-0242ac120002", timeout=7) as download:  # type: ignore[arg-type]
+    with client.files.download_files("8a210b68-6988-11ed-a1eb-0242ac120002", timeout=7) as download:
         assert download.read() == b"zip"
     assert _timeout(recorder.last)["read"] == 7.0
 

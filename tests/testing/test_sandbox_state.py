@@ -114,7 +114,7 @@ def test_listing_pages_filters_and_orders_on_the_server() -> None:
         page = codat.companies.list(page=2, page_size=2, order_by=order_by(CompanyQuery.name))
         assert [c.name for c in page.results or []] == ["Cedar", "Toft one"]
         assert (page.page_number, page.page_size, page.total_results) == (2, 2, 5)
-        assert page.field_links.next_ and page.field_links.previous
+        assert page.links.next_ and page.links.previous
         toft = codat.companies.list_all(query=CompanyQuery.name.contains("Toft"), order_by="-name", page_size=1)
         assert [c.name for c in toft] == ["Toft two", "Toft one"]
         assert codat.companies.list(page=9).results == []

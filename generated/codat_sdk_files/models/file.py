@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -37,6 +37,16 @@ class File:
         source_type (None | str | Unset): The source of the file uploaded.
         uploaded (str | Unset): A ``DateTime`` (described in ``codat_sdk_files.models``). Example: 2022-10-23T00:00:00Z.
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "fileName": "file_name",
+        "displayName": "display_name",
+        "sourceType": "source_type",
+        "uploaded": "uploaded",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     file_name: None | str | Unset = UNSET
     display_name: None | str | Unset = UNSET

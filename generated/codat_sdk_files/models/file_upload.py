@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from io import BytesIO
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -33,6 +33,13 @@ class FileUpload:
     Attributes:
         file (File): A ``CodatFile`` (described in ``codat_sdk_files.models``).
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "file": "file",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     file: File
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)

@@ -7,16 +7,18 @@ from typing import Any
 from uuid import UUID
 
 from codat_sdk import UNSET, Unset
-from codat_sdk._generated import Operation, path_segment
+from codat_sdk._generated import Operation, checked_uuid, path_segment
 
 OPERATION = Operation(id="download-files", method="GET", path="/companies/{companyId}/files/download")
 
 
 def build(
-    company_id: UUID,
+    company_id: str | UUID,
     *,
     date: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    company_id = checked_uuid("company_id", company_id)
+
     params: dict[str, Any] = {}
 
     params["date"] = date

@@ -10,17 +10,19 @@ from uuid import UUID
 import httpx
 
 from codat_sdk import Upload
-from codat_sdk._generated import MultipartFiles, Operation, path_segment
+from codat_sdk._generated import MultipartFiles, Operation, checked_uuid, path_segment
 
 OPERATION = Operation(id="upload-files", method="POST", path="/companies/{companyId}/connections/{connectionId}/files")
 
 
 def build(
-    company_id: UUID,
-    connection_id: UUID,
+    company_id: str | UUID,
+    connection_id: str | UUID,
     *,
     file: Upload | Sequence[Upload],
 ) -> dict[str, Any]:
+    company_id = checked_uuid("company_id", company_id)
+    connection_id = checked_uuid("connection_id", connection_id)
 
     _kwargs: dict[str, Any] = {
         "method": "POST",

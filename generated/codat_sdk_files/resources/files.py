@@ -42,7 +42,7 @@ class FilesResource(SyncResource):
 
     def download_files(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         date: str | Unset = UNSET,
         server_url: str | None = None,
@@ -59,7 +59,7 @@ class FilesResource(SyncResource):
         ``GET /companies/{companyId}/files/download`` (operationId ``download-files``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             date (str | Unset): Only download files uploaded on this date. Example:
                 2022-10-23T00:00:00Z.
@@ -108,7 +108,7 @@ class FilesResource(SyncResource):
 
     def list_files(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -123,7 +123,7 @@ class FilesResource(SyncResource):
         ``GET /companies/{companyId}/files`` (operationId ``list-files``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -169,8 +169,8 @@ class FilesResource(SyncResource):
 
     def upload_files(
         self,
-        company_id: UUID,
-        connection_id: UUID,
+        company_id: str | UUID,
+        connection_id: str | UUID,
         *,
         file: Upload | Sequence[Upload],
         server_url: str | None = None,
@@ -193,9 +193,9 @@ class FilesResource(SyncResource):
         ``POST /companies/{companyId}/connections/{connectionId}/files`` (operationId ``upload-files``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a connection. Example:
+            connection_id (str | UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
             file (Upload | Sequence[Upload]): The file to be uploaded as an attachment.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
@@ -262,7 +262,7 @@ class AsyncFilesResource(AsyncResource):
 
     async def download_files(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         date: str | Unset = UNSET,
         server_url: str | None = None,
@@ -279,7 +279,7 @@ class AsyncFilesResource(AsyncResource):
         ``GET /companies/{companyId}/files/download`` (operationId ``download-files``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             date (str | Unset): Only download files uploaded on this date. Example:
                 2022-10-23T00:00:00Z.
@@ -328,7 +328,7 @@ class AsyncFilesResource(AsyncResource):
 
     async def list_files(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -343,7 +343,7 @@ class AsyncFilesResource(AsyncResource):
         ``GET /companies/{companyId}/files`` (operationId ``list-files``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -389,8 +389,8 @@ class AsyncFilesResource(AsyncResource):
 
     async def upload_files(
         self,
-        company_id: UUID,
-        connection_id: UUID,
+        company_id: str | UUID,
+        connection_id: str | UUID,
         *,
         file: Upload | Sequence[Upload],
         server_url: str | None = None,
@@ -413,9 +413,9 @@ class AsyncFilesResource(AsyncResource):
         ``POST /companies/{companyId}/connections/{connectionId}/files`` (operationId ``upload-files``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a connection. Example:
+            connection_id (str | UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
             file (Upload | Sequence[Upload]): The file to be uploaded as an attachment.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -61,6 +61,15 @@ class Branding:
                 `sourceId` is associated with a specific bank and has a many-to-one relationship with the `integrationId`.
                 Example: 35b92968-9851-4095-ad60-395c95cbcba4.
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "logo": "logo",
+        "button": "button",
+        "sourceId": "source_id",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     logo: BrandingLogo | Unset = UNSET
     button: BrandingButton | Unset = UNSET

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -36,6 +36,15 @@ class ClientRateLimitWebhookPayload:
         expiry_date (str | Unset): The date time in UTC when your daily quota is reset. A ``DateTime`` (described in
                 ``codat_sdk_platform.models``). Example: 2022-10-23T00:00:00Z.
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "dailyQuota": "daily_quota",
+        "quotaRemaining": "quota_remaining",
+        "expiryDate": "expiry_date",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     daily_quota: int | Unset = UNSET
     quota_remaining: int | Unset = UNSET

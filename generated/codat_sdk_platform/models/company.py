@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -98,6 +98,24 @@ class Company:
                 controlled by this entity. Empty if the company has no children.
         data_connections (list[Connection] | Unset):
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "id": "id",
+        "name": "name",
+        "redirect": "redirect",
+        "description": "description",
+        "lastSync": "last_sync",
+        "created": "created",
+        "createdByUserName": "created_by_user_name",
+        "products": "products",
+        "tags": "tags",
+        "referenceParentCompany": "reference_parent_company",
+        "referenceSubsidiaryCompanies": "reference_subsidiary_companies",
+        "dataConnections": "data_connections",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     id: UUID
     name: str

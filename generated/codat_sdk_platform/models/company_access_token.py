@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -38,6 +38,15 @@ class CompanyAccessToken:
         access_token (str): The access token for the company.
         token_type (str): The type of token. Example: Bearer.
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "expiresIn": "expires_in",
+        "accessToken": "access_token",
+        "tokenType": "token_type",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     expires_in: int
     access_token: str

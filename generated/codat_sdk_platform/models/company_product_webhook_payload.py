@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -50,6 +50,18 @@ class CompanyProductWebhookPayload:
         products (list[str] | Unset): The full list of products currently enabled for the company. Example:
                 ['accounting', 'banking', 'lending'].
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "id": "id",
+        "name": "name",
+        "description": "description",
+        "productId": "product_id",
+        "productName": "product_name",
+        "products": "products",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     id: UUID | Unset = UNSET
     name: str | Unset = UNSET

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -53,6 +53,17 @@ class CompanyReference:
         links (CompanyReferenceLinks | Unset): A collection of links for the company.
         tags (Tags | Unset):
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "id": "id",
+        "name": "name",
+        "description": "description",
+        "links": "links",
+        "tags": "tags",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     id: UUID | Unset = UNSET
     name: str | Unset = UNSET

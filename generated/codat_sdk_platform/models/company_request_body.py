@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -46,6 +46,15 @@ class CompanyRequestBody:
                 references, etc. Example: Requested early access to the new financing scheme..
         tags (Tags | Unset):
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "name": "name",
+        "description": "description",
+        "tags": "tags",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     name: str
     description: str | Unset = UNSET

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -101,6 +101,24 @@ class Connection:
         data_connection_errors (list[DataConnectionError] | None | Unset):
         connection_info (ConnectionConnectionInfo | None | Unset):
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "id": "id",
+        "integrationId": "integration_id",
+        "sourceId": "source_id",
+        "sourceType": "source_type",
+        "platformName": "platform_name",
+        "linkUrl": "link_url",
+        "status": "status",
+        "created": "created",
+        "integrationKey": "integration_key",
+        "lastSync": "last_sync",
+        "dataConnectionErrors": "data_connection_errors",
+        "connectionInfo": "connection_info",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     id: UUID
     integration_id: UUID

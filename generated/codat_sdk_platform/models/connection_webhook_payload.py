@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -48,6 +48,14 @@ class ConnectionWebhookPayload:
                 'status': 'Linked', 'lastSync': '2022-10-27T10:22:43.6464237Z', 'created': '2022-10-27T09:53:29Z', 'sourceType':
                 'Banking'}.
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "referenceCompany": "reference_company",
+        "connection": "connection",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     reference_company: CompanyReference | Unset = UNSET
     connection: Connection | Unset = UNSET

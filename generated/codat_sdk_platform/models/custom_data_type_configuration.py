@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -60,6 +60,16 @@ class CustomDataTypeConfiguration:
         source_modified_date (list[str] | None | Unset): Property in the source platform nominated by the client that
                 defines the date when a record was last modified there. This value is not validated by Codat.
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "dataSource": "data_source",
+        "requiredData": "required_data",
+        "keyBy": "key_by",
+        "sourceModifiedDate": "source_modified_date",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     data_source: str | Unset = UNSET
     required_data: CustomDataTypeConfigurationRequiredData | Unset = UNSET

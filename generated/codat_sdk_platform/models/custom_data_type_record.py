@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -47,6 +47,15 @@ class CustomDataTypeRecord:
                 custom data type configuration.
         modified_date (CustomDataTypeRecordModifiedDate | Unset):
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "id": "id",
+        "content": "content",
+        "modifiedDate": "modified_date",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     id: str | Unset = UNSET
     content: CustomDataTypeRecordContent | Unset = UNSET

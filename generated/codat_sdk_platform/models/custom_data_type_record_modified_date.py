@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -42,6 +42,13 @@ class CustomDataTypeRecordModifiedDate:
                 (https://en.wikipedia.org/wiki/ISO_8601). A ``DateTime`` (described in ``codat_sdk_platform.models``). Example:
                 2022-10-23T00:00:00Z.
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "modifiedDate": "modified_date",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     modified_date: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -48,6 +48,16 @@ class CustomDataTypeRecords:
         page_size (int | Unset): Number of items to return in results array.
         total_results (int | Unset): Total number of items.
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "results": "results",
+        "pageNumber": "page_number",
+        "pageSize": "page_size",
+        "totalResults": "total_results",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     results: list[CustomDataTypeRecord] | Unset = UNSET
     page_number: int | Unset = UNSET

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, ClassVar, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -54,6 +54,18 @@ class DataConnectionError:
         resolved_on_utc (None | str | Unset): The datetime in Utc that the error was resolved. A ``DateTime`` (described
                 in ``codat_sdk_platform.models``).
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "statusCode": "status_code",
+        "statusText": "status_text",
+        "errorMessage": "error_message",
+        "erroredOnUtc": "errored_on_utc",
+        "status": "status",
+        "resolvedOnUtc": "resolved_on_utc",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     status_code: str | Unset = UNSET
     status_text: str | Unset = UNSET

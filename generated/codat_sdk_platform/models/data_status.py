@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, ClassVar, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -60,6 +60,17 @@ class DataStatus:
         latest_successful_sync_id (UUID | Unset): Unique identifier for the most recent successful sync of data type.
                 Example: 8220fc90-55b6-47bc-9417-48ac6ea93101.
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "dataType": "data_type",
+        "currentStatus": "current_status",
+        "lastSuccessfulSync": "last_successful_sync",
+        "latestSyncId": "latest_sync_id",
+        "latestSuccessfulSyncId": "latest_successful_sync_id",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     data_type: DataType
     current_status: DatasetStatus

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -123,6 +123,55 @@ class DataStatuses:
         commerce_tax_components (DataStatus | None | Unset):
         commerce_transactions (DataStatus | None | Unset):
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "accountTransactions": "account_transactions",
+        "balanceSheet": "balance_sheet",
+        "bankAccounts": "bank_accounts",
+        "bankTransactions": "bank_transactions",
+        "billCreditNotes": "bill_credit_notes",
+        "billPayments": "bill_payments",
+        "bills": "bills",
+        "cashFlowStatement": "cash_flow_statement",
+        "chartOfAccounts": "chart_of_accounts",
+        "company": "company",
+        "creditNotes": "credit_notes",
+        "customers": "customers",
+        "directCosts": "direct_costs",
+        "directIncomes": "direct_incomes",
+        "invoices": "invoices",
+        "itemReceipts": "item_receipts",
+        "items": "items",
+        "journalEntries": "journal_entries",
+        "journals": "journals",
+        "paymentMethods": "payment_methods",
+        "payments": "payments",
+        "profitAndLoss": "profit_and_loss",
+        "purchaseOrders": "purchase_orders",
+        "salesOrders": "sales_orders",
+        "suppliers": "suppliers",
+        "taxRates": "tax_rates",
+        "trackingCategories": "tracking_categories",
+        "transfers": "transfers",
+        "banking-accountBalances": "banking_account_balances",
+        "banking-accounts": "banking_accounts",
+        "banking-transactionCategories": "banking_transaction_categories",
+        "banking-transactions": "banking_transactions",
+        "commerce-companyInfo": "commerce_company_info",
+        "commerce-customers": "commerce_customers",
+        "commerce-disputes": "commerce_disputes",
+        "commerce-locations": "commerce_locations",
+        "commerce-orders": "commerce_orders",
+        "commerce-paymentMethods": "commerce_payment_methods",
+        "commerce-payments": "commerce_payments",
+        "commerce-productCategories": "commerce_product_categories",
+        "commerce-products": "commerce_products",
+        "commerce-taxComponents": "commerce_tax_components",
+        "commerce-transactions": "commerce_transactions",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     account_transactions: DataStatus | None | Unset = UNSET
     balance_sheet: DataStatus | None | Unset = UNSET

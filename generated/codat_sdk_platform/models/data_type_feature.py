@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -53,6 +53,14 @@ class DataTypeFeature:
         supported_features (list[SupportedFeature]):
         data_type (DataType | Unset):  Example: invoices.
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "supportedFeatures": "supported_features",
+        "dataType": "data_type",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     supported_features: list[SupportedFeature]
     data_type: DataType | Unset = UNSET

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -60,6 +60,17 @@ class DataTypeReadSummary:
         status (DatasetStatus | Unset):
         issues (list[Issue] | None | Unset): A array of issues encountered during a data read.
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "connectionId": "connection_id",
+        "dataType": "data_type",
+        "recordsModified": "records_modified",
+        "status": "status",
+        "issues": "issues",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     connection_id: UUID | Unset = UNSET
     data_type: DataType | Unset = UNSET

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -71,6 +71,21 @@ class DataTypeWriteWebhookPayload:
         attachment_id (None | str | Unset): Unique identifier for the uploaded attachment, null if no attachment
                 uploaded.
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "id": "id",
+        "type": "type_",
+        "referenceCompany": "reference_company",
+        "connectionId": "connection_id",
+        "requestedOnDate": "requested_on_date",
+        "completedOnDate": "completed_on_date",
+        "status": "status",
+        "record": "record",
+        "attachmentId": "attachment_id",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     id: str | Unset = UNSET
     type_: WriteType | Unset = UNSET

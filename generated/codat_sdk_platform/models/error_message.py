@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -54,6 +54,19 @@ class ErrorMessage:
         detailed_error_code (int | Unset): Machine readable error code used to automate processes based on the code
                 returned.
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "statusCode": "status_code",
+        "service": "service",
+        "error": "error",
+        "correlationId": "correlation_id",
+        "validation": "validation",
+        "canBeRetried": "can_be_retried",
+        "detailedErrorCode": "detailed_error_code",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     status_code: int | Unset = UNSET
     service: str | Unset = UNSET

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -35,6 +35,15 @@ class ErrorValidationItem:
         message (None | str | Unset): A message outlining validation item's issue.
         validator_name (None | str | Unset): Name of validator.
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "itemId": "item_id",
+        "message": "message",
+        "validatorName": "validator_name",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     item_id: None | str | Unset = UNSET
     message: None | str | Unset = UNSET

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -34,6 +34,14 @@ class ImageReference:
         src (str | Unset): Source URL for image.
         alt (str | Unset): Alternative text when image is not available.
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "src": "src",
+        "alt": "alt",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     src: str | Unset = UNSET
     alt: str | Unset = UNSET

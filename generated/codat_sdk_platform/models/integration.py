@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -84,6 +84,23 @@ class Integration:
         data_provided_by (str | Unset): The name of the data provider.
         datatype_features (list[DataTypeFeature] | Unset):
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "key": "key",
+        "logoUrl": "logo_url",
+        "name": "name",
+        "enabled": "enabled",
+        "sourceId": "source_id",
+        "sourceType": "source_type",
+        "integrationId": "integration_id",
+        "isOfflineConnector": "is_offline_connector",
+        "isBeta": "is_beta",
+        "dataProvidedBy": "data_provided_by",
+        "datatypeFeatures": "datatype_features",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     key: str
     logo_url: str

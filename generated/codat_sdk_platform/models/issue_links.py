@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -38,6 +38,15 @@ class IssueLinks:
         read_more (str | Unset): A link to Codat's documentation with additional information on how to troubleshoot this
                 issue. Example: https://docs.codat.io/using-the-api/get-data-troubleshooting#warning.validation.
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "logs": "logs",
+        "portal": "portal",
+        "readMore": "read_more",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     logs: str | Unset = UNSET
     portal: str | Unset = UNSET

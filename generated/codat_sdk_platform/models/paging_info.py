@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -47,14 +47,23 @@ class PagingInfo:
         page_number (int): Current page number.
         page_size (int): Number of items to return in results array.
         total_results (int): Total number of items.
-        field_links (Links):  Example: {'self': {'href': '/companies'}, 'current': {'href':
-                '/companies?page=1&pageSize=10'}}.
+        links (Links):  Example: {'self': {'href': '/companies'}, 'current': {'href': '/companies?page=1&pageSize=10'}}.
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "pageNumber": "page_number",
+        "pageSize": "page_size",
+        "totalResults": "total_results",
+        "_links": "links",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     page_number: int
     page_size: int
     total_results: int
-    field_links: Links
+    links: Links
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -67,14 +76,14 @@ class PagingInfo:
 
         total_results = self.total_results
 
-        field_links = self.field_links.to_dict()
+        links = self.links.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict["pageNumber"] = page_number
         field_dict["pageSize"] = page_size
         field_dict["totalResults"] = total_results
-        field_dict["_links"] = field_links
+        field_dict["_links"] = links
         return field_dict
 
     @classmethod
@@ -104,12 +113,12 @@ class PagingInfo:
                 raise wrong_type("totalResults", "integer", _total_results)
             paging_info.total_results = _total_results
 
-            _field_links = src_dict["_links"]
+            _links = src_dict["_links"]
             try:
-                _field_links = _DECODE_LINKS(_field_links)
+                _links = _DECODE_LINKS(_links)
             except DECODE_ERRORS as exc:
-                reraise_at(exc, "_links", "object (Links)", _field_links)
-            paging_info.field_links = _field_links
+                reraise_at(exc, "_links", "object (Links)", _links)
+            paging_info.links = _links
 
             # The common case, no unknown keys, costs one set comparison.
             if src_dict.keys() <= _PROPERTY_NAMES:

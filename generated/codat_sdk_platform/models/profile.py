@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -61,6 +61,19 @@ class Profile:
         api_key (str | Unset): The API key for this Codat instance. Example: sartANTjHAkLdbyDfaynoTQb7pkmj6hXHmnQKMrB.
         confirm_company_name (bool | Unset): `True` if the company name has been confirmed.
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "name": "name",
+        "redirectUrl": "redirect_url",
+        "logoUrl": "logo_url",
+        "iconUrl": "icon_url",
+        "whiteListUrls": "white_list_urls",
+        "apiKey": "api_key",
+        "confirmCompanyName": "confirm_company_name",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     name: str
     redirect_url: str

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, ClassVar, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -77,6 +77,24 @@ class PullOperation:
         completed (str | Unset): A ``DateTime`` (described in ``codat_sdk_platform.models``). Example:
                 2022-10-23T00:00:00Z.
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "id": "id",
+        "companyId": "company_id",
+        "connectionId": "connection_id",
+        "dataType": "data_type",
+        "status": "status",
+        "requested": "requested",
+        "progress": "progress",
+        "isCompleted": "is_completed",
+        "isErrored": "is_errored",
+        "statusDescription": "status_description",
+        "errorMessage": "error_message",
+        "completed": "completed",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     id: UUID
     company_id: UUID

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -49,15 +49,25 @@ class PullOperations:
         page_number (int): Current page number.
         page_size (int): Number of items to return in results array.
         total_results (int): Total number of items.
-        field_links (Links):  Example: {'self': {'href': '/companies'}, 'current': {'href':
-                '/companies?page=1&pageSize=10'}}.
+        links (Links):  Example: {'self': {'href': '/companies'}, 'current': {'href': '/companies?page=1&pageSize=10'}}.
         results (list[PullOperation] | Unset):
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "pageNumber": "page_number",
+        "pageSize": "page_size",
+        "totalResults": "total_results",
+        "_links": "links",
+        "results": "results",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     page_number: int
     page_size: int
     total_results: int
-    field_links: Links
+    links: Links
     results: list[PullOperation] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -71,7 +81,7 @@ class PullOperations:
 
         total_results = self.total_results
 
-        field_links = self.field_links.to_dict()
+        links = self.links.to_dict()
 
         results: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.results, Unset):
@@ -85,7 +95,7 @@ class PullOperations:
         field_dict["pageNumber"] = page_number
         field_dict["pageSize"] = page_size
         field_dict["totalResults"] = total_results
-        field_dict["_links"] = field_links
+        field_dict["_links"] = links
         if results is not UNSET:
             field_dict["results"] = results
         return field_dict
@@ -118,12 +128,12 @@ class PullOperations:
                 raise wrong_type("totalResults", "integer", _total_results)
             pull_operations.total_results = _total_results
 
-            _field_links = src_dict["_links"]
+            _links = src_dict["_links"]
             try:
-                _field_links = _DECODE_LINKS(_field_links)
+                _links = _DECODE_LINKS(_links)
             except DECODE_ERRORS as exc:
-                reraise_at(exc, "_links", "object (Links)", _field_links)
-            pull_operations.field_links = _field_links
+                reraise_at(exc, "_links", "object (Links)", _links)
+            pull_operations.links = _links
 
             _results = src_get("results", UNSET)
             if _results is not UNSET:

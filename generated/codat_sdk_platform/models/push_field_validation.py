@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -36,6 +36,15 @@ class PushFieldValidation:
         field (str | Unset): Field name that resulted in the validation issue.
         ref (None | str | Unset): Unique reference identifier for the validation issue.
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "details": "details",
+        "field": "field",
+        "ref": "ref",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     details: str
     field: str | Unset = UNSET

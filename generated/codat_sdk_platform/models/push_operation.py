@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -84,6 +84,25 @@ class PushOperation:
         error_message (None | str | Unset): A message about the error.
         validation (Validation | Unset):
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "companyId": "company_id",
+        "pushOperationKey": "push_operation_key",
+        "dataConnectionKey": "data_connection_key",
+        "requestedOnUtc": "requested_on_utc",
+        "status": "status",
+        "statusCode": "status_code",
+        "changes": "changes",
+        "dataType": "data_type",
+        "completedOnUtc": "completed_on_utc",
+        "timeoutInMinutes": "timeout_in_minutes",
+        "timeoutInSeconds": "timeout_in_seconds",
+        "errorMessage": "error_message",
+        "validation": "validation",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     company_id: UUID
     push_operation_key: UUID

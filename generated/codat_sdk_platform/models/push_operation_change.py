@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -49,6 +49,15 @@ class PushOperationChange:
         record_ref (PushOperationRef | Unset):
         attachment_id (None | str | Unset): Unique identifier for the attachment created otherwise null.
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "type": "type_",
+        "recordRef": "record_ref",
+        "attachmentId": "attachment_id",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     type_: PushChangeType | Unset = UNSET
     record_ref: PushOperationRef | Unset = UNSET

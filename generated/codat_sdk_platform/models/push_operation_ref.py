@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, ClassVar, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -40,6 +40,14 @@ class PushOperationRef:
         id (str | Unset): Unique identifier for a push operation.
         data_type (DataType | None | Unset):
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "id": "id",
+        "dataType": "data_type",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     id: str | Unset = UNSET
     data_type: DataType | None | Unset = UNSET

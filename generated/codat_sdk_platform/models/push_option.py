@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -63,6 +63,19 @@ class PushOption:
         options (list[PushOptionChoice] | None | Unset):
         validation (None | PushValidationInfo | Unset):
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "type": "type_",
+        "displayName": "display_name",
+        "required": "required",
+        "description": "description",
+        "properties": "properties",
+        "options": "options",
+        "validation": "validation",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     type_: PushOptionType
     display_name: str

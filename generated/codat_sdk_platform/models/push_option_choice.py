@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, ClassVar, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -46,6 +46,17 @@ class PushOptionChoice:
         description (str | Unset): A description of the property.
         required (bool | Unset): The property is required if `True`.
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "value": "value",
+        "type": "type_",
+        "displayName": "display_name",
+        "description": "description",
+        "required": "required",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     value: str | Unset = UNSET
     type_: PushOptionType | Unset = UNSET

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -28,6 +28,11 @@ _PROPERTY_NAMES: frozenset[str] = frozenset()
 
 @_attrs_define
 class PushOptionProperties:
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {}
+    _typed_extra_keys: ClassVar[bool] = True
+
     additional_properties: dict[str, PushOptionProperty] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

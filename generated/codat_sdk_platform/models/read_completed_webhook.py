@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -49,6 +49,16 @@ class ReadCompletedWebhook:
                 in ``codat_sdk_platform.models``). Example: 2022-10-23T00:00:00Z.
         payload (ReadCompletedWebhookPayload | Unset):
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "id": "id",
+        "eventType": "event_type",
+        "generatedDate": "generated_date",
+        "payload": "payload",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     id: UUID | Unset = UNSET
     event_type: str | Unset = UNSET

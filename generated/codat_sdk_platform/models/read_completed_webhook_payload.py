@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -48,6 +48,15 @@ class ReadCompletedWebhookPayload:
                 into Codat's cache. A ``DateTime`` (described in ``codat_sdk_platform.models``).
         data_types (list[DataTypeReadSummary] | Unset):
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "referenceCompany": "reference_company",
+        "modifiedFromDate": "modified_from_date",
+        "dataTypes": "data_types",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     reference_company: CompanyReference | Unset = UNSET
     modified_from_date: None | str | Unset = UNSET

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -63,6 +63,15 @@ class SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceC
         push_data (SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceConfigurationPushData |
                 Unset): The additional properties that are required to create and/or update records.
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "dataSource": "data_source",
+        "pullData": "pull_data",
+        "pushData": "push_data",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     data_source: str | Unset = UNSET
     pull_data: (

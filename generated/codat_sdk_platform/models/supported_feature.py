@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, ClassVar, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -41,6 +41,14 @@ class SupportedFeature:
         feature_type (FeatureType):  Example: Get.
         feature_state (FeatureState):  Example: Release.
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "featureType": "feature_type",
+        "featureState": "feature_state",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     feature_type: FeatureType
     feature_state: FeatureState

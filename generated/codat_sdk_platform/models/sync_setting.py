@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, ClassVar, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -62,6 +62,20 @@ class SyncSetting:
         is_locked (bool | Unset): `True` if the sync setting
                 (https://docs.codat.io/knowledge-base/advanced-sync-settings) is locked.
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "dataType": "data_type",
+        "fetchOnFirstLink": "fetch_on_first_link",
+        "syncSchedule": "sync_schedule",
+        "syncOrder": "sync_order",
+        "syncFromUtc": "sync_from_utc",
+        "syncFromWindow": "sync_from_window",
+        "monthsToSync": "months_to_sync",
+        "isLocked": "is_locked",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     data_type: DataType
     fetch_on_first_link: bool

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -47,6 +47,15 @@ class UpdateProfileSyncSettingsBody:
         overrides_defaults (bool): Set to `True` if you want to override default sync settings
                 (https://docs.codat.io/knowledge-base/advanced-sync-settings). Default: True.
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "clientId": "client_id",
+        "settings": "settings",
+        "overridesDefaults": "overrides_defaults",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     client_id: UUID
     settings: list[SyncSetting]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -37,6 +37,16 @@ class ValidationResultValidationItem:
         message (str | Unset): The message that describes the validation warning or error.
         validator_name (str | Unset): The name of the validator that was used to validate the item.
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "ruleId": "rule_id",
+        "itemId": "item_id",
+        "message": "message",
+        "validatorName": "validator_name",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     rule_id: str | Unset = UNSET
     item_id: str | Unset = UNSET

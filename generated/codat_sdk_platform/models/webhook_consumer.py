@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -51,6 +51,17 @@ class WebhookConsumer:
                 of event types. Company tags are case-sensitive, and only messages from companies with matching tags will be
                 sent to this endpoint. Use the format `tagKey:tagValue`.
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "id": "id",
+        "url": "url",
+        "disabled": "disabled",
+        "eventTypes": "event_types",
+        "companyTags": "company_tags",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     id: UUID | Unset = UNSET
     url: str | Unset = UNSET

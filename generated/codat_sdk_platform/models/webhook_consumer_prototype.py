@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -43,6 +43,16 @@ class WebhookConsumerPrototype:
                 of event types. Company tags are case-sensitive, and only messages from companies with matching tags will be
                 sent to this endpoint. Use the format `tagKey:tagValue`.
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "url": "url",
+        "disabled": "disabled",
+        "eventTypes": "event_types",
+        "companyTags": "company_tags",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     url: str | Unset = UNSET
     disabled: bool | None | Unset = False

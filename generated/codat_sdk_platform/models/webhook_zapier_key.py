@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -35,6 +35,13 @@ class WebhookZapierKey:
         key (str | Unset): Integration key used to authorize Zapier's HTTP requests with Codat. Example:
                 sk_integ_WM4dfoK1nKZnDE_kceze6hWDjbRwOZwG.us.
     """
+
+    # What a mapping passed as a request body is checked against (codat_sdk._request_bodies): each JSON
+    # key's attribute, and whether other keys are the model's own data (a typed map such as tags).
+    _json_fields: ClassVar[Mapping[str, str]] = {
+        "key": "key",
+    }
+    _typed_extra_keys: ClassVar[bool] = False
 
     key: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)

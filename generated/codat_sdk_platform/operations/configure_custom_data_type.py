@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
-from codat_sdk._generated import Operation, decode_with_gc_paused, path_segment
+from codat_sdk._generated import Operation, decode_with_gc_paused, json_body, path_segment
 
 from ..models.custom_data_type_configuration import CustomDataTypeConfiguration
 
@@ -22,15 +23,14 @@ def build(
     platform_key: str,
     custom_data_identifier: str,
     *,
-    body: CustomDataTypeConfiguration,
+    body: CustomDataTypeConfiguration | Mapping[str, Any],
 ) -> dict[str, Any]:
 
     _kwargs: dict[str, Any] = {
         "method": "PUT",
         "url": f"/integrations/{path_segment('platform_key', platform_key)}/dataTypes/custom/{path_segment('custom_data_identifier', custom_data_identifier)}",
     }
-    _kwargs["json"] = body.to_dict()
-
+    _kwargs["json"] = json_body(CustomDataTypeConfiguration, body)
     return _kwargs
 
 

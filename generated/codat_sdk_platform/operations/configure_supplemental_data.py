@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
-from codat_sdk._generated import Operation, path_segment
+from codat_sdk._generated import Operation, json_body, path_segment
 
 from ..models.supplemental_data_configuration import SupplementalDataConfiguration
 from ..models.supplemental_data_data_type import SupplementalDataDataType
@@ -23,15 +24,14 @@ def build(
     platform_key: str,
     data_type: SupplementalDataDataType,
     *,
-    body: SupplementalDataConfiguration,
+    body: SupplementalDataConfiguration | Mapping[str, Any],
 ) -> dict[str, Any]:
 
     _kwargs: dict[str, Any] = {
         "method": "PUT",
         "url": f"/integrations/{path_segment('platform_key', platform_key)}/dataTypes/{path_segment('data_type', data_type)}/supplementalDataConfig",
     }
-    _kwargs["json"] = body.to_dict()
-
+    _kwargs["json"] = json_body(SupplementalDataConfiguration, body)
     return _kwargs
 
 

@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
-from codat_sdk._generated import Operation, decode_with_gc_paused
+from codat_sdk._generated import Operation, decode_with_gc_paused, json_body
 
 from ..models.api_key_details import ApiKeyDetails
 from ..models.create_api_key import CreateApiKey
@@ -17,15 +18,14 @@ OPERATION = Operation(id="create-api-key", method="POST", path="/apiKeys")
 
 def build(
     *,
-    body: CreateApiKey,
+    body: CreateApiKey | Mapping[str, Any],
 ) -> dict[str, Any]:
 
     _kwargs: dict[str, Any] = {
         "method": "POST",
         "url": "/apiKeys",
     }
-    _kwargs["json"] = body.to_dict()
-
+    _kwargs["json"] = json_body(CreateApiKey, body)
     return _kwargs
 
 

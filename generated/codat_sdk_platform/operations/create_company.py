@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
-from codat_sdk._generated import Operation, decode_with_gc_paused
+from codat_sdk._generated import Operation, decode_with_gc_paused, json_body
 
 from ..models.company import Company
 from ..models.company_request_body import CompanyRequestBody
@@ -17,15 +18,14 @@ OPERATION = Operation(id="create-company", method="POST", path="/companies")
 
 def build(
     *,
-    body: CompanyRequestBody,
+    body: CompanyRequestBody | Mapping[str, Any],
 ) -> dict[str, Any]:
 
     _kwargs: dict[str, Any] = {
         "method": "POST",
         "url": "/companies",
     }
-    _kwargs["json"] = body.to_dict()
-
+    _kwargs["json"] = json_body(CompanyRequestBody, body)
     return _kwargs
 
 

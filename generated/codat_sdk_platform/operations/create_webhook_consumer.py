@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
-from codat_sdk._generated import Operation, decode_with_gc_paused
+from codat_sdk._generated import Operation, decode_with_gc_paused, json_body
 
 from ..models.webhook_consumer import WebhookConsumer
 from ..models.webhook_consumer_prototype import WebhookConsumerPrototype
@@ -17,15 +18,14 @@ OPERATION = Operation(id="create-webhook-consumer", method="POST", path="/webhoo
 
 def build(
     *,
-    body: WebhookConsumerPrototype,
+    body: WebhookConsumerPrototype | Mapping[str, Any],
 ) -> dict[str, Any]:
 
     _kwargs: dict[str, Any] = {
         "method": "POST",
         "url": "/webhooks",
     }
-    _kwargs["json"] = body.to_dict()
-
+    _kwargs["json"] = json_body(WebhookConsumerPrototype, body)
     return _kwargs
 
 

@@ -8,14 +8,15 @@ from uuid import UUID
 
 import httpx
 
-from codat_sdk._generated import Operation, path_segment
+from codat_sdk._generated import Operation, checked_uuid, path_segment
 
 OPERATION = Operation(id="delete-company", method="DELETE", path="/companies/{companyId}")
 
 
 def build(
-    company_id: UUID,
+    company_id: str | UUID,
 ) -> dict[str, Any]:
+    company_id = checked_uuid("company_id", company_id)
 
     _kwargs: dict[str, Any] = {
         "method": "DELETE",

@@ -8,15 +8,17 @@ from uuid import UUID
 
 import httpx
 
-from codat_sdk._generated import Operation, path_segment
+from codat_sdk._generated import Operation, checked_uuid, path_segment
 
 OPERATION = Operation(id="delete-connection", method="DELETE", path="/companies/{companyId}/connections/{connectionId}")
 
 
 def build(
-    company_id: UUID,
-    connection_id: UUID,
+    company_id: str | UUID,
+    connection_id: str | UUID,
 ) -> dict[str, Any]:
+    company_id = checked_uuid("company_id", company_id)
+    connection_id = checked_uuid("connection_id", connection_id)
 
     _kwargs: dict[str, Any] = {
         "method": "DELETE",

@@ -8,14 +8,15 @@ from uuid import UUID
 
 import httpx
 
-from codat_sdk._generated import Operation, path_segment
+from codat_sdk._generated import Operation, checked_uuid, path_segment
 
 OPERATION = Operation(id="delete-webhook-consumer", method="DELETE", path="/webhooks/{webhookId}")
 
 
 def build(
-    webhook_id: UUID,
+    webhook_id: str | UUID,
 ) -> dict[str, Any]:
+    webhook_id = checked_uuid("webhook_id", webhook_id)
 
     _kwargs: dict[str, Any] = {
         "method": "DELETE",

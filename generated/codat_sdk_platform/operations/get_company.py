@@ -8,7 +8,7 @@ from uuid import UUID
 
 import httpx
 
-from codat_sdk._generated import Operation, decode_with_gc_paused, path_segment
+from codat_sdk._generated import Operation, checked_uuid, decode_with_gc_paused, path_segment
 
 from ..models.company import Company
 
@@ -16,8 +16,9 @@ OPERATION = Operation(id="get-company", method="GET", path="/companies/{companyI
 
 
 def build(
-    company_id: UUID,
+    company_id: str | UUID,
 ) -> dict[str, Any]:
+    company_id = checked_uuid("company_id", company_id)
 
     _kwargs: dict[str, Any] = {
         "method": "GET",

@@ -12,6 +12,7 @@ from codat_sdk import UNSET, OrderBy, Query, Unset
 from codat_sdk._generated import (
     Operation,
     PageContents,
+    checked_uuid,
     decode_with_gc_paused,
     path_segment,
     present,
@@ -26,13 +27,15 @@ OPERATION = Operation(id="get-company-push-history", method="GET", path="/compan
 
 
 def build(
-    company_id: UUID,
+    company_id: str | UUID,
     *,
     page: int | Unset = 1,
     page_size: int | Unset = 100,
     query: str | Query | Unset = UNSET,
     order_by: str | OrderBy | Unset = UNSET,
 ) -> dict[str, Any]:
+    company_id = checked_uuid("company_id", company_id)
+
     if not isinstance(query, Unset):
         query = to_query_param(query)
     if not isinstance(order_by, Unset):
@@ -73,7 +76,7 @@ def _parse(response: httpx.Response) -> PushOperations:
 
 def page_contents(page: PushOperations) -> PageContents[PushOperation]:
     """The items of one page and what tells whether another follows, for the paginator."""
-    links = present(page.field_links)
+    links = present(page.links)
     return PageContents(
         items=present(page.results) or [],
         total_results=present(page.total_results),

@@ -8,7 +8,7 @@ from uuid import UUID
 
 import httpx
 
-from codat_sdk._generated import Operation, decode_with_gc_paused, path_segment
+from codat_sdk._generated import Operation, checked_uuid, decode_with_gc_paused, path_segment
 
 from ..models.connection import Connection
 
@@ -16,9 +16,11 @@ OPERATION = Operation(id="get-connection", method="GET", path="/companies/{compa
 
 
 def build(
-    company_id: UUID,
-    connection_id: UUID,
+    company_id: str | UUID,
+    connection_id: str | UUID,
 ) -> dict[str, Any]:
+    company_id = checked_uuid("company_id", company_id)
+    connection_id = checked_uuid("connection_id", connection_id)
 
     _kwargs: dict[str, Any] = {
         "method": "GET",

@@ -8,7 +8,7 @@ from uuid import UUID
 
 import httpx
 
-from codat_sdk._generated import Operation, decode_with_gc_paused, path_segment
+from codat_sdk._generated import Operation, checked_uuid, decode_with_gc_paused, path_segment
 
 from ..models.push_operation import PushOperation
 
@@ -16,9 +16,11 @@ OPERATION = Operation(id="get-push-operation", method="GET", path="/companies/{c
 
 
 def build(
-    company_id: UUID,
-    push_operation_key: UUID,
+    company_id: str | UUID,
+    push_operation_key: str | UUID,
 ) -> dict[str, Any]:
+    company_id = checked_uuid("company_id", company_id)
+    push_operation_key = checked_uuid("push_operation_key", push_operation_key)
 
     _kwargs: dict[str, Any] = {
         "method": "GET",

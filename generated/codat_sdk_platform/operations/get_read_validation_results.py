@@ -8,7 +8,7 @@ from uuid import UUID
 
 import httpx
 
-from codat_sdk._generated import Operation, decode_with_gc_paused, path_segment
+from codat_sdk._generated import Operation, checked_uuid, decode_with_gc_paused, path_segment
 
 from ..models.validation_result import ValidationResult
 
@@ -18,9 +18,11 @@ OPERATION = Operation(
 
 
 def build(
-    company_id: UUID,
-    dataset_id: UUID,
+    company_id: str | UUID,
+    dataset_id: str | UUID,
 ) -> dict[str, Any]:
+    company_id = checked_uuid("company_id", company_id)
+    dataset_id = checked_uuid("dataset_id", dataset_id)
 
     _kwargs: dict[str, Any] = {
         "method": "GET",

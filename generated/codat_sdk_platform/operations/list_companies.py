@@ -73,7 +73,7 @@ def _parse(response: httpx.Response) -> Companies:
 
 def page_contents(page: Companies) -> PageContents[Company]:
     """The items of one page and what tells whether another follows, for the paginator."""
-    links = present(page.field_links)
+    links = present(page.links)
     return PageContents(
         items=present(page.results) or [],
         total_results=present(page.total_results),

@@ -9,7 +9,14 @@ from uuid import UUID
 import httpx
 
 from codat_sdk import UNSET, Unset
-from codat_sdk._generated import Operation, PageContents, decode_with_gc_paused, path_segment, present
+from codat_sdk._generated import (
+    Operation,
+    PageContents,
+    checked_uuid,
+    decode_with_gc_paused,
+    path_segment,
+    present,
+)
 
 from ..models.custom_data_type_record import CustomDataTypeRecord
 from ..models.custom_data_type_records import CustomDataTypeRecords
@@ -22,13 +29,16 @@ OPERATION = Operation(
 
 
 def build(
-    company_id: UUID,
-    connection_id: UUID,
+    company_id: str | UUID,
+    connection_id: str | UUID,
     custom_data_identifier: str,
     *,
     page: int | Unset = 1,
     page_size: int | Unset = 100,
 ) -> dict[str, Any]:
+    company_id = checked_uuid("company_id", company_id)
+    connection_id = checked_uuid("connection_id", connection_id)
+
     params: dict[str, Any] = {}
 
     params["page"] = page

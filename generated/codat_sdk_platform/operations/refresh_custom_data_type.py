@@ -8,7 +8,7 @@ from uuid import UUID
 
 import httpx
 
-from codat_sdk._generated import Operation, decode_with_gc_paused, path_segment
+from codat_sdk._generated import Operation, checked_uuid, decode_with_gc_paused, path_segment
 
 from ..models.pull_operation import PullOperation
 
@@ -20,10 +20,12 @@ OPERATION = Operation(
 
 
 def build(
-    company_id: UUID,
-    connection_id: UUID,
+    company_id: str | UUID,
+    connection_id: str | UUID,
     custom_data_identifier: str,
 ) -> dict[str, Any]:
+    company_id = checked_uuid("company_id", company_id)
+    connection_id = checked_uuid("connection_id", connection_id)
 
     _kwargs: dict[str, Any] = {
         "method": "POST",

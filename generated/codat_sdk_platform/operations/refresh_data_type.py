@@ -9,7 +9,7 @@ from uuid import UUID
 import httpx
 
 from codat_sdk import UNSET, Unset
-from codat_sdk._generated import Operation, decode_with_gc_paused, path_segment
+from codat_sdk._generated import Operation, checked_uuid, decode_with_gc_paused, path_segment
 
 from ..models.data_type import DataType
 from ..models.pull_operation import PullOperation
@@ -18,11 +18,15 @@ OPERATION = Operation(id="refresh-data-type", method="POST", path="/companies/{c
 
 
 def build(
-    company_id: UUID,
+    company_id: str | UUID,
     data_type: DataType,
     *,
-    connection_id: UUID | Unset = UNSET,
+    connection_id: str | UUID | Unset = UNSET,
 ) -> dict[str, Any]:
+    company_id = checked_uuid("company_id", company_id)
+    if not isinstance(connection_id, Unset):
+        connection_id = checked_uuid("connection_id", connection_id)
+
     params: dict[str, Any] = {}
 
     json_connection_id: str | Unset = UNSET

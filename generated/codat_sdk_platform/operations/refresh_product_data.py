@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
 import httpx
 
 from codat_sdk import UNSET, Unset
-from codat_sdk._generated import Operation, path_segment
+from codat_sdk._generated import Operation, checked_uuid, json_body, path_segment
 
 from ..models.refresh_product_data_body import RefreshProductDataBody
 
@@ -19,20 +20,19 @@ OPERATION = Operation(
 
 
 def build(
-    company_id: UUID,
+    company_id: str | UUID,
     product_identifier: str,
     *,
-    body: RefreshProductDataBody | Unset = UNSET,
+    body: RefreshProductDataBody | Mapping[str, Any] | Unset = UNSET,
 ) -> dict[str, Any]:
+    company_id = checked_uuid("company_id", company_id)
 
     _kwargs: dict[str, Any] = {
         "method": "POST",
         "url": f"/companies/{path_segment('company_id', company_id)}/products/{path_segment('product_identifier', product_identifier)}/refresh",
     }
-
     if not isinstance(body, Unset):
-        _kwargs["json"] = body.to_dict()
-
+        _kwargs["json"] = json_body(RefreshProductDataBody, body)
     return _kwargs
 
 

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
 import httpx
 
-from codat_sdk._generated import Operation, decode_with_gc_paused, path_segment
+from codat_sdk._generated import Operation, checked_uuid, decode_with_gc_paused, json_body, path_segment
 
 from ..models.company import Company
 from ..models.company_request_body import CompanyRequestBody
@@ -17,17 +18,17 @@ OPERATION = Operation(id="replace-company", method="PUT", path="/companies/{comp
 
 
 def build(
-    company_id: UUID,
+    company_id: str | UUID,
     *,
-    body: CompanyRequestBody,
+    body: CompanyRequestBody | Mapping[str, Any],
 ) -> dict[str, Any]:
+    company_id = checked_uuid("company_id", company_id)
 
     _kwargs: dict[str, Any] = {
         "method": "PUT",
         "url": f"/companies/{path_segment('company_id', company_id)}",
     }
-    _kwargs["json"] = body.to_dict()
-
+    _kwargs["json"] = json_body(CompanyRequestBody, body)
     return _kwargs
 
 

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
 import httpx
 
-from codat_sdk._generated import Operation, path_segment
+from codat_sdk._generated import Operation, checked_uuid, json_body, path_segment
 
 from ..models.set_company_sync_settings_body import SetCompanySyncSettingsBody
 
@@ -16,17 +17,17 @@ OPERATION = Operation(id="set-company-syncSettings", method="POST", path="/compa
 
 
 def build(
-    company_id: UUID,
+    company_id: str | UUID,
     *,
-    body: SetCompanySyncSettingsBody,
+    body: SetCompanySyncSettingsBody | Mapping[str, Any],
 ) -> dict[str, Any]:
+    company_id = checked_uuid("company_id", company_id)
 
     _kwargs: dict[str, Any] = {
         "method": "POST",
         "url": f"/companies/{path_segment('company_id', company_id)}/syncSettings",
     }
-    _kwargs["json"] = body.to_dict()
-
+    _kwargs["json"] = json_body(SetCompanySyncSettingsBody, body)
     return _kwargs
 
 

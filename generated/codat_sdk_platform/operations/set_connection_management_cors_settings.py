@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
-from codat_sdk._generated import Operation, decode_with_gc_paused
+from codat_sdk._generated import Operation, decode_with_gc_paused, json_body
 
 from ..models.connection_management_allowed_origins import ConnectionManagementAllowedOrigins
 
@@ -18,15 +19,14 @@ OPERATION = Operation(
 
 def build(
     *,
-    body: ConnectionManagementAllowedOrigins,
+    body: ConnectionManagementAllowedOrigins | Mapping[str, Any],
 ) -> dict[str, Any]:
 
     _kwargs: dict[str, Any] = {
         "method": "POST",
         "url": "/connectionManagement/corsSettings",
     }
-    _kwargs["json"] = body.to_dict()
-
+    _kwargs["json"] = json_body(ConnectionManagementAllowedOrigins, body)
     return _kwargs
 
 

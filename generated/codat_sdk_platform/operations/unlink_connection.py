@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
 import httpx
 
 from codat_sdk import UNSET, Unset
-from codat_sdk._generated import Operation, decode_with_gc_paused, path_segment
+from codat_sdk._generated import Operation, checked_uuid, decode_with_gc_paused, json_body, path_segment
 
 from ..models.connection import Connection
 from ..models.update_connection_status import UpdateConnectionStatus
@@ -18,11 +19,13 @@ OPERATION = Operation(id="unlink-connection", method="PATCH", path="/companies/{
 
 
 def build(
-    company_id: UUID,
-    connection_id: UUID,
+    company_id: str | UUID,
+    connection_id: str | UUID,
     *,
-    body: UpdateConnectionStatus | Unset = UNSET,
+    body: UpdateConnectionStatus | Mapping[str, Any] | Unset = UNSET,
 ) -> dict[str, Any]:
+    company_id = checked_uuid("company_id", company_id)
+    connection_id = checked_uuid("connection_id", connection_id)
 
     _kwargs: dict[str, Any] = {
         "method": "PATCH",
@@ -31,7 +34,7 @@ def build(
     if isinstance(body, Unset):
         # The body this operation expects (openapi/overrides.json), so callers need not spell it out.
         body = UpdateConnectionStatus.from_dict({"status": "Unlinked"})
-    _kwargs["json"] = body.to_dict()
+    _kwargs["json"] = json_body(UpdateConnectionStatus, body)
     return _kwargs
 
 

@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
 import httpx
 
-from codat_sdk._generated import Operation, decode_with_gc_paused, path_segment
+from codat_sdk._generated import Operation, checked_uuid, decode_with_gc_paused, json_body, path_segment
 
 from ..models.connection import Connection
 from ..models.update_connection_authorization_body import UpdateConnectionAuthorizationBody
@@ -21,18 +22,19 @@ OPERATION = Operation(
 
 
 def build(
-    company_id: UUID,
-    connection_id: UUID,
+    company_id: str | UUID,
+    connection_id: str | UUID,
     *,
-    body: UpdateConnectionAuthorizationBody,
+    body: UpdateConnectionAuthorizationBody | Mapping[str, Any],
 ) -> dict[str, Any]:
+    company_id = checked_uuid("company_id", company_id)
+    connection_id = checked_uuid("connection_id", connection_id)
 
     _kwargs: dict[str, Any] = {
         "method": "PUT",
         "url": f"/companies/{path_segment('company_id', company_id)}/connections/{path_segment('connection_id', connection_id)}/authorization",
     }
-    _kwargs["json"] = body.to_dict()
-
+    _kwargs["json"] = json_body(UpdateConnectionAuthorizationBody, body)
     return _kwargs
 
 

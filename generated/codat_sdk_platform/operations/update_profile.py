@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
-from codat_sdk._generated import Operation, decode_with_gc_paused
+from codat_sdk._generated import Operation, decode_with_gc_paused, json_body
 
 from ..models.profile import Profile
 
@@ -16,15 +17,14 @@ OPERATION = Operation(id="update-profile", method="PUT", path="/profile")
 
 def build(
     *,
-    body: Profile,
+    body: Profile | Mapping[str, Any],
 ) -> dict[str, Any]:
 
     _kwargs: dict[str, Any] = {
         "method": "PUT",
         "url": "/profile",
     }
-    _kwargs["json"] = body.to_dict()
-
+    _kwargs["json"] = json_body(Profile, body)
     return _kwargs
 
 

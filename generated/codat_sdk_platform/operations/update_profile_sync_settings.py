@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
-from codat_sdk._generated import Operation
+from codat_sdk._generated import Operation, json_body
 
 from ..models.update_profile_sync_settings_body import UpdateProfileSyncSettingsBody
 
@@ -16,15 +17,14 @@ OPERATION = Operation(id="update-profile-syncSettings", method="POST", path="/pr
 
 def build(
     *,
-    body: UpdateProfileSyncSettingsBody,
+    body: UpdateProfileSyncSettingsBody | Mapping[str, Any],
 ) -> dict[str, Any]:
 
     _kwargs: dict[str, Any] = {
         "method": "POST",
         "url": "/profile/syncSettings",
     }
-    _kwargs["json"] = body.to_dict()
-
+    _kwargs["json"] = json_body(UpdateProfileSyncSettingsBody, body)
     return _kwargs
 
 

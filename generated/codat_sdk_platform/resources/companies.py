@@ -25,6 +25,7 @@ from codat_sdk._generated import (
 
 # Annotations only: models load with a group's first call, query builders when a query is first built.
 if TYPE_CHECKING:
+    from typing import Any
     from uuid import UUID
 
     from codat_sdk import OrderBy, Query
@@ -49,7 +50,7 @@ class CompaniesResource(SyncResource):
 
     def add_product(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         product_identifier: str,
         *,
         server_url: str | None = None,
@@ -68,7 +69,7 @@ class CompaniesResource(SyncResource):
         ``PUT /companies/{companyId}/products/{productIdentifier}`` (operationId ``add-product``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             product_identifier (str): Human-readable product identifier for a product. Example:
                 bank-feeds.
@@ -118,7 +119,7 @@ class CompaniesResource(SyncResource):
     def create(
         self,
         *,
-        body: CompanyRequestBody,
+        body: CompanyRequestBody | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -143,7 +144,7 @@ class CompaniesResource(SyncResource):
         ``POST /companies`` (operationId ``create-company``).
 
         Args:
-            body (CompanyRequestBody): the request body.
+            body (CompanyRequestBody | Mapping[str, Any]): the request body.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -187,7 +188,7 @@ class CompaniesResource(SyncResource):
 
     def delete(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -211,7 +212,7 @@ class CompaniesResource(SyncResource):
         ``DELETE /companies/{companyId}`` (operationId ``delete-company``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -257,7 +258,7 @@ class CompaniesResource(SyncResource):
 
     def get(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -278,7 +279,7 @@ class CompaniesResource(SyncResource):
         ``GET /companies/{companyId}`` (operationId ``get-company``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -324,7 +325,7 @@ class CompaniesResource(SyncResource):
 
     def get_access_token(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -345,7 +346,7 @@ class CompaniesResource(SyncResource):
         ``GET /companies/{companyId}/accessToken`` (operationId ``get-company-access-token``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -391,7 +392,7 @@ class CompaniesResource(SyncResource):
 
     def get_company_sync_settings(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -408,7 +409,7 @@ class CompaniesResource(SyncResource):
         ``GET /companies/{companyId}/syncSettings`` (operationId ``get-company-syncSettings``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -454,10 +455,10 @@ class CompaniesResource(SyncResource):
 
     def refresh_product_data(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         product_identifier: str,
         *,
-        body: RefreshProductDataBody | Unset = UNSET,
+        body: RefreshProductDataBody | Mapping[str, Any] | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -485,11 +486,11 @@ class CompaniesResource(SyncResource):
         ``POST /companies/{companyId}/products/{productIdentifier}/refresh`` (operationId ``refresh-product-data``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             product_identifier (str): Human-readable product identifier for a product. Example:
                 bank-feeds.
-            body (RefreshProductDataBody | Unset): the request body.
+            body (RefreshProductDataBody | Mapping[str, Any] | Unset): the request body.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -537,7 +538,7 @@ class CompaniesResource(SyncResource):
 
     def remove_product(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         product_identifier: str,
         *,
         server_url: str | None = None,
@@ -556,7 +557,7 @@ class CompaniesResource(SyncResource):
         ``DELETE /companies/{companyId}/products/{productIdentifier}`` (operationId ``remove-product``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             product_identifier (str): Human-readable product identifier for a product. Example:
                 bank-feeds.
@@ -605,9 +606,9 @@ class CompaniesResource(SyncResource):
 
     def replace(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
-        body: CompanyRequestBody,
+        body: CompanyRequestBody | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -629,9 +630,9 @@ class CompaniesResource(SyncResource):
         ``PUT /companies/{companyId}`` (operationId ``replace-company``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            body (CompanyRequestBody): the request body.
+            body (CompanyRequestBody | Mapping[str, Any]): the request body.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -677,9 +678,9 @@ class CompaniesResource(SyncResource):
 
     def set_company_sync_settings(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
-        body: SetCompanySyncSettingsBody,
+        body: SetCompanySyncSettingsBody | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -693,9 +694,9 @@ class CompaniesResource(SyncResource):
         ``POST /companies/{companyId}/syncSettings`` (operationId ``set-company-syncSettings``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            body (SetCompanySyncSettingsBody): the request body.
+            body (SetCompanySyncSettingsBody | Mapping[str, Any]): the request body.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -742,9 +743,9 @@ class CompaniesResource(SyncResource):
 
     def update(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
-        body: CompanyUpdateRequest,
+        body: CompanyUpdateRequest | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -764,9 +765,9 @@ class CompaniesResource(SyncResource):
         ``PATCH /companies/{companyId}`` (operationId ``update-company``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            body (CompanyUpdateRequest): the request body.
+            body (CompanyUpdateRequest | Mapping[str, Any]): the request body.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -1049,7 +1050,7 @@ class AsyncCompaniesResource(AsyncResource):
 
     async def add_product(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         product_identifier: str,
         *,
         server_url: str | None = None,
@@ -1068,7 +1069,7 @@ class AsyncCompaniesResource(AsyncResource):
         ``PUT /companies/{companyId}/products/{productIdentifier}`` (operationId ``add-product``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             product_identifier (str): Human-readable product identifier for a product. Example:
                 bank-feeds.
@@ -1118,7 +1119,7 @@ class AsyncCompaniesResource(AsyncResource):
     async def create(
         self,
         *,
-        body: CompanyRequestBody,
+        body: CompanyRequestBody | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -1143,7 +1144,7 @@ class AsyncCompaniesResource(AsyncResource):
         ``POST /companies`` (operationId ``create-company``).
 
         Args:
-            body (CompanyRequestBody): the request body.
+            body (CompanyRequestBody | Mapping[str, Any]): the request body.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -1187,7 +1188,7 @@ class AsyncCompaniesResource(AsyncResource):
 
     async def delete(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -1211,7 +1212,7 @@ class AsyncCompaniesResource(AsyncResource):
         ``DELETE /companies/{companyId}`` (operationId ``delete-company``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -1257,7 +1258,7 @@ class AsyncCompaniesResource(AsyncResource):
 
     async def get(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -1278,7 +1279,7 @@ class AsyncCompaniesResource(AsyncResource):
         ``GET /companies/{companyId}`` (operationId ``get-company``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -1324,7 +1325,7 @@ class AsyncCompaniesResource(AsyncResource):
 
     async def get_access_token(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -1345,7 +1346,7 @@ class AsyncCompaniesResource(AsyncResource):
         ``GET /companies/{companyId}/accessToken`` (operationId ``get-company-access-token``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -1391,7 +1392,7 @@ class AsyncCompaniesResource(AsyncResource):
 
     async def get_company_sync_settings(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -1408,7 +1409,7 @@ class AsyncCompaniesResource(AsyncResource):
         ``GET /companies/{companyId}/syncSettings`` (operationId ``get-company-syncSettings``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -1454,10 +1455,10 @@ class AsyncCompaniesResource(AsyncResource):
 
     async def refresh_product_data(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         product_identifier: str,
         *,
-        body: RefreshProductDataBody | Unset = UNSET,
+        body: RefreshProductDataBody | Mapping[str, Any] | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -1485,11 +1486,11 @@ class AsyncCompaniesResource(AsyncResource):
         ``POST /companies/{companyId}/products/{productIdentifier}/refresh`` (operationId ``refresh-product-data``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             product_identifier (str): Human-readable product identifier for a product. Example:
                 bank-feeds.
-            body (RefreshProductDataBody | Unset): the request body.
+            body (RefreshProductDataBody | Mapping[str, Any] | Unset): the request body.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -1537,7 +1538,7 @@ class AsyncCompaniesResource(AsyncResource):
 
     async def remove_product(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         product_identifier: str,
         *,
         server_url: str | None = None,
@@ -1556,7 +1557,7 @@ class AsyncCompaniesResource(AsyncResource):
         ``DELETE /companies/{companyId}/products/{productIdentifier}`` (operationId ``remove-product``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             product_identifier (str): Human-readable product identifier for a product. Example:
                 bank-feeds.
@@ -1605,9 +1606,9 @@ class AsyncCompaniesResource(AsyncResource):
 
     async def replace(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
-        body: CompanyRequestBody,
+        body: CompanyRequestBody | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -1629,9 +1630,9 @@ class AsyncCompaniesResource(AsyncResource):
         ``PUT /companies/{companyId}`` (operationId ``replace-company``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            body (CompanyRequestBody): the request body.
+            body (CompanyRequestBody | Mapping[str, Any]): the request body.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -1677,9 +1678,9 @@ class AsyncCompaniesResource(AsyncResource):
 
     async def set_company_sync_settings(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
-        body: SetCompanySyncSettingsBody,
+        body: SetCompanySyncSettingsBody | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -1693,9 +1694,9 @@ class AsyncCompaniesResource(AsyncResource):
         ``POST /companies/{companyId}/syncSettings`` (operationId ``set-company-syncSettings``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            body (SetCompanySyncSettingsBody): the request body.
+            body (SetCompanySyncSettingsBody | Mapping[str, Any]): the request body.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -1742,9 +1743,9 @@ class AsyncCompaniesResource(AsyncResource):
 
     async def update(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
-        body: CompanyUpdateRequest,
+        body: CompanyUpdateRequest | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -1764,9 +1765,9 @@ class AsyncCompaniesResource(AsyncResource):
         ``PATCH /companies/{companyId}`` (operationId ``update-company``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            body (CompanyUpdateRequest): the request body.
+            body (CompanyUpdateRequest | Mapping[str, Any]): the request body.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.

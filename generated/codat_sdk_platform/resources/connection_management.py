@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from uuid import UUID
 
     from ..models.connection_management_access_token import ConnectionManagementAccessToken
-    from .cors import AsyncCorsResource, CorsResource
 
 
 class ConnectionManagementResource(SyncResource):
@@ -40,19 +39,13 @@ class ConnectionManagementResource(SyncResource):
         """The same operations, each returning a ``RawResponse`` (status, headers, parsed body)."""
         return ConnectionManagementResourceWithRawResponse(self)
 
-    @cached_property
-    def cors(self) -> CorsResource:
-        from .cors import CorsResource
-
-        return CorsResource(self._client)
-
     @deprecated(
         "The endpoint for generating company-specific connection management access tokens has been deprecated.\nCodat now supports a global company access token, providing seamless access across multiple products.\nUpdate your integration to use the global token for improved efficiency and consistency. Use client.companies.get_access_token() instead.",
         category=None,
     )
     def get(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -69,7 +62,7 @@ class ConnectionManagementResource(SyncResource):
         ``GET /companies/{companyId}/connectionManagement/accessToken`` (operationId ``get-connection-management-access-token``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -129,19 +122,13 @@ class AsyncConnectionManagementResource(AsyncResource):
         """The same operations, each returning a ``RawResponse`` (status, headers, parsed body)."""
         return AsyncConnectionManagementResourceWithRawResponse(self)
 
-    @cached_property
-    def cors(self) -> AsyncCorsResource:
-        from .cors import AsyncCorsResource
-
-        return AsyncCorsResource(self._client)
-
     @deprecated(
         "The endpoint for generating company-specific connection management access tokens has been deprecated.\nCodat now supports a global company access token, providing seamless access across multiple products.\nUpdate your integration to use the global token for improved efficiency and consistency. Use client.companies.get_access_token() instead.",
         category=None,
     )
     async def get(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -158,7 +145,7 @@ class AsyncConnectionManagementResource(AsyncResource):
         ``GET /companies/{companyId}/connectionManagement/accessToken`` (operationId ``get-connection-management-access-token``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).

@@ -25,6 +25,7 @@ from codat_sdk._generated import (
 
 # Annotations only: models load with a group's first call, query builders when a query is first built.
 if TYPE_CHECKING:
+    from typing import Any
     from uuid import UUID
 
     from codat_sdk import OrderBy, Query
@@ -46,9 +47,9 @@ class ConnectionsResource(SyncResource):
 
     def create(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
-        body: CreateConnectionBody,
+        body: CreateConnectionBody | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -65,9 +66,9 @@ class ConnectionsResource(SyncResource):
         ``POST /companies/{companyId}/connections`` (operationId ``create-connection``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            body (CreateConnectionBody): the request body.
+            body (CreateConnectionBody | Mapping[str, Any]): the request body.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -113,8 +114,8 @@ class ConnectionsResource(SyncResource):
 
     def delete(
         self,
-        company_id: UUID,
-        connection_id: UUID,
+        company_id: str | UUID,
+        connection_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -131,9 +132,9 @@ class ConnectionsResource(SyncResource):
         ``DELETE /companies/{companyId}/connections/{connectionId}`` (operationId ``delete-connection``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a connection. Example:
+            connection_id (str | UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -180,8 +181,8 @@ class ConnectionsResource(SyncResource):
 
     def get(
         self,
-        company_id: UUID,
-        connection_id: UUID,
+        company_id: str | UUID,
+        connection_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -197,9 +198,9 @@ class ConnectionsResource(SyncResource):
         ``GET /companies/{companyId}/connections/{connectionId}`` (operationId ``get-connection``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a connection. Example:
+            connection_id (str | UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -246,10 +247,10 @@ class ConnectionsResource(SyncResource):
 
     def unlink(
         self,
-        company_id: UUID,
-        connection_id: UUID,
+        company_id: str | UUID,
+        connection_id: str | UUID,
         *,
-        body: UpdateConnectionStatus | Unset = UNSET,
+        body: UpdateConnectionStatus | Mapping[str, Any] | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -265,12 +266,12 @@ class ConnectionsResource(SyncResource):
         ``PATCH /companies/{companyId}/connections/{connectionId}`` (operationId ``unlink-connection``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a connection. Example:
+            connection_id (str | UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
-            body (UpdateConnectionStatus | Unset): Defaults to ``{"status": "Unlinked"}``. Unlinked is
-                the only status this operation accepts.
+            body (UpdateConnectionStatus | Mapping[str, Any] | Unset): Defaults to ``{"status":
+                "Unlinked"}``. Unlinked is the only status this operation accepts.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -317,10 +318,10 @@ class ConnectionsResource(SyncResource):
 
     def update_authorization(
         self,
-        company_id: UUID,
-        connection_id: UUID,
+        company_id: str | UUID,
+        connection_id: str | UUID,
         *,
-        body: UpdateConnectionAuthorizationBody,
+        body: UpdateConnectionAuthorizationBody | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -334,11 +335,11 @@ class ConnectionsResource(SyncResource):
         ``PUT /companies/{companyId}/connections/{connectionId}/authorization`` (operationId ``update-connection-authorization``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a connection. Example:
+            connection_id (str | UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
-            body (UpdateConnectionAuthorizationBody): the request body.
+            body (UpdateConnectionAuthorizationBody | Mapping[str, Any]): the request body.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -385,7 +386,7 @@ class ConnectionsResource(SyncResource):
 
     def list_all(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         query: str | Query | Unset = UNSET,
         order_by: str | OrderBy | Unset = UNSET,
@@ -408,7 +409,7 @@ class ConnectionsResource(SyncResource):
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.ConnectionQuery``.
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             query (str | Query | Unset): Only the items this Codat query matches, e.g. ``name~Toft``
                 or ``created>2024-01-01``: a string or a builder of typed fields
@@ -487,7 +488,7 @@ class ConnectionsResource(SyncResource):
 
     def list(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         page: int | Unset = 1,
         page_size: int | Unset = 100,
@@ -508,7 +509,7 @@ class ConnectionsResource(SyncResource):
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.ConnectionQuery``.
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             page (int | Unset): Which page to return, counting from 1
                 (https://docs.codat.io/using-the-api/paging). Default: 1. Example: 1.
@@ -591,9 +592,9 @@ class AsyncConnectionsResource(AsyncResource):
 
     async def create(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
-        body: CreateConnectionBody,
+        body: CreateConnectionBody | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -610,9 +611,9 @@ class AsyncConnectionsResource(AsyncResource):
         ``POST /companies/{companyId}/connections`` (operationId ``create-connection``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            body (CreateConnectionBody): the request body.
+            body (CreateConnectionBody | Mapping[str, Any]): the request body.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -658,8 +659,8 @@ class AsyncConnectionsResource(AsyncResource):
 
     async def delete(
         self,
-        company_id: UUID,
-        connection_id: UUID,
+        company_id: str | UUID,
+        connection_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -676,9 +677,9 @@ class AsyncConnectionsResource(AsyncResource):
         ``DELETE /companies/{companyId}/connections/{connectionId}`` (operationId ``delete-connection``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a connection. Example:
+            connection_id (str | UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -725,8 +726,8 @@ class AsyncConnectionsResource(AsyncResource):
 
     async def get(
         self,
-        company_id: UUID,
-        connection_id: UUID,
+        company_id: str | UUID,
+        connection_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -742,9 +743,9 @@ class AsyncConnectionsResource(AsyncResource):
         ``GET /companies/{companyId}/connections/{connectionId}`` (operationId ``get-connection``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a connection. Example:
+            connection_id (str | UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -791,10 +792,10 @@ class AsyncConnectionsResource(AsyncResource):
 
     async def unlink(
         self,
-        company_id: UUID,
-        connection_id: UUID,
+        company_id: str | UUID,
+        connection_id: str | UUID,
         *,
-        body: UpdateConnectionStatus | Unset = UNSET,
+        body: UpdateConnectionStatus | Mapping[str, Any] | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -810,12 +811,12 @@ class AsyncConnectionsResource(AsyncResource):
         ``PATCH /companies/{companyId}/connections/{connectionId}`` (operationId ``unlink-connection``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a connection. Example:
+            connection_id (str | UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
-            body (UpdateConnectionStatus | Unset): Defaults to ``{"status": "Unlinked"}``. Unlinked is
-                the only status this operation accepts.
+            body (UpdateConnectionStatus | Mapping[str, Any] | Unset): Defaults to ``{"status":
+                "Unlinked"}``. Unlinked is the only status this operation accepts.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -862,10 +863,10 @@ class AsyncConnectionsResource(AsyncResource):
 
     async def update_authorization(
         self,
-        company_id: UUID,
-        connection_id: UUID,
+        company_id: str | UUID,
+        connection_id: str | UUID,
         *,
-        body: UpdateConnectionAuthorizationBody,
+        body: UpdateConnectionAuthorizationBody | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -879,11 +880,11 @@ class AsyncConnectionsResource(AsyncResource):
         ``PUT /companies/{companyId}/connections/{connectionId}/authorization`` (operationId ``update-connection-authorization``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a connection. Example:
+            connection_id (str | UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
-            body (UpdateConnectionAuthorizationBody): the request body.
+            body (UpdateConnectionAuthorizationBody | Mapping[str, Any]): the request body.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -930,7 +931,7 @@ class AsyncConnectionsResource(AsyncResource):
 
     def list_all(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         query: str | Query | Unset = UNSET,
         order_by: str | OrderBy | Unset = UNSET,
@@ -953,7 +954,7 @@ class AsyncConnectionsResource(AsyncResource):
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.ConnectionQuery``.
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             query (str | Query | Unset): Only the items this Codat query matches, e.g. ``name~Toft``
                 or ``created>2024-01-01``: a string or a builder of typed fields
@@ -1032,7 +1033,7 @@ class AsyncConnectionsResource(AsyncResource):
 
     async def list(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         page: int | Unset = 1,
         page_size: int | Unset = 100,
@@ -1053,7 +1054,7 @@ class AsyncConnectionsResource(AsyncResource):
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.ConnectionQuery``.
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             page (int | Unset): Which page to return, counting from 1
                 (https://docs.codat.io/using-the-api/paging). Default: 1. Example: 1.

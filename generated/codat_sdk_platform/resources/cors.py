@@ -26,6 +26,8 @@ from codat_sdk._generated import (
 
 # Annotations only: models load with a group's first call, query builders when a query is first built.
 if TYPE_CHECKING:
+    from typing import Any
+
     from ..models.connection_management_allowed_origins import ConnectionManagementAllowedOrigins
 
 
@@ -111,7 +113,7 @@ class CorsResource(SyncResource):
     def set(
         self,
         *,
-        body: ConnectionManagementAllowedOrigins,
+        body: ConnectionManagementAllowedOrigins | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -130,7 +132,7 @@ class CorsResource(SyncResource):
         ``POST /connectionManagement/corsSettings`` (operationId ``set-connection-management-cors-settings``).
 
         Args:
-            body (ConnectionManagementAllowedOrigins): Example: {'allowedOrigins':
+            body (ConnectionManagementAllowedOrigins | Mapping[str, Any]): Example: {'allowedOrigins':
                 ['https://www.bank-of-dave.com']}.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -265,7 +267,7 @@ class AsyncCorsResource(AsyncResource):
     async def set(
         self,
         *,
-        body: ConnectionManagementAllowedOrigins,
+        body: ConnectionManagementAllowedOrigins | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -284,7 +286,7 @@ class AsyncCorsResource(AsyncResource):
         ``POST /connectionManagement/corsSettings`` (operationId ``set-connection-management-cors-settings``).
 
         Args:
-            body (ConnectionManagementAllowedOrigins): Example: {'allowedOrigins':
+            body (ConnectionManagementAllowedOrigins | Mapping[str, Any]): Example: {'allowedOrigins':
                 ['https://www.bank-of-dave.com']}.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).

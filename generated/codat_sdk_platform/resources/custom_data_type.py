@@ -25,6 +25,7 @@ from codat_sdk._generated import (
 
 # Annotations only: models load with a group's first call, query builders when a query is first built.
 if TYPE_CHECKING:
+    from typing import Any
     from uuid import UUID
 
     from ..models.custom_data_type_configuration import CustomDataTypeConfiguration
@@ -46,7 +47,7 @@ class CustomDataTypeResource(SyncResource):
         platform_key: str,
         custom_data_identifier: str,
         *,
-        body: CustomDataTypeConfiguration,
+        body: CustomDataTypeConfiguration | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -78,8 +79,8 @@ class CustomDataTypeResource(SyncResource):
                 Example: gbol.
             custom_data_identifier (str): Unique identifier for a custom data type. Example:
                 DynamicsPurchaseOrders.
-            body (CustomDataTypeConfiguration): Client's configuration details for a specific custom
-                data type and platform pair. Example: {'dataSource':
+            body (CustomDataTypeConfiguration | Mapping[str, Any]): Client's configuration details for
+                a specific custom data type and platform pair. Example: {'dataSource':
                 "api/purchaseOrders?$filter=currencyCode eq 'NOK'", 'requiredData': {'currencyCode':
                 '$[*].currencyCode', 'id': '$[*].id', 'number': '$[*].number', 'orderDate':
                 '$[*].orderDate', 'totalAmountExcludingTax': '$[*].totalAmountExcludingTax',
@@ -200,8 +201,8 @@ class CustomDataTypeResource(SyncResource):
 
     def refresh(
         self,
-        company_id: UUID,
-        connection_id: UUID,
+        company_id: str | UUID,
+        connection_id: str | UUID,
         custom_data_identifier: str,
         *,
         server_url: str | None = None,
@@ -219,9 +220,9 @@ class CustomDataTypeResource(SyncResource):
         ``POST /companies/{companyId}/connections/{connectionId}/data/queue/custom/{customDataIdentifier}`` (operationId ``refresh-custom-data-type``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a connection. Example:
+            connection_id (str | UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
             custom_data_identifier (str): Unique identifier for a custom data type. Example:
                 DynamicsPurchaseOrders.
@@ -273,8 +274,8 @@ class CustomDataTypeResource(SyncResource):
 
     def list_all(
         self,
-        company_id: UUID,
-        connection_id: UUID,
+        company_id: str | UUID,
+        connection_id: str | UUID,
         custom_data_identifier: str,
         *,
         page_size: int = 100,
@@ -295,9 +296,9 @@ class CustomDataTypeResource(SyncResource):
         ``start_page=paginator.next_page`` resumes from it in a new paginator.
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a connection. Example:
+            connection_id (str | UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
             custom_data_identifier (str): Unique identifier for a custom data type. Example:
                 DynamicsPurchaseOrders.
@@ -365,8 +366,8 @@ class CustomDataTypeResource(SyncResource):
 
     def list(
         self,
-        company_id: UUID,
-        connection_id: UUID,
+        company_id: str | UUID,
+        connection_id: str | UUID,
         custom_data_identifier: str,
         *,
         page: int | Unset = 1,
@@ -391,9 +392,9 @@ class CustomDataTypeResource(SyncResource):
         Every item of every page: ``list_all()``.
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a connection. Example:
+            connection_id (str | UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
             custom_data_identifier (str): Unique identifier for a custom data type. Example:
                 DynamicsPurchaseOrders.
@@ -473,7 +474,7 @@ class AsyncCustomDataTypeResource(AsyncResource):
         platform_key: str,
         custom_data_identifier: str,
         *,
-        body: CustomDataTypeConfiguration,
+        body: CustomDataTypeConfiguration | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -505,8 +506,8 @@ class AsyncCustomDataTypeResource(AsyncResource):
                 Example: gbol.
             custom_data_identifier (str): Unique identifier for a custom data type. Example:
                 DynamicsPurchaseOrders.
-            body (CustomDataTypeConfiguration): Client's configuration details for a specific custom
-                data type and platform pair. Example: {'dataSource':
+            body (CustomDataTypeConfiguration | Mapping[str, Any]): Client's configuration details for
+                a specific custom data type and platform pair. Example: {'dataSource':
                 "api/purchaseOrders?$filter=currencyCode eq 'NOK'", 'requiredData': {'currencyCode':
                 '$[*].currencyCode', 'id': '$[*].id', 'number': '$[*].number', 'orderDate':
                 '$[*].orderDate', 'totalAmountExcludingTax': '$[*].totalAmountExcludingTax',
@@ -627,8 +628,8 @@ class AsyncCustomDataTypeResource(AsyncResource):
 
     async def refresh(
         self,
-        company_id: UUID,
-        connection_id: UUID,
+        company_id: str | UUID,
+        connection_id: str | UUID,
         custom_data_identifier: str,
         *,
         server_url: str | None = None,
@@ -646,9 +647,9 @@ class AsyncCustomDataTypeResource(AsyncResource):
         ``POST /companies/{companyId}/connections/{connectionId}/data/queue/custom/{customDataIdentifier}`` (operationId ``refresh-custom-data-type``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a connection. Example:
+            connection_id (str | UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
             custom_data_identifier (str): Unique identifier for a custom data type. Example:
                 DynamicsPurchaseOrders.
@@ -700,8 +701,8 @@ class AsyncCustomDataTypeResource(AsyncResource):
 
     def list_all(
         self,
-        company_id: UUID,
-        connection_id: UUID,
+        company_id: str | UUID,
+        connection_id: str | UUID,
         custom_data_identifier: str,
         *,
         page_size: int = 100,
@@ -722,9 +723,9 @@ class AsyncCustomDataTypeResource(AsyncResource):
         ``start_page=paginator.next_page`` resumes from it in a new paginator.
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a connection. Example:
+            connection_id (str | UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
             custom_data_identifier (str): Unique identifier for a custom data type. Example:
                 DynamicsPurchaseOrders.
@@ -792,8 +793,8 @@ class AsyncCustomDataTypeResource(AsyncResource):
 
     async def list(
         self,
-        company_id: UUID,
-        connection_id: UUID,
+        company_id: str | UUID,
+        connection_id: str | UUID,
         custom_data_identifier: str,
         *,
         page: int | Unset = 1,
@@ -818,9 +819,9 @@ class AsyncCustomDataTypeResource(AsyncResource):
         Every item of every page: ``list_all()``.
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a connection. Example:
+            connection_id (str | UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
             custom_data_identifier (str): Unique identifier for a custom data type. Example:
                 DynamicsPurchaseOrders.

@@ -45,8 +45,8 @@ class PushDataResource(SyncResource):
 
     def get_model_options(
         self,
-        company_id: UUID,
-        connection_id: UUID,
+        company_id: str | UUID,
+        connection_id: str | UUID,
         data_type: DataType,
         *,
         server_url: str | None = None,
@@ -74,9 +74,9 @@ class PushDataResource(SyncResource):
         ``GET /companies/{companyId}/connections/{connectionId}/options/{dataType}`` (operationId ``get-create-update-model-options-by-data-type``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a connection. Example:
+            connection_id (str | UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
             data_type (DataType): The key of a Codat data type. Example: invoices.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
@@ -127,8 +127,8 @@ class PushDataResource(SyncResource):
 
     def get_operation(
         self,
-        company_id: UUID,
-        push_operation_key: UUID,
+        company_id: str | UUID,
+        push_operation_key: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -148,9 +148,9 @@ class PushDataResource(SyncResource):
         ``GET /companies/{companyId}/push/{pushOperationKey}`` (operationId ``get-push-operation``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            push_operation_key (UUID): Push operation key.
+            push_operation_key (str | UUID): Push operation key.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -196,7 +196,7 @@ class PushDataResource(SyncResource):
 
     def list_all_operations(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         query: str | Query | Unset = UNSET,
         order_by: str | OrderBy | Unset = UNSET,
@@ -219,7 +219,7 @@ class PushDataResource(SyncResource):
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.PushOperationQuery``.
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             query (str | Query | Unset): Only the items this Codat query matches, e.g. ``name~Toft``
                 or ``created>2024-01-01``: a string or a builder of typed fields
@@ -298,7 +298,7 @@ class PushDataResource(SyncResource):
 
     def list_operations(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         page: int | Unset = 1,
         page_size: int | Unset = 100,
@@ -323,7 +323,7 @@ class PushDataResource(SyncResource):
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.PushOperationQuery``.
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             page (int | Unset): Which page to return, counting from 1
                 (https://docs.codat.io/using-the-api/paging). Default: 1. Example: 1.
@@ -403,8 +403,8 @@ class AsyncPushDataResource(AsyncResource):
 
     async def get_model_options(
         self,
-        company_id: UUID,
-        connection_id: UUID,
+        company_id: str | UUID,
+        connection_id: str | UUID,
         data_type: DataType,
         *,
         server_url: str | None = None,
@@ -432,9 +432,9 @@ class AsyncPushDataResource(AsyncResource):
         ``GET /companies/{companyId}/connections/{connectionId}/options/{dataType}`` (operationId ``get-create-update-model-options-by-data-type``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            connection_id (UUID): Unique identifier for a connection. Example:
+            connection_id (str | UUID): Unique identifier for a connection. Example:
                 2e9d2c44-f675-40ba-8049-353bfcb5e171.
             data_type (DataType): The key of a Codat data type. Example: invoices.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
@@ -485,8 +485,8 @@ class AsyncPushDataResource(AsyncResource):
 
     async def get_operation(
         self,
-        company_id: UUID,
-        push_operation_key: UUID,
+        company_id: str | UUID,
+        push_operation_key: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -506,9 +506,9 @@ class AsyncPushDataResource(AsyncResource):
         ``GET /companies/{companyId}/push/{pushOperationKey}`` (operationId ``get-push-operation``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            push_operation_key (UUID): Push operation key.
+            push_operation_key (str | UUID): Push operation key.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -554,7 +554,7 @@ class AsyncPushDataResource(AsyncResource):
 
     def list_all_operations(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         query: str | Query | Unset = UNSET,
         order_by: str | OrderBy | Unset = UNSET,
@@ -577,7 +577,7 @@ class AsyncPushDataResource(AsyncResource):
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.PushOperationQuery``.
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             query (str | Query | Unset): Only the items this Codat query matches, e.g. ``name~Toft``
                 or ``created>2024-01-01``: a string or a builder of typed fields
@@ -656,7 +656,7 @@ class AsyncPushDataResource(AsyncResource):
 
     async def list_operations(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         page: int | Unset = 1,
         page_size: int | Unset = 100,
@@ -681,7 +681,7 @@ class AsyncPushDataResource(AsyncResource):
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.PushOperationQuery``.
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             page (int | Unset): Which page to return, counting from 1
                 (https://docs.codat.io/using-the-api/paging). Default: 1. Example: 1.

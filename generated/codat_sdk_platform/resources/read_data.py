@@ -38,8 +38,8 @@ class ReadDataResource(SyncResource):
 
     def get_validation_results(
         self,
-        company_id: UUID,
-        dataset_id: UUID,
+        company_id: str | UUID,
+        dataset_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -62,9 +62,9 @@ class ReadDataResource(SyncResource):
         ``GET /companies/{companyId}/sync/{datasetId}/validation`` (operationId ``get-read-validation-results``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            dataset_id (UUID): Unique identifier for the dataset that completed its sync.
+            dataset_id (str | UUID): Unique identifier for the dataset that completed its sync.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -125,8 +125,8 @@ class AsyncReadDataResource(AsyncResource):
 
     async def get_validation_results(
         self,
-        company_id: UUID,
-        dataset_id: UUID,
+        company_id: str | UUID,
+        dataset_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -149,9 +149,9 @@ class AsyncReadDataResource(AsyncResource):
         ``GET /companies/{companyId}/sync/{datasetId}/validation`` (operationId ``get-read-validation-results``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            dataset_id (UUID): Unique identifier for the dataset that completed its sync.
+            dataset_id (str | UUID): Unique identifier for the dataset that completed its sync.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.

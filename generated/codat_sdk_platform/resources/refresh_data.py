@@ -45,7 +45,7 @@ class RefreshDataResource(SyncResource):
 
     def all(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -66,7 +66,7 @@ class RefreshDataResource(SyncResource):
         ``POST /companies/{companyId}/data/all`` (operationId ``refresh-company-data``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -113,10 +113,10 @@ class RefreshDataResource(SyncResource):
 
     def by_data_type(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         data_type: DataType,
         *,
-        connection_id: UUID | Unset = UNSET,
+        connection_id: str | UUID | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -133,11 +133,11 @@ class RefreshDataResource(SyncResource):
         ``POST /companies/{companyId}/data/queue/{dataType}`` (operationId ``refresh-data-type``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             data_type (DataType): The key of a Codat data type. Example: invoices.
-            connection_id (UUID | Unset): Optionally, provide a data connection id to only queue pull
-                operations on that connection.
+            connection_id (str | UUID | Unset): Optionally, provide a data connection id to only queue
+                pull operations on that connection.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -185,7 +185,7 @@ class RefreshDataResource(SyncResource):
 
     def get(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -200,7 +200,7 @@ class RefreshDataResource(SyncResource):
         ``GET /companies/{companyId}/dataStatus`` (operationId ``get-company-data-status``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -246,8 +246,8 @@ class RefreshDataResource(SyncResource):
 
     def get_pull_operation(
         self,
-        company_id: UUID,
-        dataset_id: UUID,
+        company_id: str | UUID,
+        dataset_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -262,9 +262,9 @@ class RefreshDataResource(SyncResource):
         ``GET /companies/{companyId}/data/history/{datasetId}`` (operationId ``get-pull-operation``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            dataset_id (UUID): Unique identifier for the dataset that completed its sync.
+            dataset_id (str | UUID): Unique identifier for the dataset that completed its sync.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -310,7 +310,7 @@ class RefreshDataResource(SyncResource):
 
     def list_all_pull_operations(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         query: str | Query | Unset = UNSET,
         order_by: str | OrderBy | Unset = UNSET,
@@ -333,7 +333,7 @@ class RefreshDataResource(SyncResource):
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.PullOperationQuery``.
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             query (str | Query | Unset): Only the items this Codat query matches, e.g. ``name~Toft``
                 or ``created>2024-01-01``: a string or a builder of typed fields
@@ -412,7 +412,7 @@ class RefreshDataResource(SyncResource):
 
     def list_pull_operations(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         page: int | Unset = 1,
         page_size: int | Unset = 100,
@@ -433,7 +433,7 @@ class RefreshDataResource(SyncResource):
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.PullOperationQuery``.
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             page (int | Unset): Which page to return, counting from 1
                 (https://docs.codat.io/using-the-api/paging). Default: 1. Example: 1.
@@ -515,7 +515,7 @@ class AsyncRefreshDataResource(AsyncResource):
 
     async def all(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -536,7 +536,7 @@ class AsyncRefreshDataResource(AsyncResource):
         ``POST /companies/{companyId}/data/all`` (operationId ``refresh-company-data``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -583,10 +583,10 @@ class AsyncRefreshDataResource(AsyncResource):
 
     async def by_data_type(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         data_type: DataType,
         *,
-        connection_id: UUID | Unset = UNSET,
+        connection_id: str | UUID | Unset = UNSET,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -603,11 +603,11 @@ class AsyncRefreshDataResource(AsyncResource):
         ``POST /companies/{companyId}/data/queue/{dataType}`` (operationId ``refresh-data-type``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             data_type (DataType): The key of a Codat data type. Example: invoices.
-            connection_id (UUID | Unset): Optionally, provide a data connection id to only queue pull
-                operations on that connection.
+            connection_id (str | UUID | Unset): Optionally, provide a data connection id to only queue
+                pull operations on that connection.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -655,7 +655,7 @@ class AsyncRefreshDataResource(AsyncResource):
 
     async def get(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -670,7 +670,7 @@ class AsyncRefreshDataResource(AsyncResource):
         ``GET /companies/{companyId}/dataStatus`` (operationId ``get-company-data-status``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -716,8 +716,8 @@ class AsyncRefreshDataResource(AsyncResource):
 
     async def get_pull_operation(
         self,
-        company_id: UUID,
-        dataset_id: UUID,
+        company_id: str | UUID,
+        dataset_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -732,9 +732,9 @@ class AsyncRefreshDataResource(AsyncResource):
         ``GET /companies/{companyId}/data/history/{datasetId}`` (operationId ``get-pull-operation``).
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
-            dataset_id (UUID): Unique identifier for the dataset that completed its sync.
+            dataset_id (str | UUID): Unique identifier for the dataset that completed its sync.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -780,7 +780,7 @@ class AsyncRefreshDataResource(AsyncResource):
 
     def list_all_pull_operations(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         query: str | Query | Unset = UNSET,
         order_by: str | OrderBy | Unset = UNSET,
@@ -803,7 +803,7 @@ class AsyncRefreshDataResource(AsyncResource):
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.PullOperationQuery``.
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             query (str | Query | Unset): Only the items this Codat query matches, e.g. ``name~Toft``
                 or ``created>2024-01-01``: a string or a builder of typed fields
@@ -882,7 +882,7 @@ class AsyncRefreshDataResource(AsyncResource):
 
     async def list_pull_operations(
         self,
-        company_id: UUID,
+        company_id: str | UUID,
         *,
         page: int | Unset = 1,
         page_size: int | Unset = 100,
@@ -903,7 +903,7 @@ class AsyncRefreshDataResource(AsyncResource):
         Typed fields for ``query`` and ``order_by``: ``codat_sdk_platform.queries.PullOperationQuery``.
 
         Args:
-            company_id (UUID): Unique identifier for a company. Example:
+            company_id (str | UUID): Unique identifier for a company. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             page (int | Unset): Which page to return, counting from 1
                 (https://docs.codat.io/using-the-api/paging). Default: 1. Example: 1.

@@ -23,6 +23,8 @@ from codat_sdk._generated import (
 
 # Annotations only: models load with a group's first call, query builders when a query is first built.
 if TYPE_CHECKING:
+    from typing import Any
+
     from ..models.api_key_details import ApiKeyDetails
     from ..models.api_keys import ApiKeys
     from ..models.connection_management_allowed_origins import ConnectionManagementAllowedOrigins
@@ -43,7 +45,7 @@ class SettingsResource(SyncResource):
     def create_api_key(
         self,
         *,
-        body: CreateApiKey,
+        body: CreateApiKey | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -72,7 +74,7 @@ class SettingsResource(SyncResource):
         ``POST /apiKeys`` (operationId ``create-api-key``).
 
         Args:
-            body (CreateApiKey): Details about the newly created API key.
+            body (CreateApiKey | Mapping[str, Any]): Details about the newly created API key.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -427,7 +429,7 @@ class SettingsResource(SyncResource):
     def update_profile(
         self,
         *,
-        body: Profile,
+        body: Profile | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -441,8 +443,8 @@ class SettingsResource(SyncResource):
         ``PUT /profile`` (operationId ``update-profile``).
 
         Args:
-            body (Profile): Describes your Codat client instance Example: {'name': "Bob's Burgers",
-                'logoUrl':
+            body (Profile | Mapping[str, Any]): Describes your Codat client instance Example: {'name':
+                "Bob's Burgers", 'logoUrl':
                 'https://client-images.codat.io/logo/042399f5-d104-4f38-9ce8-cac3524f4e88_5806cb1f-7342-4c0e-a0a8-99bfbc47b0ff.png',
                 'iconUrl':
                 'https://client-images.codat.io/icon/042399f5-d104-4f38-9ce8-cac3524f4e88_3f5623af-d992-4c22-bc08-e58c520a8526.ico',
@@ -491,7 +493,7 @@ class SettingsResource(SyncResource):
     def update_sync_settings(
         self,
         *,
-        body: UpdateProfileSyncSettingsBody,
+        body: UpdateProfileSyncSettingsBody | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -505,7 +507,7 @@ class SettingsResource(SyncResource):
         ``POST /profile/syncSettings`` (operationId ``update-profile-syncSettings``).
 
         Args:
-            body (UpdateProfileSyncSettingsBody): the request body.
+            body (UpdateProfileSyncSettingsBody | Mapping[str, Any]): the request body.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -549,7 +551,7 @@ class SettingsResource(SyncResource):
     def set(
         self,
         *,
-        body: ConnectionManagementAllowedOrigins,
+        body: ConnectionManagementAllowedOrigins | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -568,7 +570,7 @@ class SettingsResource(SyncResource):
         ``POST /corsSettings`` (operationId ``set-cors-settings``).
 
         Args:
-            body (ConnectionManagementAllowedOrigins): Example: {'allowedOrigins':
+            body (ConnectionManagementAllowedOrigins | Mapping[str, Any]): Example: {'allowedOrigins':
                 ['https://www.bank-of-dave.com']}.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -638,7 +640,7 @@ class AsyncSettingsResource(AsyncResource):
     async def create_api_key(
         self,
         *,
-        body: CreateApiKey,
+        body: CreateApiKey | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -667,7 +669,7 @@ class AsyncSettingsResource(AsyncResource):
         ``POST /apiKeys`` (operationId ``create-api-key``).
 
         Args:
-            body (CreateApiKey): Details about the newly created API key.
+            body (CreateApiKey | Mapping[str, Any]): Details about the newly created API key.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -1022,7 +1024,7 @@ class AsyncSettingsResource(AsyncResource):
     async def update_profile(
         self,
         *,
-        body: Profile,
+        body: Profile | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -1036,8 +1038,8 @@ class AsyncSettingsResource(AsyncResource):
         ``PUT /profile`` (operationId ``update-profile``).
 
         Args:
-            body (Profile): Describes your Codat client instance Example: {'name': "Bob's Burgers",
-                'logoUrl':
+            body (Profile | Mapping[str, Any]): Describes your Codat client instance Example: {'name':
+                "Bob's Burgers", 'logoUrl':
                 'https://client-images.codat.io/logo/042399f5-d104-4f38-9ce8-cac3524f4e88_5806cb1f-7342-4c0e-a0a8-99bfbc47b0ff.png',
                 'iconUrl':
                 'https://client-images.codat.io/icon/042399f5-d104-4f38-9ce8-cac3524f4e88_3f5623af-d992-4c22-bc08-e58c520a8526.ico',
@@ -1086,7 +1088,7 @@ class AsyncSettingsResource(AsyncResource):
     async def update_sync_settings(
         self,
         *,
-        body: UpdateProfileSyncSettingsBody,
+        body: UpdateProfileSyncSettingsBody | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -1100,7 +1102,7 @@ class AsyncSettingsResource(AsyncResource):
         ``POST /profile/syncSettings`` (operationId ``update-profile-syncSettings``).
 
         Args:
-            body (UpdateProfileSyncSettingsBody): the request body.
+            body (UpdateProfileSyncSettingsBody | Mapping[str, Any]): the request body.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -1144,7 +1146,7 @@ class AsyncSettingsResource(AsyncResource):
     async def set(
         self,
         *,
-        body: ConnectionManagementAllowedOrigins,
+        body: ConnectionManagementAllowedOrigins | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -1163,7 +1165,7 @@ class AsyncSettingsResource(AsyncResource):
         ``POST /corsSettings`` (operationId ``set-cors-settings``).
 
         Args:
-            body (ConnectionManagementAllowedOrigins): Example: {'allowedOrigins':
+            body (ConnectionManagementAllowedOrigins | Mapping[str, Any]): Example: {'allowedOrigins':
                 ['https://www.bank-of-dave.com']}.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).

@@ -23,6 +23,8 @@ from codat_sdk._generated import (
 
 # Annotations only: models load with a group's first call, query builders when a query is first built.
 if TYPE_CHECKING:
+    from typing import Any
+
     from ..models.supplemental_data_configuration import SupplementalDataConfiguration
     from ..models.supplemental_data_data_type import SupplementalDataDataType
 
@@ -40,7 +42,7 @@ class SupplementalDataResource(SyncResource):
         platform_key: str,
         data_type: SupplementalDataDataType,
         *,
-        body: SupplementalDataConfiguration,
+        body: SupplementalDataConfiguration | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -64,9 +66,9 @@ class SupplementalDataResource(SyncResource):
             platform_key (str): A unique 4-letter key to represent a platform in each integration.
                 Example: gbol.
             data_type (SupplementalDataDataType): Supported supplemental data data type.
-            body (SupplementalDataConfiguration): Example: {'supplementalDataConfig':
-                {'orders-supplemental-data': {'dataSource': '/orders', 'pullData': {'orderNumber':
-                'order_num'}, 'pushData': {'orderNumber': 'order_num'}}}}.
+            body (SupplementalDataConfiguration | Mapping[str, Any]): Example:
+                {'supplementalDataConfig': {'orders-supplemental-data': {'dataSource': '/orders',
+                'pullData': {'orderNumber': 'order_num'}, 'pushData': {'orderNumber': 'order_num'}}}}.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -200,7 +202,7 @@ class AsyncSupplementalDataResource(AsyncResource):
         platform_key: str,
         data_type: SupplementalDataDataType,
         *,
-        body: SupplementalDataConfiguration,
+        body: SupplementalDataConfiguration | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -224,9 +226,9 @@ class AsyncSupplementalDataResource(AsyncResource):
             platform_key (str): A unique 4-letter key to represent a platform in each integration.
                 Example: gbol.
             data_type (SupplementalDataDataType): Supported supplemental data data type.
-            body (SupplementalDataConfiguration): Example: {'supplementalDataConfig':
-                {'orders-supplemental-data': {'dataSource': '/orders', 'pullData': {'orderNumber':
-                'order_num'}, 'pushData': {'orderNumber': 'order_num'}}}}.
+            body (SupplementalDataConfiguration | Mapping[str, Any]): Example:
+                {'supplementalDataConfig': {'orders-supplemental-data': {'dataSource': '/orders',
+                'pullData': {'orderNumber': 'order_num'}, 'pushData': {'orderNumber': 'order_num'}}}}.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.

@@ -23,6 +23,7 @@ from codat_sdk._generated import (
 
 # Annotations only: models load with a group's first call, query builders when a query is first built.
 if TYPE_CHECKING:
+    from typing import Any
     from uuid import UUID
 
     from ..models.webhook_consumer import WebhookConsumer
@@ -41,7 +42,7 @@ class WebhooksResource(SyncResource):
     def create_consumer(
         self,
         *,
-        body: WebhookConsumerPrototype,
+        body: WebhookConsumerPrototype | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -66,7 +67,7 @@ class WebhooksResource(SyncResource):
         ``POST /webhooks`` (operationId ``create-webhook-consumer``).
 
         Args:
-            body (WebhookConsumerPrototype): the request body.
+            body (WebhookConsumerPrototype | Mapping[str, Any]): the request body.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -110,7 +111,7 @@ class WebhooksResource(SyncResource):
 
     def delete_consumer(
         self,
-        webhook_id: UUID,
+        webhook_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -130,7 +131,7 @@ class WebhooksResource(SyncResource):
         ``DELETE /webhooks/{webhookId}`` (operationId ``delete-webhook-consumer``).
 
         Args:
-            webhook_id (UUID): Unique identifier for the webhook consumer. Example:
+            webhook_id (str | UUID): Unique identifier for the webhook consumer. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
@@ -254,7 +255,7 @@ class AsyncWebhooksResource(AsyncResource):
     async def create_consumer(
         self,
         *,
-        body: WebhookConsumerPrototype,
+        body: WebhookConsumerPrototype | Mapping[str, Any],
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
         extra_headers: Mapping[str, str] | None = None,
@@ -279,7 +280,7 @@ class AsyncWebhooksResource(AsyncResource):
         ``POST /webhooks`` (operationId ``create-webhook-consumer``).
 
         Args:
-            body (WebhookConsumerPrototype): the request body.
+            body (WebhookConsumerPrototype | Mapping[str, Any]): the request body.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).
             timeout (Timeout | Unset): this call's timeout instead of the client's ``timeout``.
@@ -323,7 +324,7 @@ class AsyncWebhooksResource(AsyncResource):
 
     async def delete_consumer(
         self,
-        webhook_id: UUID,
+        webhook_id: str | UUID,
         *,
         server_url: str | None = None,
         timeout: Timeout | Unset = UNSET,
@@ -343,7 +344,7 @@ class AsyncWebhooksResource(AsyncResource):
         ``DELETE /webhooks/{webhookId}`` (operationId ``delete-webhook-consumer``).
 
         Args:
-            webhook_id (UUID): Unique identifier for the webhook consumer. Example:
+            webhook_id (str | UUID): Unique identifier for the webhook consumer. Example:
                 8a210b68-6988-11ed-a1eb-0242ac120002.
             server_url (str | None): this call's server instead of the client's (an absolute http(s)
                 URL, checked before sending).

@@ -71,7 +71,7 @@ class Route:
 
     api: str  # "platform" | "files"
     operation_id: str
-    group: str  # the client attribute path, e.g. "companies", "connection_management.cors"
+    group: str  # the client attribute path, e.g. "companies", "cors"
     method_name: str  # e.g. "list"
     http_method: str  # "GET", ...
     path_template: str  # "/companies/{companyId}"
