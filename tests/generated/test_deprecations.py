@@ -17,7 +17,7 @@ import pytest
 from codat_sdk_platform import AsyncCodatPlatform, CodatPlatform
 
 from tests.conftest import API_KEY, COMPANY_ID, Recorder
-from tests.e2e.spec_support import NO_SOURCE, has_source, spec_operations
+from tests.e2e.spec_support import NO_SOURCE, has_source, load_spec, spec_operations
 
 # One attempt per call: what a single failure raises (retries have their own tests).
 
@@ -50,6 +50,26 @@ def _client() -> CodatPlatform:
 def _async_client() -> AsyncCodatPlatform:
     recorder = Recorder(json=CANNED)
     return AsyncCodatPlatform(api_key=API_KEY, client=httpx.AsyncClient(transport=httpx.MockTransport(recorder)))
+
+
+def _replacement(operation_id: str) -> str:
+    """What a deprecated operation's warning tells users to call instead, read from the spec: the Python call
+    of its ``x-speakeasy-deprecation-replacement`` (the operationId itself when the SDK has no such method)."""
+    replacements = {
+        op["operationId"]: op.get("x-speakeasy-deprecation-replacement")
+        for item in load_spec("platform")["paths"].values()
+        for op in item.values()
+        if isinstance(op, dict) and "operationId" in op
+    }
+    replacement = replacements[operation_id]
+    assert replacement, f"{operation_id} names no replacement"
+    paths = {op: path for op, path, _deprecated in ROWS}
+    return f"client.{paths[replacement]}()" if replacement in paths else str(replacement)
+
+
+def _deprecated_id(path: str) -> str:
+    """The operationId of the deprecated method at ``path`` under the client (e.g. ``cors.get``)."""
+    return next(op for op, row_path in DEPRECATED if row_path == path)
 
 
 def _resolve(root: object, path: str) -> Any:
@@ -85,17 +105,18 @@ def _calls(client: CodatPlatform) -> list[tuple[str, Callable[[], object]]]:
 
     origins = ConnectionManagementAllowedOrigins.from_dict({"allowedOrigins": ["https://example.com"]})
     return [
-        ("client.companies.get_access_token()", lambda: client.connection_management.get(COMPANY_ID)),
-        ("client.companies.get_access_token()", lambda: client.connection_management.with_raw_response.get(COMPANY_ID)),
-        ("client.settings.get()", lambda: client.cors.get()),
-        ("client.settings.get()", lambda: client.cors.with_raw_response.get()),
-        ("client.settings.set()", lambda: client.cors.set(body=origins)),
+        ("connection_management.get", lambda: client.connection_management.get(COMPANY_ID)),
+        ("connection_management.get", lambda: client.connection_management.with_raw_response.get(COMPANY_ID)),
+        ("cors.get", lambda: client.cors.get()),
+        ("cors.get", lambda: client.cors.with_raw_response.get()),
+        ("cors.set", lambda: client.cors.set(body=origins)),
     ]
 
 
 @pytest.mark.parametrize("index", range(5))
 def test_deprecated_call_warns_at_the_callers_line(index: int) -> None:
-    replacement, call = _calls(_client())[index]
+    path, call = _calls(_client())[index]
+    replacement = _replacement(_deprecated_id(path))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         call()
@@ -108,17 +129,19 @@ def test_deprecated_call_warns_at_the_callers_line(index: int) -> None:
 
 def test_pytest_warns_sees_the_deprecation() -> None:
     client = _client()
-    with pytest.warns(DeprecationWarning, match=r"client\.companies\.get_access_token\(\)") as record:
+    replacement = _replacement(_deprecated_id("connection_management.get"))
+    with pytest.warns(DeprecationWarning, match=re.escape(replacement)) as record:
         client.connection_management.get(COMPANY_ID)
     assert record[0].filename == __file__
 
 
 async def test_deprecated_async_call_warns_at_the_callers_line() -> None:
     client = _async_client()
-    with pytest.warns(DeprecationWarning, match=r"client\.settings\.get\(\)") as record:
+    with pytest.warns(DeprecationWarning, match=re.escape(_replacement(_deprecated_id("cors.get")))) as record:
         await client.cors.get()
     assert record[0].filename == __file__
-    with pytest.warns(DeprecationWarning, match=r"client\.companies\.get_access_token\(\)") as record:
+    replacement = _replacement(_deprecated_id("connection_management.get"))
+    with pytest.warns(DeprecationWarning, match=re.escape(replacement)) as record:
         await client.connection_management.with_raw_response.get(COMPANY_ID)
     assert record[0].filename == __file__
 
@@ -131,9 +154,10 @@ def test_non_deprecated_call_does_not_warn() -> None:
 
 
 def test_deprecation_names_the_python_replacement() -> None:
+    replacement = _replacement(_deprecated_id("connection_management.get"))
     with pytest.warns(DeprecationWarning) as record:
         _client().connection_management.get(COMPANY_ID)
-    assert "companies.get_access_token" in str(record[0].message)
+    assert str(record[0].message).endswith(f"Use {replacement} instead.")
 
 
 def test_warning_is_printed_under_default_filters_when_called_from_main() -> None:
@@ -157,4 +181,4 @@ def test_warning_is_printed_under_default_filters_when_called_from_main() -> Non
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "called"
     assert "<string>:9: DeprecationWarning" in result.stderr
-    assert "Use client.settings.get() instead" in result.stderr
+    assert f"Use {_replacement(_deprecated_id('cors.get'))} instead" in result.stderr
