@@ -7,6 +7,7 @@ spec on its way (``sandbox_support``).
 from __future__ import annotations
 
 import asyncio
+import base64
 import io
 import zipfile
 from datetime import UTC, datetime, timedelta
@@ -30,7 +31,7 @@ from codat_sdk import BadRequestError, NotFoundError, UnauthorizedError, order_b
 from codat_sdk.testing import Sandbox
 from codegen.source import default_source
 from tests.spec_facts import NO_SOURCE, enum_values, page_size_bounds
-from tests.testing.sandbox_support import async_client, client, files_client
+from tests.testing.sandbox_support import async_client, client, files_client, http
 
 pytestmark = pytest.mark.skipif(default_source() is None, reason=NO_SOURCE)
 
@@ -244,6 +245,15 @@ def test_a_sandbox_with_an_api_key_refuses_others() -> None:
         codat.companies.list()
     with client(sandbox, api_key="another-key") as codat, pytest.raises(UnauthorizedError):
         codat.companies.list()
+
+
+def test_a_wrong_api_key_is_refused_before_the_request_is_checked() -> None:
+    sandbox = Sandbox(api_key="the-key")
+    with http(sandbox) as raw:
+        raw.headers["Authorization"] = "Basic " + base64.b64encode(b"another-key").decode()
+        response = raw.post("/companies", json={"no-name": 1})
+    assert response.status_code == 401
+    assert "the-key" not in response.text and "another-key" not in response.text
 
 
 def test_the_async_client_shares_the_state() -> None:

@@ -165,9 +165,12 @@ class App:
         sent: dict[str, list[str]] = {}
         for name, value in query:
             sent.setdefault(name, []).append(value)
-        checked = check_request(route, path_params, sent, headers, body)
-        if self._authorization is not None and checked.headers.get("authorization") != self._authorization:
+        # Codat authenticates before it validates: a wrong key is a 401 whatever else is wrong; no key at
+        # all is check_request's 401.
+        authorization = next((value for name, value in headers.items() if name.lower() == "authorization"), "")
+        if self._authorization is not None and authorization.strip() and authorization != self._authorization:
             return _answer(*error_response(401, "Unauthorized: the API key is not this sandbox's."))
+        checked = check_request(route, path_params, sent, headers, body)
         call = Call(path, checked)
         try:
             handler = HANDLERS.get(route.operation_id)
