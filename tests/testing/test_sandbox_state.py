@@ -247,6 +247,13 @@ def test_a_sandbox_with_an_api_key_refuses_others() -> None:
         codat.companies.list()
 
 
+@pytest.mark.parametrize("api_key", ["", "  ", 123, b"the-key"])
+def test_an_api_key_that_is_no_key_is_refused_at_once(api_key: object) -> None:
+    with pytest.raises((TypeError, ValueError)) as refused:
+        Sandbox(api_key=api_key)  # type: ignore[arg-type]
+    assert "the-key" not in str(refused.value)
+
+
 def test_a_wrong_api_key_is_refused_before_the_request_is_checked() -> None:
     sandbox = Sandbox(api_key="the-key")
     with http(sandbox) as raw:

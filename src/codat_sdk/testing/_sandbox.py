@@ -64,6 +64,10 @@ class Sandbox:
         pull_operations: Literal["auto", "manual"] = "auto",
         signing_clock: Callable[[], float] = time.time,
     ) -> None:
+        if api_key is not None and not isinstance(api_key, str):
+            raise TypeError(f"api_key must be a str, not {type(api_key).__name__}")
+        if api_key is not None and not api_key.strip():
+            raise ValueError("api_key must not be empty: leave it out to accept any key")
         if pull_operations not in ("auto", "manual"):
             raise ValueError(f"pull_operations must be 'auto' or 'manual', not {pull_operations!r}")
         self.clock = Clock(start, tick=tick)
