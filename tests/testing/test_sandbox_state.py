@@ -61,6 +61,26 @@ def test_the_same_seed_gives_the_same_ids_and_times() -> None:
     assert run(1) != run(2)
 
 
+def test_the_same_seed_gives_the_same_error_answers_correlation_ids_and_all() -> None:
+    def run(seed: int) -> list[object]:
+        sandbox = Sandbox(seed=seed, api_key="the-key")
+        sandbox.faults.next(1, status=503, operation="get-company")
+        with http(sandbox) as raw:
+            answers = [
+                raw.get(f"/companies/{UUID(int=1)}"),  # the fault
+                raw.get(f"/companies/{UUID(int=1)}"),  # no such company
+                raw.get("/companies", params={"query": "name"}),  # a malformed query
+                raw.get("/companies", params={"pageSize": 0}),  # a parameter the spec refuses
+                raw.get("/no-such-resource"),
+                raw.get("/companies", headers={"Authorization": "Basic eA=="}),  # another key
+            ]
+        assert [answer.status_code for answer in answers] == [503, 404, 400, 400, 404, 401]
+        return [answer.json() for answer in answers]
+
+    assert run(1) == run(1)
+    assert run(1) != run(2)
+
+
 def test_the_clock_starts_where_told_and_moves_when_told() -> None:
     start = datetime(2030, 6, 1, 12, tzinfo=UTC)
     sandbox = Sandbox(start=start, tick=timedelta(0))

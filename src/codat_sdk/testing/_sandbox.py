@@ -78,7 +78,12 @@ class Sandbox:
         self._api_key = api_key
         self._state = State(self.clock, ids)
         self._app = App(
-            self._state, self.faults, self.webhooks, api_key=api_key, auto_complete=pull_operations == "auto"
+            self._state,
+            self.faults,
+            self.webhooks,
+            api_key=api_key,
+            auto_complete=pull_operations == "auto",
+            correlation_ids=IdGenerator(f"{seed!r}/correlation ids"),
         )
 
     stateful_operations = staticmethod(stateful_operations)

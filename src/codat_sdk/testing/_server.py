@@ -11,7 +11,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from ._app import App, split_target
-from ._routes import error_response
 
 LOOPBACK = "127.0.0.1"
 
@@ -75,8 +74,8 @@ class _Handler(BaseHTTPRequestHandler):
             body = self._body()
         except ValueError:  # a Content-Length or chunk size that is no number: where the next request starts is lost
             self.close_connection = True
-            status, content_type, content = error_response(400, "The request body's length or chunking is malformed.")
-            self._send(status, [("content-type", content_type)], content)
+            refusal = self.server.app.error(400, "The request body's length or chunking is malformed.")
+            self._send(refusal.status, refusal.headers, refusal.content)
             return
         path, query = split_target(self.path)
         headers = {name.lower(): value for name, value in self.headers.items()}
