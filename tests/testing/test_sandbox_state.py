@@ -81,6 +81,12 @@ def test_the_same_seed_gives_the_same_error_answers_correlation_ids_and_all() ->
     assert run(1) != run(2)
 
 
+@pytest.mark.parametrize("seed", [None, 1.5, (1, 2)])
+def test_a_seed_that_would_not_repeat_a_run_is_refused(seed: object) -> None:
+    with pytest.raises(TypeError, match="seed"):  # random.Random(None) draws from the OS: every run differs
+        Sandbox(seed=seed)  # type: ignore[arg-type]
+
+
 def test_the_clock_starts_where_told_and_moves_when_told() -> None:
     start = datetime(2030, 6, 1, 12, tzinfo=UTC)
     sandbox = Sandbox(start=start, tick=timedelta(0))

@@ -64,6 +64,8 @@ class Sandbox:
         pull_operations: Literal["auto", "manual"] = "auto",
         signing_clock: Callable[[], float] = time.time,
     ) -> None:
+        if not isinstance(seed, int | str | bytes):  # random.Random(None) would draw from the OS: no run repeats
+            raise TypeError(f"seed must be an int, str or bytes, not {type(seed).__name__}")
         if api_key is not None and not isinstance(api_key, str):
             raise TypeError(f"api_key must be a str, not {type(api_key).__name__}")
         if api_key is not None and not api_key.strip():
