@@ -43,3 +43,9 @@ def test_the_query_builders_load_on_first_use() -> None:
 
     assert codat_sdk.StringField("name").contains("x") is not None
     assert codat_sdk.MAX_QUERY_LENGTH == 2047  # Codat: "under 2048 characters"
+
+
+def test_import_and_construction_load_neither_the_local_codat_nor_its_route_tables() -> None:
+    modules = _loaded()["modules"]
+    assert isinstance(modules, list)
+    assert not [name for name in modules if name.startswith("codat_sdk.testing") or name.endswith("._routes")]

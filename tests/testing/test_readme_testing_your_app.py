@@ -8,10 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from codegen.source import default_source
-from tests.spec_facts import NO_SOURCE
 from tests.testing.test_sandbox_pytest_plugin import run_pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,7 +26,6 @@ def test_the_example_tests_an_app_that_creates_links_pages_with_a_typed_query_an
     assert "construct_event" in example and "webhooks.on(" in example
 
 
-@pytest.mark.skipif(default_source() is None, reason=NO_SOURCE)
 def test_the_example_passes_under_pytest(tmp_path: Path) -> None:
     done = run_pytest(tmp_path, readme_example(), "--strict-markers")
     assert done.returncode == 0, done.stdout + done.stderr

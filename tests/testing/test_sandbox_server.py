@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import socket
+import struct
 import threading
+import time
 
 import httpx
 import pytest
@@ -17,6 +20,7 @@ from codat_sdk.testing import Sandbox
 from codegen.source import default_source
 from tests.spec_facts import NO_SOURCE
 from tests.testing.sandbox_support import assert_documented, auth_headers
+from tests.testing.spec_validation import validate_error_message
 
 pytestmark = pytest.mark.skipif(default_source() is None, reason=NO_SOURCE)
 
@@ -95,3 +99,48 @@ def test_the_async_sdk_reaches_the_served_sandbox_concurrently() -> None:
     with sandbox.serve() as url:
         ids = asyncio.run(main(url))
     assert ids == {company["id"] for company in sandbox.companies()} and len(ids) == 8
+
+
+def _exchange(url: str, request: bytes) -> bytes:
+    """``request`` sent as raw bytes; everything answered until the server closes the connection."""
+    with socket.create_connection(("127.0.0.1", int(url.rsplit(":", 1)[1])), timeout=5) as sock:
+        sock.sendall(request)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return answer
+
+
+@pytest.mark.parametrize(
+    "framing",
+    [
+        b"Content-Length: many\r\n\r\n",
+        b"Content-Length: -1\r\n\r\n{}",  # read as "until the client closes": the answer never came
+        b"Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
+        b"Transfer-Encoding: chunked\r\n\r\n-1\r\n{}\r\n0\r\n\r\n",
+    ],
+)
+def test_a_body_framed_wrongly_gets_a_400_error_message_and_nothing_on_stderr(
+    framing: bytes, capfd: pytest.CaptureFixture[str]
+) -> None:
+    sandbox = Sandbox()
+    head = b"POST /companies HTTP/1.1\r\nHost: sandbox\r\nContent-Type: application/json\r\n"
+    with sandbox.serve() as url:
+        answer = _exchange(url, head + framing)
+    status_line, _, rest = answer.partition(b"\r\n")
+    assert status_line.split()[1] == b"400", answer
+    validate_error_message("platform", json.loads(rest.partition(b"\r\n\r\n")[2]), 400)
+    assert capfd.readouterr().err == ""
+
+
+def test_a_client_resetting_its_connection_prints_nothing(capfd: pytest.CaptureFixture[str]) -> None:
+    sandbox = Sandbox()
+    with sandbox.serve() as url:
+        sock = socket.create_connection(("127.0.0.1", int(url.rsplit(":", 1)[1])), timeout=5)
+        sock.sendall(b"GET /companies HTTP/1.1\r\nHost: sandbox\r\n\r\n")
+        assert sock.recv(65536).startswith(b"HTTP/1.1 401")
+        # Closing with unread bytes, or with SO_LINGER 0, sends RST: the server's next read fails.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.close()
+        time.sleep(0.1)  # the handler thread reads the reset before the block ends
+    assert capfd.readouterr().err == ""

@@ -7,6 +7,7 @@ spec on its way (``sandbox_support``).
 from __future__ import annotations
 
 import asyncio
+import base64
 import io
 import zipfile
 from datetime import UTC, datetime, timedelta
@@ -30,7 +31,7 @@ from codat_sdk import BadRequestError, NotFoundError, UnauthorizedError, order_b
 from codat_sdk.testing import Sandbox
 from codegen.source import default_source
 from tests.spec_facts import NO_SOURCE, enum_values, page_size_bounds
-from tests.testing.sandbox_support import async_client, client, files_client
+from tests.testing.sandbox_support import async_client, client, files_client, http
 
 pytestmark = pytest.mark.skipif(default_source() is None, reason=NO_SOURCE)
 
@@ -58,6 +59,32 @@ def test_the_same_seed_gives_the_same_ids_and_times() -> None:
 
     assert run(1) == run(1)
     assert run(1) != run(2)
+
+
+def test_the_same_seed_gives_the_same_error_answers_correlation_ids_and_all() -> None:
+    def run(seed: int) -> list[object]:
+        sandbox = Sandbox(seed=seed, api_key="the-key")
+        sandbox.faults.next(1, status=503, operation="get-company")
+        with http(sandbox) as raw:
+            answers = [
+                raw.get(f"/companies/{UUID(int=1)}"),  # the fault
+                raw.get(f"/companies/{UUID(int=1)}"),  # no such company
+                raw.get("/companies", params={"query": "name"}),  # a malformed query
+                raw.get("/companies", params={"pageSize": 0}),  # a parameter the spec refuses
+                raw.get("/no-such-resource"),
+                raw.get("/companies", headers={"Authorization": "Basic eA=="}),  # another key
+            ]
+        assert [answer.status_code for answer in answers] == [503, 404, 400, 400, 404, 401]
+        return [answer.json() for answer in answers]
+
+    assert run(1) == run(1)
+    assert run(1) != run(2)
+
+
+@pytest.mark.parametrize("seed", [None, 1.5, (1, 2)])
+def test_a_seed_that_would_not_repeat_a_run_is_refused(seed: object) -> None:
+    with pytest.raises(TypeError, match="seed"):  # random.Random(None) draws from the OS: every run differs
+        Sandbox(seed=seed)  # type: ignore[arg-type]
 
 
 def test_the_clock_starts_where_told_and_moves_when_told() -> None:
@@ -244,6 +271,22 @@ def test_a_sandbox_with_an_api_key_refuses_others() -> None:
         codat.companies.list()
     with client(sandbox, api_key="another-key") as codat, pytest.raises(UnauthorizedError):
         codat.companies.list()
+
+
+@pytest.mark.parametrize("api_key", ["", "  ", 123, b"the-key"])
+def test_an_api_key_that_is_no_key_is_refused_at_once(api_key: object) -> None:
+    with pytest.raises((TypeError, ValueError)) as refused:
+        Sandbox(api_key=api_key)  # type: ignore[arg-type]
+    assert "the-key" not in str(refused.value)
+
+
+def test_a_wrong_api_key_is_refused_before_the_request_is_checked() -> None:
+    sandbox = Sandbox(api_key="the-key")
+    with http(sandbox) as raw:
+        raw.headers["Authorization"] = "Basic " + base64.b64encode(b"another-key").decode()
+        response = raw.post("/companies", json={"no-name": 1})
+    assert response.status_code == 401
+    assert "the-key" not in response.text and "another-key" not in response.text
 
 
 def test_the_async_client_shares_the_state() -> None:

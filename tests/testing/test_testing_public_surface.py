@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import inspect
 
 import codat_sdk.testing
@@ -66,3 +67,8 @@ def test_the_sandbox_surface_is_pinned() -> None:
     sandbox = codat_sdk.testing.Sandbox()
     public = sorted({name for name in dir(sandbox) if not name.startswith("_")})
     assert public == sorted(SANDBOX)
+
+
+def test_the_package_docstrings_example_runs() -> None:
+    failed, attempted = doctest.testmod(codat_sdk.testing, optionflags=doctest.ELLIPSIS, report=True)
+    assert attempted and not failed

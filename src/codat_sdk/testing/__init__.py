@@ -1,9 +1,12 @@
 """A stateful local Codat for your app's tests: ``Sandbox``, in process or on a loopback port.
 
 >>> from codat_sdk.testing import Sandbox
+>>> from codat_sdk_platform.models import CompanyRequestBody
 >>> sandbox = Sandbox(seed=1)
 >>> codat = sandbox.client()            # a CodatPlatform answered by the sandbox, no socket
 >>> company = codat.companies.create(body=CompanyRequestBody(name="Toft stores"))
+>>> sandbox.company(company.id)["name"]
+'Toft stores'
 
 Installing the SDK also installs a pytest plugin with the fixtures ``codat_sandbox``, ``codat_client``,
 ``codat_async_client``, ``codat_files_client`` and ``codat_async_files_client``.

@@ -18,6 +18,7 @@ from ._calls import Call, Problem, Reply
 from ._delivery import Outgoing, Webhooks
 from ._faults import Fault, Faults
 from ._handlers import HANDLERS
+from ._ids import IdGenerator
 from ._refresh import complete
 from ._routes import (
     MethodNotAllowed,
@@ -106,10 +107,12 @@ def _reply_outcome(reply: Reply) -> Outcome:
     return Outcome(reply.status, headers, b"")
 
 
-def _fault_outcome(fault: Fault) -> Outcome:
+def _fault_outcome(fault: Fault, correlation_id: str) -> Outcome:
     if fault.status is None:
         return Outcome(0, [], b"", dropped=True)
-    outcome = _answer(*error_response(fault.status, f"injected fault: HTTP {fault.status}"))
+    outcome = _answer(
+        *error_response(fault.status, f"injected fault: HTTP {fault.status}", correlation_id=correlation_id)
+    )
     if fault.retry_after is not None:
         seconds = fault.retry_after
         outcome.headers.append(("retry-after", str(int(seconds)) if float(seconds).is_integer() else str(seconds)))
@@ -118,9 +121,18 @@ def _fault_outcome(fault: Fault) -> Outcome:
 
 class App:
     def __init__(
-        self, state: State, faults: Faults, webhooks: Webhooks, *, api_key: str | None, auto_complete: bool
+        self,
+        state: State,
+        faults: Faults,
+        webhooks: Webhooks,
+        *,
+        api_key: str | None,
+        auto_complete: bool,
+        correlation_ids: IdGenerator,
     ) -> None:
         self.state = state
+        # A stream of its own: error answers leave the records' ids as they would be without them.
+        self._correlation_ids = correlation_ids
         self.faults = faults
         self.webhooks = webhooks
         self.lock = threading.RLock()
@@ -142,13 +154,13 @@ class App:
                 operation_id = route.operation_id
                 fault = self.faults.pick(operation_id)
                 if fault is not None and not fault.acted:
-                    outcome = _fault_outcome(fault)
+                    outcome = _fault_outcome(fault, self.correlation_id())
                 else:
                     outcome = self._handle(route, path, path_params, query, headers, body)
                     if fault is not None:
-                        outcome = _fault_outcome(fault)
+                        outcome = _fault_outcome(fault, self.correlation_id())
             except RequestRejected as exc:
-                outcome = _answer(*exc.response())
+                outcome = _answer(*exc.response(self.correlation_id()))
             deliveries = self.webhooks.prepare(self.state.take_events(), self.state.webhook_consumers.values())
             self.calls.append(Exchange(method, path, operation_id, None if outcome.dropped else outcome.status, fault))
         return Outcome(outcome.status, outcome.headers, outcome.content, outcome.dropped, deliveries)
@@ -165,9 +177,12 @@ class App:
         sent: dict[str, list[str]] = {}
         for name, value in query:
             sent.setdefault(name, []).append(value)
+        # Codat authenticates before it validates: a wrong key is a 401 whatever else is wrong; no key at
+        # all is check_request's 401.
+        authorization = next((value for name, value in headers.items() if name.lower() == "authorization"), "")
+        if self._authorization is not None and authorization.strip() and authorization != self._authorization:
+            return self.error(401, "Unauthorized: the API key is not this sandbox's.")
         checked = check_request(route, path_params, sent, headers, body)
-        if self._authorization is not None and checked.headers.get("authorization") != self._authorization:
-            return _answer(*error_response(401, "Unauthorized: the API key is not this sandbox's."))
         call = Call(path, checked)
         try:
             handler = HANDLERS.get(route.operation_id)
@@ -176,7 +191,15 @@ class App:
             self._check_references(call.path_params)
             return _answer(*schema_response(route))
         except Problem as problem:
-            return _answer(*error_response(problem.status, problem.message))
+            return self.error(problem.status, problem.message)
+
+    def correlation_id(self) -> str:
+        """The next error answer's ``correlationId``: 32 hex digits, as Codat's, drawn from the seed."""
+        return self._correlation_ids.uuid().hex
+
+    def error(self, status: int, message: str) -> Outcome:
+        """Codat's ``ErrorMessage`` saying ``message``."""
+        return _answer(*error_response(status, message, correlation_id=self.correlation_id()))
 
     def _check_references(self, path_params: Mapping[str, Any]) -> None:
         """A company or connection in the path must exist, even where the answer comes from the schema."""

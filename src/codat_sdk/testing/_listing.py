@@ -29,4 +29,4 @@ def page_of(records: Iterable[dict[str, Any]], call: Call, model: str, *, tags: 
         ordered = order(selected, order_by, schema=schema) if order_by else selected
         return page_envelope(ordered, page=page, page_size=page_size, path=call.path, query=query, order_by=order_by)
     except (QueryLanguageError, PagingError) as exc:
-        raise Problem(400, str(exc)) from None
+        raise Problem(400, exc.message) from None  # Codat's text alone: str(exc) adds our detail for people

@@ -64,6 +64,12 @@ class Sandbox:
         pull_operations: Literal["auto", "manual"] = "auto",
         signing_clock: Callable[[], float] = time.time,
     ) -> None:
+        if not isinstance(seed, int | str | bytes):  # random.Random(None) would draw from the OS: no run repeats
+            raise TypeError(f"seed must be an int, str or bytes, not {type(seed).__name__}")
+        if api_key is not None and not isinstance(api_key, str):
+            raise TypeError(f"api_key must be a str, not {type(api_key).__name__}")
+        if api_key is not None and not api_key.strip():
+            raise ValueError("api_key must not be empty: leave it out to accept any key")
         if pull_operations not in ("auto", "manual"):
             raise ValueError(f"pull_operations must be 'auto' or 'manual', not {pull_operations!r}")
         self.clock = Clock(start, tick=tick)
@@ -74,7 +80,12 @@ class Sandbox:
         self._api_key = api_key
         self._state = State(self.clock, ids)
         self._app = App(
-            self._state, self.faults, self.webhooks, api_key=api_key, auto_complete=pull_operations == "auto"
+            self._state,
+            self.faults,
+            self.webhooks,
+            api_key=api_key,
+            auto_complete=pull_operations == "auto",
+            correlation_ids=IdGenerator(f"{seed!r}/correlation ids"),
         )
 
     stateful_operations = staticmethod(stateful_operations)

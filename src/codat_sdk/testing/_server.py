@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -24,6 +25,11 @@ class _Server(ThreadingHTTPServer):
         self.open_sockets: set[socket.socket] = set()
         self.sockets_lock = threading.Lock()
         super().__init__(address, _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that went away mid-exchange is its own business; a fault of the sandbox's still prints.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
     def close_open_connections(self) -> None:
         """End idle keep-alive connections too, so their threads finish and closing does not wait on clients."""
@@ -54,17 +60,23 @@ class _Handler(BaseHTTPRequestHandler):
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             chunks: list[bytes] = []
             while True:
-                size = int(self.rfile.readline().split(b";", 1)[0].strip() or b"0", 16)
+                size = _size(self.rfile.readline().split(b";", 1)[0].strip() or b"0", 16)
                 if size == 0:
                     while self.rfile.readline() not in (b"\r\n", b"\n", b""):
                         pass  # trailers
                     return b"".join(chunks)
                 chunks.append(self.rfile.read(size))
                 self.rfile.readline()
-        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        return self.rfile.read(_size(self.headers.get("Content-Length") or "0", 10))
 
     def _serve(self) -> None:
-        body = self._body()
+        try:
+            body = self._body()
+        except ValueError:  # a Content-Length or chunk size that is no number: where the next request starts is lost
+            self.close_connection = True
+            refusal = self.server.app.error(400, "The request body's length or chunking is malformed.")
+            self._send(refusal.status, refusal.headers, refusal.content)
+            return
         path, query = split_target(self.path)
         headers = {name.lower(): value for name, value in self.headers.items()}
         app = self.server.app
@@ -73,15 +85,26 @@ class _Handler(BaseHTTPRequestHandler):
         if outcome.dropped:
             self.close_connection = True
             return
-        self.send_response(outcome.status)
-        for name, value in outcome.headers:
+        self._send(outcome.status, outcome.headers, outcome.content)
+
+    def _send(self, status: int, headers: list[tuple[str, str]], content: bytes) -> None:
+        self.send_response(status)
+        for name, value in headers:
             self.send_header(name, value)
-        self.send_header("Content-Length", str(len(outcome.content)))
+        self.send_header("Content-Length", str(len(content)))
         self.end_headers()
         if self.command != "HEAD":
-            self.wfile.write(outcome.content)
+            self.wfile.write(content)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve
+
+
+def _size(text: str | bytes, base: int) -> int:
+    """A Content-Length or chunk size; ValueError unless a count (``read(-1)`` would wait for the client to close)."""
+    size = int(text, base)
+    if size < 0:
+        raise ValueError(f"negative size {size}")
+    return size
 
 
 @contextmanager

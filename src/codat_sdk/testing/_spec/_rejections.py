@@ -30,9 +30,9 @@ def error_body(
     }
 
 
-def error_response(status: int, message: str) -> tuple[int, str, bytes]:
+def error_response(status: int, message: str, *, correlation_id: str | None = None) -> tuple[int, str, bytes]:
     """(status, content type, body) of an ``ErrorMessage`` answer."""
-    return status, ERROR_CONTENT_TYPE, json.dumps(error_body(status, message)).encode()
+    return status, ERROR_CONTENT_TYPE, json.dumps(error_body(status, message, correlation_id=correlation_id)).encode()
 
 
 class RequestRejected(Exception):
@@ -51,13 +51,13 @@ class RequestRejected(Exception):
         # Subclasses take other arguments: rebuilt from their state, not by calling __init__ again.
         return _restore, (type(self), self.args, self.__dict__)
 
-    def body(self) -> dict[str, object]:
+    def body(self, correlation_id: str | None = None) -> dict[str, object]:
         """The ``ErrorMessage`` Codat sends with this status."""
-        return error_body(self.status, self.message, field=self.field)
+        return error_body(self.status, self.message, field=self.field, correlation_id=correlation_id)
 
-    def response(self) -> tuple[int, str, bytes]:
+    def response(self, correlation_id: str | None = None) -> tuple[int, str, bytes]:
         """(status, content type, body) to answer with."""
-        return self.status, ERROR_CONTENT_TYPE, json.dumps(self.body()).encode()
+        return self.status, ERROR_CONTENT_TYPE, json.dumps(self.body(correlation_id)).encode()
 
 
 def _restore(cls: type[RequestRejected], args: tuple[Any, ...], state: dict[str, Any]) -> RequestRejected:
