@@ -13,7 +13,6 @@ import json
 import logging
 import re
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -31,6 +30,7 @@ from werkzeug.serving import make_server
 
 from codat_sdk import WebhookVerifier
 from tests.e2e.spec_support import has_source, load_spec, resolve
+from tests.typecheck import mypy_strict
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "whsec_" + base64.b64encode(b"readme-example-endpoint-key").decode()
@@ -172,12 +172,5 @@ def test_the_readme_receivers_type_check(tmp_path: Path) -> None:
     """mypy --strict accepts the README's examples as written (handlers typed by their event)."""
     for framework, code in readme_examples().items():
         (tmp_path / f"readme_{framework}_app.py").write_text(code, encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--config-file", str(ROOT / "pyproject.toml"), str(tmp_path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = mypy_strict(tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -21,6 +21,7 @@ from codegen.source import ROOT
 from devtools.prism import serve
 from tests.e2e.harness import require_prism_and_specs
 from tests.migration.real_sdks import run_with_real_sdks
+from tests.typecheck import mypy_strict
 
 BEFORE = Path(__file__).with_name("before_codat_platform_6.py")
 STEPS = ["company", "data status", "unlinked", "files", "downloaded"]
@@ -67,7 +68,5 @@ def test_the_ported_script_type_checks(tmp_path: Path) -> None:
     """As a user's code would be checked: mypy --strict with the project's configuration."""
     script = tmp_path / "ported.py"
     script.write_text(ported_script(), encoding="utf-8")
-    command = [sys.executable, "-m", "mypy", "--config-file", str(ROOT / "pyproject.toml"), "--strict", str(script)]
-    env = {**os.environ, "MYPYPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT / "generated")])}
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+    done = mypy_strict(script)
     assert done.returncode == 0, done.stdout[-3000:]

@@ -16,6 +16,7 @@ import pytest
 
 import codat_sdk
 from codat_sdk import CodatError
+from tests.typecheck import mypy_strict
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -83,14 +84,7 @@ def test_the_hook_example_has_no_untyped_callable() -> None:
 def test_the_hook_example_type_checks_strictly(tmp_path: Path) -> None:
     path = tmp_path / "readme_hooks.py"
     path.write_text(_hooks_example(), encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--config-file", str(ROOT / "pyproject.toml"), str(path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = mypy_strict(path)
     assert done.returncode == 0, done.stdout + done.stderr
 
 

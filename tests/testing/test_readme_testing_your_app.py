@@ -4,11 +4,10 @@ type-checked by mypy --strict."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 from tests.testing.test_sandbox_pytest_plugin import run_pytest
+from tests.typecheck import mypy_strict
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,12 +34,5 @@ def test_the_example_passes_under_pytest(tmp_path: Path) -> None:
 def test_the_example_type_checks_strictly(tmp_path: Path) -> None:
     path = tmp_path / "test_readme_app.py"
     path.write_text(readme_example(), encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--config-file", str(ROOT / "pyproject.toml"), str(path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = mypy_strict(path)
     assert done.returncode == 0, done.stdout + done.stderr
