@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 MESSAGE_EXCERPT: Final = 500
 
 E = TypeVar("E", bound="CodatError")
+X = TypeVar("X", bound=BaseException)
 
 
 class ErrorMessageLike(Protocol):
@@ -89,7 +90,8 @@ class CodatError(Exception):
         return dict(self.__dict__)
 
 
-def _rebuild(cls: type[E], args: tuple[Any, ...], state: dict[str, Any]) -> E:
+def _rebuild(cls: type[X], args: tuple[Any, ...], state: dict[str, Any]) -> X:
+    """Unpickling: an exception of ``cls`` with ``args`` and its attributes, without running ``__init__``."""
     error = cls.__new__(cls)
     error.args = args
     error.__dict__.update(state)

@@ -6,6 +6,8 @@ import json
 import secrets
 from typing import Any
 
+from ..._errors import _rebuild
+
 __all__ = ["ERROR_CONTENT_TYPE", "MethodNotAllowed", "RequestRejected", "RouteNotFound", "error_body", "error_response"]
 
 ERROR_CONTENT_TYPE = "application/json"
@@ -49,7 +51,7 @@ class RequestRejected(Exception):
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Subclasses take other arguments: rebuilt from their state, not by calling __init__ again.
-        return _restore, (type(self), self.args, self.__dict__)
+        return _rebuild, (type(self), self.args, self.__dict__)
 
     def body(self, correlation_id: str | None = None) -> dict[str, object]:
         """The ``ErrorMessage`` Codat sends with this status."""
@@ -58,13 +60,6 @@ class RequestRejected(Exception):
     def response(self, correlation_id: str | None = None) -> tuple[int, str, bytes]:
         """(status, content type, body) to answer with."""
         return self.status, ERROR_CONTENT_TYPE, json.dumps(self.body(correlation_id)).encode()
-
-
-def _restore(cls: type[RequestRejected], args: tuple[Any, ...], state: dict[str, Any]) -> RequestRejected:
-    restored = cls.__new__(cls)
-    restored.args = args
-    restored.__dict__.update(state)
-    return restored
 
 
 class RouteNotFound(RequestRejected):
