@@ -181,32 +181,45 @@ def _key_literal(prop: Any) -> str:
     return json.dumps(str(name.get_untrusted_value() if hasattr(name, "get_untrusted_value") else name))
 
 
-def field_plan(prop: Any, instance: str) -> FieldPlan:
-    """How ``_from_dict`` sets ``instance.<python_name>`` from ``src_dict`` (``src_get`` is its ``get``)."""
+def field_plan(prop: Any, instance: str, count_absent: bool = False) -> FieldPlan:
+    """How ``_from_dict`` sets ``instance.<python_name>`` from ``src_dict`` .
+
+    ``count_absent``: an optional property found absent adds one to the local ``absent``, so the model
+    can tell unknown keys from the length of ``src_dict`` (see ``model_plan``). The branch is taken only
+    when the key is absent: a present value costs what it costs without counting.
+    """
     name = str(prop.python_name)
     found = value(prop)
     if found is None:
         return FieldPlan(name, upstream=True)
     key = _key_literal(prop)
-    source = f"src_dict[{key}]" if prop.required else f"src_get({key}, UNSET)"
+    source = f"src_dict[{key}]" if prop.required else f"src_dict.get({key}, UNSET)"
     target = f"{instance}.{name}"
-    if found.is_any:
-        return FieldPlan(name, (f"{target} = {source}",))
     local = f"_{name}"
+    counted = count_absent and not prop.required
+    if found.is_any:
+        if counted:
+            return FieldPlan(
+                name, (f"{local} = {source}", f"if {local} is UNSET:", "    absent += 1", f"{target} = {local}")
+            )
+        return FieldPlan(name, (f"{target} = {source}",))
     if found.convert is None:  # plain: check the class; the common case costs one comparison
-        conditions = [f"{local}.__class__ is not {type_name}" for type_name in found.types]
-        conditions += [f"{local} is not None"] if found.nullable else []
-        conditions += [] if prop.required else [f"{local} is not UNSET"]
-        return FieldPlan(
-            name,
-            (
-                f"{local} = {source}",
-                f"if {' and '.join(conditions)}:",
-                f"    raise wrong_type({key}, {found.expected!r}, {local})",
-                f"{target} = {local}",
-            ),
-        )
-    guards = ([] if prop.required else [f"{local} is not UNSET"]) + ([f"{local} is not None"] if found.nullable else [])
+        classes = " and ".join(f"{local}.__class__ is not {type_name}" for type_name in found.types)
+        failure = f"raise wrong_type({key}, {found.expected!r}, {local})"
+        if counted:
+            # Only a value of another class gets here: absent, null (if allowed) or wrong.
+            check = [
+                f"if {classes}:",
+                f"    if {local} is UNSET:",
+                "        absent += 1",
+                *([f"    elif {local} is not None:"] if found.nullable else ["    else:"]),
+                f"        {failure}",
+            ]
+        else:
+            conditions = [classes, *([f"{local} is not None"] if found.nullable else [])]
+            conditions += [] if prop.required else [f"{local} is not UNSET"]
+            check = [f"if {' and '.join(conditions)}:", f"    {failure}"]
+        return FieldPlan(name, (f"{local} = {source}", *check, f"{target} = {local}"))
     redo = f", {found.redo}" if found.redo is not None else ""
     shape = (
         (f"if {local}.__class__ is not list:", f"    raise wrong_type({key}, {found.expected!r}, {local})")
@@ -221,7 +234,13 @@ def field_plan(prop: Any, instance: str) -> FieldPlan:
         f"    reraise_at(exc, {key}, {found.expected!r}, {local}{redo})",
     )
     lines = [f"{local} = {source}"]
-    lines += [f"if {' and '.join(guards)}:", *("    " + line for line in body)] if guards else list(body)
+    if counted:
+        converts = [f"elif {local} is not None:"] if found.nullable else ["else:"]
+        lines += [f"if {local} is UNSET:", "    absent += 1", *converts, *("    " + line for line in body)]
+    else:
+        guards = [] if prop.required else [f"{local} is not UNSET"]
+        guards += [f"{local} is not None"] if found.nullable else []
+        lines += [f"if {' and '.join(guards)}:", *("    " + line for line in body)] if guards else list(body)
     lines.append(f"{target} = {local}")
     return FieldPlan(name, tuple(lines))
 
@@ -235,29 +254,52 @@ class ModelPlan:
     extra: tuple[str, ...] = ()  # statements setting ``additional_properties`` (none: the model has none)
     enums: tuple[Any, ...] = field(default=())  # upstream Class infos of the enums it decodes
     models: tuple[Any, ...] = field(default=())  # ... and of the models it decodes (each has a decoder_name)
+    counts_absent: bool = False  # ``_from_dict`` starts with ``absent = 0`` (see ``field_plan``)
+
+
+# Locals of ``_from_dict`` besides the properties' own: the instance's variable must not be one of them.
+_DECODER_LOCALS = frozenset({"cls", "src_dict", "absent", "extra", "key", "value", "exc"})
 
 
 def model_plan(model: Any) -> ModelPlan:
-    """The decoding plan of a parsed model (upstream's ModelProperty)."""
+    """The decoding plan of a parsed model (upstream's ModelProperty).
+
+    Unknown keys are found without reading every key when every property is decoded here: each
+    required key was read (or ``_from_dict`` raised) and each absent optional one counted, so
+    ``src_dict`` has unknown keys exactly when it is longer than the declared keys it holds. A
+    property left to upstream's macro, or additional properties decoded value by value, keep the
+    set test.
+    """
     props = [*(model.required_properties or []), *(model.optional_properties or [])]
     # The variable holding the new instance: a property decoded by upstream's macro binds a local of its name.
-    names = {str(prop.python_name) for prop in props}
+    names = {str(prop.python_name) for prop in props} | _DECODER_LOCALS
     module = str(model.class_info.module_name)
     instance = module if module not in names else module + "_instance"
-    fields = tuple(field_plan(prop, instance) for prop in props)
     extras = [model.additional_properties] if model.additional_properties not in (None, False) else []
+    found = None if not extras or extras[0] is True else value(extras[0], 1)
+    counted = bool(extras and props) and (found is None or found.convert is None) and all(value(p) for p in props)
+    fields = tuple(field_plan(prop, instance, counted) for prop in props)
     decoded = [*props, *extras]
+    keys = len({_key_literal(prop) for prop in props})
+    counts_absent = counted and bool(model.optional_properties)
     return ModelPlan(
         instance,
         fields,
-        _extra_lines(model, instance, bool(props)),
+        _extra_lines(model, instance, bool(props), (keys, counts_absent) if counted else None),
         enum_classes(decoded),
         classes_decoded(decoded, ModelProperty),
+        counts_absent,
     )
 
 
-def _extra_lines(model: Any, instance: str, has_properties: bool) -> tuple[str, ...]:
-    """Statements setting ``additional_properties``: the keys no property declares, checked or decoded."""
+def _extra_lines(
+    model: Any, instance: str, has_properties: bool, counted: tuple[int, bool] | None = None
+) -> tuple[str, ...]:
+    """Statements setting ``additional_properties``: the keys no property declares, checked or decoded.
+
+    ``counted``: the number of declared keys, and whether ``absent`` counts the optional ones missing
+    (None: no count was kept, so the keys are tested against the set).
+    """
     extra = model.additional_properties
     if extra is None or extra is False:
         return ()
@@ -268,9 +310,19 @@ def _extra_lines(model: Any, instance: str, has_properties: bool) -> tuple[str, 
     if not has_properties:
         lines = [f"{target} = extra = {{**src_dict}}"]
     else:
+        if counted is None:
+            test = [
+                "# The common case, no unknown keys, costs one set comparison.",
+                "if src_dict.keys() <= _PROPERTY_NAMES:",
+            ]
+        else:
+            keys, counts_absent = counted
+            test = [
+                "# No unknown keys: every declared key present was read, so the lengths match.",
+                f"if len(src_dict) == {keys}{' - absent' if counts_absent else ''}:",
+            ]
         lines = [
-            "# The common case, no unknown keys, costs one set comparison.",
-            "if src_dict.keys() <= _PROPERTY_NAMES:",
+            *test,
             f"    {target} = extra = {{}}",
             "else:",
             f"    {target} = extra = {{key: value for key, value in src_dict.items() if key not in _PROPERTY_NAMES}}",

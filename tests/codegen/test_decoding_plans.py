@@ -51,7 +51,7 @@ def test_a_number_takes_floats_and_ints() -> None:
 
 def test_an_optional_nullable_string_checks_the_class_first_then_null_then_unset() -> None:
     assert _lines({"type": ["string", "null"]}) == (
-        '_p = src_get("p", UNSET)\n'
+        '_p = src_dict.get("p", UNSET)\n'
         "if _p.__class__ is not str and _p is not None and _p is not UNSET:\n"
         "    raise wrong_type(\"p\", 'string or null', _p)\n"
         "m.p = _p"
@@ -59,7 +59,7 @@ def test_an_optional_nullable_string_checks_the_class_first_then_null_then_unset
 
 
 def test_any_value_is_stored_unchecked() -> None:
-    assert _lines({}) == 'm.p = src_get("p", UNSET)'
+    assert _lines({}) == 'm.p = src_dict.get("p", UNSET)'
 
 
 CONVERTED = {
@@ -91,7 +91,7 @@ def test_dates_are_decoded_by_the_imported_runtime_helper_never_a_bare_isoparse(
 
 def test_an_optional_nullable_model_converts_only_a_present_non_null_value() -> None:
     assert _lines({"allOf": [ref("Leaf")], "nullable": True}) == (
-        '_p = src_get("p", UNSET)\n'
+        '_p = src_dict.get("p", UNSET)\n'
         "if _p is not UNSET and _p is not None:\n"
         "    try:\n"
         "        _p = _DECODE_LEAF(_p)\n"
@@ -186,8 +186,48 @@ def test_a_recursive_model_decodes_through_its_own_bound_decoder() -> None:
 
 def test_a_union_of_scalars_accepts_the_classes_of_each_member() -> None:
     assert _lines({"anyOf": [{"type": "string"}, {"type": "boolean"}], "nullable": True}) == (
-        '_p = src_get("p", UNSET)\n'
+        '_p = src_dict.get("p", UNSET)\n'
         "if _p.__class__ is not str and _p.__class__ is not bool and _p is not None and _p is not UNSET:\n"
         "    raise wrong_type(\"p\", 'string or boolean or null', _p)\n"
         "m.p = _p"
     )
+
+
+def _counted(prop: dict[str, Any]) -> str:
+    model = _model(prop)
+    return "\n".join(field_plan(model.optional_properties[0], "m", count_absent=True).lines)
+
+
+def test_a_counted_optional_scalar_counts_only_when_its_class_is_not_the_declared_one() -> None:
+    assert _counted({"type": ["string", "null"]}) == (
+        '_p = src_dict.get("p", UNSET)\n'
+        "if _p.__class__ is not str:\n"
+        "    if _p is UNSET:\n"
+        "        absent += 1\n"
+        "    elif _p is not None:\n"
+        "        raise wrong_type(\"p\", 'string or null', _p)\n"
+        "m.p = _p"
+    )
+    assert "    else:\n        raise wrong_type(\"p\", 'integer', _p)" in _counted({"type": "integer"})
+
+
+def test_a_counted_optional_converted_value_counts_in_the_branch_that_skips_it() -> None:
+    assert _counted({"allOf": [ref("Leaf")], "nullable": True}) == (
+        '_p = src_dict.get("p", UNSET)\n'
+        "if _p is UNSET:\n"
+        "    absent += 1\n"
+        "elif _p is not None:\n"
+        "    try:\n"
+        "        _p = _DECODE_LEAF(_p)\n"
+        "    except DECODE_ERRORS as exc:\n"
+        "        reraise_at(exc, \"p\", 'object (Leaf) or null', _p)\n"
+        "m.p = _p"
+    )
+    assert _counted({}) == '_p = src_dict.get("p", UNSET)\nif _p is UNSET:\n    absent += 1\nm.p = _p'
+
+
+def test_the_instance_variable_is_never_a_local_of_the_decoder() -> None:
+    for name in ("Absent", "Extra", "Value"):
+        data = parse(normalise(document({name: LEAF})))
+        model = next(model for model in data.models if model.class_info.name == name)
+        assert model_plan(model).instance == f"{name.lower()}_instance"

@@ -124,6 +124,7 @@ GENERATED_FACADE = [
     "decode_list",
     "decode_map",
     "decode_with_gc_paused",
+    "new_instance",
     "json_body",
     "not_an_object",
     "parse_uuid",

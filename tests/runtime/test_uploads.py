@@ -426,7 +426,9 @@ def _pipe(data: bytes) -> Iterator[IO[bytes]]:
     read_fd, write_fd = os.pipe()
 
     def write() -> None:
-        with open(write_fd, "wb") as sink, contextlib.suppress(BrokenPipeError):
+        # The reader may close first: closing the sink then flushes into a broken pipe, so the
+        # suppression wraps the close as well as the write.
+        with contextlib.suppress(BrokenPipeError), open(write_fd, "wb") as sink:
             sink.write(data)
 
     writer = threading.Thread(target=write, daemon=True)

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 
 from codat_sdk._generated import (
     decode_with_gc_paused,
+    new_instance,
     reraise_not_an_object,
     wrong_type,
 )
@@ -96,31 +97,43 @@ class File:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        file = cls.__new__(cls)
+        file = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _file_name = src_get("fileName", UNSET)
-            if _file_name.__class__ is not str and _file_name is not None and _file_name is not UNSET:
-                raise wrong_type("fileName", "string or null", _file_name)
+            absent = 0
+            _file_name = src_dict.get("fileName", UNSET)
+            if _file_name.__class__ is not str:
+                if _file_name is UNSET:
+                    absent += 1
+                elif _file_name is not None:
+                    raise wrong_type("fileName", "string or null", _file_name)
             file.file_name = _file_name
 
-            _display_name = src_get("displayName", UNSET)
-            if _display_name.__class__ is not str and _display_name is not None and _display_name is not UNSET:
-                raise wrong_type("displayName", "string or null", _display_name)
+            _display_name = src_dict.get("displayName", UNSET)
+            if _display_name.__class__ is not str:
+                if _display_name is UNSET:
+                    absent += 1
+                elif _display_name is not None:
+                    raise wrong_type("displayName", "string or null", _display_name)
             file.display_name = _display_name
 
-            _source_type = src_get("sourceType", UNSET)
-            if _source_type.__class__ is not str and _source_type is not None and _source_type is not UNSET:
-                raise wrong_type("sourceType", "string or null", _source_type)
+            _source_type = src_dict.get("sourceType", UNSET)
+            if _source_type.__class__ is not str:
+                if _source_type is UNSET:
+                    absent += 1
+                elif _source_type is not None:
+                    raise wrong_type("sourceType", "string or null", _source_type)
             file.source_type = _source_type
 
-            _uploaded = src_get("uploaded", UNSET)
-            if _uploaded.__class__ is not str and _uploaded is not UNSET:
-                raise wrong_type("uploaded", "string", _uploaded)
+            _uploaded = src_dict.get("uploaded", UNSET)
+            if _uploaded.__class__ is not str:
+                if _uploaded is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("uploaded", "string", _uploaded)
             file.uploaded = _uploaded
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 4 - absent:
                 file.additional_properties = {}
             else:
                 file.additional_properties = {

@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 
 from codat_sdk._generated import (
     decode_with_gc_paused,
+    new_instance,
     reraise_missing,
     reraise_not_an_object,
 )
@@ -71,7 +72,7 @@ class FileUpload:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        file_upload = cls.__new__(cls)
+        file_upload = new_instance(cls)
         try:
             file = File(payload=BytesIO(src_dict["file"]))
 

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 
 from codat_sdk._generated import (
     decode_with_gc_paused,
+    new_instance,
     reraise_not_an_object,
     wrong_type,
 )
@@ -91,31 +92,43 @@ class ApiKeyDetails:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        api_key_details = cls.__new__(cls)
+        api_key_details = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _id = src_get("id", UNSET)
-            if _id.__class__ is not str and _id is not UNSET:
-                raise wrong_type("id", "string", _id)
+            absent = 0
+            _id = src_dict.get("id", UNSET)
+            if _id.__class__ is not str:
+                if _id is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("id", "string", _id)
             api_key_details.id = _id
 
-            _name = src_get("name", UNSET)
-            if _name.__class__ is not str and _name is not None and _name is not UNSET:
-                raise wrong_type("name", "string or null", _name)
+            _name = src_dict.get("name", UNSET)
+            if _name.__class__ is not str:
+                if _name is UNSET:
+                    absent += 1
+                elif _name is not None:
+                    raise wrong_type("name", "string or null", _name)
             api_key_details.name = _name
 
-            _api_key = src_get("apiKey", UNSET)
-            if _api_key.__class__ is not str and _api_key is not UNSET:
-                raise wrong_type("apiKey", "string", _api_key)
+            _api_key = src_dict.get("apiKey", UNSET)
+            if _api_key.__class__ is not str:
+                if _api_key is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("apiKey", "string", _api_key)
             api_key_details.api_key = _api_key
 
-            _created_date = src_get("createdDate", UNSET)
-            if _created_date.__class__ is not str and _created_date is not UNSET:
-                raise wrong_type("createdDate", "string", _created_date)
+            _created_date = src_dict.get("createdDate", UNSET)
+            if _created_date.__class__ is not str:
+                if _created_date is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("createdDate", "string", _created_date)
             api_key_details.created_date = _created_date
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 4 - absent:
                 api_key_details.additional_properties = {}
             else:
                 api_key_details.additional_properties = {

@@ -11,6 +11,7 @@ from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_list,
     decode_with_gc_paused,
+    new_instance,
     reraise_at,
     reraise_not_an_object,
     wrong_type,
@@ -79,11 +80,13 @@ class ApiKeys:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        api_keys = cls.__new__(cls)
+        api_keys = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _results = src_get("results", UNSET)
-            if _results is not UNSET:
+            absent = 0
+            _results = src_dict.get("results", UNSET)
+            if _results is UNSET:
+                absent += 1
+            else:
                 if _results.__class__ is not list:
                     raise wrong_type("results", "array of object (ApiKeyDetails)", _results)
                 try:
@@ -98,8 +101,8 @@ class ApiKeys:
                     )
             api_keys.results = _results
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 1 - absent:
                 api_keys.additional_properties = {}
             else:
                 api_keys.additional_properties = {

@@ -11,6 +11,7 @@ from attrs import field as _attrs_field
 from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_with_gc_paused,
+    new_instance,
     parse_uuid,
     reraise_at,
     reraise_not_an_object,
@@ -112,35 +113,41 @@ class Branding:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        branding = cls.__new__(cls)
+        branding = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _logo = src_get("logo", UNSET)
-            if _logo is not UNSET:
+            absent = 0
+            _logo = src_dict.get("logo", UNSET)
+            if _logo is UNSET:
+                absent += 1
+            else:
                 try:
                     _logo = _DECODE_BRANDING_LOGO(_logo)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "logo", "object (BrandingLogo)", _logo)
             branding.logo = _logo
 
-            _button = src_get("button", UNSET)
-            if _button is not UNSET:
+            _button = src_dict.get("button", UNSET)
+            if _button is UNSET:
+                absent += 1
+            else:
                 try:
                     _button = _DECODE_BRANDING_BUTTON(_button)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "button", "object (BrandingButton)", _button)
             branding.button = _button
 
-            _source_id = src_get("sourceId", UNSET)
-            if _source_id is not UNSET:
+            _source_id = src_dict.get("sourceId", UNSET)
+            if _source_id is UNSET:
+                absent += 1
+            else:
                 try:
                     _source_id = parse_uuid(_source_id)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "sourceId", "uuid string", _source_id)
             branding.source_id = _source_id
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 3 - absent:
                 branding.additional_properties = {}
             else:
                 branding.additional_properties = {

@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_with_gc_paused,
+    new_instance,
     reraise_at,
     reraise_not_an_object,
 )
@@ -85,27 +86,31 @@ class BrandingButton:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        branding_button = cls.__new__(cls)
+        branding_button = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _default = src_get("default", UNSET)
-            if _default is not UNSET:
+            absent = 0
+            _default = src_dict.get("default", UNSET)
+            if _default is UNSET:
+                absent += 1
+            else:
                 try:
                     _default = _DECODE_BRANDING_IMAGE(_default)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "default", "object (BrandingImage)", _default)
             branding_button.default = _default
 
-            _hover = src_get("hover", UNSET)
-            if _hover is not UNSET:
+            _hover = src_dict.get("hover", UNSET)
+            if _hover is UNSET:
+                absent += 1
+            else:
                 try:
                     _hover = _DECODE_BRANDING_IMAGE(_hover)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "hover", "object (BrandingImage)", _hover)
             branding_button.hover = _hover
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 2 - absent:
                 branding_button.additional_properties = {}
             else:
                 branding_button.additional_properties = {

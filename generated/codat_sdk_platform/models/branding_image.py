@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_with_gc_paused,
+    new_instance,
     reraise_at,
     reraise_not_an_object,
 )
@@ -74,19 +75,21 @@ class BrandingImage:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        branding_image = cls.__new__(cls)
+        branding_image = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _image = src_get("image", UNSET)
-            if _image is not UNSET:
+            absent = 0
+            _image = src_dict.get("image", UNSET)
+            if _image is UNSET:
+                absent += 1
+            else:
                 try:
                     _image = _DECODE_IMAGE_REFERENCE(_image)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "image", "object (ImageReference)", _image)
             branding_image.image = _image
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 1 - absent:
                 branding_image.additional_properties = {}
             else:
                 branding_image.additional_properties = {

@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_with_gc_paused,
+    new_instance,
     reraise_at,
     reraise_not_an_object,
 )
@@ -85,27 +86,31 @@ class BrandingLogo:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        branding_logo = cls.__new__(cls)
+        branding_logo = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _full = src_get("full", UNSET)
-            if _full is not UNSET:
+            absent = 0
+            _full = src_dict.get("full", UNSET)
+            if _full is UNSET:
+                absent += 1
+            else:
                 try:
                     _full = _DECODE_BRANDING_IMAGE(_full)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "full", "object (BrandingImage)", _full)
             branding_logo.full = _full
 
-            _square = src_get("square", UNSET)
-            if _square is not UNSET:
+            _square = src_dict.get("square", UNSET)
+            if _square is UNSET:
+                absent += 1
+            else:
                 try:
                     _square = _DECODE_BRANDING_IMAGE(_square)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "square", "object (BrandingImage)", _square)
             branding_logo.square = _square
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 2 - absent:
                 branding_logo.additional_properties = {}
             else:
                 branding_logo.additional_properties = {

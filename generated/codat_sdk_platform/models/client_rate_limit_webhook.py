@@ -11,6 +11,7 @@ from attrs import field as _attrs_field
 from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_with_gc_paused,
+    new_instance,
     parse_uuid,
     reraise_at,
     reraise_not_an_object,
@@ -104,37 +105,47 @@ class ClientRateLimitWebhook:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        client_rate_limit_webhook = cls.__new__(cls)
+        client_rate_limit_webhook = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _id = src_get("id", UNSET)
-            if _id is not UNSET:
+            absent = 0
+            _id = src_dict.get("id", UNSET)
+            if _id is UNSET:
+                absent += 1
+            else:
                 try:
                     _id = parse_uuid(_id)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "id", "uuid string", _id)
             client_rate_limit_webhook.id = _id
 
-            _event_type = src_get("eventType", UNSET)
-            if _event_type.__class__ is not str and _event_type is not UNSET:
-                raise wrong_type("eventType", "string", _event_type)
+            _event_type = src_dict.get("eventType", UNSET)
+            if _event_type.__class__ is not str:
+                if _event_type is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("eventType", "string", _event_type)
             client_rate_limit_webhook.event_type = _event_type
 
-            _generated_date = src_get("generatedDate", UNSET)
-            if _generated_date.__class__ is not str and _generated_date is not UNSET:
-                raise wrong_type("generatedDate", "string", _generated_date)
+            _generated_date = src_dict.get("generatedDate", UNSET)
+            if _generated_date.__class__ is not str:
+                if _generated_date is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("generatedDate", "string", _generated_date)
             client_rate_limit_webhook.generated_date = _generated_date
 
-            _payload = src_get("payload", UNSET)
-            if _payload is not UNSET:
+            _payload = src_dict.get("payload", UNSET)
+            if _payload is UNSET:
+                absent += 1
+            else:
                 try:
                     _payload = _DECODE_CLIENT_RATE_LIMIT_WEBHOOK_PAYLOAD(_payload)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "payload", "object (ClientRateLimitWebhookPayload)", _payload)
             client_rate_limit_webhook.payload = _payload
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 4 - absent:
                 client_rate_limit_webhook.additional_properties = {}
             else:
                 client_rate_limit_webhook.additional_properties = {

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 
 from codat_sdk._generated import (
     decode_with_gc_paused,
+    new_instance,
     reraise_not_an_object,
     wrong_type,
 )
@@ -77,26 +78,35 @@ class ClientRateLimitWebhookPayload:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        client_rate_limit_webhook_payload = cls.__new__(cls)
+        client_rate_limit_webhook_payload = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _daily_quota = src_get("dailyQuota", UNSET)
-            if _daily_quota.__class__ is not int and _daily_quota is not UNSET:
-                raise wrong_type("dailyQuota", "integer", _daily_quota)
+            absent = 0
+            _daily_quota = src_dict.get("dailyQuota", UNSET)
+            if _daily_quota.__class__ is not int:
+                if _daily_quota is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("dailyQuota", "integer", _daily_quota)
             client_rate_limit_webhook_payload.daily_quota = _daily_quota
 
-            _quota_remaining = src_get("quotaRemaining", UNSET)
-            if _quota_remaining.__class__ is not int and _quota_remaining is not UNSET:
-                raise wrong_type("quotaRemaining", "integer", _quota_remaining)
+            _quota_remaining = src_dict.get("quotaRemaining", UNSET)
+            if _quota_remaining.__class__ is not int:
+                if _quota_remaining is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("quotaRemaining", "integer", _quota_remaining)
             client_rate_limit_webhook_payload.quota_remaining = _quota_remaining
 
-            _expiry_date = src_get("expiryDate", UNSET)
-            if _expiry_date.__class__ is not str and _expiry_date is not UNSET:
-                raise wrong_type("expiryDate", "string", _expiry_date)
+            _expiry_date = src_dict.get("expiryDate", UNSET)
+            if _expiry_date.__class__ is not str:
+                if _expiry_date is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("expiryDate", "string", _expiry_date)
             client_rate_limit_webhook_payload.expiry_date = _expiry_date
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 3 - absent:
                 client_rate_limit_webhook_payload.additional_properties = {}
             else:
                 client_rate_limit_webhook_payload.additional_properties = {

@@ -13,6 +13,7 @@ from codat_sdk._generated import (
     check_list,
     decode_list,
     decode_with_gc_paused,
+    new_instance,
     parse_uuid,
     reraise_at,
     reraise_missing,
@@ -226,9 +227,9 @@ class Company:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        company = cls.__new__(cls)
+        company = new_instance(cls)
         try:
-            src_get = src_dict.get
+            absent = 0
             _id = src_dict["id"]
             try:
                 _id = parse_uuid(_id)
@@ -246,48 +247,62 @@ class Company:
                 raise wrong_type("redirect", "string", _redirect)
             company.redirect = _redirect
 
-            _description = src_get("description", UNSET)
-            if _description.__class__ is not str and _description is not None and _description is not UNSET:
-                raise wrong_type("description", "string or null", _description)
+            _description = src_dict.get("description", UNSET)
+            if _description.__class__ is not str:
+                if _description is UNSET:
+                    absent += 1
+                elif _description is not None:
+                    raise wrong_type("description", "string or null", _description)
             company.description = _description
 
-            _last_sync = src_get("lastSync", UNSET)
-            if _last_sync.__class__ is not str and _last_sync is not None and _last_sync is not UNSET:
-                raise wrong_type("lastSync", "string or null", _last_sync)
+            _last_sync = src_dict.get("lastSync", UNSET)
+            if _last_sync.__class__ is not str:
+                if _last_sync is UNSET:
+                    absent += 1
+                elif _last_sync is not None:
+                    raise wrong_type("lastSync", "string or null", _last_sync)
             company.last_sync = _last_sync
 
-            _created = src_get("created", UNSET)
-            if _created.__class__ is not str and _created is not UNSET:
-                raise wrong_type("created", "string", _created)
+            _created = src_dict.get("created", UNSET)
+            if _created.__class__ is not str:
+                if _created is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("created", "string", _created)
             company.created = _created
 
-            _created_by_user_name = src_get("createdByUserName", UNSET)
-            if (
-                _created_by_user_name.__class__ is not str
-                and _created_by_user_name is not None
-                and _created_by_user_name is not UNSET
-            ):
-                raise wrong_type("createdByUserName", "string or null", _created_by_user_name)
+            _created_by_user_name = src_dict.get("createdByUserName", UNSET)
+            if _created_by_user_name.__class__ is not str:
+                if _created_by_user_name is UNSET:
+                    absent += 1
+                elif _created_by_user_name is not None:
+                    raise wrong_type("createdByUserName", "string or null", _created_by_user_name)
             company.created_by_user_name = _created_by_user_name
 
-            _products = src_get("products", UNSET)
-            if _products is not UNSET:
+            _products = src_dict.get("products", UNSET)
+            if _products is UNSET:
+                absent += 1
+            else:
                 try:
                     _products = check_list(_products, (str,), "string")
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "products", "array of string", _products)
             company.products = _products
 
-            _tags = src_get("tags", UNSET)
-            if _tags is not UNSET:
+            _tags = src_dict.get("tags", UNSET)
+            if _tags is UNSET:
+                absent += 1
+            else:
                 try:
                     _tags = _DECODE_TAGS(_tags)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "tags", "object (Tags)", _tags)
             company.tags = _tags
 
-            _reference_parent_company = src_get("referenceParentCompany", UNSET)
-            if _reference_parent_company is not UNSET and _reference_parent_company is not None:
+            _reference_parent_company = src_dict.get("referenceParentCompany", UNSET)
+            if _reference_parent_company is UNSET:
+                absent += 1
+            elif _reference_parent_company is not None:
                 try:
                     _reference_parent_company = _DECODE_COMPANY_REFERENCE(_reference_parent_company)
                 except DECODE_ERRORS as exc:
@@ -296,8 +311,10 @@ class Company:
                     )
             company.reference_parent_company = _reference_parent_company
 
-            _reference_subsidiary_companies = src_get("referenceSubsidiaryCompanies", UNSET)
-            if _reference_subsidiary_companies is not UNSET:
+            _reference_subsidiary_companies = src_dict.get("referenceSubsidiaryCompanies", UNSET)
+            if _reference_subsidiary_companies is UNSET:
+                absent += 1
+            else:
                 if _reference_subsidiary_companies.__class__ is not list:
                     raise wrong_type(
                         "referenceSubsidiaryCompanies",
@@ -318,8 +335,10 @@ class Company:
                     )
             company.reference_subsidiary_companies = _reference_subsidiary_companies
 
-            _data_connections = src_get("dataConnections", UNSET)
-            if _data_connections is not UNSET:
+            _data_connections = src_dict.get("dataConnections", UNSET)
+            if _data_connections is UNSET:
+                absent += 1
+            else:
                 if _data_connections.__class__ is not list:
                     raise wrong_type("dataConnections", "array of object (Connection)", _data_connections)
                 try:
@@ -334,8 +353,8 @@ class Company:
                     )
             company.data_connections = _data_connections
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 12 - absent:
                 company.additional_properties = {}
             else:
                 company.additional_properties = {

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 
 from codat_sdk._generated import (
     decode_with_gc_paused,
+    new_instance,
     reraise_missing,
     reraise_not_an_object,
     wrong_type,
@@ -76,7 +77,7 @@ class CompanyAccessToken:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        company_access_token = cls.__new__(cls)
+        company_access_token = new_instance(cls)
         try:
             _expires_in = src_dict["expiresIn"]
             if _expires_in.__class__ is not int:
@@ -93,8 +94,8 @@ class CompanyAccessToken:
                 raise wrong_type("tokenType", "string", _token_type)
             company_access_token.token_type = _token_type
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 3:
                 company_access_token.additional_properties = {}
             else:
                 company_access_token.additional_properties = {

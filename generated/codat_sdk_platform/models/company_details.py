@@ -13,6 +13,7 @@ from codat_sdk._generated import (
     check_list,
     decode_list,
     decode_with_gc_paused,
+    new_instance,
     parse_uuid,
     reraise_at,
     reraise_missing,
@@ -190,9 +191,9 @@ class CompanyDetails:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        company_details = cls.__new__(cls)
+        company_details = new_instance(cls)
         try:
-            src_get = src_dict.get
+            absent = 0
             _id = src_dict["id"]
             try:
                 _id = parse_uuid(_id)
@@ -210,48 +211,62 @@ class CompanyDetails:
                 raise wrong_type("redirect", "string", _redirect)
             company_details.redirect = _redirect
 
-            _description = src_get("description", UNSET)
-            if _description.__class__ is not str and _description is not None and _description is not UNSET:
-                raise wrong_type("description", "string or null", _description)
+            _description = src_dict.get("description", UNSET)
+            if _description.__class__ is not str:
+                if _description is UNSET:
+                    absent += 1
+                elif _description is not None:
+                    raise wrong_type("description", "string or null", _description)
             company_details.description = _description
 
-            _last_sync = src_get("lastSync", UNSET)
-            if _last_sync.__class__ is not str and _last_sync is not None and _last_sync is not UNSET:
-                raise wrong_type("lastSync", "string or null", _last_sync)
+            _last_sync = src_dict.get("lastSync", UNSET)
+            if _last_sync.__class__ is not str:
+                if _last_sync is UNSET:
+                    absent += 1
+                elif _last_sync is not None:
+                    raise wrong_type("lastSync", "string or null", _last_sync)
             company_details.last_sync = _last_sync
 
-            _created = src_get("created", UNSET)
-            if _created.__class__ is not str and _created is not UNSET:
-                raise wrong_type("created", "string", _created)
+            _created = src_dict.get("created", UNSET)
+            if _created.__class__ is not str:
+                if _created is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("created", "string", _created)
             company_details.created = _created
 
-            _created_by_user_name = src_get("createdByUserName", UNSET)
-            if (
-                _created_by_user_name.__class__ is not str
-                and _created_by_user_name is not None
-                and _created_by_user_name is not UNSET
-            ):
-                raise wrong_type("createdByUserName", "string or null", _created_by_user_name)
+            _created_by_user_name = src_dict.get("createdByUserName", UNSET)
+            if _created_by_user_name.__class__ is not str:
+                if _created_by_user_name is UNSET:
+                    absent += 1
+                elif _created_by_user_name is not None:
+                    raise wrong_type("createdByUserName", "string or null", _created_by_user_name)
             company_details.created_by_user_name = _created_by_user_name
 
-            _products = src_get("products", UNSET)
-            if _products is not UNSET:
+            _products = src_dict.get("products", UNSET)
+            if _products is UNSET:
+                absent += 1
+            else:
                 try:
                     _products = check_list(_products, (str,), "string")
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "products", "array of string", _products)
             company_details.products = _products
 
-            _tags = src_get("tags", UNSET)
-            if _tags is not UNSET:
+            _tags = src_dict.get("tags", UNSET)
+            if _tags is UNSET:
+                absent += 1
+            else:
                 try:
                     _tags = _DECODE_TAGS(_tags)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "tags", "object (Tags)", _tags)
             company_details.tags = _tags
 
-            _reference_parent_company = src_get("referenceParentCompany", UNSET)
-            if _reference_parent_company is not UNSET and _reference_parent_company is not None:
+            _reference_parent_company = src_dict.get("referenceParentCompany", UNSET)
+            if _reference_parent_company is UNSET:
+                absent += 1
+            elif _reference_parent_company is not None:
                 try:
                     _reference_parent_company = _DECODE_COMPANY_REFERENCE(_reference_parent_company)
                 except DECODE_ERRORS as exc:
@@ -260,8 +275,10 @@ class CompanyDetails:
                     )
             company_details.reference_parent_company = _reference_parent_company
 
-            _reference_subsidiary_companies = src_get("referenceSubsidiaryCompanies", UNSET)
-            if _reference_subsidiary_companies is not UNSET:
+            _reference_subsidiary_companies = src_dict.get("referenceSubsidiaryCompanies", UNSET)
+            if _reference_subsidiary_companies is UNSET:
+                absent += 1
+            else:
                 if _reference_subsidiary_companies.__class__ is not list:
                     raise wrong_type(
                         "referenceSubsidiaryCompanies",
@@ -282,8 +299,8 @@ class CompanyDetails:
                     )
             company_details.reference_subsidiary_companies = _reference_subsidiary_companies
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 11 - absent:
                 company_details.additional_properties = {}
             else:
                 company_details.additional_properties = {

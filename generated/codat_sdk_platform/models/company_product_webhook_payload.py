@@ -12,6 +12,7 @@ from codat_sdk._generated import (
     DECODE_ERRORS,
     check_list,
     decode_with_gc_paused,
+    new_instance,
     parse_uuid,
     reraise_at,
     reraise_not_an_object,
@@ -117,47 +118,63 @@ class CompanyProductWebhookPayload:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        company_product_webhook_payload = cls.__new__(cls)
+        company_product_webhook_payload = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _id = src_get("id", UNSET)
-            if _id is not UNSET:
+            absent = 0
+            _id = src_dict.get("id", UNSET)
+            if _id is UNSET:
+                absent += 1
+            else:
                 try:
                     _id = parse_uuid(_id)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "id", "uuid string", _id)
             company_product_webhook_payload.id = _id
 
-            _name = src_get("name", UNSET)
-            if _name.__class__ is not str and _name is not UNSET:
-                raise wrong_type("name", "string", _name)
+            _name = src_dict.get("name", UNSET)
+            if _name.__class__ is not str:
+                if _name is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("name", "string", _name)
             company_product_webhook_payload.name = _name
 
-            _description = src_get("description", UNSET)
-            if _description.__class__ is not str and _description is not None and _description is not UNSET:
-                raise wrong_type("description", "string or null", _description)
+            _description = src_dict.get("description", UNSET)
+            if _description.__class__ is not str:
+                if _description is UNSET:
+                    absent += 1
+                elif _description is not None:
+                    raise wrong_type("description", "string or null", _description)
             company_product_webhook_payload.description = _description
 
-            _product_id = src_get("productId", UNSET)
-            if _product_id.__class__ is not str and _product_id is not UNSET:
-                raise wrong_type("productId", "string", _product_id)
+            _product_id = src_dict.get("productId", UNSET)
+            if _product_id.__class__ is not str:
+                if _product_id is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("productId", "string", _product_id)
             company_product_webhook_payload.product_id = _product_id
 
-            _product_name = src_get("productName", UNSET)
-            if _product_name.__class__ is not str and _product_name is not UNSET:
-                raise wrong_type("productName", "string", _product_name)
+            _product_name = src_dict.get("productName", UNSET)
+            if _product_name.__class__ is not str:
+                if _product_name is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("productName", "string", _product_name)
             company_product_webhook_payload.product_name = _product_name
 
-            _products = src_get("products", UNSET)
-            if _products is not UNSET:
+            _products = src_dict.get("products", UNSET)
+            if _products is UNSET:
+                absent += 1
+            else:
                 try:
                     _products = check_list(_products, (str,), "string")
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "products", "array of string", _products)
             company_product_webhook_payload.products = _products
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 6 - absent:
                 company_product_webhook_payload.additional_properties = {}
             else:
                 company_product_webhook_payload.additional_properties = {

@@ -11,6 +11,7 @@ from attrs import field as _attrs_field
 from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_with_gc_paused,
+    new_instance,
     parse_uuid,
     reraise_at,
     reraise_not_an_object,
@@ -120,45 +121,57 @@ class CompanyReference:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        company_reference = cls.__new__(cls)
+        company_reference = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _id = src_get("id", UNSET)
-            if _id is not UNSET:
+            absent = 0
+            _id = src_dict.get("id", UNSET)
+            if _id is UNSET:
+                absent += 1
+            else:
                 try:
                     _id = parse_uuid(_id)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "id", "uuid string", _id)
             company_reference.id = _id
 
-            _name = src_get("name", UNSET)
-            if _name.__class__ is not str and _name is not UNSET:
-                raise wrong_type("name", "string", _name)
+            _name = src_dict.get("name", UNSET)
+            if _name.__class__ is not str:
+                if _name is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("name", "string", _name)
             company_reference.name = _name
 
-            _description = src_get("description", UNSET)
-            if _description.__class__ is not str and _description is not None and _description is not UNSET:
-                raise wrong_type("description", "string or null", _description)
+            _description = src_dict.get("description", UNSET)
+            if _description.__class__ is not str:
+                if _description is UNSET:
+                    absent += 1
+                elif _description is not None:
+                    raise wrong_type("description", "string or null", _description)
             company_reference.description = _description
 
-            _links = src_get("links", UNSET)
-            if _links is not UNSET:
+            _links = src_dict.get("links", UNSET)
+            if _links is UNSET:
+                absent += 1
+            else:
                 try:
                     _links = _DECODE_COMPANY_REFERENCE_LINKS(_links)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "links", "object (CompanyReferenceLinks)", _links)
             company_reference.links = _links
 
-            _tags = src_get("tags", UNSET)
-            if _tags is not UNSET:
+            _tags = src_dict.get("tags", UNSET)
+            if _tags is UNSET:
+                absent += 1
+            else:
                 try:
                     _tags = _DECODE_TAGS(_tags)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "tags", "object (Tags)", _tags)
             company_reference.tags = _tags
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 5 - absent:
                 company_reference.additional_properties = {}
             else:
                 company_reference.additional_properties = {

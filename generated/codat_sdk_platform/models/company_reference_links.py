@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 
 from codat_sdk._generated import (
     decode_with_gc_paused,
+    new_instance,
     reraise_not_an_object,
     wrong_type,
 )
@@ -61,16 +62,19 @@ class CompanyReferenceLinks:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        company_reference_links = cls.__new__(cls)
+        company_reference_links = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _portal = src_get("portal", UNSET)
-            if _portal.__class__ is not str and _portal is not UNSET:
-                raise wrong_type("portal", "string", _portal)
+            absent = 0
+            _portal = src_dict.get("portal", UNSET)
+            if _portal.__class__ is not str:
+                if _portal is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("portal", "string", _portal)
             company_reference_links.portal = _portal
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 1 - absent:
                 company_reference_links.additional_properties = {}
             else:
                 company_reference_links.additional_properties = {

@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_with_gc_paused,
+    new_instance,
     reraise_at,
     reraise_missing,
     reraise_not_an_object,
@@ -92,29 +93,34 @@ class CompanyRequestBody:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        company_request_body = cls.__new__(cls)
+        company_request_body = new_instance(cls)
         try:
-            src_get = src_dict.get
+            absent = 0
             _name = src_dict["name"]
             if _name.__class__ is not str:
                 raise wrong_type("name", "string", _name)
             company_request_body.name = _name
 
-            _description = src_get("description", UNSET)
-            if _description.__class__ is not str and _description is not UNSET:
-                raise wrong_type("description", "string", _description)
+            _description = src_dict.get("description", UNSET)
+            if _description.__class__ is not str:
+                if _description is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("description", "string", _description)
             company_request_body.description = _description
 
-            _tags = src_get("tags", UNSET)
-            if _tags is not UNSET:
+            _tags = src_dict.get("tags", UNSET)
+            if _tags is UNSET:
+                absent += 1
+            else:
                 try:
                     _tags = _DECODE_TAGS(_tags)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "tags", "object (Tags)", _tags)
             company_request_body.tags = _tags
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 3 - absent:
                 company_request_body.additional_properties = {}
             else:
                 company_request_body.additional_properties = {

@@ -12,6 +12,7 @@ from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_list,
     decode_with_gc_paused,
+    new_instance,
     parse_uuid,
     reraise_at,
     reraise_not_an_object,
@@ -101,19 +102,23 @@ class CompanySyncSettings:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        company_sync_settings = cls.__new__(cls)
+        company_sync_settings = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _company_id = src_get("companyId", UNSET)
-            if _company_id is not UNSET:
+            absent = 0
+            _company_id = src_dict.get("companyId", UNSET)
+            if _company_id is UNSET:
+                absent += 1
+            else:
                 try:
                     _company_id = parse_uuid(_company_id)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "companyId", "uuid string", _company_id)
             company_sync_settings.company_id = _company_id
 
-            _settings = src_get("settings", UNSET)
-            if _settings is not UNSET:
+            _settings = src_dict.get("settings", UNSET)
+            if _settings is UNSET:
+                absent += 1
+            else:
                 if _settings.__class__ is not list:
                     raise wrong_type("settings", "array of object (SyncSetting)", _settings)
                 try:
@@ -128,13 +133,16 @@ class CompanySyncSettings:
                     )
             company_sync_settings.settings = _settings
 
-            _overrides_defaults = src_get("overridesDefaults", UNSET)
-            if _overrides_defaults.__class__ is not bool and _overrides_defaults is not UNSET:
-                raise wrong_type("overridesDefaults", "boolean", _overrides_defaults)
+            _overrides_defaults = src_dict.get("overridesDefaults", UNSET)
+            if _overrides_defaults.__class__ is not bool:
+                if _overrides_defaults is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("overridesDefaults", "boolean", _overrides_defaults)
             company_sync_settings.overrides_defaults = _overrides_defaults
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 3 - absent:
                 company_sync_settings.additional_properties = {}
             else:
                 company_sync_settings.additional_properties = {

@@ -12,6 +12,7 @@ from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_list,
     decode_with_gc_paused,
+    new_instance,
     parse_uuid,
     reraise_at,
     reraise_missing,
@@ -212,9 +213,9 @@ class Connection:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        connection = cls.__new__(cls)
+        connection = new_instance(cls)
         try:
-            src_get = src_dict.get
+            absent = 0
             _id = src_dict["id"]
             try:
                 _id = parse_uuid(_id)
@@ -265,18 +266,26 @@ class Connection:
                 raise wrong_type("created", "string", _created)
             connection.created = _created
 
-            _integration_key = src_get("integrationKey", UNSET)
-            if _integration_key.__class__ is not str and _integration_key is not UNSET:
-                raise wrong_type("integrationKey", "string", _integration_key)
+            _integration_key = src_dict.get("integrationKey", UNSET)
+            if _integration_key.__class__ is not str:
+                if _integration_key is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("integrationKey", "string", _integration_key)
             connection.integration_key = _integration_key
 
-            _last_sync = src_get("lastSync", UNSET)
-            if _last_sync.__class__ is not str and _last_sync is not None and _last_sync is not UNSET:
-                raise wrong_type("lastSync", "string or null", _last_sync)
+            _last_sync = src_dict.get("lastSync", UNSET)
+            if _last_sync.__class__ is not str:
+                if _last_sync is UNSET:
+                    absent += 1
+                elif _last_sync is not None:
+                    raise wrong_type("lastSync", "string or null", _last_sync)
             connection.last_sync = _last_sync
 
-            _data_connection_errors = src_get("dataConnectionErrors", UNSET)
-            if _data_connection_errors is not UNSET and _data_connection_errors is not None:
+            _data_connection_errors = src_dict.get("dataConnectionErrors", UNSET)
+            if _data_connection_errors is UNSET:
+                absent += 1
+            elif _data_connection_errors is not None:
                 if _data_connection_errors.__class__ is not list:
                     raise wrong_type(
                         "dataConnectionErrors", "array of object (DataConnectionError) or null", _data_connection_errors
@@ -295,16 +304,18 @@ class Connection:
                     )
             connection.data_connection_errors = _data_connection_errors
 
-            _connection_info = src_get("connectionInfo", UNSET)
-            if _connection_info is not UNSET and _connection_info is not None:
+            _connection_info = src_dict.get("connectionInfo", UNSET)
+            if _connection_info is UNSET:
+                absent += 1
+            elif _connection_info is not None:
                 try:
                     _connection_info = _DECODE_CONNECTION_CONNECTION_INFO(_connection_info)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "connectionInfo", "object (ConnectionConnectionInfo) or null", _connection_info)
             connection.connection_info = _connection_info
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 12 - absent:
                 connection.additional_properties = {}
             else:
                 connection.additional_properties = {

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 
 from codat_sdk._generated import (
     decode_with_gc_paused,
+    new_instance,
     reraise_not_an_object,
 )
 
@@ -41,7 +42,7 @@ class ConnectionConnectionInfo:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        connection_connection_info = cls.__new__(cls)
+        connection_connection_info = new_instance(cls)
         try:
             connection_connection_info.additional_properties = {**src_dict}
         except (TypeError, AttributeError) as exc:

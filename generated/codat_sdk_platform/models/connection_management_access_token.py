@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 
 from codat_sdk._generated import (
     decode_with_gc_paused,
+    new_instance,
     reraise_not_an_object,
     wrong_type,
 )
@@ -62,16 +63,19 @@ class ConnectionManagementAccessToken:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        connection_management_access_token = cls.__new__(cls)
+        connection_management_access_token = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _access_token = src_get("accessToken", UNSET)
-            if _access_token.__class__ is not str and _access_token is not UNSET:
-                raise wrong_type("accessToken", "string", _access_token)
+            absent = 0
+            _access_token = src_dict.get("accessToken", UNSET)
+            if _access_token.__class__ is not str:
+                if _access_token is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("accessToken", "string", _access_token)
             connection_management_access_token.access_token = _access_token
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 1 - absent:
                 connection_management_access_token.additional_properties = {}
             else:
                 connection_management_access_token.additional_properties = {

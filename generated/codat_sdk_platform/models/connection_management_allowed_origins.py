@@ -11,6 +11,7 @@ from codat_sdk._generated import (
     DECODE_ERRORS,
     check_list,
     decode_with_gc_paused,
+    new_instance,
     reraise_at,
     reraise_not_an_object,
 )
@@ -69,19 +70,21 @@ class ConnectionManagementAllowedOrigins:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        connection_management_allowed_origins = cls.__new__(cls)
+        connection_management_allowed_origins = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _allowed_origins = src_get("allowedOrigins", UNSET)
-            if _allowed_origins is not UNSET:
+            absent = 0
+            _allowed_origins = src_dict.get("allowedOrigins", UNSET)
+            if _allowed_origins is UNSET:
+                absent += 1
+            else:
                 try:
                     _allowed_origins = check_list(_allowed_origins, (str,), "string")
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "allowedOrigins", "array of string", _allowed_origins)
             connection_management_allowed_origins.allowed_origins = _allowed_origins
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 1 - absent:
                 connection_management_allowed_origins.additional_properties = {}
             else:
                 connection_management_allowed_origins.additional_properties = {

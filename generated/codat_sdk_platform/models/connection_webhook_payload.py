@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_with_gc_paused,
+    new_instance,
     reraise_at,
     reraise_not_an_object,
 )
@@ -91,27 +92,31 @@ class ConnectionWebhookPayload:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        connection_webhook_payload = cls.__new__(cls)
+        connection_webhook_payload = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _reference_company = src_get("referenceCompany", UNSET)
-            if _reference_company is not UNSET:
+            absent = 0
+            _reference_company = src_dict.get("referenceCompany", UNSET)
+            if _reference_company is UNSET:
+                absent += 1
+            else:
                 try:
                     _reference_company = _DECODE_COMPANY_REFERENCE(_reference_company)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "referenceCompany", "object (CompanyReference)", _reference_company)
             connection_webhook_payload.reference_company = _reference_company
 
-            _connection = src_get("connection", UNSET)
-            if _connection is not UNSET:
+            _connection = src_dict.get("connection", UNSET)
+            if _connection is UNSET:
+                absent += 1
+            else:
                 try:
                     _connection = _DECODE_CONNECTION(_connection)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "connection", "object (Connection)", _connection)
             connection_webhook_payload.connection = _connection
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 2 - absent:
                 connection_webhook_payload.additional_properties = {}
             else:
                 connection_webhook_payload.additional_properties = {

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 
 from codat_sdk._generated import (
     decode_with_gc_paused,
+    new_instance,
     reraise_not_an_object,
     wrong_type,
 )
@@ -65,16 +66,19 @@ class CreateApiKey:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        create_api_key = cls.__new__(cls)
+        create_api_key = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _name = src_get("name", UNSET)
-            if _name.__class__ is not str and _name is not None and _name is not UNSET:
-                raise wrong_type("name", "string or null", _name)
+            absent = 0
+            _name = src_dict.get("name", UNSET)
+            if _name.__class__ is not str:
+                if _name is UNSET:
+                    absent += 1
+                elif _name is not None:
+                    raise wrong_type("name", "string or null", _name)
             create_api_key.name = _name
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 1 - absent:
                 create_api_key.additional_properties = {}
             else:
                 create_api_key.additional_properties = {

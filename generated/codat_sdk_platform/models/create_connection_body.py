@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 
 from codat_sdk._generated import (
     decode_with_gc_paused,
+    new_instance,
     reraise_not_an_object,
     wrong_type,
 )
@@ -63,16 +64,19 @@ class CreateConnectionBody:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        create_connection_body = cls.__new__(cls)
+        create_connection_body = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _platform_key = src_get("platformKey", UNSET)
-            if _platform_key.__class__ is not str and _platform_key is not UNSET:
-                raise wrong_type("platformKey", "string", _platform_key)
+            absent = 0
+            _platform_key = src_dict.get("platformKey", UNSET)
+            if _platform_key.__class__ is not str:
+                if _platform_key is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("platformKey", "string", _platform_key)
             create_connection_body.platform_key = _platform_key
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 1 - absent:
                 create_connection_body.additional_properties = {}
             else:
                 create_connection_body.additional_properties = {

@@ -11,6 +11,7 @@ from codat_sdk._generated import (
     DECODE_ERRORS,
     check_list,
     decode_with_gc_paused,
+    new_instance,
     reraise_at,
     reraise_not_an_object,
     wrong_type,
@@ -122,40 +123,49 @@ class CustomDataTypeConfiguration:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        custom_data_type_configuration = cls.__new__(cls)
+        custom_data_type_configuration = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _data_source = src_get("dataSource", UNSET)
-            if _data_source.__class__ is not str and _data_source is not UNSET:
-                raise wrong_type("dataSource", "string", _data_source)
+            absent = 0
+            _data_source = src_dict.get("dataSource", UNSET)
+            if _data_source.__class__ is not str:
+                if _data_source is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("dataSource", "string", _data_source)
             custom_data_type_configuration.data_source = _data_source
 
-            _required_data = src_get("requiredData", UNSET)
-            if _required_data is not UNSET:
+            _required_data = src_dict.get("requiredData", UNSET)
+            if _required_data is UNSET:
+                absent += 1
+            else:
                 try:
                     _required_data = _DECODE_CUSTOM_DATA_TYPE_CONFIGURATION_REQUIRED_DATA(_required_data)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "requiredData", "object (CustomDataTypeConfigurationRequiredData)", _required_data)
             custom_data_type_configuration.required_data = _required_data
 
-            _key_by = src_get("keyBy", UNSET)
-            if _key_by is not UNSET:
+            _key_by = src_dict.get("keyBy", UNSET)
+            if _key_by is UNSET:
+                absent += 1
+            else:
                 try:
                     _key_by = check_list(_key_by, (str,), "string")
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "keyBy", "array of string", _key_by)
             custom_data_type_configuration.key_by = _key_by
 
-            _source_modified_date = src_get("sourceModifiedDate", UNSET)
-            if _source_modified_date is not UNSET and _source_modified_date is not None:
+            _source_modified_date = src_dict.get("sourceModifiedDate", UNSET)
+            if _source_modified_date is UNSET:
+                absent += 1
+            elif _source_modified_date is not None:
                 try:
                     _source_modified_date = check_list(_source_modified_date, (str,), "string")
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "sourceModifiedDate", "array of string or null", _source_modified_date)
             custom_data_type_configuration.source_modified_date = _source_modified_date
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 4 - absent:
                 custom_data_type_configuration.additional_properties = {}
             else:
                 custom_data_type_configuration.additional_properties = {

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 
 from codat_sdk._generated import (
     decode_with_gc_paused,
+    new_instance,
     reraise_not_an_object,
     wrong_type,
 )
@@ -47,7 +48,7 @@ class CustomDataTypeConfigurationRequiredData:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        custom_data_type_configuration_required_data = cls.__new__(cls)
+        custom_data_type_configuration_required_data = new_instance(cls)
         try:
             custom_data_type_configuration_required_data.additional_properties = extra = {**src_dict}
             for value in extra.values():

@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_with_gc_paused,
+    new_instance,
     reraise_at,
     reraise_not_an_object,
     wrong_type,
@@ -96,32 +97,39 @@ class CustomDataTypeRecord:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        custom_data_type_record = cls.__new__(cls)
+        custom_data_type_record = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _id = src_get("id", UNSET)
-            if _id.__class__ is not str and _id is not UNSET:
-                raise wrong_type("id", "string", _id)
+            absent = 0
+            _id = src_dict.get("id", UNSET)
+            if _id.__class__ is not str:
+                if _id is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("id", "string", _id)
             custom_data_type_record.id = _id
 
-            _content = src_get("content", UNSET)
-            if _content is not UNSET:
+            _content = src_dict.get("content", UNSET)
+            if _content is UNSET:
+                absent += 1
+            else:
                 try:
                     _content = _DECODE_CUSTOM_DATA_TYPE_RECORD_CONTENT(_content)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "content", "object (CustomDataTypeRecordContent)", _content)
             custom_data_type_record.content = _content
 
-            _modified_date = src_get("modifiedDate", UNSET)
-            if _modified_date is not UNSET:
+            _modified_date = src_dict.get("modifiedDate", UNSET)
+            if _modified_date is UNSET:
+                absent += 1
+            else:
                 try:
                     _modified_date = _DECODE_CUSTOM_DATA_TYPE_RECORD_MODIFIED_DATE(_modified_date)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "modifiedDate", "object (CustomDataTypeRecordModifiedDate)", _modified_date)
             custom_data_type_record.modified_date = _modified_date
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 3 - absent:
                 custom_data_type_record.additional_properties = {}
             else:
                 custom_data_type_record.additional_properties = {

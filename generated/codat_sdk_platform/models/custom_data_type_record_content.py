@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from codat_sdk._generated import (
     decode_map,
     decode_with_gc_paused,
+    new_instance,
     reraise_not_an_object,
 )
 
@@ -62,7 +63,7 @@ class CustomDataTypeRecordContent:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        custom_data_type_record_content = cls.__new__(cls)
+        custom_data_type_record_content = new_instance(cls)
         try:
             custom_data_type_record_content.additional_properties = decode_map(
                 src_dict,

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 
 from codat_sdk._generated import (
     decode_with_gc_paused,
+    new_instance,
     reraise_not_an_object,
 )
 
@@ -41,7 +42,7 @@ class CustomDataTypeRecordContentAdditionalProperty:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        custom_data_type_record_content_additional_property = cls.__new__(cls)
+        custom_data_type_record_content_additional_property = new_instance(cls)
         try:
             custom_data_type_record_content_additional_property.additional_properties = {**src_dict}
         except (TypeError, AttributeError) as exc:

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 
 from codat_sdk._generated import (
     decode_with_gc_paused,
+    new_instance,
     reraise_not_an_object,
     wrong_type,
 )
@@ -71,16 +72,19 @@ class CustomDataTypeRecordModifiedDate:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        custom_data_type_record_modified_date = cls.__new__(cls)
+        custom_data_type_record_modified_date = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _modified_date = src_get("modifiedDate", UNSET)
-            if _modified_date.__class__ is not str and _modified_date is not UNSET:
-                raise wrong_type("modifiedDate", "string", _modified_date)
+            absent = 0
+            _modified_date = src_dict.get("modifiedDate", UNSET)
+            if _modified_date.__class__ is not str:
+                if _modified_date is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("modifiedDate", "string", _modified_date)
             custom_data_type_record_modified_date.modified_date = _modified_date
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 1 - absent:
                 custom_data_type_record_modified_date.additional_properties = {}
             else:
                 custom_data_type_record_modified_date.additional_properties = {

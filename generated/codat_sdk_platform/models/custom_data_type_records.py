@@ -11,6 +11,7 @@ from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_list,
     decode_with_gc_paused,
+    new_instance,
     reraise_at,
     reraise_not_an_object,
     wrong_type,
@@ -104,11 +105,13 @@ class CustomDataTypeRecords:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        custom_data_type_records = cls.__new__(cls)
+        custom_data_type_records = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _results = src_get("results", UNSET)
-            if _results is not UNSET:
+            absent = 0
+            _results = src_dict.get("results", UNSET)
+            if _results is UNSET:
+                absent += 1
+            else:
                 if _results.__class__ is not list:
                     raise wrong_type("results", "array of object (CustomDataTypeRecord)", _results)
                 try:
@@ -125,23 +128,32 @@ class CustomDataTypeRecords:
                     )
             custom_data_type_records.results = _results
 
-            _page_number = src_get("pageNumber", UNSET)
-            if _page_number.__class__ is not int and _page_number is not UNSET:
-                raise wrong_type("pageNumber", "integer", _page_number)
+            _page_number = src_dict.get("pageNumber", UNSET)
+            if _page_number.__class__ is not int:
+                if _page_number is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("pageNumber", "integer", _page_number)
             custom_data_type_records.page_number = _page_number
 
-            _page_size = src_get("pageSize", UNSET)
-            if _page_size.__class__ is not int and _page_size is not UNSET:
-                raise wrong_type("pageSize", "integer", _page_size)
+            _page_size = src_dict.get("pageSize", UNSET)
+            if _page_size.__class__ is not int:
+                if _page_size is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("pageSize", "integer", _page_size)
             custom_data_type_records.page_size = _page_size
 
-            _total_results = src_get("totalResults", UNSET)
-            if _total_results.__class__ is not int and _total_results is not UNSET:
-                raise wrong_type("totalResults", "integer", _total_results)
+            _total_results = src_dict.get("totalResults", UNSET)
+            if _total_results.__class__ is not int:
+                if _total_results is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("totalResults", "integer", _total_results)
             custom_data_type_records.total_results = _total_results
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 4 - absent:
                 custom_data_type_records.additional_properties = {}
             else:
                 custom_data_type_records.additional_properties = {

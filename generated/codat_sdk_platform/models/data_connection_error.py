@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_with_gc_paused,
+    new_instance,
     reraise_at,
     reraise_not_an_object,
     wrong_type,
@@ -123,31 +124,45 @@ class DataConnectionError:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        data_connection_error = cls.__new__(cls)
+        data_connection_error = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _status_code = src_get("statusCode", UNSET)
-            if _status_code.__class__ is not str and _status_code is not UNSET:
-                raise wrong_type("statusCode", "string", _status_code)
+            absent = 0
+            _status_code = src_dict.get("statusCode", UNSET)
+            if _status_code.__class__ is not str:
+                if _status_code is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("statusCode", "string", _status_code)
             data_connection_error.status_code = _status_code
 
-            _status_text = src_get("statusText", UNSET)
-            if _status_text.__class__ is not str and _status_text is not UNSET:
-                raise wrong_type("statusText", "string", _status_text)
+            _status_text = src_dict.get("statusText", UNSET)
+            if _status_text.__class__ is not str:
+                if _status_text is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("statusText", "string", _status_text)
             data_connection_error.status_text = _status_text
 
-            _error_message = src_get("errorMessage", UNSET)
-            if _error_message.__class__ is not str and _error_message is not UNSET:
-                raise wrong_type("errorMessage", "string", _error_message)
+            _error_message = src_dict.get("errorMessage", UNSET)
+            if _error_message.__class__ is not str:
+                if _error_message is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("errorMessage", "string", _error_message)
             data_connection_error.error_message = _error_message
 
-            _errored_on_utc = src_get("erroredOnUtc", UNSET)
-            if _errored_on_utc.__class__ is not str and _errored_on_utc is not UNSET:
-                raise wrong_type("erroredOnUtc", "string", _errored_on_utc)
+            _errored_on_utc = src_dict.get("erroredOnUtc", UNSET)
+            if _errored_on_utc.__class__ is not str:
+                if _errored_on_utc is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("erroredOnUtc", "string", _errored_on_utc)
             data_connection_error.errored_on_utc = _errored_on_utc
 
-            _status = src_get("status", UNSET)
-            if _status is not UNSET and _status is not None:
+            _status = src_dict.get("status", UNSET)
+            if _status is UNSET:
+                absent += 1
+            elif _status is not None:
                 try:
                     _status = _DATA_CONNECTION_ERROR_ERROR_STATUS_BY_VALUE.get(
                         _status
@@ -156,13 +171,16 @@ class DataConnectionError:
                     reraise_at(exc, "status", "DataConnectionErrorErrorStatus value or null", _status)
             data_connection_error.status = _status
 
-            _resolved_on_utc = src_get("resolvedOnUtc", UNSET)
-            if _resolved_on_utc.__class__ is not str and _resolved_on_utc is not None and _resolved_on_utc is not UNSET:
-                raise wrong_type("resolvedOnUtc", "string or null", _resolved_on_utc)
+            _resolved_on_utc = src_dict.get("resolvedOnUtc", UNSET)
+            if _resolved_on_utc.__class__ is not str:
+                if _resolved_on_utc is UNSET:
+                    absent += 1
+                elif _resolved_on_utc is not None:
+                    raise wrong_type("resolvedOnUtc", "string or null", _resolved_on_utc)
             data_connection_error.resolved_on_utc = _resolved_on_utc
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 6 - absent:
                 data_connection_error.additional_properties = {}
             else:
                 data_connection_error.additional_properties = {

@@ -11,6 +11,7 @@ from attrs import field as _attrs_field
 from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_with_gc_paused,
+    new_instance,
     parse_uuid,
     reraise_at,
     reraise_missing,
@@ -115,9 +116,9 @@ class DataStatus:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        data_status = cls.__new__(cls)
+        data_status = new_instance(cls)
         try:
-            src_get = src_dict.get
+            absent = 0
             _data_type = src_dict["dataType"]
             try:
                 _data_type = _DATA_TYPE_BY_VALUE.get(_data_type) or DataType(_data_type)
@@ -132,29 +133,36 @@ class DataStatus:
                 reraise_at(exc, "currentStatus", "DatasetStatus value", _current_status)
             data_status.current_status = _current_status
 
-            _last_successful_sync = src_get("lastSuccessfulSync", UNSET)
-            if _last_successful_sync.__class__ is not str and _last_successful_sync is not UNSET:
-                raise wrong_type("lastSuccessfulSync", "string", _last_successful_sync)
+            _last_successful_sync = src_dict.get("lastSuccessfulSync", UNSET)
+            if _last_successful_sync.__class__ is not str:
+                if _last_successful_sync is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("lastSuccessfulSync", "string", _last_successful_sync)
             data_status.last_successful_sync = _last_successful_sync
 
-            _latest_sync_id = src_get("latestSyncId", UNSET)
-            if _latest_sync_id is not UNSET:
+            _latest_sync_id = src_dict.get("latestSyncId", UNSET)
+            if _latest_sync_id is UNSET:
+                absent += 1
+            else:
                 try:
                     _latest_sync_id = parse_uuid(_latest_sync_id)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "latestSyncId", "uuid string", _latest_sync_id)
             data_status.latest_sync_id = _latest_sync_id
 
-            _latest_successful_sync_id = src_get("latestSuccessfulSyncId", UNSET)
-            if _latest_successful_sync_id is not UNSET:
+            _latest_successful_sync_id = src_dict.get("latestSuccessfulSyncId", UNSET)
+            if _latest_successful_sync_id is UNSET:
+                absent += 1
+            else:
                 try:
                     _latest_successful_sync_id = parse_uuid(_latest_successful_sync_id)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "latestSuccessfulSyncId", "uuid string", _latest_successful_sync_id)
             data_status.latest_successful_sync_id = _latest_successful_sync_id
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 5 - absent:
                 data_status.additional_properties = {}
             else:
                 data_status.additional_properties = {

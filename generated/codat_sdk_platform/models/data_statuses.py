@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_with_gc_paused,
+    new_instance,
     reraise_at,
     reraise_not_an_object,
 )
@@ -666,251 +667,313 @@ class DataStatuses:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        data_statuses = cls.__new__(cls)
+        data_statuses = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _account_transactions = src_get("accountTransactions", UNSET)
-            if _account_transactions is not UNSET and _account_transactions is not None:
+            absent = 0
+            _account_transactions = src_dict.get("accountTransactions", UNSET)
+            if _account_transactions is UNSET:
+                absent += 1
+            elif _account_transactions is not None:
                 try:
                     _account_transactions = _DECODE_DATA_STATUS(_account_transactions)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "accountTransactions", "object (DataStatus) or null", _account_transactions)
             data_statuses.account_transactions = _account_transactions
 
-            _balance_sheet = src_get("balanceSheet", UNSET)
-            if _balance_sheet is not UNSET and _balance_sheet is not None:
+            _balance_sheet = src_dict.get("balanceSheet", UNSET)
+            if _balance_sheet is UNSET:
+                absent += 1
+            elif _balance_sheet is not None:
                 try:
                     _balance_sheet = _DECODE_DATA_STATUS(_balance_sheet)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "balanceSheet", "object (DataStatus) or null", _balance_sheet)
             data_statuses.balance_sheet = _balance_sheet
 
-            _bank_accounts = src_get("bankAccounts", UNSET)
-            if _bank_accounts is not UNSET and _bank_accounts is not None:
+            _bank_accounts = src_dict.get("bankAccounts", UNSET)
+            if _bank_accounts is UNSET:
+                absent += 1
+            elif _bank_accounts is not None:
                 try:
                     _bank_accounts = _DECODE_DATA_STATUS(_bank_accounts)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "bankAccounts", "object (DataStatus) or null", _bank_accounts)
             data_statuses.bank_accounts = _bank_accounts
 
-            _bank_transactions = src_get("bankTransactions", UNSET)
-            if _bank_transactions is not UNSET and _bank_transactions is not None:
+            _bank_transactions = src_dict.get("bankTransactions", UNSET)
+            if _bank_transactions is UNSET:
+                absent += 1
+            elif _bank_transactions is not None:
                 try:
                     _bank_transactions = _DECODE_DATA_STATUS(_bank_transactions)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "bankTransactions", "object (DataStatus) or null", _bank_transactions)
             data_statuses.bank_transactions = _bank_transactions
 
-            _bill_credit_notes = src_get("billCreditNotes", UNSET)
-            if _bill_credit_notes is not UNSET and _bill_credit_notes is not None:
+            _bill_credit_notes = src_dict.get("billCreditNotes", UNSET)
+            if _bill_credit_notes is UNSET:
+                absent += 1
+            elif _bill_credit_notes is not None:
                 try:
                     _bill_credit_notes = _DECODE_DATA_STATUS(_bill_credit_notes)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "billCreditNotes", "object (DataStatus) or null", _bill_credit_notes)
             data_statuses.bill_credit_notes = _bill_credit_notes
 
-            _bill_payments = src_get("billPayments", UNSET)
-            if _bill_payments is not UNSET and _bill_payments is not None:
+            _bill_payments = src_dict.get("billPayments", UNSET)
+            if _bill_payments is UNSET:
+                absent += 1
+            elif _bill_payments is not None:
                 try:
                     _bill_payments = _DECODE_DATA_STATUS(_bill_payments)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "billPayments", "object (DataStatus) or null", _bill_payments)
             data_statuses.bill_payments = _bill_payments
 
-            _bills = src_get("bills", UNSET)
-            if _bills is not UNSET and _bills is not None:
+            _bills = src_dict.get("bills", UNSET)
+            if _bills is UNSET:
+                absent += 1
+            elif _bills is not None:
                 try:
                     _bills = _DECODE_DATA_STATUS(_bills)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "bills", "object (DataStatus) or null", _bills)
             data_statuses.bills = _bills
 
-            _cash_flow_statement = src_get("cashFlowStatement", UNSET)
-            if _cash_flow_statement is not UNSET and _cash_flow_statement is not None:
+            _cash_flow_statement = src_dict.get("cashFlowStatement", UNSET)
+            if _cash_flow_statement is UNSET:
+                absent += 1
+            elif _cash_flow_statement is not None:
                 try:
                     _cash_flow_statement = _DECODE_DATA_STATUS(_cash_flow_statement)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "cashFlowStatement", "object (DataStatus) or null", _cash_flow_statement)
             data_statuses.cash_flow_statement = _cash_flow_statement
 
-            _chart_of_accounts = src_get("chartOfAccounts", UNSET)
-            if _chart_of_accounts is not UNSET and _chart_of_accounts is not None:
+            _chart_of_accounts = src_dict.get("chartOfAccounts", UNSET)
+            if _chart_of_accounts is UNSET:
+                absent += 1
+            elif _chart_of_accounts is not None:
                 try:
                     _chart_of_accounts = _DECODE_DATA_STATUS(_chart_of_accounts)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "chartOfAccounts", "object (DataStatus) or null", _chart_of_accounts)
             data_statuses.chart_of_accounts = _chart_of_accounts
 
-            _company = src_get("company", UNSET)
-            if _company is not UNSET and _company is not None:
+            _company = src_dict.get("company", UNSET)
+            if _company is UNSET:
+                absent += 1
+            elif _company is not None:
                 try:
                     _company = _DECODE_DATA_STATUS(_company)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "company", "object (DataStatus) or null", _company)
             data_statuses.company = _company
 
-            _credit_notes = src_get("creditNotes", UNSET)
-            if _credit_notes is not UNSET and _credit_notes is not None:
+            _credit_notes = src_dict.get("creditNotes", UNSET)
+            if _credit_notes is UNSET:
+                absent += 1
+            elif _credit_notes is not None:
                 try:
                     _credit_notes = _DECODE_DATA_STATUS(_credit_notes)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "creditNotes", "object (DataStatus) or null", _credit_notes)
             data_statuses.credit_notes = _credit_notes
 
-            _customers = src_get("customers", UNSET)
-            if _customers is not UNSET and _customers is not None:
+            _customers = src_dict.get("customers", UNSET)
+            if _customers is UNSET:
+                absent += 1
+            elif _customers is not None:
                 try:
                     _customers = _DECODE_DATA_STATUS(_customers)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "customers", "object (DataStatus) or null", _customers)
             data_statuses.customers = _customers
 
-            _direct_costs = src_get("directCosts", UNSET)
-            if _direct_costs is not UNSET and _direct_costs is not None:
+            _direct_costs = src_dict.get("directCosts", UNSET)
+            if _direct_costs is UNSET:
+                absent += 1
+            elif _direct_costs is not None:
                 try:
                     _direct_costs = _DECODE_DATA_STATUS(_direct_costs)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "directCosts", "object (DataStatus) or null", _direct_costs)
             data_statuses.direct_costs = _direct_costs
 
-            _direct_incomes = src_get("directIncomes", UNSET)
-            if _direct_incomes is not UNSET and _direct_incomes is not None:
+            _direct_incomes = src_dict.get("directIncomes", UNSET)
+            if _direct_incomes is UNSET:
+                absent += 1
+            elif _direct_incomes is not None:
                 try:
                     _direct_incomes = _DECODE_DATA_STATUS(_direct_incomes)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "directIncomes", "object (DataStatus) or null", _direct_incomes)
             data_statuses.direct_incomes = _direct_incomes
 
-            _invoices = src_get("invoices", UNSET)
-            if _invoices is not UNSET and _invoices is not None:
+            _invoices = src_dict.get("invoices", UNSET)
+            if _invoices is UNSET:
+                absent += 1
+            elif _invoices is not None:
                 try:
                     _invoices = _DECODE_DATA_STATUS(_invoices)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "invoices", "object (DataStatus) or null", _invoices)
             data_statuses.invoices = _invoices
 
-            _item_receipts = src_get("itemReceipts", UNSET)
-            if _item_receipts is not UNSET and _item_receipts is not None:
+            _item_receipts = src_dict.get("itemReceipts", UNSET)
+            if _item_receipts is UNSET:
+                absent += 1
+            elif _item_receipts is not None:
                 try:
                     _item_receipts = _DECODE_DATA_STATUS(_item_receipts)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "itemReceipts", "object (DataStatus) or null", _item_receipts)
             data_statuses.item_receipts = _item_receipts
 
-            _items = src_get("items", UNSET)
-            if _items is not UNSET and _items is not None:
+            _items = src_dict.get("items", UNSET)
+            if _items is UNSET:
+                absent += 1
+            elif _items is not None:
                 try:
                     _items = _DECODE_DATA_STATUS(_items)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "items", "object (DataStatus) or null", _items)
             data_statuses.items = _items
 
-            _journal_entries = src_get("journalEntries", UNSET)
-            if _journal_entries is not UNSET and _journal_entries is not None:
+            _journal_entries = src_dict.get("journalEntries", UNSET)
+            if _journal_entries is UNSET:
+                absent += 1
+            elif _journal_entries is not None:
                 try:
                     _journal_entries = _DECODE_DATA_STATUS(_journal_entries)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "journalEntries", "object (DataStatus) or null", _journal_entries)
             data_statuses.journal_entries = _journal_entries
 
-            _journals = src_get("journals", UNSET)
-            if _journals is not UNSET and _journals is not None:
+            _journals = src_dict.get("journals", UNSET)
+            if _journals is UNSET:
+                absent += 1
+            elif _journals is not None:
                 try:
                     _journals = _DECODE_DATA_STATUS(_journals)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "journals", "object (DataStatus) or null", _journals)
             data_statuses.journals = _journals
 
-            _payment_methods = src_get("paymentMethods", UNSET)
-            if _payment_methods is not UNSET and _payment_methods is not None:
+            _payment_methods = src_dict.get("paymentMethods", UNSET)
+            if _payment_methods is UNSET:
+                absent += 1
+            elif _payment_methods is not None:
                 try:
                     _payment_methods = _DECODE_DATA_STATUS(_payment_methods)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "paymentMethods", "object (DataStatus) or null", _payment_methods)
             data_statuses.payment_methods = _payment_methods
 
-            _payments = src_get("payments", UNSET)
-            if _payments is not UNSET and _payments is not None:
+            _payments = src_dict.get("payments", UNSET)
+            if _payments is UNSET:
+                absent += 1
+            elif _payments is not None:
                 try:
                     _payments = _DECODE_DATA_STATUS(_payments)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "payments", "object (DataStatus) or null", _payments)
             data_statuses.payments = _payments
 
-            _profit_and_loss = src_get("profitAndLoss", UNSET)
-            if _profit_and_loss is not UNSET and _profit_and_loss is not None:
+            _profit_and_loss = src_dict.get("profitAndLoss", UNSET)
+            if _profit_and_loss is UNSET:
+                absent += 1
+            elif _profit_and_loss is not None:
                 try:
                     _profit_and_loss = _DECODE_DATA_STATUS(_profit_and_loss)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "profitAndLoss", "object (DataStatus) or null", _profit_and_loss)
             data_statuses.profit_and_loss = _profit_and_loss
 
-            _purchase_orders = src_get("purchaseOrders", UNSET)
-            if _purchase_orders is not UNSET and _purchase_orders is not None:
+            _purchase_orders = src_dict.get("purchaseOrders", UNSET)
+            if _purchase_orders is UNSET:
+                absent += 1
+            elif _purchase_orders is not None:
                 try:
                     _purchase_orders = _DECODE_DATA_STATUS(_purchase_orders)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "purchaseOrders", "object (DataStatus) or null", _purchase_orders)
             data_statuses.purchase_orders = _purchase_orders
 
-            _sales_orders = src_get("salesOrders", UNSET)
-            if _sales_orders is not UNSET and _sales_orders is not None:
+            _sales_orders = src_dict.get("salesOrders", UNSET)
+            if _sales_orders is UNSET:
+                absent += 1
+            elif _sales_orders is not None:
                 try:
                     _sales_orders = _DECODE_DATA_STATUS(_sales_orders)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "salesOrders", "object (DataStatus) or null", _sales_orders)
             data_statuses.sales_orders = _sales_orders
 
-            _suppliers = src_get("suppliers", UNSET)
-            if _suppliers is not UNSET and _suppliers is not None:
+            _suppliers = src_dict.get("suppliers", UNSET)
+            if _suppliers is UNSET:
+                absent += 1
+            elif _suppliers is not None:
                 try:
                     _suppliers = _DECODE_DATA_STATUS(_suppliers)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "suppliers", "object (DataStatus) or null", _suppliers)
             data_statuses.suppliers = _suppliers
 
-            _tax_rates = src_get("taxRates", UNSET)
-            if _tax_rates is not UNSET and _tax_rates is not None:
+            _tax_rates = src_dict.get("taxRates", UNSET)
+            if _tax_rates is UNSET:
+                absent += 1
+            elif _tax_rates is not None:
                 try:
                     _tax_rates = _DECODE_DATA_STATUS(_tax_rates)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "taxRates", "object (DataStatus) or null", _tax_rates)
             data_statuses.tax_rates = _tax_rates
 
-            _tracking_categories = src_get("trackingCategories", UNSET)
-            if _tracking_categories is not UNSET and _tracking_categories is not None:
+            _tracking_categories = src_dict.get("trackingCategories", UNSET)
+            if _tracking_categories is UNSET:
+                absent += 1
+            elif _tracking_categories is not None:
                 try:
                     _tracking_categories = _DECODE_DATA_STATUS(_tracking_categories)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "trackingCategories", "object (DataStatus) or null", _tracking_categories)
             data_statuses.tracking_categories = _tracking_categories
 
-            _transfers = src_get("transfers", UNSET)
-            if _transfers is not UNSET and _transfers is not None:
+            _transfers = src_dict.get("transfers", UNSET)
+            if _transfers is UNSET:
+                absent += 1
+            elif _transfers is not None:
                 try:
                     _transfers = _DECODE_DATA_STATUS(_transfers)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "transfers", "object (DataStatus) or null", _transfers)
             data_statuses.transfers = _transfers
 
-            _banking_account_balances = src_get("banking-accountBalances", UNSET)
-            if _banking_account_balances is not UNSET and _banking_account_balances is not None:
+            _banking_account_balances = src_dict.get("banking-accountBalances", UNSET)
+            if _banking_account_balances is UNSET:
+                absent += 1
+            elif _banking_account_balances is not None:
                 try:
                     _banking_account_balances = _DECODE_DATA_STATUS(_banking_account_balances)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "banking-accountBalances", "object (DataStatus) or null", _banking_account_balances)
             data_statuses.banking_account_balances = _banking_account_balances
 
-            _banking_accounts = src_get("banking-accounts", UNSET)
-            if _banking_accounts is not UNSET and _banking_accounts is not None:
+            _banking_accounts = src_dict.get("banking-accounts", UNSET)
+            if _banking_accounts is UNSET:
+                absent += 1
+            elif _banking_accounts is not None:
                 try:
                     _banking_accounts = _DECODE_DATA_STATUS(_banking_accounts)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "banking-accounts", "object (DataStatus) or null", _banking_accounts)
             data_statuses.banking_accounts = _banking_accounts
 
-            _banking_transaction_categories = src_get("banking-transactionCategories", UNSET)
-            if _banking_transaction_categories is not UNSET and _banking_transaction_categories is not None:
+            _banking_transaction_categories = src_dict.get("banking-transactionCategories", UNSET)
+            if _banking_transaction_categories is UNSET:
+                absent += 1
+            elif _banking_transaction_categories is not None:
                 try:
                     _banking_transaction_categories = _DECODE_DATA_STATUS(_banking_transaction_categories)
                 except DECODE_ERRORS as exc:
@@ -922,72 +985,90 @@ class DataStatuses:
                     )
             data_statuses.banking_transaction_categories = _banking_transaction_categories
 
-            _banking_transactions = src_get("banking-transactions", UNSET)
-            if _banking_transactions is not UNSET and _banking_transactions is not None:
+            _banking_transactions = src_dict.get("banking-transactions", UNSET)
+            if _banking_transactions is UNSET:
+                absent += 1
+            elif _banking_transactions is not None:
                 try:
                     _banking_transactions = _DECODE_DATA_STATUS(_banking_transactions)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "banking-transactions", "object (DataStatus) or null", _banking_transactions)
             data_statuses.banking_transactions = _banking_transactions
 
-            _commerce_company_info = src_get("commerce-companyInfo", UNSET)
-            if _commerce_company_info is not UNSET and _commerce_company_info is not None:
+            _commerce_company_info = src_dict.get("commerce-companyInfo", UNSET)
+            if _commerce_company_info is UNSET:
+                absent += 1
+            elif _commerce_company_info is not None:
                 try:
                     _commerce_company_info = _DECODE_DATA_STATUS(_commerce_company_info)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "commerce-companyInfo", "object (DataStatus) or null", _commerce_company_info)
             data_statuses.commerce_company_info = _commerce_company_info
 
-            _commerce_customers = src_get("commerce-customers", UNSET)
-            if _commerce_customers is not UNSET and _commerce_customers is not None:
+            _commerce_customers = src_dict.get("commerce-customers", UNSET)
+            if _commerce_customers is UNSET:
+                absent += 1
+            elif _commerce_customers is not None:
                 try:
                     _commerce_customers = _DECODE_DATA_STATUS(_commerce_customers)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "commerce-customers", "object (DataStatus) or null", _commerce_customers)
             data_statuses.commerce_customers = _commerce_customers
 
-            _commerce_disputes = src_get("commerce-disputes", UNSET)
-            if _commerce_disputes is not UNSET and _commerce_disputes is not None:
+            _commerce_disputes = src_dict.get("commerce-disputes", UNSET)
+            if _commerce_disputes is UNSET:
+                absent += 1
+            elif _commerce_disputes is not None:
                 try:
                     _commerce_disputes = _DECODE_DATA_STATUS(_commerce_disputes)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "commerce-disputes", "object (DataStatus) or null", _commerce_disputes)
             data_statuses.commerce_disputes = _commerce_disputes
 
-            _commerce_locations = src_get("commerce-locations", UNSET)
-            if _commerce_locations is not UNSET and _commerce_locations is not None:
+            _commerce_locations = src_dict.get("commerce-locations", UNSET)
+            if _commerce_locations is UNSET:
+                absent += 1
+            elif _commerce_locations is not None:
                 try:
                     _commerce_locations = _DECODE_DATA_STATUS(_commerce_locations)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "commerce-locations", "object (DataStatus) or null", _commerce_locations)
             data_statuses.commerce_locations = _commerce_locations
 
-            _commerce_orders = src_get("commerce-orders", UNSET)
-            if _commerce_orders is not UNSET and _commerce_orders is not None:
+            _commerce_orders = src_dict.get("commerce-orders", UNSET)
+            if _commerce_orders is UNSET:
+                absent += 1
+            elif _commerce_orders is not None:
                 try:
                     _commerce_orders = _DECODE_DATA_STATUS(_commerce_orders)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "commerce-orders", "object (DataStatus) or null", _commerce_orders)
             data_statuses.commerce_orders = _commerce_orders
 
-            _commerce_payment_methods = src_get("commerce-paymentMethods", UNSET)
-            if _commerce_payment_methods is not UNSET and _commerce_payment_methods is not None:
+            _commerce_payment_methods = src_dict.get("commerce-paymentMethods", UNSET)
+            if _commerce_payment_methods is UNSET:
+                absent += 1
+            elif _commerce_payment_methods is not None:
                 try:
                     _commerce_payment_methods = _DECODE_DATA_STATUS(_commerce_payment_methods)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "commerce-paymentMethods", "object (DataStatus) or null", _commerce_payment_methods)
             data_statuses.commerce_payment_methods = _commerce_payment_methods
 
-            _commerce_payments = src_get("commerce-payments", UNSET)
-            if _commerce_payments is not UNSET and _commerce_payments is not None:
+            _commerce_payments = src_dict.get("commerce-payments", UNSET)
+            if _commerce_payments is UNSET:
+                absent += 1
+            elif _commerce_payments is not None:
                 try:
                     _commerce_payments = _DECODE_DATA_STATUS(_commerce_payments)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "commerce-payments", "object (DataStatus) or null", _commerce_payments)
             data_statuses.commerce_payments = _commerce_payments
 
-            _commerce_product_categories = src_get("commerce-productCategories", UNSET)
-            if _commerce_product_categories is not UNSET and _commerce_product_categories is not None:
+            _commerce_product_categories = src_dict.get("commerce-productCategories", UNSET)
+            if _commerce_product_categories is UNSET:
+                absent += 1
+            elif _commerce_product_categories is not None:
                 try:
                     _commerce_product_categories = _DECODE_DATA_STATUS(_commerce_product_categories)
                 except DECODE_ERRORS as exc:
@@ -996,32 +1077,38 @@ class DataStatuses:
                     )
             data_statuses.commerce_product_categories = _commerce_product_categories
 
-            _commerce_products = src_get("commerce-products", UNSET)
-            if _commerce_products is not UNSET and _commerce_products is not None:
+            _commerce_products = src_dict.get("commerce-products", UNSET)
+            if _commerce_products is UNSET:
+                absent += 1
+            elif _commerce_products is not None:
                 try:
                     _commerce_products = _DECODE_DATA_STATUS(_commerce_products)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "commerce-products", "object (DataStatus) or null", _commerce_products)
             data_statuses.commerce_products = _commerce_products
 
-            _commerce_tax_components = src_get("commerce-taxComponents", UNSET)
-            if _commerce_tax_components is not UNSET and _commerce_tax_components is not None:
+            _commerce_tax_components = src_dict.get("commerce-taxComponents", UNSET)
+            if _commerce_tax_components is UNSET:
+                absent += 1
+            elif _commerce_tax_components is not None:
                 try:
                     _commerce_tax_components = _DECODE_DATA_STATUS(_commerce_tax_components)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "commerce-taxComponents", "object (DataStatus) or null", _commerce_tax_components)
             data_statuses.commerce_tax_components = _commerce_tax_components
 
-            _commerce_transactions = src_get("commerce-transactions", UNSET)
-            if _commerce_transactions is not UNSET and _commerce_transactions is not None:
+            _commerce_transactions = src_dict.get("commerce-transactions", UNSET)
+            if _commerce_transactions is UNSET:
+                absent += 1
+            elif _commerce_transactions is not None:
                 try:
                     _commerce_transactions = _DECODE_DATA_STATUS(_commerce_transactions)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "commerce-transactions", "object (DataStatus) or null", _commerce_transactions)
             data_statuses.commerce_transactions = _commerce_transactions
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 43 - absent:
                 data_statuses.additional_properties = {}
             else:
                 data_statuses.additional_properties = {

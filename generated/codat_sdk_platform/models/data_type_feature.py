@@ -11,6 +11,7 @@ from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_list,
     decode_with_gc_paused,
+    new_instance,
     reraise_at,
     reraise_missing,
     reraise_not_an_object,
@@ -96,9 +97,9 @@ class DataTypeFeature:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        data_type_feature = cls.__new__(cls)
+        data_type_feature = new_instance(cls)
         try:
-            src_get = src_dict.get
+            absent = 0
             _supported_features = src_dict["supportedFeatures"]
             if _supported_features.__class__ is not list:
                 raise wrong_type("supportedFeatures", "array of object (SupportedFeature)", _supported_features)
@@ -114,16 +115,18 @@ class DataTypeFeature:
                 )
             data_type_feature.supported_features = _supported_features
 
-            _data_type = src_get("dataType", UNSET)
-            if _data_type is not UNSET:
+            _data_type = src_dict.get("dataType", UNSET)
+            if _data_type is UNSET:
+                absent += 1
+            else:
                 try:
                     _data_type = _DATA_TYPE_BY_VALUE.get(_data_type) or DataType(_data_type)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "dataType", "DataType value", _data_type)
             data_type_feature.data_type = _data_type
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 2 - absent:
                 data_type_feature.additional_properties = {}
             else:
                 data_type_feature.additional_properties = {

@@ -12,6 +12,7 @@ from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_list,
     decode_with_gc_paused,
+    new_instance,
     parse_uuid,
     reraise_at,
     reraise_not_an_object,
@@ -133,40 +134,51 @@ class DataTypeReadSummary:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        data_type_read_summary = cls.__new__(cls)
+        data_type_read_summary = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _connection_id = src_get("connectionId", UNSET)
-            if _connection_id is not UNSET:
+            absent = 0
+            _connection_id = src_dict.get("connectionId", UNSET)
+            if _connection_id is UNSET:
+                absent += 1
+            else:
                 try:
                     _connection_id = parse_uuid(_connection_id)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "connectionId", "uuid string", _connection_id)
             data_type_read_summary.connection_id = _connection_id
 
-            _data_type = src_get("dataType", UNSET)
-            if _data_type is not UNSET:
+            _data_type = src_dict.get("dataType", UNSET)
+            if _data_type is UNSET:
+                absent += 1
+            else:
                 try:
                     _data_type = _DATA_TYPE_BY_VALUE.get(_data_type) or DataType(_data_type)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "dataType", "DataType value", _data_type)
             data_type_read_summary.data_type = _data_type
 
-            _records_modified = src_get("recordsModified", UNSET)
-            if _records_modified.__class__ is not bool and _records_modified is not UNSET:
-                raise wrong_type("recordsModified", "boolean", _records_modified)
+            _records_modified = src_dict.get("recordsModified", UNSET)
+            if _records_modified.__class__ is not bool:
+                if _records_modified is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("recordsModified", "boolean", _records_modified)
             data_type_read_summary.records_modified = _records_modified
 
-            _status = src_get("status", UNSET)
-            if _status is not UNSET:
+            _status = src_dict.get("status", UNSET)
+            if _status is UNSET:
+                absent += 1
+            else:
                 try:
                     _status = _DATASET_STATUS_BY_VALUE.get(_status) or DatasetStatus(_status)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "status", "DatasetStatus value", _status)
             data_type_read_summary.status = _status
 
-            _issues = src_get("issues", UNSET)
-            if _issues is not UNSET and _issues is not None:
+            _issues = src_dict.get("issues", UNSET)
+            if _issues is UNSET:
+                absent += 1
+            elif _issues is not None:
                 if _issues.__class__ is not list:
                     raise wrong_type("issues", "array of object (Issue) or null", _issues)
                 try:
@@ -181,8 +193,8 @@ class DataTypeReadSummary:
                     )
             data_type_read_summary.issues = _issues
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 5 - absent:
                 data_type_read_summary.additional_properties = {}
             else:
                 data_type_read_summary.additional_properties = {

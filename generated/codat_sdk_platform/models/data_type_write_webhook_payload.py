@@ -11,6 +11,7 @@ from attrs import field as _attrs_field
 from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_with_gc_paused,
+    new_instance,
     parse_uuid,
     reraise_at,
     reraise_not_an_object,
@@ -170,71 +171,93 @@ class DataTypeWriteWebhookPayload:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        data_type_write_webhook_payload = cls.__new__(cls)
+        data_type_write_webhook_payload = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _id = src_get("id", UNSET)
-            if _id.__class__ is not str and _id is not UNSET:
-                raise wrong_type("id", "string", _id)
+            absent = 0
+            _id = src_dict.get("id", UNSET)
+            if _id.__class__ is not str:
+                if _id is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("id", "string", _id)
             data_type_write_webhook_payload.id = _id
 
-            _type_ = src_get("type", UNSET)
-            if _type_ is not UNSET:
+            _type_ = src_dict.get("type", UNSET)
+            if _type_ is UNSET:
+                absent += 1
+            else:
                 try:
                     _type_ = _WRITE_TYPE_BY_VALUE.get(_type_) or WriteType(_type_)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "type", "WriteType value", _type_)
             data_type_write_webhook_payload.type_ = _type_
 
-            _reference_company = src_get("referenceCompany", UNSET)
-            if _reference_company is not UNSET:
+            _reference_company = src_dict.get("referenceCompany", UNSET)
+            if _reference_company is UNSET:
+                absent += 1
+            else:
                 try:
                     _reference_company = _DECODE_COMPANY_REFERENCE(_reference_company)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "referenceCompany", "object (CompanyReference)", _reference_company)
             data_type_write_webhook_payload.reference_company = _reference_company
 
-            _connection_id = src_get("connectionId", UNSET)
-            if _connection_id is not UNSET:
+            _connection_id = src_dict.get("connectionId", UNSET)
+            if _connection_id is UNSET:
+                absent += 1
+            else:
                 try:
                     _connection_id = parse_uuid(_connection_id)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "connectionId", "uuid string", _connection_id)
             data_type_write_webhook_payload.connection_id = _connection_id
 
-            _requested_on_date = src_get("requestedOnDate", UNSET)
-            if _requested_on_date.__class__ is not str and _requested_on_date is not UNSET:
-                raise wrong_type("requestedOnDate", "string", _requested_on_date)
+            _requested_on_date = src_dict.get("requestedOnDate", UNSET)
+            if _requested_on_date.__class__ is not str:
+                if _requested_on_date is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("requestedOnDate", "string", _requested_on_date)
             data_type_write_webhook_payload.requested_on_date = _requested_on_date
 
-            _completed_on_date = src_get("completedOnDate", UNSET)
-            if _completed_on_date.__class__ is not str and _completed_on_date is not UNSET:
-                raise wrong_type("completedOnDate", "string", _completed_on_date)
+            _completed_on_date = src_dict.get("completedOnDate", UNSET)
+            if _completed_on_date.__class__ is not str:
+                if _completed_on_date is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("completedOnDate", "string", _completed_on_date)
             data_type_write_webhook_payload.completed_on_date = _completed_on_date
 
-            _status = src_get("status", UNSET)
-            if _status is not UNSET:
+            _status = src_dict.get("status", UNSET)
+            if _status is UNSET:
+                absent += 1
+            else:
                 try:
                     _status = _WRITE_STATUS_BY_VALUE.get(_status) or WriteStatus(_status)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "status", "WriteStatus value", _status)
             data_type_write_webhook_payload.status = _status
 
-            _record = src_get("record", UNSET)
-            if _record is not UNSET and _record is not None:
+            _record = src_dict.get("record", UNSET)
+            if _record is UNSET:
+                absent += 1
+            elif _record is not None:
                 try:
                     _record = _DECODE_DATA_TYPE_WRITE_WEBHOOK_RECORD(_record)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "record", "object (DataTypeWriteWebhookRecord) or null", _record)
             data_type_write_webhook_payload.record = _record
 
-            _attachment_id = src_get("attachmentId", UNSET)
-            if _attachment_id.__class__ is not str and _attachment_id is not None and _attachment_id is not UNSET:
-                raise wrong_type("attachmentId", "string or null", _attachment_id)
+            _attachment_id = src_dict.get("attachmentId", UNSET)
+            if _attachment_id.__class__ is not str:
+                if _attachment_id is UNSET:
+                    absent += 1
+                elif _attachment_id is not None:
+                    raise wrong_type("attachmentId", "string or null", _attachment_id)
             data_type_write_webhook_payload.attachment_id = _attachment_id
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 9 - absent:
                 data_type_write_webhook_payload.additional_properties = {}
             else:
                 data_type_write_webhook_payload.additional_properties = {

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 
 from codat_sdk._generated import (
     decode_with_gc_paused,
+    new_instance,
     reraise_not_an_object,
     wrong_type,
 )
@@ -61,16 +62,19 @@ class DataTypeWriteWebhookRecord:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        data_type_write_webhook_record = cls.__new__(cls)
+        data_type_write_webhook_record = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _id = src_get("id", UNSET)
-            if _id.__class__ is not str and _id is not UNSET:
-                raise wrong_type("id", "string", _id)
+            absent = 0
+            _id = src_dict.get("id", UNSET)
+            if _id.__class__ is not str:
+                if _id is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("id", "string", _id)
             data_type_write_webhook_record.id = _id
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 1 - absent:
                 data_type_write_webhook_record.additional_properties = {}
             else:
                 data_type_write_webhook_record.additional_properties = {

@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_with_gc_paused,
+    new_instance,
     reraise_at,
     reraise_not_an_object,
     wrong_type,
@@ -133,53 +134,69 @@ class ErrorMessage:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        error_message = cls.__new__(cls)
+        error_message = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _status_code = src_get("statusCode", UNSET)
-            if _status_code.__class__ is not int and _status_code is not UNSET:
-                raise wrong_type("statusCode", "integer", _status_code)
+            absent = 0
+            _status_code = src_dict.get("statusCode", UNSET)
+            if _status_code.__class__ is not int:
+                if _status_code is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("statusCode", "integer", _status_code)
             error_message.status_code = _status_code
 
-            _service = src_get("service", UNSET)
-            if _service.__class__ is not str and _service is not UNSET:
-                raise wrong_type("service", "string", _service)
+            _service = src_dict.get("service", UNSET)
+            if _service.__class__ is not str:
+                if _service is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("service", "string", _service)
             error_message.service = _service
 
-            _error = src_get("error", UNSET)
-            if _error.__class__ is not str and _error is not UNSET:
-                raise wrong_type("error", "string", _error)
+            _error = src_dict.get("error", UNSET)
+            if _error.__class__ is not str:
+                if _error is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("error", "string", _error)
             error_message.error = _error
 
-            _correlation_id = src_get("correlationId", UNSET)
-            if _correlation_id.__class__ is not str and _correlation_id is not UNSET:
-                raise wrong_type("correlationId", "string", _correlation_id)
+            _correlation_id = src_dict.get("correlationId", UNSET)
+            if _correlation_id.__class__ is not str:
+                if _correlation_id is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("correlationId", "string", _correlation_id)
             error_message.correlation_id = _correlation_id
 
-            _validation = src_get("validation", UNSET)
-            if _validation is not UNSET and _validation is not None:
+            _validation = src_dict.get("validation", UNSET)
+            if _validation is UNSET:
+                absent += 1
+            elif _validation is not None:
                 try:
                     _validation = _DECODE_ERROR_VALIDATION(_validation)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "validation", "object (ErrorValidation) or null", _validation)
             error_message.validation = _validation
 
-            _can_be_retried = src_get("canBeRetried", UNSET)
-            if (
-                _can_be_retried.__class__ is not str
-                and _can_be_retried.__class__ is not bool
-                and _can_be_retried is not UNSET
-            ):
-                raise wrong_type("canBeRetried", "string or boolean", _can_be_retried)
+            _can_be_retried = src_dict.get("canBeRetried", UNSET)
+            if _can_be_retried.__class__ is not str and _can_be_retried.__class__ is not bool:
+                if _can_be_retried is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("canBeRetried", "string or boolean", _can_be_retried)
             error_message.can_be_retried = _can_be_retried
 
-            _detailed_error_code = src_get("detailedErrorCode", UNSET)
-            if _detailed_error_code.__class__ is not int and _detailed_error_code is not UNSET:
-                raise wrong_type("detailedErrorCode", "integer", _detailed_error_code)
+            _detailed_error_code = src_dict.get("detailedErrorCode", UNSET)
+            if _detailed_error_code.__class__ is not int:
+                if _detailed_error_code is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("detailedErrorCode", "integer", _detailed_error_code)
             error_message.detailed_error_code = _detailed_error_code
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 7 - absent:
                 error_message.additional_properties = {}
             else:
                 error_message.additional_properties = {

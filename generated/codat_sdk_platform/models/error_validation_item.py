@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 
 from codat_sdk._generated import (
     decode_with_gc_paused,
+    new_instance,
     reraise_not_an_object,
     wrong_type,
 )
@@ -88,26 +89,35 @@ class ErrorValidationItem:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        error_validation_item = cls.__new__(cls)
+        error_validation_item = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _item_id = src_get("itemId", UNSET)
-            if _item_id.__class__ is not str and _item_id is not None and _item_id is not UNSET:
-                raise wrong_type("itemId", "string or null", _item_id)
+            absent = 0
+            _item_id = src_dict.get("itemId", UNSET)
+            if _item_id.__class__ is not str:
+                if _item_id is UNSET:
+                    absent += 1
+                elif _item_id is not None:
+                    raise wrong_type("itemId", "string or null", _item_id)
             error_validation_item.item_id = _item_id
 
-            _message = src_get("message", UNSET)
-            if _message.__class__ is not str and _message is not None and _message is not UNSET:
-                raise wrong_type("message", "string or null", _message)
+            _message = src_dict.get("message", UNSET)
+            if _message.__class__ is not str:
+                if _message is UNSET:
+                    absent += 1
+                elif _message is not None:
+                    raise wrong_type("message", "string or null", _message)
             error_validation_item.message = _message
 
-            _validator_name = src_get("validatorName", UNSET)
-            if _validator_name.__class__ is not str and _validator_name is not None and _validator_name is not UNSET:
-                raise wrong_type("validatorName", "string or null", _validator_name)
+            _validator_name = src_dict.get("validatorName", UNSET)
+            if _validator_name.__class__ is not str:
+                if _validator_name is UNSET:
+                    absent += 1
+                elif _validator_name is not None:
+                    raise wrong_type("validatorName", "string or null", _validator_name)
             error_validation_item.validator_name = _validator_name
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 3 - absent:
                 error_validation_item.additional_properties = {}
             else:
                 error_validation_item.additional_properties = {

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 
 from codat_sdk._generated import (
     decode_with_gc_paused,
+    new_instance,
     reraise_not_an_object,
     wrong_type,
 )
@@ -60,16 +61,19 @@ class HalRef:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        hal_ref = cls.__new__(cls)
+        hal_ref = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _href = src_get("href", UNSET)
-            if _href.__class__ is not str and _href is not UNSET:
-                raise wrong_type("href", "string", _href)
+            absent = 0
+            _href = src_dict.get("href", UNSET)
+            if _href.__class__ is not str:
+                if _href is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("href", "string", _href)
             hal_ref.href = _href
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 1 - absent:
                 hal_ref.additional_properties = {}
             else:
                 hal_ref.additional_properties = {

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 
 from codat_sdk._generated import (
     decode_with_gc_paused,
+    new_instance,
     reraise_not_an_object,
     wrong_type,
 )
@@ -69,21 +70,27 @@ class ImageReference:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        image_reference = cls.__new__(cls)
+        image_reference = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _src = src_get("src", UNSET)
-            if _src.__class__ is not str and _src is not UNSET:
-                raise wrong_type("src", "string", _src)
+            absent = 0
+            _src = src_dict.get("src", UNSET)
+            if _src.__class__ is not str:
+                if _src is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("src", "string", _src)
             image_reference.src = _src
 
-            _alt = src_get("alt", UNSET)
-            if _alt.__class__ is not str and _alt is not UNSET:
-                raise wrong_type("alt", "string", _alt)
+            _alt = src_dict.get("alt", UNSET)
+            if _alt.__class__ is not str:
+                if _alt is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("alt", "string", _alt)
             image_reference.alt = _alt
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 2 - absent:
                 image_reference.additional_properties = {}
             else:
                 image_reference.additional_properties = {

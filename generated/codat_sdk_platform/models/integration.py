@@ -12,6 +12,7 @@ from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_list,
     decode_with_gc_paused,
+    new_instance,
     parse_uuid,
     reraise_at,
     reraise_missing,
@@ -184,9 +185,9 @@ class Integration:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        integration = cls.__new__(cls)
+        integration = new_instance(cls)
         try:
-            src_get = src_dict.get
+            absent = 0
             _key = src_dict["key"]
             if _key.__class__ is not str:
                 raise wrong_type("key", "string", _key)
@@ -207,47 +208,64 @@ class Integration:
                 raise wrong_type("enabled", "boolean", _enabled)
             integration.enabled = _enabled
 
-            _source_id = src_get("sourceId", UNSET)
-            if _source_id is not UNSET:
+            _source_id = src_dict.get("sourceId", UNSET)
+            if _source_id is UNSET:
+                absent += 1
+            else:
                 try:
                     _source_id = parse_uuid(_source_id)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "sourceId", "uuid string", _source_id)
             integration.source_id = _source_id
 
-            _source_type = src_get("sourceType", UNSET)
-            if _source_type is not UNSET:
+            _source_type = src_dict.get("sourceType", UNSET)
+            if _source_type is UNSET:
+                absent += 1
+            else:
                 try:
                     _source_type = _SOURCE_TYPE_BY_VALUE.get(_source_type) or SourceType(_source_type)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "sourceType", "SourceType value", _source_type)
             integration.source_type = _source_type
 
-            _integration_id = src_get("integrationId", UNSET)
-            if _integration_id is not UNSET:
+            _integration_id = src_dict.get("integrationId", UNSET)
+            if _integration_id is UNSET:
+                absent += 1
+            else:
                 try:
                     _integration_id = parse_uuid(_integration_id)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "integrationId", "uuid string", _integration_id)
             integration.integration_id = _integration_id
 
-            _is_offline_connector = src_get("isOfflineConnector", UNSET)
-            if _is_offline_connector.__class__ is not bool and _is_offline_connector is not UNSET:
-                raise wrong_type("isOfflineConnector", "boolean", _is_offline_connector)
+            _is_offline_connector = src_dict.get("isOfflineConnector", UNSET)
+            if _is_offline_connector.__class__ is not bool:
+                if _is_offline_connector is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("isOfflineConnector", "boolean", _is_offline_connector)
             integration.is_offline_connector = _is_offline_connector
 
-            _is_beta = src_get("isBeta", UNSET)
-            if _is_beta.__class__ is not bool and _is_beta is not UNSET:
-                raise wrong_type("isBeta", "boolean", _is_beta)
+            _is_beta = src_dict.get("isBeta", UNSET)
+            if _is_beta.__class__ is not bool:
+                if _is_beta is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("isBeta", "boolean", _is_beta)
             integration.is_beta = _is_beta
 
-            _data_provided_by = src_get("dataProvidedBy", UNSET)
-            if _data_provided_by.__class__ is not str and _data_provided_by is not UNSET:
-                raise wrong_type("dataProvidedBy", "string", _data_provided_by)
+            _data_provided_by = src_dict.get("dataProvidedBy", UNSET)
+            if _data_provided_by.__class__ is not str:
+                if _data_provided_by is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("dataProvidedBy", "string", _data_provided_by)
             integration.data_provided_by = _data_provided_by
 
-            _datatype_features = src_get("datatypeFeatures", UNSET)
-            if _datatype_features is not UNSET:
+            _datatype_features = src_dict.get("datatypeFeatures", UNSET)
+            if _datatype_features is UNSET:
+                absent += 1
+            else:
                 if _datatype_features.__class__ is not list:
                     raise wrong_type("datatypeFeatures", "array of object (DataTypeFeature)", _datatype_features)
                 try:
@@ -262,8 +280,8 @@ class Integration:
                     )
             integration.datatype_features = _datatype_features
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 11 - absent:
                 integration.additional_properties = {}
             else:
                 integration.additional_properties = {

@@ -11,6 +11,7 @@ from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_list,
     decode_with_gc_paused,
+    new_instance,
     reraise_at,
     reraise_missing,
     reraise_not_an_object,
@@ -110,9 +111,9 @@ class Integrations:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        integrations = cls.__new__(cls)
+        integrations = new_instance(cls)
         try:
-            src_get = src_dict.get
+            absent = 0
             _page_number = src_dict["pageNumber"]
             if _page_number.__class__ is not int:
                 raise wrong_type("pageNumber", "integer", _page_number)
@@ -135,8 +136,10 @@ class Integrations:
                 reraise_at(exc, "_links", "object (Links)", _links)
             integrations.links = _links
 
-            _results = src_get("results", UNSET)
-            if _results is not UNSET:
+            _results = src_dict.get("results", UNSET)
+            if _results is UNSET:
+                absent += 1
+            else:
                 if _results.__class__ is not list:
                     raise wrong_type("results", "array of object (Integration)", _results)
                 try:
@@ -151,8 +154,8 @@ class Integrations:
                     )
             integrations.results = _results
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 5 - absent:
                 integrations.additional_properties = {}
             else:
                 integrations.additional_properties = {

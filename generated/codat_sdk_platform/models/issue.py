@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_with_gc_paused,
+    new_instance,
     reraise_at,
     reraise_not_an_object,
     wrong_type,
@@ -93,29 +94,37 @@ class Issue:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        issue = cls.__new__(cls)
+        issue = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _type_ = src_get("type", UNSET)
-            if _type_.__class__ is not str and _type_ is not UNSET:
-                raise wrong_type("type", "string", _type_)
+            absent = 0
+            _type_ = src_dict.get("type", UNSET)
+            if _type_.__class__ is not str:
+                if _type_ is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("type", "string", _type_)
             issue.type_ = _type_
 
-            _message = src_get("message", UNSET)
-            if _message.__class__ is not str and _message is not UNSET:
-                raise wrong_type("message", "string", _message)
+            _message = src_dict.get("message", UNSET)
+            if _message.__class__ is not str:
+                if _message is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("message", "string", _message)
             issue.message = _message
 
-            _links = src_get("links", UNSET)
-            if _links is not UNSET:
+            _links = src_dict.get("links", UNSET)
+            if _links is UNSET:
+                absent += 1
+            else:
                 try:
                     _links = _DECODE_ISSUE_LINKS(_links)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "links", "object (IssueLinks)", _links)
             issue.links = _links
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 3 - absent:
                 issue.additional_properties = {}
             else:
                 issue.additional_properties = {

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 
 from codat_sdk._generated import (
     decode_with_gc_paused,
+    new_instance,
     reraise_not_an_object,
     wrong_type,
 )
@@ -79,26 +80,35 @@ class IssueLinks:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        issue_links = cls.__new__(cls)
+        issue_links = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _logs = src_get("logs", UNSET)
-            if _logs.__class__ is not str and _logs is not UNSET:
-                raise wrong_type("logs", "string", _logs)
+            absent = 0
+            _logs = src_dict.get("logs", UNSET)
+            if _logs.__class__ is not str:
+                if _logs is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("logs", "string", _logs)
             issue_links.logs = _logs
 
-            _portal = src_get("portal", UNSET)
-            if _portal.__class__ is not str and _portal is not UNSET:
-                raise wrong_type("portal", "string", _portal)
+            _portal = src_dict.get("portal", UNSET)
+            if _portal.__class__ is not str:
+                if _portal is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("portal", "string", _portal)
             issue_links.portal = _portal
 
-            _read_more = src_get("readMore", UNSET)
-            if _read_more.__class__ is not str and _read_more is not UNSET:
-                raise wrong_type("readMore", "string", _read_more)
+            _read_more = src_dict.get("readMore", UNSET)
+            if _read_more.__class__ is not str:
+                if _read_more is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("readMore", "string", _read_more)
             issue_links.read_more = _read_more
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 3 - absent:
                 issue_links.additional_properties = {}
             else:
                 issue_links.additional_properties = {

@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_with_gc_paused,
+    new_instance,
     reraise_at,
     reraise_missing,
     reraise_not_an_object,
@@ -102,9 +103,9 @@ class Links:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        links = cls.__new__(cls)
+        links = new_instance(cls)
         try:
-            src_get = src_dict.get
+            absent = 0
             _self_ = src_dict["self"]
             try:
                 _self_ = _DECODE_HAL_REF(_self_)
@@ -119,24 +120,28 @@ class Links:
                 reraise_at(exc, "current", "object (HalRef)", _current)
             links.current = _current
 
-            _next_ = src_get("next", UNSET)
-            if _next_ is not UNSET:
+            _next_ = src_dict.get("next", UNSET)
+            if _next_ is UNSET:
+                absent += 1
+            else:
                 try:
                     _next_ = _DECODE_HAL_REF(_next_)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "next", "object (HalRef)", _next_)
             links.next_ = _next_
 
-            _previous = src_get("previous", UNSET)
-            if _previous is not UNSET:
+            _previous = src_dict.get("previous", UNSET)
+            if _previous is UNSET:
+                absent += 1
+            else:
                 try:
                     _previous = _DECODE_HAL_REF(_previous)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "previous", "object (HalRef)", _previous)
             links.previous = _previous
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 4 - absent:
                 links.additional_properties = {}
             else:
                 links.additional_properties = {

@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_with_gc_paused,
+    new_instance,
     reraise_at,
     reraise_missing,
     reraise_not_an_object,
@@ -96,7 +97,7 @@ class PagingInfo:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        paging_info = cls.__new__(cls)
+        paging_info = new_instance(cls)
         try:
             _page_number = src_dict["pageNumber"]
             if _page_number.__class__ is not int:
@@ -120,8 +121,8 @@ class PagingInfo:
                 reraise_at(exc, "_links", "object (Links)", _links)
             paging_info.links = _links
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 4:
                 paging_info.additional_properties = {}
             else:
                 paging_info.additional_properties = {

@@ -11,6 +11,7 @@ from codat_sdk._generated import (
     DECODE_ERRORS,
     check_list,
     decode_with_gc_paused,
+    new_instance,
     reraise_at,
     reraise_missing,
     reraise_not_an_object,
@@ -126,9 +127,9 @@ class Profile:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        profile = cls.__new__(cls)
+        profile = new_instance(cls)
         try:
-            src_get = src_dict.get
+            absent = 0
             _name = src_dict["name"]
             if _name.__class__ is not str:
                 raise wrong_type("name", "string", _name)
@@ -139,36 +140,50 @@ class Profile:
                 raise wrong_type("redirectUrl", "string", _redirect_url)
             profile.redirect_url = _redirect_url
 
-            _logo_url = src_get("logoUrl", UNSET)
-            if _logo_url.__class__ is not str and _logo_url is not UNSET:
-                raise wrong_type("logoUrl", "string", _logo_url)
+            _logo_url = src_dict.get("logoUrl", UNSET)
+            if _logo_url.__class__ is not str:
+                if _logo_url is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("logoUrl", "string", _logo_url)
             profile.logo_url = _logo_url
 
-            _icon_url = src_get("iconUrl", UNSET)
-            if _icon_url.__class__ is not str and _icon_url is not UNSET:
-                raise wrong_type("iconUrl", "string", _icon_url)
+            _icon_url = src_dict.get("iconUrl", UNSET)
+            if _icon_url.__class__ is not str:
+                if _icon_url is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("iconUrl", "string", _icon_url)
             profile.icon_url = _icon_url
 
-            _white_list_urls = src_get("whiteListUrls", UNSET)
-            if _white_list_urls is not UNSET:
+            _white_list_urls = src_dict.get("whiteListUrls", UNSET)
+            if _white_list_urls is UNSET:
+                absent += 1
+            else:
                 try:
                     _white_list_urls = check_list(_white_list_urls, (str,), "string")
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "whiteListUrls", "array of string", _white_list_urls)
             profile.white_list_urls = _white_list_urls
 
-            _api_key = src_get("apiKey", UNSET)
-            if _api_key.__class__ is not str and _api_key is not UNSET:
-                raise wrong_type("apiKey", "string", _api_key)
+            _api_key = src_dict.get("apiKey", UNSET)
+            if _api_key.__class__ is not str:
+                if _api_key is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("apiKey", "string", _api_key)
             profile.api_key = _api_key
 
-            _confirm_company_name = src_get("confirmCompanyName", UNSET)
-            if _confirm_company_name.__class__ is not bool and _confirm_company_name is not UNSET:
-                raise wrong_type("confirmCompanyName", "boolean", _confirm_company_name)
+            _confirm_company_name = src_dict.get("confirmCompanyName", UNSET)
+            if _confirm_company_name.__class__ is not bool:
+                if _confirm_company_name is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("confirmCompanyName", "boolean", _confirm_company_name)
             profile.confirm_company_name = _confirm_company_name
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 7 - absent:
                 profile.additional_properties = {}
             else:
                 profile.additional_properties = {

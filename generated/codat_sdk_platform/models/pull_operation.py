@@ -11,6 +11,7 @@ from attrs import field as _attrs_field
 from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_with_gc_paused,
+    new_instance,
     parse_uuid,
     reraise_at,
     reraise_missing,
@@ -171,9 +172,9 @@ class PullOperation:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        pull_operation = cls.__new__(cls)
+        pull_operation = new_instance(cls)
         try:
-            src_get = src_dict.get
+            absent = 0
             _id = src_dict["id"]
             try:
                 _id = parse_uuid(_id)
@@ -227,27 +228,32 @@ class PullOperation:
                 raise wrong_type("isErrored", "boolean", _is_errored)
             pull_operation.is_errored = _is_errored
 
-            _status_description = src_get("statusDescription", UNSET)
-            if (
-                _status_description.__class__ is not str
-                and _status_description is not None
-                and _status_description is not UNSET
-            ):
-                raise wrong_type("statusDescription", "string or null", _status_description)
+            _status_description = src_dict.get("statusDescription", UNSET)
+            if _status_description.__class__ is not str:
+                if _status_description is UNSET:
+                    absent += 1
+                elif _status_description is not None:
+                    raise wrong_type("statusDescription", "string or null", _status_description)
             pull_operation.status_description = _status_description
 
-            _error_message = src_get("errorMessage", UNSET)
-            if _error_message.__class__ is not str and _error_message is not None and _error_message is not UNSET:
-                raise wrong_type("errorMessage", "string or null", _error_message)
+            _error_message = src_dict.get("errorMessage", UNSET)
+            if _error_message.__class__ is not str:
+                if _error_message is UNSET:
+                    absent += 1
+                elif _error_message is not None:
+                    raise wrong_type("errorMessage", "string or null", _error_message)
             pull_operation.error_message = _error_message
 
-            _completed = src_get("completed", UNSET)
-            if _completed.__class__ is not str and _completed is not UNSET:
-                raise wrong_type("completed", "string", _completed)
+            _completed = src_dict.get("completed", UNSET)
+            if _completed.__class__ is not str:
+                if _completed is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("completed", "string", _completed)
             pull_operation.completed = _completed
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 12 - absent:
                 pull_operation.additional_properties = {}
             else:
                 pull_operation.additional_properties = {

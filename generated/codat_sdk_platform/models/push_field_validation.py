@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 
 from codat_sdk._generated import (
     decode_with_gc_paused,
+    new_instance,
     reraise_missing,
     reraise_not_an_object,
     wrong_type,
@@ -80,26 +81,32 @@ class PushFieldValidation:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        push_field_validation = cls.__new__(cls)
+        push_field_validation = new_instance(cls)
         try:
-            src_get = src_dict.get
+            absent = 0
             _details = src_dict["details"]
             if _details.__class__ is not str:
                 raise wrong_type("details", "string", _details)
             push_field_validation.details = _details
 
-            _field = src_get("field", UNSET)
-            if _field.__class__ is not str and _field is not UNSET:
-                raise wrong_type("field", "string", _field)
+            _field = src_dict.get("field", UNSET)
+            if _field.__class__ is not str:
+                if _field is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("field", "string", _field)
             push_field_validation.field = _field
 
-            _ref = src_get("ref", UNSET)
-            if _ref.__class__ is not str and _ref is not None and _ref is not UNSET:
-                raise wrong_type("ref", "string or null", _ref)
+            _ref = src_dict.get("ref", UNSET)
+            if _ref.__class__ is not str:
+                if _ref is UNSET:
+                    absent += 1
+                elif _ref is not None:
+                    raise wrong_type("ref", "string or null", _ref)
             push_field_validation.ref = _ref
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 3 - absent:
                 push_field_validation.additional_properties = {}
             else:
                 push_field_validation.additional_properties = {

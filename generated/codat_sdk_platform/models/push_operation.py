@@ -12,6 +12,7 @@ from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_list,
     decode_with_gc_paused,
+    new_instance,
     parse_uuid,
     reraise_at,
     reraise_missing,
@@ -209,9 +210,9 @@ class PushOperation:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        push_operation = cls.__new__(cls)
+        push_operation = new_instance(cls)
         try:
-            src_get = src_dict.get
+            absent = 0
             _company_id = src_dict["companyId"]
             try:
                 _company_id = parse_uuid(_company_id)
@@ -250,8 +251,10 @@ class PushOperation:
                 raise wrong_type("statusCode", "integer", _status_code)
             push_operation.status_code = _status_code
 
-            _changes = src_get("changes", UNSET)
-            if _changes is not UNSET and _changes is not None:
+            _changes = src_dict.get("changes", UNSET)
+            if _changes is UNSET:
+                absent += 1
+            elif _changes is not None:
                 if _changes.__class__ is not list:
                     raise wrong_type("changes", "array of object (PushOperationChange) or null", _changes)
                 try:
@@ -266,52 +269,60 @@ class PushOperation:
                     )
             push_operation.changes = _changes
 
-            _data_type = src_get("dataType", UNSET)
-            if _data_type is not UNSET:
+            _data_type = src_dict.get("dataType", UNSET)
+            if _data_type is UNSET:
+                absent += 1
+            else:
                 try:
                     _data_type = _DATA_TYPE_BY_VALUE.get(_data_type) or DataType(_data_type)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "dataType", "DataType value", _data_type)
             push_operation.data_type = _data_type
 
-            _completed_on_utc = src_get("completedOnUtc", UNSET)
-            if _completed_on_utc.__class__ is not str and _completed_on_utc is not UNSET:
-                raise wrong_type("completedOnUtc", "string", _completed_on_utc)
+            _completed_on_utc = src_dict.get("completedOnUtc", UNSET)
+            if _completed_on_utc.__class__ is not str:
+                if _completed_on_utc is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("completedOnUtc", "string", _completed_on_utc)
             push_operation.completed_on_utc = _completed_on_utc
 
-            _timeout_in_minutes = src_get("timeoutInMinutes", UNSET)
-            if (
-                _timeout_in_minutes.__class__ is not int
-                and _timeout_in_minutes is not None
-                and _timeout_in_minutes is not UNSET
-            ):
-                raise wrong_type("timeoutInMinutes", "integer or null", _timeout_in_minutes)
+            _timeout_in_minutes = src_dict.get("timeoutInMinutes", UNSET)
+            if _timeout_in_minutes.__class__ is not int:
+                if _timeout_in_minutes is UNSET:
+                    absent += 1
+                elif _timeout_in_minutes is not None:
+                    raise wrong_type("timeoutInMinutes", "integer or null", _timeout_in_minutes)
             push_operation.timeout_in_minutes = _timeout_in_minutes
 
-            _timeout_in_seconds = src_get("timeoutInSeconds", UNSET)
-            if (
-                _timeout_in_seconds.__class__ is not int
-                and _timeout_in_seconds is not None
-                and _timeout_in_seconds is not UNSET
-            ):
-                raise wrong_type("timeoutInSeconds", "integer or null", _timeout_in_seconds)
+            _timeout_in_seconds = src_dict.get("timeoutInSeconds", UNSET)
+            if _timeout_in_seconds.__class__ is not int:
+                if _timeout_in_seconds is UNSET:
+                    absent += 1
+                elif _timeout_in_seconds is not None:
+                    raise wrong_type("timeoutInSeconds", "integer or null", _timeout_in_seconds)
             push_operation.timeout_in_seconds = _timeout_in_seconds
 
-            _error_message = src_get("errorMessage", UNSET)
-            if _error_message.__class__ is not str and _error_message is not None and _error_message is not UNSET:
-                raise wrong_type("errorMessage", "string or null", _error_message)
+            _error_message = src_dict.get("errorMessage", UNSET)
+            if _error_message.__class__ is not str:
+                if _error_message is UNSET:
+                    absent += 1
+                elif _error_message is not None:
+                    raise wrong_type("errorMessage", "string or null", _error_message)
             push_operation.error_message = _error_message
 
-            _validation = src_get("validation", UNSET)
-            if _validation is not UNSET:
+            _validation = src_dict.get("validation", UNSET)
+            if _validation is UNSET:
+                absent += 1
+            else:
                 try:
                     _validation = _DECODE_VALIDATION(_validation)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "validation", "object (Validation)", _validation)
             push_operation.validation = _validation
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 13 - absent:
                 push_operation.additional_properties = {}
             else:
                 push_operation.additional_properties = {

@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_with_gc_paused,
+    new_instance,
     reraise_at,
     reraise_not_an_object,
     wrong_type,
@@ -102,32 +103,39 @@ class PushOperationChange:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        push_operation_change = cls.__new__(cls)
+        push_operation_change = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _type_ = src_get("type", UNSET)
-            if _type_ is not UNSET:
+            absent = 0
+            _type_ = src_dict.get("type", UNSET)
+            if _type_ is UNSET:
+                absent += 1
+            else:
                 try:
                     _type_ = _PUSH_CHANGE_TYPE_BY_VALUE.get(_type_) or PushChangeType(_type_)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "type", "PushChangeType value", _type_)
             push_operation_change.type_ = _type_
 
-            _record_ref = src_get("recordRef", UNSET)
-            if _record_ref is not UNSET:
+            _record_ref = src_dict.get("recordRef", UNSET)
+            if _record_ref is UNSET:
+                absent += 1
+            else:
                 try:
                     _record_ref = _DECODE_PUSH_OPERATION_REF(_record_ref)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "recordRef", "object (PushOperationRef)", _record_ref)
             push_operation_change.record_ref = _record_ref
 
-            _attachment_id = src_get("attachmentId", UNSET)
-            if _attachment_id.__class__ is not str and _attachment_id is not None and _attachment_id is not UNSET:
-                raise wrong_type("attachmentId", "string or null", _attachment_id)
+            _attachment_id = src_dict.get("attachmentId", UNSET)
+            if _attachment_id.__class__ is not str:
+                if _attachment_id is UNSET:
+                    absent += 1
+                elif _attachment_id is not None:
+                    raise wrong_type("attachmentId", "string or null", _attachment_id)
             push_operation_change.attachment_id = _attachment_id
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 3 - absent:
                 push_operation_change.additional_properties = {}
             else:
                 push_operation_change.additional_properties = {

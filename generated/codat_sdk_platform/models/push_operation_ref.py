@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_with_gc_paused,
+    new_instance,
     reraise_at,
     reraise_not_an_object,
     wrong_type,
@@ -81,24 +82,29 @@ class PushOperationRef:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        push_operation_ref = cls.__new__(cls)
+        push_operation_ref = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _id = src_get("id", UNSET)
-            if _id.__class__ is not str and _id is not UNSET:
-                raise wrong_type("id", "string", _id)
+            absent = 0
+            _id = src_dict.get("id", UNSET)
+            if _id.__class__ is not str:
+                if _id is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("id", "string", _id)
             push_operation_ref.id = _id
 
-            _data_type = src_get("dataType", UNSET)
-            if _data_type is not UNSET and _data_type is not None:
+            _data_type = src_dict.get("dataType", UNSET)
+            if _data_type is UNSET:
+                absent += 1
+            elif _data_type is not None:
                 try:
                     _data_type = _DATA_TYPE_BY_VALUE.get(_data_type) or DataType(_data_type)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "dataType", "DataType value or null", _data_type)
             push_operation_ref.data_type = _data_type
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 2 - absent:
                 push_operation_ref.additional_properties = {}
             else:
                 push_operation_ref.additional_properties = {

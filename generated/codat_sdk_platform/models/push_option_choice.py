@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_with_gc_paused,
+    new_instance,
     reraise_at,
     reraise_not_an_object,
     wrong_type,
@@ -101,39 +102,53 @@ class PushOptionChoice:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        push_option_choice = cls.__new__(cls)
+        push_option_choice = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _value = src_get("value", UNSET)
-            if _value.__class__ is not str and _value is not UNSET:
-                raise wrong_type("value", "string", _value)
+            absent = 0
+            _value = src_dict.get("value", UNSET)
+            if _value.__class__ is not str:
+                if _value is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("value", "string", _value)
             push_option_choice.value = _value
 
-            _type_ = src_get("type", UNSET)
-            if _type_ is not UNSET:
+            _type_ = src_dict.get("type", UNSET)
+            if _type_ is UNSET:
+                absent += 1
+            else:
                 try:
                     _type_ = _PUSH_OPTION_TYPE_BY_VALUE.get(_type_) or PushOptionType(_type_)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "type", "PushOptionType value", _type_)
             push_option_choice.type_ = _type_
 
-            _display_name = src_get("displayName", UNSET)
-            if _display_name.__class__ is not str and _display_name is not UNSET:
-                raise wrong_type("displayName", "string", _display_name)
+            _display_name = src_dict.get("displayName", UNSET)
+            if _display_name.__class__ is not str:
+                if _display_name is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("displayName", "string", _display_name)
             push_option_choice.display_name = _display_name
 
-            _description = src_get("description", UNSET)
-            if _description.__class__ is not str and _description is not UNSET:
-                raise wrong_type("description", "string", _description)
+            _description = src_dict.get("description", UNSET)
+            if _description.__class__ is not str:
+                if _description is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("description", "string", _description)
             push_option_choice.description = _description
 
-            _required = src_get("required", UNSET)
-            if _required.__class__ is not bool and _required is not UNSET:
-                raise wrong_type("required", "boolean", _required)
+            _required = src_dict.get("required", UNSET)
+            if _required.__class__ is not bool:
+                if _required is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("required", "boolean", _required)
             push_option_choice.required = _required
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 5 - absent:
                 push_option_choice.additional_properties = {}
             else:
                 push_option_choice.additional_properties = {

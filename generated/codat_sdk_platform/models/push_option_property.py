@@ -11,6 +11,7 @@ from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_list,
     decode_with_gc_paused,
+    new_instance,
     reraise_at,
     reraise_missing,
     reraise_not_an_object,
@@ -146,9 +147,9 @@ class PushOptionProperty:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        push_option_property = cls.__new__(cls)
+        push_option_property = new_instance(cls)
         try:
-            src_get = src_dict.get
+            absent = 0
             _type_ = src_dict["type"]
             try:
                 _type_ = _PUSH_OPTION_TYPE_BY_VALUE.get(_type_) or PushOptionType(_type_)
@@ -171,16 +172,20 @@ class PushOptionProperty:
                 raise wrong_type("required", "boolean", _required)
             push_option_property.required = _required
 
-            _properties = src_get("properties", UNSET)
-            if _properties is not UNSET and _properties is not None:
+            _properties = src_dict.get("properties", UNSET)
+            if _properties is UNSET:
+                absent += 1
+            elif _properties is not None:
                 try:
                     _properties = _DECODE_PUSH_OPTION_PROPERTY_PROPERTIES(_properties)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "properties", "object (PushOptionPropertyProperties) or null", _properties)
             push_option_property.properties = _properties
 
-            _options = src_get("options", UNSET)
-            if _options is not UNSET and _options is not None:
+            _options = src_dict.get("options", UNSET)
+            if _options is UNSET:
+                absent += 1
+            elif _options is not None:
                 if _options.__class__ is not list:
                     raise wrong_type("options", "array of object (PushOptionChoice) or null", _options)
                 try:
@@ -195,16 +200,18 @@ class PushOptionProperty:
                     )
             push_option_property.options = _options
 
-            _validation = src_get("validation", UNSET)
-            if _validation is not UNSET:
+            _validation = src_dict.get("validation", UNSET)
+            if _validation is UNSET:
+                absent += 1
+            else:
                 try:
                     _validation = _DECODE_PUSH_VALIDATION_INFO(_validation)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "validation", "object (PushValidationInfo)", _validation)
             push_option_property.validation = _validation
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 7 - absent:
                 push_option_property.additional_properties = {}
             else:
                 push_option_property.additional_properties = {

@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from codat_sdk._generated import (
     decode_map,
     decode_with_gc_paused,
+    new_instance,
     reraise_not_an_object,
 )
 
@@ -54,7 +55,7 @@ class PushOptionPropertyProperties:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        push_option_property_properties = cls.__new__(cls)
+        push_option_property_properties = new_instance(cls)
         try:
             push_option_property_properties.additional_properties = decode_map(
                 src_dict, _PROPERTY_NAMES, _DECODE_PUSH_OPTION_PROPERTY, "object (PushOptionProperty)"

@@ -11,6 +11,7 @@ from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_list,
     decode_with_gc_paused,
+    new_instance,
     reraise_at,
     reraise_not_an_object,
     wrong_type,
@@ -102,11 +103,13 @@ class PushValidationInfo:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        push_validation_info = cls.__new__(cls)
+        push_validation_info = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _warnings = src_get("warnings", UNSET)
-            if _warnings is not UNSET and _warnings is not None:
+            absent = 0
+            _warnings = src_dict.get("warnings", UNSET)
+            if _warnings is UNSET:
+                absent += 1
+            elif _warnings is not None:
                 if _warnings.__class__ is not list:
                     raise wrong_type("warnings", "array of object (PushFieldValidation) or null", _warnings)
                 try:
@@ -121,8 +124,10 @@ class PushValidationInfo:
                     )
             push_validation_info.warnings = _warnings
 
-            _information = src_get("information", UNSET)
-            if _information is not UNSET and _information is not None:
+            _information = src_dict.get("information", UNSET)
+            if _information is UNSET:
+                absent += 1
+            elif _information is not None:
                 if _information.__class__ is not list:
                     raise wrong_type("information", "array of object (PushFieldValidation) or null", _information)
                 try:
@@ -137,8 +142,8 @@ class PushValidationInfo:
                     )
             push_validation_info.information = _information
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 2 - absent:
                 push_validation_info.additional_properties = {}
             else:
                 push_validation_info.additional_properties = {

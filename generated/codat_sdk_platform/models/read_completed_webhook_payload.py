@@ -11,6 +11,7 @@ from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_list,
     decode_with_gc_paused,
+    new_instance,
     reraise_at,
     reraise_not_an_object,
     wrong_type,
@@ -104,28 +105,31 @@ class ReadCompletedWebhookPayload:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        read_completed_webhook_payload = cls.__new__(cls)
+        read_completed_webhook_payload = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _reference_company = src_get("referenceCompany", UNSET)
-            if _reference_company is not UNSET:
+            absent = 0
+            _reference_company = src_dict.get("referenceCompany", UNSET)
+            if _reference_company is UNSET:
+                absent += 1
+            else:
                 try:
                     _reference_company = _DECODE_COMPANY_REFERENCE(_reference_company)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "referenceCompany", "object (CompanyReference)", _reference_company)
             read_completed_webhook_payload.reference_company = _reference_company
 
-            _modified_from_date = src_get("modifiedFromDate", UNSET)
-            if (
-                _modified_from_date.__class__ is not str
-                and _modified_from_date is not None
-                and _modified_from_date is not UNSET
-            ):
-                raise wrong_type("modifiedFromDate", "string or null", _modified_from_date)
+            _modified_from_date = src_dict.get("modifiedFromDate", UNSET)
+            if _modified_from_date.__class__ is not str:
+                if _modified_from_date is UNSET:
+                    absent += 1
+                elif _modified_from_date is not None:
+                    raise wrong_type("modifiedFromDate", "string or null", _modified_from_date)
             read_completed_webhook_payload.modified_from_date = _modified_from_date
 
-            _data_types = src_get("dataTypes", UNSET)
-            if _data_types is not UNSET:
+            _data_types = src_dict.get("dataTypes", UNSET)
+            if _data_types is UNSET:
+                absent += 1
+            else:
                 if _data_types.__class__ is not list:
                     raise wrong_type("dataTypes", "array of object (DataTypeReadSummary)", _data_types)
                 try:
@@ -142,8 +146,8 @@ class ReadCompletedWebhookPayload:
                     )
             read_completed_webhook_payload.data_types = _data_types
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 3 - absent:
                 read_completed_webhook_payload.additional_properties = {}
             else:
                 read_completed_webhook_payload.additional_properties = {

@@ -11,6 +11,7 @@ from codat_sdk._generated import (
     DECODE_ERRORS,
     check_list,
     decode_with_gc_paused,
+    new_instance,
     reraise_at,
     reraise_not_an_object,
 )
@@ -64,19 +65,21 @@ class RefreshProductDataBody:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        refresh_product_data_body = cls.__new__(cls)
+        refresh_product_data_body = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _data_types = src_get("dataTypes", UNSET)
-            if _data_types is not UNSET:
+            absent = 0
+            _data_types = src_dict.get("dataTypes", UNSET)
+            if _data_types is UNSET:
+                absent += 1
+            else:
                 try:
                     _data_types = check_list(_data_types, (str,), "string")
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "dataTypes", "array of string", _data_types)
             refresh_product_data_body.data_types = _data_types
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 1 - absent:
                 refresh_product_data_body.additional_properties = {}
             else:
                 refresh_product_data_body.additional_properties = {

@@ -12,6 +12,7 @@ from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_list,
     decode_with_gc_paused,
+    new_instance,
     parse_uuid,
     reraise_at,
     reraise_missing,
@@ -92,7 +93,7 @@ class SetCompanySyncSettingsBody:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        set_company_sync_settings_body = cls.__new__(cls)
+        set_company_sync_settings_body = new_instance(cls)
         try:
             _company_id = src_dict["companyId"]
             try:
@@ -121,8 +122,8 @@ class SetCompanySyncSettingsBody:
                 raise wrong_type("overridesDefaults", "boolean", _overrides_defaults)
             set_company_sync_settings_body.overrides_defaults = _overrides_defaults
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 3:
                 set_company_sync_settings_body.additional_properties = {}
             else:
                 set_company_sync_settings_body.additional_properties = {

@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_with_gc_paused,
+    new_instance,
     reraise_at,
     reraise_not_an_object,
 )
@@ -82,11 +83,13 @@ class SupplementalDataConfiguration:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        supplemental_data_configuration = cls.__new__(cls)
+        supplemental_data_configuration = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _supplemental_data_config = src_get("supplementalDataConfig", UNSET)
-            if _supplemental_data_config is not UNSET:
+            absent = 0
+            _supplemental_data_config = src_dict.get("supplementalDataConfig", UNSET)
+            if _supplemental_data_config is UNSET:
+                absent += 1
+            else:
                 try:
                     _supplemental_data_config = _DECODE_SUPPLEMENTAL_DATA_CONFIGURATION_SUPPLEMENTAL_DATA_CONFIG(
                         _supplemental_data_config
@@ -100,8 +103,8 @@ class SupplementalDataConfiguration:
                     )
             supplemental_data_configuration.supplemental_data_config = _supplemental_data_config
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 1 - absent:
                 supplemental_data_configuration.additional_properties = {}
             else:
                 supplemental_data_configuration.additional_properties = {

@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from codat_sdk._generated import (
     decode_map,
     decode_with_gc_paused,
+    new_instance,
     reraise_not_an_object,
 )
 
@@ -60,7 +61,7 @@ class SupplementalDataConfigurationSupplementalDataConfig:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        supplemental_data_configuration_supplemental_data_config = cls.__new__(cls)
+        supplemental_data_configuration_supplemental_data_config = new_instance(cls)
         try:
             supplemental_data_configuration_supplemental_data_config.additional_properties = decode_map(
                 src_dict,

@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_with_gc_paused,
+    new_instance,
     reraise_at,
     reraise_not_an_object,
     wrong_type,
@@ -116,18 +117,23 @@ class SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceC
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration = cls.__new__(
+        supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration = new_instance(
             cls
         )
         try:
-            src_get = src_dict.get
-            _data_source = src_get("dataSource", UNSET)
-            if _data_source.__class__ is not str and _data_source is not UNSET:
-                raise wrong_type("dataSource", "string", _data_source)
+            absent = 0
+            _data_source = src_dict.get("dataSource", UNSET)
+            if _data_source.__class__ is not str:
+                if _data_source is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("dataSource", "string", _data_source)
             supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration.data_source = _data_source
 
-            _pull_data = src_get("pullData", UNSET)
-            if _pull_data is not UNSET:
+            _pull_data = src_dict.get("pullData", UNSET)
+            if _pull_data is UNSET:
+                absent += 1
+            else:
                 try:
                     _pull_data = _DECODE_SUPPLEMENTAL_DATA_CONFIGURATION_SUPPLEMENTAL_DATA_CONFIG_SUPPLEMENTAL_DATA_SOURCE_CONFIGURATION_PULL_DATA(
                         _pull_data
@@ -141,8 +147,10 @@ class SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceC
                     )
             supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration.pull_data = _pull_data
 
-            _push_data = src_get("pushData", UNSET)
-            if _push_data is not UNSET:
+            _push_data = src_dict.get("pushData", UNSET)
+            if _push_data is UNSET:
+                absent += 1
+            else:
                 try:
                     _push_data = _DECODE_SUPPLEMENTAL_DATA_CONFIGURATION_SUPPLEMENTAL_DATA_CONFIG_SUPPLEMENTAL_DATA_SOURCE_CONFIGURATION_PUSH_DATA(
                         _push_data
@@ -156,8 +164,8 @@ class SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceC
                     )
             supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration.push_data = _push_data
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 3 - absent:
                 supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration.additional_properties = {}
             else:
                 supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration.additional_properties = {

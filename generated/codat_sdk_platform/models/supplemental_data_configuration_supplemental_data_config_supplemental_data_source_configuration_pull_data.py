@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 
 from codat_sdk._generated import (
     decode_with_gc_paused,
+    new_instance,
     reraise_not_an_object,
     wrong_type,
 )
@@ -45,7 +46,7 @@ class SupplementalDataConfigurationSupplementalDataConfigSupplementalDataSourceC
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
         supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration_pull_data = (
-            cls.__new__(cls)
+            new_instance(cls)
         )
         try:
             supplemental_data_configuration_supplemental_data_config_supplemental_data_source_configuration_pull_data.additional_properties = (

@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_with_gc_paused,
+    new_instance,
     reraise_at,
     reraise_missing,
     reraise_not_an_object,
@@ -74,7 +75,7 @@ class SupportedFeature:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        supported_feature = cls.__new__(cls)
+        supported_feature = new_instance(cls)
         try:
             _feature_type = src_dict["featureType"]
             try:
@@ -90,8 +91,8 @@ class SupportedFeature:
                 reraise_at(exc, "featureState", "FeatureState value", _feature_state)
             supported_feature.feature_state = _feature_state
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 2:
                 supported_feature.additional_properties = {}
             else:
                 supported_feature.additional_properties = {

@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_with_gc_paused,
+    new_instance,
     reraise_at,
     reraise_missing,
     reraise_not_an_object,
@@ -129,9 +130,9 @@ class SyncSetting:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        sync_setting = cls.__new__(cls)
+        sync_setting = new_instance(cls)
         try:
-            src_get = src_dict.get
+            absent = 0
             _data_type = src_dict["dataType"]
             try:
                 _data_type = _DATA_TYPE_BY_VALUE.get(_data_type) or DataType(_data_type)
@@ -154,28 +155,40 @@ class SyncSetting:
                 raise wrong_type("syncOrder", "integer", _sync_order)
             sync_setting.sync_order = _sync_order
 
-            _sync_from_utc = src_get("syncFromUtc", UNSET)
-            if _sync_from_utc.__class__ is not str and _sync_from_utc is not UNSET:
-                raise wrong_type("syncFromUtc", "string", _sync_from_utc)
+            _sync_from_utc = src_dict.get("syncFromUtc", UNSET)
+            if _sync_from_utc.__class__ is not str:
+                if _sync_from_utc is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("syncFromUtc", "string", _sync_from_utc)
             sync_setting.sync_from_utc = _sync_from_utc
 
-            _sync_from_window = src_get("syncFromWindow", UNSET)
-            if _sync_from_window.__class__ is not int and _sync_from_window is not UNSET:
-                raise wrong_type("syncFromWindow", "integer", _sync_from_window)
+            _sync_from_window = src_dict.get("syncFromWindow", UNSET)
+            if _sync_from_window.__class__ is not int:
+                if _sync_from_window is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("syncFromWindow", "integer", _sync_from_window)
             sync_setting.sync_from_window = _sync_from_window
 
-            _months_to_sync = src_get("monthsToSync", UNSET)
-            if _months_to_sync.__class__ is not int and _months_to_sync is not UNSET:
-                raise wrong_type("monthsToSync", "integer", _months_to_sync)
+            _months_to_sync = src_dict.get("monthsToSync", UNSET)
+            if _months_to_sync.__class__ is not int:
+                if _months_to_sync is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("monthsToSync", "integer", _months_to_sync)
             sync_setting.months_to_sync = _months_to_sync
 
-            _is_locked = src_get("isLocked", UNSET)
-            if _is_locked.__class__ is not bool and _is_locked is not UNSET:
-                raise wrong_type("isLocked", "boolean", _is_locked)
+            _is_locked = src_dict.get("isLocked", UNSET)
+            if _is_locked.__class__ is not bool:
+                if _is_locked is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("isLocked", "boolean", _is_locked)
             sync_setting.is_locked = _is_locked
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 8 - absent:
                 sync_setting.additional_properties = {}
             else:
                 sync_setting.additional_properties = {

@@ -12,6 +12,7 @@ from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_list,
     decode_with_gc_paused,
+    new_instance,
     parse_uuid,
     reraise_at,
     reraise_not_an_object,
@@ -100,19 +101,23 @@ class SyncSettings:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        sync_settings = cls.__new__(cls)
+        sync_settings = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _client_id = src_get("clientId", UNSET)
-            if _client_id is not UNSET:
+            absent = 0
+            _client_id = src_dict.get("clientId", UNSET)
+            if _client_id is UNSET:
+                absent += 1
+            else:
                 try:
                     _client_id = parse_uuid(_client_id)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "clientId", "uuid string", _client_id)
             sync_settings.client_id = _client_id
 
-            _settings = src_get("settings", UNSET)
-            if _settings is not UNSET:
+            _settings = src_dict.get("settings", UNSET)
+            if _settings is UNSET:
+                absent += 1
+            else:
                 if _settings.__class__ is not list:
                     raise wrong_type("settings", "array of object (SyncSetting)", _settings)
                 try:
@@ -127,13 +132,16 @@ class SyncSettings:
                     )
             sync_settings.settings = _settings
 
-            _overrides_defaults = src_get("overridesDefaults", UNSET)
-            if _overrides_defaults.__class__ is not bool and _overrides_defaults is not UNSET:
-                raise wrong_type("overridesDefaults", "boolean", _overrides_defaults)
+            _overrides_defaults = src_dict.get("overridesDefaults", UNSET)
+            if _overrides_defaults.__class__ is not bool:
+                if _overrides_defaults is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("overridesDefaults", "boolean", _overrides_defaults)
             sync_settings.overrides_defaults = _overrides_defaults
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 3 - absent:
                 sync_settings.additional_properties = {}
             else:
                 sync_settings.additional_properties = {

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 
 from codat_sdk._generated import (
     decode_with_gc_paused,
+    new_instance,
     reraise_not_an_object,
     wrong_type,
 )
@@ -44,7 +45,7 @@ class Tags:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        tags = cls.__new__(cls)
+        tags = new_instance(cls)
         try:
             tags.additional_properties = extra = {**src_dict}
             for value in extra.values():

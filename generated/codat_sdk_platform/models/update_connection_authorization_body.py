@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 
 from codat_sdk._generated import (
     decode_with_gc_paused,
+    new_instance,
     reraise_not_an_object,
     wrong_type,
 )
@@ -42,7 +43,7 @@ class UpdateConnectionAuthorizationBody:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        update_connection_authorization_body = cls.__new__(cls)
+        update_connection_authorization_body = new_instance(cls)
         try:
             update_connection_authorization_body.additional_properties = extra = {**src_dict}
             for value in extra.values():

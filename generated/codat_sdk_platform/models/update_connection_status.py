@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_with_gc_paused,
+    new_instance,
     reraise_at,
     reraise_not_an_object,
 )
@@ -72,19 +73,21 @@ class UpdateConnectionStatus:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        update_connection_status = cls.__new__(cls)
+        update_connection_status = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _status = src_get("status", UNSET)
-            if _status is not UNSET and _status is not None:
+            absent = 0
+            _status = src_dict.get("status", UNSET)
+            if _status is UNSET:
+                absent += 1
+            elif _status is not None:
                 try:
                     _status = _DATA_CONNECTION_STATUS_BY_VALUE.get(_status) or DataConnectionStatus(_status)
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "status", "DataConnectionStatus value or null", _status)
             update_connection_status.status = _status
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 1 - absent:
                 update_connection_status.additional_properties = {}
             else:
                 update_connection_status.additional_properties = {

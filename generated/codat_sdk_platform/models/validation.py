@@ -11,6 +11,7 @@ from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_list,
     decode_with_gc_paused,
+    new_instance,
     reraise_at,
     reraise_not_an_object,
     wrong_type,
@@ -104,11 +105,13 @@ class Validation:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        validation = cls.__new__(cls)
+        validation = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _errors = src_get("errors", UNSET)
-            if _errors is not UNSET and _errors is not None:
+            absent = 0
+            _errors = src_dict.get("errors", UNSET)
+            if _errors is UNSET:
+                absent += 1
+            elif _errors is not None:
                 if _errors.__class__ is not list:
                     raise wrong_type("errors", "array of object (PushOperationValidationItem) or null", _errors)
                 try:
@@ -125,8 +128,10 @@ class Validation:
                     )
             validation.errors = _errors
 
-            _warnings = src_get("warnings", UNSET)
-            if _warnings is not UNSET and _warnings is not None:
+            _warnings = src_dict.get("warnings", UNSET)
+            if _warnings is UNSET:
+                absent += 1
+            elif _warnings is not None:
                 if _warnings.__class__ is not list:
                     raise wrong_type("warnings", "array of object (PushOperationValidationItem) or null", _warnings)
                 try:
@@ -143,8 +148,8 @@ class Validation:
                     )
             validation.warnings = _warnings
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 2 - absent:
                 validation.additional_properties = {}
             else:
                 validation.additional_properties = {

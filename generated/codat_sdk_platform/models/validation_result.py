@@ -11,6 +11,7 @@ from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_list,
     decode_with_gc_paused,
+    new_instance,
     reraise_at,
     reraise_not_an_object,
     wrong_type,
@@ -92,11 +93,13 @@ class ValidationResult:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        validation_result = cls.__new__(cls)
+        validation_result = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _errors = src_get("errors", UNSET)
-            if _errors is not UNSET:
+            absent = 0
+            _errors = src_dict.get("errors", UNSET)
+            if _errors is UNSET:
+                absent += 1
+            else:
                 if _errors.__class__ is not list:
                     raise wrong_type("errors", "array of object (ValidationResultValidationItem)", _errors)
                 try:
@@ -113,8 +116,10 @@ class ValidationResult:
                     )
             validation_result.errors = _errors
 
-            _warnings = src_get("warnings", UNSET)
-            if _warnings is not UNSET:
+            _warnings = src_dict.get("warnings", UNSET)
+            if _warnings is UNSET:
+                absent += 1
+            else:
                 if _warnings.__class__ is not list:
                     raise wrong_type("warnings", "array of object (ValidationResultValidationItem)", _warnings)
                 try:
@@ -131,8 +136,8 @@ class ValidationResult:
                     )
             validation_result.warnings = _warnings
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 2 - absent:
                 validation_result.additional_properties = {}
             else:
                 validation_result.additional_properties = {

@@ -11,6 +11,7 @@ from codat_sdk._generated import (
     DECODE_ERRORS,
     check_list,
     decode_with_gc_paused,
+    new_instance,
     reraise_at,
     reraise_not_an_object,
     wrong_type,
@@ -103,37 +104,47 @@ class WebhookConsumerPrototype:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        webhook_consumer_prototype = cls.__new__(cls)
+        webhook_consumer_prototype = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _url = src_get("url", UNSET)
-            if _url.__class__ is not str and _url is not UNSET:
-                raise wrong_type("url", "string", _url)
+            absent = 0
+            _url = src_dict.get("url", UNSET)
+            if _url.__class__ is not str:
+                if _url is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("url", "string", _url)
             webhook_consumer_prototype.url = _url
 
-            _disabled = src_get("disabled", UNSET)
-            if _disabled.__class__ is not bool and _disabled is not None and _disabled is not UNSET:
-                raise wrong_type("disabled", "boolean or null", _disabled)
+            _disabled = src_dict.get("disabled", UNSET)
+            if _disabled.__class__ is not bool:
+                if _disabled is UNSET:
+                    absent += 1
+                elif _disabled is not None:
+                    raise wrong_type("disabled", "boolean or null", _disabled)
             webhook_consumer_prototype.disabled = _disabled
 
-            _event_types = src_get("eventTypes", UNSET)
-            if _event_types is not UNSET:
+            _event_types = src_dict.get("eventTypes", UNSET)
+            if _event_types is UNSET:
+                absent += 1
+            else:
                 try:
                     _event_types = check_list(_event_types, (str,), "string")
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "eventTypes", "array of string", _event_types)
             webhook_consumer_prototype.event_types = _event_types
 
-            _company_tags = src_get("companyTags", UNSET)
-            if _company_tags is not UNSET and _company_tags is not None:
+            _company_tags = src_dict.get("companyTags", UNSET)
+            if _company_tags is UNSET:
+                absent += 1
+            elif _company_tags is not None:
                 try:
                     _company_tags = check_list(_company_tags, (str,), "string")
                 except DECODE_ERRORS as exc:
                     reraise_at(exc, "companyTags", "array of string or null", _company_tags)
             webhook_consumer_prototype.company_tags = _company_tags
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 4 - absent:
                 webhook_consumer_prototype.additional_properties = {}
             else:
                 webhook_consumer_prototype.additional_properties = {

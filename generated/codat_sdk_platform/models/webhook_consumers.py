@@ -11,6 +11,7 @@ from codat_sdk._generated import (
     DECODE_ERRORS,
     decode_list,
     decode_with_gc_paused,
+    new_instance,
     reraise_at,
     reraise_not_an_object,
     wrong_type,
@@ -79,11 +80,13 @@ class WebhookConsumers:
         if _NESTED_UNBOUND:
             _bind_nested_models()
 
-        webhook_consumers = cls.__new__(cls)
+        webhook_consumers = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _results = src_get("results", UNSET)
-            if _results is not UNSET:
+            absent = 0
+            _results = src_dict.get("results", UNSET)
+            if _results is UNSET:
+                absent += 1
+            else:
                 if _results.__class__ is not list:
                     raise wrong_type("results", "array of object (WebhookConsumer)", _results)
                 try:
@@ -98,8 +101,8 @@ class WebhookConsumers:
                     )
             webhook_consumers.results = _results
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 1 - absent:
                 webhook_consumers.additional_properties = {}
             else:
                 webhook_consumers.additional_properties = {

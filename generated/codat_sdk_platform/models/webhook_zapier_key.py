@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 
 from codat_sdk._generated import (
     decode_with_gc_paused,
+    new_instance,
     reraise_not_an_object,
     wrong_type,
 )
@@ -64,16 +65,19 @@ class WebhookZapierKey:
     @classmethod
     def _from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
 
-        webhook_zapier_key = cls.__new__(cls)
+        webhook_zapier_key = new_instance(cls)
         try:
-            src_get = src_dict.get
-            _key = src_get("key", UNSET)
-            if _key.__class__ is not str and _key is not UNSET:
-                raise wrong_type("key", "string", _key)
+            absent = 0
+            _key = src_dict.get("key", UNSET)
+            if _key.__class__ is not str:
+                if _key is UNSET:
+                    absent += 1
+                else:
+                    raise wrong_type("key", "string", _key)
             webhook_zapier_key.key = _key
 
-            # The common case, no unknown keys, costs one set comparison.
-            if src_dict.keys() <= _PROPERTY_NAMES:
+            # No unknown keys: every declared key present was read, so the lengths match.
+            if len(src_dict) == 1 - absent:
                 webhook_zapier_key.additional_properties = {}
             else:
                 webhook_zapier_key.additional_properties = {
