@@ -27,8 +27,7 @@ def test_parse_uuid_matches_uuid_for_every_canonical_form(expected: UUID) -> Non
         assert pickle.loads(pickle.dumps(parsed)) == expected
 
 
-@given(st.text(max_size=40))
-def test_parse_uuid_accepts_and_rejects_exactly_what_uuid_does(text: str) -> None:
+def _agrees_with_uuid(text: str) -> None:
     try:
         expected = UUID(text)
     except ValueError:
@@ -36,6 +35,28 @@ def test_parse_uuid_accepts_and_rejects_exactly_what_uuid_does(text: str) -> Non
             parse_uuid(text)
     else:
         assert parse_uuid(text) == expected
+
+
+@given(st.text(max_size=40))
+def test_parse_uuid_accepts_and_rejects_exactly_what_uuid_does(text: str) -> None:
+    _agrees_with_uuid(text)
+
+
+# Near-uuids: hex digits and dashes mixed with what int(..., 16) or UUID take and unhexlify does not
+# (a 0x prefix, underscores, signs, spaces, braces, other scripts' digits, a full-width letter).
+near_uuids = st.text(
+    st.sampled_from([*"0123456789abcdefABCDEF", *"-_+ x{}", "\u0663", "\uff21"]), min_size=30, max_size=38
+)
+
+
+@given(near_uuids)
+def test_parse_uuid_of_a_near_uuid_agrees_with_uuid(text: str) -> None:
+    _agrees_with_uuid(text)
+
+
+@pytest.mark.parametrize("text", ["0x" + "a" * 30, "\u0663" * 32, "{" + "b" * 32 + "}", "c" * 31 + "_"])
+def test_parse_uuid_hands_what_only_int_or_uuid_reads_to_uuid(text: str) -> None:
+    _agrees_with_uuid(text)
 
 
 @pytest.mark.parametrize("value", [None, 5, ["8a210b68-6988-11ed-a1eb-0242ac120002"]])
