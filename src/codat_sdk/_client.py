@@ -25,7 +25,7 @@ import httpx
 from ._arguments import checked_callback, checked_headers, checked_retry_config, checked_timeout
 from ._bodies import ACCEPT_ENCODING, DEFAULT_MAX_RESPONSE_BYTES, areceive, checked_limit, receive
 from ._credentials import Secret, authorization
-from ._deadline import CALL_DEADLINE, total_seconds
+from ._deadline import CALL_DEADLINE, bound_pool_wait, total_seconds
 from ._debug import LOGGER_NAME, log_error, log_request, log_response
 from ._errors import (
     APIConnectionError,
@@ -515,6 +515,8 @@ class SyncAPIClient(BaseClient):
                 http_request = hooks.run_before_request(http_request, context)
             if self._logger.isEnabledFor(_DEBUG):
                 started = log_request(self._logger, operation, http_request, attempt)
+            if deadline is not None:
+                bound_pool_wait(http_request, deadline)
             token = CALL_DEADLINE.set(deadline)  # SDK-created clients end each socket operation by it
             try:
                 response = receive(http.send(http_request, stream=True), stream=stream, limit=self._max_response_bytes)

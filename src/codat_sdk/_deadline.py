@@ -11,8 +11,9 @@ waits between them happen only within it (``_retries``), and each attempt is cut
   a context variable while the attempt runs). A sync ``httpx.Client`` of the caller's keeps its
   per-operation limits only: the SDK does not change a client it was given.
 
-The deadline covers connecting, sending and receiving the headers and body; a streamed download's body
-is read afterwards, at the caller's pace, each read limited by the read timeout.
+The deadline covers waiting for a pooled connection (sync: ``bound_pool_wait``; async: the attempt's
+``asyncio.timeout``), connecting, sending and receiving the headers and body; a streamed download's
+body is read afterwards, at the caller's pace, each read limited by the read timeout.
 """
 
 from __future__ import annotations
@@ -48,6 +49,22 @@ def _bounded(timeout: float | None, expired: type[Exception]) -> float | None:
     if remaining <= 0:
         raise expired("the call's deadline has passed")
     return remaining if timeout is None else min(timeout, remaining)
+
+
+def bound_pool_wait(request: httpx.Request, deadline: float) -> None:
+    """Let ``request`` wait for a pooled connection no longer than its call has left.
+
+    The wait for a free connection (httpx's ``pool`` timeout) happens before any socket operation, so
+    ``DeadlineBackend`` cannot end it, and with ``pool=None`` or after retries it could outlast the
+    deadline. It is set on the request, so a sync ``httpx.Client`` of the caller's is bounded too.
+    """
+    timeouts = request.extensions.get("timeout") or {}
+    remaining = max(deadline - time.monotonic(), 0.0)
+    pool = timeouts.get("pool")
+    # Within a millisecond of the time left (a first attempt whose deadline is its pool limit), the
+    # request keeps the limit it was given, as hooks and logs see it.
+    if pool is None or pool > remaining + 0.001:
+        request.extensions["timeout"] = {**timeouts, "pool": remaining}
 
 
 class _DeadlineStream(httpcore.NetworkStream):

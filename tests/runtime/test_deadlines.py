@@ -9,8 +9,10 @@ about 3 s, and succeeded). Deadlines are sub-second; the bounds asserted are gen
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -22,7 +24,7 @@ from codat_sdk_platform import AsyncCodatPlatform, CodatPlatform
 
 from codat_sdk import APITimeoutError, BackoffStrategy, RateLimitError, RetryConfig, ServiceUnavailableError
 from tests.conftest import API_KEY, COMPANY_ID, companies_json, error_json
-from tests.runtime.faultserver import FaultServer, Reply, Trickle
+from tests.runtime.faultserver import FaultServer, Reply, Stall, Trickle
 
 DEADLINE = 0.5
 # What the hostile servers take to send their whole answer: far past the deadline, short enough to wait for.
@@ -230,3 +232,56 @@ async def test_time_spent_in_before_request_hooks_counts_against_the_deadline(se
     client.hooks.before_request(lambda request, context: time.sleep(DEADLINE * 1.5))
     with pytest.raises(APITimeoutError, match="deadline"):
         await _list(client)
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_waiting_for_a_pooled_connection_ends_at_the_deadline(server: FaultServer, mode: str) -> None:
+    """A call queued behind another for the pool's only connection ends at its own deadline.
+
+    ``timeout=httpx.Timeout(DEADLINE, pool=None)`` gives a DEADLINE-second call and no pool limit.
+    Before, a sync call then waited for the connection as long as the call holding it took (the
+    server's SERVER_TAKES stall), because that wait happens before any socket operation the deadline
+    bounds; async calls were already cut by their ``asyncio.timeout``.
+    """
+    server.script(Stall(SERVER_TAKES), Reply(200, companies_json()))
+    limits = httpx.Limits(max_connections=1)
+    if mode == "async":
+        async with httpx.AsyncClient(limits=limits) as http:
+            client = AsyncCodatPlatform(api_key=API_KEY, server_url=server.url, client=http)
+            holder = asyncio.create_task(client.companies.list(timeout=SERVER_TAKES * 2))
+            await _until(lambda: len(server.requests) == 1)
+            started = time.monotonic()
+            with pytest.raises(APITimeoutError, match="deadline"):
+                await client.companies.list(timeout=httpx.Timeout(DEADLINE, pool=None))
+            assert time.monotonic() - started < WITHIN
+            holder.cancel()
+            await asyncio.gather(holder, return_exceptions=True)
+        return
+    with httpx.Client(limits=limits) as sync_http:
+        sync_client = CodatPlatform(api_key=API_KEY, server_url=server.url, client=sync_http)
+        holding = threading.Thread(target=_quietly(lambda: sync_client.companies.list(timeout=SERVER_TAKES * 2)))
+        holding.start()
+        await _until(lambda: len(server.requests) == 1)
+        started = time.monotonic()
+        with pytest.raises(APITimeoutError, match="deadline"):
+            sync_client.companies.list(timeout=httpx.Timeout(DEADLINE, pool=None))
+        assert time.monotonic() - started < WITHIN
+        holding.join(SERVER_TAKES * 3)
+
+
+async def _until(condition: Callable[[], bool]) -> None:
+    """Wait (at most SERVER_TAKES) until ``condition()`` holds."""
+    ends = time.monotonic() + SERVER_TAKES
+    while not condition():
+        assert time.monotonic() < ends, "the holding call never reached the server"
+        await asyncio.sleep(0.01)
+
+
+def _quietly(call: Callable[[], object]) -> Callable[[], None]:
+    """``call`` for a thread whose outcome the test does not need (the stalled call fails either way)."""
+
+    def run() -> None:
+        with contextlib.suppress(Exception):
+            call()
+
+    return run
