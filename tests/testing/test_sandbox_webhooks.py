@@ -226,3 +226,53 @@ def test_async_callbacks_are_awaited_by_the_async_transport() -> None:
 
     asyncio.run(main())
     assert seen == ["company.created"]
+
+
+OFF_MACHINE = ["https://example.com/hooks", "http://10.0.0.8/hooks", "http://[2001:db8::1]/hooks", "not a url"]
+
+
+def _not_sent(sandbox: Sandbox) -> list[str]:
+    return [d.error or "" for d in sandbox.webhooks.deliveries if (d.error or "").startswith("not sent: ")]
+
+
+def test_consumer_urls_off_this_machine_are_recorded_as_not_sent(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test that registers a real-looking consumer URL never reaches the network: the delivery is
+    recorded with the reason. Before, the sandbox posted to any URL (waiting up to 10 s for it)."""
+    posted: list[str] = []
+    monkeypatch.setattr("httpx.post", lambda url, **kwargs: posted.append(url))
+    sandbox = Sandbox()
+    with client(sandbox) as codat:
+        for url in OFF_MACHINE:
+            codat.webhooks.create_consumer(body=WebhookConsumerPrototype(url=url))
+        codat.companies.create(body=CompanyRequestBody(name="Toft"))
+    assert posted == []
+    errors = _not_sent(sandbox)
+    assert len(errors) == len(OFF_MACHINE) == len(sandbox.webhooks.deliveries)
+    assert "example.com is not a loopback address" in errors[0]
+    assert "the URL has no host" in errors[-1]
+    assert not any(delivery.ok for delivery in sandbox.webhooks.deliveries)
+
+
+def test_async_deliveries_off_this_machine_are_not_sent_either(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the sandbox opened an HTTP client for an off-machine URL")
+
+    monkeypatch.setattr("httpx.AsyncClient.post", refuse)
+    sandbox = Sandbox()
+
+    async def run() -> None:
+        async with async_client(sandbox) as codat:
+            await codat.webhooks.create_consumer(body=WebhookConsumerPrototype(url=OFF_MACHINE[0]))
+            await codat.companies.create(body=CompanyRequestBody(name="Toft"))
+
+    asyncio.run(run())
+    assert len(_not_sent(sandbox)) == len(sandbox.webhooks.deliveries) == 1
+
+
+def test_a_localhost_consumer_url_is_posted_to() -> None:
+    sandbox = Sandbox()
+    with _receiver() as (url, received), client(sandbox) as codat:
+        codat.webhooks.create_consumer(body=WebhookConsumerPrototype(url=url.replace("127.0.0.1", "localhost")))
+        codat.companies.create(body=CompanyRequestBody(name="Toft"))
+    assert len(received) == 1
+    assert [delivery.status for delivery in sandbox.webhooks.deliveries] == [204]

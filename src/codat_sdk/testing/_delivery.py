@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import inspect
+import ipaddress
 import json
 import threading
 import time
@@ -45,7 +46,7 @@ class Outgoing:
 @dataclass(frozen=True)
 class Delivery:
     """A delivery attempt and how it went: ``status`` is the receiver's HTTP status (a URL), ``error`` why
-    it failed (a refused connection, a callback's exception)."""
+    it failed (a refused connection, a callback's exception, a URL off this machine, never posted to)."""
 
     event_type: str
     webhook_id: str
@@ -84,7 +85,8 @@ class Webhooks:
 
     ``events`` holds every event raised (its JSON), whether or not anything received it; ``deliveries``
     every attempt, in order. Deliveries happen before the call that raised the event returns, and are
-    not retried.
+    not retried. Consumer URLs get a POST only on a loopback host (127.0.0.0/8, ``::1``, ``localhost``):
+    any other delivery is recorded as not sent, so a test never reaches the network.
     """
 
     def __init__(self, secret: str, ids: IdGenerator, clock: Clock, signing_clock: Callable[[], float]) -> None:
@@ -159,12 +161,26 @@ class Webhooks:
         with self._lock:
             self.deliveries.append(delivery)
 
+    def _offline(self, item: Outgoing) -> bool:
+        """Record ``item`` as not sent, and say so, when its URL would leave this machine."""
+        assert item.url is not None
+        host = _host(item.url)
+        if host is not None and _is_loopback(host):
+            return False
+        where = "the URL has no host" if host is None else f"{host} is not a loopback address"
+        self._record(
+            item, error=f"not sent: {where} (the sandbox posts only to {LOOPBACK_HOSTS}, so tests stay offline)"
+        )
+        return True
+
     def deliver(self, outgoing: list[Outgoing]) -> None:
         for item in outgoing:
             if item.callback is not None:
                 self._call(item)
                 continue
             assert item.url is not None
+            if self._offline(item):
+                continue
             try:
                 response = httpx.post(
                     item.url, content=item.body, headers=_post_headers(item), timeout=DELIVERY_TIMEOUT
@@ -182,6 +198,8 @@ class Webhooks:
                     await self._await(item, result)
                 continue
             assert item.url is not None
+            if self._offline(item):
+                continue
             try:
                 async with httpx.AsyncClient(timeout=DELIVERY_TIMEOUT) as http:
                     response = await http.post(item.url, content=item.body, headers=_post_headers(item))
@@ -213,6 +231,25 @@ class Webhooks:
             self._record(item, error=f"{type(exc).__name__}: {exc}")
         else:
             self._record(item)
+
+
+LOOPBACK_HOSTS = "127.0.0.0/8, ::1 or localhost"
+
+
+def _host(url: str) -> str | None:
+    try:
+        return httpx.URL(url).host or None
+    except httpx.InvalidURL:
+        return None
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a name: resolving it could already reach the network
+        return False
 
 
 def _post_headers(item: Outgoing) -> dict[str, str]:
