@@ -182,7 +182,7 @@ def _key_literal(prop: Any) -> str:
 
 
 def field_plan(prop: Any, instance: str, count_absent: bool = False) -> FieldPlan:
-    """How ``_from_dict`` sets ``instance.<python_name>`` from ``src_dict`` .
+    """How ``_from_dict`` sets ``instance.<python_name>`` from ``src_dict``.
 
     ``count_absent``: an optional property found absent adds one to the local ``absent``, so the model
     can tell unknown keys from the length of ``src_dict`` (see ``model_plan``). The branch is taken only
@@ -257,8 +257,17 @@ class ModelPlan:
     counts_absent: bool = False  # ``_from_dict`` starts with ``absent = 0`` (see ``field_plan``)
 
 
-# Locals of ``_from_dict`` besides the properties' own: the instance's variable must not be one of them.
-_DECODER_LOCALS = frozenset({"cls", "src_dict", "absent", "extra", "key", "value", "exc"})
+# Names ``_from_dict`` uses besides the properties' locals: its own locals, the runtime helpers and
+# builtins it calls. The instance's variable (the model's module name) must shadow none of them: a
+# model named ``List`` or ``WrongType`` would otherwise break its own decoding.
+_DECODER_LOCALS = frozenset(
+    {
+        *("cls", "src_dict", "absent", "extra", "key", "value", "exc"),
+        *("check_list", "check_value", "decode_list", "decode_map", "new_instance", "not_an_object"),
+        *("parse_date", "parse_datetime", "parse_uuid", "reraise_at", "reraise_missing"),
+        *("reraise_not_an_object", "wrong_type", "len", "list", "next", "type", "str", "int", "float", "bool"),
+    }
+)
 
 
 def model_plan(model: Any) -> ModelPlan:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from codegen.decoding import field_plan, model_plan
+from codegen.decoding import _DECODER_LOCALS, field_plan, model_plan
 from codegen.normalise import normalise
 from codegen.render import parse
 from tests.codegen.synthetic_spec import document, ref
@@ -227,7 +227,9 @@ def test_a_counted_optional_converted_value_counts_in_the_branch_that_skips_it()
 
 
 def test_the_instance_variable_is_never_a_local_of_the_decoder() -> None:
-    for name in ("Absent", "Extra", "Value"):
+    for name in ("Absent", "Extra", "Value", "List", "Type", "WrongType", "ParseUuid", "NewInstance"):
         data = parse(normalise(document({name: LEAF})))
         model = next(model for model in data.models if model.class_info.name == name)
-        assert model_plan(model).instance == f"{name.lower()}_instance"
+        instance = model_plan(model).instance
+        assert instance not in _DECODER_LOCALS
+        assert instance.removesuffix("_instance") == model.class_info.module_name

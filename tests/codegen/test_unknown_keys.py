@@ -60,6 +60,9 @@ SCHEMAS: dict[str, Any] = {
         "properties": {"name": {"type": "string"}},
         "additionalProperties": {"type": "string"},
     },
+    # Models whose module names are names their own decoder uses (a builtin, a runtime helper).
+    "List": {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "string"}}}},
+    "WrongType": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}},
     # A union of two models is decoded by upstream's macro, so nothing counts its absence.
     "Either": {
         "type": "object",
@@ -165,3 +168,12 @@ def test_the_set_test_still_finds_unknown_keys_next_to_an_upstream_property(
 ) -> None:
     data = {"name": "n", **({"choice": {"label": "x"}} if chosen else {}), **unknown}
     assert _model("Either").from_dict(data).additional_properties == unknown
+
+
+def test_a_model_named_after_a_name_its_decoder_uses_still_decodes(generated: Path) -> None:
+    """Before, the instance's variable took the module's name, shadowing ``list`` or ``wrong_type``."""
+    assert _model("List").from_dict({"items": ["a"], "x": 1}).additional_properties == {"x": 1}
+    with pytest.raises(DecodeError, match=r"^items: expected array of string, got object$"):
+        _model("List").from_dict({"items": {}})
+    with pytest.raises(DecodeError, match=r"^name: expected string, got integer$"):
+        _model("WrongType").from_dict({"name": 1})
