@@ -14,7 +14,7 @@ from uuid import UUID
 import httpx
 import pytest
 from codat_sdk_platform import AsyncCodatPlatform, CodatPlatform
-from codat_sdk_platform.models import Companies, Company, Connection
+from codat_sdk_platform.models import Companies, Company, Connection, DataConnectionStatus
 from codat_sdk_platform.queries import CompanyQuery, ConnectionQuery
 
 from codat_sdk import order_by
@@ -82,10 +82,12 @@ def test_companies_pages_and_max_items(codat: CodatPlatform, sent: Sent) -> None
 
 
 def test_connections_list_all_with_typed_fields(codat: CodatPlatform, sent: Sent) -> None:
-    connections = list(codat.connections.list_all(COMPANY_ID, query=ConnectionQuery.status == "Linked"))
+    connections = list(
+        codat.connections.list_all(COMPANY_ID, query=ConnectionQuery.status == DataConnectionStatus.LINKED)
+    )
     assert connections
     assert all(isinstance(connection, Connection) for connection in connections)
-    assert sent.requests[0].url.params["query"] == "status=Linked"
+    assert sent.requests[0].url.params["query"] == f"status={DataConnectionStatus.LINKED.value}"
 
 
 async def test_companies_list_all_async(async_codat: AsyncCodatPlatform, sent: Sent) -> None:

@@ -176,7 +176,9 @@ def test_a_connection_goes_through_codats_lifecycle() -> None:
             is DataConnectionStatus.LINKED
         )
         assert [c.id for c in codat.companies.get(company_id=company.id).data_connections or []] == [connection.id]
-        linked = codat.connections.list(company_id=company.id, query=ConnectionQuery.status == "Linked")
+        linked = codat.connections.list(
+            company_id=company.id, query=ConnectionQuery.status == DataConnectionStatus.LINKED
+        )
         assert linked.total_results == 1
         sandbox.deauthorize(company.id, connection.id)
         assert (
